@@ -1,0 +1,95 @@
+//! Reading what comes from outside: case packages (directories, zips, folders of scans),
+//! case ledgers (台账) and the officer registry (执法人员名册), per CASE_FORMAT.md.
+//!
+//! May use `domain`, `zip`, `calamine`, `encoding_rs`, `lopdf` (reading text layers) and the
+//! file system (read only). Must not use `rusqlite`, `egui`, `printpdf` or `rfd`: this module
+//! never writes anything, so bad input can never damage a project.
+
+mod case_toml;
+mod error;
+mod package;
+mod pdf_text;
+mod sheet;
+
+pub use case_toml::parse_case_toml;
+pub use error::{FieldProblem, ImportError};
+pub use package::{Member, Package, PackageKind, open_package};
+pub use pdf_text::{TextLayer, extract_pdf_text};
+pub use sheet::{Cell, RowError, Sheet, SheetKind, parse_sheet_date, read_sheet};
+
+use serde::{Deserialize, Serialize};
+
+/// Limits that protect against hostile or broken packages. Project settings, not constants.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportLimits {
+    /// Largest total declared uncompressed size of a zip package.
+    pub max_zip_uncompressed_bytes: u64,
+    /// Largest ratio of declared uncompressed size to the zip file's size.
+    pub max_zip_ratio: u64,
+    /// Most members in one zip package.
+    pub max_zip_entries: usize,
+    /// Largest `case.toml` accepted.
+    pub max_case_toml_bytes: u64,
+    /// Largest decompressed content read while extracting a PDF's text.
+    pub max_pdf_text_bytes: usize,
+}
+
+impl Default for ImportLimits {
+    fn default() -> Self {
+        Self {
+            max_zip_uncompressed_bytes: 16 * 1024 * 1024 * 1024,
+            max_zip_ratio: 100,
+            max_zip_entries: 20_000,
+            max_case_toml_bytes: 4 * 1024 * 1024,
+            max_pdf_text_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// Checks a relative path from a package (`case.toml` or a zip member) and normalises it
+/// to `/` separators. Absolute paths, drive letters and `..` are refused (zip-slip).
+pub fn safe_relative_path(raw: &str) -> Result<String, &'static str> {
+    let unified = raw.replace('\\', "/");
+    if unified.is_empty() {
+        return Err("路径为空");
+    }
+    if unified.starts_with('/') {
+        return Err("不允许绝对路径");
+    }
+    let bytes = unified.as_bytes();
+    if bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic() {
+        return Err("不允许带盘符的绝对路径");
+    }
+    let mut parts = Vec::new();
+    for part in unified.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return Err("不允许包含 ..（可能写到案卷包之外）"),
+            other => {
+                if other.chars().any(|c| c == '\0' || c.is_control()) {
+                    return Err("路径含控制字符");
+                }
+                parts.push(other);
+            }
+        }
+    }
+    if parts.is_empty() {
+        return Err("路径为空");
+    }
+    Ok(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_relative_path;
+
+    #[test]
+    fn relative_paths_are_normalised_and_escapes_refused() {
+        assert_eq!(safe_relative_path("docs/a.pdf").as_deref(), Ok("docs/a.pdf"));
+        assert_eq!(safe_relative_path("./docs\\a.pdf").as_deref(), Ok("docs/a.pdf"));
+        assert!(safe_relative_path("/etc/passwd").is_err());
+        assert!(safe_relative_path("C:\\x.pdf").is_err());
+        assert!(safe_relative_path("docs/../../x.pdf").is_err());
+        assert!(safe_relative_path("").is_err());
+    }
+}

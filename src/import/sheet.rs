@@ -1,0 +1,478 @@
+//! Spreadsheets from enforcement systems: case ledgers (台账, CASE_FORMAT.md §4) and the
+//! officer registry (执法人员名册, §5), as `.xlsx` or `.csv` (UTF-8 with or without BOM, or
+//! GBK/GB18030). A row that cannot be read is a per-row error; the other rows still count.
+
+use std::path::Path;
+
+use calamine::{Data, Reader, open_workbook_auto};
+use chrono::{Duration, NaiveDate};
+
+use super::error::ImportError;
+use crate::domain::{
+    Case, CaseKind, CaseOrigin, CodeEnum, DateKey, Decision, Officer, Party, PartyKind, Penalty,
+    PenaltyKind, Procedure, RegisteredOfficer,
+};
+
+/// One cell as read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Nothing.
+    Empty,
+    /// Text (CSV cells are always text).
+    Text(String),
+    /// A number (an Excel date serial is a number too).
+    Number(f64),
+}
+
+impl Cell {
+    fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.trim().to_string(),
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Cell::Number(n) => n.to_string(),
+        }
+    }
+}
+
+/// What a sheet is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetKind {
+    /// A case ledger (has 案号).
+    Ledger,
+    /// An officer registry (has 姓名 and 执法证号, no 案号).
+    Registry,
+}
+
+/// A row that could not be read: 1-based spreadsheet row number and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// Row number as the spreadsheet shows it (the header is row 1 when it is the first row).
+    pub row: usize,
+    /// The reason, naming the column.
+    pub message: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "第{}行{}", self.row, self.message)
+    }
+}
+
+/// A sheet read into headers and rows.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    /// Normalised header names.
+    pub headers: Vec<String>,
+    /// (spreadsheet row number, cells).
+    pub rows: Vec<(usize, Vec<Cell>)>,
+}
+
+/// Header spellings normalised: spaces dropped, full-width brackets made half-width.
+fn normalise_header(h: &str) -> String {
+    h.trim()
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            '，' => ',',
+            other => other,
+        })
+        .collect()
+}
+
+/// Reads `.xlsx`/`.xls`/`.ods` (first sheet) or `.csv`.
+pub fn read_sheet(path: &Path) -> Result<Sheet, ImportError> {
+    let file = path.display().to_string();
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let raw_rows: Vec<Vec<Cell>> = if ext == "csv" || ext == "txt" {
+        let bytes = std::fs::read(path).map_err(|source| ImportError::Io { file: file.clone(), source })?;
+        parse_csv(&decode_text(&bytes))
+    } else {
+        let mut workbook = open_workbook_auto(path).map_err(|e| ImportError::Sheet {
+            file: file.clone(),
+            message: format!("无法作为 Excel 表格打开（{e}）"),
+        })?;
+        let range = workbook
+            .worksheet_range_at(0)
+            .ok_or_else(|| ImportError::Sheet { file: file.clone(), message: "表格中没有工作表".into() })?
+            .map_err(|e| ImportError::Sheet { file: file.clone(), message: format!("无法读取第一个工作表（{e}）") })?;
+        range
+            .rows()
+            .map(|row| {
+                row.iter()
+                    .map(|cell| match cell {
+                        Data::Empty | Data::Error(_) => Cell::Empty,
+                        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+                        Data::Int(i) => Cell::Number(*i as f64),
+                        Data::Float(f) => Cell::Number(*f),
+                        Data::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
+                        Data::DateTime(dt) => Cell::Number(dt.as_f64()),
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let mut rows = raw_rows.into_iter().enumerate().map(|(i, r)| (i + 1, r));
+    let header_row = rows
+        .by_ref()
+        .find(|(_, r)| r.iter().any(|c| !c.text().is_empty()))
+        .ok_or_else(|| ImportError::Sheet { file: file.clone(), message: "表格为空".into() })?;
+    let headers = header_row.1.iter().map(|c| normalise_header(&c.text())).collect();
+    let rows = rows.filter(|(_, r)| r.iter().any(|c| !c.text().is_empty())).collect();
+    Ok(Sheet { headers, rows })
+}
+
+/// Decodes CSV bytes: UTF-8 (BOM stripped) when valid, else GB18030 (a superset of GBK).
+fn decode_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned(),
+    }
+}
+
+/// RFC 4180 CSV: quoted fields, doubled quotes, newlines inside quotes. Tab-separated
+/// text is accepted when the header has tabs and no commas.
+fn parse_csv(text: &str) -> Vec<Vec<Cell>> {
+    let first_line = text.lines().next().unwrap_or("");
+    let sep = if first_line.contains('\t') && !first_line.contains(',') { '\t' } else { ',' };
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut in_quotes = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    field.push('"');
+                    chars.next();
+                } else {
+                    in_quotes = false;
+                }
+            } else {
+                field.push(c);
+            }
+        } else if c == '"' && field.is_empty() {
+            in_quotes = true;
+        } else if c == sep {
+            row.push(Cell::Text(std::mem::take(&mut field)));
+        } else if c == '\n' || c == '\r' {
+            if c == '\r' && chars.peek() == Some(&'\n') {
+                chars.next();
+            }
+            row.push(Cell::Text(std::mem::take(&mut field)));
+            rows.push(std::mem::take(&mut row));
+        } else {
+            field.push(c);
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(Cell::Text(field));
+        rows.push(row);
+    }
+    rows
+}
+
+/// Parses a date as ledgers write it: `2023-03-01`, `2023/3/1`, `2023.3.1`, `2023年3月1日`,
+/// an Excel date serial (a number, or digits as text), optionally followed by a time.
+pub fn parse_sheet_date(cell: &Cell) -> Result<Option<NaiveDate>, String> {
+    let serial = |n: f64| -> Result<Option<NaiveDate>, String> {
+        if !(1.0..=2_958_465.0).contains(&n) {
+            return Err(format!("{n} 不是有效的 Excel 日期序号"));
+        }
+        // Excel's 1900 system counts a non-existent 1900-02-29 (serial 60).
+        let base = NaiveDate::from_ymd_opt(1899, 12, if n >= 61.0 { 30 } else { 31 }).expect("valid base date");
+        Ok(base.checked_add_signed(Duration::days(n.floor() as i64)))
+    };
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Number(n) => serial(*n),
+        Cell::Text(text) => {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            if text.chars().all(|c| c.is_ascii_digit()) && text.len() <= 7 {
+                let n: f64 = text.parse().map_err(|_| format!("{text} 不是有效日期"))?;
+                return serial(n);
+            }
+            let date_part = text.split([' ', 'T']).next().unwrap_or(text);
+            let cleaned: String = date_part
+                .replace("年", "-")
+                .replace("月", "-")
+                .replace("日", "")
+                .replace(['/', '.'], "-");
+            let parts: Vec<&str> = cleaned.split('-').collect();
+            let parsed = match parts.as_slice() {
+                [y, m, d] if y.len() == 4 => match (y.parse(), m.parse(), d.parse()) {
+                    (Ok(y), Ok(m), Ok(d)) => NaiveDate::from_ymd_opt(y, m, d),
+                    _ => None,
+                },
+                _ => None,
+            };
+            parsed
+                .map(Some)
+                .ok_or_else(|| format!("{text} 不是有效日期（可写作 2023-03-01、2023/3/1、2023.3.1 或 2023年3月1日）"))
+        }
+    }
+}
+
+/// Splits a list cell on 、 , ， ; ；.
+fn split_list(text: &str) -> Vec<String> {
+    text.split(['、', ',', '，', ';', '；', '/'])
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Parses an amount: `50000`, `50,000`, `5万元`, `5000元`.
+fn parse_amount(cell: &Cell) -> Result<Option<f64>, String> {
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Number(n) if *n >= 0.0 => Ok(Some(*n)),
+        Cell::Number(n) => Err(format!("{n} 不能为负数")),
+        Cell::Text(text) => {
+            let t = text.trim().replace([',', '，'], "");
+            if t.is_empty() {
+                return Ok(None);
+            }
+            let (num, factor) = if let Some(x) = t.strip_suffix("万元").or_else(|| t.strip_suffix('万')) {
+                (x, 10_000.0)
+            } else {
+                (t.strip_suffix('元').unwrap_or(&t), 1.0)
+            };
+            match num.trim().parse::<f64>() {
+                Ok(n) if n >= 0.0 && n.is_finite() => Ok(Some(n * factor)),
+                _ => Err(format!("“{text}”不是有效金额")),
+            }
+        }
+    }
+}
+
+fn penalty_kind(text: &str) -> PenaltyKind {
+    if let Some(kind) = PenaltyKind::parse(text) {
+        return kind;
+    }
+    const PATTERNS: [(&str, PenaltyKind); 8] = [
+        ("警告", PenaltyKind::Warning),
+        ("罚款", PenaltyKind::Fine),
+        ("没收", PenaltyKind::Confiscation),
+        ("停产停业", PenaltyKind::Suspension),
+        ("吊销", PenaltyKind::Revocation),
+        ("暂扣", PenaltyKind::Revocation),
+        ("关闭", PenaltyKind::Closure),
+        ("限制从业", PenaltyKind::Restriction),
+    ];
+    PATTERNS.iter().find(|(p, _)| text.contains(p)).map_or(PenaltyKind::Other, |(_, k)| *k)
+}
+
+/// Ledger columns that map to dates.
+const LEDGER_DATES: [(&str, DateKey); 11] = [
+    ("违法行为日期", DateKey::Violation),
+    ("立案日期", DateKey::Filed),
+    ("调查终结日期", DateKey::InvestigationEnded),
+    ("法制审核日期", DateKey::LegalReview),
+    ("集体讨论日期", DateKey::CollectiveDiscussion),
+    ("告知日期", DateKey::NoticeServed),
+    ("决定日期", DateKey::Decision),
+    ("送达日期", DateKey::DecisionServed),
+    ("公示日期", DateKey::Published),
+    ("缴款日期", DateKey::Paid),
+    ("结案日期", DateKey::Closed),
+];
+
+/// Ledger columns mapped to fields other than dates.
+const LEDGER_FIELDS: [&str; 18] = [
+    "案号", "案件名称", "案件类型", "程序", "执法主体", "承办单位", "县(市、区)", "行业", "案件来源",
+    "当事人", "当事人类型", "统一社会信用代码/身份证号", "法定代表人", "执法人员", "执法证号", "处罚种类",
+    "罚款金额", "处罚依据",
+];
+
+/// Alternative header spellings.
+fn canonical_header(h: &str) -> &str {
+    match h {
+        "统一社会信用代码" | "身份证号" | "统一社会信用代码(身份证号)" | "证件号码" => "统一社会信用代码/身份证号",
+        "县市区" | "县(市,区)" | "区县" => "县(市、区)",
+        "决定书文号" => "案号",
+        other => other,
+    }
+}
+
+impl Sheet {
+    fn column(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| canonical_header(h) == name)
+    }
+
+    fn cell<'a>(&self, cells: &'a [Cell], name: &str) -> &'a Cell {
+        self.column(name).and_then(|i| cells.get(i)).unwrap_or(&Cell::Empty)
+    }
+
+    fn text(&self, cells: &[Cell], name: &str) -> Option<String> {
+        let t = self.cell(cells, name).text();
+        (!t.is_empty()).then_some(t)
+    }
+
+    /// Ledger, registry, or an error naming the columns a sheet needs.
+    pub fn kind(&self, file: &str) -> Result<SheetKind, ImportError> {
+        if self.column("案号").is_some() {
+            Ok(SheetKind::Ledger)
+        } else if self.column("姓名").is_some() && self.column("执法证号").is_some() {
+            Ok(SheetKind::Registry)
+        } else {
+            Err(ImportError::Sheet {
+                file: file.to_string(),
+                message: "无法识别的表格：案件台账需要“案号”列，执法人员名册需要“姓名”和“执法证号”列".into(),
+            })
+        }
+    }
+
+    /// Reads every ledger row into a case (origin: ledger) or a row error.
+    pub fn ledger_cases(&self) -> Vec<(usize, Result<Case, RowError>)> {
+        self.rows
+            .iter()
+            .map(|(row, cells)| (*row, self.ledger_case(cells).map_err(|message| RowError { row: *row, message })))
+            .collect()
+    }
+
+    fn ledger_case(&self, cells: &[Cell]) -> Result<Case, String> {
+        let number = self.text(cells, "案号").ok_or("「案号」：缺少案号")?;
+        let kind = match self.text(cells, "案件类型") {
+            None => CaseKind::Penalty,
+            Some(t) => CaseKind::parse(&t).ok_or_else(|| {
+                format!("「案件类型」：“{t}”不是允许的值（可选：行政处罚、行政检查、行政强制）")
+            })?,
+        };
+        let mut case = Case::new(number, kind, CaseOrigin::Ledger);
+        case.procedure = match self.text(cells, "程序") {
+            None => None,
+            Some(t) => Some(Procedure::parse(&t).ok_or_else(|| format!("「程序」：“{t}”不是允许的值（可选：普通程序、简易程序）"))?),
+        };
+        case.title = self.text(cells, "案件名称").unwrap_or_default();
+        case.agency = self.text(cells, "执法主体").unwrap_or_default();
+        case.unit = self.text(cells, "承办单位").unwrap_or_default();
+        case.district = self.text(cells, "县(市、区)");
+        case.industry = self.text(cells, "行业");
+        case.source = self.text(cells, "案件来源");
+        if let Some(name) = self.text(cells, "当事人") {
+            let party_kind = match self.text(cells, "当事人类型") {
+                None => None,
+                Some(t) => Some(PartyKind::parse(&t).ok_or_else(|| format!("「当事人类型」：“{t}”不是允许的值（可选：单位、个人）"))?),
+            };
+            case.party = Some(Party {
+                name,
+                kind: party_kind,
+                id_number: self.text(cells, "统一社会信用代码/身份证号"),
+                representative: self.text(cells, "法定代表人"),
+                address: None,
+            });
+        }
+        let names = split_list(&self.text(cells, "执法人员").unwrap_or_default());
+        let certificates = split_list(&self.text(cells, "执法证号").unwrap_or_default());
+        if !certificates.is_empty() && names.len() != certificates.len() {
+            return Err(format!(
+                "「执法人员」有 {} 人而「执法证号」有 {} 个，应一一对应",
+                names.len(),
+                certificates.len()
+            ));
+        }
+        for (i, name) in names.into_iter().enumerate() {
+            let certificate = certificates.get(i).cloned().unwrap_or_default();
+            case.officers.push(Officer { name, certificate, certificate_valid_until: None });
+        }
+        for (column, key) in LEDGER_DATES {
+            if let Some(date) = parse_sheet_date(self.cell(cells, column)).map_err(|e| format!("「{column}」：{e}"))? {
+                case.dates.insert(key, date);
+            }
+        }
+        let kinds = split_list(&self.text(cells, "处罚种类").unwrap_or_default());
+        let amount = parse_amount(self.cell(cells, "罚款金额")).map_err(|e| format!("「罚款金额」：{e}"))?;
+        let basis = self.text(cells, "处罚依据");
+        if !kinds.is_empty() || amount.is_some() || basis.is_some() {
+            let mut decision = Decision::default();
+            for k in &kinds {
+                let kind = penalty_kind(k);
+                let amount_yuan = if kind == PenaltyKind::Fine { amount } else { None };
+                decision.penalties.push(Penalty { kind, amount_yuan });
+            }
+            if kinds.is_empty() && amount.is_some() {
+                decision.penalties.push(Penalty { kind: PenaltyKind::Fine, amount_yuan: amount });
+            }
+            decision.legal_basis = basis.into_iter().collect();
+            case.decision = Some(decision);
+        }
+        for (i, header) in self.headers.iter().enumerate() {
+            let canonical = canonical_header(header);
+            let mapped = LEDGER_FIELDS.contains(&canonical) || LEDGER_DATES.iter().any(|(c, _)| *c == canonical);
+            if !mapped && !header.is_empty() {
+                let value = cells.get(i).map(Cell::text).unwrap_or_default();
+                if !value.is_empty() {
+                    case.extra.insert(format!("台账：{header}"), value);
+                }
+            }
+        }
+        Ok(case)
+    }
+
+    /// Reads every registry row into an officer or a row error.
+    pub fn registry_officers(&self) -> Vec<Result<RegisteredOfficer, RowError>> {
+        self.rows
+            .iter()
+            .map(|(row, cells)| {
+                let err = |message: String| RowError { row: *row, message };
+                let name = self.text(cells, "姓名").ok_or_else(|| err("「姓名」：缺少姓名".into()))?;
+                let certificate = self.text(cells, "执法证号").ok_or_else(|| err("「执法证号」：缺少执法证号".into()))?;
+                let issued = parse_sheet_date(self.cell(cells, "发证日期")).map_err(|e| err(format!("「发证日期」：{e}")))?;
+                let valid_until = parse_sheet_date(self.cell(cells, "有效期至")).map_err(|e| err(format!("「有效期至」：{e}")))?;
+                Ok(RegisteredOfficer {
+                    name,
+                    certificate,
+                    unit: self.text(cells, "单位"),
+                    category: self.text(cells, "执法类别"),
+                    issued,
+                    valid_until,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, day)
+    }
+
+    #[test]
+    fn every_date_spelling() {
+        for text in ["2023-03-01", "2023/3/1", "2023.3.1", "2023年3月1日", "2023-3-1 00:00:00"] {
+            assert_eq!(parse_sheet_date(&Cell::Text(text.into())), Ok(d(2023, 3, 1)), "{text}");
+        }
+        // 2023-03-01 is Excel serial 44986.
+        assert_eq!(parse_sheet_date(&Cell::Number(44986.0)), Ok(d(2023, 3, 1)));
+        assert_eq!(parse_sheet_date(&Cell::Text("44986".into())), Ok(d(2023, 3, 1)));
+        assert!(parse_sheet_date(&Cell::Text("2023-02-30".into())).is_err());
+        assert_eq!(parse_sheet_date(&Cell::Empty), Ok(None));
+    }
+
+    #[test]
+    fn csv_quotes_and_encodings() {
+        let rows = parse_csv("a,b\r\n\"x,1\",\"say \"\"hi\"\"\"\n");
+        assert_eq!(rows[1], vec![Cell::Text("x,1".into()), Cell::Text("say \"hi\"".into())]);
+        let (gbk, _, _) = encoding_rs::GBK.encode("案号,当事人");
+        assert_eq!(decode_text(&gbk), "案号,当事人");
+        assert_eq!(decode_text("\u{feff}案号".as_bytes()), "案号");
+    }
+
+    #[test]
+    fn amounts() {
+        assert_eq!(parse_amount(&Cell::Text("5万元".into())), Ok(Some(50_000.0)));
+        assert_eq!(parse_amount(&Cell::Text("3,000元".into())), Ok(Some(3_000.0)));
+        assert!(parse_amount(&Cell::Text("若干".into())).is_err());
+    }
+}

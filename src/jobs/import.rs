@@ -1,0 +1,421 @@
+//! Importing a batch: expand the user's paths into work items, then import each package in
+//! its own transaction, each ledger row as a case, each registry as one update. A bad item
+//! is reported (`<path>: <reason>`) and the batch goes on.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use sha2::{Digest, Sha256};
+
+use crate::import::{ImportError, ImportLimits, Package, SheetKind, TextLayer, extract_pdf_text, open_package, read_sheet};
+use crate::store::{NewCase, NewDocument, Project, RegistryOutcome, SaveOutcome, StoreError, StoredBlob};
+
+/// One thing to import, as found by [`plan_import`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkItem {
+    /// A package: a directory (with or without `case.toml`) or a `.zip`.
+    Package(PathBuf),
+    /// A ledger or officer registry sheet.
+    Sheet(PathBuf),
+    /// Something that cannot be imported, with the reason.
+    Refused(PathBuf, String),
+    /// A file inside a folder of packages that is not a package (reported, not an error).
+    Skipped(PathBuf, String),
+}
+
+impl WorkItem {
+    /// The path of the item.
+    pub fn path(&self) -> &Path {
+        match self {
+            Self::Package(p) | Self::Sheet(p) | Self::Refused(p, _) | Self::Skipped(p, _) => p,
+        }
+    }
+}
+
+/// What happened to one item (a package, a ledger row, a registry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemResult {
+    /// A new case.
+    Imported {
+        /// 案号.
+        number: String,
+    },
+    /// Already in the project with the same content.
+    Unchanged {
+        /// 案号.
+        number: String,
+    },
+    /// Stored as a new revision of an existing case number.
+    Revised {
+        /// 案号.
+        number: String,
+        /// New revision number.
+        revision: i64,
+    },
+    /// A ledger row whose case was imported from a package: the package is kept.
+    KeptPackage {
+        /// 案号.
+        number: String,
+    },
+    /// An officer registry was loaded.
+    Registry(RegistryOutcome),
+    /// Refused, with the reason.
+    Refused(String),
+    /// Not a package; passed over.
+    Skipped(String),
+}
+
+/// The outcome for one item, with its warnings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemReport {
+    /// The item's path as given.
+    pub path: String,
+    /// What happened.
+    pub result: ItemResult,
+    /// Warnings (unknown keys, unlisted files, guessed types).
+    pub warnings: Vec<String>,
+}
+
+/// The outcome of a whole batch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// One entry per package, ledger row or registry.
+    pub items: Vec<ItemReport>,
+    /// The user cancelled; items not reached are not listed.
+    pub cancelled: bool,
+}
+
+impl ImportReport {
+    fn count(&self, f: impl Fn(&ItemResult) -> bool) -> usize {
+        self.items.iter().filter(|i| f(&i.result)).count()
+    }
+    /// New cases.
+    pub fn imported(&self) -> usize {
+        self.count(|r| matches!(r, ItemResult::Imported { .. }))
+    }
+    /// Items already present unchanged (including ledger rows kept behind a package).
+    pub fn unchanged(&self) -> usize {
+        self.count(|r| matches!(r, ItemResult::Unchanged { .. } | ItemResult::KeptPackage { .. }))
+    }
+    /// New revisions.
+    pub fn revised(&self) -> usize {
+        self.count(|r| matches!(r, ItemResult::Revised { .. }))
+    }
+    /// Refused items.
+    pub fn refused(&self) -> usize {
+        self.count(|r| matches!(r, ItemResult::Refused(_)))
+    }
+    /// Registries loaded.
+    pub fn registries(&self) -> usize {
+        self.count(|r| matches!(r, ItemResult::Registry(_)))
+    }
+    /// `导入 3，未变化 1，新修订 0，拒绝 2`-style summary line.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "新导入 {} 件，未变化 {} 件，新修订 {} 件，拒绝 {} 项",
+            self.imported(),
+            self.unchanged(),
+            self.revised(),
+            self.refused()
+        );
+        if self.registries() > 0 {
+            s.push_str(&format!("，执法人员名册 {} 份", self.registries()));
+        }
+        if self.cancelled {
+            s.push_str("（已取消，已导入的案卷保留）");
+        }
+        s
+    }
+}
+
+/// Progress of a running batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportProgress {
+    /// Items finished.
+    pub done: usize,
+    /// Items in the batch.
+    pub total: usize,
+    /// The item being worked on.
+    pub current: String,
+}
+
+fn is_sheet(path: &Path) -> bool {
+    matches!(extension(path).as_str(), "xlsx" | "xls" | "xlsm" | "ods" | "csv")
+}
+
+fn extension(path: &Path) -> String {
+    path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default()
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| {
+        let n = n.to_string_lossy();
+        n.starts_with('.') || n == "__MACOSX" || n.eq_ignore_ascii_case("Thumbs.db")
+    })
+}
+
+/// How deep folders of packages are searched.
+const MAX_FOLDER_DEPTH: usize = 6;
+
+/// Expands the user's paths: a package directory or zip is one item; a folder without
+/// `case.toml` that holds folders or zips is a folder of packages (searched recursively);
+/// a folder holding only files is a folder of scans; `.xlsx`/`.csv` are sheets.
+pub fn plan_import(paths: &[PathBuf]) -> Vec<WorkItem> {
+    let mut items = Vec::new();
+    for path in paths {
+        plan_path(path, 0, true, &mut items);
+    }
+    items
+}
+
+fn plan_path(path: &Path, depth: usize, top: bool, items: &mut Vec<WorkItem>) {
+    let Ok(meta) = std::fs::metadata(path) else {
+        items.push(WorkItem::Refused(path.to_path_buf(), "路径不存在或无法访问".into()));
+        return;
+    };
+    if meta.is_file() {
+        if extension(path) == "zip" {
+            items.push(WorkItem::Package(path.to_path_buf()));
+        } else if is_sheet(path) {
+            items.push(WorkItem::Sheet(path.to_path_buf()));
+        } else if top {
+            items.push(WorkItem::Refused(
+                path.to_path_buf(),
+                "不是案卷包、台账或执法人员名册（支持文件夹、.zip、.xlsx、.csv）".into(),
+            ));
+        } else {
+            items.push(WorkItem::Skipped(path.to_path_buf(), "不是案卷包，已跳过".into()));
+        }
+        return;
+    }
+    if path.join("case.toml").is_file() {
+        items.push(WorkItem::Package(path.to_path_buf()));
+        return;
+    }
+    let mut children: Vec<PathBuf> = match std::fs::read_dir(path) {
+        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| !is_hidden(p)).collect(),
+        Err(e) => {
+            items.push(WorkItem::Refused(path.to_path_buf(), format!("无法读取文件夹（{e}）")));
+            return;
+        }
+    };
+    children.sort();
+    let is_container = children.iter().any(|c| c.is_dir() || extension(c) == "zip" || is_sheet(c));
+    if !is_container {
+        if children.is_empty() {
+            let reason = "空文件夹".to_string();
+            items.push(if top { WorkItem::Refused(path.to_path_buf(), reason) } else { WorkItem::Skipped(path.to_path_buf(), reason) });
+        } else {
+            items.push(WorkItem::Package(path.to_path_buf()));
+        }
+        return;
+    }
+    if depth >= MAX_FOLDER_DEPTH {
+        items.push(WorkItem::Skipped(path.to_path_buf(), "文件夹层级过深，已跳过".into()));
+        return;
+    }
+    for child in children {
+        plan_path(&child, depth + 1, false, items);
+    }
+}
+
+/// Imports the items into the project. `progress` is called before each item and at the
+/// end; `cancel` is checked between items (and between ledger rows).
+pub fn run_import(
+    project: &mut Project,
+    items: &[WorkItem],
+    limits: &ImportLimits,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(&ImportProgress),
+) -> ImportReport {
+    let mut report = ImportReport::default();
+    let total = items.len();
+    for (done, item) in items.iter().enumerate() {
+        if cancel.load(Ordering::Relaxed) {
+            report.cancelled = true;
+            break;
+        }
+        let path_text = item.path().display().to_string();
+        progress(&ImportProgress { done, total, current: path_text.clone() });
+        match item {
+            WorkItem::Refused(_, reason) => report.items.push(ItemReport {
+                path: path_text,
+                result: ItemResult::Refused(reason.clone()),
+                warnings: Vec::new(),
+            }),
+            WorkItem::Skipped(_, reason) => report.items.push(ItemReport {
+                path: path_text,
+                result: ItemResult::Skipped(reason.clone()),
+                warnings: Vec::new(),
+            }),
+            WorkItem::Package(path) => {
+                let (result, warnings) = match import_package(project, path, limits) {
+                    Ok((result, warnings)) => (result, warnings),
+                    Err(reason) => (ItemResult::Refused(reason), Vec::new()),
+                };
+                report.items.push(ItemReport { path: path_text, result, warnings });
+            }
+            WorkItem::Sheet(path) => import_sheet(project, path, cancel, &mut report),
+        }
+    }
+    progress(&ImportProgress { done: report.items.len().min(total), total, current: String::new() });
+    report
+}
+
+fn store_err(e: StoreError) -> String {
+    format!("写入项目失败：{e}")
+}
+
+/// Imports one package: stores its files, computes its fingerprint, and saves the case
+/// (new, unchanged, or new revision) in one transaction.
+fn import_package(project: &mut Project, path: &Path, limits: &ImportLimits) -> Result<(ItemResult, Vec<String>), String> {
+    let mut package: Package = open_package(path, limits).map_err(|e| e.to_string())?;
+    let mut files: Vec<(String, StoredBlob)> = Vec::new();
+    for member in package.members.clone() {
+        let mut reader = package.read_member(&member.path).map_err(|e| e.to_string())?;
+        let blob = project.store_blob(&mut reader, &member.path).map_err(|e| match e {
+            StoreError::Io { source, .. } if source.kind() == std::io::ErrorKind::InvalidData => {
+                ImportError::ZipBomb { detail: format!("{}：{source}", member.path) }.to_string()
+            }
+            other => store_err(other),
+        })?;
+        files.push((member.path.clone(), blob));
+    }
+    let fingerprint = fingerprint(package.case_toml.as_deref(), &files);
+    let number = package.case.number.clone();
+    if project.current_fingerprint(&number).map_err(store_err)?.as_deref() == Some(fingerprint.as_str()) {
+        return Ok((ItemResult::Unchanged { number }, package.warnings));
+    }
+    let mut documents = Vec::with_capacity(package.case.documents.len());
+    for doc in &package.case.documents {
+        let blob = files.iter().find(|(p, _)| *p == doc.file).map(|(_, b)| b.clone());
+        let layer = match &blob {
+            Some(b) if b.extension == "pdf" => {
+                let bytes = std::fs::read(project.blob_path(&b.sha256, &b.extension))
+                    .map_err(|e| format!("{}: 无法读取已保存的文件（{e}）", doc.file))?;
+                extract_pdf_text(&bytes, limits.max_pdf_text_bytes)
+            }
+            Some(_) => TextLayer::NotPdf,
+            None => TextLayer::NotPdf,
+        };
+        if let TextLayer::Unreadable(reason) = &layer {
+            package.warnings.push(format!("{}：{reason}", doc.file));
+        }
+        let text = match &layer {
+            TextLayer::Text { text, .. } => Some(text.clone()),
+            _ => None,
+        };
+        documents.push(NewDocument {
+            text_status: if blob.is_some() { layer.status_code().to_string() } else { "missing".to_string() },
+            page_count: layer.pages(),
+            text,
+            blob,
+        });
+    }
+    let new = NewCase {
+        case: package.case,
+        fingerprint,
+        source_path: path.display().to_string(),
+        warnings: package.warnings.clone(),
+        documents,
+        files,
+    };
+    let outcome = project.save_case(&new).map_err(store_err)?;
+    Ok((outcome_result(outcome, number), package.warnings))
+}
+
+fn outcome_result(outcome: SaveOutcome, number: String) -> ItemResult {
+    match outcome {
+        SaveOutcome::Imported { .. } => ItemResult::Imported { number },
+        SaveOutcome::Unchanged { .. } => ItemResult::Unchanged { number },
+        SaveOutcome::Revised { revision, .. } => ItemResult::Revised { number, revision },
+        SaveOutcome::KeptPackage { .. } => ItemResult::KeptPackage { number },
+    }
+}
+
+/// SHA-256 over the package's `case.toml` and its files' paths and hashes.
+fn fingerprint(case_toml: Option<&[u8]>, files: &[(String, StoredBlob)]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"pingcha-fingerprint-1\n");
+    match case_toml {
+        Some(bytes) => {
+            hasher.update(b"case.toml\n");
+            hasher.update(bytes);
+        }
+        None => hasher.update(b"scans\n"),
+    }
+    let mut sorted: Vec<&(String, StoredBlob)> = files.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, blob) in sorted {
+        hasher.update(path.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(blob.sha256.as_bytes());
+        hasher.update(b"\n");
+    }
+    crate::store::hex_digest(&hasher.finalize())
+}
+
+fn import_sheet(project: &mut Project, path: &Path, cancel: &AtomicBool, report: &mut ImportReport) {
+    let path_text = path.display().to_string();
+    let file_name = path.file_name().map_or_else(|| path_text.clone(), |n| n.to_string_lossy().into_owned());
+    let refused = |reason: String| ItemReport { path: path_text.clone(), result: ItemResult::Refused(reason), warnings: Vec::new() };
+    let sheet = match read_sheet(path).and_then(|s| s.kind(&file_name).map(|k| (s, k))) {
+        Ok(v) => v,
+        Err(e) => {
+            report.items.push(refused(e.to_string()));
+            return;
+        }
+    };
+    match sheet {
+        (sheet, SheetKind::Registry) => {
+            let mut officers = Vec::new();
+            for row in sheet.registry_officers() {
+                match row {
+                    Ok(officer) => officers.push(officer),
+                    Err(e) => report.items.push(refused(e.to_string())),
+                }
+            }
+            let result = match project.upsert_registry(&officers, &path_text) {
+                Ok(outcome) => ItemResult::Registry(outcome),
+                Err(e) => ItemResult::Refused(store_err(e)),
+            };
+            report.items.push(ItemReport { path: path_text.clone(), result, warnings: Vec::new() });
+        }
+        (sheet, SheetKind::Ledger) => {
+            for (_, row) in sheet.ledger_cases() {
+                if cancel.load(Ordering::Relaxed) {
+                    report.cancelled = true;
+                    return;
+                }
+                let case = match row {
+                    Ok(case) => case,
+                    Err(e) => {
+                        report.items.push(refused(e.to_string()));
+                        continue;
+                    }
+                };
+                let number = case.number.clone();
+                let json = serde_json::to_vec(&case).unwrap_or_default();
+                let fingerprint = {
+                    let mut h = Sha256::new();
+                    h.update(b"pingcha-ledger-row-1\n");
+                    h.update(&json);
+                    crate::store::hex_digest(&h.finalize())
+                };
+                let new = NewCase {
+                    case,
+                    fingerprint,
+                    source_path: path_text.clone(),
+                    warnings: Vec::new(),
+                    documents: Vec::new(),
+                    files: Vec::new(),
+                };
+                let result = match project.save_case(&new) {
+                    Ok(outcome) => outcome_result(outcome, number),
+                    Err(e) => ItemResult::Refused(store_err(e)),
+                };
+                report.items.push(ItemReport { path: path_text.clone(), result, warnings: Vec::new() });
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Pingcha (评查): offline review of administrative enforcement case files.
+//!
+//! Layers, from pure to imperative (see ARCHITECTURE.md; `tests/layers.rs` enforces them):
+//! `domain` → `import`, `report` → `store` → `jobs` → `cli`, `ui`.
+
+pub mod assets;
+pub mod domain;
+pub mod import;
+pub mod jobs;
+pub mod report;
+pub mod store;

@@ -1,0 +1,13 @@
+//! Documents Pingcha writes: `model` is a pure document tree (headings, paragraphs,
+//! key–value blocks, tables, signature blocks); `pdf` lays it out on A4 pages with Chinese
+//! line breaking and writes it with printpdf.
+//!
+//! May use `domain`. Must not use `rusqlite`, `egui` or `rfd`; only `report::pdf` uses
+//! `printpdf`.
+
+pub mod model;
+pub mod pdf;
+pub mod text;
+
+pub use model::{Block, Document, Table};
+pub use pdf::{PdfError, render_pdf};

@@ -1,0 +1,454 @@
+//! Cases, their documents and revisions, and the officer registry.
+//!
+//! Saving a case is one transaction: the case row, its documents, its file rows and its
+//! full-text entries all land together or not at all.
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Row, TransactionBehavior, named_params};
+
+use super::{Project, StoreError};
+use crate::domain::{Case, CaseKind, CaseOrigin, CodeEnum, DateKey, Procedure, RegisteredOfficer};
+
+/// A document of a case about to be saved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewDocument {
+    /// The stored file, when the document has one in the package.
+    pub blob: Option<super::StoredBlob>,
+    /// `text`, `no_text`, `not_pdf`, `unreadable` or `missing`.
+    pub text_status: String,
+    /// Extracted text for the index.
+    pub text: Option<String>,
+    /// Page count read from the file.
+    pub page_count: Option<u32>,
+}
+
+/// A case about to be saved. `documents` follows `case.documents` one to one.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    /// The case.
+    pub case: Case,
+    /// Hash identifying the package content; equal fingerprints mean "unchanged".
+    pub fingerprint: String,
+    /// Where it was imported from.
+    pub source_path: String,
+    /// Warnings from reading it.
+    pub warnings: Vec<String>,
+    /// Stored files and text, per document.
+    pub documents: Vec<NewDocument>,
+    /// Every stored file of the package (documents and recordings) by package path.
+    pub files: Vec<(String, super::StoredBlob)>,
+}
+
+/// What saving a case did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveOutcome {
+    /// A new case.
+    Imported {
+        /// Row id.
+        id: i64,
+    },
+    /// The same content was already the current revision: nothing changed.
+    Unchanged {
+        /// Row id of the existing revision.
+        id: i64,
+    },
+    /// The case number existed with other content: stored as a new revision, old one kept.
+    Revised {
+        /// Row id of the new revision.
+        id: i64,
+        /// The new revision number (1 is the first import).
+        revision: i64,
+    },
+    /// A ledger row for a case already imported from a package: the package is kept.
+    KeptPackage {
+        /// Row id of the package case.
+        id: i64,
+    },
+}
+
+/// A line of the case list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CaseRow {
+    /// Row id.
+    pub id: i64,
+    /// 案号.
+    pub number: String,
+    /// Revision number.
+    pub revision: i64,
+    /// 案件类型.
+    pub kind: CaseKind,
+    /// 程序.
+    pub procedure: Option<Procedure>,
+    /// 案件名称.
+    pub title: String,
+    /// 承办单位.
+    pub unit: String,
+    /// 当事人.
+    pub party: String,
+    /// 立案日期.
+    pub filed: Option<NaiveDate>,
+    /// 决定日期.
+    pub decision: Option<NaiveDate>,
+    /// Number of documents.
+    pub documents: i64,
+    /// Origin.
+    pub origin: CaseOrigin,
+}
+
+/// A stored document with its file and text status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDocument {
+    /// Row id.
+    pub id: i64,
+    /// Position in the case (archive order).
+    pub position: i64,
+    /// 文书类型.
+    pub doc_type: String,
+    /// Path inside the package.
+    pub file_path: String,
+    /// Stored file: SHA-256 and extension.
+    pub file: Option<(String, String)>,
+    /// Page count read from the file.
+    pub pages: Option<u32>,
+    /// Text layer status code.
+    pub text_status: String,
+}
+
+/// A whole stored case.
+#[derive(Debug, Clone)]
+pub struct StoredCase {
+    /// The list row.
+    pub row: CaseRow,
+    /// The full case.
+    pub case: Case,
+    /// Its documents.
+    pub documents: Vec<StoredDocument>,
+    /// Warnings recorded at import.
+    pub warnings: Vec<String>,
+    /// Where it came from.
+    pub source_path: String,
+}
+
+/// What a registry import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RegistryOutcome {
+    /// New certificates.
+    pub added: usize,
+    /// Certificates whose entry changed.
+    pub updated: usize,
+    /// Certificates already recorded identically.
+    pub unchanged: usize,
+}
+
+fn date_text(date: Option<NaiveDate>) -> Option<String> {
+    date.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+fn parse_date_column(text: Option<String>) -> Option<NaiveDate> {
+    text.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
+}
+
+/// Metadata indexed with the documents, so a search for a party, officer or article finds
+/// the case even where no document mentions it.
+fn metadata_text(case: &Case) -> String {
+    let mut parts = vec![case.number.clone(), case.title.clone(), case.agency.clone(), case.unit.clone()];
+    parts.extend(case.district.clone());
+    parts.extend(case.industry.clone());
+    parts.extend(case.source.clone());
+    parts.extend(case.summary.clone());
+    if let Some(party) = &case.party {
+        parts.push(party.name.clone());
+        parts.extend(party.representative.clone());
+        parts.extend(party.address.clone());
+    }
+    for officer in &case.officers {
+        parts.push(format!("{} {}", officer.name, officer.certificate));
+    }
+    if let Some(decision) = &case.decision {
+        parts.extend(decision.legal_basis.iter().cloned());
+        parts.extend(decision.violated.iter().cloned());
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join("\n")
+}
+
+impl CaseRow {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        let kind: String = row.get("kind")?;
+        let procedure: Option<String> = row.get("procedure")?;
+        let origin: String = row.get("origin")?;
+        Ok(Self {
+            id: row.get("id")?,
+            number: row.get("number")?,
+            revision: row.get("revision")?,
+            kind: CaseKind::parse(&kind).unwrap_or(CaseKind::Penalty),
+            procedure: procedure.as_deref().and_then(Procedure::parse),
+            title: row.get("title")?,
+            unit: row.get("unit")?,
+            party: row.get::<_, Option<String>>("party")?.unwrap_or_default(),
+            filed: parse_date_column(row.get("filed_date")?),
+            decision: parse_date_column(row.get("decision_date")?),
+            documents: row.get("document_count")?,
+            origin: CaseOrigin::parse(&origin).unwrap_or(CaseOrigin::Package),
+        })
+    }
+}
+
+const CASE_ROW_COLUMNS: &str = "c.id, c.number, c.revision, c.kind, c.procedure, c.title, c.unit, c.party,
+     c.filed_date, c.decision_date, c.origin,
+     (SELECT COUNT(*) FROM documents d WHERE d.case_id = c.id) AS document_count";
+
+impl Project {
+    /// Saves a case in one transaction, deciding between new, unchanged and new revision.
+    pub fn save_case(&mut self, new: &NewCase) -> Result<SaveOutcome, StoreError> {
+        let case = &new.case;
+        let case_json = serde_json::to_string(case).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let warnings_json = serde_json::to_string(&new.warnings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: Option<(i64, i64, String, String)> = tx
+            .prepare_cached(
+                "SELECT id, revision, fingerprint, origin FROM cases WHERE number = :number AND is_current = 1",
+            )?
+            .query_row(named_params! {":number": case.number}, |r| {
+                Ok((r.get("id")?, r.get("revision")?, r.get("fingerprint")?, r.get("origin")?))
+            })
+            .optional()?;
+        let revision = match &current {
+            Some((id, _, fingerprint, _)) if *fingerprint == new.fingerprint => {
+                return Ok(SaveOutcome::Unchanged { id: *id });
+            }
+            Some((id, _, _, origin))
+                if case.origin == CaseOrigin::Ledger && origin.as_str() != CaseOrigin::Ledger.code() =>
+            {
+                return Ok(SaveOutcome::KeptPackage { id: *id });
+            }
+            Some((id, _, _, _)) => {
+                tx.prepare_cached("UPDATE cases SET is_current = 0 WHERE id = :id")?
+                    .execute(named_params! {":id": id})?;
+                tx.prepare_cached("DELETE FROM search_index WHERE case_id = :id")?
+                    .execute(named_params! {":id": id})?;
+                let max: i64 = tx
+                    .prepare_cached("SELECT MAX(revision) FROM cases WHERE number = :number")?
+                    .query_row(named_params! {":number": case.number}, |r| r.get(0))?;
+                max + 1
+            }
+            None => 1,
+        };
+        tx.prepare_cached(
+            "INSERT INTO cases (number, revision, is_current, kind, procedure, title, agency, unit, district,
+                 industry, party, filed_date, decision_date, origin, fingerprint, source_path, imported_at,
+                 case_json, warnings_json)
+             VALUES (:number, :revision, 1, :kind, :procedure, :title, :agency, :unit, :district,
+                 :industry, :party, :filed, :decision, :origin, :fingerprint, :source_path, :imported_at,
+                 :case_json, :warnings_json)",
+        )?
+        .execute(named_params! {
+            ":number": case.number,
+            ":revision": revision,
+            ":kind": case.kind.code(),
+            ":procedure": case.procedure.map(|p| p.code()),
+            ":title": case.title,
+            ":agency": case.agency,
+            ":unit": case.unit,
+            ":district": case.district,
+            ":industry": case.industry,
+            ":party": case.party.as_ref().map(|p| p.name.clone()),
+            ":filed": date_text(case.effective_date(DateKey::Filed)),
+            ":decision": date_text(case.effective_date(DateKey::Decision)),
+            ":origin": case.origin.code(),
+            ":fingerprint": new.fingerprint,
+            ":source_path": new.source_path,
+            ":imported_at": chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
+            ":case_json": case_json,
+            ":warnings_json": warnings_json,
+        })?;
+        let case_id = tx.last_insert_rowid();
+        tx.prepare_cached("INSERT INTO search_index (content, case_id, document_id) VALUES (:content, :case_id, NULL)")?
+            .execute(named_params! {":content": metadata_text(case), ":case_id": case_id})?;
+        for (path, blob) in &new.files {
+            tx.prepare_cached("INSERT OR IGNORE INTO blobs (sha256, size_bytes, extension) VALUES (:sha, :size, :ext)")?
+                .execute(named_params! {
+                    ":sha": blob.sha256,
+                    ":size": i64::try_from(blob.size_bytes).unwrap_or(i64::MAX),
+                    ":ext": blob.extension,
+                })?;
+            tx.prepare_cached("INSERT OR IGNORE INTO case_files (case_id, file_path, sha256) VALUES (:case_id, :path, :sha)")?
+                .execute(named_params! {":case_id": case_id, ":path": path, ":sha": blob.sha256})?;
+        }
+        for (position, (doc, stored)) in case.documents.iter().zip(&new.documents).enumerate() {
+            tx.prepare_cached(
+                "INSERT INTO documents (case_id, position, doc_type, file_path, sha256, doc_date, doc_number,
+                     pages, text_status)
+                 VALUES (:case_id, :position, :doc_type, :file_path, :sha, :date, :number, :pages, :status)",
+            )?
+            .execute(named_params! {
+                ":case_id": case_id,
+                ":position": i64::try_from(position).unwrap_or(i64::MAX),
+                ":doc_type": doc.doc_type,
+                ":file_path": doc.file,
+                ":sha": stored.blob.as_ref().map(|b| b.sha256.clone()),
+                ":date": date_text(doc.date),
+                ":number": doc.number,
+                ":pages": stored.page_count.or(doc.pages),
+                ":status": stored.text_status,
+            })?;
+            let document_id = tx.last_insert_rowid();
+            if let Some(text) = stored.text.as_deref().filter(|t| !t.is_empty()) {
+                tx.prepare_cached(
+                    "INSERT INTO search_index (content, case_id, document_id) VALUES (:content, :case_id, :doc_id)",
+                )?
+                .execute(named_params! {":content": text, ":case_id": case_id, ":doc_id": document_id})?;
+            }
+        }
+        tx.commit()?;
+        Ok(match current {
+            None => SaveOutcome::Imported { id: case_id },
+            Some(_) => SaveOutcome::Revised { id: case_id, revision },
+        })
+    }
+
+    /// The fingerprint of the current revision of a case number, if any.
+    pub fn current_fingerprint(&self, number: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT fingerprint FROM cases WHERE number = :number AND is_current = 1")?
+            .query_row(named_params! {":number": number}, |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Every current case, ordered by case number.
+    pub fn list_cases(&self) -> Result<Vec<CaseRow>, StoreError> {
+        let sql = format!("SELECT {CASE_ROW_COLUMNS} FROM cases c WHERE c.is_current = 1 ORDER BY c.number");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], CaseRow::from_row)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Number of current cases.
+    pub fn case_count(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM cases WHERE is_current = 1", [], |r| r.get(0))?)
+    }
+
+    /// All revisions of a case number, newest first.
+    pub fn revisions(&self, number: &str) -> Result<Vec<CaseRow>, StoreError> {
+        let sql = format!("SELECT {CASE_ROW_COLUMNS} FROM cases c WHERE c.number = :number ORDER BY c.revision DESC");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(named_params! {":number": number}, CaseRow::from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Loads a case by row id with its documents.
+    pub fn load_case(&self, id: i64) -> Result<StoredCase, StoreError> {
+        let sql = format!("SELECT {CASE_ROW_COLUMNS}, c.case_json, c.warnings_json, c.source_path FROM cases c WHERE c.id = :id");
+        let (row, case_json, warnings_json, source_path): (CaseRow, String, String, String) = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(named_params! {":id": id}, |r| {
+                Ok((CaseRow::from_row(r)?, r.get("case_json")?, r.get("warnings_json")?, r.get("source_path")?))
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::NoSuchCase(format!("#{id}")))?;
+        let case: Case = serde_json::from_str(&case_json).map_err(|e| StoreError::Corrupt(format!("案卷 {}: {e}", row.number)))?;
+        let warnings: Vec<String> = serde_json::from_str(&warnings_json).unwrap_or_default();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.id, d.position, d.doc_type, d.file_path, d.sha256, b.extension, d.pages, d.text_status
+             FROM documents d LEFT JOIN blobs b ON b.sha256 = d.sha256
+             WHERE d.case_id = :id ORDER BY d.position",
+        )?;
+        let documents = stmt
+            .query_map(named_params! {":id": id}, |r| {
+                let sha: Option<String> = r.get("sha256")?;
+                let ext: Option<String> = r.get("extension")?;
+                Ok(StoredDocument {
+                    id: r.get("id")?,
+                    position: r.get("position")?,
+                    doc_type: r.get("doc_type")?,
+                    file_path: r.get("file_path")?,
+                    file: sha.zip(ext),
+                    pages: r.get("pages")?,
+                    text_status: r.get("text_status")?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(StoredCase { row, case, documents, warnings, source_path })
+    }
+
+    /// Loads the current revision of a case number.
+    pub fn load_case_by_number(&self, number: &str) -> Result<StoredCase, StoreError> {
+        let id: i64 = self
+            .conn
+            .prepare_cached("SELECT id FROM cases WHERE number = :number AND is_current = 1")?
+            .query_row(named_params! {":number": number}, |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NoSuchCase(number.to_string()))?;
+        self.load_case(id)
+    }
+
+    /// Adds or updates officer registry entries (keyed by 执法证号), in one transaction.
+    pub fn upsert_registry(&mut self, officers: &[RegisteredOfficer], source_path: &str) -> Result<RegistryOutcome, StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut outcome = RegistryOutcome::default();
+        for officer in officers {
+            let existing: Option<(String, Option<String>, Option<String>, Option<String>, Option<String>)> = tx
+                .prepare_cached(
+                    "SELECT name, unit, category, issued, valid_until FROM registry_officers WHERE certificate = :c",
+                )?
+                .query_row(named_params! {":c": officer.certificate}, |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
+                .optional()?;
+            let fresh = (
+                officer.name.clone(),
+                officer.unit.clone(),
+                officer.category.clone(),
+                date_text(officer.issued),
+                date_text(officer.valid_until),
+            );
+            match existing {
+                Some(old) if old == fresh => outcome.unchanged += 1,
+                found => {
+                    if found.is_some() {
+                        outcome.updated += 1;
+                    } else {
+                        outcome.added += 1;
+                    }
+                    tx.prepare_cached(
+                        "INSERT INTO registry_officers (certificate, name, unit, category, issued, valid_until, source_path)
+                         VALUES (:c, :name, :unit, :category, :issued, :valid, :source)
+                         ON CONFLICT(certificate) DO UPDATE SET name = excluded.name, unit = excluded.unit,
+                           category = excluded.category, issued = excluded.issued,
+                           valid_until = excluded.valid_until, source_path = excluded.source_path",
+                    )?
+                    .execute(named_params! {
+                        ":c": officer.certificate, ":name": fresh.0, ":unit": fresh.1, ":category": fresh.2,
+                        ":issued": fresh.3, ":valid": fresh.4, ":source": source_path,
+                    })?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// The officer registry, ordered by certificate.
+    pub fn registry(&self) -> Result<Vec<RegisteredOfficer>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT certificate, name, unit, category, issued, valid_until FROM registry_officers ORDER BY certificate",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(RegisteredOfficer {
+                    certificate: r.get("certificate")?,
+                    name: r.get("name")?,
+                    unit: r.get("unit")?,
+                    category: r.get("category")?,
+                    issued: parse_date_column(r.get("issued")?),
+                    valid_until: parse_date_column(r.get("valid_until")?),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+}

@@ -1,0 +1,106 @@
+//! Schema migrations: an append-only list keyed by `PRAGMA user_version`, run in one
+//! transaction at open. A project whose version is newer than this program's is refused
+//! before anything is written.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::StoreError;
+
+/// Each entry moves the schema from version `i` to `i + 1`. Never edit a released entry.
+const MIGRATIONS: &[&str] = &[
+    // 1: cases with revisions, documents, every package file (case_files) stored by content,
+    //    officer registry,
+    //    settings, full-text index.
+    r#"
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE cases (
+        id            INTEGER PRIMARY KEY,
+        number        TEXT NOT NULL,
+        revision      INTEGER NOT NULL,
+        is_current    INTEGER NOT NULL CHECK (is_current IN (0, 1)),
+        kind          TEXT NOT NULL,
+        procedure     TEXT,
+        title         TEXT NOT NULL,
+        agency        TEXT NOT NULL,
+        unit          TEXT NOT NULL,
+        district      TEXT,
+        industry      TEXT,
+        party         TEXT,
+        filed_date    TEXT,
+        decision_date TEXT,
+        origin        TEXT NOT NULL,
+        fingerprint   TEXT NOT NULL,
+        source_path   TEXT NOT NULL,
+        imported_at   TEXT NOT NULL,
+        case_json     TEXT NOT NULL,
+        warnings_json TEXT NOT NULL,
+        UNIQUE (number, revision)
+    );
+    CREATE UNIQUE INDEX cases_current_number ON cases (number) WHERE is_current = 1;
+    CREATE INDEX cases_unit ON cases (unit);
+    CREATE TABLE blobs (
+        sha256     TEXT PRIMARY KEY,
+        size_bytes INTEGER NOT NULL,
+        extension  TEXT NOT NULL
+    );
+    CREATE TABLE documents (
+        id           INTEGER PRIMARY KEY,
+        case_id      INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        position     INTEGER NOT NULL,
+        doc_type     TEXT NOT NULL,
+        file_path    TEXT NOT NULL,
+        sha256       TEXT REFERENCES blobs (sha256),
+        doc_date     TEXT,
+        doc_number   TEXT,
+        pages        INTEGER,
+        text_status  TEXT NOT NULL,
+        UNIQUE (case_id, position)
+    );
+    CREATE INDEX documents_case ON documents (case_id);
+    CREATE TABLE case_files (
+        case_id   INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        file_path TEXT NOT NULL,
+        sha256    TEXT NOT NULL REFERENCES blobs (sha256),
+        PRIMARY KEY (case_id, file_path)
+    );
+    CREATE TABLE registry_officers (
+        certificate TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        unit        TEXT,
+        category    TEXT,
+        issued      TEXT,
+        valid_until TEXT,
+        source_path TEXT NOT NULL
+    );
+    CREATE VIRTUAL TABLE search_index USING fts5 (
+        content,
+        case_id UNINDEXED,
+        document_id UNINDEXED,
+        tokenize = 'trigram'
+    );
+    "#,
+];
+
+/// The schema version this program writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database up to [`SCHEMA_VERSION`] in one transaction.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew { found, supported: SCHEMA_VERSION });
+    }
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for sql in &MIGRATIONS[usize::try_from(found).unwrap_or(0)..] {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,141 @@
+//! The review project on disk: a folder with `project.sqlite` and `documents/` (every imported
+//! file once, named by its SHA-256). The only module that uses `rusqlite`.
+//!
+//! May use `domain`. Must not use `egui`, `printpdf` or `rfd`.
+
+mod blobs;
+mod cases;
+mod migrations;
+mod search;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+pub use blobs::StoredBlob;
+pub(crate) use blobs::hex as hex_digest;
+pub use cases::{CaseRow, NewCase, NewDocument, RegistryOutcome, SaveOutcome, StoredCase, StoredDocument};
+pub use migrations::SCHEMA_VERSION;
+pub use search::SearchHit;
+
+/// The database file inside a project folder.
+pub const DB_FILE: &str = "project.sqlite";
+/// The folder of document files inside a project folder.
+pub const DOCUMENTS_DIR: &str = "documents";
+
+/// Errors of the project store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite failed.
+    #[error("数据库错误：{0}")]
+    Sql(#[from] rusqlite::Error),
+    /// A file of the project could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The folder is not a project.
+    #[error("{0} 不是评查项目（缺少 project.sqlite）")]
+    NotAProject(String),
+    /// The project was made by a newer Pingcha.
+    #[error("该项目由更新版本的评查程序创建（数据版本 {found}，本程序支持到 {supported}），为避免损坏已拒绝打开，请升级程序")]
+    TooNew {
+        /// The project's schema version.
+        found: i64,
+        /// The newest this program knows.
+        supported: i64,
+    },
+    /// Stored data could not be decoded.
+    #[error("项目数据损坏：{0}")]
+    Corrupt(String),
+    /// A case that does not exist.
+    #[error("找不到案卷 {0}")]
+    NoSuchCase(String),
+}
+
+/// An open review project.
+pub struct Project {
+    dir: PathBuf,
+    conn: Connection,
+}
+
+impl std::fmt::Debug for Project {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Project").field("dir", &self.dir).finish()
+    }
+}
+
+impl Project {
+    /// Opens the project in `dir`, creating the folder and an empty project if missing.
+    pub fn create_or_open(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir.join(DOCUMENTS_DIR)).map_err(|source| StoreError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        Self::open_db(dir)
+    }
+
+    /// Opens an existing project; refuses a folder without `project.sqlite`.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        if !dir.join(DB_FILE).is_file() {
+            return Err(StoreError::NotAProject(dir.display().to_string()));
+        }
+        std::fs::create_dir_all(dir.join(DOCUMENTS_DIR)).map_err(|source| StoreError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        Self::open_db(dir)
+    }
+
+    fn open_db(dir: &Path) -> Result<Self, StoreError> {
+        let mut conn = Connection::open(dir.join(DB_FILE))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        migrations::migrate(&mut conn)?;
+        // WAL after the version check, so a too-new project is not touched at all.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        Ok(Self { dir: dir.to_path_buf(), conn })
+    }
+
+    /// The project folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The project's display name (its folder name).
+    pub fn name(&self) -> String {
+        self.dir
+            .file_name()
+            .map_or_else(|| self.dir.display().to_string(), |n| n.to_string_lossy().into_owned())
+    }
+
+    /// Reads a project setting stored as JSON; `None` when unset.
+    pub fn setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT value FROM settings WHERE key = :key")?;
+        let mut rows = stmt.query(rusqlite::named_params! {":key": key})?;
+        match rows.next()? {
+            None => Ok(None),
+            Some(row) => {
+                let text: String = row.get("value")?;
+                serde_json::from_str(&text)
+                    .map(Some)
+                    .map_err(|e| StoreError::Corrupt(format!("设置 {key}: {e}")))
+            }
+        }
+    }
+
+    /// Writes a project setting as JSON.
+    pub fn set_setting<T: serde::Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+        let text = serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.conn.prepare_cached(
+            "INSERT INTO settings (key, value) VALUES (:key, :value)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        )?
+        .execute(rusqlite::named_params! {":key": key, ":value": text})?;
+        Ok(())
+    }
+}
