@@ -4,8 +4,11 @@
 //! `domain` → `import`, `report` → `store` → `jobs` → `cli`, `ui`.
 
 pub mod assets;
+pub mod cli;
 pub mod domain;
 pub mod import;
 pub mod jobs;
 pub mod report;
+pub mod sample;
 pub mod store;
+pub mod ui;

@@ -195,12 +195,21 @@ impl DateKey {
             Self::InvestigationEnded => Document("案件调查报告"),
             Self::LegalReview => Document("重大执法决定法制审核意见书"),
             Self::CollectiveDiscussion => Document("集体讨论记录"),
-            Self::NoticeServed => Receipt { serves: "行政处罚告知书", fall_back_to_document: true },
+            Self::NoticeServed => Receipt {
+                serves: "行政处罚告知书",
+                fall_back_to_document: true,
+            },
             Self::HearingRequested => Document("听证申请书"),
-            Self::HearingNoticeServed => Receipt { serves: "听证会通知书", fall_back_to_document: true },
+            Self::HearingNoticeServed => Receipt {
+                serves: "听证会通知书",
+                fall_back_to_document: true,
+            },
             Self::Hearing => Document("听证笔录"),
             Self::Decision => Document("行政处罚决定书"),
-            Self::DecisionServed => Receipt { serves: "行政处罚决定书", fall_back_to_document: false },
+            Self::DecisionServed => Receipt {
+                serves: "行政处罚决定书",
+                fall_back_to_document: false,
+            },
             Self::Published => Document("处罚信息公示记录"),
             Self::Paid => Document("罚款缴纳凭证"),
             Self::Rechecked => Document("整改复查意见书"),
@@ -428,7 +437,10 @@ impl Case {
                 .iter()
                 .find(|d| d.doc_type == doc_type)
                 .and_then(|d| d.date),
-            DateSource::Receipt { serves, fall_back_to_document } => self
+            DateSource::Receipt {
+                serves,
+                fall_back_to_document,
+            } => self
                 .documents
                 .iter()
                 .find(|d| d.doc_type == "送达回执" && d.serves.as_deref() == Some(serves))
@@ -526,12 +538,24 @@ mod tests {
             date: Some(date("2023-04-24")),
             ..Document::default()
         });
-        assert_eq!(case.effective_date(DateKey::Filed), Some(date("2023-03-01")));
+        assert_eq!(
+            case.effective_date(DateKey::Filed),
+            Some(date("2023-03-01"))
+        );
         // No receipt for the notice: the notice's own date stands in.
-        assert_eq!(case.effective_date(DateKey::NoticeServed), Some(date("2023-03-20")));
-        assert_eq!(case.effective_date(DateKey::DecisionServed), Some(date("2023-04-24")));
+        assert_eq!(
+            case.effective_date(DateKey::NoticeServed),
+            Some(date("2023-03-20"))
+        );
+        assert_eq!(
+            case.effective_date(DateKey::DecisionServed),
+            Some(date("2023-04-24"))
+        );
         case.dates.insert(DateKey::Filed, date("2023-03-02"));
-        assert_eq!(case.effective_date(DateKey::Filed), Some(date("2023-03-02")));
+        assert_eq!(
+            case.effective_date(DateKey::Filed),
+            Some(date("2023-03-02"))
+        );
         assert_eq!(case.document_date(DateKey::Filed), Some(date("2023-03-01")));
         assert_eq!(case.effective_date(DateKey::Violation), None);
     }

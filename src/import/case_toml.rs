@@ -46,11 +46,18 @@ pub fn parse_case_toml(file: &str, text: &str) -> Result<(Case, Vec<String>), Im
     };
     let case = reader.read_root(root.get_ref());
     if let Some((path, why)) = reader.unsafe_path {
-        return Err(ImportError::UnsafePath { file: file.to_string(), path, why });
+        return Err(ImportError::UnsafePath {
+            file: file.to_string(),
+            path,
+            why,
+        });
     }
     match case {
         Some(case) if reader.problems.is_empty() => Ok((case, reader.warnings)),
-        _ => Err(ImportError::Invalid { file: file.to_string(), problems: reader.problems }),
+        _ => Err(ImportError::Invalid {
+            file: file.to_string(),
+            problems: reader.problems,
+        }),
     }
 }
 
@@ -76,7 +83,10 @@ fn type_name(value: &DeValue<'_>) -> &'static str {
 }
 
 fn lookup<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a Value<'i>> {
-    table.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
+    table
+        .iter()
+        .find(|(k, _)| k.get_ref() == key)
+        .map(|(_, v)| v)
 }
 
 struct Reader<'t> {
@@ -113,25 +123,40 @@ impl<'t> Reader<'t> {
 
     fn problem(&mut self, field: String, span: Option<&Range<usize>>, message: impl Into<String>) {
         let line = span.map(|s| self.line(s));
-        self.problems.push(FieldProblem { field, line, message: message.into() });
+        self.problems.push(FieldProblem {
+            field,
+            line,
+            message: message.into(),
+        });
     }
 
     /// Warns about keys the format does not know and keeps them in `extra`.
-    fn unknown_keys(&mut self, scope: &Scope<'_, '_>, known: &[&str], extra: &mut Vec<(String, String)>) {
+    fn unknown_keys(
+        &mut self,
+        scope: &Scope<'_, '_>,
+        known: &[&str],
+        extra: &mut Vec<(String, String)>,
+    ) {
         for (key, value) in scope.table.iter() {
             let key = key.get_ref();
             if !known.contains(&key.as_ref()) {
                 let field = scope.field(key);
                 let line = self.line(&value.span());
-                self.warnings
-                    .push(format!("{} 第{line}行：未知字段 {field}，已保留", self.file));
+                self.warnings.push(format!(
+                    "{} 第{line}行：未知字段 {field}，已保留",
+                    self.file
+                ));
                 let raw = self.text.get(value.span()).unwrap_or("").to_string();
                 extra.push((field, raw));
             }
         }
     }
 
-    fn required_table<'a, 'i>(&mut self, parent: &Scope<'a, 'i>, key: &str) -> Option<Scope<'a, 'i>> {
+    fn required_table<'a, 'i>(
+        &mut self,
+        parent: &Scope<'a, 'i>,
+        key: &str,
+    ) -> Option<Scope<'a, 'i>> {
         match lookup(parent.table, key) {
             None => {
                 self.problem(format!("[{key}]"), None, "缺少必填的表");
@@ -141,10 +166,18 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn optional_table<'a, 'i>(&mut self, parent: &Scope<'a, 'i>, key: &str) -> Option<Scope<'a, 'i>> {
+    fn optional_table<'a, 'i>(
+        &mut self,
+        parent: &Scope<'a, 'i>,
+        key: &str,
+    ) -> Option<Scope<'a, 'i>> {
         let value = lookup(parent.table, key)?;
         match value.get_ref() {
-            DeValue::Table(table) => Some(Scope { name: format!("[{key}]"), table, span: value.span() }),
+            DeValue::Table(table) => Some(Scope {
+                name: format!("[{key}]"),
+                table,
+                span: value.span(),
+            }),
             other => {
                 let msg = format!("应为表，实为{}", type_name(other));
                 self.problem(format!("[{key}]"), Some(&value.span()), msg);
@@ -155,7 +188,9 @@ impl<'t> Reader<'t> {
 
     /// An array of tables (`[[documents]]`); items are named `documents[1]`, 1-based.
     fn table_array<'a, 'i>(&mut self, parent: &Scope<'a, 'i>, key: &str) -> Vec<Scope<'a, 'i>> {
-        let Some(value) = lookup(parent.table, key) else { return Vec::new() };
+        let Some(value) = lookup(parent.table, key) else {
+            return Vec::new();
+        };
         let DeValue::Array(items) = value.get_ref() else {
             let msg = format!("应为表数组 [[{key}]]，实为{}", type_name(value.get_ref()));
             self.problem(key.to_string(), Some(&value.span()), msg);
@@ -165,7 +200,11 @@ impl<'t> Reader<'t> {
         for (i, item) in items.iter().enumerate() {
             let name = format!("{key}[{}]", i + 1);
             match item.get_ref() {
-                DeValue::Table(table) => scopes.push(Scope { name, table, span: item.span() }),
+                DeValue::Table(table) => scopes.push(Scope {
+                    name,
+                    table,
+                    span: item.span(),
+                }),
                 other => {
                     let msg = format!("应为表，实为{}", type_name(other));
                     self.problem(name, Some(&item.span()), msg);
@@ -264,7 +303,11 @@ impl<'t> Reader<'t> {
             Some(n) if n.is_finite() && n >= 0.0 => Some(n),
             _ => {
                 let raw = self.text.get(value.span()).unwrap_or("").to_string();
-                self.problem(scope.field(key), Some(&value.span()), format!("{raw} 应为非负数"));
+                self.problem(
+                    scope.field(key),
+                    Some(&value.span()),
+                    format!("{raw} 应为非负数"),
+                );
                 None
             }
         }
@@ -278,7 +321,11 @@ impl<'t> Reader<'t> {
         };
         if parsed.is_none() {
             let raw = self.text.get(value.span()).unwrap_or("").to_string();
-            self.problem(scope.field(key), Some(&value.span()), format!("{raw} 应为非负整数"));
+            self.problem(
+                scope.field(key),
+                Some(&value.span()),
+                format!("{raw} 应为非负整数"),
+            );
         }
         parsed
     }
@@ -306,7 +353,11 @@ impl<'t> Reader<'t> {
     fn opt_enum<E: CodeEnum>(&mut self, scope: &Scope<'_, '_>, key: &str) -> Option<E> {
         let value = lookup(scope.table, key)?;
         let DeValue::String(text) = value.get_ref() else {
-            let msg = format!("应为字符串（可选：{}），实为{}", E::allowed(), type_name(value.get_ref()));
+            let msg = format!(
+                "应为字符串（可选：{}），实为{}",
+                E::allowed(),
+                type_name(value.get_ref())
+            );
             self.problem(scope.field(key), Some(&value.span()), msg);
             return None;
         };
@@ -330,7 +381,11 @@ impl<'t> Reader<'t> {
 
     /// A package-relative path; an unsafe one refuses the whole package.
     fn path(&mut self, scope: &Scope<'_, '_>, key: &str, required: bool) -> Option<String> {
-        let raw = if required { self.req_str(scope, key) } else { self.opt_str(scope, key) }?;
+        let raw = if required {
+            self.req_str(scope, key)
+        } else {
+            self.opt_str(scope, key)
+        }?;
         match safe_relative_path(&raw) {
             Ok(path) => Some(path),
             Err(why) => {
@@ -343,18 +398,34 @@ impl<'t> Reader<'t> {
     }
 
     fn read_root(&mut self, root: &DeTable<'_>) -> Option<Case> {
-        let root = Scope { name: String::new(), table: root, span: 0..0 };
+        let root = Scope {
+            name: String::new(),
+            table: root,
+            span: 0..0,
+        };
         let mut extra = Vec::new();
         self.unknown_keys(
             &root,
             &[
-                "format", "case", "party", "officers", "dates", "decision", "legal_review",
-                "collective_discussion", "documents", "recordings",
+                "format",
+                "case",
+                "party",
+                "officers",
+                "dates",
+                "decision",
+                "legal_review",
+                "collective_discussion",
+                "documents",
+                "recordings",
             ],
             &mut extra,
         );
         match lookup(root.table, "format") {
-            None => self.problem("format".into(), Some(&(0..0)), format!("缺少必填字段（应为 \"{FORMAT_V1}\"）")),
+            None => self.problem(
+                "format".into(),
+                Some(&(0..0)),
+                format!("缺少必填字段（应为 \"{FORMAT_V1}\"）"),
+            ),
             Some(value) => match value.get_ref() {
                 DeValue::String(s) if s.as_ref() == FORMAT_V1 => {}
                 other => {
@@ -373,8 +444,17 @@ impl<'t> Reader<'t> {
             self.unknown_keys(
                 scope,
                 &[
-                    "number", "kind", "procedure", "title", "agency", "unit", "district",
-                    "industry", "source", "summary", "harm",
+                    "number",
+                    "kind",
+                    "procedure",
+                    "title",
+                    "agency",
+                    "unit",
+                    "district",
+                    "industry",
+                    "source",
+                    "summary",
+                    "harm",
                 ],
                 &mut extra,
             );
@@ -405,7 +485,11 @@ impl<'t> Reader<'t> {
 
         match self.optional_table(&root, "party") {
             Some(scope) => {
-                self.unknown_keys(&scope, &["name", "kind", "id_number", "representative", "address"], &mut extra);
+                self.unknown_keys(
+                    &scope,
+                    &["name", "kind", "id_number", "representative", "address"],
+                    &mut extra,
+                );
                 case.party = Some(Party {
                     name: self.req_str(&scope, "name").unwrap_or_default(),
                     kind: self.opt_enum::<PartyKind>(&scope, "kind"),
@@ -419,7 +503,11 @@ impl<'t> Reader<'t> {
                     && matches!(case.kind, CaseKind::Penalty | CaseKind::Coercion)
                     && lookup(root.table, "party").is_none()
                 {
-                    self.problem("[party]".into(), None, format!("{}案件必须有当事人", case.kind.label()));
+                    self.problem(
+                        "[party]".into(),
+                        None,
+                        format!("{}案件必须有当事人", case.kind.label()),
+                    );
                 }
             }
         }
@@ -429,7 +517,11 @@ impl<'t> Reader<'t> {
             self.problem("[[officers]]".into(), None, "至少需要一名执法人员");
         }
         for scope in &officer_scopes {
-            self.unknown_keys(scope, &["name", "certificate", "certificate_valid_until"], &mut extra);
+            self.unknown_keys(
+                scope,
+                &["name", "certificate", "certificate_valid_until"],
+                &mut extra,
+            );
             case.officers.push(Officer {
                 name: self.req_str(scope, "name").unwrap_or_default(),
                 certificate: self.req_str(scope, "certificate").unwrap_or_default(),
@@ -474,7 +566,11 @@ impl<'t> Reader<'t> {
         }
 
         for scope in self.table_array(&root, "recordings") {
-            self.unknown_keys(&scope, &["stage", "date", "file", "duration_seconds"], &mut extra);
+            self.unknown_keys(
+                &scope,
+                &["stage", "date", "file", "duration_seconds"],
+                &mut extra,
+            );
             case.recordings.push(Recording {
                 stage: self.req_str(&scope, "stage").unwrap_or_default(),
                 date: self.opt_date(&scope, "date"),
@@ -487,12 +583,23 @@ impl<'t> Reader<'t> {
         Some(case)
     }
 
-    fn read_decision(&mut self, scope: &Scope<'_, '_>, extra: &mut Vec<(String, String)>) -> Decision {
+    fn read_decision(
+        &mut self,
+        scope: &Scope<'_, '_>,
+        extra: &mut Vec<(String, String)>,
+    ) -> Decision {
         self.unknown_keys(
             scope,
             &[
-                "penalties", "legal_basis", "violated", "discretion", "served_on_spot",
-                "hearing_offered", "hearing_waived", "major", "collective_discussion_required",
+                "penalties",
+                "legal_basis",
+                "violated",
+                "discretion",
+                "served_on_spot",
+                "hearing_offered",
+                "hearing_waived",
+                "major",
+                "collective_discussion_required",
             ],
             extra,
         );
@@ -503,16 +610,26 @@ impl<'t> Reader<'t> {
                     for (i, item) in items.iter().enumerate() {
                         let name = format!("[decision].penalties[{}]", i + 1);
                         let DeValue::Table(table) = item.get_ref() else {
-                            let msg = format!("应为 {{ kind = \"fine\", amount = 50000 }} 形式的表，实为{}", type_name(item.get_ref()));
+                            let msg = format!(
+                                "应为 {{ kind = \"fine\", amount = 50000 }} 形式的表，实为{}",
+                                type_name(item.get_ref())
+                            );
                             self.problem(name, Some(&item.span()), msg);
                             continue;
                         };
-                        let item_scope = Scope { name, table, span: item.span() };
+                        let item_scope = Scope {
+                            name,
+                            table,
+                            span: item.span(),
+                        };
                         self.unknown_keys(&item_scope, &["kind", "amount"], extra);
                         let kind = self.req_enum::<PenaltyKind>(&item_scope, "kind");
                         let amount = self.opt_number(&item_scope, "amount");
                         if let Some(kind) = kind {
-                            decision.penalties.push(Penalty { kind, amount_yuan: amount });
+                            decision.penalties.push(Penalty {
+                                kind,
+                                amount_yuan: amount,
+                            });
                         }
                     }
                 }
@@ -537,14 +654,30 @@ impl<'t> Reader<'t> {
         decision.hearing_offered = self.opt_bool(scope, "hearing_offered");
         decision.hearing_waived = self.opt_bool(scope, "hearing_waived");
         decision.major = self.opt_bool(scope, "major");
-        decision.collective_discussion_required = self.opt_bool(scope, "collective_discussion_required");
+        decision.collective_discussion_required =
+            self.opt_bool(scope, "collective_discussion_required");
         decision
     }
 
-    fn read_document(&mut self, scope: &Scope<'_, '_>, extra: &mut Vec<(String, String)>) -> Document {
+    fn read_document(
+        &mut self,
+        scope: &Scope<'_, '_>,
+        extra: &mut Vec<(String, String)>,
+    ) -> Document {
         self.unknown_keys(
             scope,
-            &["type", "file", "date", "number", "pages", "officers", "party_signed", "sealed", "serves", "note"],
+            &[
+                "type",
+                "file",
+                "date",
+                "number",
+                "pages",
+                "officers",
+                "party_signed",
+                "sealed",
+                "serves",
+                "note",
+            ],
             extra,
         );
         let doc_type = self.req_str(scope, "type").unwrap_or_default();
@@ -555,7 +688,9 @@ impl<'t> Reader<'t> {
                 self.file, scope.name
             ));
         }
-        let pages = self.opt_count(scope, "pages").map(|p| u32::try_from(p).unwrap_or(u32::MAX));
+        let pages = self
+            .opt_count(scope, "pages")
+            .map(|p| u32::try_from(p).unwrap_or(u32::MAX));
         Document {
             doc_type,
             file: self.path(scope, "file", true).unwrap_or_default(),
@@ -611,7 +746,10 @@ certificate = "21100123456"
     fn invalid_date_names_field_and_line() {
         let text = format!("{MINIMAL}[dates]\ninspection = \"2024-13-45\"\n");
         let msg = problems(&text);
-        assert!(msg.contains("[dates].inspection: 2024-13-45 不是有效日期"), "{msg}");
+        assert!(
+            msg.contains("[dates].inspection: 2024-13-45 不是有效日期"),
+            "{msg}"
+        );
         assert!(msg.contains("第16行"), "{msg}");
     }
 
@@ -627,8 +765,14 @@ certificate = "21100123456"
         let text = MINIMAL.replace("[party]", "color = \"red\"\n[party]");
         let (case, warnings) = parse_case_toml("case.toml", &text).expect("valid");
         assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(warnings[0].contains("未知字段 [case].color"), "{warnings:?}");
-        assert_eq!(case.extra.get("[case].color").map(String::as_str), Some("\"red\""));
+        assert!(
+            warnings[0].contains("未知字段 [case].color"),
+            "{warnings:?}"
+        );
+        assert_eq!(
+            case.extra.get("[case].color").map(String::as_str),
+            Some("\"red\"")
+        );
     }
 
     #[test]
@@ -637,7 +781,10 @@ certificate = "21100123456"
             .replace("kind = \"penalty\"", "kind = \"penalti\"")
             .replace("title = \"某公司案\"\n", "");
         let msg = problems(&text);
-        assert!(msg.contains("“penalti”不是允许的值（可选：penalty、inspection、coercion）"), "{msg}");
+        assert!(
+            msg.contains("“penalti”不是允许的值（可选：penalty、inspection、coercion）"),
+            "{msg}"
+        );
         assert!(msg.contains("[case].title: 缺少必填字段"), "{msg}");
     }
 }

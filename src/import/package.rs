@@ -36,7 +36,10 @@ pub struct Member {
 
 enum Source {
     Dir(PathBuf),
-    Zip(Box<ZipArchive<BufReader<File>>>, BTreeMap<String, (usize, u64)>),
+    Zip(
+        Box<ZipArchive<BufReader<File>>>,
+        BTreeMap<String, (usize, u64)>,
+    ),
 }
 
 /// An opened, validated package: the case, its warnings, and access to its files.
@@ -71,7 +74,10 @@ impl Package {
     /// Opens a member for reading. For zips the reader refuses to yield more bytes than the
     /// member declared (a lying header cannot inflate past the checked limits).
     pub fn read_member(&mut self, path: &str) -> Result<Box<dyn Read + '_>, ImportError> {
-        let io_err = |source| ImportError::Io { file: path.to_string(), source };
+        let io_err = |source| ImportError::Io {
+            file: path.to_string(),
+            source,
+        };
         match &mut self.source {
             Source::Dir(root) => {
                 let file = File::open(root.join(path)).map_err(io_err)?;
@@ -82,8 +88,13 @@ impl Package {
                     file: path.to_string(),
                     source: io::Error::new(io::ErrorKind::NotFound, "zip 中没有该文件"),
                 })?;
-                let entry = archive.by_index(i).map_err(|e| io_err(io::Error::other(e)))?;
-                Ok(Box::new(DeclaredSize { inner: entry, remaining: declared }))
+                let entry = archive
+                    .by_index(i)
+                    .map_err(|e| io_err(io::Error::other(e)))?;
+                Ok(Box::new(DeclaredSize {
+                    inner: entry,
+                    remaining: declared,
+                }))
             }
         }
     }
@@ -102,10 +113,15 @@ impl<R: Read> Read for DeclaredSize<R> {
             let mut probe = [0u8; 1];
             return match self.inner.read(&mut probe)? {
                 0 => Ok(0),
-                _ => Err(io::Error::new(io::ErrorKind::InvalidData, "解压后的大小超过声明的大小（疑似压缩炸弹）")),
+                _ => Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "解压后的大小超过声明的大小（疑似压缩炸弹）",
+                )),
             };
         }
-        let want = buf.len().min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
+        let want = buf
+            .len()
+            .min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..want])?;
         self.remaining -= n as u64;
         Ok(n)
@@ -115,7 +131,10 @@ impl<R: Read> Read for DeclaredSize<R> {
 /// Files that tools leave in folders and zips and that are never case documents.
 fn is_junk(path: &str) -> bool {
     path.split('/').any(|part| {
-        part.starts_with('.') || part == "__MACOSX" || part.eq_ignore_ascii_case("Thumbs.db") || part.eq_ignore_ascii_case("desktop.ini")
+        part.starts_with('.')
+            || part == "__MACOSX"
+            || part.eq_ignore_ascii_case("Thumbs.db")
+            || part.eq_ignore_ascii_case("desktop.ini")
     })
 }
 
@@ -123,7 +142,10 @@ fn is_junk(path: &str) -> bool {
 pub fn open_package(path: &Path, limits: &ImportLimits) -> Result<Package, ImportError> {
     let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
         io::ErrorKind::NotFound => ImportError::NotFound,
-        _ => ImportError::Io { file: path.display().to_string(), source },
+        _ => ImportError::Io {
+            file: path.display().to_string(),
+            source,
+        },
     })?;
     if meta.is_dir() {
         open_dir(path, limits)
@@ -137,15 +159,22 @@ fn read_capped(reader: &mut dyn Read, cap: u64, file: &str) -> Result<Vec<u8>, I
     reader
         .take(cap + 1)
         .read_to_end(&mut bytes)
-        .map_err(|source| ImportError::Io { file: file.to_string(), source })?;
+        .map_err(|source| ImportError::Io {
+            file: file.to_string(),
+            source,
+        })?;
     if bytes.len() as u64 > cap {
-        return Err(ImportError::Layout(format!("{file} 超过 {cap} 字节，不像案卷描述文件")));
+        return Err(ImportError::Layout(format!(
+            "{file} 超过 {cap} 字节，不像案卷描述文件"
+        )));
     }
     Ok(bytes)
 }
 
 fn parse_toml_bytes(file: &str, bytes: &[u8]) -> Result<(Case, Vec<String>), ImportError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| ImportError::NotUtf8 { file: file.to_string() })?;
+    let text = std::str::from_utf8(bytes).map_err(|_| ImportError::NotUtf8 {
+        file: file.to_string(),
+    })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     parse_case_toml(file, text)
 }
@@ -157,12 +186,18 @@ fn open_dir(root: &Path, limits: &ImportLimits) -> Result<Package, ImportError> 
     if !toml_path.is_file() {
         return scans_package(root.to_path_buf(), Source::Dir(root.to_path_buf()), files);
     }
-    let mut file = File::open(&toml_path).map_err(|source| ImportError::Io { file: "case.toml".into(), source })?;
+    let mut file = File::open(&toml_path).map_err(|source| ImportError::Io {
+        file: "case.toml".into(),
+        source,
+    })?;
     let bytes = read_capped(&mut file, limits.max_case_toml_bytes, "case.toml")?;
     let (case, mut warnings) = parse_toml_bytes("case.toml", &bytes)?;
     files.remove("case.toml");
     // A referenced file that is a link leading out of the package is refused.
-    let canonical_root = root.canonicalize().map_err(|source| ImportError::Io { file: root.display().to_string(), source })?;
+    let canonical_root = root.canonicalize().map_err(|source| ImportError::Io {
+        file: root.display().to_string(),
+        source,
+    })?;
     for path in referenced_paths(&case) {
         if let Ok(real) = root.join(&path).canonicalize()
             && !real.starts_with(&canonical_root)
@@ -187,13 +222,21 @@ fn open_dir(root: &Path, limits: &ImportLimits) -> Result<Package, ImportError> 
 }
 
 fn walk_dir(root: &Path, dir: &Path, files: &mut BTreeMap<String, u64>) -> Result<(), ImportError> {
-    let io_err = |source| ImportError::Io { file: dir.display().to_string(), source };
-    let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(io_err)?.collect::<Result<_, _>>().map_err(io_err)?;
+    let io_err = |source| ImportError::Io {
+        file: dir.display().to_string(),
+        source,
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io_err)?
+        .collect::<Result<_, _>>()
+        .map_err(io_err)?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
         let meta = std::fs::metadata(&path).map_err(io_err)?;
-        let Ok(rel) = path.strip_prefix(root) else { continue };
+        let Ok(rel) = path.strip_prefix(root) else {
+            continue;
+        };
         let rel = rel.to_string_lossy().replace('\\', "/");
         if is_junk(&rel) {
             continue;
@@ -218,12 +261,19 @@ fn referenced_paths(case: &Case) -> Vec<String> {
 /// Matches the files `case.toml` refers to against the package's files: a missing document
 /// file is an error naming it; a missing recording medium is a warning (the format allows
 /// media stored outside the package); unlisted files are warnings.
-fn resolve_members(case: &Case, files: &BTreeMap<String, u64>, warnings: &mut Vec<String>) -> Result<Vec<Member>, ImportError> {
+fn resolve_members(
+    case: &Case,
+    files: &BTreeMap<String, u64>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Member>, ImportError> {
     let mut problems = Vec::new();
     let mut members: Vec<Member> = Vec::new();
     let add = |path: &str, size: u64, members: &mut Vec<Member>| {
         if !members.iter().any(|m| m.path == path) {
-            members.push(Member { path: path.to_string(), size_bytes: size });
+            members.push(Member {
+                path: path.to_string(),
+                size_bytes: size,
+            });
         }
     };
     for (i, doc) in case.documents.iter().enumerate() {
@@ -248,7 +298,10 @@ fn resolve_members(case: &Case, files: &BTreeMap<String, u64>, warnings: &mut Ve
         }
     }
     if !problems.is_empty() {
-        return Err(ImportError::Invalid { file: "case.toml".into(), problems });
+        return Err(ImportError::Invalid {
+            file: "case.toml".into(),
+            problems,
+        });
     }
     for path in files.keys() {
         if !members.iter().any(|m| &m.path == path) {
@@ -263,24 +316,38 @@ fn resolve_members(case: &Case, files: &BTreeMap<String, u64>, warnings: &mut Ve
 fn decode_zip_name(raw: &[u8]) -> String {
     match std::str::from_utf8(raw) {
         Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GB18030.decode_without_bom_handling(raw).0.into_owned(),
+        Err(_) => encoding_rs::GB18030
+            .decode_without_bom_handling(raw)
+            .0
+            .into_owned(),
     }
 }
 
 fn open_zip(path: &Path, limits: &ImportLimits) -> Result<Package, ImportError> {
-    let file = File::open(path).map_err(|source| ImportError::Io { file: path.display().to_string(), source })?;
+    let file = File::open(path).map_err(|source| ImportError::Io {
+        file: path.display().to_string(),
+        source,
+    })?;
     let archive_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut archive = ZipArchive::new(BufReader::new(file)).map_err(|e| ImportError::NotZip { reason: e.to_string() })?;
+    let mut archive = ZipArchive::new(BufReader::new(file)).map_err(|e| ImportError::NotZip {
+        reason: e.to_string(),
+    })?;
     if archive.len() > limits.max_zip_entries {
         return Err(ImportError::ZipBomb {
-            detail: format!("包含 {} 个文件，超过上限 {}", archive.len(), limits.max_zip_entries),
+            detail: format!(
+                "包含 {} 个文件，超过上限 {}",
+                archive.len(),
+                limits.max_zip_entries
+            ),
         });
     }
     // First pass over the central directory only: names, safety, declared sizes.
     let mut entries = Vec::new();
     let mut total: u64 = 0;
     for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).map_err(|e| ImportError::NotZip { reason: e.to_string() })?;
+        let entry = archive.by_index_raw(i).map_err(|e| ImportError::NotZip {
+            reason: e.to_string(),
+        })?;
         let name = decode_zip_name(entry.name_raw());
         let rel = safe_relative_path(&name).map_err(|why| ImportError::UnsafePath {
             file: "zip 成员".into(),
@@ -288,7 +355,11 @@ fn open_zip(path: &Path, limits: &ImportLimits) -> Result<Package, ImportError> 
             why,
         })?;
         if entry.is_symlink() {
-            return Err(ImportError::UnsafePath { file: "zip 成员".into(), path: name, why: "不允许符号链接" });
+            return Err(ImportError::UnsafePath {
+                file: "zip 成员".into(),
+                path: name,
+                why: "不允许符号链接",
+            });
         }
         total = total.saturating_add(entry.size());
         if !entry.is_dir() && !is_junk(&rel) {
@@ -297,7 +368,10 @@ fn open_zip(path: &Path, limits: &ImportLimits) -> Result<Package, ImportError> 
     }
     if total > limits.max_zip_uncompressed_bytes {
         return Err(ImportError::ZipBomb {
-            detail: format!("声明的解压大小 {} 字节，超过上限 {} 字节", total, limits.max_zip_uncompressed_bytes),
+            detail: format!(
+                "声明的解压大小 {} 字节，超过上限 {} 字节",
+                total, limits.max_zip_uncompressed_bytes
+            ),
         });
     }
     let ratio = total / archive_bytes.max(1);
@@ -327,7 +401,9 @@ fn open_zip(path: &Path, limits: &ImportLimits) -> Result<Package, ImportError> 
             }
         }
     };
-    let stem = path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    let stem = path
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
     let Some(prefix) = prefix else {
         // No case.toml: a zip of scans. Strip a single top-level folder if there is one.
         let common = single_top_folder(&entries);
@@ -336,7 +412,11 @@ fn open_zip(path: &Path, limits: &ImportLimits) -> Result<Package, ImportError> 
             .map(|(p, i, s)| (p.strip_prefix(&common).unwrap_or(p).to_string(), (*i, *s)))
             .collect();
         let files = index.iter().map(|(p, (_, s))| (p.clone(), *s)).collect();
-        let mut package = scans_package(path.to_path_buf(), Source::Zip(Box::new(archive), index), files)?;
+        let mut package = scans_package(
+            path.to_path_buf(),
+            Source::Zip(Box::new(archive), index),
+            files,
+        )?;
         if package.case.number.is_empty() || package.case.number == "zip" {
             package.case.number = stem.clone();
         }
@@ -344,19 +424,33 @@ fn open_zip(path: &Path, limits: &ImportLimits) -> Result<Package, ImportError> 
     };
     let index: BTreeMap<String, (usize, u64)> = entries
         .iter()
-        .filter_map(|(p, i, s)| p.strip_prefix(&prefix).map(|rel| (rel.to_string(), (*i, *s))))
+        .filter_map(|(p, i, s)| {
+            p.strip_prefix(&prefix)
+                .map(|rel| (rel.to_string(), (*i, *s)))
+        })
         .collect();
     let mut source = Source::Zip(Box::new(archive), index);
     let toml_name = format!("{prefix}case.toml");
     let bytes = {
-        let Source::Zip(archive, index) = &mut source else { unreachable!("zip source") };
-        let &(i, declared) = index.get("case.toml").ok_or_else(|| ImportError::Layout("zip 中找不到 case.toml".into()))?;
-        let entry = archive.by_index(i).map_err(|e| ImportError::NotZip { reason: e.to_string() })?;
-        let mut reader = DeclaredSize { inner: entry, remaining: declared };
+        let Source::Zip(archive, index) = &mut source else {
+            unreachable!("zip source")
+        };
+        let &(i, declared) = index
+            .get("case.toml")
+            .ok_or_else(|| ImportError::Layout("zip 中找不到 case.toml".into()))?;
+        let entry = archive.by_index(i).map_err(|e| ImportError::NotZip {
+            reason: e.to_string(),
+        })?;
+        let mut reader = DeclaredSize {
+            inner: entry,
+            remaining: declared,
+        };
         read_capped(&mut reader, limits.max_case_toml_bytes, &toml_name)?
     };
     let (case, mut warnings) = parse_toml_bytes(&toml_name, &bytes)?;
-    let Source::Zip(_, index) = &source else { unreachable!("zip source") };
+    let Source::Zip(_, index) = &source else {
+        unreachable!("zip source")
+    };
     let files: BTreeMap<String, u64> = index
         .iter()
         .filter(|(p, _)| p.as_str() != "case.toml")
@@ -375,7 +469,9 @@ fn open_zip(path: &Path, limits: &ImportLimits) -> Result<Package, ImportError> 
 }
 
 fn single_top_folder(entries: &[(String, usize, u64)]) -> String {
-    let mut tops = entries.iter().map(|(p, _, _)| p.split_once('/').map(|(top, _)| top));
+    let mut tops = entries
+        .iter()
+        .map(|(p, _, _)| p.split_once('/').map(|(top, _)| top));
     match tops.next() {
         Some(Some(first)) if tops.all(|t| t == Some(first)) => format!("{first}/"),
         _ => String::new(),
@@ -384,11 +480,20 @@ fn single_top_folder(entries: &[(String, usize, u64)]) -> String {
 
 /// A folder (or zip) of scans without `case.toml`: each file becomes a document whose type
 /// is guessed from its name; the case is marked incomplete for the reviewer to fill in.
-fn scans_package(path: PathBuf, source: Source, files: BTreeMap<String, u64>) -> Result<Package, ImportError> {
+fn scans_package(
+    path: PathBuf,
+    source: Source,
+    files: BTreeMap<String, u64>,
+) -> Result<Package, ImportError> {
     if files.is_empty() {
-        return Err(ImportError::Layout("没有 case.toml，也没有任何文件，不是案卷包".into()));
+        return Err(ImportError::Layout(
+            "没有 case.toml，也没有任何文件，不是案卷包".into(),
+        ));
     }
-    let name = path.file_stem().map_or_else(|| "未命名案卷".to_string(), |s| s.to_string_lossy().into_owned());
+    let name = path.file_stem().map_or_else(
+        || "未命名案卷".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
     let mut warnings = vec!["未找到 case.toml，按扫描件导入：案件信息需在程序中补录".to_string()];
     let mut paths: Vec<&String> = files.keys().collect();
     paths.sort_by(|a, b| natural_key(a).cmp(&natural_key(b)));
@@ -403,11 +508,19 @@ fn scans_package(path: PathBuf, source: Source, files: BTreeMap<String, u64>) ->
                 "未识别".to_string()
             }
         };
-        case.documents.push(Document { doc_type, file: path.clone(), ..Document::default() });
-        members.push(Member { path: path.clone(), size_bytes: files[path] });
+        case.documents.push(Document {
+            doc_type,
+            file: path.clone(),
+            ..Document::default()
+        });
+        members.push(Member {
+            path: path.clone(),
+            size_bytes: files[path],
+        });
     }
     let has = |t: &str| case.documents.iter().any(|d| d.doc_type == t);
-    case.kind = if has("行政处罚决定书") || has("立案审批表") || has("行政处罚告知书") {
+    case.kind = if has("行政处罚决定书") || has("立案审批表") || has("行政处罚告知书")
+    {
         CaseKind::Penalty
     } else if has("查封扣押决定书") {
         CaseKind::Coercion
@@ -416,7 +529,15 @@ fn scans_package(path: PathBuf, source: Source, files: BTreeMap<String, u64>) ->
     } else {
         CaseKind::Penalty
     };
-    Ok(Package { path, kind: PackageKind::Scans, case, case_toml: None, warnings, members, source })
+    Ok(Package {
+        path,
+        kind: PackageKind::Scans,
+        case,
+        case_toml: None,
+        warnings,
+        members,
+        source,
+    })
 }
 
 /// Sorts `2-x` before `10-x`: digit runs compare as numbers.
@@ -455,7 +576,10 @@ mod tests {
     fn gbk_names_decode() {
         let (raw, _, _) = encoding_rs::GBK.encode("询问笔录.pdf");
         assert_eq!(decode_zip_name(&raw), "询问笔录.pdf");
-        assert_eq!(decode_zip_name("立案审批表.pdf".as_bytes()), "立案审批表.pdf");
+        assert_eq!(
+            decode_zip_name("立案审批表.pdf".as_bytes()),
+            "立案审批表.pdf"
+        );
     }
 
     #[test]

@@ -51,7 +51,11 @@ const MIN_TEXT_CHARS: usize = 8;
 /// Extracts the text layer of a file's bytes. `max_decompressed` bounds the stream data
 /// decompressed while doing so (a PDF can be a decompression bomb too).
 pub fn extract_pdf_text(bytes: &[u8], max_decompressed: usize) -> TextLayer {
-    if !bytes.starts_with(b"%PDF") && !bytes.get(..1024).is_some_and(|head| head.windows(4).any(|w| w == b"%PDF")) {
+    if !bytes.starts_with(b"%PDF")
+        && !bytes
+            .get(..1024)
+            .is_some_and(|head| head.windows(4).any(|w| w == b"%PDF"))
+    {
         return TextLayer::NotPdf;
     }
     // lopdf is defensive, but a panic on hostile input must not take an import down.
@@ -85,30 +89,25 @@ pub fn extract_pdf_text(bytes: &[u8], max_decompressed: usize) -> TextLayer {
     }
 }
 
-/// Collapses runs of whitespace and joins CJK characters that a PDF split across
-/// text runs, so phrases match in the index.
+/// Collapses whitespace (line breaks included) to single spaces, and drops it entirely
+/// between two CJK characters: a PDF breaks Chinese lines anywhere, and a phrase broken
+/// across two lines must still be found.
 fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    let mut pending_newline = false;
     for c in text.chars() {
-        if c == '\n' {
-            pending_newline = true;
-        } else if c.is_whitespace() {
+        if c.is_whitespace() {
             pending_space = true;
-        } else {
-            if pending_newline && !out.is_empty() {
-                out.push('\n');
-            } else if pending_space && !out.is_empty() {
-                let prev_cjk = out.chars().last().is_some_and(is_cjk);
-                if !(prev_cjk && is_cjk(c)) {
-                    out.push(' ');
-                }
-            }
-            pending_space = false;
-            pending_newline = false;
-            out.push(c);
+            continue;
         }
+        if pending_space && !out.is_empty() {
+            let prev_cjk = out.chars().last().is_some_and(is_cjk);
+            if !(prev_cjk && is_cjk(c)) {
+                out.push(' ');
+            }
+        }
+        pending_space = false;
+        out.push(c);
     }
     out
 }
@@ -123,12 +122,22 @@ mod tests {
 
     #[test]
     fn non_pdf_and_garbage() {
-        assert_eq!(extract_pdf_text(b"\xff\xd8\xff\xe0 jpeg", 1 << 20), TextLayer::NotPdf);
-        assert!(matches!(extract_pdf_text(b"%PDF-1.7\n garbage", 1 << 20), TextLayer::Unreadable(_)));
+        assert_eq!(
+            extract_pdf_text(b"\xff\xd8\xff\xe0 jpeg", 1 << 20),
+            TextLayer::NotPdf
+        );
+        assert!(matches!(
+            extract_pdf_text(b"%PDF-1.7\n garbage", 1 << 20),
+            TextLayer::Unreadable(_)
+        ));
     }
 
     #[test]
     fn normalise_joins_cjk_runs() {
-        assert_eq!(normalise("行政  处罚\n\n决定书 ABC  def"), "行政处罚\n决定书 ABC def");
+        assert_eq!(
+            normalise("行政  处罚\n\n决定书 ABC  def"),
+            "行政处罚决定书 ABC def"
+        );
+        assert_eq!(normalise("第一百\n零一条 （单位）"), "第一百零一条（单位）");
     }
 }

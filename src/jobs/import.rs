@@ -7,8 +7,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use sha2::{Digest, Sha256};
 
-use crate::import::{ImportError, ImportLimits, Package, SheetKind, TextLayer, extract_pdf_text, open_package, read_sheet};
-use crate::store::{NewCase, NewDocument, Project, RegistryOutcome, SaveOutcome, StoreError, StoredBlob};
+use crate::import::{
+    ImportError, ImportLimits, Package, SheetKind, TextLayer, extract_pdf_text, open_package,
+    read_sheet,
+};
+use crate::store::{
+    NewCase, NewDocument, Project, RegistryOutcome, SaveOutcome, StoreError, StoredBlob,
+};
 
 /// One thing to import, as found by [`plan_import`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,7 +100,12 @@ impl ImportReport {
     }
     /// Items already present unchanged (including ledger rows kept behind a package).
     pub fn unchanged(&self) -> usize {
-        self.count(|r| matches!(r, ItemResult::Unchanged { .. } | ItemResult::KeptPackage { .. }))
+        self.count(|r| {
+            matches!(
+                r,
+                ItemResult::Unchanged { .. } | ItemResult::KeptPackage { .. }
+            )
+        })
     }
     /// New revisions.
     pub fn revised(&self) -> usize {
@@ -140,11 +150,16 @@ pub struct ImportProgress {
 }
 
 fn is_sheet(path: &Path) -> bool {
-    matches!(extension(path).as_str(), "xlsx" | "xls" | "xlsm" | "ods" | "csv")
+    matches!(
+        extension(path).as_str(),
+        "xlsx" | "xls" | "xlsm" | "ods" | "csv"
+    )
 }
 
 fn extension(path: &Path) -> String {
-    path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default()
+    path.extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
 }
 
 fn is_hidden(path: &Path) -> bool {
@@ -170,7 +185,10 @@ pub fn plan_import(paths: &[PathBuf]) -> Vec<WorkItem> {
 
 fn plan_path(path: &Path, depth: usize, top: bool, items: &mut Vec<WorkItem>) {
     let Ok(meta) = std::fs::metadata(path) else {
-        items.push(WorkItem::Refused(path.to_path_buf(), "路径不存在或无法访问".into()));
+        items.push(WorkItem::Refused(
+            path.to_path_buf(),
+            "路径不存在或无法访问".into(),
+        ));
         return;
     };
     if meta.is_file() {
@@ -184,7 +202,10 @@ fn plan_path(path: &Path, depth: usize, top: bool, items: &mut Vec<WorkItem>) {
                 "不是案卷包、台账或执法人员名册（支持文件夹、.zip、.xlsx、.csv）".into(),
             ));
         } else {
-            items.push(WorkItem::Skipped(path.to_path_buf(), "不是案卷包，已跳过".into()));
+            items.push(WorkItem::Skipped(
+                path.to_path_buf(),
+                "不是案卷包，已跳过".into(),
+            ));
         }
         return;
     }
@@ -193,25 +214,41 @@ fn plan_path(path: &Path, depth: usize, top: bool, items: &mut Vec<WorkItem>) {
         return;
     }
     let mut children: Vec<PathBuf> = match std::fs::read_dir(path) {
-        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| !is_hidden(p)).collect(),
+        Ok(rd) => rd
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| !is_hidden(p))
+            .collect(),
         Err(e) => {
-            items.push(WorkItem::Refused(path.to_path_buf(), format!("无法读取文件夹（{e}）")));
+            items.push(WorkItem::Refused(
+                path.to_path_buf(),
+                format!("无法读取文件夹（{e}）"),
+            ));
             return;
         }
     };
     children.sort();
-    let is_container = children.iter().any(|c| c.is_dir() || extension(c) == "zip" || is_sheet(c));
+    let is_container = children
+        .iter()
+        .any(|c| c.is_dir() || extension(c) == "zip" || is_sheet(c));
     if !is_container {
         if children.is_empty() {
             let reason = "空文件夹".to_string();
-            items.push(if top { WorkItem::Refused(path.to_path_buf(), reason) } else { WorkItem::Skipped(path.to_path_buf(), reason) });
+            items.push(if top {
+                WorkItem::Refused(path.to_path_buf(), reason)
+            } else {
+                WorkItem::Skipped(path.to_path_buf(), reason)
+            });
         } else {
             items.push(WorkItem::Package(path.to_path_buf()));
         }
         return;
     }
     if depth >= MAX_FOLDER_DEPTH {
-        items.push(WorkItem::Skipped(path.to_path_buf(), "文件夹层级过深，已跳过".into()));
+        items.push(WorkItem::Skipped(
+            path.to_path_buf(),
+            "文件夹层级过深，已跳过".into(),
+        ));
         return;
     }
     for child in children {
@@ -236,7 +273,11 @@ pub fn run_import(
             break;
         }
         let path_text = item.path().display().to_string();
-        progress(&ImportProgress { done, total, current: path_text.clone() });
+        progress(&ImportProgress {
+            done,
+            total,
+            current: path_text.clone(),
+        });
         match item {
             WorkItem::Refused(_, reason) => report.items.push(ItemReport {
                 path: path_text,
@@ -253,12 +294,20 @@ pub fn run_import(
                     Ok((result, warnings)) => (result, warnings),
                     Err(reason) => (ItemResult::Refused(reason), Vec::new()),
                 };
-                report.items.push(ItemReport { path: path_text, result, warnings });
+                report.items.push(ItemReport {
+                    path: path_text,
+                    result,
+                    warnings,
+                });
             }
             WorkItem::Sheet(path) => import_sheet(project, path, cancel, &mut report),
         }
     }
-    progress(&ImportProgress { done: report.items.len().min(total), total, current: String::new() });
+    progress(&ImportProgress {
+        done: report.items.len().min(total),
+        total,
+        current: String::new(),
+    });
     report
 }
 
@@ -268,27 +317,48 @@ fn store_err(e: StoreError) -> String {
 
 /// Imports one package: stores its files, computes its fingerprint, and saves the case
 /// (new, unchanged, or new revision) in one transaction.
-fn import_package(project: &mut Project, path: &Path, limits: &ImportLimits) -> Result<(ItemResult, Vec<String>), String> {
+fn import_package(
+    project: &mut Project,
+    path: &Path,
+    limits: &ImportLimits,
+) -> Result<(ItemResult, Vec<String>), String> {
     let mut package: Package = open_package(path, limits).map_err(|e| e.to_string())?;
     let mut files: Vec<(String, StoredBlob)> = Vec::new();
     for member in package.members.clone() {
-        let mut reader = package.read_member(&member.path).map_err(|e| e.to_string())?;
-        let blob = project.store_blob(&mut reader, &member.path).map_err(|e| match e {
-            StoreError::Io { source, .. } if source.kind() == std::io::ErrorKind::InvalidData => {
-                ImportError::ZipBomb { detail: format!("{}：{source}", member.path) }.to_string()
-            }
-            other => store_err(other),
-        })?;
+        let mut reader = package
+            .read_member(&member.path)
+            .map_err(|e| e.to_string())?;
+        let blob = project
+            .store_blob(&mut reader, &member.path)
+            .map_err(|e| match e {
+                StoreError::Io { source, .. }
+                    if source.kind() == std::io::ErrorKind::InvalidData =>
+                {
+                    ImportError::ZipBomb {
+                        detail: format!("{}：{source}", member.path),
+                    }
+                    .to_string()
+                }
+                other => store_err(other),
+            })?;
         files.push((member.path.clone(), blob));
     }
     let fingerprint = fingerprint(package.case_toml.as_deref(), &files);
     let number = package.case.number.clone();
-    if project.current_fingerprint(&number).map_err(store_err)?.as_deref() == Some(fingerprint.as_str()) {
+    if project
+        .current_fingerprint(&number)
+        .map_err(store_err)?
+        .as_deref()
+        == Some(fingerprint.as_str())
+    {
         return Ok((ItemResult::Unchanged { number }, package.warnings));
     }
     let mut documents = Vec::with_capacity(package.case.documents.len());
     for doc in &package.case.documents {
-        let blob = files.iter().find(|(p, _)| *p == doc.file).map(|(_, b)| b.clone());
+        let blob = files
+            .iter()
+            .find(|(p, _)| *p == doc.file)
+            .map(|(_, b)| b.clone());
         let layer = match &blob {
             Some(b) if b.extension == "pdf" => {
                 let bytes = std::fs::read(project.blob_path(&b.sha256, &b.extension))
@@ -306,7 +376,11 @@ fn import_package(project: &mut Project, path: &Path, limits: &ImportLimits) -> 
             _ => None,
         };
         documents.push(NewDocument {
-            text_status: if blob.is_some() { layer.status_code().to_string() } else { "missing".to_string() },
+            text_status: if blob.is_some() {
+                layer.status_code().to_string()
+            } else {
+                "missing".to_string()
+            },
             page_count: layer.pages(),
             text,
             blob,
@@ -355,10 +429,21 @@ fn fingerprint(case_toml: Option<&[u8]>, files: &[(String, StoredBlob)]) -> Stri
     crate::store::hex_digest(&hasher.finalize())
 }
 
-fn import_sheet(project: &mut Project, path: &Path, cancel: &AtomicBool, report: &mut ImportReport) {
+fn import_sheet(
+    project: &mut Project,
+    path: &Path,
+    cancel: &AtomicBool,
+    report: &mut ImportReport,
+) {
     let path_text = path.display().to_string();
-    let file_name = path.file_name().map_or_else(|| path_text.clone(), |n| n.to_string_lossy().into_owned());
-    let refused = |reason: String| ItemReport { path: path_text.clone(), result: ItemResult::Refused(reason), warnings: Vec::new() };
+    let file_name = path
+        .file_name()
+        .map_or_else(|| path_text.clone(), |n| n.to_string_lossy().into_owned());
+    let refused = |reason: String| ItemReport {
+        path: path_text.clone(),
+        result: ItemResult::Refused(reason),
+        warnings: Vec::new(),
+    };
     let sheet = match read_sheet(path).and_then(|s| s.kind(&file_name).map(|k| (s, k))) {
         Ok(v) => v,
         Err(e) => {
@@ -379,7 +464,11 @@ fn import_sheet(project: &mut Project, path: &Path, cancel: &AtomicBool, report:
                 Ok(outcome) => ItemResult::Registry(outcome),
                 Err(e) => ItemResult::Refused(store_err(e)),
             };
-            report.items.push(ItemReport { path: path_text.clone(), result, warnings: Vec::new() });
+            report.items.push(ItemReport {
+                path: path_text.clone(),
+                result,
+                warnings: Vec::new(),
+            });
         }
         (sheet, SheetKind::Ledger) => {
             for (_, row) in sheet.ledger_cases() {
@@ -414,7 +503,11 @@ fn import_sheet(project: &mut Project, path: &Path, cancel: &AtomicBool, report:
                     Ok(outcome) => outcome_result(outcome, number),
                     Err(e) => ItemResult::Refused(store_err(e)),
                 };
-                report.items.push(ItemReport { path: path_text.clone(), result, warnings: Vec::new() });
+                report.items.push(ItemReport {
+                    path: path_text.clone(),
+                    result,
+                    warnings: Vec::new(),
+                });
             }
         }
     }

@@ -26,17 +26,23 @@ impl<U: Send + 'static, R: Send + 'static> Job<U, R> {
         let cancel = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&cancel);
         let wake = Arc::new(wake);
-        let handle = std::thread::Builder::new().name(name.to_string()).spawn(move || {
-            let send = |u: U| {
-                // The receiver may be gone (window closed): the work just goes on quietly.
-                let _ = tx.send(u);
+        let handle = std::thread::Builder::new()
+            .name(name.to_string())
+            .spawn(move || {
+                let send = |u: U| {
+                    // The receiver may be gone (window closed): the work just goes on quietly.
+                    let _ = tx.send(u);
+                    wake();
+                };
+                let result = work(&send, &flag);
                 wake();
-            };
-            let result = work(&send, &flag);
-            wake();
-            result
-        })?;
-        Ok(Self { updates: rx, handle: Some(handle), cancel })
+                result
+            })?;
+        Ok(Self {
+            updates: rx,
+            handle: Some(handle),
+            cancel,
+        })
     }
 
     /// Takes the updates that have arrived, at most `budget` of them (a per-frame budget).

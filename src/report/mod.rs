@@ -10,4 +10,4 @@ pub mod pdf;
 pub mod text;
 
 pub use model::{Block, Document, Table};
-pub use pdf::{PdfError, render_pdf};
+pub use pdf::{PdfError, RenderedPdf, render_pdf};

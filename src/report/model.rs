@@ -50,7 +50,10 @@ pub struct Table {
 impl Document {
     /// A new document with the given metadata title.
     pub fn new(title: impl Into<String>) -> Self {
-        Self { title: title.into(), ..Self::default() }
+        Self {
+            title: title.into(),
+            ..Self::default()
+        }
     }
 
     /// Appends a block.
@@ -64,7 +67,12 @@ impl Document {
         let mut out = Vec::new();
         for block in &self.blocks {
             match block {
-                Block::Issuer(t) | Block::Title(t) | Block::Centered(t) | Block::Heading(t) | Block::Paragraph(t) | Block::Line(t) => out.push(t.clone()),
+                Block::Issuer(t)
+                | Block::Title(t)
+                | Block::Centered(t)
+                | Block::Heading(t)
+                | Block::Paragraph(t)
+                | Block::Line(t) => out.push(t.clone()),
                 Block::KeyValues(kv) => out.extend(kv.iter().map(|(k, v)| format!("{k}：{v}"))),
                 Block::Table(t) => {
                     out.push(t.headers.join(" "));

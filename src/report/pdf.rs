@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
-    Rgb, TextItem,
+    Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rgb, TextItem,
 };
 
 use super::model::{Block, Document, Table};
@@ -53,7 +53,8 @@ fn fonts() -> Result<&'static Fonts, PdfError> {
     FONTS
         .get_or_init(|| {
             let parse = |bytes: &[u8], name: &str| {
-                ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or_else(|| format!("{name} 解析失败"))
+                ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
+                    .ok_or_else(|| format!("{name} 解析失败"))
             };
             Ok(Fonts {
                 regular: parse(crate::assets::FONT_REGULAR, "NotoSansCJKsc-Regular")?,
@@ -72,8 +73,20 @@ enum Weight {
 
 /// A positioned item on a page; y is measured from the top edge.
 enum Item {
-    Text { x: f32, baseline: f32, size: f32, weight: Weight, grey: bool, text: String },
-    Rule { x1: f32, y1: f32, x2: f32, y2: f32 },
+    Text {
+        x: f32,
+        baseline: f32,
+        size: f32,
+        weight: Weight,
+        grey: bool,
+        text: String,
+    },
+    Rule {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+    },
 }
 
 struct Layout<'f> {
@@ -105,11 +118,17 @@ impl<'f> Layout<'f> {
             let per_em = match self.advance_cache.get(&(c, bold)) {
                 Some(w) => *w,
                 None => {
-                    let font = if bold { &self.fonts.bold } else { &self.fonts.regular };
+                    let font = if bold {
+                        &self.fonts.bold
+                    } else {
+                        &self.fonts.regular
+                    };
                     let upm = f32::from(font.font_metrics.units_per_em.max(1));
                     let w = font
                         .lookup_glyph_index(u32::from(c))
-                        .map_or(if c.is_ascii() { 0.5 } else { 1.0 }, |g| f32::from(font.get_horizontal_advance(g)) / upm);
+                        .map_or(if c.is_ascii() { 0.5 } else { 1.0 }, |g| {
+                            f32::from(font.get_horizontal_advance(g)) / upm
+                        });
                     self.advance_cache.insert((c, bold), w);
                     w
                 }
@@ -124,10 +143,21 @@ impl<'f> Layout<'f> {
         // text; instead snapshot the cache after warming it in `wrap_text`.
         let cache = self.advance_cache.clone();
         let bold = weight == Weight::Bold;
-        move |s: &str| s.chars().map(|c| cache.get(&(c, bold)).copied().unwrap_or(1.0) * size).sum()
+        move |s: &str| {
+            s.chars()
+                .map(|c| cache.get(&(c, bold)).copied().unwrap_or(1.0) * size)
+                .sum()
+        }
     }
 
-    fn wrap_text(&mut self, text: &str, size: f32, weight: Weight, max_width: f32, indent: f32) -> Vec<String> {
+    fn wrap_text(
+        &mut self,
+        text: &str,
+        size: f32,
+        weight: Weight,
+        max_width: f32,
+        indent: f32,
+    ) -> Vec<String> {
         // Warm the advance cache for every character, then wrap with a pure measure.
         for unit in units(text) {
             self.width(unit, size, weight);
@@ -142,11 +172,26 @@ impl<'f> Layout<'f> {
         }
     }
 
-    fn push_text(&mut self, x: f32, top: f32, line_height: f32, size: f32, weight: Weight, text: String) {
+    fn push_text(
+        &mut self,
+        x: f32,
+        top: f32,
+        line_height: f32,
+        size: f32,
+        weight: Weight,
+        text: String,
+    ) {
         // Centre the em box in the line box; Noto CJK's ascender is 0.88 em.
         let baseline = top + (line_height - size) / 2.0 + size * 0.88;
         if let Some(page) = self.pages.last_mut() {
-            page.push(Item::Text { x, baseline, size, weight, grey: false, text });
+            page.push(Item::Text {
+                x,
+                baseline,
+                size,
+                weight,
+                grey: false,
+                text,
+            });
         }
     }
 
@@ -187,7 +232,8 @@ impl<'f> Layout<'f> {
             .min(self.content_width() * 0.35);
         let value_width = self.content_width() - label_width;
         for (key, value) in rows {
-            let label_lines = self.wrap_text(&format!("{key}："), size, Weight::Bold, label_width, 0.0);
+            let label_lines =
+                self.wrap_text(&format!("{key}："), size, Weight::Bold, label_width, 0.0);
             let value_lines = self.wrap_text(value, size, Weight::Regular, value_width, 0.0);
             let n = label_lines.len().max(value_lines.len());
             for i in 0..n {
@@ -197,7 +243,14 @@ impl<'f> Layout<'f> {
                     self.push_text(MARGIN_LEFT, top, line_height, size, Weight::Bold, l.clone());
                 }
                 if let Some(v) = value_lines.get(i) {
-                    self.push_text(MARGIN_LEFT + label_width, top, line_height, size, Weight::Regular, v.clone());
+                    self.push_text(
+                        MARGIN_LEFT + label_width,
+                        top,
+                        line_height,
+                        size,
+                        Weight::Regular,
+                        v.clone(),
+                    );
                 }
                 self.y += line_height;
             }
@@ -205,17 +258,28 @@ impl<'f> Layout<'f> {
     }
 
     fn column_widths(&mut self, table: &Table) -> Vec<f32> {
-        let n = table.headers.len().max(table.rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
+        let n = table
+            .headers
+            .len()
+            .max(table.rows.iter().map(Vec::len).max().unwrap_or(0))
+            .max(1);
         let pad = 2.0 * CELL_PAD;
         let mut natural = vec![pad + TABLE * 2.0; n];
         let mut minimum = vec![pad + TABLE * 2.0; n];
-        let all_rows = std::iter::once(&table.headers).chain(&table.rows).cloned().collect::<Vec<_>>();
+        let all_rows = std::iter::once(&table.headers)
+            .chain(&table.rows)
+            .cloned()
+            .collect::<Vec<_>>();
         for row in &all_rows {
             for (i, cell) in row.iter().enumerate().take(n) {
                 let w = self.width(cell, TABLE, Weight::Regular) + pad;
                 natural[i] = natural[i].max(w.min(self.content_width()));
-                let longest_unit = units(cell).into_iter().map(|u| self.width(u, TABLE, Weight::Regular)).fold(0.0, f32::max);
-                minimum[i] = minimum[i].max((longest_unit + pad).min(self.content_width() / n as f32));
+                let longest_unit = units(cell)
+                    .into_iter()
+                    .map(|u| self.width(u, TABLE, Weight::Regular))
+                    .fold(0.0, f32::max);
+                minimum[i] =
+                    minimum[i].max((longest_unit + pad).min(self.content_width() / n as f32));
             }
         }
         let avail = self.content_width();
@@ -236,7 +300,12 @@ impl<'f> Layout<'f> {
             .collect()
     }
 
-    fn table_row(&mut self, cells: &[String], widths: &[f32], weight: Weight) -> (Vec<Vec<String>>, f32) {
+    fn table_row(
+        &mut self,
+        cells: &[String],
+        widths: &[f32],
+        weight: Weight,
+    ) -> (Vec<Vec<String>>, f32) {
         let line_height = TABLE * 1.45;
         let mut wrapped = Vec::new();
         for (i, w) in widths.iter().enumerate() {
@@ -291,10 +360,24 @@ enum Align {
     Right,
 }
 
-/// Renders a document to PDF bytes.
-pub fn render_pdf(document: &Document) -> Result<Vec<u8>, PdfError> {
+/// A rendered PDF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedPdf {
+    /// The file.
+    pub bytes: Vec<u8>,
+    /// Number of pages.
+    pub pages: u32,
+}
+
+/// Renders a document to PDF.
+pub fn render_pdf(document: &Document) -> Result<RenderedPdf, PdfError> {
     let fonts = fonts()?;
-    let mut layout = Layout { fonts, pages: Vec::new(), y: MARGIN_TOP, advance_cache: BTreeMap::new() };
+    let mut layout = Layout {
+        fonts,
+        pages: Vec::new(),
+        y: MARGIN_TOP,
+        advance_cache: BTreeMap::new(),
+    };
     layout.new_page();
     for block in &document.blocks {
         match block {
@@ -351,7 +434,11 @@ pub fn render_pdf(document: &Document) -> Result<Vec<u8>, PdfError> {
             });
         }
     }
-    Ok(write_pdf(document, fonts, pages_items))
+    let pages = u32::try_from(pages_items.len()).unwrap_or(u32::MAX);
+    Ok(RenderedPdf {
+        bytes: write_pdf(document, fonts, pages_items),
+        pages,
+    })
 }
 
 fn write_pdf(document: &Document, fonts: &Fonts, pages: Vec<Vec<Item>>) -> Vec<u8> {
@@ -362,30 +449,74 @@ fn write_pdf(document: &Document, fonts: &Fonts, pages: Vec<Vec<Item>>) -> Vec<u
     // Six capital letters, because the id doubles as the subset tag (`PCHREG+NotoSans…`).
     let regular = FontId("PCHREG".into());
     let bold = FontId("PCHBLD".into());
-    doc.resources.fonts.map.insert(regular.clone(), printpdf::PdfFont::new(fonts.regular.clone()));
-    doc.resources.fonts.map.insert(bold.clone(), printpdf::PdfFont::new(fonts.bold.clone()));
+    doc.resources.fonts.map.insert(
+        regular.clone(),
+        printpdf::PdfFont::new(fonts.regular.clone()),
+    );
+    doc.resources
+        .fonts
+        .map
+        .insert(bold.clone(), printpdf::PdfFont::new(fonts.bold.clone()));
     let black = Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None));
     let grey = Color::Rgb(Rgb::new(0.45, 0.45, 0.45, None));
     let pdf_pages = pages
         .into_iter()
         .map(|items| {
-            let mut ops = vec![Op::SetOutlineColor { col: black.clone() }, Op::SetOutlineThickness { pt: Pt(RULE) }];
+            let mut ops = vec![
+                Op::SetOutlineColor { col: black.clone() },
+                Op::SetOutlineThickness { pt: Pt(RULE) },
+            ];
             for item in items {
                 match item {
-                    Item::Text { x, baseline, size, weight, grey: is_grey, text } => {
-                        let font = if weight == Weight::Bold { bold.clone() } else { regular.clone() };
+                    Item::Text {
+                        x,
+                        baseline,
+                        size,
+                        weight,
+                        grey: is_grey,
+                        text,
+                    } => {
+                        let font = if weight == Weight::Bold {
+                            bold.clone()
+                        } else {
+                            regular.clone()
+                        };
                         ops.push(Op::StartTextSection);
-                        ops.push(Op::SetFillColor { col: if is_grey { grey.clone() } else { black.clone() } });
-                        ops.push(Op::SetFont { font: PdfFontHandle::External(font), size: Pt(size) });
-                        ops.push(Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(PAGE_H - baseline) } });
-                        ops.push(Op::ShowText { items: vec![TextItem::Text(text)] });
+                        ops.push(Op::SetFillColor {
+                            col: if is_grey { grey.clone() } else { black.clone() },
+                        });
+                        ops.push(Op::SetFont {
+                            font: PdfFontHandle::External(font),
+                            size: Pt(size),
+                        });
+                        ops.push(Op::SetTextCursor {
+                            pos: Point {
+                                x: Pt(x),
+                                y: Pt(PAGE_H - baseline),
+                            },
+                        });
+                        ops.push(Op::ShowText {
+                            items: vec![TextItem::Text(text)],
+                        });
                         ops.push(Op::EndTextSection);
                     }
                     Item::Rule { x1, y1, x2, y2 } => ops.push(Op::DrawLine {
                         line: Line {
                             points: vec![
-                                LinePoint { p: Point { x: Pt(x1), y: Pt(PAGE_H - y1) }, bezier: false },
-                                LinePoint { p: Point { x: Pt(x2), y: Pt(PAGE_H - y2) }, bezier: false },
+                                LinePoint {
+                                    p: Point {
+                                        x: Pt(x1),
+                                        y: Pt(PAGE_H - y1),
+                                    },
+                                    bezier: false,
+                                },
+                                LinePoint {
+                                    p: Point {
+                                        x: Pt(x2),
+                                        y: Pt(PAGE_H - y2),
+                                    },
+                                    bezier: false,
+                                },
                             ],
                             is_closed: false,
                         },
@@ -395,7 +526,11 @@ fn write_pdf(document: &Document, fonts: &Fonts, pages: Vec<Vec<Item>>) -> Vec<u
             PdfPage::new(Mm(210.0), Mm(297.0), ops)
         })
         .collect();
-    let options = PdfSaveOptions { subset_fonts: true, optimize: true, ..PdfSaveOptions::default() };
+    let options = PdfSaveOptions {
+        subset_fonts: true,
+        optimize: true,
+        ..PdfSaveOptions::default()
+    };
     let mut warnings = Vec::new();
     let mut bytes = doc.with_pages(pdf_pages).save(&options, &mut warnings);
     stabilise_trailer_id(&mut bytes);
@@ -408,11 +543,20 @@ fn write_pdf(document: &Document, fonts: &Fonts, pages: Vec<Vec<Item>>) -> Vec<u
 fn stabilise_trailer_id(bytes: &mut [u8]) {
     use sha2::{Digest, Sha256};
     let marker = b"/ID[(";
-    let Some(start) = bytes.windows(marker.len()).rposition(|w| w == marker) else { return };
+    let Some(start) = bytes.windows(marker.len()).rposition(|w| w == marker) else {
+        return;
+    };
     let first = start + marker.len();
-    let Some(first_len) = bytes[first..].iter().position(|&b| b == b')') else { return };
+    let Some(first_len) = bytes[first..].iter().position(|&b| b == b')') else {
+        return;
+    };
     let second = first + first_len + 2; // skip ")("
-    let Some(second_len) = bytes.get(second..).and_then(|rest| rest.iter().position(|&b| b == b')')) else { return };
+    let Some(second_len) = bytes
+        .get(second..)
+        .and_then(|rest| rest.iter().position(|&b| b == b')'))
+    else {
+        return;
+    };
     let mut hasher = Sha256::new();
     hasher.update(&bytes[..start]);
     let digest = hasher.finalize();
@@ -446,20 +590,36 @@ mod tests {
     #[test]
     fn renders_extractable_deterministic_pages() {
         let doc = sample();
-        let bytes = render_pdf(&doc).expect("render");
+        let rendered = render_pdf(&doc).expect("render");
+        let bytes = rendered.bytes;
         if let Ok(dir) = std::env::var("PINGCHA_TEST_OUT") {
             std::fs::write(format!("{dir}/report-sample.pdf"), &bytes).expect("write sample");
         }
-        assert_eq!(render_pdf(&doc).expect("render"), bytes, "same input, same bytes");
+        assert_eq!(
+            render_pdf(&doc).expect("render").bytes,
+            bytes,
+            "same input, same bytes"
+        );
         let parsed = lopdf::Document::load_mem(&bytes).expect("valid pdf");
         let pages: Vec<u32> = parsed.get_pages().keys().copied().collect();
         assert!(pages.len() >= 2, "the long table spills onto a second page");
+        assert_eq!(pages.len() as u32, rendered.pages);
         let text = parsed.extract_text(&pages).expect("text");
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         assert!(compact.contains("行政处罚决定书"), "{compact}");
         assert!(compact.contains("第一百零一条"), "{compact}");
-        assert!(compact.contains("张喆、李堃"), "rare name characters are embedded");
-        assert!(compact.contains(&format!("第1页共{}页", pages.len())), "{compact}");
-        assert!(bytes.len() < 400_000, "fonts are subset: {} bytes", bytes.len());
+        assert!(
+            compact.contains("张喆、李堃"),
+            "rare name characters are embedded"
+        );
+        assert!(
+            compact.contains(&format!("第1页共{}页", pages.len())),
+            "{compact}"
+        );
+        assert!(
+            bytes.len() < 400_000,
+            "fonts are subset: {} bytes",
+            bytes.len()
+        );
     }
 }

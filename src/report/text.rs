@@ -8,7 +8,11 @@ const NO_LINE_START: &str = "。，、；：？！）》」』】〕〗〉”’
 const NO_LINE_END: &str = "（《「『【〔〖〈“‘([{";
 
 fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/' | '%' | '@' | '+' | '#' | '&' | '\'')
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '.' | '-' | '_' | '/' | '%' | '@' | '+' | '#' | '&' | '\''
+        )
 }
 
 /// Splits text into units: a run of Latin letters and digits is one unit, every other
@@ -40,7 +44,12 @@ fn first_char(unit: &str) -> char {
 
 /// Breaks `text` into lines no wider than `max_width` (measured by `width`), honouring
 /// explicit newlines. A unit wider than a whole line is split by characters as a last resort.
-pub fn wrap(text: &str, max_width: f32, first_line_indent: f32, width: &dyn Fn(&str) -> f32) -> Vec<String> {
+pub fn wrap(
+    text: &str,
+    max_width: f32,
+    first_line_indent: f32,
+    width: &dyn Fn(&str) -> f32,
+) -> Vec<String> {
     let mut lines = Vec::new();
     for (p, paragraph) in text.split('\n').enumerate() {
         let indent = if p == 0 { first_line_indent } else { 0.0 };
@@ -49,7 +58,13 @@ pub fn wrap(text: &str, max_width: f32, first_line_indent: f32, width: &dyn Fn(&
     lines
 }
 
-fn wrap_paragraph(text: &str, max_width: f32, indent: f32, width: &dyn Fn(&str) -> f32, lines: &mut Vec<String>) {
+fn wrap_paragraph(
+    text: &str,
+    max_width: f32,
+    indent: f32,
+    width: &dyn Fn(&str) -> f32,
+    lines: &mut Vec<String>,
+) {
     let mut current: Vec<&str> = Vec::new();
     let mut current_width = indent;
     let mut limit_indent = indent;
@@ -95,11 +110,15 @@ fn wrap_paragraph(text: &str, max_width: f32, indent: f32, width: &dyn Fn(&str) 
             current.push(unit);
             i += 1;
             // A run of closing marks (」。) hangs together.
-            while i < all.len() && NO_LINE_START.contains(first_char(all[i])) && all[i].chars().count() == 1 {
+            while i < all.len()
+                && NO_LINE_START.contains(first_char(all[i]))
+                && all[i].chars().count() == 1
+            {
                 current.push(all[i]);
                 i += 1;
             }
-        } else if current.len() > 1 && NO_LINE_END.contains(first_char(current[current.len() - 1])) {
+        } else if current.len() > 1 && NO_LINE_END.contains(first_char(current[current.len() - 1]))
+        {
             // An opening mark never ends a line: carry it to the next one.
             let carried = current.pop().unwrap_or_default();
             lines.push(trim_end(&current));
@@ -131,12 +150,17 @@ mod tests {
     use super::*;
 
     fn w(s: &str) -> f32 {
-        s.chars().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum()
+        s.chars()
+            .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
+            .sum()
     }
 
     #[test]
     fn latin_words_and_numbers_stay_whole() {
-        assert_eq!(units("罚款50000元，ABC-1"), vec!["罚", "款", "50000", "元", "，", "ABC-1"]);
+        assert_eq!(
+            units("罚款50000元，ABC-1"),
+            vec!["罚", "款", "50000", "元", "，", "ABC-1"]
+        );
         let lines = wrap("一二三四五 2023-03-01", 7.0, 0.0, &w);
         assert_eq!(lines, vec!["一二三四五", "2023-03-01"]);
     }
@@ -145,7 +169,12 @@ mod tests {
     fn closing_punctuation_never_starts_a_line() {
         let lines = wrap("一二三四五。六七", 5.0, 0.0, &w);
         assert_eq!(lines, vec!["一二三四五。", "六七"]);
-        for line in wrap("甲乙丙丁戊，己庚辛壬癸。子丑寅卯辰、巳午未申酉；", 5.0, 0.0, &w) {
+        for line in wrap(
+            "甲乙丙丁戊，己庚辛壬癸。子丑寅卯辰、巳午未申酉；",
+            5.0,
+            0.0,
+            &w,
+        ) {
             assert!(!NO_LINE_START.contains(first_char(&line)), "{line}");
         }
     }

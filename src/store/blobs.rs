@@ -33,7 +33,11 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 pub(crate) fn clean_extension(path: &str) -> String {
     let name = path.rsplit('/').next().unwrap_or(path);
     match name.rsplit_once('.') {
-        Some((_, ext)) if !ext.is_empty() && ext.len() <= 8 && ext.chars().all(|c| c.is_ascii_alphanumeric()) => {
+        Some((_, ext))
+            if !ext.is_empty()
+                && ext.len() <= 8
+                && ext.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
             ext.to_ascii_lowercase()
         }
         _ => "bin".to_string(),
@@ -43,20 +47,33 @@ pub(crate) fn clean_extension(path: &str) -> String {
 impl Project {
     /// Where a stored file lives.
     pub fn blob_path(&self, sha256: &str, extension: &str) -> PathBuf {
-        self.dir.join(DOCUMENTS_DIR).join(format!("{sha256}.{extension}"))
+        self.dir
+            .join(DOCUMENTS_DIR)
+            .join(format!("{sha256}.{extension}"))
     }
 
     /// Streams `reader` into the project: hashes while copying to a temporary file, then
     /// renames it to its content name (or drops it when that file is already there). The
     /// database row for the file is written with the case, in the case's transaction.
-    pub fn store_blob(&self, reader: &mut dyn Read, original_name: &str) -> Result<StoredBlob, StoreError> {
+    pub fn store_blob(
+        &self,
+        reader: &mut dyn Read,
+        original_name: &str,
+    ) -> Result<StoredBlob, StoreError> {
         let extension = clean_extension(original_name);
         let dir = self.dir.join(DOCUMENTS_DIR);
         let io_err = |path: &PathBuf| {
             let path = path.display().to_string();
-            move |source| StoreError::Io { path: path.clone(), source }
+            move |source| StoreError::Io {
+                path: path.clone(),
+                source,
+            }
         };
-        let tmp_path = dir.join(format!(".incoming-{}-{}", std::process::id(), unique_suffix()));
+        let tmp_path = dir.join(format!(
+            ".incoming-{}-{}",
+            std::process::id(),
+            unique_suffix()
+        ));
         let result = (|| {
             let file = File::create(&tmp_path).map_err(io_err(&tmp_path))?;
             let mut out = BufWriter::with_capacity(1 << 16, file);
@@ -64,7 +81,10 @@ impl Project {
             let mut buf = vec![0u8; 1 << 16];
             let mut size: u64 = 0;
             loop {
-                let n = reader.read(&mut buf).map_err(|source| StoreError::Io { path: original_name.to_string(), source })?;
+                let n = reader.read(&mut buf).map_err(|source| StoreError::Io {
+                    path: original_name.to_string(),
+                    source,
+                })?;
                 if n == 0 {
                     break;
                 }
@@ -72,7 +92,10 @@ impl Project {
                 out.write_all(&buf[..n]).map_err(io_err(&tmp_path))?;
                 size += n as u64;
             }
-            let file = out.into_inner().map_err(|e| StoreError::Io { path: tmp_path.display().to_string(), source: e.into_error() })?;
+            let file = out.into_inner().map_err(|e| StoreError::Io {
+                path: tmp_path.display().to_string(),
+                source: e.into_error(),
+            })?;
             file.sync_all().map_err(io_err(&tmp_path))?;
             Ok::<_, StoreError>((hex(&hasher.finalize()), size))
         })();
@@ -89,7 +112,11 @@ impl Project {
         } else {
             std::fs::rename(&tmp_path, &final_path).map_err(io_err(&final_path))?;
         }
-        Ok(StoredBlob { sha256, size_bytes, extension })
+        Ok(StoredBlob {
+            sha256,
+            size_bytes,
+            extension,
+        })
     }
 }
 

@@ -151,7 +151,12 @@ fn parse_date_column(text: Option<String>) -> Option<NaiveDate> {
 /// Metadata indexed with the documents, so a search for a party, officer or article finds
 /// the case even where no document mentions it.
 fn metadata_text(case: &Case) -> String {
-    let mut parts = vec![case.number.clone(), case.title.clone(), case.agency.clone(), case.unit.clone()];
+    let mut parts = vec![
+        case.number.clone(),
+        case.title.clone(),
+        case.agency.clone(),
+        case.unit.clone(),
+    ];
     parts.extend(case.district.clone());
     parts.extend(case.industry.clone());
     parts.extend(case.source.clone());
@@ -194,7 +199,8 @@ impl CaseRow {
     }
 }
 
-const CASE_ROW_COLUMNS: &str = "c.id, c.number, c.revision, c.kind, c.procedure, c.title, c.unit, c.party,
+const CASE_ROW_COLUMNS: &str =
+    "c.id, c.number, c.revision, c.kind, c.procedure, c.title, c.unit, c.party,
      c.filed_date, c.decision_date, c.origin,
      (SELECT COUNT(*) FROM documents d WHERE d.case_id = c.id) AS document_count";
 
@@ -202,9 +208,13 @@ impl Project {
     /// Saves a case in one transaction, deciding between new, unchanged and new revision.
     pub fn save_case(&mut self, new: &NewCase) -> Result<SaveOutcome, StoreError> {
         let case = &new.case;
-        let case_json = serde_json::to_string(case).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let warnings_json = serde_json::to_string(&new.warnings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let case_json =
+            serde_json::to_string(case).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let warnings_json =
+            serde_json::to_string(&new.warnings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current: Option<(i64, i64, String, String)> = tx
             .prepare_cached(
                 "SELECT id, revision, fingerprint, origin FROM cases WHERE number = :number AND is_current = 1",
@@ -218,7 +228,8 @@ impl Project {
                 return Ok(SaveOutcome::Unchanged { id: *id });
             }
             Some((id, _, _, origin))
-                if case.origin == CaseOrigin::Ledger && origin.as_str() != CaseOrigin::Ledger.code() =>
+                if case.origin == CaseOrigin::Ledger
+                    && origin.as_str() != CaseOrigin::Ledger.code() =>
             {
                 return Ok(SaveOutcome::KeptPackage { id: *id });
             }
@@ -303,7 +314,10 @@ impl Project {
         tx.commit()?;
         Ok(match current {
             None => SaveOutcome::Imported { id: case_id },
-            Some(_) => SaveOutcome::Revised { id: case_id, revision },
+            Some(_) => SaveOutcome::Revised {
+                id: case_id,
+                revision,
+            },
         })
     }
 
@@ -311,27 +325,39 @@ impl Project {
     pub fn current_fingerprint(&self, number: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn
-            .prepare_cached("SELECT fingerprint FROM cases WHERE number = :number AND is_current = 1")?
+            .prepare_cached(
+                "SELECT fingerprint FROM cases WHERE number = :number AND is_current = 1",
+            )?
             .query_row(named_params! {":number": number}, |r| r.get(0))
             .optional()?)
     }
 
     /// Every current case, ordered by case number.
     pub fn list_cases(&self) -> Result<Vec<CaseRow>, StoreError> {
-        let sql = format!("SELECT {CASE_ROW_COLUMNS} FROM cases c WHERE c.is_current = 1 ORDER BY c.number");
+        let sql = format!(
+            "SELECT {CASE_ROW_COLUMNS} FROM cases c WHERE c.is_current = 1 ORDER BY c.number"
+        );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], CaseRow::from_row)?.collect::<Result<Vec<_>, _>>()?;
+        let rows = stmt
+            .query_map([], CaseRow::from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
     /// Number of current cases.
     pub fn case_count(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM cases WHERE is_current = 1", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM cases WHERE is_current = 1", [], |r| {
+                r.get(0)
+            })?)
     }
 
     /// All revisions of a case number, newest first.
     pub fn revisions(&self, number: &str) -> Result<Vec<CaseRow>, StoreError> {
-        let sql = format!("SELECT {CASE_ROW_COLUMNS} FROM cases c WHERE c.number = :number ORDER BY c.revision DESC");
+        let sql = format!(
+            "SELECT {CASE_ROW_COLUMNS} FROM cases c WHERE c.number = :number ORDER BY c.revision DESC"
+        );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt
             .query_map(named_params! {":number": number}, CaseRow::from_row)?
@@ -341,16 +367,24 @@ impl Project {
 
     /// Loads a case by row id with its documents.
     pub fn load_case(&self, id: i64) -> Result<StoredCase, StoreError> {
-        let sql = format!("SELECT {CASE_ROW_COLUMNS}, c.case_json, c.warnings_json, c.source_path FROM cases c WHERE c.id = :id");
+        let sql = format!(
+            "SELECT {CASE_ROW_COLUMNS}, c.case_json, c.warnings_json, c.source_path FROM cases c WHERE c.id = :id"
+        );
         let (row, case_json, warnings_json, source_path): (CaseRow, String, String, String) = self
             .conn
             .prepare_cached(&sql)?
             .query_row(named_params! {":id": id}, |r| {
-                Ok((CaseRow::from_row(r)?, r.get("case_json")?, r.get("warnings_json")?, r.get("source_path")?))
+                Ok((
+                    CaseRow::from_row(r)?,
+                    r.get("case_json")?,
+                    r.get("warnings_json")?,
+                    r.get("source_path")?,
+                ))
             })
             .optional()?
             .ok_or_else(|| StoreError::NoSuchCase(format!("#{id}")))?;
-        let case: Case = serde_json::from_str(&case_json).map_err(|e| StoreError::Corrupt(format!("案卷 {}: {e}", row.number)))?;
+        let case: Case = serde_json::from_str(&case_json)
+            .map_err(|e| StoreError::Corrupt(format!("案卷 {}: {e}", row.number)))?;
         let warnings: Vec<String> = serde_json::from_str(&warnings_json).unwrap_or_default();
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.id, d.position, d.doc_type, d.file_path, d.sha256, b.extension, d.pages, d.text_status
@@ -372,7 +406,13 @@ impl Project {
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(StoredCase { row, case, documents, warnings, source_path })
+        Ok(StoredCase {
+            row,
+            case,
+            documents,
+            warnings,
+            source_path,
+        })
     }
 
     /// Loads the current revision of a case number.
@@ -387,8 +427,14 @@ impl Project {
     }
 
     /// Adds or updates officer registry entries (keyed by 执法证号), in one transaction.
-    pub fn upsert_registry(&mut self, officers: &[RegisteredOfficer], source_path: &str) -> Result<RegistryOutcome, StoreError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    pub fn upsert_registry(
+        &mut self,
+        officers: &[RegisteredOfficer],
+        source_path: &str,
+    ) -> Result<RegistryOutcome, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut outcome = RegistryOutcome::default();
         for officer in officers {
             let existing: Option<(String, Option<String>, Option<String>, Option<String>, Option<String>)> = tx

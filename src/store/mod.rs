@@ -14,7 +14,9 @@ use rusqlite::Connection;
 
 pub use blobs::StoredBlob;
 pub(crate) use blobs::hex as hex_digest;
-pub use cases::{CaseRow, NewCase, NewDocument, RegistryOutcome, SaveOutcome, StoredCase, StoredDocument};
+pub use cases::{
+    CaseRow, NewCase, NewDocument, RegistryOutcome, SaveOutcome, StoredCase, StoredDocument,
+};
 pub use migrations::SCHEMA_VERSION;
 pub use search::SearchHit;
 
@@ -41,7 +43,9 @@ pub enum StoreError {
     #[error("{0} 不是评查项目（缺少 project.sqlite）")]
     NotAProject(String),
     /// The project was made by a newer Pingcha.
-    #[error("该项目由更新版本的评查程序创建（数据版本 {found}，本程序支持到 {supported}），为避免损坏已拒绝打开，请升级程序")]
+    #[error(
+        "该项目由更新版本的评查程序创建（数据版本 {found}，本程序支持到 {supported}），为避免损坏已拒绝打开，请升级程序"
+    )]
     TooNew {
         /// The project's schema version.
         found: i64,
@@ -98,7 +102,10 @@ impl Project {
         // WAL after the version check, so a too-new project is not touched at all.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        Ok(Self { dir: dir.to_path_buf(), conn })
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            conn,
+        })
     }
 
     /// The project folder.
@@ -108,14 +115,20 @@ impl Project {
 
     /// The project's display name (its folder name).
     pub fn name(&self) -> String {
-        self.dir
-            .file_name()
-            .map_or_else(|| self.dir.display().to_string(), |n| n.to_string_lossy().into_owned())
+        self.dir.file_name().map_or_else(
+            || self.dir.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
     }
 
     /// Reads a project setting stored as JSON; `None` when unset.
-    pub fn setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT value FROM settings WHERE key = :key")?;
+    pub fn setting<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT value FROM settings WHERE key = :key")?;
         let mut rows = stmt.query(rusqlite::named_params! {":key": key})?;
         match rows.next()? {
             None => Ok(None),
@@ -131,11 +144,12 @@ impl Project {
     /// Writes a project setting as JSON.
     pub fn set_setting<T: serde::Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
         let text = serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        self.conn.prepare_cached(
-            "INSERT INTO settings (key, value) VALUES (:key, :value)
+        self.conn
+            .prepare_cached(
+                "INSERT INTO settings (key, value) VALUES (:key, :value)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        )?
-        .execute(rusqlite::named_params! {":key": key, ":value": text})?;
+            )?
+            .execute(rusqlite::named_params! {":key": key, ":value": text})?;
         Ok(())
     }
 }

@@ -33,7 +33,11 @@ fn snippet(content: &str, terms: &[String]) -> String {
         .filter_map(|t| lower.find(&t.to_lowercase()).map(|pos| (pos, t)))
         .min_by_key(|(pos, _)| *pos);
     let Some((pos, term)) = found else {
-        return content.chars().take(SNIPPET_CONTEXT_CHARS * 2).collect::<String>().replace('\n', " ");
+        return content
+            .chars()
+            .take(SNIPPET_CONTEXT_CHARS * 2)
+            .collect::<String>()
+            .replace('\n', " ");
     };
     // `pos` is a byte offset in the lower-cased text; map it through char counts, which
     // lower-casing preserves for CJK and ASCII.
@@ -93,10 +97,16 @@ impl Project {
                 .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
                 .collect::<Vec<_>>()
                 .join(" AND ");
-            (format!("{select} WHERE search_index MATCH ? {order}"), vec![expr])
+            (
+                format!("{select} WHERE search_index MATCH ? {order}"),
+                vec![expr],
+            )
         } else {
             let conds = vec!["s.content LIKE ? ESCAPE '\\'"; terms.len()].join(" AND ");
-            (format!("{select} WHERE {conds} {order}"), terms.iter().map(|t| escape_like(t)).collect())
+            (
+                format!("{select} WHERE {conds} {order}"),
+                terms.iter().map(|t| escape_like(t)).collect(),
+            )
         };
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let hits = stmt
@@ -122,7 +132,10 @@ mod tests {
 
     #[test]
     fn snippet_marks_the_match() {
-        let s = snippet("依据《中华人民共和国安全生产法》第一百零一条第（一）项的规定", &["第一百零一条".into()]);
+        let s = snippet(
+            "依据《中华人民共和国安全生产法》第一百零一条第（一）项的规定",
+            &["第一百零一条".into()],
+        );
         assert!(s.contains("【第一百零一条】"), "{s}");
         let s = snippet("ABC abc", &["Abc".into()]);
         assert_eq!(s, "【ABC】 abc");

@@ -1,0 +1,138 @@
+//! `pingcha bench import`: generate N cases, copy them with `cp -r`, import them, and
+//! report cases/s, MB/s and the ratio to the plain copy.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+use crate::import::ImportLimits;
+use crate::jobs::{plan_import, run_import};
+use crate::sample::{SampleOptions, write_samples};
+use crate::store::Project;
+
+fn dir_size(path: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return 0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| {
+            let p = e.path();
+            if p.is_dir() {
+                dir_size(&p)
+            } else {
+                e.metadata().map(|m| m.len()).unwrap_or(0)
+            }
+        })
+        .sum()
+}
+
+pub fn import(cases: usize, dir: Option<PathBuf>) -> Result<()> {
+    let temp;
+    let work = match dir {
+        Some(d) => d,
+        None => {
+            temp = std::env::temp_dir().join(format!("pingcha-bench-{}", std::process::id()));
+            temp.clone()
+        }
+    };
+    let samples = work.join("samples");
+    if !samples.join("执法人员名册.csv").exists() {
+        let t = Instant::now();
+        write_samples(
+            &samples,
+            SampleOptions { cases, seed: 2024 },
+            &mut |_, _| {},
+        )?;
+        eprintln!(
+            "生成 {cases} 件示例案卷用时 {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let bytes = dir_size(&samples);
+    let copy = work.join("copy");
+    let _ = std::fs::remove_dir_all(&copy);
+    let t = Instant::now();
+    let status = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(&samples)
+        .arg(&copy)
+        .status()
+        .context("无法运行 cp")?;
+    if !status.success() {
+        bail!("cp -r 失败");
+    }
+    let copy_s = t.elapsed().as_secs_f64();
+
+    let project_dir = work.join("project");
+    let _ = std::fs::remove_dir_all(&project_dir);
+    let mut project = Project::create_or_open(&project_dir)?;
+    let t = Instant::now();
+    let report = run_import(
+        &mut project,
+        &plan_import(std::slice::from_ref(&samples)),
+        &ImportLimits::default(),
+        &AtomicBool::new(false),
+        &mut |_| {},
+    );
+    let import_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let again = run_import(
+        &mut project,
+        &plan_import(std::slice::from_ref(&samples)),
+        &ImportLimits::default(),
+        &AtomicBool::new(false),
+        &mut |_| {},
+    );
+    let reimport_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let hits = project.search("第一百零一条", 100_000)?;
+    let search_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let t = Instant::now();
+    let short_hits = project.search("罚款", 100_000)?;
+    let short_search_ms = t.elapsed().as_secs_f64() * 1000.0;
+
+    let mb = bytes as f64 / 1_048_576.0;
+    println!("| 指标 | 数值 |");
+    println!("|---|---|");
+    println!(
+        "| 案卷 | {} 件（导入 {}，拒绝 {}）|",
+        cases,
+        report.imported(),
+        report.refused()
+    );
+    println!("| 文件总量 | {mb:.1} MB |");
+    println!("| cp -r 用时 | {copy_s:.2} s |");
+    println!("| 导入用时（含文字提取与索引）| {import_s:.2} s |");
+    println!(
+        "| 导入速度 | {:.1} 件/s，{:.1} MB/s |",
+        cases as f64 / import_s,
+        mb / import_s
+    );
+    println!("| 与 cp -r 之比 | {:.2} |", import_s / copy_s.max(1e-9));
+    println!(
+        "| 重复导入（无变化）| {reimport_s:.2} s，未变化 {} 件 |",
+        again.unchanged()
+    );
+    println!(
+        "| 检索“第一百零一条”| {search_ms:.1} ms，{} 处 |",
+        hits.len()
+    );
+    println!(
+        "| 检索“罚款”（两字，LIKE 回退）| {short_search_ms:.1} ms，{} 处 |",
+        short_hits.len()
+    );
+    if temp_cleanup(&work, cases) {
+        let _ = std::fs::remove_dir_all(&work);
+    }
+    Ok(())
+}
+
+fn temp_cleanup(work: &Path, _cases: usize) -> bool {
+    work.starts_with(std::env::temp_dir())
+        && work
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("pingcha-bench-"))
+}

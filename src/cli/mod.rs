@@ -1,0 +1,322 @@
+//! The command-line front: the same operations as the UI, for scripts and for people who
+//! prefer a terminal. Messages are Chinese; `--json` output keys are English.
+//!
+//! May use every module but `ui` (the binary decides whether to start the UI). Must not
+//! use `egui`.
+
+mod bench;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use serde_json::json;
+
+use crate::domain::{CodeEnum, DateKey};
+use crate::import::ImportLimits;
+use crate::jobs::{ItemResult, plan_import, run_import};
+use crate::sample::{SampleOptions, write_samples};
+use crate::store::Project;
+
+/// 评查 — 行政执法案卷评查（离线）
+#[derive(Debug, Parser)]
+#[command(name = "pingcha", version, about = "评查：行政执法案卷评查工具（离线）", long_about = None)]
+pub struct Cli {
+    /// 子命令；不带子命令时打开图形界面
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 在图形界面中打开评查项目
+    Open {
+        /// 项目文件夹
+        project: PathBuf,
+    },
+    /// 导入案卷包（文件夹或 .zip）、案卷包所在文件夹、案件台账或执法人员名册
+    Import {
+        /// 项目文件夹（不存在时新建）
+        project: PathBuf,
+        /// 要导入的路径
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// 列出项目中的案卷
+    Cases {
+        /// 项目文件夹
+        project: PathBuf,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
+    /// 全文检索案卷与文书
+    Search {
+        /// 项目文件夹
+        project: PathBuf,
+        /// 检索词（多个词以空格分隔，须同时出现）
+        query: String,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+        /// 最多显示多少条
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+    },
+    /// 生成虚构的示例案卷包
+    Sample {
+        /// 输出文件夹
+        out_dir: PathBuf,
+        /// 案卷数量
+        #[arg(long, default_value_t = 30)]
+        cases: usize,
+        /// 随机种子（相同种子生成相同案卷）
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+    },
+    /// 性能基准
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
+}
+
+/// What to benchmark.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// 生成并导入案卷，与 cp -r 复制同样文件比较
+    Import {
+        /// 案卷数量
+        #[arg(long, default_value_t = 1000)]
+        cases: usize,
+        /// 工作文件夹（默认临时文件夹，结束后删除）
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// Runs a parsed command other than the UI ones. Returns the process exit code.
+pub fn run(command: Command) -> ExitCode {
+    let result = match command {
+        Command::Import { project, paths } => import(&project, &paths),
+        Command::Cases { project, json } => cases(&project, json).map(|()| ExitCode::SUCCESS),
+        Command::Search {
+            project,
+            query,
+            json,
+            limit,
+        } => search(&project, &query, json, limit).map(|()| ExitCode::SUCCESS),
+        Command::Sample {
+            out_dir,
+            cases,
+            seed,
+        } => sample(&out_dir, cases, seed).map(|()| ExitCode::SUCCESS),
+        Command::Bench {
+            what: BenchCommand::Import { cases, dir },
+        } => bench::import(cases, dir).map(|()| ExitCode::SUCCESS),
+        Command::Open { .. } => Ok(ExitCode::from(2)),
+    };
+    match result {
+        Ok(code) => code,
+        // A closed pipe (`pingcha cases p | head`) is not an error worth reporting.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("错误：{err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            || e.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn open_project(path: &std::path::Path) -> Result<Project> {
+    Project::open(path).with_context(|| format!("无法打开项目 {}", path.display()))
+}
+
+fn import(project_dir: &std::path::Path, paths: &[PathBuf]) -> Result<ExitCode> {
+    let mut project = Project::create_or_open(project_dir)
+        .with_context(|| format!("无法打开或创建项目 {}", project_dir.display()))?;
+    let limits: ImportLimits = project.setting("import_limits")?.unwrap_or_default();
+    let items = plan_import(paths);
+    let cancel = AtomicBool::new(false);
+    let interactive = std::io::stderr().is_terminal();
+    let report = run_import(&mut project, &items, &limits, &cancel, &mut |p| {
+        if interactive && !p.current.is_empty() {
+            eprint!("\r导入中 {}/{}…", p.done + 1, p.total);
+            let _ = std::io::stderr().flush();
+        }
+    });
+    if interactive {
+        eprint!("\r\x1b[K");
+    }
+    for item in &report.items {
+        for warning in &item.warnings {
+            eprintln!("{}: 警告：{warning}", item.path);
+        }
+        match &item.result {
+            ItemResult::Refused(reason) => eprintln!("{}: {reason}", item.path),
+            ItemResult::Revised { number, revision } => {
+                println!(
+                    "{}: 案号 {number} 已存在且内容不同，已保存为第 {revision} 版（旧版本保留）",
+                    item.path
+                );
+            }
+            ItemResult::Registry(r) => println!(
+                "{}: 执法人员名册：新增 {}，更新 {}，未变化 {}",
+                item.path, r.added, r.updated, r.unchanged
+            ),
+            ItemResult::KeptPackage { number } => println!(
+                "{}: 台账中的 {number} 已由案卷包导入，保留案卷包",
+                item.path
+            ),
+            ItemResult::Skipped(reason) => eprintln!("{}: {reason}", item.path),
+            ItemResult::Imported { .. } | ItemResult::Unchanged { .. } => {}
+        }
+    }
+    println!("{}", report.summary());
+    if report.imported() == 0
+        && report.revised() == 0
+        && report.refused() == 0
+        && report.unchanged() > 0
+    {
+        println!("所有案卷均已在项目中且未变化，项目未作改动");
+    }
+    Ok(if report.refused() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn cases(project_dir: &std::path::Path, as_json: bool) -> Result<()> {
+    let project = open_project(project_dir)?;
+    let rows = project.list_cases()?;
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        let mut array = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let stored = project.load_case(row.id)?;
+            let dates: serde_json::Map<String, serde_json::Value> = DateKey::ALL
+                .iter()
+                .filter_map(|k| {
+                    stored.case.effective_date(*k).map(|d| {
+                        (
+                            k.code().to_string(),
+                            json!(d.format("%Y-%m-%d").to_string()),
+                        )
+                    })
+                })
+                .collect();
+            array.push(json!({
+                "number": row.number,
+                "revision": row.revision,
+                "kind": row.kind.code(),
+                "procedure": row.procedure.map(|p| p.code()),
+                "title": row.title,
+                "agency": stored.case.agency,
+                "unit": row.unit,
+                "party": row.party,
+                "documents": row.documents,
+                "dates": dates,
+                "origin": row.origin.code(),
+            }));
+        }
+        serde_json::to_writer_pretty(&mut out, &array)?;
+        writeln!(out)?;
+    } else {
+        for row in &rows {
+            let decided = row
+                .decision
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_else(|| "—".into());
+            let kind = match row.procedure {
+                Some(p) => format!("{}/{}", row.kind.label(), p.label()),
+                None => row.kind.label().to_string(),
+            };
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}\t{}份文书",
+                row.number, row.title, row.unit, kind, decided, row.documents
+            )?;
+        }
+        if rows.is_empty() {
+            eprintln!(
+                "项目中还没有案卷。用 pingcha import {} <案卷包路径> 导入。",
+                project_dir.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn search(project_dir: &std::path::Path, query: &str, as_json: bool, limit: usize) -> Result<()> {
+    let project = open_project(project_dir)?;
+    let hits = project.search(query, limit)?;
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        let array: Vec<_> = hits
+            .iter()
+            .map(|h| json!({"case": h.number, "title": h.title, "document": h.document_type, "document_id": h.document_id, "snippet": h.snippet}))
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &array)?;
+        writeln!(out)?;
+    } else {
+        for hit in &hits {
+            let place = hit.document_type.as_deref().unwrap_or("案件信息");
+            writeln!(out, "{}\t{}\t{}", hit.number, place, hit.snippet)?;
+        }
+        let cases: std::collections::BTreeSet<&str> =
+            hits.iter().map(|h| h.number.as_str()).collect();
+        if hits.is_empty() {
+            eprintln!("未找到包含“{query}”的案卷或文书");
+        } else {
+            eprintln!(
+                "共 {} 处，涉及 {} 件案卷{}",
+                hits.len(),
+                cases.len(),
+                if hits.len() >= limit {
+                    "（已达显示上限，可用 --limit 调整）"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    Ok(())
+}
+
+fn sample(out_dir: &std::path::Path, cases: usize, seed: u64) -> Result<()> {
+    let interactive = std::io::stderr().is_terminal();
+    let summary = write_samples(
+        out_dir,
+        SampleOptions { cases, seed },
+        &mut |done, total| {
+            if interactive {
+                eprint!("\r生成中 {done}/{total}…");
+            }
+        },
+    )?;
+    if interactive {
+        eprint!("\r\x1b[K");
+    }
+    println!(
+        "已在 {} 生成 {} 件虚构示例案卷、{} 份文书（{:.1} MB），另附执法人员名册.csv",
+        out_dir.display(),
+        summary.cases,
+        summary.documents,
+        summary.bytes as f64 / 1_048_576.0
+    );
+    Ok(())
+}

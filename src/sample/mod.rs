@@ -1,0 +1,111 @@
+//! Realistic, fictional sample cases: a city 应急管理局's year of penalty (普通/简易),
+//! inspection and coercion cases across several units and industries, each written as a
+//! case package (`case.toml` plus one real PDF per 文书, consistent with it).
+//!
+//! Deterministic for a seed. Uses `domain` and `report` (PDFs go through `report::pdf`);
+//! writes files only under the output folder it is given. Must not use `rusqlite` or `egui`.
+
+mod documents;
+mod names;
+mod toml_out;
+mod world;
+
+use std::path::Path;
+
+pub use names::Rng;
+pub use world::{GeneratedCase, World, generate_case};
+
+/// What `pingcha sample` should make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SampleOptions {
+    /// Number of cases.
+    pub cases: usize,
+    /// Random seed: the same seed gives the same cases, byte for byte.
+    pub seed: u64,
+}
+
+/// What was written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SampleSummary {
+    /// Packages written.
+    pub cases: usize,
+    /// Documents (PDF files) written.
+    pub documents: usize,
+    /// Bytes written.
+    pub bytes: u64,
+}
+
+/// Errors writing samples.
+#[derive(Debug, thiserror::Error)]
+pub enum SampleError {
+    /// A file could not be written.
+    #[error("{path}: 无法写入（{source}）")]
+    Io {
+        /// The file.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A PDF could not be rendered.
+    #[error("{0}")]
+    Pdf(#[from] crate::report::PdfError),
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), SampleError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|source| SampleError::Io {
+            path: parent.display().to_string(),
+            source,
+        })?;
+    }
+    std::fs::write(path, bytes).map_err(|source| SampleError::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Writes `options.cases` packages into `out_dir` (one folder per case, named by its number
+/// made file-safe) plus `执法人员名册.csv`, the officer registry of the fictional agency.
+/// `progress` is called after each case with (done, total).
+pub fn write_samples(
+    out_dir: &Path,
+    options: SampleOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<SampleSummary, SampleError> {
+    let mut world = World::new(options.seed);
+    let mut summary = SampleSummary::default();
+    for index in 0..options.cases {
+        let generated = generate_case(&mut world, index)?;
+        let dir = out_dir.join(file_safe(&generated.case.number));
+        let toml = toml_out::case_toml(&generated.case);
+        write_file(&dir.join("case.toml"), toml.as_bytes())?;
+        summary.bytes += toml.len() as u64;
+        for (path, bytes) in &generated.files {
+            write_file(&dir.join(path), bytes)?;
+            summary.bytes += bytes.len() as u64;
+            summary.documents += 1;
+        }
+        summary.cases += 1;
+        progress(index + 1, options.cases);
+    }
+    let registry = world.registry_csv();
+    write_file(&out_dir.join("执法人员名册.csv"), registry.as_bytes())?;
+    summary.bytes += registry.len() as u64;
+    Ok(summary)
+}
+
+/// A case number as a folder name: `青禾应急罚〔2024〕15号` → `青禾应急罚2024-15号`.
+pub fn file_safe(number: &str) -> String {
+    number
+        .replace(['〔', '['], "")
+        .replace(['〕', ']'], "-")
+        .chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}

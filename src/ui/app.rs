@@ -1,0 +1,929 @@
+//! The main window: top bar (project, import, search), case list with filters on the left,
+//! the selected case in the centre, status and import progress at the bottom.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+
+use egui::{Key, KeyboardShortcut, Modifiers, RichText};
+use egui_extras::{Column, TableBuilder};
+
+use super::backend::{Backend, Request, Response};
+use super::theme;
+use crate::domain::{CaseKind, CodeEnum, DateKey};
+use crate::jobs::{ImportProgress, ImportReport, ItemResult};
+use crate::store::{CaseRow, StoredCase};
+
+/// eframe storage key of the last opened project.
+pub const LAST_PROJECT_KEY: &str = "last_project";
+const PREFS_KEY: &str = "preferences";
+
+/// Every user action, with its label and shortcut in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UiCommand {
+    /// Open the import dialog.
+    Import,
+    /// Focus the search box.
+    FocusSearch,
+    /// Select the next case.
+    NextCase,
+    /// Select the previous case.
+    PreviousCase,
+    /// Switch light/dark.
+    ToggleTheme,
+    /// Stop a running import.
+    CancelImport,
+}
+
+impl UiCommand {
+    /// Label for menus and buttons.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Import => "导入…",
+            Self::FocusSearch => "检索",
+            Self::NextCase => "下一件",
+            Self::PreviousCase => "上一件",
+            Self::ToggleTheme => "切换深色/浅色",
+            Self::CancelImport => "取消导入",
+        }
+    }
+
+    /// Keyboard shortcut.
+    pub fn shortcut(self) -> Option<KeyboardShortcut> {
+        match self {
+            Self::Import => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::I)),
+            Self::FocusSearch => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::F)),
+            Self::NextCase => Some(KeyboardShortcut::new(Modifiers::NONE, Key::J)),
+            Self::PreviousCase => Some(KeyboardShortcut::new(Modifiers::NONE, Key::K)),
+            Self::ToggleTheme | Self::CancelImport => None,
+        }
+    }
+
+    /// `导入… (Ctrl+I)` for tooltips.
+    pub fn hint(self, ctx: &egui::Context) -> String {
+        match self.shortcut() {
+            Some(s) => format!("{}（{}）", self.label(), ctx.format_shortcut(&s)),
+            None => self.label().to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Info,
+    Error,
+}
+
+struct Notice {
+    text: String,
+    level: Level,
+    shown_at: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SortColumn {
+    Number,
+    Title,
+    Unit,
+    Kind,
+    Decision,
+    Documents,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Preferences {
+    dark: bool,
+    font_scale: f32,
+}
+
+/// The application state.
+pub struct PingchaApp {
+    backend: Backend,
+    project_name: String,
+    project_dir: Option<PathBuf>,
+    cases: Arc<Vec<CaseRow>>,
+    visible: Vec<usize>,
+    units: Vec<String>,
+    years: Vec<i32>,
+    unit_filter: Option<String>,
+    kind_filter: Option<CaseKind>,
+    year_filter: Option<i32>,
+    search_text: String,
+    search_sent: String,
+    search_hits: Option<(String, HashSet<i64>, usize)>,
+    sort: (SortColumn, bool),
+    selected: Option<i64>,
+    case: Option<Box<StoredCase>>,
+    import_progress: Option<ImportProgress>,
+    import_open: bool,
+    import_path: String,
+    last_report: Option<ImportReport>,
+    dialog: Option<Receiver<Option<PathBuf>>>,
+    notices: Vec<Notice>,
+    dark: bool,
+    font_scale: f32,
+    focus_search: bool,
+    scroll_to_selected: bool,
+}
+
+impl PingchaApp {
+    /// Opens `project_dir` (created if missing); `seed_from` fills an empty project first.
+    pub fn new(
+        ctx: &egui::Context,
+        project_dir: PathBuf,
+        seed_from: Option<PathBuf>,
+        storage: Option<&dyn eframe::Storage>,
+    ) -> Self {
+        let prefs: Preferences = storage
+            .and_then(|s| eframe::get_value(s, PREFS_KEY))
+            .unwrap_or(Preferences {
+                dark: false,
+                font_scale: 1.0,
+            });
+        theme::apply(ctx, prefs.dark, prefs.font_scale);
+        let wake_ctx = ctx.clone();
+        let backend = Backend::start(project_dir, seed_from, move || wake_ctx.request_repaint());
+        Self {
+            backend,
+            project_name: "正在打开…".into(),
+            project_dir: None,
+            cases: Arc::new(Vec::new()),
+            visible: Vec::new(),
+            units: Vec::new(),
+            years: Vec::new(),
+            unit_filter: None,
+            kind_filter: None,
+            year_filter: None,
+            search_text: String::new(),
+            search_sent: String::new(),
+            search_hits: None,
+            sort: (SortColumn::Number, true),
+            selected: None,
+            case: None,
+            import_progress: None,
+            import_open: false,
+            import_path: String::new(),
+            last_report: None,
+            dialog: None,
+            notices: Vec::new(),
+            dark: prefs.dark,
+            font_scale: prefs.font_scale,
+            focus_search: false,
+            scroll_to_selected: false,
+        }
+    }
+
+    /// Number of cases shown in the list after filters and search.
+    pub fn visible_case_count(&self) -> usize {
+        self.visible.len()
+    }
+
+    /// Whether an import is running.
+    pub fn is_importing(&self) -> bool {
+        self.import_progress.is_some()
+    }
+
+    /// Whether the project has answered with its first case list.
+    pub fn is_loaded(&self) -> bool {
+        self.project_dir.is_some()
+    }
+
+    /// Starts importing `paths` (what the import dialog does, without the dialog).
+    pub fn start_import(&mut self, paths: Vec<PathBuf>) {
+        self.import_progress = Some(ImportProgress {
+            done: 0,
+            total: 0,
+            current: String::new(),
+        });
+        self.backend.send(Request::Import(paths));
+    }
+
+    fn notify(&mut self, ctx: &egui::Context, level: Level, text: impl Into<String>) {
+        let shown_at = ctx.input(|i| i.time);
+        self.notices.push(Notice {
+            text: text.into(),
+            level,
+            shown_at,
+        });
+    }
+
+    fn apply_responses(&mut self, ctx: &egui::Context) {
+        for response in self.backend.poll(64) {
+            match response {
+                Response::Opened { name, dir } => {
+                    self.project_name = name;
+                    self.project_dir = Some(dir);
+                }
+                Response::OpenFailed(msg) => {
+                    self.project_name = "未打开项目".into();
+                    self.notify(ctx, Level::Error, msg);
+                }
+                Response::Cases(rows) => {
+                    self.cases = rows;
+                    let mut units: Vec<String> =
+                        self.cases.iter().map(|c| c.unit.clone()).collect();
+                    units.sort();
+                    units.dedup();
+                    self.units = units;
+                    let mut years: Vec<i32> = self.cases.iter().filter_map(row_year).collect();
+                    years.sort_unstable();
+                    years.dedup();
+                    self.years = years;
+                    self.refresh_visible();
+                }
+                Response::Case(case) => {
+                    if Some(case.row.id) == self.selected {
+                        self.case = Some(case);
+                    }
+                }
+                Response::SearchHits { query, hits } => {
+                    if query == self.search_sent {
+                        let ids: HashSet<i64> = hits.iter().map(|h| h.case_id).collect();
+                        self.search_hits = Some((query, ids, hits.len()));
+                        self.refresh_visible();
+                    }
+                }
+                Response::ImportProgress(p) => self.import_progress = Some(p),
+                Response::ImportDone(report) => {
+                    self.import_progress = None;
+                    for item in &report.items {
+                        if let ItemResult::Refused(reason) = &item.result {
+                            self.notify(ctx, Level::Error, format!("{}: {reason}", item.path));
+                        }
+                    }
+                    self.notify(ctx, Level::Info, format!("导入完成：{}", report.summary()));
+                    self.last_report = Some(report);
+                }
+                Response::Error(msg) => self.notify(ctx, Level::Error, msg),
+            }
+        }
+    }
+
+    fn refresh_visible(&mut self) {
+        let hits = self.search_hits.as_ref().map(|(_, ids, _)| ids);
+        let mut visible: Vec<usize> = self
+            .cases
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| self.unit_filter.as_ref().is_none_or(|u| &c.unit == u))
+            .filter(|(_, c)| self.kind_filter.is_none_or(|k| c.kind == k))
+            .filter(|(_, c)| self.year_filter.is_none_or(|y| row_year(c) == Some(y)))
+            .filter(|(_, c)| hits.is_none_or(|ids| ids.contains(&c.id)))
+            .map(|(i, _)| i)
+            .collect();
+        let cases = &self.cases;
+        let (column, ascending) = self.sort;
+        visible.sort_by(|&a, &b| {
+            let (a, b) = (&cases[a], &cases[b]);
+            let ord = match column {
+                SortColumn::Number => a.number.cmp(&b.number),
+                SortColumn::Title => a.title.cmp(&b.title),
+                SortColumn::Unit => a.unit.cmp(&b.unit),
+                SortColumn::Kind => (a.kind, a.procedure).cmp(&(b.kind, b.procedure)),
+                SortColumn::Decision => a.decision.cmp(&b.decision),
+                SortColumn::Documents => a.documents.cmp(&b.documents),
+            };
+            if ascending { ord } else { ord.reverse() }
+        });
+        self.visible = visible;
+    }
+
+    fn select(&mut self, id: i64) {
+        if self.selected != Some(id) {
+            self.selected = Some(id);
+            self.case = None;
+            self.backend.send(Request::LoadCase(id));
+        }
+    }
+
+    fn run_command(&mut self, ctx: &egui::Context, command: UiCommand) {
+        match command {
+            UiCommand::Import => self.import_open = true,
+            UiCommand::FocusSearch => self.focus_search = true,
+            UiCommand::NextCase | UiCommand::PreviousCase => {
+                let position = self
+                    .selected
+                    .and_then(|id| self.visible.iter().position(|&i| self.cases[i].id == id));
+                let next = match (position, command) {
+                    (None, _) => 0,
+                    (Some(p), UiCommand::NextCase) => {
+                        (p + 1).min(self.visible.len().saturating_sub(1))
+                    }
+                    (Some(p), _) => p.saturating_sub(1),
+                };
+                if let Some(&i) = self.visible.get(next) {
+                    let id = self.cases[i].id;
+                    self.select(id);
+                    self.scroll_to_selected = true;
+                }
+            }
+            UiCommand::ToggleTheme => {
+                self.dark = !self.dark;
+                theme::apply(ctx, self.dark, self.font_scale);
+            }
+            UiCommand::CancelImport => self.backend.cancel_import(),
+        }
+    }
+
+    fn keyboard(&mut self, ctx: &egui::Context) -> Vec<UiCommand> {
+        let typing = ctx.egui_wants_keyboard_input();
+        let mut commands = Vec::new();
+        for command in [
+            UiCommand::Import,
+            UiCommand::FocusSearch,
+            UiCommand::NextCase,
+            UiCommand::PreviousCase,
+        ] {
+            let Some(shortcut) = command.shortcut() else {
+                continue;
+            };
+            let plain = shortcut.modifiers.is_none();
+            if plain && typing {
+                continue;
+            }
+            if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
+                commands.push(command);
+            }
+        }
+        if !typing {
+            if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowDown)) {
+                commands.push(UiCommand::NextCase);
+            }
+            if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowUp)) {
+                commands.push(UiCommand::PreviousCase);
+            }
+        }
+        commands
+    }
+
+    fn top_bar(&mut self, ui: &mut egui::Ui, commands: &mut Vec<UiCommand>) {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("评查").heading());
+            ui.label(RichText::new(&self.project_name).strong())
+                .on_hover_text(
+                    self.project_dir
+                        .as_ref()
+                        .map(|d| d.display().to_string())
+                        .unwrap_or_default(),
+                );
+            ui.separator();
+            let import = ui.add_enabled(
+                !self.is_importing(),
+                egui::Button::new(UiCommand::Import.label()),
+            );
+            if import
+                .on_hover_text(UiCommand::Import.hint(ui.ctx()))
+                .clicked()
+            {
+                commands.push(UiCommand::Import);
+            }
+            ui.separator();
+            let search = ui.add(
+                egui::TextEdit::singleline(&mut self.search_text)
+                    .hint_text("全文检索（Ctrl+F）：任意字词")
+                    .desired_width(280.0),
+            );
+            if self.focus_search {
+                search.request_focus();
+                self.focus_search = false;
+            }
+            let query = self.search_text.trim().to_string();
+            if query != self.search_sent {
+                self.search_sent = query.clone();
+                if query.is_empty() {
+                    self.search_hits = None;
+                    self.refresh_visible();
+                } else {
+                    self.backend.send(Request::Search(query));
+                }
+            }
+            if let Some((q, ids, n)) = &self.search_hits {
+                ui.label(RichText::new(format!("“{q}”：{n} 处，{} 件", ids.len())).small());
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let label = if self.dark { "浅色" } else { "深色" };
+                if ui
+                    .button(label)
+                    .on_hover_text(UiCommand::ToggleTheme.label())
+                    .clicked()
+                {
+                    commands.push(UiCommand::ToggleTheme);
+                }
+                ui.add(
+                    egui::Slider::new(&mut self.font_scale, 0.8..=1.6)
+                        .text("字号")
+                        .show_value(false),
+                )
+                .changed()
+                .then(|| theme::apply(ui.ctx(), self.dark, self.font_scale));
+            });
+        });
+    }
+
+    fn filters(&mut self, ui: &mut egui::Ui) {
+        let mut changed = false;
+        ui.horizontal_wrapped(|ui| {
+            egui::ComboBox::from_id_salt("unit-filter")
+                .selected_text(
+                    self.unit_filter
+                        .clone()
+                        .unwrap_or_else(|| "全部单位".into()),
+                )
+                .show_ui(ui, |ui| {
+                    changed |= ui
+                        .selectable_value(&mut self.unit_filter, None, "全部单位")
+                        .changed();
+                    for unit in self.units.clone() {
+                        let label = if unit.is_empty() {
+                            "（未填写）".to_string()
+                        } else {
+                            unit.clone()
+                        };
+                        changed |= ui
+                            .selectable_value(&mut self.unit_filter, Some(unit), label)
+                            .changed();
+                    }
+                });
+            egui::ComboBox::from_id_salt("kind-filter")
+                .selected_text(self.kind_filter.map_or("全部类型", |k| k.label()))
+                .show_ui(ui, |ui| {
+                    changed |= ui
+                        .selectable_value(&mut self.kind_filter, None, "全部类型")
+                        .changed();
+                    for kind in CaseKind::ALL {
+                        changed |= ui
+                            .selectable_value(&mut self.kind_filter, Some(*kind), kind.label())
+                            .changed();
+                    }
+                });
+            egui::ComboBox::from_id_salt("year-filter")
+                .selected_text(
+                    self.year_filter
+                        .map_or_else(|| "全部年度".to_string(), |y| format!("{y}年")),
+                )
+                .show_ui(ui, |ui| {
+                    changed |= ui
+                        .selectable_value(&mut self.year_filter, None, "全部年度")
+                        .changed();
+                    for year in self.years.clone() {
+                        changed |= ui
+                            .selectable_value(
+                                &mut self.year_filter,
+                                Some(year),
+                                format!("{year}年"),
+                            )
+                            .changed();
+                    }
+                });
+            if (self.unit_filter.is_some()
+                || self.kind_filter.is_some()
+                || self.year_filter.is_some())
+                && ui.button("清除筛选").clicked()
+            {
+                self.unit_filter = None;
+                self.kind_filter = None;
+                self.year_filter = None;
+                changed = true;
+            }
+            ui.label(
+                RichText::new(format!("{} / {} 件", self.visible.len(), self.cases.len())).small(),
+            );
+        });
+        if changed {
+            self.refresh_visible();
+        }
+    }
+
+    fn case_table(&mut self, ui: &mut egui::Ui) {
+        let columns = [
+            ("案号", SortColumn::Number),
+            ("案件名称", SortColumn::Title),
+            ("承办单位", SortColumn::Unit),
+            ("类型/程序", SortColumn::Kind),
+            ("决定日期", SortColumn::Decision),
+            ("文书数", SortColumn::Documents),
+        ];
+        let mut clicked_sort = None;
+        let mut clicked_case = None;
+        let selected_row = self
+            .selected
+            .and_then(|id| self.visible.iter().position(|&i| self.cases[i].id == id));
+        let mut table = TableBuilder::new(ui)
+            .striped(true)
+            .resizable(true)
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(Column::initial(170.0).at_least(90.0).clip(true))
+            .column(Column::initial(260.0).at_least(120.0).clip(true))
+            .column(Column::initial(110.0).at_least(60.0).clip(true))
+            .column(Column::initial(110.0).at_least(60.0).clip(true))
+            .column(Column::initial(90.0).at_least(70.0))
+            .column(Column::remainder().at_least(50.0))
+            .min_scrolled_height(0.0);
+        if self.scroll_to_selected {
+            if let Some(row) = selected_row {
+                table = table.scroll_to_row(row, Some(egui::Align::Center));
+            }
+            self.scroll_to_selected = false;
+        }
+        let cases = Arc::clone(&self.cases);
+        let visible = &self.visible;
+        let sort = self.sort;
+        table
+            .header(theme::ROW_HEIGHT, |mut header| {
+                for (label, column) in columns {
+                    header.col(|ui| {
+                        let arrow = if sort.0 == column {
+                            if sort.1 { " ▲" } else { " ▼" }
+                        } else {
+                            ""
+                        };
+                        if ui
+                            .add(
+                                egui::Button::new(
+                                    RichText::new(format!("{label}{arrow}")).strong(),
+                                )
+                                .frame(false),
+                            )
+                            .clicked()
+                        {
+                            clicked_sort = Some(column);
+                        }
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(theme::ROW_HEIGHT, visible.len(), |mut row| {
+                    let case = &cases[visible[row.index()]];
+                    let is_selected = Some(case.id) == self.selected;
+                    row.set_selected(is_selected);
+                    row.col(|ui| {
+                        if ui.selectable_label(is_selected, &case.number).clicked() {
+                            clicked_case = Some(case.id);
+                        }
+                    });
+                    row.col(|ui| {
+                        ui.label(&case.title);
+                    });
+                    row.col(|ui| {
+                        ui.label(&case.unit);
+                    });
+                    row.col(|ui| {
+                        ui.label(match case.procedure {
+                            Some(p) => format!("{}/{}", short_kind(case.kind), p.label()),
+                            None => short_kind(case.kind).to_string(),
+                        });
+                    });
+                    row.col(|ui| {
+                        ui.label(
+                            case.decision
+                                .map(|d| d.format("%Y-%m-%d").to_string())
+                                .unwrap_or_else(|| "—".into()),
+                        );
+                    });
+                    row.col(|ui| {
+                        ui.label(case.documents.to_string());
+                    });
+                    if row.response().clicked() {
+                        clicked_case = Some(case.id);
+                    }
+                });
+            });
+        if let Some(column) = clicked_sort {
+            self.sort = if self.sort.0 == column {
+                (column, !self.sort.1)
+            } else {
+                (column, true)
+            };
+            self.refresh_visible();
+        }
+        if let Some(id) = clicked_case {
+            self.select(id);
+        }
+    }
+
+    fn case_view(&mut self, ui: &mut egui::Ui) {
+        let Some(stored) = &self.case else {
+            ui.centered_and_justified(|ui| {
+                ui.label(if self.selected.is_some() {
+                    "正在读取案卷…"
+                } else {
+                    "在左侧选择一件案卷（↑/↓ 或 J/K 逐件浏览）"
+                });
+            });
+            return;
+        };
+        let case = &stored.case;
+        let palette = theme::palette(self.dark);
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui.label(RichText::new(&case.title).heading());
+                ui.label(
+                    RichText::new(format!(
+                        "{}  ·  {}  ·  {}",
+                        case.number,
+                        case.kind_label(),
+                        case.unit
+                    ))
+                    .color(palette.weak_text),
+                );
+                if stored.row.revision > 1 {
+                    ui.label(
+                        RichText::new(format!("第 {} 版（旧版本已保留）", stored.row.revision))
+                            .color(palette.deduction),
+                    );
+                }
+                ui.add_space(theme::SPACE);
+                egui::Grid::new("case-meta")
+                    .num_columns(2)
+                    .spacing([theme::SPACE * 2.0, theme::SPACE * 0.5])
+                    .show(ui, |ui| {
+                        let mut row = |k: &str, v: String| {
+                            ui.label(RichText::new(k).color(palette.weak_text));
+                            ui.label(v);
+                            ui.end_row();
+                        };
+                        row("执法主体", case.agency.clone());
+                        if let Some(p) = &case.party {
+                            row("当事人", p.name.clone());
+                            if let Some(r) = &p.representative {
+                                row("法定代表人", r.clone());
+                            }
+                        }
+                        row(
+                            "执法人员",
+                            case.officers
+                                .iter()
+                                .map(|o| format!("{}（{}）", o.name, o.certificate))
+                                .collect::<Vec<_>>()
+                                .join("、"),
+                        );
+                        if let Some(d) = &case.decision {
+                            if !d.legal_basis.is_empty() {
+                                row("处罚依据", d.legal_basis.join("；"));
+                            }
+                            let penalties: Vec<String> = d
+                                .penalties
+                                .iter()
+                                .map(|p| match p.amount_yuan {
+                                    Some(a) => format!("{} {a:.0} 元", p.kind.label()),
+                                    None => p.kind.label().to_string(),
+                                })
+                                .collect();
+                            row("处罚", penalties.join("，"));
+                        }
+                    });
+                ui.add_space(theme::SPACE);
+                ui.label(RichText::new("关键日期").strong());
+                ui.horizontal_wrapped(|ui| {
+                    for key in DateKey::ALL {
+                        if let Some(date) = case.effective_date(*key) {
+                            ui.label(format!("{} {}", key.label(), date.format("%Y-%m-%d")));
+                            ui.label(RichText::new("→").color(palette.weak_text));
+                        }
+                    }
+                });
+                if !stored.warnings.is_empty() {
+                    ui.add_space(theme::SPACE);
+                    egui::CollapsingHeader::new(format!("导入提示（{}）", stored.warnings.len()))
+                        .show(ui, |ui| {
+                            for w in &stored.warnings {
+                                ui.label(RichText::new(w).color(palette.deduction));
+                            }
+                        });
+                }
+                ui.add_space(theme::SPACE);
+                ui.label(
+                    RichText::new(format!("卷内目录（{} 份）", stored.documents.len())).strong(),
+                );
+                let mut page = 1u32;
+                egui::Grid::new("toc")
+                    .striped(true)
+                    .num_columns(6)
+                    .spacing([theme::SPACE * 1.5, theme::SPACE * 0.4])
+                    .show(ui, |ui| {
+                        for h in ["序号", "文书", "日期", "文号", "页码", "文字层"] {
+                            ui.label(RichText::new(h).strong());
+                        }
+                        ui.end_row();
+                        for (i, doc) in stored.documents.iter().enumerate() {
+                            let meta = case.documents.get(i);
+                            ui.label((i + 1).to_string());
+                            ui.label(&doc.doc_type);
+                            ui.label(
+                                meta.and_then(|m| m.date)
+                                    .map(|d| d.format("%Y-%m-%d").to_string())
+                                    .unwrap_or_default(),
+                            );
+                            ui.label(meta.and_then(|m| m.number.clone()).unwrap_or_default());
+                            let pages = doc.pages.unwrap_or(1).max(1);
+                            ui.label(if pages == 1 {
+                                format!("{page}")
+                            } else {
+                                format!("{page}–{}", page + pages - 1)
+                            });
+                            page += pages;
+                            let (text, color) = match doc.text_status.as_str() {
+                                "text" => ("有", palette.pass),
+                                "no_text" => ("无文字层", palette.deduction),
+                                "unreadable" => ("无法读取", palette.veto),
+                                "missing" => ("缺文件", palette.veto),
+                                _ => ("—", palette.weak_text),
+                            };
+                            ui.label(RichText::new(text).color(color));
+                            ui.end_row();
+                        }
+                    });
+            });
+    }
+
+    fn import_window(&mut self, ctx: &egui::Context) {
+        if let Some(rx) = &self.dialog
+            && let Ok(result) = rx.try_recv()
+        {
+            self.dialog = None;
+            match result {
+                Some(path) => self.import_path = path.display().to_string(),
+                None => self.notify(ctx, Level::Info, "未选择路径。若系统对话框没有出现（缺少桌面门户或 zenity），请直接在输入框中填写路径。"),
+            }
+        }
+        let mut open = self.import_open;
+        let mut start = None;
+        egui::Window::new("导入案卷").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
+            ui.label("可导入：案卷包文件夹或 .zip、装有多个案卷包的文件夹、扫描件文件夹、案件台账（.xlsx/.csv）、执法人员名册。");
+            ui.horizontal(|ui| {
+                ui.add(egui::TextEdit::singleline(&mut self.import_path).hint_text("路径").desired_width(380.0));
+                if ui.add_enabled(self.dialog.is_none(), egui::Button::new("选择文件夹…")).clicked() {
+                    self.dialog = Some(spawn_dialog(true));
+                }
+                if ui.add_enabled(self.dialog.is_none(), egui::Button::new("选择文件…")).clicked() {
+                    self.dialog = Some(spawn_dialog(false));
+                }
+            });
+            let path = self.import_path.trim().to_string();
+            if ui.add_enabled(!path.is_empty() && !self.is_importing(), egui::Button::new("开始导入")).clicked() {
+                start = Some(PathBuf::from(path));
+            }
+        });
+        self.import_open = open;
+        if let Some(path) = start {
+            self.import_open = false;
+            self.start_import(vec![path]);
+        }
+    }
+
+    fn status_bar(&mut self, ui: &mut egui::Ui, commands: &mut Vec<UiCommand>) {
+        ui.horizontal(|ui| {
+            if let Some(p) = &self.import_progress {
+                let fraction = if p.total == 0 {
+                    0.0
+                } else {
+                    p.done as f32 / p.total as f32
+                };
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .desired_width(240.0)
+                        .text(format!("导入 {}/{}", p.done, p.total)),
+                );
+                ui.label(RichText::new(short_path(&p.current)).small());
+                if ui.button(UiCommand::CancelImport.label()).clicked() {
+                    commands.push(UiCommand::CancelImport);
+                }
+            } else if let Some(report) = &self.last_report {
+                ui.label(RichText::new(format!("上次导入：{}", report.summary())).small());
+            } else {
+                ui.label(RichText::new(format!("共 {} 件案卷", self.cases.len())).small());
+            }
+        });
+    }
+
+    fn notices(&mut self, ctx: &egui::Context) {
+        let now = ctx.input(|i| i.time);
+        self.notices
+            .retain(|n| n.level == Level::Error || now - n.shown_at < 8.0);
+        if self.notices.is_empty() {
+            return;
+        }
+        let palette = theme::palette(self.dark);
+        let mut dismiss = None;
+        egui::Area::new(egui::Id::unique("notices"))
+            .anchor(egui::Align2::RIGHT_BOTTOM, [-12.0, -40.0])
+            .show(ctx, |ui| {
+                ui.set_max_width(460.0);
+                for (i, notice) in self.notices.iter().enumerate().rev().take(6) {
+                    egui::Frame::popup(ui.style()).show(ui, |ui| {
+                        ui.horizontal(|ui| {
+                            let color = if notice.level == Level::Error {
+                                palette.veto
+                            } else {
+                                palette.pass
+                            };
+                            ui.label(RichText::new(&notice.text).color(color));
+                            if ui.small_button("×").clicked() {
+                                dismiss = Some(i);
+                            }
+                        });
+                    });
+                }
+            });
+        if let Some(i) = dismiss {
+            self.notices.remove(i);
+        }
+        ctx.request_repaint_after(std::time::Duration::from_secs(1));
+    }
+
+    /// Draws one frame into the root `ui`.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.apply_responses(&ctx);
+        let mut commands = self.keyboard(&ctx);
+        egui::Panel::top("top-bar").show(ui, |ui| {
+            ui.add_space(4.0);
+            self.top_bar(ui, &mut commands);
+            ui.add_space(2.0);
+        });
+        egui::Panel::bottom("status-bar").show(ui, |ui| self.status_bar(ui, &mut commands));
+        egui::Panel::left("case-list")
+            .resizable(true)
+            .default_size(700.0)
+            .min_size(420.0)
+            .show(ui, |ui| {
+                self.filters(ui);
+                ui.separator();
+                self.case_table(ui);
+            });
+        egui::CentralPanel::default_margins().show(ui, |ui| self.case_view(ui));
+        self.import_window(&ctx);
+        self.notices(&ctx);
+        for command in commands {
+            self.run_command(&ctx, command);
+        }
+    }
+}
+
+impl eframe::App for PingchaApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if let Some(dir) = &self.project_dir {
+            eframe::set_value(storage, LAST_PROJECT_KEY, dir);
+        }
+        eframe::set_value(
+            storage,
+            PREFS_KEY,
+            &Preferences {
+                dark: self.dark,
+                font_scale: self.font_scale,
+            },
+        );
+    }
+}
+
+fn row_year(row: &CaseRow) -> Option<i32> {
+    use chrono::Datelike;
+    row.decision.or(row.filed).map(|d| d.year())
+}
+
+fn short_kind(kind: CaseKind) -> &'static str {
+    match kind {
+        CaseKind::Penalty => "处罚",
+        CaseKind::Inspection => "检查",
+        CaseKind::Coercion => "强制",
+    }
+}
+
+fn short_path(path: &str) -> String {
+    let chars: Vec<char> = path.chars().collect();
+    if chars.len() <= 60 {
+        path.to_string()
+    } else {
+        format!("…{}", chars[chars.len() - 58..].iter().collect::<String>())
+    }
+}
+
+/// Runs a file dialog on its own thread (rfd blocks the calling thread).
+fn spawn_dialog(folder: bool) -> Receiver<Option<PathBuf>> {
+    let (tx, rx) = channel();
+    let spawned = std::thread::Builder::new()
+        .name("file-dialog".into())
+        .spawn(move || {
+            let dialog = rfd::FileDialog::new().set_title("选择要导入的案卷");
+            let picked = if folder {
+                dialog.pick_folder()
+            } else {
+                dialog
+                    .add_filter("案卷包或表格", &["zip", "xlsx", "xls", "csv"])
+                    .pick_file()
+            };
+            let _ = tx.send(picked);
+        });
+    if spawned.is_err() {
+        let (tx, rx) = channel();
+        let _ = tx.send(None);
+        return rx;
+    }
+    rx
+}

@@ -1,0 +1,190 @@
+//! The project's backend thread: it owns the open project (the SQLite connection) and
+//! answers the UI's requests; the UI only ever draws the last answers it received.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+
+use crate::import::ImportLimits;
+use crate::jobs::{ImportProgress, ImportReport, plan_import, run_import};
+use crate::store::{CaseRow, Project, SearchHit, StoredCase};
+
+/// What the UI asks for.
+#[derive(Debug, Clone)]
+pub enum Request {
+    /// Reload the case list.
+    ListCases,
+    /// Load one case with its documents.
+    LoadCase(i64),
+    /// Full-text search.
+    Search(String),
+    /// Import paths (packages, folders, ledgers, registries).
+    Import(Vec<PathBuf>),
+}
+
+/// What the backend answers.
+#[derive(Debug, Clone)]
+pub enum Response {
+    /// The project is open.
+    Opened {
+        /// Display name.
+        name: String,
+        /// Folder.
+        dir: PathBuf,
+    },
+    /// The project could not be opened.
+    OpenFailed(String),
+    /// Every current case.
+    Cases(Arc<Vec<CaseRow>>),
+    /// One case.
+    Case(Box<StoredCase>),
+    /// Search results for a query.
+    SearchHits {
+        /// The query answered.
+        query: String,
+        /// Matches.
+        hits: Vec<SearchHit>,
+    },
+    /// Import progress.
+    ImportProgress(ImportProgress),
+    /// An import finished.
+    ImportDone(ImportReport),
+    /// Something failed; the message is for the user.
+    Error(String),
+}
+
+/// The UI's handle on the backend thread.
+pub struct Backend {
+    requests: Sender<Request>,
+    responses: Receiver<Response>,
+    cancel_import: Arc<AtomicBool>,
+}
+
+impl Backend {
+    /// Starts the backend for a project folder. With `seed_from`, a project that has no
+    /// cases yet is first filled by importing that folder (the demo project).
+    pub fn start(
+        dir: PathBuf,
+        seed_from: Option<PathBuf>,
+        wake: impl Fn() + Send + 'static,
+    ) -> Self {
+        let (req_tx, req_rx) = channel::<Request>();
+        let (resp_tx, resp_rx) = channel::<Response>();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let cancel_flag = Arc::clone(&cancel);
+        let spawned = std::thread::Builder::new()
+            .name("pingcha-project".into())
+            .spawn(move || {
+                let send = |r: Response| {
+                    let _ = resp_tx.send(r);
+                    wake();
+                };
+                let mut project = match Project::create_or_open(&dir) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        send(Response::OpenFailed(format!(
+                            "无法打开项目 {}：{e}",
+                            dir.display()
+                        )));
+                        return;
+                    }
+                };
+                send(Response::Opened {
+                    name: project.name(),
+                    dir: dir.clone(),
+                });
+                if let Some(seed) = seed_from
+                    && project.case_count().unwrap_or(0) == 0
+                    && seed.is_dir()
+                {
+                    run_import_request(&mut project, vec![seed], &cancel_flag, &send);
+                }
+                send(list(&project));
+                while let Ok(request) = req_rx.recv() {
+                    match request {
+                        Request::ListCases => send(list(&project)),
+                        Request::LoadCase(id) => send(match project.load_case(id) {
+                            Ok(case) => Response::Case(Box::new(case)),
+                            Err(e) => Response::Error(format!("无法读取案卷：{e}")),
+                        }),
+                        Request::Search(query) => send(match project.search(&query, 5000) {
+                            Ok(hits) => Response::SearchHits { query, hits },
+                            Err(e) => Response::Error(format!("检索失败：{e}")),
+                        }),
+                        Request::Import(paths) => {
+                            cancel_flag.store(false, Ordering::Relaxed);
+                            run_import_request(&mut project, paths, &cancel_flag, &send);
+                            send(list(&project));
+                        }
+                    }
+                }
+            });
+        if let Err(e) = spawned {
+            let (tx, rx) = channel();
+            let _ = tx.send(Response::OpenFailed(format!("无法启动后台线程：{e}")));
+            return Self {
+                requests: channel().0,
+                responses: rx,
+                cancel_import: cancel,
+            };
+        }
+        Self {
+            requests: req_tx,
+            responses: resp_rx,
+            cancel_import: cancel,
+        }
+    }
+
+    /// Sends a request; a backend that is gone is reported by the next `poll`.
+    pub fn send(&self, request: Request) {
+        let _ = self.requests.send(request);
+    }
+
+    /// Takes at most `budget` answers (a per-frame budget keeps frames short).
+    pub fn poll(&self, budget: usize) -> Vec<Response> {
+        let mut out = Vec::new();
+        while out.len() < budget {
+            match self.responses.try_recv() {
+                Ok(r) => out.push(r),
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+            }
+        }
+        out
+    }
+
+    /// Asks a running import to stop after the current item.
+    pub fn cancel_import(&self) {
+        self.cancel_import.store(true, Ordering::Relaxed);
+    }
+}
+
+fn list(project: &Project) -> Response {
+    match project.list_cases() {
+        Ok(rows) => Response::Cases(Arc::new(rows)),
+        Err(e) => Response::Error(format!("无法读取案卷列表：{e}")),
+    }
+}
+
+fn run_import_request(
+    project: &mut Project,
+    paths: Vec<PathBuf>,
+    cancel: &AtomicBool,
+    send: &dyn Fn(Response),
+) {
+    let limits: ImportLimits = project
+        .setting("import_limits")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let items = plan_import(&paths);
+    let mut last_sent = std::time::Instant::now() - std::time::Duration::from_secs(1);
+    let report = run_import(project, &items, &limits, cancel, &mut |p| {
+        // At most ~30 progress updates a second: enough for a smooth bar.
+        if last_sent.elapsed().as_millis() >= 33 || p.done == 0 {
+            send(Response::ImportProgress(p.clone()));
+            last_sent = std::time::Instant::now();
+        }
+    });
+    send(Response::ImportDone(report));
+}

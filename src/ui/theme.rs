@@ -1,0 +1,88 @@
+//! Design tokens: the one source of colours, spacing and type sizes. Severity colours mean
+//! the same everywhere (pass / deduction / veto).
+
+use egui::{Color32, Visuals};
+
+/// The font family name of the bundled bold face.
+pub const BOLD_FAMILY: &str = "bold";
+
+/// Spacing unit in points.
+pub const SPACE: f32 = 8.0;
+/// Height of a table row.
+pub const ROW_HEIGHT: f32 = 26.0;
+
+/// Colours of a theme.
+#[derive(Debug, Clone, Copy)]
+pub struct Palette {
+    /// Accent (selection, links).
+    pub accent: Color32,
+    /// Secondary text.
+    pub weak_text: Color32,
+    /// Pass / OK.
+    pub pass: Color32,
+    /// A deduction or warning.
+    pub deduction: Color32,
+    /// A veto or error.
+    pub veto: Color32,
+}
+
+/// The palette for light or dark mode.
+pub fn palette(dark: bool) -> Palette {
+    if dark {
+        Palette {
+            accent: Color32::from_rgb(110, 160, 255),
+            weak_text: Color32::from_gray(150),
+            pass: Color32::from_rgb(90, 190, 120),
+            deduction: Color32::from_rgb(235, 170, 70),
+            veto: Color32::from_rgb(240, 100, 100),
+        }
+    } else {
+        Palette {
+            accent: Color32::from_rgb(30, 90, 200),
+            weak_text: Color32::from_gray(110),
+            pass: Color32::from_rgb(30, 130, 70),
+            deduction: Color32::from_rgb(180, 110, 0),
+            veto: Color32::from_rgb(190, 30, 30),
+        }
+    }
+}
+
+/// Applies the theme's visuals and text sizes to the context.
+pub fn apply(ctx: &egui::Context, dark: bool, font_scale: f32) {
+    let mut visuals = if dark {
+        Visuals::dark()
+    } else {
+        Visuals::light()
+    };
+    let p = palette(dark);
+    visuals.selection.bg_fill = p.accent.gamma_multiply(0.35);
+    visuals.hyperlink_color = p.accent;
+    ctx.set_visuals(visuals);
+    ctx.global_style_mut(|style| {
+        use egui::{FontFamily, FontId, TextStyle};
+        style.text_styles = [
+            (
+                TextStyle::Heading,
+                FontId::new(20.0 * font_scale, FontFamily::Name(BOLD_FAMILY.into())),
+            ),
+            (
+                TextStyle::Body,
+                FontId::new(14.0 * font_scale, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Button,
+                FontId::new(14.0 * font_scale, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Small,
+                FontId::new(11.5 * font_scale, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Monospace,
+                FontId::new(13.0 * font_scale, FontFamily::Monospace),
+            ),
+        ]
+        .into();
+        style.spacing.item_spacing = egui::vec2(SPACE, SPACE * 0.6);
+    });
+}
