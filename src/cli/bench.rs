@@ -41,15 +41,8 @@ pub fn import(cases: usize, dir: Option<PathBuf>) -> Result<()> {
     let samples = work.join("samples");
     if !samples.join("执法人员名册.csv").exists() {
         let t = Instant::now();
-        write_samples(
-            &samples,
-            SampleOptions { cases, seed: 2024 },
-            &mut |_, _| {},
-        )?;
-        eprintln!(
-            "生成 {cases} 件示例案卷用时 {:.1} s",
-            t.elapsed().as_secs_f64()
-        );
+        write_samples(&samples, SampleOptions { cases, seed: 2024 }, &mut |_, _| {})?;
+        eprintln!("生成 {cases} 件示例案卷用时 {:.1} s", t.elapsed().as_secs_f64());
     }
     let bytes = dir_size(&samples);
     let copy = work.join("copy");
@@ -116,10 +109,7 @@ pub fn import(cases: usize, dir: Option<PathBuf>) -> Result<()> {
         "| 重复导入（无变化）| {reimport_s:.2} s，未变化 {} 件 |",
         again.unchanged()
     );
-    println!(
-        "| 检索“第一百零一条”| {search_ms:.1} ms，{} 处 |",
-        hits.len()
-    );
+    println!("| 检索“第一百零一条”| {search_ms:.1} ms，{} 处 |", hits.len());
     println!(
         "| 检索“罚款”（两字，LIKE 回退）| {short_search_ms:.1} ms，{} 处 |",
         short_hits.len()

@@ -110,11 +110,7 @@ pub fn run(command: Command) -> ExitCode {
             json,
             limit,
         } => search(&project, &query, json, limit).map(|()| ExitCode::SUCCESS),
-        Command::Sample {
-            out_dir,
-            cases,
-            seed,
-        } => sample(&out_dir, cases, seed).map(|()| ExitCode::SUCCESS),
+        Command::Sample { out_dir, cases, seed } => sample(&out_dir, cases, seed).map(|()| ExitCode::SUCCESS),
         Command::Bench {
             what: BenchCommand::Import { cases, dir },
         } => bench::import(cases, dir).map(|()| ExitCode::SUCCESS),
@@ -177,20 +173,15 @@ fn import(project_dir: &std::path::Path, paths: &[PathBuf]) -> Result<ExitCode> 
                 "{}: 执法人员名册：新增 {}，更新 {}，未变化 {}",
                 item.path, r.added, r.updated, r.unchanged
             ),
-            ItemResult::KeptPackage { number } => println!(
-                "{}: 台账中的 {number} 已由案卷包导入，保留案卷包",
-                item.path
-            ),
+            ItemResult::KeptPackage { number } => {
+                println!("{}: 台账中的 {number} 已由案卷包导入，保留案卷包", item.path)
+            }
             ItemResult::Skipped(reason) => eprintln!("{}: {reason}", item.path),
             ItemResult::Imported { .. } | ItemResult::Unchanged { .. } => {}
         }
     }
     println!("{}", report.summary());
-    if report.imported() == 0
-        && report.revised() == 0
-        && report.refused() == 0
-        && report.unchanged() > 0
-    {
+    if report.imported() == 0 && report.revised() == 0 && report.refused() == 0 && report.unchanged() > 0 {
         println!("所有案卷均已在项目中且未变化，项目未作改动");
     }
     Ok(if report.refused() > 0 {
@@ -211,12 +202,10 @@ fn cases(project_dir: &std::path::Path, as_json: bool) -> Result<()> {
             let dates: serde_json::Map<String, serde_json::Value> = DateKey::ALL
                 .iter()
                 .filter_map(|k| {
-                    stored.case.effective_date(*k).map(|d| {
-                        (
-                            k.code().to_string(),
-                            json!(d.format("%Y-%m-%d").to_string()),
-                        )
-                    })
+                    stored
+                        .case
+                        .effective_date(*k)
+                        .map(|d| (k.code().to_string(), json!(d.format("%Y-%m-%d").to_string())))
                 })
                 .collect();
             array.push(json!({
@@ -277,8 +266,7 @@ fn search(project_dir: &std::path::Path, query: &str, as_json: bool, limit: usiz
             let place = hit.document_type.as_deref().unwrap_or("案件信息");
             writeln!(out, "{}\t{}\t{}", hit.number, place, hit.snippet)?;
         }
-        let cases: std::collections::BTreeSet<&str> =
-            hits.iter().map(|h| h.number.as_str()).collect();
+        let cases: std::collections::BTreeSet<&str> = hits.iter().map(|h| h.number.as_str()).collect();
         if hits.is_empty() {
             eprintln!("未找到包含“{query}”的案卷或文书");
         } else {
@@ -299,15 +287,11 @@ fn search(project_dir: &std::path::Path, query: &str, as_json: bool, limit: usiz
 
 fn sample(out_dir: &std::path::Path, cases: usize, seed: u64) -> Result<()> {
     let interactive = std::io::stderr().is_terminal();
-    let summary = write_samples(
-        out_dir,
-        SampleOptions { cases, seed },
-        &mut |done, total| {
-            if interactive {
-                eprint!("\r生成中 {done}/{total}…");
-            }
-        },
-    )?;
+    let summary = write_samples(out_dir, SampleOptions { cases, seed }, &mut |done, total| {
+        if interactive {
+            eprint!("\r生成中 {done}/{total}…");
+        }
+    })?;
     if interactive {
         eprint!("\r\x1b[K");
     }

@@ -26,11 +26,7 @@ pub trait CodeEnum: Sized + Copy + 'static {
     }
     /// The allowed codes, for error messages: `penalty、inspection、coercion`.
     fn allowed() -> String {
-        Self::ALL
-            .iter()
-            .map(|v| v.code())
-            .collect::<Vec<_>>()
-            .join("、")
+        Self::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join("、")
     }
 }
 
@@ -423,10 +419,7 @@ impl Case {
 
     /// The date of a key: as stated in `[dates]`, else from its document (CASE_FORMAT.md §2).
     pub fn effective_date(&self, key: DateKey) -> Option<NaiveDate> {
-        self.dates
-            .get(&key)
-            .copied()
-            .or_else(|| self.document_date(key))
+        self.dates.get(&key).copied().or_else(|| self.document_date(key))
     }
 
     /// The date the documents give for a key, ignoring `[dates]`.
@@ -538,24 +531,12 @@ mod tests {
             date: Some(date("2023-04-24")),
             ..Document::default()
         });
-        assert_eq!(
-            case.effective_date(DateKey::Filed),
-            Some(date("2023-03-01"))
-        );
+        assert_eq!(case.effective_date(DateKey::Filed), Some(date("2023-03-01")));
         // No receipt for the notice: the notice's own date stands in.
-        assert_eq!(
-            case.effective_date(DateKey::NoticeServed),
-            Some(date("2023-03-20"))
-        );
-        assert_eq!(
-            case.effective_date(DateKey::DecisionServed),
-            Some(date("2023-04-24"))
-        );
+        assert_eq!(case.effective_date(DateKey::NoticeServed), Some(date("2023-03-20")));
+        assert_eq!(case.effective_date(DateKey::DecisionServed), Some(date("2023-04-24")));
         case.dates.insert(DateKey::Filed, date("2023-03-02"));
-        assert_eq!(
-            case.effective_date(DateKey::Filed),
-            Some(date("2023-03-02"))
-        );
+        assert_eq!(case.effective_date(DateKey::Filed), Some(date("2023-03-02")));
         assert_eq!(case.document_date(DateKey::Filed), Some(date("2023-03-01")));
         assert_eq!(case.effective_date(DateKey::Violation), None);
     }

@@ -7,6 +7,4 @@ pub mod case;
 pub mod vocabulary;
 
 pub use case::*;
-pub use vocabulary::{
-    DOCUMENT_TYPES, DocumentStage, archive_rank as archive_rank_of, guess_document_type, stage_of,
-};
+pub use vocabulary::{DOCUMENT_TYPES, DocumentStage, archive_rank as archive_rank_of, guess_document_type, stage_of};

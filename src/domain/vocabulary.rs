@@ -174,18 +174,12 @@ mod tests {
 
     #[test]
     fn guesses_types_from_scan_names() {
-        assert_eq!(
-            guess_document_type("05-询问笔录(张某).pdf"),
-            Some("询问笔录")
-        );
+        assert_eq!(guess_document_type("05-询问笔录(张某).pdf"), Some("询问笔录"));
         assert_eq!(
             guess_document_type("scans/12 不予行政处罚决定书.pdf"),
             Some("不予行政处罚决定书")
         );
-        assert_eq!(
-            guess_document_type("3_处罚决定书.jpg"),
-            Some("行政处罚决定书")
-        );
+        assert_eq!(guess_document_type("3_处罚决定书.jpg"), Some("行政处罚决定书"));
         assert_eq!(guess_document_type("IMG_0001.jpg"), None);
     }
 

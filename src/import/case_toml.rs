@@ -11,9 +11,8 @@ use toml::de::{DeTable, DeValue};
 use super::error::{FieldProblem, ImportError};
 use super::safe_relative_path;
 use crate::domain::{
-    Case, CaseKind, CaseOrigin, CodeEnum, CollectiveDiscussion, DateKey, Decision, Document,
-    LegalReview, Officer, Party, PartyKind, Penalty, PenaltyKind, Procedure, Recording,
-    ReviewOpinion, parse_iso_date, stage_of,
+    Case, CaseKind, CaseOrigin, CodeEnum, CollectiveDiscussion, DateKey, Decision, Document, LegalReview, Officer,
+    Party, PartyKind, Penalty, PenaltyKind, Procedure, Recording, ReviewOpinion, parse_iso_date, stage_of,
 };
 
 /// The only format this version reads.
@@ -27,9 +26,7 @@ type Value<'i> = Spanned<DeValue<'i>>;
 /// listing every problem found.
 pub fn parse_case_toml(file: &str, text: &str) -> Result<(Case, Vec<String>), ImportError> {
     let root = DeTable::parse(text).map_err(|err| {
-        let (line, column) = err
-            .span()
-            .map_or((1, 1), |span| line_column(text, span.start));
+        let (line, column) = err.span().map_or((1, 1), |span| line_column(text, span.start));
         ImportError::Syntax {
             file: file.to_string(),
             line,
@@ -83,10 +80,7 @@ fn type_name(value: &DeValue<'_>) -> &'static str {
 }
 
 fn lookup<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a Value<'i>> {
-    table
-        .iter()
-        .find(|(k, _)| k.get_ref() == key)
-        .map(|(_, v)| v)
+    table.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
 }
 
 struct Reader<'t> {
@@ -131,32 +125,21 @@ impl<'t> Reader<'t> {
     }
 
     /// Warns about keys the format does not know and keeps them in `extra`.
-    fn unknown_keys(
-        &mut self,
-        scope: &Scope<'_, '_>,
-        known: &[&str],
-        extra: &mut Vec<(String, String)>,
-    ) {
+    fn unknown_keys(&mut self, scope: &Scope<'_, '_>, known: &[&str], extra: &mut Vec<(String, String)>) {
         for (key, value) in scope.table.iter() {
             let key = key.get_ref();
             if !known.contains(&key.as_ref()) {
                 let field = scope.field(key);
                 let line = self.line(&value.span());
-                self.warnings.push(format!(
-                    "{} 第{line}行：未知字段 {field}，已保留",
-                    self.file
-                ));
+                self.warnings
+                    .push(format!("{} 第{line}行：未知字段 {field}，已保留", self.file));
                 let raw = self.text.get(value.span()).unwrap_or("").to_string();
                 extra.push((field, raw));
             }
         }
     }
 
-    fn required_table<'a, 'i>(
-        &mut self,
-        parent: &Scope<'a, 'i>,
-        key: &str,
-    ) -> Option<Scope<'a, 'i>> {
+    fn required_table<'a, 'i>(&mut self, parent: &Scope<'a, 'i>, key: &str) -> Option<Scope<'a, 'i>> {
         match lookup(parent.table, key) {
             None => {
                 self.problem(format!("[{key}]"), None, "缺少必填的表");
@@ -166,11 +149,7 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn optional_table<'a, 'i>(
-        &mut self,
-        parent: &Scope<'a, 'i>,
-        key: &str,
-    ) -> Option<Scope<'a, 'i>> {
+    fn optional_table<'a, 'i>(&mut self, parent: &Scope<'a, 'i>, key: &str) -> Option<Scope<'a, 'i>> {
         let value = lookup(parent.table, key)?;
         match value.get_ref() {
             DeValue::Table(table) => Some(Scope {
@@ -303,11 +282,7 @@ impl<'t> Reader<'t> {
             Some(n) if n.is_finite() && n >= 0.0 => Some(n),
             _ => {
                 let raw = self.text.get(value.span()).unwrap_or("").to_string();
-                self.problem(
-                    scope.field(key),
-                    Some(&value.span()),
-                    format!("{raw} 应为非负数"),
-                );
+                self.problem(scope.field(key), Some(&value.span()), format!("{raw} 应为非负数"));
                 None
             }
         }
@@ -321,11 +296,7 @@ impl<'t> Reader<'t> {
         };
         if parsed.is_none() {
             let raw = self.text.get(value.span()).unwrap_or("").to_string();
-            self.problem(
-                scope.field(key),
-                Some(&value.span()),
-                format!("{raw} 应为非负整数"),
-            );
+            self.problem(scope.field(key), Some(&value.span()), format!("{raw} 应为非负整数"));
         }
         parsed
     }
@@ -503,11 +474,7 @@ impl<'t> Reader<'t> {
                     && matches!(case.kind, CaseKind::Penalty | CaseKind::Coercion)
                     && lookup(root.table, "party").is_none()
                 {
-                    self.problem(
-                        "[party]".into(),
-                        None,
-                        format!("{}案件必须有当事人", case.kind.label()),
-                    );
+                    self.problem("[party]".into(), None, format!("{}案件必须有当事人", case.kind.label()));
                 }
             }
         }
@@ -517,11 +484,7 @@ impl<'t> Reader<'t> {
             self.problem("[[officers]]".into(), None, "至少需要一名执法人员");
         }
         for scope in &officer_scopes {
-            self.unknown_keys(
-                scope,
-                &["name", "certificate", "certificate_valid_until"],
-                &mut extra,
-            );
+            self.unknown_keys(scope, &["name", "certificate", "certificate_valid_until"], &mut extra);
             case.officers.push(Officer {
                 name: self.req_str(scope, "name").unwrap_or_default(),
                 certificate: self.req_str(scope, "certificate").unwrap_or_default(),
@@ -566,11 +529,7 @@ impl<'t> Reader<'t> {
         }
 
         for scope in self.table_array(&root, "recordings") {
-            self.unknown_keys(
-                &scope,
-                &["stage", "date", "file", "duration_seconds"],
-                &mut extra,
-            );
+            self.unknown_keys(&scope, &["stage", "date", "file", "duration_seconds"], &mut extra);
             case.recordings.push(Recording {
                 stage: self.req_str(&scope, "stage").unwrap_or_default(),
                 date: self.opt_date(&scope, "date"),
@@ -583,11 +542,7 @@ impl<'t> Reader<'t> {
         Some(case)
     }
 
-    fn read_decision(
-        &mut self,
-        scope: &Scope<'_, '_>,
-        extra: &mut Vec<(String, String)>,
-    ) -> Decision {
+    fn read_decision(&mut self, scope: &Scope<'_, '_>, extra: &mut Vec<(String, String)>) -> Decision {
         self.unknown_keys(
             scope,
             &[
@@ -654,16 +609,11 @@ impl<'t> Reader<'t> {
         decision.hearing_offered = self.opt_bool(scope, "hearing_offered");
         decision.hearing_waived = self.opt_bool(scope, "hearing_waived");
         decision.major = self.opt_bool(scope, "major");
-        decision.collective_discussion_required =
-            self.opt_bool(scope, "collective_discussion_required");
+        decision.collective_discussion_required = self.opt_bool(scope, "collective_discussion_required");
         decision
     }
 
-    fn read_document(
-        &mut self,
-        scope: &Scope<'_, '_>,
-        extra: &mut Vec<(String, String)>,
-    ) -> Document {
+    fn read_document(&mut self, scope: &Scope<'_, '_>, extra: &mut Vec<(String, String)>) -> Document {
         self.unknown_keys(
             scope,
             &[
@@ -746,10 +696,7 @@ certificate = "21100123456"
     fn invalid_date_names_field_and_line() {
         let text = format!("{MINIMAL}[dates]\ninspection = \"2024-13-45\"\n");
         let msg = problems(&text);
-        assert!(
-            msg.contains("[dates].inspection: 2024-13-45 不是有效日期"),
-            "{msg}"
-        );
+        assert!(msg.contains("[dates].inspection: 2024-13-45 不是有效日期"), "{msg}");
         assert!(msg.contains("第16行"), "{msg}");
     }
 
@@ -765,14 +712,8 @@ certificate = "21100123456"
         let text = MINIMAL.replace("[party]", "color = \"red\"\n[party]");
         let (case, warnings) = parse_case_toml("case.toml", &text).expect("valid");
         assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(
-            warnings[0].contains("未知字段 [case].color"),
-            "{warnings:?}"
-        );
-        assert_eq!(
-            case.extra.get("[case].color").map(String::as_str),
-            Some("\"red\"")
-        );
+        assert!(warnings[0].contains("未知字段 [case].color"), "{warnings:?}");
+        assert_eq!(case.extra.get("[case].color").map(String::as_str), Some("\"red\""));
     }
 
     #[test]

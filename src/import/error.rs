@@ -80,7 +80,7 @@ pub enum ImportError {
         reason: String,
     },
     /// A zip whose declared sizes are absurd.
-    #[error("疑似压缩炸弹，已拒绝（{detail}）；未解压任何文件")]
+    #[error("疑似压缩炸弹或被篡改的压缩包，已拒绝（{detail}）；项目未作改动")]
     ZipBomb {
         /// Which limit was exceeded.
         detail: String,
@@ -99,9 +99,5 @@ pub enum ImportError {
 }
 
 fn join(problems: &[FieldProblem]) -> String {
-    problems
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("；")
+    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("；")
 }

@@ -36,10 +36,7 @@ pub struct Member {
 
 enum Source {
     Dir(PathBuf),
-    Zip(
-        Box<ZipArchive<BufReader<File>>>,
-        BTreeMap<String, (usize, u64)>,
-    ),
+    Zip(Box<ZipArchive<BufReader<File>>>, BTreeMap<String, (usize, u64)>),
 }
 
 /// An opened, validated package: the case, its warnings, and access to its files.
@@ -88,9 +85,7 @@ impl Package {
                     file: path.to_string(),
                     source: io::Error::new(io::ErrorKind::NotFound, "zip 中没有该文件"),
                 })?;
-                let entry = archive
-                    .by_index(i)
-                    .map_err(|e| io_err(io::Error::other(e)))?;
+                let entry = archive.by_index(i).map_err(|e| io_err(io::Error::other(e)))?;
                 Ok(Box::new(DeclaredSize {
                     inner: entry,
                     remaining: declared,
@@ -119,9 +114,7 @@ impl<R: Read> Read for DeclaredSize<R> {
                 )),
             };
         }
-        let want = buf
-            .len()
-            .min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
+        let want = buf.len().min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..want])?;
         self.remaining -= n as u64;
         Ok(n)
@@ -164,17 +157,13 @@ fn read_capped(reader: &mut dyn Read, cap: u64, file: &str) -> Result<Vec<u8>, I
             source,
         })?;
     if bytes.len() as u64 > cap {
-        return Err(ImportError::Layout(format!(
-            "{file} 超过 {cap} 字节，不像案卷描述文件"
-        )));
+        return Err(ImportError::Layout(format!("{file} 超过 {cap} 字节，不像案卷描述文件")));
     }
     Ok(bytes)
 }
 
 fn parse_toml_bytes(file: &str, bytes: &[u8]) -> Result<(Case, Vec<String>), ImportError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| ImportError::NotUtf8 {
-        file: file.to_string(),
-    })?;
+    let text = std::str::from_utf8(bytes).map_err(|_| ImportError::NotUtf8 { file: file.to_string() })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     parse_case_toml(file, text)
 }
@@ -316,10 +305,7 @@ fn resolve_members(
 fn decode_zip_name(raw: &[u8]) -> String {
     match std::str::from_utf8(raw) {
         Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GB18030
-            .decode_without_bom_handling(raw)
-            .0
-            .into_owned(),
+        Err(_) => encoding_rs::GB18030.decode_without_bom_handling(raw).0.into_owned(),
     }
 }
 
@@ -329,25 +315,20 @@ fn open_zip(path: &Path, limits: &ImportLimits) -> Result<Package, ImportError> 
         source,
     })?;
     let archive_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut archive = ZipArchive::new(BufReader::new(file)).map_err(|e| ImportError::NotZip {
-        reason: e.to_string(),
-    })?;
+    let mut archive =
+        ZipArchive::new(BufReader::new(file)).map_err(|e| ImportError::NotZip { reason: e.to_string() })?;
     if archive.len() > limits.max_zip_entries {
         return Err(ImportError::ZipBomb {
-            detail: format!(
-                "包含 {} 个文件，超过上限 {}",
-                archive.len(),
-                limits.max_zip_entries
-            ),
+            detail: format!("包含 {} 个文件，超过上限 {}", archive.len(), limits.max_zip_entries),
         });
     }
     // First pass over the central directory only: names, safety, declared sizes.
     let mut entries = Vec::new();
     let mut total: u64 = 0;
     for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).map_err(|e| ImportError::NotZip {
-            reason: e.to_string(),
-        })?;
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| ImportError::NotZip { reason: e.to_string() })?;
         let name = decode_zip_name(entry.name_raw());
         let rel = safe_relative_path(&name).map_err(|why| ImportError::UnsafePath {
             file: "zip 成员".into(),
@@ -412,11 +393,7 @@ fn open_zip(path: &Path, limits: &ImportLimits) -> Result<Package, ImportError> 
             .map(|(p, i, s)| (p.strip_prefix(&common).unwrap_or(p).to_string(), (*i, *s)))
             .collect();
         let files = index.iter().map(|(p, (_, s))| (p.clone(), *s)).collect();
-        let mut package = scans_package(
-            path.to_path_buf(),
-            Source::Zip(Box::new(archive), index),
-            files,
-        )?;
+        let mut package = scans_package(path.to_path_buf(), Source::Zip(Box::new(archive), index), files)?;
         if package.case.number.is_empty() || package.case.number == "zip" {
             package.case.number = stem.clone();
         }
@@ -424,10 +401,7 @@ fn open_zip(path: &Path, limits: &ImportLimits) -> Result<Package, ImportError> 
     };
     let index: BTreeMap<String, (usize, u64)> = entries
         .iter()
-        .filter_map(|(p, i, s)| {
-            p.strip_prefix(&prefix)
-                .map(|rel| (rel.to_string(), (*i, *s)))
-        })
+        .filter_map(|(p, i, s)| p.strip_prefix(&prefix).map(|rel| (rel.to_string(), (*i, *s))))
         .collect();
     let mut source = Source::Zip(Box::new(archive), index);
     let toml_name = format!("{prefix}case.toml");
@@ -438,9 +412,9 @@ fn open_zip(path: &Path, limits: &ImportLimits) -> Result<Package, ImportError> 
         let &(i, declared) = index
             .get("case.toml")
             .ok_or_else(|| ImportError::Layout("zip 中找不到 case.toml".into()))?;
-        let entry = archive.by_index(i).map_err(|e| ImportError::NotZip {
-            reason: e.to_string(),
-        })?;
+        let entry = archive
+            .by_index(i)
+            .map_err(|e| ImportError::NotZip { reason: e.to_string() })?;
         let mut reader = DeclaredSize {
             inner: entry,
             remaining: declared,
@@ -469,9 +443,7 @@ fn open_zip(path: &Path, limits: &ImportLimits) -> Result<Package, ImportError> 
 }
 
 fn single_top_folder(entries: &[(String, usize, u64)]) -> String {
-    let mut tops = entries
-        .iter()
-        .map(|(p, _, _)| p.split_once('/').map(|(top, _)| top));
+    let mut tops = entries.iter().map(|(p, _, _)| p.split_once('/').map(|(top, _)| top));
     match tops.next() {
         Some(Some(first)) if tops.all(|t| t == Some(first)) => format!("{first}/"),
         _ => String::new(),
@@ -480,20 +452,13 @@ fn single_top_folder(entries: &[(String, usize, u64)]) -> String {
 
 /// A folder (or zip) of scans without `case.toml`: each file becomes a document whose type
 /// is guessed from its name; the case is marked incomplete for the reviewer to fill in.
-fn scans_package(
-    path: PathBuf,
-    source: Source,
-    files: BTreeMap<String, u64>,
-) -> Result<Package, ImportError> {
+fn scans_package(path: PathBuf, source: Source, files: BTreeMap<String, u64>) -> Result<Package, ImportError> {
     if files.is_empty() {
-        return Err(ImportError::Layout(
-            "没有 case.toml，也没有任何文件，不是案卷包".into(),
-        ));
+        return Err(ImportError::Layout("没有 case.toml，也没有任何文件，不是案卷包".into()));
     }
-    let name = path.file_stem().map_or_else(
-        || "未命名案卷".to_string(),
-        |s| s.to_string_lossy().into_owned(),
-    );
+    let name = path
+        .file_stem()
+        .map_or_else(|| "未命名案卷".to_string(), |s| s.to_string_lossy().into_owned());
     let mut warnings = vec!["未找到 case.toml，按扫描件导入：案件信息需在程序中补录".to_string()];
     let mut paths: Vec<&String> = files.keys().collect();
     paths.sort_by(|a, b| natural_key(a).cmp(&natural_key(b)));
@@ -519,8 +484,7 @@ fn scans_package(
         });
     }
     let has = |t: &str| case.documents.iter().any(|d| d.doc_type == t);
-    case.kind = if has("行政处罚决定书") || has("立案审批表") || has("行政处罚告知书")
-    {
+    case.kind = if has("行政处罚决定书") || has("立案审批表") || has("行政处罚告知书") {
         CaseKind::Penalty
     } else if has("查封扣押决定书") {
         CaseKind::Coercion
@@ -576,10 +540,7 @@ mod tests {
     fn gbk_names_decode() {
         let (raw, _, _) = encoding_rs::GBK.encode("询问笔录.pdf");
         assert_eq!(decode_zip_name(&raw), "询问笔录.pdf");
-        assert_eq!(
-            decode_zip_name("立案审批表.pdf".as_bytes()),
-            "立案审批表.pdf"
-        );
+        assert_eq!(decode_zip_name("立案审批表.pdf".as_bytes()), "立案审批表.pdf");
     }
 
     #[test]

@@ -122,10 +122,7 @@ mod tests {
 
     #[test]
     fn non_pdf_and_garbage() {
-        assert_eq!(
-            extract_pdf_text(b"\xff\xd8\xff\xe0 jpeg", 1 << 20),
-            TextLayer::NotPdf
-        );
+        assert_eq!(extract_pdf_text(b"\xff\xd8\xff\xe0 jpeg", 1 << 20), TextLayer::NotPdf);
         assert!(matches!(
             extract_pdf_text(b"%PDF-1.7\n garbage", 1 << 20),
             TextLayer::Unreadable(_)
@@ -134,10 +131,7 @@ mod tests {
 
     #[test]
     fn normalise_joins_cjk_runs() {
-        assert_eq!(
-            normalise("行政  处罚\n\n决定书 ABC  def"),
-            "行政处罚决定书 ABC def"
-        );
+        assert_eq!(normalise("行政  处罚\n\n决定书 ABC  def"), "行政处罚决定书 ABC def");
         assert_eq!(normalise("第一百\n零一条 （单位）"), "第一百零一条（单位）");
     }
 }

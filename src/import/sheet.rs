@@ -9,8 +9,8 @@ use chrono::{Duration, NaiveDate};
 
 use super::error::ImportError;
 use crate::domain::{
-    Case, CaseKind, CaseOrigin, CodeEnum, DateKey, Decision, Officer, Party, PartyKind, Penalty,
-    PenaltyKind, Procedure, RegisteredOfficer,
+    Case, CaseKind, CaseOrigin, CodeEnum, DateKey, Decision, Officer, Party, PartyKind, Penalty, PenaltyKind,
+    Procedure, RegisteredOfficer,
 };
 
 /// One cell as read.
@@ -117,9 +117,7 @@ pub fn read_sheet(path: &Path) -> Result<Sheet, ImportError> {
                 row.iter()
                     .map(|cell| match cell {
                         Data::Empty | Data::Error(_) => Cell::Empty,
-                        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
-                            Cell::Text(s.clone())
-                        }
+                        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
                         Data::Int(i) => Cell::Number(*i as f64),
                         Data::Float(f) => Cell::Number(*f),
                         Data::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
@@ -137,14 +135,8 @@ pub fn read_sheet(path: &Path) -> Result<Sheet, ImportError> {
             file: file.clone(),
             message: "表格为空".into(),
         })?;
-    let headers = header_row
-        .1
-        .iter()
-        .map(|c| normalise_header(&c.text()))
-        .collect();
-    let rows = rows
-        .filter(|(_, r)| r.iter().any(|c| !c.text().is_empty()))
-        .collect();
+    let headers = header_row.1.iter().map(|c| normalise_header(&c.text())).collect();
+    let rows = rows.filter(|(_, r)| r.iter().any(|c| !c.text().is_empty())).collect();
     Ok(Sheet { headers, rows })
 }
 
@@ -153,10 +145,7 @@ fn decode_text(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GB18030
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
+        Err(_) => encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned(),
     }
 }
 
@@ -215,8 +204,7 @@ pub fn parse_sheet_date(cell: &Cell) -> Result<Option<NaiveDate>, String> {
             return Err(format!("{n} 不是有效的 Excel 日期序号"));
         }
         // Excel's 1900 system counts a non-existent 1900-02-29 (serial 60).
-        let base = NaiveDate::from_ymd_opt(1899, 12, if n >= 61.0 { 30 } else { 31 })
-            .expect("valid base date");
+        let base = NaiveDate::from_ymd_opt(1899, 12, if n >= 61.0 { 30 } else { 31 }).expect("valid base date");
         Ok(base.checked_add_signed(Duration::days(n.floor() as i64)))
     };
     match cell {
@@ -245,11 +233,9 @@ pub fn parse_sheet_date(cell: &Cell) -> Result<Option<NaiveDate>, String> {
                 },
                 _ => None,
             };
-            parsed.map(Some).ok_or_else(|| {
-                format!(
-                    "{text} 不是有效日期（可写作 2023-03-01、2023/3/1、2023.3.1 或 2023年3月1日）"
-                )
-            })
+            parsed
+                .map(Some)
+                .ok_or_else(|| format!("{text} 不是有效日期（可写作 2023-03-01、2023/3/1、2023.3.1 或 2023年3月1日）"))
         }
     }
 }
@@ -273,12 +259,11 @@ fn parse_amount(cell: &Cell) -> Result<Option<f64>, String> {
             if t.is_empty() {
                 return Ok(None);
             }
-            let (num, factor) =
-                if let Some(x) = t.strip_suffix("万元").or_else(|| t.strip_suffix('万')) {
-                    (x, 10_000.0)
-                } else {
-                    (t.strip_suffix('元').unwrap_or(&t), 1.0)
-                };
+            let (num, factor) = if let Some(x) = t.strip_suffix("万元").or_else(|| t.strip_suffix('万')) {
+                (x, 10_000.0)
+            } else {
+                (t.strip_suffix('元').unwrap_or(&t), 1.0)
+            };
             match num.trim().parse::<f64>() {
                 Ok(n) if n >= 0.0 && n.is_finite() => Ok(Some(n * factor)),
                 _ => Err(format!("“{text}”不是有效金额")),
@@ -358,15 +343,11 @@ fn canonical_header(h: &str) -> &str {
 
 impl Sheet {
     fn column(&self, name: &str) -> Option<usize> {
-        self.headers
-            .iter()
-            .position(|h| canonical_header(h) == name)
+        self.headers.iter().position(|h| canonical_header(h) == name)
     }
 
     fn cell<'a>(&self, cells: &'a [Cell], name: &str) -> &'a Cell {
-        self.column(name)
-            .and_then(|i| cells.get(i))
-            .unwrap_or(&Cell::Empty)
+        self.column(name).and_then(|i| cells.get(i)).unwrap_or(&Cell::Empty)
     }
 
     fn text(&self, cells: &[Cell], name: &str) -> Option<String> {
@@ -383,9 +364,7 @@ impl Sheet {
         } else {
             Err(ImportError::Sheet {
                 file: file.to_string(),
-                message:
-                    "无法识别的表格：案件台账需要“案号”列，执法人员名册需要“姓名”和“执法证号”列"
-                        .into(),
+                message: "无法识别的表格：案件台账需要“案号”列，执法人员名册需要“姓名”和“执法证号”列".into(),
             })
         }
     }
@@ -408,16 +387,16 @@ impl Sheet {
         let number = self.text(cells, "案号").ok_or("「案号」：缺少案号")?;
         let kind = match self.text(cells, "案件类型") {
             None => CaseKind::Penalty,
-            Some(t) => CaseKind::parse(&t).ok_or_else(|| {
-                format!("「案件类型」：“{t}”不是允许的值（可选：行政处罚、行政检查、行政强制）")
-            })?,
+            Some(t) => CaseKind::parse(&t)
+                .ok_or_else(|| format!("「案件类型」：“{t}”不是允许的值（可选：行政处罚、行政检查、行政强制）"))?,
         };
         let mut case = Case::new(number, kind, CaseOrigin::Ledger);
         case.procedure = match self.text(cells, "程序") {
             None => None,
-            Some(t) => Some(Procedure::parse(&t).ok_or_else(|| {
-                format!("「程序」：“{t}”不是允许的值（可选：普通程序、简易程序）")
-            })?),
+            Some(t) => Some(
+                Procedure::parse(&t)
+                    .ok_or_else(|| format!("「程序」：“{t}”不是允许的值（可选：普通程序、简易程序）"))?,
+            ),
         };
         case.title = self.text(cells, "案件名称").unwrap_or_default();
         case.agency = self.text(cells, "执法主体").unwrap_or_default();
@@ -428,9 +407,10 @@ impl Sheet {
         if let Some(name) = self.text(cells, "当事人") {
             let party_kind = match self.text(cells, "当事人类型") {
                 None => None,
-                Some(t) => Some(PartyKind::parse(&t).ok_or_else(|| {
-                    format!("「当事人类型」：“{t}”不是允许的值（可选：单位、个人）")
-                })?),
+                Some(t) => Some(
+                    PartyKind::parse(&t)
+                        .ok_or_else(|| format!("「当事人类型」：“{t}”不是允许的值（可选：单位、个人）"))?,
+                ),
             };
             case.party = Some(Party {
                 name,
@@ -458,25 +438,19 @@ impl Sheet {
             });
         }
         for (column, key) in LEDGER_DATES {
-            if let Some(date) = parse_sheet_date(self.cell(cells, column))
-                .map_err(|e| format!("「{column}」：{e}"))?
+            if let Some(date) = parse_sheet_date(self.cell(cells, column)).map_err(|e| format!("「{column}」：{e}"))?
             {
                 case.dates.insert(key, date);
             }
         }
         let kinds = split_list(&self.text(cells, "处罚种类").unwrap_or_default());
-        let amount =
-            parse_amount(self.cell(cells, "罚款金额")).map_err(|e| format!("「罚款金额」：{e}"))?;
+        let amount = parse_amount(self.cell(cells, "罚款金额")).map_err(|e| format!("「罚款金额」：{e}"))?;
         let basis = self.text(cells, "处罚依据");
         if !kinds.is_empty() || amount.is_some() || basis.is_some() {
             let mut decision = Decision::default();
             for k in &kinds {
                 let kind = penalty_kind(k);
-                let amount_yuan = if kind == PenaltyKind::Fine {
-                    amount
-                } else {
-                    None
-                };
+                let amount_yuan = if kind == PenaltyKind::Fine { amount } else { None };
                 decision.penalties.push(Penalty { kind, amount_yuan });
             }
             if kinds.is_empty() && amount.is_some() {
@@ -490,8 +464,7 @@ impl Sheet {
         }
         for (i, header) in self.headers.iter().enumerate() {
             let canonical = canonical_header(header);
-            let mapped = LEDGER_FIELDS.contains(&canonical)
-                || LEDGER_DATES.iter().any(|(c, _)| *c == canonical);
+            let mapped = LEDGER_FIELDS.contains(&canonical) || LEDGER_DATES.iter().any(|(c, _)| *c == canonical);
             if !mapped && !header.is_empty() {
                 let value = cells.get(i).map(Cell::text).unwrap_or_default();
                 if !value.is_empty() {
@@ -514,10 +487,10 @@ impl Sheet {
                 let certificate = self
                     .text(cells, "执法证号")
                     .ok_or_else(|| err("「执法证号」：缺少执法证号".into()))?;
-                let issued = parse_sheet_date(self.cell(cells, "发证日期"))
-                    .map_err(|e| err(format!("「发证日期」：{e}")))?;
-                let valid_until = parse_sheet_date(self.cell(cells, "有效期至"))
-                    .map_err(|e| err(format!("「有效期至」：{e}")))?;
+                let issued =
+                    parse_sheet_date(self.cell(cells, "发证日期")).map_err(|e| err(format!("「发证日期」：{e}")))?;
+                let valid_until =
+                    parse_sheet_date(self.cell(cells, "有效期至")).map_err(|e| err(format!("「有效期至」：{e}")))?;
                 Ok(RegisteredOfficer {
                     name,
                     certificate,
@@ -548,18 +521,11 @@ mod tests {
             "2023年3月1日",
             "2023-3-1 00:00:00",
         ] {
-            assert_eq!(
-                parse_sheet_date(&Cell::Text(text.into())),
-                Ok(d(2023, 3, 1)),
-                "{text}"
-            );
+            assert_eq!(parse_sheet_date(&Cell::Text(text.into())), Ok(d(2023, 3, 1)), "{text}");
         }
         // 2023-03-01 is Excel serial 44986.
         assert_eq!(parse_sheet_date(&Cell::Number(44986.0)), Ok(d(2023, 3, 1)));
-        assert_eq!(
-            parse_sheet_date(&Cell::Text("44986".into())),
-            Ok(d(2023, 3, 1))
-        );
+        assert_eq!(parse_sheet_date(&Cell::Text("44986".into())), Ok(d(2023, 3, 1)));
         assert!(parse_sheet_date(&Cell::Text("2023-02-30".into())).is_err());
         assert_eq!(parse_sheet_date(&Cell::Empty), Ok(None));
     }
@@ -567,10 +533,7 @@ mod tests {
     #[test]
     fn csv_quotes_and_encodings() {
         let rows = parse_csv("a,b\r\n\"x,1\",\"say \"\"hi\"\"\"\n");
-        assert_eq!(
-            rows[1],
-            vec![Cell::Text("x,1".into()), Cell::Text("say \"hi\"".into())]
-        );
+        assert_eq!(rows[1], vec![Cell::Text("x,1".into()), Cell::Text("say \"hi\"".into())]);
         let (gbk, _, _) = encoding_rs::GBK.encode("案号,当事人");
         assert_eq!(decode_text(&gbk), "案号,当事人");
         assert_eq!(decode_text("\u{feff}案号".as_bytes()), "案号");
@@ -578,14 +541,8 @@ mod tests {
 
     #[test]
     fn amounts() {
-        assert_eq!(
-            parse_amount(&Cell::Text("5万元".into())),
-            Ok(Some(50_000.0))
-        );
-        assert_eq!(
-            parse_amount(&Cell::Text("3,000元".into())),
-            Ok(Some(3_000.0))
-        );
+        assert_eq!(parse_amount(&Cell::Text("5万元".into())), Ok(Some(50_000.0)));
+        assert_eq!(parse_amount(&Cell::Text("3,000元".into())), Ok(Some(3_000.0)));
         assert!(parse_amount(&Cell::Text("若干".into())).is_err());
     }
 }

@@ -8,12 +8,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use sha2::{Digest, Sha256};
 
 use crate::import::{
-    ImportError, ImportLimits, Package, SheetKind, TextLayer, extract_pdf_text, open_package,
-    read_sheet,
+    ImportError, ImportLimits, Package, SheetKind, TextLayer, extract_pdf_text, open_package, read_sheet,
 };
-use crate::store::{
-    NewCase, NewDocument, Project, RegistryOutcome, SaveOutcome, StoreError, StoredBlob,
-};
+use crate::store::{NewCase, NewDocument, Project, RegistryOutcome, SaveOutcome, StoreError, StoredBlob};
 
 /// One thing to import, as found by [`plan_import`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,12 +97,7 @@ impl ImportReport {
     }
     /// Items already present unchanged (including ledger rows kept behind a package).
     pub fn unchanged(&self) -> usize {
-        self.count(|r| {
-            matches!(
-                r,
-                ItemResult::Unchanged { .. } | ItemResult::KeptPackage { .. }
-            )
-        })
+        self.count(|r| matches!(r, ItemResult::Unchanged { .. } | ItemResult::KeptPackage { .. }))
     }
     /// New revisions.
     pub fn revised(&self) -> usize {
@@ -150,10 +142,7 @@ pub struct ImportProgress {
 }
 
 fn is_sheet(path: &Path) -> bool {
-    matches!(
-        extension(path).as_str(),
-        "xlsx" | "xls" | "xlsm" | "ods" | "csv"
-    )
+    matches!(extension(path).as_str(), "xlsx" | "xls" | "xlsm" | "ods" | "csv")
 }
 
 fn extension(path: &Path) -> String {
@@ -185,10 +174,7 @@ pub fn plan_import(paths: &[PathBuf]) -> Vec<WorkItem> {
 
 fn plan_path(path: &Path, depth: usize, top: bool, items: &mut Vec<WorkItem>) {
     let Ok(meta) = std::fs::metadata(path) else {
-        items.push(WorkItem::Refused(
-            path.to_path_buf(),
-            "路径不存在或无法访问".into(),
-        ));
+        items.push(WorkItem::Refused(path.to_path_buf(), "路径不存在或无法访问".into()));
         return;
     };
     if meta.is_file() {
@@ -202,10 +188,7 @@ fn plan_path(path: &Path, depth: usize, top: bool, items: &mut Vec<WorkItem>) {
                 "不是案卷包、台账或执法人员名册（支持文件夹、.zip、.xlsx、.csv）".into(),
             ));
         } else {
-            items.push(WorkItem::Skipped(
-                path.to_path_buf(),
-                "不是案卷包，已跳过".into(),
-            ));
+            items.push(WorkItem::Skipped(path.to_path_buf(), "不是案卷包，已跳过".into()));
         }
         return;
     }
@@ -220,10 +203,7 @@ fn plan_path(path: &Path, depth: usize, top: bool, items: &mut Vec<WorkItem>) {
             .filter(|p| !is_hidden(p))
             .collect(),
         Err(e) => {
-            items.push(WorkItem::Refused(
-                path.to_path_buf(),
-                format!("无法读取文件夹（{e}）"),
-            ));
+            items.push(WorkItem::Refused(path.to_path_buf(), format!("无法读取文件夹（{e}）")));
             return;
         }
     };
@@ -245,10 +225,7 @@ fn plan_path(path: &Path, depth: usize, top: bool, items: &mut Vec<WorkItem>) {
         return;
     }
     if depth >= MAX_FOLDER_DEPTH {
-        items.push(WorkItem::Skipped(
-            path.to_path_buf(),
-            "文件夹层级过深，已跳过".into(),
-        ));
+        items.push(WorkItem::Skipped(path.to_path_buf(), "文件夹层级过深，已跳过".into()));
         return;
     }
     for child in children {
@@ -325,40 +302,28 @@ fn import_package(
     let mut package: Package = open_package(path, limits).map_err(|e| e.to_string())?;
     let mut files: Vec<(String, StoredBlob)> = Vec::new();
     for member in package.members.clone() {
-        let mut reader = package
-            .read_member(&member.path)
-            .map_err(|e| e.to_string())?;
-        let blob = project
-            .store_blob(&mut reader, &member.path)
-            .map_err(|e| match e {
-                StoreError::Io { source, .. }
-                    if source.kind() == std::io::ErrorKind::InvalidData =>
-                {
-                    ImportError::ZipBomb {
-                        detail: format!("{}：{source}", member.path),
-                    }
-                    .to_string()
+        let mut reader = package.read_member(&member.path).map_err(|e| e.to_string())?;
+        let blob = project.store_blob(&mut reader, &member.path).map_err(|e| match e {
+            // Errors reading the member (not writing the project) carry the member's path.
+            StoreError::Io { path, source } if path == member.path => match source.kind() {
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof => ImportError::ZipBomb {
+                    detail: format!("{path} 解压后的数据与文件头不符（大小或校验值被篡改或已损坏）"),
                 }
-                other => store_err(other),
-            })?;
+                .to_string(),
+                _ => format!("{path}: 读取失败（{source}）"),
+            },
+            other => store_err(other),
+        })?;
         files.push((member.path.clone(), blob));
     }
     let fingerprint = fingerprint(package.case_toml.as_deref(), &files);
     let number = package.case.number.clone();
-    if project
-        .current_fingerprint(&number)
-        .map_err(store_err)?
-        .as_deref()
-        == Some(fingerprint.as_str())
-    {
+    if project.current_fingerprint(&number).map_err(store_err)?.as_deref() == Some(fingerprint.as_str()) {
         return Ok((ItemResult::Unchanged { number }, package.warnings));
     }
     let mut documents = Vec::with_capacity(package.case.documents.len());
     for doc in &package.case.documents {
-        let blob = files
-            .iter()
-            .find(|(p, _)| *p == doc.file)
-            .map(|(_, b)| b.clone());
+        let blob = files.iter().find(|(p, _)| *p == doc.file).map(|(_, b)| b.clone());
         let layer = match &blob {
             Some(b) if b.extension == "pdf" => {
                 let bytes = std::fs::read(project.blob_path(&b.sha256, &b.extension))
@@ -429,12 +394,7 @@ fn fingerprint(case_toml: Option<&[u8]>, files: &[(String, StoredBlob)]) -> Stri
     crate::store::hex_digest(&hasher.finalize())
 }
 
-fn import_sheet(
-    project: &mut Project,
-    path: &Path,
-    cancel: &AtomicBool,
-    report: &mut ImportReport,
-) {
+fn import_sheet(project: &mut Project, path: &Path, cancel: &AtomicBool, report: &mut ImportReport) {
     let path_text = path.display().to_string();
     let file_name = path
         .file_name()

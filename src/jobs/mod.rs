@@ -7,7 +7,5 @@
 pub mod import;
 pub mod worker;
 
-pub use import::{
-    ImportProgress, ImportReport, ItemReport, ItemResult, WorkItem, plan_import, run_import,
-};
+pub use import::{ImportProgress, ImportReport, ItemReport, ItemResult, WorkItem, plan_import, run_import};
 pub use worker::Job;

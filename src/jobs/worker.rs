@@ -26,18 +26,16 @@ impl<U: Send + 'static, R: Send + 'static> Job<U, R> {
         let cancel = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&cancel);
         let wake = Arc::new(wake);
-        let handle = std::thread::Builder::new()
-            .name(name.to_string())
-            .spawn(move || {
-                let send = |u: U| {
-                    // The receiver may be gone (window closed): the work just goes on quietly.
-                    let _ = tx.send(u);
-                    wake();
-                };
-                let result = work(&send, &flag);
+        let handle = std::thread::Builder::new().name(name.to_string()).spawn(move || {
+            let send = |u: U| {
+                // The receiver may be gone (window closed): the work just goes on quietly.
+                let _ = tx.send(u);
                 wake();
-                result
-            })?;
+            };
+            let result = work(&send, &flag);
+            wake();
+            result
+        })?;
         Ok(Self {
             updates: rx,
             handle: Some(handle),

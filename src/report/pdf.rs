@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rgb, TextItem,
+    Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
+    Rgb, TextItem,
 };
 
 use super::model::{Block, Document, Table};
@@ -53,8 +53,7 @@ fn fonts() -> Result<&'static Fonts, PdfError> {
     FONTS
         .get_or_init(|| {
             let parse = |bytes: &[u8], name: &str| {
-                ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
-                    .ok_or_else(|| format!("{name} 解析失败"))
+                ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or_else(|| format!("{name} 解析失败"))
             };
             Ok(Fonts {
                 regular: parse(crate::assets::FONT_REGULAR, "NotoSansCJKsc-Regular")?,
@@ -118,11 +117,7 @@ impl<'f> Layout<'f> {
             let per_em = match self.advance_cache.get(&(c, bold)) {
                 Some(w) => *w,
                 None => {
-                    let font = if bold {
-                        &self.fonts.bold
-                    } else {
-                        &self.fonts.regular
-                    };
+                    let font = if bold { &self.fonts.bold } else { &self.fonts.regular };
                     let upm = f32::from(font.font_metrics.units_per_em.max(1));
                     let w = font
                         .lookup_glyph_index(u32::from(c))
@@ -150,14 +145,7 @@ impl<'f> Layout<'f> {
         }
     }
 
-    fn wrap_text(
-        &mut self,
-        text: &str,
-        size: f32,
-        weight: Weight,
-        max_width: f32,
-        indent: f32,
-    ) -> Vec<String> {
+    fn wrap_text(&mut self, text: &str, size: f32, weight: Weight, max_width: f32, indent: f32) -> Vec<String> {
         // Warm the advance cache for every character, then wrap with a pure measure.
         for unit in units(text) {
             self.width(unit, size, weight);
@@ -172,15 +160,7 @@ impl<'f> Layout<'f> {
         }
     }
 
-    fn push_text(
-        &mut self,
-        x: f32,
-        top: f32,
-        line_height: f32,
-        size: f32,
-        weight: Weight,
-        text: String,
-    ) {
+    fn push_text(&mut self, x: f32, top: f32, line_height: f32, size: f32, weight: Weight, text: String) {
         // Centre the em box in the line box; Noto CJK's ascender is 0.88 em.
         let baseline = top + (line_height - size) / 2.0 + size * 0.88;
         if let Some(page) = self.pages.last_mut() {
@@ -232,8 +212,7 @@ impl<'f> Layout<'f> {
             .min(self.content_width() * 0.35);
         let value_width = self.content_width() - label_width;
         for (key, value) in rows {
-            let label_lines =
-                self.wrap_text(&format!("{key}："), size, Weight::Bold, label_width, 0.0);
+            let label_lines = self.wrap_text(&format!("{key}："), size, Weight::Bold, label_width, 0.0);
             let value_lines = self.wrap_text(value, size, Weight::Regular, value_width, 0.0);
             let n = label_lines.len().max(value_lines.len());
             for i in 0..n {
@@ -278,8 +257,7 @@ impl<'f> Layout<'f> {
                     .into_iter()
                     .map(|u| self.width(u, TABLE, Weight::Regular))
                     .fold(0.0, f32::max);
-                minimum[i] =
-                    minimum[i].max((longest_unit + pad).min(self.content_width() / n as f32));
+                minimum[i] = minimum[i].max((longest_unit + pad).min(self.content_width() / n as f32));
             }
         }
         let avail = self.content_width();
@@ -300,12 +278,7 @@ impl<'f> Layout<'f> {
             .collect()
     }
 
-    fn table_row(
-        &mut self,
-        cells: &[String],
-        widths: &[f32],
-        weight: Weight,
-    ) -> (Vec<Vec<String>>, f32) {
+    fn table_row(&mut self, cells: &[String], widths: &[f32], weight: Weight) -> (Vec<Vec<String>>, f32) {
         let line_height = TABLE * 1.45;
         let mut wrapped = Vec::new();
         for (i, w) in widths.iter().enumerate() {
@@ -449,10 +422,10 @@ fn write_pdf(document: &Document, fonts: &Fonts, pages: Vec<Vec<Item>>) -> Vec<u
     // Six capital letters, because the id doubles as the subset tag (`PCHREG+NotoSans…`).
     let regular = FontId("PCHREG".into());
     let bold = FontId("PCHBLD".into());
-    doc.resources.fonts.map.insert(
-        regular.clone(),
-        printpdf::PdfFont::new(fonts.regular.clone()),
-    );
+    doc.resources
+        .fonts
+        .map
+        .insert(regular.clone(), printpdf::PdfFont::new(fonts.regular.clone()));
     doc.resources
         .fonts
         .map
@@ -595,11 +568,7 @@ mod tests {
         if let Ok(dir) = std::env::var("PINGCHA_TEST_OUT") {
             std::fs::write(format!("{dir}/report-sample.pdf"), &bytes).expect("write sample");
         }
-        assert_eq!(
-            render_pdf(&doc).expect("render").bytes,
-            bytes,
-            "same input, same bytes"
-        );
+        assert_eq!(render_pdf(&doc).expect("render").bytes, bytes, "same input, same bytes");
         let parsed = lopdf::Document::load_mem(&bytes).expect("valid pdf");
         let pages: Vec<u32> = parsed.get_pages().keys().copied().collect();
         assert!(pages.len() >= 2, "the long table spills onto a second page");
@@ -608,18 +577,8 @@ mod tests {
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         assert!(compact.contains("行政处罚决定书"), "{compact}");
         assert!(compact.contains("第一百零一条"), "{compact}");
-        assert!(
-            compact.contains("张喆、李堃"),
-            "rare name characters are embedded"
-        );
-        assert!(
-            compact.contains(&format!("第1页共{}页", pages.len())),
-            "{compact}"
-        );
-        assert!(
-            bytes.len() < 400_000,
-            "fonts are subset: {} bytes",
-            bytes.len()
-        );
+        assert!(compact.contains("张喆、李堃"), "rare name characters are embedded");
+        assert!(compact.contains(&format!("第1页共{}页", pages.len())), "{compact}");
+        assert!(bytes.len() < 400_000, "fonts are subset: {} bytes", bytes.len());
     }
 }

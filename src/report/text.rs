@@ -8,11 +8,7 @@ const NO_LINE_START: &str = "。，、；：？！）》」』】〕〗〉”’
 const NO_LINE_END: &str = "（《「『【〔〖〈“‘([{";
 
 fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-        || matches!(
-            c,
-            '.' | '-' | '_' | '/' | '%' | '@' | '+' | '#' | '&' | '\''
-        )
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/' | '%' | '@' | '+' | '#' | '&' | '\'')
 }
 
 /// Splits text into units: a run of Latin letters and digits is one unit, every other
@@ -44,12 +40,7 @@ fn first_char(unit: &str) -> char {
 
 /// Breaks `text` into lines no wider than `max_width` (measured by `width`), honouring
 /// explicit newlines. A unit wider than a whole line is split by characters as a last resort.
-pub fn wrap(
-    text: &str,
-    max_width: f32,
-    first_line_indent: f32,
-    width: &dyn Fn(&str) -> f32,
-) -> Vec<String> {
+pub fn wrap(text: &str, max_width: f32, first_line_indent: f32, width: &dyn Fn(&str) -> f32) -> Vec<String> {
     let mut lines = Vec::new();
     for (p, paragraph) in text.split('\n').enumerate() {
         let indent = if p == 0 { first_line_indent } else { 0.0 };
@@ -58,13 +49,7 @@ pub fn wrap(
     lines
 }
 
-fn wrap_paragraph(
-    text: &str,
-    max_width: f32,
-    indent: f32,
-    width: &dyn Fn(&str) -> f32,
-    lines: &mut Vec<String>,
-) {
+fn wrap_paragraph(text: &str, max_width: f32, indent: f32, width: &dyn Fn(&str) -> f32, lines: &mut Vec<String>) {
     let mut current: Vec<&str> = Vec::new();
     let mut current_width = indent;
     let mut limit_indent = indent;
@@ -110,15 +95,11 @@ fn wrap_paragraph(
             current.push(unit);
             i += 1;
             // A run of closing marks (」。) hangs together.
-            while i < all.len()
-                && NO_LINE_START.contains(first_char(all[i]))
-                && all[i].chars().count() == 1
-            {
+            while i < all.len() && NO_LINE_START.contains(first_char(all[i])) && all[i].chars().count() == 1 {
                 current.push(all[i]);
                 i += 1;
             }
-        } else if current.len() > 1 && NO_LINE_END.contains(first_char(current[current.len() - 1]))
-        {
+        } else if current.len() > 1 && NO_LINE_END.contains(first_char(current[current.len() - 1])) {
             // An opening mark never ends a line: carry it to the next one.
             let carried = current.pop().unwrap_or_default();
             lines.push(trim_end(&current));
@@ -150,9 +131,7 @@ mod tests {
     use super::*;
 
     fn w(s: &str) -> f32 {
-        s.chars()
-            .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
-            .sum()
+        s.chars().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).sum()
     }
 
     #[test]
@@ -169,12 +148,7 @@ mod tests {
     fn closing_punctuation_never_starts_a_line() {
         let lines = wrap("一二三四五。六七", 5.0, 0.0, &w);
         assert_eq!(lines, vec!["一二三四五。", "六七"]);
-        for line in wrap(
-            "甲乙丙丁戊，己庚辛壬癸。子丑寅卯辰、巳午未申酉；",
-            5.0,
-            0.0,
-            &w,
-        ) {
+        for line in wrap("甲乙丙丁戊，己庚辛壬癸。子丑寅卯辰、巳午未申酉；", 5.0, 0.0, &w) {
             assert!(!NO_LINE_START.contains(first_char(&line)), "{line}");
         }
     }

@@ -92,14 +92,8 @@ impl Ctx {
                 rows.push(("身份证号".into(), p.id_number.clone().unwrap_or_default()));
             }
             _ => {
-                rows.push((
-                    "统一社会信用代码".into(),
-                    p.id_number.clone().unwrap_or_default(),
-                ));
-                rows.push((
-                    "法定代表人".into(),
-                    p.representative.clone().unwrap_or_default(),
-                ));
+                rows.push(("统一社会信用代码".into(), p.id_number.clone().unwrap_or_default()));
+                rows.push(("法定代表人".into(), p.representative.clone().unwrap_or_default()));
             }
         }
         rows.push(("地址".into(), p.address.clone().unwrap_or_default()));
@@ -154,10 +148,7 @@ impl Ctx {
 /// The blocks of one document.
 pub fn content(spec: &DocSpec, ctx: &Ctx) -> Vec<Block> {
     let v = &ctx.violation;
-    let mut blocks = vec![
-        Block::Issuer(ctx.agency.clone()),
-        Block::Title(spec.doc_type.clone()),
-    ];
+    let mut blocks = vec![Block::Issuer(ctx.agency.clone()), Block::Title(spec.doc_type.clone())];
     if let Some(number) = &spec.number {
         blocks.push(Block::Centered(number.clone()));
     }

@@ -25,14 +25,7 @@ pub fn quote(s: &str) -> String {
 }
 
 fn list(items: &[String]) -> String {
-    format!(
-        "[{}]",
-        items
-            .iter()
-            .map(|s| quote(s))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
+    format!("[{}]", items.iter().map(|s| quote(s)).collect::<Vec<_>>().join(", "))
 }
 
 fn amount(n: f64) -> String {
@@ -98,12 +91,7 @@ pub fn case_toml(case: &Case) -> String {
         let _ = writeln!(s, "\n[dates]");
         for key in DateKey::ALL {
             if let Some(d) = case.dates.get(key) {
-                let _ = writeln!(
-                    s,
-                    "{} = {}",
-                    key.code(),
-                    quote(&d.format("%Y-%m-%d").to_string())
-                );
+                let _ = writeln!(s, "{} = {}", key.code(), quote(&d.format("%Y-%m-%d").to_string()));
             }
         }
     }
@@ -113,11 +101,7 @@ pub fn case_toml(case: &Case) -> String {
             .penalties
             .iter()
             .map(|p| match p.amount_yuan {
-                Some(a) => format!(
-                    "{{ kind = {}, amount = {} }}",
-                    quote(p.kind.code()),
-                    amount(a)
-                ),
+                Some(a) => format!("{{ kind = {}, amount = {} }}", quote(p.kind.code()), amount(a)),
                 None => format!("{{ kind = {} }}", quote(p.kind.code())),
             })
             .collect();

@@ -13,8 +13,8 @@ use super::SampleError;
 use super::documents::{Ctx, DocSpec, content};
 use super::names::{self, Rng};
 use crate::domain::{
-    Case, CaseKind, CaseOrigin, CollectiveDiscussion, DateKey, Decision, Document, LegalReview,
-    Officer, Party, PartyKind, Penalty, PenaltyKind, Procedure, Recording, ReviewOpinion,
+    Case, CaseKind, CaseOrigin, CollectiveDiscussion, DateKey, Decision, Document, LegalReview, Officer, Party,
+    PartyKind, Penalty, PenaltyKind, Procedure, Recording, ReviewOpinion,
 };
 use crate::report::{Document as ReportDocument, render_pdf};
 
@@ -225,16 +225,8 @@ impl World {
     /// The agency for a seed: five units, their officers, leaders and legal staff.
     pub fn new(seed: u64) -> Self {
         let mut rng = Rng::new(seed);
-        let plan: [(
-            &'static str,
-            &'static [&'static str],
-            &'static [&'static str],
-        ); 5] = [
-            (
-                "执法一科",
-                &["危险化学品", "烟花爆竹"],
-                &["东城区", "西岭区"],
-            ),
+        let plan: [(&'static str, &'static [&'static str], &'static [&'static str]); 5] = [
+            ("执法一科", &["危险化学品", "烟花爆竹"], &["东城区", "西岭区"]),
             ("执法二科", &["工贸", "其他"], &["东城区", "南湖区"]),
             ("执法三科", &["非煤矿山"], &["北川县", "青禾县"]),
             (
@@ -242,11 +234,7 @@ impl World {
                 &["工贸", "危险化学品", "其他"],
                 &["西岭区", "南湖区", "青禾县"],
             ),
-            (
-                "执法支队二大队",
-                &["烟花爆竹", "工贸", "其他"],
-                &["北川县", "东城区"],
-            ),
+            ("执法支队二大队", &["烟花爆竹", "工贸", "其他"], &["北川县", "东城区"]),
         ];
         let mut used = std::collections::BTreeSet::new();
         let mut unique_person = |rng: &mut Rng| loop {
@@ -368,29 +356,17 @@ pub fn generate_case(world: &mut World, index: usize) -> Result<GeneratedCase, S
     let unit_index = rng.range(0, world.units.len() as i64 - 1) as usize;
     let (unit_name, industry, district) = {
         let unit = &world.units[unit_index];
-        (
-            unit.name,
-            *rng.pick(unit.industries),
-            *rng.pick(unit.districts),
-        )
+        (unit.name, *rng.pick(unit.industries), *rng.pick(unit.districts))
     };
-    let candidates: Vec<&Violation> = VIOLATIONS
-        .iter()
-        .filter(|v| v.industries.contains(&industry))
-        .collect();
+    let candidates: Vec<&Violation> = VIOLATIONS.iter().filter(|v| v.industries.contains(&industry)).collect();
     let violation = **rng.pick(&candidates);
     let place = *rng.pick(violation.places);
     let year = *rng.pick(&[2023, 2024, 2024, 2025, 2025, 2026]);
     let last_month = if year == 2026 { 9 } else { 11 };
-    let inspection = weekday(d(
-        year,
-        rng.range(1, last_month) as u32,
-        rng.range(1, 28) as u32,
-    ));
+    let inspection = weekday(d(year, rng.range(1, last_month) as u32, rng.range(1, 28) as u32));
 
     // The party: mostly companies; individuals for small shops and summary cases.
-    let individual =
-        plan == Plan::Summary && rng.chance(0.5) || industry == "烟花爆竹" && rng.chance(0.3);
+    let individual = plan == Plan::Summary && rng.chance(0.5) || industry == "烟花爆竹" && rng.chance(0.3);
     let representative = names::person(&mut rng);
     let party = if individual {
         Party {
@@ -415,15 +391,9 @@ pub fn generate_case(world: &mut World, index: usize) -> Result<GeneratedCase, S
         let pool = &world.units[unit_index].officers;
         let first = rng.range(0, pool.len() as i64 - 1) as usize;
         let count = if rng.chance(0.3) { 3 } else { 2 };
-        (0..count)
-            .map(|k| pool[(first + k) % pool.len()].clone())
-            .collect()
+        (0..count).map(|k| pool[(first + k) % pool.len()].clone()).collect()
     };
-    let pair: Vec<String> = officers
-        .iter()
-        .take(2)
-        .map(|o| o.certificate.clone())
-        .collect();
+    let pair: Vec<String> = officers.iter().take(2).map(|o| o.certificate.clone()).collect();
 
     let kind = match plan {
         Plan::General | Plan::Summary => CaseKind::Penalty,
@@ -473,34 +443,10 @@ pub fn generate_case(world: &mut World, index: usize) -> Result<GeneratedCase, S
     };
 
     match plan {
-        Plan::General => plan_general(
-            world,
-            &mut rng,
-            &mut case,
-            &mut ctx,
-            &mut binder,
-            &pair,
-            year,
-        ),
+        Plan::General => plan_general(world, &mut rng, &mut case, &mut ctx, &mut binder, &pair, year),
         Plan::Summary => plan_summary(&mut rng, &mut case, &mut ctx, &mut binder, &pair),
-        Plan::Inspection => plan_inspection(
-            world,
-            &mut rng,
-            &mut case,
-            &mut ctx,
-            &mut binder,
-            &pair,
-            year,
-        ),
-        Plan::Coercion => plan_coercion(
-            world,
-            &mut rng,
-            &mut case,
-            &mut ctx,
-            &mut binder,
-            &pair,
-            year,
-        ),
+        Plan::Inspection => plan_inspection(world, &mut rng, &mut case, &mut ctx, &mut binder, &pair, year),
+        Plan::Coercion => plan_coercion(world, &mut rng, &mut case, &mut ctx, &mut binder, &pair, year),
     }
     case.summary = Some(ctx.summary());
     ctx.title = case.title.clone();
@@ -509,11 +455,7 @@ pub fn generate_case(world: &mut World, index: usize) -> Result<GeneratedCase, S
     // Render every document, numbering files in archive order.
     let mut files = Vec::new();
     for (i, spec) in binder.specs.iter().enumerate() {
-        let subject = spec
-            .subject
-            .as_deref()
-            .map(|s| format!("（{s}）"))
-            .unwrap_or_default();
+        let subject = spec.subject.as_deref().map(|s| format!("（{s}）")).unwrap_or_default();
         let file = format!("docs/{:02}-{}{subject}.pdf", i + 1, spec.doc_type);
         let mut report = ReportDocument::new(format!("{} {}", spec.doc_type, number));
         report.running_header = Some("虚构示例（Pingcha 生成的测试数据，非真实案件）".into());
@@ -587,8 +529,7 @@ fn plan_general(
     let filed = weekday(add(inspection, rng.range(1, 3)));
     let rectification_due = add(inspection, rng.range(10, 20));
     let rechecked = add(rectification_due, rng.range(1, 6));
-    case.dates
-        .insert(DateKey::RectificationDue, rectification_due);
+    case.dates.insert(DateKey::RectificationDue, rectification_due);
     let inquiry = weekday(add(filed, rng.range(1, 3)));
     let investigation_ended = weekday(add(inquiry, rng.range(5, 15)));
     let notice = weekday(add(investigation_ended, rng.range(1, 3)));
@@ -620,8 +561,7 @@ fn plan_general(
     let published = add(decision, rng.range(1, 5));
     let paid = add(decision_served, rng.range(3, 12));
     let closed = weekday(add(paid, rng.range(3, 10)));
-    case.dates
-        .insert(DateKey::Archived, add(closed, rng.range(5, 20)));
+    case.dates.insert(DateKey::Archived, add(closed, rng.range(5, 20)));
     ctx.dates = vec![
         ("立案", filed),
         ("调查终结", investigation_ended),
@@ -661,10 +601,7 @@ fn plan_general(
     binder.add(spec("案卷封面", closed));
     binder.add(spec("卷内目录", closed));
     if case.source.as_deref() != Some("现场检查") {
-        binder.add(with_officers(spec(
-            "案件来源登记表",
-            add(filed, -1).max(inspection),
-        )));
+        binder.add(with_officers(spec("案件来源登记表", add(filed, -1).max(inspection))));
     }
     binder.add(DocSpec {
         number: Some(world.number(year, "立")),
@@ -781,10 +718,7 @@ fn plan_general(
         ctx.attendees = attendees;
         binder.add(spec("集体讨论记录", discussion));
     }
-    binder.add(spec(
-        "案件处理呈批表",
-        add(decision, -1).max(discussion.min(decision)),
-    ));
+    binder.add(spec("案件处理呈批表", add(decision, -1).max(discussion.min(decision))));
     binder.add(DocSpec {
         number: Some(case.number.clone()),
         sealed: Some(true),
@@ -812,13 +746,7 @@ fn plan_general(
     ctx.paid = Some(paid);
 }
 
-fn plan_summary(
-    rng: &mut Rng,
-    case: &mut Case,
-    ctx: &mut Ctx,
-    binder: &mut Binder,
-    pair: &[String],
-) {
+fn plan_summary(rng: &mut Rng, case: &mut Case, ctx: &mut Ctx, binder: &mut Binder, pair: &[String]) {
     let individual = ctx.party.kind == Some(PartyKind::Individual);
     // 行政处罚法第五十一条: 当场处罚 up to 200 yuan (individuals) / 3,000 yuan (organisations).
     let warning_only = rng.chance(0.2);
@@ -848,10 +776,7 @@ fn plan_summary(
     };
     case.decision = Some(Decision {
         penalties: vec![penalty],
-        legal_basis: vec![
-            v.basis.to_string(),
-            "《中华人民共和国行政处罚法》第五十一条".into(),
-        ],
+        legal_basis: vec![v.basis.to_string(), "《中华人民共和国行政处罚法》第五十一条".into()],
         violated: vec![v.violated.to_string()],
         discretion: Some("从轻".into()),
         served_on_spot: Some(true),

@@ -33,11 +33,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 pub(crate) fn clean_extension(path: &str) -> String {
     let name = path.rsplit('/').next().unwrap_or(path);
     match name.rsplit_once('.') {
-        Some((_, ext))
-            if !ext.is_empty()
-                && ext.len() <= 8
-                && ext.chars().all(|c| c.is_ascii_alphanumeric()) =>
-        {
+        Some((_, ext)) if !ext.is_empty() && ext.len() <= 8 && ext.chars().all(|c| c.is_ascii_alphanumeric()) => {
             ext.to_ascii_lowercase()
         }
         _ => "bin".to_string(),
@@ -47,19 +43,13 @@ pub(crate) fn clean_extension(path: &str) -> String {
 impl Project {
     /// Where a stored file lives.
     pub fn blob_path(&self, sha256: &str, extension: &str) -> PathBuf {
-        self.dir
-            .join(DOCUMENTS_DIR)
-            .join(format!("{sha256}.{extension}"))
+        self.dir.join(DOCUMENTS_DIR).join(format!("{sha256}.{extension}"))
     }
 
     /// Streams `reader` into the project: hashes while copying to a temporary file, then
     /// renames it to its content name (or drops it when that file is already there). The
     /// database row for the file is written with the case, in the case's transaction.
-    pub fn store_blob(
-        &self,
-        reader: &mut dyn Read,
-        original_name: &str,
-    ) -> Result<StoredBlob, StoreError> {
+    pub fn store_blob(&self, reader: &mut dyn Read, original_name: &str) -> Result<StoredBlob, StoreError> {
         let extension = clean_extension(original_name);
         let dir = self.dir.join(DOCUMENTS_DIR);
         let io_err = |path: &PathBuf| {
@@ -69,11 +59,7 @@ impl Project {
                 source,
             }
         };
-        let tmp_path = dir.join(format!(
-            ".incoming-{}-{}",
-            std::process::id(),
-            unique_suffix()
-        ));
+        let tmp_path = dir.join(format!(".incoming-{}-{}", std::process::id(), unique_suffix()));
         let result = (|| {
             let file = File::create(&tmp_path).map_err(io_err(&tmp_path))?;
             let mut out = BufWriter::with_capacity(1 << 16, file);

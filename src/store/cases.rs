@@ -199,8 +199,7 @@ impl CaseRow {
     }
 }
 
-const CASE_ROW_COLUMNS: &str =
-    "c.id, c.number, c.revision, c.kind, c.procedure, c.title, c.unit, c.party,
+const CASE_ROW_COLUMNS: &str = "c.id, c.number, c.revision, c.kind, c.procedure, c.title, c.unit, c.party,
      c.filed_date, c.decision_date, c.origin,
      (SELECT COUNT(*) FROM documents d WHERE d.case_id = c.id) AS document_count";
 
@@ -208,19 +207,20 @@ impl Project {
     /// Saves a case in one transaction, deciding between new, unchanged and new revision.
     pub fn save_case(&mut self, new: &NewCase) -> Result<SaveOutcome, StoreError> {
         let case = &new.case;
-        let case_json =
-            serde_json::to_string(case).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let warnings_json =
-            serde_json::to_string(&new.warnings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let case_json = serde_json::to_string(case).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let warnings_json = serde_json::to_string(&new.warnings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current: Option<(i64, i64, String, String)> = tx
             .prepare_cached(
                 "SELECT id, revision, fingerprint, origin FROM cases WHERE number = :number AND is_current = 1",
             )?
             .query_row(named_params! {":number": case.number}, |r| {
-                Ok((r.get("id")?, r.get("revision")?, r.get("fingerprint")?, r.get("origin")?))
+                Ok((
+                    r.get("id")?,
+                    r.get("revision")?,
+                    r.get("fingerprint")?,
+                    r.get("origin")?,
+                ))
             })
             .optional()?;
         let revision = match &current {
@@ -228,8 +228,7 @@ impl Project {
                 return Ok(SaveOutcome::Unchanged { id: *id });
             }
             Some((id, _, _, origin))
-                if case.origin == CaseOrigin::Ledger
-                    && origin.as_str() != CaseOrigin::Ledger.code() =>
+                if case.origin == CaseOrigin::Ledger && origin.as_str() != CaseOrigin::Ledger.code() =>
             {
                 return Ok(SaveOutcome::KeptPackage { id: *id });
             }
@@ -274,17 +273,23 @@ impl Project {
             ":warnings_json": warnings_json,
         })?;
         let case_id = tx.last_insert_rowid();
-        tx.prepare_cached("INSERT INTO search_index (content, case_id, document_id) VALUES (:content, :case_id, NULL)")?
-            .execute(named_params! {":content": metadata_text(case), ":case_id": case_id})?;
+        tx.prepare_cached(
+            "INSERT INTO search_index (content, case_id, document_id) VALUES (:content, :case_id, NULL)",
+        )?
+        .execute(named_params! {":content": metadata_text(case), ":case_id": case_id})?;
         for (path, blob) in &new.files {
-            tx.prepare_cached("INSERT OR IGNORE INTO blobs (sha256, size_bytes, extension) VALUES (:sha, :size, :ext)")?
-                .execute(named_params! {
-                    ":sha": blob.sha256,
-                    ":size": i64::try_from(blob.size_bytes).unwrap_or(i64::MAX),
-                    ":ext": blob.extension,
-                })?;
-            tx.prepare_cached("INSERT OR IGNORE INTO case_files (case_id, file_path, sha256) VALUES (:case_id, :path, :sha)")?
-                .execute(named_params! {":case_id": case_id, ":path": path, ":sha": blob.sha256})?;
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO blobs (sha256, size_bytes, extension) VALUES (:sha, :size, :ext)",
+            )?
+            .execute(named_params! {
+                ":sha": blob.sha256,
+                ":size": i64::try_from(blob.size_bytes).unwrap_or(i64::MAX),
+                ":ext": blob.extension,
+            })?;
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO case_files (case_id, file_path, sha256) VALUES (:case_id, :path, :sha)",
+            )?
+            .execute(named_params! {":case_id": case_id, ":path": path, ":sha": blob.sha256})?;
         }
         for (position, (doc, stored)) in case.documents.iter().zip(&new.documents).enumerate() {
             tx.prepare_cached(
@@ -314,10 +319,7 @@ impl Project {
         tx.commit()?;
         Ok(match current {
             None => SaveOutcome::Imported { id: case_id },
-            Some(_) => SaveOutcome::Revised {
-                id: case_id,
-                revision,
-            },
+            Some(_) => SaveOutcome::Revised { id: case_id, revision },
         })
     }
 
@@ -325,22 +327,16 @@ impl Project {
     pub fn current_fingerprint(&self, number: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn
-            .prepare_cached(
-                "SELECT fingerprint FROM cases WHERE number = :number AND is_current = 1",
-            )?
+            .prepare_cached("SELECT fingerprint FROM cases WHERE number = :number AND is_current = 1")?
             .query_row(named_params! {":number": number}, |r| r.get(0))
             .optional()?)
     }
 
     /// Every current case, ordered by case number.
     pub fn list_cases(&self) -> Result<Vec<CaseRow>, StoreError> {
-        let sql = format!(
-            "SELECT {CASE_ROW_COLUMNS} FROM cases c WHERE c.is_current = 1 ORDER BY c.number"
-        );
+        let sql = format!("SELECT {CASE_ROW_COLUMNS} FROM cases c WHERE c.is_current = 1 ORDER BY c.number");
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt
-            .query_map([], CaseRow::from_row)?
-            .collect::<Result<Vec<_>, _>>()?;
+        let rows = stmt.query_map([], CaseRow::from_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
@@ -348,16 +344,12 @@ impl Project {
     pub fn case_count(&self) -> Result<i64, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT COUNT(*) FROM cases WHERE is_current = 1", [], |r| {
-                r.get(0)
-            })?)
+            .query_row("SELECT COUNT(*) FROM cases WHERE is_current = 1", [], |r| r.get(0))?)
     }
 
     /// All revisions of a case number, newest first.
     pub fn revisions(&self, number: &str) -> Result<Vec<CaseRow>, StoreError> {
-        let sql = format!(
-            "SELECT {CASE_ROW_COLUMNS} FROM cases c WHERE c.number = :number ORDER BY c.revision DESC"
-        );
+        let sql = format!("SELECT {CASE_ROW_COLUMNS} FROM cases c WHERE c.number = :number ORDER BY c.revision DESC");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt
             .query_map(named_params! {":number": number}, CaseRow::from_row)?
@@ -383,8 +375,8 @@ impl Project {
             })
             .optional()?
             .ok_or_else(|| StoreError::NoSuchCase(format!("#{id}")))?;
-        let case: Case = serde_json::from_str(&case_json)
-            .map_err(|e| StoreError::Corrupt(format!("案卷 {}: {e}", row.number)))?;
+        let case: Case =
+            serde_json::from_str(&case_json).map_err(|e| StoreError::Corrupt(format!("案卷 {}: {e}", row.number)))?;
         let warnings: Vec<String> = serde_json::from_str(&warnings_json).unwrap_or_default();
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.id, d.position, d.doc_type, d.file_path, d.sha256, b.extension, d.pages, d.text_status
@@ -432,9 +424,7 @@ impl Project {
         officers: &[RegisteredOfficer],
         source_path: &str,
     ) -> Result<RegistryOutcome, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut outcome = RegistryOutcome::default();
         for officer in officers {
             let existing: Option<(String, Option<String>, Option<String>, Option<String>, Option<String>)> = tx

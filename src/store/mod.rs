@@ -14,9 +14,7 @@ use rusqlite::Connection;
 
 pub use blobs::StoredBlob;
 pub(crate) use blobs::hex as hex_digest;
-pub use cases::{
-    CaseRow, NewCase, NewDocument, RegistryOutcome, SaveOutcome, StoredCase, StoredDocument,
-};
+pub use cases::{CaseRow, NewCase, NewDocument, RegistryOutcome, SaveOutcome, StoredCase, StoredDocument};
 pub use migrations::SCHEMA_VERSION;
 pub use search::SearchHit;
 
@@ -115,17 +113,13 @@ impl Project {
 
     /// The project's display name (its folder name).
     pub fn name(&self) -> String {
-        self.dir.file_name().map_or_else(
-            || self.dir.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        )
+        self.dir
+            .file_name()
+            .map_or_else(|| self.dir.display().to_string(), |n| n.to_string_lossy().into_owned())
     }
 
     /// Reads a project setting stored as JSON; `None` when unset.
-    pub fn setting<T: serde::de::DeserializeOwned>(
-        &self,
-        key: &str,
-    ) -> Result<Option<T>, StoreError> {
+    pub fn setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT value FROM settings WHERE key = :key")?;

@@ -97,10 +97,7 @@ impl Project {
                 .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
                 .collect::<Vec<_>>()
                 .join(" AND ");
-            (
-                format!("{select} WHERE search_index MATCH ? {order}"),
-                vec![expr],
-            )
+            (format!("{select} WHERE search_index MATCH ? {order}"), vec![expr])
         } else {
             let conds = vec!["s.content LIKE ? ESCAPE '\\'"; terms.len()].join(" AND ");
             (

@@ -221,8 +221,7 @@ impl PingchaApp {
                 }
                 Response::Cases(rows) => {
                     self.cases = rows;
-                    let mut units: Vec<String> =
-                        self.cases.iter().map(|c| c.unit.clone()).collect();
+                    let mut units: Vec<String> = self.cases.iter().map(|c| c.unit.clone()).collect();
                     units.sort();
                     units.dedup();
                     self.units = units;
@@ -307,9 +306,7 @@ impl PingchaApp {
                     .and_then(|id| self.visible.iter().position(|&i| self.cases[i].id == id));
                 let next = match (position, command) {
                     (None, _) => 0,
-                    (Some(p), UiCommand::NextCase) => {
-                        (p + 1).min(self.visible.len().saturating_sub(1))
-                    }
+                    (Some(p), UiCommand::NextCase) => (p + 1).min(self.visible.len().saturating_sub(1)),
                     (Some(p), _) => p.saturating_sub(1),
                 };
                 if let Some(&i) = self.visible.get(next) {
@@ -360,22 +357,15 @@ impl PingchaApp {
     fn top_bar(&mut self, ui: &mut egui::Ui, commands: &mut Vec<UiCommand>) {
         ui.horizontal(|ui| {
             ui.label(RichText::new("评查").heading());
-            ui.label(RichText::new(&self.project_name).strong())
-                .on_hover_text(
-                    self.project_dir
-                        .as_ref()
-                        .map(|d| d.display().to_string())
-                        .unwrap_or_default(),
-                );
-            ui.separator();
-            let import = ui.add_enabled(
-                !self.is_importing(),
-                egui::Button::new(UiCommand::Import.label()),
+            ui.label(RichText::new(&self.project_name).strong()).on_hover_text(
+                self.project_dir
+                    .as_ref()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default(),
             );
-            if import
-                .on_hover_text(UiCommand::Import.hint(ui.ctx()))
-                .clicked()
-            {
+            ui.separator();
+            let import = ui.add_enabled(!self.is_importing(), egui::Button::new(UiCommand::Import.label()));
+            if import.on_hover_text(UiCommand::Import.hint(ui.ctx())).clicked() {
                 commands.push(UiCommand::Import);
             }
             ui.separator();
@@ -403,11 +393,7 @@ impl PingchaApp {
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let label = if self.dark { "浅色" } else { "深色" };
-                if ui
-                    .button(label)
-                    .on_hover_text(UiCommand::ToggleTheme.label())
-                    .clicked()
-                {
+                if ui.button(label).on_hover_text(UiCommand::ToggleTheme.label()).clicked() {
                     commands.push(UiCommand::ToggleTheme);
                 }
                 ui.add(
@@ -425,32 +411,22 @@ impl PingchaApp {
         let mut changed = false;
         ui.horizontal_wrapped(|ui| {
             egui::ComboBox::from_id_salt("unit-filter")
-                .selected_text(
-                    self.unit_filter
-                        .clone()
-                        .unwrap_or_else(|| "全部单位".into()),
-                )
+                .selected_text(self.unit_filter.clone().unwrap_or_else(|| "全部单位".into()))
                 .show_ui(ui, |ui| {
-                    changed |= ui
-                        .selectable_value(&mut self.unit_filter, None, "全部单位")
-                        .changed();
+                    changed |= ui.selectable_value(&mut self.unit_filter, None, "全部单位").changed();
                     for unit in self.units.clone() {
                         let label = if unit.is_empty() {
                             "（未填写）".to_string()
                         } else {
                             unit.clone()
                         };
-                        changed |= ui
-                            .selectable_value(&mut self.unit_filter, Some(unit), label)
-                            .changed();
+                        changed |= ui.selectable_value(&mut self.unit_filter, Some(unit), label).changed();
                     }
                 });
             egui::ComboBox::from_id_salt("kind-filter")
                 .selected_text(self.kind_filter.map_or("全部类型", |k| k.label()))
                 .show_ui(ui, |ui| {
-                    changed |= ui
-                        .selectable_value(&mut self.kind_filter, None, "全部类型")
-                        .changed();
+                    changed |= ui.selectable_value(&mut self.kind_filter, None, "全部类型").changed();
                     for kind in CaseKind::ALL {
                         changed |= ui
                             .selectable_value(&mut self.kind_filter, Some(*kind), kind.label())
@@ -463,22 +439,14 @@ impl PingchaApp {
                         .map_or_else(|| "全部年度".to_string(), |y| format!("{y}年")),
                 )
                 .show_ui(ui, |ui| {
-                    changed |= ui
-                        .selectable_value(&mut self.year_filter, None, "全部年度")
-                        .changed();
+                    changed |= ui.selectable_value(&mut self.year_filter, None, "全部年度").changed();
                     for year in self.years.clone() {
                         changed |= ui
-                            .selectable_value(
-                                &mut self.year_filter,
-                                Some(year),
-                                format!("{year}年"),
-                            )
+                            .selectable_value(&mut self.year_filter, Some(year), format!("{year}年"))
                             .changed();
                     }
                 });
-            if (self.unit_filter.is_some()
-                || self.kind_filter.is_some()
-                || self.year_filter.is_some())
+            if (self.unit_filter.is_some() || self.kind_filter.is_some() || self.year_filter.is_some())
                 && ui.button("清除筛选").clicked()
             {
                 self.unit_filter = None;
@@ -486,9 +454,7 @@ impl PingchaApp {
                 self.year_filter = None;
                 changed = true;
             }
-            ui.label(
-                RichText::new(format!("{} / {} 件", self.visible.len(), self.cases.len())).small(),
-            );
+            ui.label(RichText::new(format!("{} / {} 件", self.visible.len(), self.cases.len())).small());
         });
         if changed {
             self.refresh_visible();
@@ -539,12 +505,7 @@ impl PingchaApp {
                             ""
                         };
                         if ui
-                            .add(
-                                egui::Button::new(
-                                    RichText::new(format!("{label}{arrow}")).strong(),
-                                )
-                                .frame(false),
-                            )
+                            .add(egui::Button::new(RichText::new(format!("{label}{arrow}")).strong()).frame(false))
                             .clicked()
                         {
                             clicked_sort = Some(column);
@@ -615,127 +576,116 @@ impl PingchaApp {
         };
         let case = &stored.case;
         let palette = theme::palette(self.dark);
-        egui::ScrollArea::vertical()
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                ui.label(RichText::new(&case.title).heading());
-                ui.label(
-                    RichText::new(format!(
-                        "{}  ·  {}  ·  {}",
-                        case.number,
-                        case.kind_label(),
-                        case.unit
-                    ))
+        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+            ui.label(RichText::new(&case.title).heading());
+            ui.label(
+                RichText::new(format!("{}  ·  {}  ·  {}", case.number, case.kind_label(), case.unit))
                     .color(palette.weak_text),
+            );
+            if stored.row.revision > 1 {
+                ui.label(
+                    RichText::new(format!("第 {} 版（旧版本已保留）", stored.row.revision)).color(palette.deduction),
                 );
-                if stored.row.revision > 1 {
-                    ui.label(
-                        RichText::new(format!("第 {} 版（旧版本已保留）", stored.row.revision))
-                            .color(palette.deduction),
-                    );
-                }
-                ui.add_space(theme::SPACE);
-                egui::Grid::new("case-meta")
-                    .num_columns(2)
-                    .spacing([theme::SPACE * 2.0, theme::SPACE * 0.5])
-                    .show(ui, |ui| {
-                        let mut row = |k: &str, v: String| {
-                            ui.label(RichText::new(k).color(palette.weak_text));
-                            ui.label(v);
-                            ui.end_row();
-                        };
-                        row("执法主体", case.agency.clone());
-                        if let Some(p) = &case.party {
-                            row("当事人", p.name.clone());
-                            if let Some(r) = &p.representative {
-                                row("法定代表人", r.clone());
-                            }
-                        }
-                        row(
-                            "执法人员",
-                            case.officers
-                                .iter()
-                                .map(|o| format!("{}（{}）", o.name, o.certificate))
-                                .collect::<Vec<_>>()
-                                .join("、"),
-                        );
-                        if let Some(d) = &case.decision {
-                            if !d.legal_basis.is_empty() {
-                                row("处罚依据", d.legal_basis.join("；"));
-                            }
-                            let penalties: Vec<String> = d
-                                .penalties
-                                .iter()
-                                .map(|p| match p.amount_yuan {
-                                    Some(a) => format!("{} {a:.0} 元", p.kind.label()),
-                                    None => p.kind.label().to_string(),
-                                })
-                                .collect();
-                            row("处罚", penalties.join("，"));
-                        }
-                    });
-                ui.add_space(theme::SPACE);
-                ui.label(RichText::new("关键日期").strong());
-                ui.horizontal_wrapped(|ui| {
-                    for key in DateKey::ALL {
-                        if let Some(date) = case.effective_date(*key) {
-                            ui.label(format!("{} {}", key.label(), date.format("%Y-%m-%d")));
-                            ui.label(RichText::new("→").color(palette.weak_text));
+            }
+            ui.add_space(theme::SPACE);
+            egui::Grid::new("case-meta")
+                .num_columns(2)
+                .spacing([theme::SPACE * 2.0, theme::SPACE * 0.5])
+                .show(ui, |ui| {
+                    let mut row = |k: &str, v: String| {
+                        ui.label(RichText::new(k).color(palette.weak_text));
+                        ui.label(v);
+                        ui.end_row();
+                    };
+                    row("执法主体", case.agency.clone());
+                    if let Some(p) = &case.party {
+                        row("当事人", p.name.clone());
+                        if let Some(r) = &p.representative {
+                            row("法定代表人", r.clone());
                         }
                     }
+                    row(
+                        "执法人员",
+                        case.officers
+                            .iter()
+                            .map(|o| format!("{}（{}）", o.name, o.certificate))
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                    );
+                    if let Some(d) = &case.decision {
+                        if !d.legal_basis.is_empty() {
+                            row("处罚依据", d.legal_basis.join("；"));
+                        }
+                        let penalties: Vec<String> = d
+                            .penalties
+                            .iter()
+                            .map(|p| match p.amount_yuan {
+                                Some(a) => format!("{} {a:.0} 元", p.kind.label()),
+                                None => p.kind.label().to_string(),
+                            })
+                            .collect();
+                        row("处罚", penalties.join("，"));
+                    }
                 });
-                if !stored.warnings.is_empty() {
-                    ui.add_space(theme::SPACE);
-                    egui::CollapsingHeader::new(format!("导入提示（{}）", stored.warnings.len()))
-                        .show(ui, |ui| {
-                            for w in &stored.warnings {
-                                ui.label(RichText::new(w).color(palette.deduction));
-                            }
-                        });
+            ui.add_space(theme::SPACE);
+            ui.label(RichText::new("关键日期").strong());
+            ui.horizontal_wrapped(|ui| {
+                for key in DateKey::ALL {
+                    if let Some(date) = case.effective_date(*key) {
+                        ui.label(format!("{} {}", key.label(), date.format("%Y-%m-%d")));
+                        ui.label(RichText::new("→").color(palette.weak_text));
+                    }
                 }
-                ui.add_space(theme::SPACE);
-                ui.label(
-                    RichText::new(format!("卷内目录（{} 份）", stored.documents.len())).strong(),
-                );
-                let mut page = 1u32;
-                egui::Grid::new("toc")
-                    .striped(true)
-                    .num_columns(6)
-                    .spacing([theme::SPACE * 1.5, theme::SPACE * 0.4])
-                    .show(ui, |ui| {
-                        for h in ["序号", "文书", "日期", "文号", "页码", "文字层"] {
-                            ui.label(RichText::new(h).strong());
-                        }
-                        ui.end_row();
-                        for (i, doc) in stored.documents.iter().enumerate() {
-                            let meta = case.documents.get(i);
-                            ui.label((i + 1).to_string());
-                            ui.label(&doc.doc_type);
-                            ui.label(
-                                meta.and_then(|m| m.date)
-                                    .map(|d| d.format("%Y-%m-%d").to_string())
-                                    .unwrap_or_default(),
-                            );
-                            ui.label(meta.and_then(|m| m.number.clone()).unwrap_or_default());
-                            let pages = doc.pages.unwrap_or(1).max(1);
-                            ui.label(if pages == 1 {
-                                format!("{page}")
-                            } else {
-                                format!("{page}–{}", page + pages - 1)
-                            });
-                            page += pages;
-                            let (text, color) = match doc.text_status.as_str() {
-                                "text" => ("有", palette.pass),
-                                "no_text" => ("无文字层", palette.deduction),
-                                "unreadable" => ("无法读取", palette.veto),
-                                "missing" => ("缺文件", palette.veto),
-                                _ => ("—", palette.weak_text),
-                            };
-                            ui.label(RichText::new(text).color(color));
-                            ui.end_row();
-                        }
-                    });
             });
+            if !stored.warnings.is_empty() {
+                ui.add_space(theme::SPACE);
+                egui::CollapsingHeader::new(format!("导入提示（{}）", stored.warnings.len())).show(ui, |ui| {
+                    for w in &stored.warnings {
+                        ui.label(RichText::new(w).color(palette.deduction));
+                    }
+                });
+            }
+            ui.add_space(theme::SPACE);
+            ui.label(RichText::new(format!("卷内目录（{} 份）", stored.documents.len())).strong());
+            let mut page = 1u32;
+            egui::Grid::new("toc")
+                .striped(true)
+                .num_columns(6)
+                .spacing([theme::SPACE * 1.5, theme::SPACE * 0.4])
+                .show(ui, |ui| {
+                    for h in ["序号", "文书", "日期", "文号", "页码", "文字层"] {
+                        ui.label(RichText::new(h).strong());
+                    }
+                    ui.end_row();
+                    for (i, doc) in stored.documents.iter().enumerate() {
+                        let meta = case.documents.get(i);
+                        ui.label((i + 1).to_string());
+                        ui.label(&doc.doc_type);
+                        ui.label(
+                            meta.and_then(|m| m.date)
+                                .map(|d| d.format("%Y-%m-%d").to_string())
+                                .unwrap_or_default(),
+                        );
+                        ui.label(meta.and_then(|m| m.number.clone()).unwrap_or_default());
+                        let pages = doc.pages.unwrap_or(1).max(1);
+                        ui.label(if pages == 1 {
+                            format!("{page}")
+                        } else {
+                            format!("{page}–{}", page + pages - 1)
+                        });
+                        page += pages;
+                        let (text, color) = match doc.text_status.as_str() {
+                            "text" => ("有", palette.pass),
+                            "no_text" => ("无文字层", palette.deduction),
+                            "unreadable" => ("无法读取", palette.veto),
+                            "missing" => ("缺文件", palette.veto),
+                            _ => ("—", palette.weak_text),
+                        };
+                        ui.label(RichText::new(text).color(color));
+                        ui.end_row();
+                    }
+                });
+        });
     }
 
     fn import_window(&mut self, ctx: &egui::Context) {
@@ -745,7 +695,11 @@ impl PingchaApp {
             self.dialog = None;
             match result {
                 Some(path) => self.import_path = path.display().to_string(),
-                None => self.notify(ctx, Level::Info, "未选择路径。若系统对话框没有出现（缺少桌面门户或 zenity），请直接在输入框中填写路径。"),
+                None => self.notify(
+                    ctx,
+                    Level::Info,
+                    "未选择路径。若系统对话框没有出现（缺少桌面门户或 zenity），请直接在输入框中填写路径。",
+                ),
             }
         }
         let mut open = self.import_open;
@@ -907,19 +861,17 @@ fn short_path(path: &str) -> String {
 /// Runs a file dialog on its own thread (rfd blocks the calling thread).
 fn spawn_dialog(folder: bool) -> Receiver<Option<PathBuf>> {
     let (tx, rx) = channel();
-    let spawned = std::thread::Builder::new()
-        .name("file-dialog".into())
-        .spawn(move || {
-            let dialog = rfd::FileDialog::new().set_title("选择要导入的案卷");
-            let picked = if folder {
-                dialog.pick_folder()
-            } else {
-                dialog
-                    .add_filter("案卷包或表格", &["zip", "xlsx", "xls", "csv"])
-                    .pick_file()
-            };
-            let _ = tx.send(picked);
-        });
+    let spawned = std::thread::Builder::new().name("file-dialog".into()).spawn(move || {
+        let dialog = rfd::FileDialog::new().set_title("选择要导入的案卷");
+        let picked = if folder {
+            dialog.pick_folder()
+        } else {
+            dialog
+                .add_filter("案卷包或表格", &["zip", "xlsx", "xls", "csv"])
+                .pick_file()
+        };
+        let _ = tx.send(picked);
+    });
     if spawned.is_err() {
         let (tx, rx) = channel();
         let _ = tx.send(None);

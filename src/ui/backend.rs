@@ -64,11 +64,7 @@ pub struct Backend {
 impl Backend {
     /// Starts the backend for a project folder. With `seed_from`, a project that has no
     /// cases yet is first filled by importing that folder (the demo project).
-    pub fn start(
-        dir: PathBuf,
-        seed_from: Option<PathBuf>,
-        wake: impl Fn() + Send + 'static,
-    ) -> Self {
+    pub fn start(dir: PathBuf, seed_from: Option<PathBuf>, wake: impl Fn() + Send + 'static) -> Self {
         let (req_tx, req_rx) = channel::<Request>();
         let (resp_tx, resp_rx) = channel::<Response>();
         let cancel = Arc::new(AtomicBool::new(false));
@@ -83,10 +79,7 @@ impl Backend {
                 let mut project = match Project::create_or_open(&dir) {
                     Ok(p) => p,
                     Err(e) => {
-                        send(Response::OpenFailed(format!(
-                            "无法打开项目 {}：{e}",
-                            dir.display()
-                        )));
+                        send(Response::OpenFailed(format!("无法打开项目 {}：{e}", dir.display())));
                         return;
                     }
                 };
@@ -166,17 +159,8 @@ fn list(project: &Project) -> Response {
     }
 }
 
-fn run_import_request(
-    project: &mut Project,
-    paths: Vec<PathBuf>,
-    cancel: &AtomicBool,
-    send: &dyn Fn(Response),
-) {
-    let limits: ImportLimits = project
-        .setting("import_limits")
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+fn run_import_request(project: &mut Project, paths: Vec<PathBuf>, cancel: &AtomicBool, send: &dyn Fn(Response)) {
+    let limits: ImportLimits = project.setting("import_limits").ok().flatten().unwrap_or_default();
     let items = plan_import(&paths);
     let mut last_sent = std::time::Instant::now() - std::time::Duration::from_secs(1);
     let report = run_import(project, &items, &limits, cancel, &mut |p| {

@@ -31,11 +31,7 @@ pub fn install_fonts(ctx: &egui::Context) {
         Arc::new(egui::FontData::from_static(crate::assets::FONT_BOLD)),
     );
     for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-        fonts
-            .families
-            .entry(family)
-            .or_default()
-            .insert(0, "noto-cjk".into());
+        fonts.families.entry(family).or_default().insert(0, "noto-cjk".into());
     }
     fonts.families.insert(
         egui::FontFamily::Name(theme::BOLD_FAMILY.into()),
@@ -46,9 +42,7 @@ pub fn install_fonts(ctx: &egui::Context) {
 
 /// The bundled sample cases (`assets/samples`), used for the demo project.
 pub fn bundled_samples_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("assets")
-        .join("samples")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join("samples")
 }
 
 /// Where the demo project lives when no project is given.
@@ -74,9 +68,7 @@ pub fn run(project: Option<PathBuf>) -> ExitCode {
         options,
         Box::new(move |cc| {
             install_fonts(&cc.egui_ctx);
-            let remembered: Option<PathBuf> = cc
-                .storage
-                .and_then(|s| eframe::get_value(s, app::LAST_PROJECT_KEY));
+            let remembered: Option<PathBuf> = cc.storage.and_then(|s| eframe::get_value(s, app::LAST_PROJECT_KEY));
             let (dir, seed_demo) = match project {
                 Some(p) => (p, false),
                 None => match remembered.filter(|p| p.join(crate::store::DB_FILE).is_file()) {
@@ -85,12 +77,7 @@ pub fn run(project: Option<PathBuf>) -> ExitCode {
                 },
             };
             let demo = seed_demo.then(bundled_samples_dir);
-            Ok(Box::new(PingchaApp::new(
-                &cc.egui_ctx,
-                dir,
-                demo,
-                cc.storage,
-            )))
+            Ok(Box::new(PingchaApp::new(&cc.egui_ctx, dir, demo, cc.storage)))
         }),
     );
     match result {

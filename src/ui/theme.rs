@@ -49,11 +49,7 @@ pub fn palette(dark: bool) -> Palette {
 
 /// Applies the theme's visuals and text sizes to the context.
 pub fn apply(ctx: &egui::Context, dark: bool, font_scale: f32) {
-    let mut visuals = if dark {
-        Visuals::dark()
-    } else {
-        Visuals::light()
-    };
+    let mut visuals = if dark { Visuals::dark() } else { Visuals::light() };
     let p = palette(dark);
     visuals.selection.bg_fill = p.accent.gamma_multiply(0.35);
     visuals.hyperlink_color = p.accent;

@@ -1,0 +1,231 @@
+//! Helpers shared by the integration tests: fixture packages written on the fly, a raw zip
+//! writer (for GBK names, hostile paths and forged sizes that no well-behaved zip library
+//! will produce), and a generated sample set shared within one test binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use pingcha::sample::{SampleOptions, write_samples};
+
+/// A generated set of `count` sample packages, made once per test binary.
+pub fn samples(count: usize) -> &'static Path {
+    static DIR: OnceLock<(tempfile::TempDir, usize)> = OnceLock::new();
+    let (dir, made) = DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        write_samples(dir.path(), SampleOptions { cases: count, seed: 7 }, &mut |_, _| {}).expect("samples");
+        (dir, count)
+    });
+    assert_eq!(*made, count, "one sample size per test binary");
+    dir.path()
+}
+
+/// A minimal valid `case.toml` for a penalty case with one document.
+pub fn minimal_toml(number: &str) -> String {
+    format!(
+        r#"format = "pingcha-case-1"
+
+[case]
+number = "{number}"
+kind = "penalty"
+procedure = "general"
+title = "测试公司未按规定开展安全培训案"
+agency = "青禾市应急管理局"
+unit = "执法一科"
+
+[party]
+name = "测试公司"
+kind = "organization"
+
+[[officers]]
+name = "张三"
+certificate = "21100123456"
+
+[dates]
+filed = "2024-03-01"
+
+[[documents]]
+type = "立案审批表"
+file = "docs/01-立案审批表.pdf"
+date = "2024-03-01"
+"#
+    )
+}
+
+/// A small real PDF with the given text (through the crate's own PDF writer).
+pub fn pdf_with_text(text: &str) -> Vec<u8> {
+    use pingcha::report::{Block, Document, render_pdf};
+    let mut doc = Document::new("测试");
+    doc.push(Block::Title("立案审批表".into()))
+        .push(Block::Paragraph(text.into()));
+    render_pdf(&doc).expect("render").bytes
+}
+
+/// Writes a directory package: `case.toml` plus files.
+pub fn write_package(dir: &Path, toml: &str, files: &[(&str, Vec<u8>)]) -> PathBuf {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    std::fs::write(dir.join("case.toml"), toml).expect("write toml");
+    for (path, bytes) in files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, bytes).expect("write file");
+    }
+    dir.to_path_buf()
+}
+
+/// One member of a raw zip.
+pub struct RawEntry<'a> {
+    /// Name bytes exactly as stored (UTF-8, GBK, or hostile).
+    pub name: Vec<u8>,
+    /// Content (stored, uncompressed).
+    pub data: &'a [u8],
+    /// Set the UTF-8 flag (bit 11).
+    pub utf8_flag: bool,
+    /// Uncompressed size to declare instead of the real one (forged headers).
+    pub declared_size: Option<u32>,
+}
+
+impl<'a> RawEntry<'a> {
+    /// A UTF-8 named entry with the flag set.
+    pub fn utf8(name: &str, data: &'a [u8]) -> Self {
+        Self {
+            name: name.as_bytes().to_vec(),
+            data,
+            utf8_flag: true,
+            declared_size: None,
+        }
+    }
+    /// A GBK named entry without the UTF-8 flag (as old Windows tools write).
+    pub fn gbk(name: &str, data: &'a [u8]) -> Self {
+        let (bytes, _, _) = encoding_rs::GBK.encode(name);
+        Self {
+            name: bytes.into_owned(),
+            data,
+            utf8_flag: false,
+            declared_size: None,
+        }
+    }
+}
+
+/// Writes a zip with stored (uncompressed) members, byte by byte.
+pub fn write_raw_zip(path: &Path, entries: &[RawEntry<'_>]) {
+    fn u16le(v: &mut Vec<u8>, x: u16) {
+        v.extend_from_slice(&x.to_le_bytes());
+    }
+    fn u32le(v: &mut Vec<u8>, x: u32) {
+        v.extend_from_slice(&x.to_le_bytes());
+    }
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for e in entries {
+        let offset = out.len() as u32;
+        let crc = crc32fast::hash(e.data);
+        let flags: u16 = if e.utf8_flag { 1 << 11 } else { 0 };
+        let size = e.data.len() as u32;
+        let declared = e.declared_size.unwrap_or(size);
+        u32le(&mut out, 0x0403_4b50);
+        u16le(&mut out, 20);
+        u16le(&mut out, flags);
+        u16le(&mut out, 0);
+        u16le(&mut out, 0);
+        u16le(&mut out, 0x21);
+        u32le(&mut out, crc);
+        u32le(&mut out, size);
+        u32le(&mut out, declared);
+        u16le(&mut out, e.name.len() as u16);
+        u16le(&mut out, 0);
+        out.extend_from_slice(&e.name);
+        out.extend_from_slice(e.data);
+        u32le(&mut central, 0x0201_4b50);
+        u16le(&mut central, 20);
+        u16le(&mut central, 20);
+        u16le(&mut central, flags);
+        u16le(&mut central, 0);
+        u16le(&mut central, 0);
+        u16le(&mut central, 0x21);
+        u32le(&mut central, crc);
+        u32le(&mut central, size);
+        u32le(&mut central, declared);
+        u16le(&mut central, e.name.len() as u16);
+        u16le(&mut central, 0);
+        u16le(&mut central, 0);
+        u16le(&mut central, 0);
+        u16le(&mut central, 0);
+        u32le(&mut central, 0);
+        u32le(&mut central, offset);
+        central.extend_from_slice(&e.name);
+    }
+    let cd_offset = out.len() as u32;
+    let cd_size = central.len() as u32;
+    out.extend_from_slice(&central);
+    u32le(&mut out, 0x0605_4b50);
+    u16le(&mut out, 0);
+    u16le(&mut out, 0);
+    u16le(&mut out, entries.len() as u16);
+    u16le(&mut out, entries.len() as u16);
+    u32le(&mut out, cd_size);
+    u32le(&mut out, cd_offset);
+    u16le(&mut out, 0);
+    std::fs::write(path, out).expect("write zip");
+}
+
+/// Zips a directory package with the zip crate (deflate), optionally under a top folder.
+pub fn zip_dir(src: &Path, zip_path: &Path, top: Option<&str>) {
+    use std::io::Write;
+    let file = std::fs::File::create(zip_path).expect("create zip");
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut stack = vec![src.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let mut entries: Vec<_> = std::fs::read_dir(&dir)
+            .expect("read dir")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path
+                .strip_prefix(src)
+                .expect("prefix")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let name = match top {
+                Some(t) => format!("{t}/{rel}"),
+                None => rel,
+            };
+            zip.start_file(name, options).expect("start file");
+            zip.write_all(&std::fs::read(&path).expect("read")).expect("write");
+        }
+    }
+    zip.finish().expect("finish zip");
+}
+
+/// Runs the import pipeline on paths and returns the report.
+pub fn import(project: &mut pingcha::store::Project, paths: &[PathBuf]) -> pingcha::jobs::ImportReport {
+    let items = pingcha::jobs::plan_import(paths);
+    pingcha::jobs::run_import(
+        project,
+        &items,
+        &pingcha::import::ImportLimits::default(),
+        &std::sync::atomic::AtomicBool::new(false),
+        &mut |_| {},
+    )
+}
+
+/// The reason a single-item report refused, or a panic naming what happened instead.
+pub fn refusal(report: &pingcha::jobs::ImportReport) -> String {
+    let refused: Vec<String> = report
+        .items
+        .iter()
+        .filter_map(|i| match &i.result {
+            pingcha::jobs::ItemResult::Refused(r) => Some(format!("{}: {r}", i.path)),
+            _ => None,
+        })
+        .collect();
+    assert!(!refused.is_empty(), "expected a refusal, got {:?}", report.items);
+    refused.join("\n")
+}
