@@ -235,7 +235,7 @@ fn officer_registry_loads_and_updates() {
     let reg = tmp.path().join("名册.csv");
     std::fs::write(&reg, "姓名,执法证号,单位,执法类别,发证日期,有效期至\n张三,21100123456,执法一科,安全生产,2020/1/1,2026年12月31日\n李四,21100654321,执法二科,安全生产,2021-02-02,2027-02-01\n").unwrap();
     let mut p = project(tmp.path());
-    let report = import(&mut p, &[reg.clone()]);
+    let report = import(&mut p, std::slice::from_ref(&reg));
     assert!(matches!(report.items[0].result, ItemResult::Registry(r) if r.added == 2));
     std::fs::write(&reg, "姓名,执法证号,单位,执法类别,发证日期,有效期至\n张三,21100123456,执法一科,安全生产,2020/1/1,2028-12-31\n李四,21100654321,执法二科,安全生产,2021-02-02,2027-02-01\n").unwrap();
     let report = import(&mut p, &[reg]);

@@ -102,8 +102,6 @@ impl<'a, 'i> Scope<'a, 'i> {
     fn field(&self, key: &str) -> String {
         if self.name.is_empty() {
             key.to_string()
-        } else if self.name.starts_with('[') {
-            format!("{}.{key}", self.name)
         } else {
             format!("{}.{key}", self.name)
         }

@@ -461,7 +461,7 @@ fn scans_package(path: PathBuf, source: Source, files: BTreeMap<String, u64>) ->
         .map_or_else(|| "未命名案卷".to_string(), |s| s.to_string_lossy().into_owned());
     let mut warnings = vec!["未找到 case.toml，按扫描件导入：案件信息需在程序中补录".to_string()];
     let mut paths: Vec<&String> = files.keys().collect();
-    paths.sort_by(|a, b| natural_key(a).cmp(&natural_key(b)));
+    paths.sort_by_key(|p| natural_key(p));
     let mut case = Case::new(name.clone(), CaseKind::Penalty, CaseOrigin::Scans);
     case.title = name;
     let mut members = Vec::new();
@@ -546,7 +546,7 @@ mod tests {
     #[test]
     fn natural_order() {
         let mut v = vec!["10-a.pdf", "2-b.pdf", "1-c.pdf"];
-        v.sort_by(|a, b| natural_key(a).cmp(&natural_key(b)));
+        v.sort_by_key(|p| natural_key(p));
         assert_eq!(v, ["1-c.pdf", "2-b.pdf", "10-a.pdf"]);
     }
 }

@@ -67,12 +67,14 @@ pub fn extract_pdf_text(bytes: &[u8], max_decompressed: usize) -> TextLayer {
         let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
         let page_count = u32::try_from(pages.len()).unwrap_or(u32::MAX);
         let mut text = String::new();
-        for chunk in doc.extract_text_chunks_with_limit(&pages, max_decompressed) {
-            // A page whose font cannot be decoded contributes nothing; the rest still count.
-            if let Ok(chunk) = chunk {
-                text.push_str(&chunk);
-                text.push('\n');
-            }
+        // A page whose font cannot be decoded contributes nothing; the rest still count.
+        for chunk in doc
+            .extract_text_chunks_with_limit(&pages, max_decompressed)
+            .into_iter()
+            .flatten()
+        {
+            text.push_str(&chunk);
+            text.push('\n');
         }
         Ok((normalise(&text), page_count))
     }));

@@ -656,7 +656,7 @@ fn plan_general(
     }
     binder.add(spec("证据材料", inspection));
     binder.add(spec("当事人身份证明", inquiry));
-    if !ctx.party.kind.is_some_and(|k| k == PartyKind::Individual) && rng.chance(0.5) {
+    if ctx.party.kind != Some(PartyKind::Individual) && rng.chance(0.5) {
         binder.add(spec("授权委托书", inquiry));
     }
     binder.add(spec("案件调查报告", investigation_ended));

@@ -140,6 +140,9 @@ pub struct RegistryOutcome {
     pub unchanged: usize,
 }
 
+/// A registry entry as stored: name, unit, category, issued, valid until.
+type RegistryRow = (String, Option<String>, Option<String>, Option<String>, Option<String>);
+
 fn date_text(date: Option<NaiveDate>) -> Option<String> {
     date.map(|d| d.format("%Y-%m-%d").to_string())
 }
@@ -427,7 +430,7 @@ impl Project {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut outcome = RegistryOutcome::default();
         for officer in officers {
-            let existing: Option<(String, Option<String>, Option<String>, Option<String>, Option<String>)> = tx
+            let existing: Option<RegistryRow> = tx
                 .prepare_cached(
                     "SELECT name, unit, category, issued, valid_until FROM registry_officers WHERE certificate = :c",
                 )?

@@ -89,7 +89,10 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the database up to [`SCHEMA_VERSION`] in one transaction.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let version = |conn: &Connection| -> Result<i64, StoreError> {
+        Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
+    };
+    let found = version(conn)?;
     if found > SCHEMA_VERSION {
         return Err(StoreError::TooNew {
             found,
@@ -99,7 +102,16 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     if found == SCHEMA_VERSION {
         return Ok(());
     }
+    // Read the version again under the write lock: another process may have migrated the
+    // project between the first read and taking the lock.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found = version(&tx)?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
     for sql in &MIGRATIONS[usize::try_from(found).unwrap_or(0)..] {
         tx.execute_batch(sql)?;
     }

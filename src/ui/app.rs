@@ -369,11 +369,14 @@ impl PingchaApp {
                 commands.push(UiCommand::Import);
             }
             ui.separator();
-            let search = ui.add(
-                egui::TextEdit::singleline(&mut self.search_text)
-                    .hint_text("全文检索（Ctrl+F）：任意字词")
-                    .desired_width(280.0),
-            );
+            let search_label = ui.label("全文检索");
+            let search = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.search_text)
+                        .hint_text("任意字词（Ctrl+F）")
+                        .desired_width(260.0),
+                )
+                .labelled_by(search_label.id);
             if self.focus_search {
                 search.request_focus();
                 self.focus_search = false;
@@ -422,7 +425,9 @@ impl PingchaApp {
                         };
                         changed |= ui.selectable_value(&mut self.unit_filter, Some(unit), label).changed();
                     }
-                });
+                })
+                .response
+                .on_hover_text("按承办单位筛选");
             egui::ComboBox::from_id_salt("kind-filter")
                 .selected_text(self.kind_filter.map_or("全部类型", |k| k.label()))
                 .show_ui(ui, |ui| {
@@ -432,7 +437,9 @@ impl PingchaApp {
                             .selectable_value(&mut self.kind_filter, Some(*kind), kind.label())
                             .changed();
                     }
-                });
+                })
+                .response
+                .on_hover_text("按案件类型筛选");
             egui::ComboBox::from_id_salt("year-filter")
                 .selected_text(
                     self.year_filter
@@ -445,7 +452,9 @@ impl PingchaApp {
                             .selectable_value(&mut self.year_filter, Some(year), format!("{year}年"))
                             .changed();
                     }
-                });
+                })
+                .response
+                .on_hover_text("按年度筛选");
             if (self.unit_filter.is_some() || self.kind_filter.is_some() || self.year_filter.is_some())
                 && ui.button("清除筛选").clicked()
             {
@@ -707,7 +716,8 @@ impl PingchaApp {
         egui::Window::new("导入案卷").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
             ui.label("可导入：案卷包文件夹或 .zip、装有多个案卷包的文件夹、扫描件文件夹、案件台账（.xlsx/.csv）、执法人员名册。");
             ui.horizontal(|ui| {
-                ui.add(egui::TextEdit::singleline(&mut self.import_path).hint_text("路径").desired_width(380.0));
+                ui.add(egui::TextEdit::singleline(&mut self.import_path).hint_text("路径").desired_width(380.0))
+                    .on_hover_text("导入路径");
                 if ui.add_enabled(self.dialog.is_none(), egui::Button::new("选择文件夹…")).clicked() {
                     self.dialog = Some(spawn_dialog(true));
                 }

@@ -1,0 +1,289 @@
+//! The command line as a user runs it: exit codes, Chinese messages on stderr, JSON keys,
+//! deterministic samples, the README's end-to-end example, and an import killed part way.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::*;
+
+fn pingcha(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pingcha"))
+        .args(args)
+        .output()
+        .expect("run pingcha")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn import_exit_codes_and_messages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    let good = write_package(
+        &tmp.path().join("good"),
+        &minimal_toml("命令〔2024〕1号"),
+        &[("docs/01-立案审批表.pdf", pdf_with_text("正文"))],
+    );
+    let ok = pingcha(&["import", s(&project), s(&good)]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    assert!(stdout(&ok).contains("新导入 1 件"), "{}", stdout(&ok));
+
+    let again = pingcha(&["import", s(&project), s(&good)]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(
+        stdout(&again).contains("未变化 1 件") && stdout(&again).contains("项目未作改动"),
+        "{}",
+        stdout(&again)
+    );
+
+    let bad = tmp.path().join("坏.zip");
+    std::fs::write(&bad, "garbage").unwrap();
+    let refused = pingcha(&["import", s(&project), s(&good), s(&bad)]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains(&format!("{}: 不是有效的 zip 文件", bad.display())),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(stdout(&refused).contains("拒绝 1 项"), "{}", stdout(&refused));
+
+    let usage = pingcha(&["import", s(&project)]);
+    assert_eq!(usage.status.code(), Some(2), "missing PATH is a usage error");
+    let unknown = pingcha(&["frobnicate"]);
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn cases_json_has_the_documented_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    let out = pingcha(&["import", s(&project), s(samples(12))]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json = pingcha(&["cases", s(&project), "--json"]);
+    assert_eq!(json.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("valid JSON");
+    let array = value.as_array().expect("array");
+    assert_eq!(array.len(), 12);
+    for case in array {
+        for key in [
+            "number",
+            "kind",
+            "procedure",
+            "title",
+            "unit",
+            "party",
+            "documents",
+            "dates",
+        ] {
+            assert!(case.get(key).is_some(), "missing {key} in {case}");
+        }
+        assert!(case["documents"].as_u64().unwrap() >= 5);
+        assert!(case["dates"].is_object());
+    }
+    let text = pingcha(&["cases", s(&project)]);
+    assert_eq!(stdout(&text).lines().count(), 12);
+    let missing = pingcha(&["cases", s(&tmp.path().join("nope"))]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("不是评查项目"), "{}", stderr(&missing));
+}
+
+#[test]
+fn samples_are_deterministic_for_a_seed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
+    for (dir, seed) in [(&a, "5"), (&b, "5"), (&c, "6")] {
+        let out = pingcha(&["sample", s(dir), "--cases", "4", "--seed", seed]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let listing = |d: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut files = Vec::new();
+        let mut stack = vec![d.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    files.push((
+                        p.strip_prefix(d).unwrap().display().to_string(),
+                        std::fs::read(&p).unwrap(),
+                    ));
+                }
+            }
+        }
+        files.sort();
+        files
+    };
+    let (la, lb, lc) = (listing(&a), listing(&b), listing(&c));
+    assert!(la.len() > 20);
+    assert!(la == lb, "same seed, same bytes");
+    assert!(la != lc, "another seed, other cases");
+}
+
+#[test]
+fn committed_demo_samples_match_the_generator() {
+    // assets/samples is `pingcha sample assets/samples --cases 30 --seed 2024`; the first cases
+    // regenerate identically (regenerate the folder when the generator changes).
+    let tmp = tempfile::tempdir().unwrap();
+    let out = pingcha(&["sample", s(tmp.path()), "--cases", "3", "--seed", "2024"]);
+    assert_eq!(out.status.code(), Some(0));
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples");
+    for entry in std::fs::read_dir(tmp.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            let name = path.file_name().unwrap();
+            let fresh = std::fs::read_to_string(path.join("case.toml")).unwrap();
+            let stored = std::fs::read_to_string(committed.join(name).join("case.toml")).unwrap();
+            assert_eq!(fresh, stored, "{name:?} differs from assets/samples: regenerate it");
+        }
+    }
+}
+
+#[test]
+fn readme_example_search_finds_cases_citing_the_article() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (samples_dir, project) = (tmp.path().join("s"), tmp.path().join("p"));
+    assert_eq!(
+        pingcha(&["sample", s(&samples_dir), "--cases", "25"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        pingcha(&["import", s(&project), s(&samples_dir)]).status.code(),
+        Some(0)
+    );
+    let out = pingcha(&["search", s(&project), "第一百零一条", "--json", "--limit", "100000"]);
+    assert_eq!(out.status.code(), Some(0));
+    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: std::collections::BTreeSet<String> = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["case"].as_str().unwrap().to_string())
+        .collect();
+    // Every case whose decision cites the article is found, and nothing else.
+    let p = pingcha::store::Project::open(&project).unwrap();
+    let mut citing = std::collections::BTreeSet::new();
+    for row in p.list_cases().unwrap() {
+        let case = p.load_case(row.id).unwrap().case;
+        if case
+            .decision
+            .iter()
+            .flat_map(|d| &d.legal_basis)
+            .any(|b| b.contains("第一百零一条"))
+        {
+            citing.insert(case.number);
+        }
+    }
+    assert!(!citing.is_empty(), "the generator cites 第一百零一条 in some cases");
+    assert_eq!(found, citing);
+    let text = pingcha(&["search", s(&project), "第一百零一条"]);
+    assert!(stdout(&text).contains("【第一百零一条】"));
+}
+
+#[test]
+fn an_import_killed_part_way_leaves_every_case_whole_or_absent() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 120 packages: the generated ones, copied under new case numbers.
+    let batch = tmp.path().join("batch");
+    let base: Vec<_> = std::fs::read_dir(samples(12))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    for copy in 0..10 {
+        for (i, src) in base.iter().enumerate() {
+            let dst = batch.join(format!("{copy:02}-{i:02}"));
+            copy_dir(src, &dst);
+            let toml = std::fs::read_to_string(dst.join("case.toml")).unwrap();
+            let numbered = toml.replacen("number = \"", &format!("number = \"副本{copy}-"), 1);
+            std::fs::write(dst.join("case.toml"), numbered).unwrap();
+        }
+    }
+    let project = tmp.path().join("p");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pingcha"))
+        .args(["import", s(&project), s(&batch)])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once a few cases have been committed.
+    let started = std::time::Instant::now();
+    loop {
+        let committed = pingcha::store::Project::open(&project)
+            .ok()
+            .and_then(|p| p.case_count().ok())
+            .unwrap_or(0);
+        if committed >= 5 || started.elapsed().as_secs() > 120 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let p = pingcha::store::Project::open(&project).expect("the project opens after a kill");
+    let rows = p.list_cases().unwrap();
+    assert!(
+        !rows.is_empty() && rows.len() < 120,
+        "killed part way: {} cases in",
+        rows.len()
+    );
+    for row in &rows {
+        let stored = p.load_case(row.id).unwrap();
+        assert_eq!(
+            stored.documents.len(),
+            stored.case.documents.len(),
+            "{} is whole",
+            row.number
+        );
+        for doc in &stored.documents {
+            let (sha, ext) = doc.file.clone().expect("stored file");
+            assert!(
+                p.blob_path(&sha, &ext).is_file(),
+                "{} {} has its file",
+                row.number,
+                doc.doc_type
+            );
+        }
+        assert!(
+            p.search(&row.number, 1).unwrap().iter().any(|h| h.case_id == row.id),
+            "{} is indexed",
+            row.number
+        );
+    }
+    drop(p);
+    // Running the import again completes the batch; what was in stays unchanged.
+    let rerun = pingcha(&["import", s(&project), s(&batch)]);
+    assert_eq!(rerun.status.code(), Some(0), "{}", stderr(&rerun));
+    let out = stdout(&rerun);
+    assert!(out.contains(&format!("未变化 {} 件", rows.len())), "{out}");
+    assert_eq!(
+        pingcha::store::Project::open(&project).unwrap().case_count().unwrap(),
+        120
+    );
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let p = e.unwrap().path();
+        let target = dst.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            std::fs::copy(&p, &target).unwrap();
+        }
+    }
+}

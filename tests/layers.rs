@@ -1,0 +1,265 @@
+//! Enforces the layering of ARCHITECTURE.md by scanning `src/`: a module that names a crate
+//! (or another module of this crate) its layer forbids fails this test.
+
+use std::path::{Path, PathBuf};
+
+/// (module path prefix under src/, forbidden names). A name is a crate (`rusqlite`) or an
+/// internal module (`crate::store`). Test modules (`#[cfg(test)] mod tests`) are not scanned.
+const RULES: &[(&str, &[&str])] = &[
+    (
+        "domain",
+        &[
+            "rusqlite",
+            "egui",
+            "eframe",
+            "egui_extras",
+            "printpdf",
+            "rfd",
+            "lopdf",
+            "zip",
+            "calamine",
+            "std::fs",
+            "crate::store",
+            "crate::import",
+            "crate::report",
+            "crate::jobs",
+            "crate::ui",
+            "crate::cli",
+        ],
+    ),
+    (
+        "import",
+        &[
+            "rusqlite",
+            "egui",
+            "eframe",
+            "egui_extras",
+            "printpdf",
+            "rfd",
+            "crate::store",
+            "crate::ui",
+            "crate::jobs",
+            "crate::cli",
+            "crate::report",
+        ],
+    ),
+    (
+        "report/model.rs",
+        &[
+            "printpdf",
+            "rusqlite",
+            "egui",
+            "rfd",
+            "std::fs",
+            "crate::store",
+            "crate::ui",
+        ],
+    ),
+    (
+        "report/text.rs",
+        &[
+            "printpdf",
+            "rusqlite",
+            "egui",
+            "rfd",
+            "std::fs",
+            "crate::store",
+            "crate::ui",
+        ],
+    ),
+    (
+        "report",
+        &[
+            "rusqlite",
+            "egui",
+            "eframe",
+            "egui_extras",
+            "rfd",
+            "crate::store",
+            "crate::ui",
+            "crate::jobs",
+            "crate::cli",
+        ],
+    ),
+    (
+        "store",
+        &[
+            "egui",
+            "eframe",
+            "egui_extras",
+            "printpdf",
+            "rfd",
+            "crate::ui",
+            "crate::jobs",
+            "crate::cli",
+            "crate::report",
+        ],
+    ),
+    (
+        "sample",
+        &[
+            "rusqlite",
+            "egui",
+            "eframe",
+            "printpdf",
+            "rfd",
+            "crate::store",
+            "crate::ui",
+            "crate::jobs",
+            "crate::cli",
+        ],
+    ),
+    (
+        "jobs",
+        &[
+            "egui",
+            "eframe",
+            "egui_extras",
+            "rfd",
+            "printpdf",
+            "crate::ui",
+            "crate::cli",
+        ],
+    ),
+    (
+        "cli",
+        &[
+            "egui",
+            "eframe",
+            "egui_extras",
+            "rfd",
+            "rusqlite",
+            "printpdf",
+            "crate::ui",
+        ],
+    ),
+    ("ui", &["rusqlite", "printpdf", "lopdf"]),
+];
+
+/// Crates only one place may use.
+const OWNERS: &[(&str, &[&str])] = &[
+    ("rusqlite", &["store"]),
+    ("printpdf", &["report/pdf.rs"]),
+    ("egui", &["ui"]),
+    ("eframe", &["ui"]),
+    ("egui_extras", &["ui"]),
+    ("rfd", &["ui"]),
+    ("clap", &["cli", "main.rs"]),
+];
+
+/// The code of a file without its test module.
+fn production_code(text: &str) -> &str {
+    text.find("#[cfg(test)]\nmod tests").map_or(text, |i| &text[..i])
+}
+
+/// Whether `code` refers to `name` (`name::…`, `use name`, `name;`), outside comments.
+fn mentions(code: &str, name: &str) -> bool {
+    code.lines().map(|l| l.split("//").next().unwrap_or("")).any(|line| {
+        let mut start = 0;
+        while let Some(pos) = line[start..].find(name) {
+            let at = start + pos;
+            let before_ok = at == 0 || !line[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':');
+            let after = &line[at + name.len()..];
+            let after_ok = after.starts_with("::")
+                || after.starts_with(';')
+                || after.starts_with(" as")
+                || after.starts_with('}')
+                || after.starts_with(',');
+            if before_ok && after_ok {
+                return true;
+            }
+            start = at + name.len();
+        }
+        false
+    })
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read src") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+fn violations(src: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    rust_files(src, &mut files);
+    let mut found = Vec::new();
+    for file in files {
+        let rel = file
+            .strip_prefix(src)
+            .expect("under src")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(&file).expect("read");
+        let code = production_code(&text);
+        // The most specific rule for this file applies (report/model.rs before report).
+        if let Some((prefix, forbidden)) = RULES
+            .iter()
+            .filter(|(p, _)| rel.starts_with(p))
+            .max_by_key(|(p, _)| p.len())
+        {
+            for name in *forbidden {
+                if mentions(code, name) {
+                    found.push(format!("src/{rel} ({prefix}) uses {name}"));
+                }
+            }
+        }
+        for (name, owners) in OWNERS {
+            if mentions(code, name) && !owners.iter().any(|o| rel.starts_with(o)) {
+                found.push(format!("src/{rel} uses {name}, which only {owners:?} may use"));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn layers_hold() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let found = violations(&src);
+    assert!(found.is_empty(), "layering violations:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_scanner_catches_a_planted_violation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path();
+    std::fs::create_dir_all(src.join("domain")).unwrap();
+    std::fs::write(
+        src.join("domain/bad.rs"),
+        "use rusqlite::Connection;\nfn f() { egui::Context::default(); }\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(src.join("ui")).unwrap();
+    std::fs::write(
+        src.join("ui/ok.rs"),
+        "// rusqlite:: in a comment is fine\nuse egui::Ui;\n#[cfg(test)]\nmod tests { use rusqlite::Connection; }\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(src.join("store")).unwrap();
+    std::fs::write(
+        src.join("store/x.rs"),
+        "use crate::ui::App;\nuse my_rusqlite_wrapper::X;\n",
+    )
+    .unwrap();
+    let found = violations(src);
+    assert!(
+        found.iter().any(|v| v.contains("domain/bad.rs (domain) uses rusqlite")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|v| v.contains("domain/bad.rs (domain) uses egui")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|v| v.contains("store/x.rs (store) uses crate::ui")),
+        "{found:?}"
+    );
+    assert!(!found.iter().any(|v| v.contains("ui/ok.rs")), "{found:?}");
+    assert!(!found.iter().any(|v| v.contains("my_rusqlite")), "{found:?}");
+}

@@ -1,0 +1,160 @@
+//! The desktop app driven through egui_kittest, by labels, as a user would: it opens a
+//! project and lists its cases, shows a case's documents, narrows the list by a filter and
+//! by full-text search, imports with progress, and names a bad package in a notification.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use common::*;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use pingcha::store::Project;
+use pingcha::ui::{PingchaApp, install_fonts};
+
+fn app(dir: PathBuf) -> Harness<'static, PingchaApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(install_fonts)
+        .build_eframe(move |cc| PingchaApp::new(&cc.egui_ctx, dir, None, None))
+}
+
+fn wait_until(h: &mut Harness<'static, PingchaApp>, what: &str, done: impl Fn(&PingchaApp) -> bool) {
+    for _ in 0..1000 {
+        h.step();
+        if done(h.state()) {
+            h.run_steps(3);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// A project holding the shared sample cases.
+fn sample_project(root: &Path) -> (PathBuf, Vec<pingcha::store::CaseRow>) {
+    let dir = root.join("project");
+    let mut p = Project::create_or_open(&dir).unwrap();
+    import(&mut p, &[samples(8).to_path_buf()]);
+    let rows = p.list_cases().unwrap();
+    (dir, rows)
+}
+
+#[test]
+fn starts_on_a_project_and_lists_its_cases() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let mut h = app(dir);
+    wait_until(&mut h, "the case list", |a| a.visible_case_count() == rows.len());
+    for row in &rows {
+        h.get_by_label(&row.number);
+    }
+    h.get_by_label(&format!("{0} / {0} 件", rows.len()));
+}
+
+#[test]
+fn clicking_a_case_shows_its_documents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let target = rows.iter().max_by_key(|r| r.documents).unwrap().clone();
+    let mut h = app(dir);
+    wait_until(&mut h, "the case list", |a| a.visible_case_count() == rows.len());
+    h.get_by_label(&target.number).click();
+    let heading = format!("卷内目录（{} 份）", target.documents);
+    for _ in 0..300 {
+        h.step();
+        if h.query_by_label(&heading).is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.get_by_label(&heading);
+    assert!(
+        h.query_all_by_label(&target.title).count() >= 2,
+        "the title heads the case view"
+    );
+    assert!(h.query_all_by_label("送达回执").count() + h.query_all_by_label("现场检查记录").count() > 0);
+}
+
+#[test]
+fn a_filter_and_a_search_narrow_the_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let inspections = rows
+        .iter()
+        .filter(|r| r.kind == pingcha::domain::CaseKind::Inspection)
+        .count();
+    let mut h = app(dir.clone());
+    wait_until(&mut h, "the case list", |a| a.visible_case_count() == rows.len());
+
+    h.get_by_label("按案件类型筛选").click();
+    h.run_steps(2);
+    h.get_by_label("行政检查").click();
+    h.run_steps(2);
+    assert_eq!(h.state().visible_case_count(), inspections);
+    h.get_by_label(&format!("{inspections} / {} 件", rows.len()));
+    h.get_by_label("清除筛选").click();
+    h.run_steps(2);
+    assert_eq!(h.state().visible_case_count(), rows.len());
+
+    let expected: std::collections::BTreeSet<i64> = Project::open(&dir)
+        .unwrap()
+        .search("第一百零一条", 10_000)
+        .unwrap()
+        .iter()
+        .map(|h| h.case_id)
+        .collect();
+    assert!(!expected.is_empty() && expected.len() < rows.len());
+    let search = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "全文检索");
+    search.click();
+    search.type_text("第一百零一条");
+    wait_until(&mut h, "search results", |a| a.visible_case_count() == expected.len());
+    h.get_by_label_contains("“第一百零一条”：");
+}
+
+#[test]
+fn an_import_shows_progress_then_the_new_cases() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = app(tmp.path().join("empty"));
+    wait_until(&mut h, "an empty project", |a| a.is_loaded());
+    assert_eq!(h.state().visible_case_count(), 0);
+    h.state_mut().start_import(vec![samples(8).to_path_buf()]);
+    h.step();
+    assert!(h.state().is_importing());
+    h.get_by_label("取消导入");
+    h.get_by_label_contains("导入 ");
+    wait_until(&mut h, "the import", |a| {
+        !a.is_importing() && a.visible_case_count() == 8
+    });
+    h.get_by_label_contains("导入完成：新导入 8 件");
+}
+
+#[test]
+fn a_bad_package_produces_a_notification_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("损坏的案卷.zip");
+    std::fs::write(&bad, "not a zip").unwrap();
+    let mut h = app(tmp.path().join("p"));
+    wait_until(&mut h, "the project", |a| a.is_loaded());
+    h.state_mut().start_import(vec![bad]);
+    wait_until(&mut h, "the import", |a| !a.is_importing());
+    h.get_by_label_contains("损坏的案卷.zip: 不是有效的 zip 文件");
+    assert!(h.query_all_by_label_contains("拒绝 1 项").count() >= 1);
+}
+
+#[test]
+fn the_import_dialog_accepts_a_typed_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = app(tmp.path().join("p"));
+    wait_until(&mut h, "the project", |a| a.is_loaded());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    h.run_steps(2);
+    h.get_by_label("导入路径").click();
+    h.get_by_label("导入路径").type_text(samples(8).to_str().unwrap());
+    h.run_steps(2);
+    h.get_by_label("开始导入").click();
+    wait_until(&mut h, "the import", |a| {
+        !a.is_importing() && a.visible_case_count() == 8
+    });
+}
