@@ -2,15 +2,19 @@
 //! its own transaction, each ledger row as a case, each registry as one update. A bad item
 //! is reported (`<path>: <reason>`) and the batch goes on.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::sync_channel;
 
 use sha2::{Digest, Sha256};
 
 use crate::import::{
     ImportError, ImportLimits, Package, SheetKind, TextLayer, extract_pdf_text, open_package, read_sheet,
 };
-use crate::store::{NewCase, NewDocument, Project, RegistryOutcome, SaveOutcome, StoreError, StoredBlob};
+use crate::store::{
+    BlobStore, NewCase, NewDocument, Project, ProjectReader, RegistryOutcome, SaveOutcome, StoreError, StoredBlob,
+};
 
 /// One thing to import, as found by [`plan_import`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -233,8 +237,25 @@ fn plan_path(path: &Path, depth: usize, top: bool, items: &mut Vec<WorkItem>) {
     }
 }
 
-/// Imports the items into the project. `progress` is called before each item and at the
-/// end; `cancel` is checked between items (and between ledger rows).
+/// Packages prepared ahead of the commit point at most (bounds memory on large batches).
+const PREPARE_AHEAD: usize = 32;
+
+/// A package read, its files stored and its text extracted: ready to commit.
+enum Prepared {
+    /// A case to save (new, changed, or possibly unchanged after all).
+    Case(Box<NewCase>),
+    /// The same content is already the current revision.
+    Unchanged { number: String, warnings: Vec<String> },
+    /// Refused, with the reason.
+    Refused(String),
+    /// Not a package: the committing thread handles it in order.
+    Inline,
+}
+
+/// Imports the items into the project. Packages are prepared (read, files stored, text
+/// extracted) on worker threads; cases are committed on this thread, one transaction each,
+/// in the items' order. `progress` is called before each item and at the end; `cancel` is
+/// checked between items (and between ledger rows): what was committed stays.
 pub fn run_import(
     project: &mut Project,
     items: &[WorkItem],
@@ -244,42 +265,80 @@ pub fn run_import(
 ) -> ImportReport {
     let mut report = ImportReport::default();
     let total = items.len();
-    for (done, item) in items.iter().enumerate() {
-        if cancel.load(Ordering::Relaxed) {
-            report.cancelled = true;
-            break;
-        }
-        let path_text = item.path().display().to_string();
-        progress(&ImportProgress {
-            done,
-            total,
-            current: path_text.clone(),
-        });
-        match item {
-            WorkItem::Refused(_, reason) => report.items.push(ItemReport {
-                path: path_text,
-                result: ItemResult::Refused(reason.clone()),
-                warnings: Vec::new(),
-            }),
-            WorkItem::Skipped(_, reason) => report.items.push(ItemReport {
-                path: path_text,
-                result: ItemResult::Skipped(reason.clone()),
-                warnings: Vec::new(),
-            }),
-            WorkItem::Package(path) => {
-                let (result, warnings) = match import_package(project, path, limits) {
-                    Ok((result, warnings)) => (result, warnings),
-                    Err(reason) => (ItemResult::Refused(reason), Vec::new()),
-                };
-                report.items.push(ItemReport {
-                    path: path_text,
-                    result,
-                    warnings,
+    let blobs = project.blobs();
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8);
+    let readers: Vec<Option<ProjectReader>> = (0..workers).map(|_| project.reader().ok()).collect();
+    let next = AtomicUsize::new(0);
+    let committed = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let (tx, rx) = sync_channel::<(usize, Prepared)>(workers * 2);
+        for reader in readers {
+            let tx = tx.clone();
+            let (blobs, next, committed, stop) = (&blobs, &next, &committed, &stop);
+            let spawned = std::thread::Builder::new()
+                .name("pingcha-import".into())
+                .spawn_scoped(scope, move || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= items.len() {
+                            break;
+                        }
+                        while i >= committed.load(Ordering::Relaxed) + PREPARE_AHEAD && !stop.load(Ordering::Relaxed) {
+                            std::thread::sleep(std::time::Duration::from_millis(2));
+                        }
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let prepared = match &items[i] {
+                            WorkItem::Package(path) => prepare_package(blobs, reader.as_ref(), path, limits),
+                            _ => Prepared::Inline,
+                        };
+                        if tx.send((i, prepared)).is_err() {
+                            break;
+                        }
+                    }
                 });
+            if spawned.is_err() {
+                // No worker could start: the items are prepared below, on this thread.
+                break;
             }
-            WorkItem::Sheet(path) => import_sheet(project, path, cancel, &mut report),
         }
-    }
+        drop(tx);
+        let mut pending: BTreeMap<usize, Prepared> = BTreeMap::new();
+        for (i, item) in items.iter().enumerate() {
+            if cancel.load(Ordering::Relaxed) {
+                report.cancelled = true;
+                break;
+            }
+            let path_text = item.path().display().to_string();
+            progress(&ImportProgress {
+                done: i,
+                total,
+                current: path_text.clone(),
+            });
+            let prepared = loop {
+                if let Some(p) = pending.remove(&i) {
+                    break p;
+                }
+                match rx.recv() {
+                    Ok((j, p)) => {
+                        pending.insert(j, p);
+                    }
+                    // Every worker is gone: prepare this item here.
+                    Err(_) => match item {
+                        WorkItem::Package(path) => break prepare_package(&blobs, None, path, limits),
+                        _ => break Prepared::Inline,
+                    },
+                }
+            };
+            commit_item(project, item, prepared, path_text, limits, cancel, &mut report);
+            committed.store(i + 1, Ordering::Relaxed);
+        }
+        // Release workers that are waiting to send or to run ahead.
+        stop.store(true, Ordering::Relaxed);
+        drop(rx);
+    });
     progress(&ImportProgress {
         done: report.items.len().min(total),
         total,
@@ -288,50 +347,108 @@ pub fn run_import(
     report
 }
 
+fn commit_item(
+    project: &mut Project,
+    item: &WorkItem,
+    prepared: Prepared,
+    path_text: String,
+    limits: &ImportLimits,
+    cancel: &AtomicBool,
+    report: &mut ImportReport,
+) {
+    let push = |report: &mut ImportReport, result, warnings| {
+        report.items.push(ItemReport {
+            path: path_text.clone(),
+            result,
+            warnings,
+        })
+    };
+    match (item, prepared) {
+        (WorkItem::Refused(_, reason), _) => push(report, ItemResult::Refused(reason.clone()), Vec::new()),
+        (WorkItem::Skipped(_, reason), _) => push(report, ItemResult::Skipped(reason.clone()), Vec::new()),
+        (WorkItem::Sheet(path), _) => import_sheet(project, path, cancel, report),
+        (WorkItem::Package(_), Prepared::Refused(reason)) => push(report, ItemResult::Refused(reason), Vec::new()),
+        (WorkItem::Package(_), Prepared::Unchanged { number, warnings }) => {
+            push(report, ItemResult::Unchanged { number }, warnings)
+        }
+        (WorkItem::Package(_), Prepared::Case(new)) => {
+            let number = new.case.number.clone();
+            let warnings = new.warnings.clone();
+            match project.save_case(&new) {
+                Ok(outcome) => push(report, outcome_result(outcome, number), warnings),
+                Err(e) => push(report, ItemResult::Refused(store_err(e)), warnings),
+            }
+        }
+        (WorkItem::Package(path), Prepared::Inline) => {
+            let prepared = prepare_package(&project.blobs(), None, path, limits);
+            commit_item(project, item, prepared, path_text, limits, cancel, report);
+        }
+    }
+}
+
 fn store_err(e: StoreError) -> String {
     format!("写入项目失败：{e}")
 }
 
-/// Imports one package: stores its files, computes its fingerprint, and saves the case
-/// (new, unchanged, or new revision) in one transaction.
-fn import_package(
-    project: &mut Project,
+/// Reads one package, stores its files and extracts the text of its PDFs. `reader` (a
+/// read-only view of the project) lets an unchanged package skip text extraction.
+fn prepare_package(blobs: &BlobStore, reader: Option<&ProjectReader>, path: &Path, limits: &ImportLimits) -> Prepared {
+    match try_prepare(blobs, reader, path, limits) {
+        Ok(prepared) => prepared,
+        Err(reason) => Prepared::Refused(reason),
+    }
+}
+
+fn try_prepare(
+    blobs: &BlobStore,
+    reader: Option<&ProjectReader>,
     path: &Path,
     limits: &ImportLimits,
-) -> Result<(ItemResult, Vec<String>), String> {
+) -> Result<Prepared, String> {
     let mut package: Package = open_package(path, limits).map_err(|e| e.to_string())?;
     let mut files: Vec<(String, StoredBlob)> = Vec::new();
+    let mut any_new = false;
     for member in package.members.clone() {
-        let mut reader = package.read_member(&member.path).map_err(|e| e.to_string())?;
-        let blob = project.store_blob(&mut reader, &member.path).map_err(|e| match e {
-            // Errors reading the member (not writing the project) carry the member's path.
-            StoreError::Io { path, source } if path == member.path => match source.kind() {
-                std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof => ImportError::ZipBomb {
-                    detail: format!("{path} 解压后的数据与文件头不符（大小或校验值被篡改或已损坏）"),
-                }
-                .to_string(),
-                _ => format!("{path}: 读取失败（{source}）"),
-            },
-            other => store_err(other),
-        })?;
+        let mut member_reader = package.read_member(&member.path).map_err(|e| e.to_string())?;
+        let (blob, is_new) = blobs
+            .store_tracked(&mut member_reader, &member.path)
+            .map_err(|e| match e {
+                // Errors reading the member (not writing the project) carry the member's path.
+                StoreError::Io { path, source } if path == member.path => match source.kind() {
+                    std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof => ImportError::ZipBomb {
+                        detail: format!("{path} 解压后的数据与文件头不符（大小或校验值被篡改或已损坏）"),
+                    }
+                    .to_string(),
+                    _ => format!("{path}: 读取失败（{source}）"),
+                },
+                other => store_err(other),
+            })?;
+        any_new |= is_new;
         files.push((member.path.clone(), blob));
+    }
+    if any_new {
+        blobs.sync_dir().map_err(store_err)?;
     }
     let fingerprint = fingerprint(package.case_toml.as_deref(), &files);
     let number = package.case.number.clone();
-    if project.current_fingerprint(&number).map_err(store_err)?.as_deref() == Some(fingerprint.as_str()) {
-        return Ok((ItemResult::Unchanged { number }, package.warnings));
+    if let Some(reader) = reader
+        && reader.current_fingerprint(&number).ok().flatten().as_deref() == Some(fingerprint.as_str())
+    {
+        return Ok(Prepared::Unchanged {
+            number,
+            warnings: package.warnings,
+        });
     }
     let mut documents = Vec::with_capacity(package.case.documents.len());
     for doc in &package.case.documents {
         let blob = files.iter().find(|(p, _)| *p == doc.file).map(|(_, b)| b.clone());
         let layer = match &blob {
             Some(b) if b.extension == "pdf" => {
-                let bytes = std::fs::read(project.blob_path(&b.sha256, &b.extension))
+                let bytes = std::fs::read(blobs.path(&b.sha256, &b.extension))
                     .map_err(|e| format!("{}: 无法读取已保存的文件（{e}）", doc.file))?;
                 extract_pdf_text(&bytes, limits.max_pdf_text_bytes)
             }
-            Some(_) => TextLayer::NotPdf,
-            None => TextLayer::NotPdf,
+            _ => TextLayer::NotPdf,
         };
         if let TextLayer::Unreadable(reason) = &layer {
             package.warnings.push(format!("{}：{reason}", doc.file));
@@ -351,16 +468,14 @@ fn import_package(
             blob,
         });
     }
-    let new = NewCase {
+    Ok(Prepared::Case(Box::new(NewCase {
         case: package.case,
         fingerprint,
         source_path: path.display().to_string(),
-        warnings: package.warnings.clone(),
+        warnings: package.warnings,
         documents,
         files,
-    };
-    let outcome = project.save_case(&new).map_err(store_err)?;
-    Ok((outcome_result(outcome, number), package.warnings))
+    })))
 }
 
 fn outcome_result(outcome: SaveOutcome, number: String) -> ItemResult {

@@ -1,8 +1,11 @@
 //! Document files, stored once each under `documents/` and named by their SHA-256.
+//!
+//! [`BlobStore`] only needs the folder, so import workers can store files in parallel while
+//! one thread writes the database.
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
@@ -40,69 +43,129 @@ pub(crate) fn clean_extension(path: &str) -> String {
     }
 }
 
-impl Project {
+/// The `documents/` folder of a project; cheap to clone and safe to use from many threads.
+#[derive(Debug, Clone)]
+pub struct BlobStore {
+    dir: PathBuf,
+}
+
+impl BlobStore {
     /// Where a stored file lives.
-    pub fn blob_path(&self, sha256: &str, extension: &str) -> PathBuf {
-        self.dir.join(DOCUMENTS_DIR).join(format!("{sha256}.{extension}"))
+    pub fn path(&self, sha256: &str, extension: &str) -> PathBuf {
+        self.dir.join(format!("{sha256}.{extension}"))
     }
 
-    /// Streams `reader` into the project: hashes while copying to a temporary file, then
-    /// renames it to its content name (or drops it when that file is already there). The
-    /// database row for the file is written with the case, in the case's transaction.
-    pub fn store_blob(&self, reader: &mut dyn Read, original_name: &str) -> Result<StoredBlob, StoreError> {
+    /// Streams `reader` into the store: hashes while copying to a temporary file, then either
+    /// drops it (that content is already stored) or flushes it to disk and renames it to its
+    /// content name. Errors reading `reader` carry `original_name` as their path; errors
+    /// writing carry the project file's path.
+    pub fn store(&self, reader: &mut dyn Read, original_name: &str) -> Result<StoredBlob, StoreError> {
+        self.store_tracked(reader, original_name).map(|(blob, _)| blob)
+    }
+
+    /// Like [`BlobStore::store`], also saying whether the content was new to the store (then
+    /// the caller should [`BlobStore::sync_dir`] before the database refers to it).
+    pub fn store_tracked(&self, reader: &mut dyn Read, original_name: &str) -> Result<(StoredBlob, bool), StoreError> {
         let extension = clean_extension(original_name);
-        let dir = self.dir.join(DOCUMENTS_DIR);
-        let io_err = |path: &PathBuf| {
-            let path = path.display().to_string();
-            move |source| StoreError::Io {
-                path: path.clone(),
-                source,
-            }
-        };
-        let tmp_path = dir.join(format!(".incoming-{}-{}", std::process::id(), unique_suffix()));
-        let result = (|| {
-            let file = File::create(&tmp_path).map_err(io_err(&tmp_path))?;
-            let mut out = BufWriter::with_capacity(1 << 16, file);
-            let mut hasher = Sha256::new();
-            let mut buf = vec![0u8; 1 << 16];
-            let mut size: u64 = 0;
-            loop {
-                let n = reader.read(&mut buf).map_err(|source| StoreError::Io {
-                    path: original_name.to_string(),
-                    source,
-                })?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buf[..n]);
-                out.write_all(&buf[..n]).map_err(io_err(&tmp_path))?;
-                size += n as u64;
-            }
-            let file = out.into_inner().map_err(|e| StoreError::Io {
-                path: tmp_path.display().to_string(),
-                source: e.into_error(),
-            })?;
-            file.sync_all().map_err(io_err(&tmp_path))?;
-            Ok::<_, StoreError>((hex(&hasher.finalize()), size))
-        })();
-        let (sha256, size_bytes) = match result {
+        let tmp_path = self
+            .dir
+            .join(format!(".incoming-{}-{}", std::process::id(), unique_suffix()));
+        let result = copy_hashing(reader, &tmp_path, original_name);
+        let (sha256, size_bytes, file) = match result {
             Ok(v) => v,
             Err(e) => {
                 let _ = std::fs::remove_file(&tmp_path);
                 return Err(e);
             }
         };
-        let final_path = self.blob_path(&sha256, &extension);
-        if final_path.exists() {
+        let final_path = self.path(&sha256, &extension);
+        let is_new = !final_path.exists();
+        if !is_new {
+            drop(file);
             let _ = std::fs::remove_file(&tmp_path);
         } else {
-            std::fs::rename(&tmp_path, &final_path).map_err(io_err(&final_path))?;
+            // The data reaches the disk before the database can refer to it.
+            let synced = file.sync_all();
+            drop(file);
+            if let Err(source) = synced.and_then(|()| std::fs::rename(&tmp_path, &final_path)) {
+                let _ = std::fs::remove_file(&tmp_path);
+                return Err(StoreError::Io {
+                    path: final_path.display().to_string(),
+                    source,
+                });
+            }
         }
-        Ok(StoredBlob {
-            sha256,
-            size_bytes,
-            extension,
-        })
+        Ok((
+            StoredBlob {
+                sha256,
+                size_bytes,
+                extension,
+            },
+            is_new,
+        ))
+    }
+
+    /// Flushes the folder itself, so renames done by [`BlobStore::store`] survive a power cut.
+    pub fn sync_dir(&self) -> Result<(), StoreError> {
+        #[cfg(unix)]
+        {
+            File::open(&self.dir)
+                .and_then(|d| d.sync_all())
+                .map_err(|source| StoreError::Io {
+                    path: self.dir.display().to_string(),
+                    source,
+                })?;
+        }
+        Ok(())
+    }
+}
+
+fn copy_hashing(
+    reader: &mut dyn Read,
+    tmp_path: &Path,
+    original_name: &str,
+) -> Result<(String, u64, File), StoreError> {
+    let write_err = |source| StoreError::Io {
+        path: tmp_path.display().to_string(),
+        source,
+    };
+    let file = File::create(tmp_path).map_err(write_err)?;
+    let mut out = BufWriter::with_capacity(1 << 16, file);
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut size: u64 = 0;
+    loop {
+        let n = reader.read(&mut buf).map_err(|source| StoreError::Io {
+            path: original_name.to_string(),
+            source,
+        })?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        out.write_all(&buf[..n]).map_err(write_err)?;
+        size += n as u64;
+    }
+    let file = out.into_inner().map_err(|e| write_err(e.into_error()))?;
+    Ok((hex(&hasher.finalize()), size, file))
+}
+
+impl Project {
+    /// The project's file store.
+    pub fn blobs(&self) -> BlobStore {
+        BlobStore {
+            dir: self.dir.join(DOCUMENTS_DIR),
+        }
+    }
+
+    /// Where a stored file lives.
+    pub fn blob_path(&self, sha256: &str, extension: &str) -> PathBuf {
+        self.blobs().path(sha256, extension)
+    }
+
+    /// Stores one file (see [`BlobStore::store`]).
+    pub fn store_blob(&self, reader: &mut dyn Read, original_name: &str) -> Result<StoredBlob, StoreError> {
+        self.blobs().store(reader, original_name)
     }
 }
 

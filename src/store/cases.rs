@@ -180,6 +180,14 @@ fn metadata_text(case: &Case) -> String {
     parts.join("\n")
 }
 
+/// The fingerprint of the current revision of `number` on any connection.
+pub(super) fn current_fingerprint(conn: &rusqlite::Connection, number: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT fingerprint FROM cases WHERE number = :number AND is_current = 1")?
+        .query_row(named_params! {":number": number}, |r| r.get(0))
+        .optional()?)
+}
+
 impl CaseRow {
     fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         let kind: String = row.get("kind")?;
@@ -328,11 +336,7 @@ impl Project {
 
     /// The fingerprint of the current revision of a case number, if any.
     pub fn current_fingerprint(&self, number: &str) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT fingerprint FROM cases WHERE number = :number AND is_current = 1")?
-            .query_row(named_params! {":number": number}, |r| r.get(0))
-            .optional()?)
+        current_fingerprint(&self.conn, number)
     }
 
     /// Every current case, ordered by case number.

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-pub use blobs::StoredBlob;
 pub(crate) use blobs::hex as hex_digest;
+pub use blobs::{BlobStore, StoredBlob};
 pub use cases::{CaseRow, NewCase, NewDocument, RegistryOutcome, SaveOutcome, StoredCase, StoredDocument};
 pub use migrations::SCHEMA_VERSION;
 pub use search::SearchHit;
@@ -70,6 +70,18 @@ impl std::fmt::Debug for Project {
     }
 }
 
+/// A read-only connection to a project, usable from another thread.
+pub struct ProjectReader {
+    conn: Connection,
+}
+
+impl ProjectReader {
+    /// The fingerprint of the current revision of a case number, if any.
+    pub fn current_fingerprint(&self, number: &str) -> Result<Option<String>, StoreError> {
+        cases::current_fingerprint(&self.conn, number)
+    }
+}
+
 impl Project {
     /// Opens the project in `dir`, creating the folder and an empty project if missing.
     pub fn create_or_open(dir: &Path) -> Result<Self, StoreError> {
@@ -104,6 +116,16 @@ impl Project {
             dir: dir.to_path_buf(),
             conn,
         })
+    }
+
+    /// A read-only view of the project on its own connection, for worker threads.
+    pub fn reader(&self) -> Result<ProjectReader, StoreError> {
+        let conn = Connection::open_with_flags(
+            self.dir.join(DB_FILE),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(ProjectReader { conn })
     }
 
     /// The project folder.
