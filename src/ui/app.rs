@@ -11,7 +11,7 @@ use egui_extras::{Column, TableBuilder};
 
 use super::backend::{Backend, Request, Response};
 use super::theme;
-use crate::domain::{CaseKind, CodeEnum, DateKey};
+use crate::domain::{CaseKind, CaseOrigin, CodeEnum, DateKey};
 use crate::jobs::{ImportProgress, ImportReport, ItemResult};
 use crate::store::{CaseRow, StoredCase};
 
@@ -89,6 +89,7 @@ enum SortColumn {
     Kind,
     Decision,
     Documents,
+    Origin,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -282,6 +283,7 @@ impl PingchaApp {
                 SortColumn::Kind => (a.kind, a.procedure).cmp(&(b.kind, b.procedure)),
                 SortColumn::Decision => a.decision.cmp(&b.decision),
                 SortColumn::Documents => a.documents.cmp(&b.documents),
+                SortColumn::Origin => a.origin.cmp(&b.origin),
             };
             if ascending { ord } else { ord.reverse() }
         });
@@ -478,6 +480,7 @@ impl PingchaApp {
             ("类型/程序", SortColumn::Kind),
             ("决定日期", SortColumn::Decision),
             ("文书数", SortColumn::Documents),
+            ("状态", SortColumn::Origin),
         ];
         let mut clicked_sort = None;
         let mut clicked_case = None;
@@ -488,12 +491,13 @@ impl PingchaApp {
             .striped(true)
             .resizable(true)
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(Column::initial(170.0).at_least(90.0).clip(true))
-            .column(Column::initial(260.0).at_least(120.0).clip(true))
-            .column(Column::initial(110.0).at_least(60.0).clip(true))
-            .column(Column::initial(110.0).at_least(60.0).clip(true))
-            .column(Column::initial(90.0).at_least(70.0))
-            .column(Column::remainder().at_least(50.0))
+            .column(Column::initial(196.0).at_least(90.0).clip(true))
+            .column(Column::remainder().at_least(100.0).clip(true))
+            .column(Column::initial(84.0).at_least(60.0).clip(true))
+            .column(Column::initial(92.0).at_least(60.0).clip(true))
+            .column(Column::initial(84.0).at_least(70.0))
+            .column(Column::initial(44.0).at_least(40.0))
+            .column(Column::initial(56.0).at_least(48.0).clip(true))
             .min_scrolled_height(0.0);
         if self.scroll_to_selected {
             if let Some(row) = selected_row {
@@ -554,6 +558,9 @@ impl PingchaApp {
                     row.col(|ui| {
                         ui.label(case.documents.to_string());
                     });
+                    row.col(|ui| {
+                        ui.label(origin_status(case.origin));
+                    });
                     if row.response().clicked() {
                         clicked_case = Some(case.id);
                     }
@@ -586,10 +593,15 @@ impl PingchaApp {
         let case = &stored.case;
         let palette = theme::palette(self.dark);
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-            ui.label(RichText::new(&case.title).heading());
-            ui.label(
-                RichText::new(format!("{}  ·  {}  ·  {}", case.number, case.kind_label(), case.unit))
-                    .color(palette.weak_text),
+            // Keep content clear of the scroll bar.
+            ui.set_max_width(ui.available_width() - theme::SPACE * 1.5);
+            ui.add(egui::Label::new(RichText::new(&case.title).heading().strong()).wrap());
+            ui.add(
+                egui::Label::new(
+                    RichText::new(format!("{}  ·  {}  ·  {}", case.number, case.kind_label(), case.unit))
+                        .color(palette.weak_text),
+                )
+                .wrap(),
             );
             if stored.row.revision > 1 {
                 ui.label(
@@ -597,101 +609,128 @@ impl PingchaApp {
                 );
             }
             ui.add_space(theme::SPACE);
-            egui::Grid::new("case-meta")
-                .num_columns(2)
-                .spacing([theme::SPACE * 2.0, theme::SPACE * 0.5])
-                .show(ui, |ui| {
-                    let mut row = |k: &str, v: String| {
-                        ui.label(RichText::new(k).color(palette.weak_text));
-                        ui.label(v);
-                        ui.end_row();
-                    };
-                    row("执法主体", case.agency.clone());
-                    if let Some(p) = &case.party {
-                        row("当事人", p.name.clone());
-                        if let Some(r) = &p.representative {
-                            row("法定代表人", r.clone());
-                        }
-                    }
-                    row(
-                        "执法人员",
-                        case.officers
-                            .iter()
-                            .map(|o| format!("{}（{}）", o.name, o.certificate))
-                            .collect::<Vec<_>>()
-                            .join("、"),
+            let mut fields: Vec<(&str, String)> = vec![("执法主体", case.agency.clone())];
+            if let Some(p) = &case.party {
+                fields.push(("当事人", p.name.clone()));
+                if let Some(r) = &p.representative {
+                    fields.push(("法定代表人", r.clone()));
+                }
+            }
+            fields.push((
+                "执法人员",
+                case.officers
+                    .iter()
+                    .map(|o| format!("{}（{}）", o.name, o.certificate))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ));
+            if let Some(d) = &case.decision {
+                if !d.legal_basis.is_empty() {
+                    fields.push(("处罚依据", d.legal_basis.join("；")));
+                }
+                let penalties: Vec<String> = d
+                    .penalties
+                    .iter()
+                    .map(|p| match p.amount_yuan {
+                        Some(a) => format!("{} {a:.0} 元", p.kind.label()),
+                        None => p.kind.label().to_string(),
+                    })
+                    .collect();
+                fields.push(("处罚", penalties.join("，")));
+            }
+            for (key, value) in fields {
+                ui.horizontal_top(|ui| {
+                    ui.add_sized(
+                        [72.0, 18.0],
+                        egui::Label::new(RichText::new(key).color(palette.weak_text)),
                     );
-                    if let Some(d) = &case.decision {
-                        if !d.legal_basis.is_empty() {
-                            row("处罚依据", d.legal_basis.join("；"));
-                        }
-                        let penalties: Vec<String> = d
-                            .penalties
-                            .iter()
-                            .map(|p| match p.amount_yuan {
-                                Some(a) => format!("{} {a:.0} 元", p.kind.label()),
-                                None => p.kind.label().to_string(),
-                            })
-                            .collect();
-                        row("处罚", penalties.join("，"));
-                    }
+                    ui.add(egui::Label::new(value).wrap());
                 });
+            }
             ui.add_space(theme::SPACE);
             ui.label(RichText::new("关键日期").strong());
             ui.horizontal_wrapped(|ui| {
-                for key in DateKey::ALL {
-                    if let Some(date) = case.effective_date(*key) {
-                        ui.label(format!("{} {}", key.label(), date.format("%Y-%m-%d")));
-                        ui.label(RichText::new("→").color(palette.weak_text));
-                    }
+                let mut dates: Vec<_> = DateKey::ALL
+                    .iter()
+                    .filter_map(|k| case.effective_date(*k).map(|d| (*k, d)))
+                    .collect();
+                dates.sort_by_key(|(_, d)| *d);
+                for (i, (key, date)) in dates.iter().enumerate() {
+                    // Each date stays whole: it moves to the next line rather than breaking.
+                    let arrow = if i + 1 < dates.len() { " →" } else { "" };
+                    ui.add(egui::Label::new(format!("{} {}{arrow}", key.label(), date.format("%Y-%m-%d"))).extend());
                 }
             });
             if !stored.warnings.is_empty() {
                 ui.add_space(theme::SPACE);
                 egui::CollapsingHeader::new(format!("导入提示（{}）", stored.warnings.len())).show(ui, |ui| {
                     for w in &stored.warnings {
-                        ui.label(RichText::new(w).color(palette.deduction));
+                        ui.add(egui::Label::new(RichText::new(w).color(palette.deduction)).wrap());
                     }
                 });
             }
             ui.add_space(theme::SPACE);
             ui.label(RichText::new(format!("卷内目录（{} 份）", stored.documents.len())).strong());
             let mut page = 1u32;
-            egui::Grid::new("toc")
+            TableBuilder::new(ui)
+                .id_salt("toc")
                 .striped(true)
-                .num_columns(6)
-                .spacing([theme::SPACE * 1.5, theme::SPACE * 0.4])
-                .show(ui, |ui| {
+                .vscroll(false)
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                .column(Column::exact(34.0))
+                .column(Column::initial(180.0).at_least(100.0).clip(true))
+                .column(Column::exact(84.0))
+                .column(Column::remainder().at_least(100.0).clip(true))
+                .column(Column::exact(50.0))
+                .column(Column::exact(66.0))
+                .header(theme::ROW_HEIGHT, |mut header| {
                     for h in ["序号", "文书", "日期", "文号", "页码", "文字层"] {
-                        ui.label(RichText::new(h).strong());
+                        header.col(|ui| {
+                            ui.label(RichText::new(h).strong());
+                        });
                     }
-                    ui.end_row();
+                })
+                .body(|mut body| {
                     for (i, doc) in stored.documents.iter().enumerate() {
                         let meta = case.documents.get(i);
-                        ui.label((i + 1).to_string());
-                        ui.label(&doc.doc_type);
-                        ui.label(
-                            meta.and_then(|m| m.date)
-                                .map(|d| d.format("%Y-%m-%d").to_string())
-                                .unwrap_or_default(),
-                        );
-                        ui.label(meta.and_then(|m| m.number.clone()).unwrap_or_default());
                         let pages = doc.pages.unwrap_or(1).max(1);
-                        ui.label(if pages == 1 {
+                        let range = if pages == 1 {
                             format!("{page}")
                         } else {
                             format!("{page}–{}", page + pages - 1)
-                        });
-                        page += pages;
-                        let (text, color) = match doc.text_status.as_str() {
-                            "text" => ("有", palette.pass),
-                            "no_text" => ("无文字层", palette.deduction),
-                            "unreadable" => ("无法读取", palette.veto),
-                            "missing" => ("缺文件", palette.veto),
-                            _ => ("—", palette.weak_text),
                         };
-                        ui.label(RichText::new(text).color(color));
-                        ui.end_row();
+                        page += pages;
+                        body.row(theme::ROW_HEIGHT - 4.0, |mut row| {
+                            row.col(|ui| {
+                                ui.label((i + 1).to_string());
+                            });
+                            row.col(|ui| {
+                                ui.label(&doc.doc_type).on_hover_text(&doc.file_path);
+                            });
+                            row.col(|ui| {
+                                ui.label(
+                                    meta.and_then(|m| m.date)
+                                        .map(|d| d.format("%Y-%m-%d").to_string())
+                                        .unwrap_or_default(),
+                                );
+                            });
+                            row.col(|ui| {
+                                ui.label(meta.and_then(|m| m.number.clone()).unwrap_or_default());
+                            });
+                            row.col(|ui| {
+                                ui.label(range);
+                            });
+                            row.col(|ui| {
+                                let (text, color) = match doc.text_status.as_str() {
+                                    "text" => ("有", palette.pass),
+                                    "no_text" => ("无文字层", palette.deduction),
+                                    "unreadable" => ("无法读取", palette.veto),
+                                    "missing" => ("缺文件", palette.veto),
+                                    _ => ("—", palette.weak_text),
+                                };
+                                ui.label(RichText::new(text).color(color));
+                            });
+                        });
                     }
                 });
         });
@@ -808,9 +847,10 @@ impl PingchaApp {
             ui.add_space(2.0);
         });
         egui::Panel::bottom("status-bar").show(ui, |ui| self.status_bar(ui, &mut commands));
+        let list_width = (ui.available_width() * 0.55).max(560.0);
         egui::Panel::left("case-list")
             .resizable(true)
-            .default_size(700.0)
+            .default_size(list_width)
             .min_size(420.0)
             .show(ui, |ui| {
                 self.filters(ui);
@@ -849,6 +889,15 @@ impl eframe::App for PingchaApp {
 fn row_year(row: &CaseRow) -> Option<i32> {
     use chrono::Datelike;
     row.decision.or(row.filed).map(|d| d.year())
+}
+
+/// The list's 状态 column until scoring exists: how complete the imported case is.
+fn origin_status(origin: CaseOrigin) -> &'static str {
+    match origin {
+        CaseOrigin::Package => "已导入",
+        CaseOrigin::Scans => "待补录",
+        CaseOrigin::Ledger => "仅台账",
+    }
 }
 
 fn short_kind(kind: CaseKind) -> &'static str {
