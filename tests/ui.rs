@@ -158,3 +158,56 @@ fn the_import_dialog_accepts_a_typed_path() {
         !a.is_importing() && a.visible_case_count() == 8
     });
 }
+
+#[test]
+fn a_document_opens_in_the_viewer_and_pages_turn() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    // The case and document with the most pages.
+    let p = Project::open(&dir).unwrap();
+    let (row, index, pages) = rows
+        .iter()
+        .flat_map(|r| {
+            let stored = p.load_case(r.id).unwrap();
+            stored
+                .documents
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (r.clone(), i, d.pages.unwrap_or(1) as usize))
+                .collect::<Vec<_>>()
+        })
+        .max_by_key(|(_, _, pages)| *pages)
+        .unwrap();
+    drop(p);
+    let mut h = app(dir);
+    wait_until(&mut h, "the case list", |a| a.visible_case_count() == rows.len());
+    h.get_by_label(&row.number).click();
+    let heading = format!("卷内目录（{} 份）", row.documents);
+    for _ in 0..300 {
+        h.step();
+        if h.query_by_label(&heading).is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let links: Vec<_> = h.query_all_by_role(egui::accesskit::Role::Link).collect();
+    assert!(links.len() > index, "every document is a link");
+    // The link may be scrolled out of view: activate it through AccessKit, as a screen reader would.
+    links[index].click_accesskit();
+    wait_until(&mut h, "the first page", |a| {
+        a.viewer_position().is_some_and(|(_, count)| count.is_some())
+    });
+    assert_eq!(h.state().viewer_position(), Some((1, Some(pages))));
+    h.get_by_label(&format!("第 1 / {pages} 页"));
+    h.key_press(egui::Key::PageDown);
+    h.run_steps(2);
+    assert_eq!(
+        h.state().viewer_position().unwrap().0,
+        pages.min(2),
+        "PgDn turns the page (clamped at the end)"
+    );
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert_eq!(h.state().viewer_position(), None, "Esc goes back to the case");
+    h.get_by_label(&heading);
+}

@@ -11,6 +11,7 @@ use egui_extras::{Column, TableBuilder};
 
 use super::backend::{Backend, Request, Response};
 use super::theme;
+use super::viewer::{OpenDocument, Viewer, kind_for};
 use crate::domain::{CaseKind, CaseOrigin, CodeEnum, DateKey};
 use crate::jobs::{ImportProgress, ImportReport, ItemResult};
 use crate::store::{CaseRow, StoredCase};
@@ -34,6 +35,12 @@ pub enum UiCommand {
     ToggleTheme,
     /// Stop a running import.
     CancelImport,
+    /// Previous page of the open document.
+    PageUp,
+    /// Next page of the open document.
+    PageDown,
+    /// Close the document viewer.
+    CloseDocument,
 }
 
 impl UiCommand {
@@ -46,6 +53,9 @@ impl UiCommand {
             Self::PreviousCase => "上一件",
             Self::ToggleTheme => "切换深色/浅色",
             Self::CancelImport => "取消导入",
+            Self::PageUp => "上一页",
+            Self::PageDown => "下一页",
+            Self::CloseDocument => "返回卷宗",
         }
     }
 
@@ -56,6 +66,9 @@ impl UiCommand {
             Self::FocusSearch => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::F)),
             Self::NextCase => Some(KeyboardShortcut::new(Modifiers::NONE, Key::J)),
             Self::PreviousCase => Some(KeyboardShortcut::new(Modifiers::NONE, Key::K)),
+            Self::PageUp => Some(KeyboardShortcut::new(Modifiers::NONE, Key::PageUp)),
+            Self::PageDown => Some(KeyboardShortcut::new(Modifiers::NONE, Key::PageDown)),
+            Self::CloseDocument => Some(KeyboardShortcut::new(Modifiers::NONE, Key::Escape)),
             Self::ToggleTheme | Self::CancelImport => None,
         }
     }
@@ -126,6 +139,7 @@ pub struct PingchaApp {
     font_scale: f32,
     focus_search: bool,
     scroll_to_selected: bool,
+    viewer: Viewer,
 }
 
 impl PingchaApp {
@@ -145,6 +159,8 @@ impl PingchaApp {
         theme::apply(ctx, prefs.dark, prefs.font_scale);
         let wake_ctx = ctx.clone();
         let backend = Backend::start(project_dir, seed_from, move || wake_ctx.request_repaint());
+        let wake_ctx = ctx.clone();
+        let viewer = Viewer::new(move || wake_ctx.request_repaint());
         Self {
             backend,
             project_name: "正在打开…".into(),
@@ -172,7 +188,13 @@ impl PingchaApp {
             font_scale: prefs.font_scale,
             focus_search: false,
             scroll_to_selected: false,
+            viewer,
         }
+    }
+
+    /// The open document's page and page count, when the viewer shows one.
+    pub fn viewer_position(&self) -> Option<(usize, Option<usize>)> {
+        self.viewer.is_open().then(|| self.viewer.position())
     }
 
     /// Number of cases shown in the list after filters and search.
@@ -294,6 +316,7 @@ impl PingchaApp {
         if self.selected != Some(id) {
             self.selected = Some(id);
             self.case = None;
+            self.viewer.close();
             self.backend.send(Request::LoadCase(id));
         }
     }
@@ -322,18 +345,33 @@ impl PingchaApp {
                 theme::apply(ctx, self.dark, self.font_scale);
             }
             UiCommand::CancelImport => self.backend.cancel_import(),
+            UiCommand::PageUp => self.viewer.turn(-1),
+            UiCommand::PageDown => self.viewer.turn(1),
+            UiCommand::CloseDocument => self.viewer.close(),
         }
     }
 
     fn keyboard(&mut self, ctx: &egui::Context) -> Vec<UiCommand> {
         let typing = ctx.egui_wants_keyboard_input();
         let mut commands = Vec::new();
-        for command in [
-            UiCommand::Import,
-            UiCommand::FocusSearch,
-            UiCommand::NextCase,
-            UiCommand::PreviousCase,
-        ] {
+        // While a document is open, plain keys page through it instead of moving between cases.
+        let keyed: &[UiCommand] = if self.viewer.is_open() {
+            &[
+                UiCommand::Import,
+                UiCommand::FocusSearch,
+                UiCommand::PageUp,
+                UiCommand::PageDown,
+                UiCommand::CloseDocument,
+            ]
+        } else {
+            &[
+                UiCommand::Import,
+                UiCommand::FocusSearch,
+                UiCommand::NextCase,
+                UiCommand::PreviousCase,
+            ]
+        };
+        for &command in keyed {
             let Some(shortcut) = command.shortcut() else {
                 continue;
             };
@@ -345,7 +383,7 @@ impl PingchaApp {
                 commands.push(command);
             }
         }
-        if !typing {
+        if !typing && !self.viewer.is_open() {
             if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowDown)) {
                 commands.push(UiCommand::NextCase);
             }
@@ -592,6 +630,7 @@ impl PingchaApp {
         };
         let case = &stored.case;
         let palette = theme::palette(self.dark);
+        let mut opened = None;
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
             // Keep content clear of the scroll bar.
             ui.set_max_width(ui.available_width() - theme::SPACE * 1.5);
@@ -672,6 +711,7 @@ impl PingchaApp {
             ui.add_space(theme::SPACE);
             ui.label(RichText::new(format!("卷内目录（{} 份）", stored.documents.len())).strong());
             let mut page = 1u32;
+            let mut open_document = None;
             TableBuilder::new(ui)
                 .id_salt("toc")
                 .striped(true)
@@ -705,7 +745,10 @@ impl PingchaApp {
                                 ui.label((i + 1).to_string());
                             });
                             row.col(|ui| {
-                                ui.label(&doc.doc_type).on_hover_text(&doc.file_path);
+                                let label = ui.link(&doc.doc_type).on_hover_text(format!("查看 {}", doc.file_path));
+                                if label.clicked() {
+                                    open_document = Some(i);
+                                }
                             });
                             row.col(|ui| {
                                 ui.label(
@@ -733,7 +776,37 @@ impl PingchaApp {
                         });
                     }
                 });
+            if let Some(i) = open_document {
+                opened = Some(i);
+            }
         });
+        if let Some(i) = opened {
+            self.open_document(i);
+        }
+    }
+
+    /// Opens document `index` of the selected case in the viewer.
+    fn open_document(&mut self, index: usize) {
+        let (Some(stored), Some(dir)) = (&self.case, &self.project_dir) else {
+            return;
+        };
+        let Some(doc) = stored.documents.get(index) else { return };
+        let Some((sha256, extension)) = doc.file.clone() else {
+            return;
+        };
+        let path = dir
+            .join(crate::store::DOCUMENTS_DIR)
+            .join(format!("{sha256}.{extension}"));
+        let title = format!("{}. {}", index + 1, doc.doc_type);
+        self.viewer.open(
+            OpenDocument {
+                title,
+                sha256,
+                path,
+                kind: kind_for(&extension),
+            },
+            1,
+        );
     }
 
     fn import_window(&mut self, ctx: &egui::Context) {
@@ -857,7 +930,15 @@ impl PingchaApp {
                 ui.separator();
                 self.case_table(ui);
             });
-        egui::CentralPanel::default_margins().show(ui, |ui| self.case_view(ui));
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            if self.viewer.is_open() {
+                if self.viewer.ui(ui) {
+                    self.viewer.close();
+                }
+            } else {
+                self.case_view(ui);
+            }
+        });
         self.import_window(&ctx);
         self.notices(&ctx);
         for command in commands {

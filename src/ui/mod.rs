@@ -7,6 +7,7 @@
 mod app;
 mod backend;
 pub mod theme;
+mod viewer;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

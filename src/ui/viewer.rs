@@ -1,0 +1,379 @@
+//! The document viewer: PDF pages rendered in the app (on a background thread, cached
+//! with a bounded number of textures, the next page rendered ahead), scans shown as images,
+//! other files handed to the system's viewer.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use egui::{ColorImage, RichText, TextureHandle, TextureOptions};
+
+use super::theme;
+use crate::preview::{PdfDocument, PreviewKind, RgbaImage, decode_image, preview_kind};
+
+/// Most page textures kept (each A4 page at 1.5× is about 2.3 MB of GPU memory).
+const TEXTURE_BUDGET: usize = 24;
+/// Zoom limits, in multiples of 72 dpi.
+const ZOOM_RANGE: (f32, f32) = (0.4, 4.0);
+
+/// One page at one scale.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct PageKey {
+    sha256: String,
+    page: usize,
+    scale_centi: u32,
+}
+
+struct Request {
+    key: PageKey,
+    path: PathBuf,
+    kind: PreviewKind,
+}
+
+struct Rendered {
+    key: PageKey,
+    result: Result<(RgbaImage, usize), String>,
+}
+
+/// The document being viewed.
+#[derive(Debug, Clone)]
+pub struct OpenDocument {
+    /// Title shown in the toolbar (序号 and 文书类型).
+    pub title: String,
+    /// Content hash (names the stored file).
+    pub sha256: String,
+    /// Where the stored file is.
+    pub path: PathBuf,
+    /// How it is shown.
+    pub kind: PreviewKind,
+}
+
+/// Viewer state and its render thread.
+pub struct Viewer {
+    requests: Sender<Request>,
+    results: Receiver<Rendered>,
+    open: Option<OpenDocument>,
+    page: usize,
+    page_count: Option<usize>,
+    page_width_pt: Option<f32>,
+    zoom: f32,
+    fit_width: bool,
+    textures: VecDeque<(PageKey, TextureHandle)>,
+    pending: Vec<PageKey>,
+    error: Option<String>,
+}
+
+impl Viewer {
+    /// Starts the render thread; `wake` repaints the UI when a page is ready.
+    pub fn new(wake: impl Fn() + Send + 'static) -> Self {
+        let (req_tx, req_rx) = channel::<Request>();
+        let (res_tx, res_rx) = channel::<Rendered>();
+        let _ = std::thread::Builder::new()
+            .name("pingcha-viewer".into())
+            .spawn(move || {
+                let mut cached: Option<(String, PdfDocument)> = None;
+                while let Ok(first) = req_rx.recv() {
+                    // Newest requests first: a user paging quickly does not wait for stale pages.
+                    let mut batch = vec![first];
+                    while let Ok(more) = req_rx.try_recv() {
+                        batch.push(more);
+                    }
+                    for request in batch.into_iter().rev().take(4) {
+                        let result = render(&request, &mut cached);
+                        if res_tx
+                            .send(Rendered {
+                                key: request.key,
+                                result,
+                            })
+                            .is_err()
+                        {
+                            return;
+                        }
+                        wake();
+                    }
+                }
+            });
+        Self {
+            requests: req_tx,
+            results: res_rx,
+            open: None,
+            page: 1,
+            page_count: None,
+            page_width_pt: None,
+            zoom: 1.0,
+            fit_width: true,
+            textures: VecDeque::new(),
+            pending: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// Opens a document at page 1 (or `page`).
+    pub fn open(&mut self, document: OpenDocument, page: usize) {
+        let same = self.open.as_ref().is_some_and(|d| d.sha256 == document.sha256);
+        if !same {
+            self.page_count = None;
+            self.page_width_pt = None;
+        }
+        self.page = page.max(1);
+        self.error = None;
+        self.open = Some(document);
+    }
+
+    /// Closes the viewer (back to the case overview).
+    pub fn close(&mut self) {
+        self.open = None;
+    }
+
+    /// Whether a document is open.
+    pub fn is_open(&self) -> bool {
+        self.open.is_some()
+    }
+
+    /// The open document's current page and page count.
+    pub fn position(&self) -> (usize, Option<usize>) {
+        (self.page, self.page_count)
+    }
+
+    /// Moves by `delta` pages, within the document.
+    pub fn turn(&mut self, delta: i64) {
+        let last = self.page_count.unwrap_or(usize::MAX) as i64;
+        self.page = (self.page as i64 + delta).clamp(1, last.max(1)) as usize;
+        self.error = None;
+    }
+
+    fn scale(&self, ctx: &egui::Context, available_width: f32) -> f32 {
+        let zoom = if self.fit_width {
+            // Fit the page's width (A4 until the first page tells the real width).
+            (available_width - theme::SPACE * 2.0) / self.page_width_pt.unwrap_or(595.0)
+        } else {
+            self.zoom
+        };
+        zoom.clamp(ZOOM_RANGE.0, ZOOM_RANGE.1) * ctx.pixels_per_point()
+    }
+
+    fn key(&self, page: usize, scale: f32) -> Option<PageKey> {
+        let doc = self.open.as_ref()?;
+        // Images are decoded once, whatever the zoom.
+        let scale_centi = if doc.kind == PreviewKind::Image {
+            100
+        } else {
+            (scale * 20.0).round() as u32 * 5
+        };
+        Some(PageKey {
+            sha256: doc.sha256.clone(),
+            page,
+            scale_centi,
+        })
+    }
+
+    fn request(&mut self, key: PageKey) {
+        let Some(doc) = &self.open else { return };
+        if self.pending.contains(&key) || self.textures.iter().any(|(k, _)| *k == key) {
+            return;
+        }
+        self.pending.push(key.clone());
+        let _ = self.requests.send(Request {
+            key,
+            path: doc.path.clone(),
+            kind: doc.kind,
+        });
+    }
+
+    fn receive(&mut self, ctx: &egui::Context) {
+        let current = self.page;
+        while let Ok(rendered) = self.results.try_recv() {
+            self.pending.retain(|k| *k != rendered.key);
+            match rendered.result {
+                Ok((image, count)) => {
+                    if self.open.as_ref().is_some_and(|d| d.sha256 == rendered.key.sha256) {
+                        self.page_count = Some(count);
+                        let scale = rendered.key.scale_centi as f32 / 100.0;
+                        if self.open.as_ref().is_some_and(|d| d.kind == PreviewKind::Pdf) {
+                            self.page_width_pt = Some(image.width as f32 / scale);
+                        }
+                    }
+                    let name = format!(
+                        "page-{}-{}-{}",
+                        rendered.key.sha256, rendered.key.page, rendered.key.scale_centi
+                    );
+                    let color = ColorImage::from_rgba_unmultiplied(
+                        [image.width as usize, image.height as usize],
+                        &image.pixels,
+                    );
+                    let texture = ctx.load_texture(name, color, TextureOptions::LINEAR);
+                    self.textures.push_back((rendered.key, texture));
+                    while self.textures.len() > TEXTURE_BUDGET {
+                        self.textures.pop_front();
+                    }
+                }
+                // A page rendered ahead that does not exist is no news; only the page
+                // the user looks at reports its error.
+                Err(message) if rendered.key.page == current => self.error = Some(message),
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// Draws the toolbar and the current page. Returns true when the user asked to go back.
+    pub fn ui(&mut self, ui: &mut egui::Ui) -> bool {
+        let ctx = ui.ctx().clone();
+        self.receive(&ctx);
+        let Some(doc) = self.open.clone() else { return true };
+        let mut back = false;
+        let palette = theme::palette(ui.visuals().dark_mode);
+        ui.horizontal_wrapped(|ui| {
+            back = ui.button("← 返回卷宗").on_hover_text("返回卷宗（Esc）").clicked();
+            ui.label(RichText::new(&doc.title).strong());
+            ui.separator();
+            if doc.kind == PreviewKind::Pdf {
+                if ui
+                    .add_enabled(self.page > 1, egui::Button::new("上一页"))
+                    .on_hover_text("上一页（PgUp）")
+                    .clicked()
+                {
+                    self.turn(-1);
+                }
+                let count = self.page_count.map_or_else(|| "…".to_string(), |c| c.to_string());
+                ui.label(format!("第 {} / {} 页", self.page, count));
+                let more = self.page_count.is_none_or(|c| self.page < c);
+                if ui
+                    .add_enabled(more, egui::Button::new("下一页"))
+                    .on_hover_text("下一页（PgDn）")
+                    .clicked()
+                {
+                    self.turn(1);
+                }
+                ui.separator();
+            }
+            if doc.kind != PreviewKind::External {
+                if ui.button("－").on_hover_text("缩小").clicked() {
+                    self.zoom = (self.current_zoom(ui) / 1.25).max(ZOOM_RANGE.0);
+                    self.fit_width = false;
+                }
+                ui.label(format!("{:.0}%", self.current_zoom(ui) * 100.0));
+                if ui.button("＋").on_hover_text("放大").clicked() {
+                    self.zoom = (self.current_zoom(ui) * 1.25).min(ZOOM_RANGE.1);
+                    self.fit_width = false;
+                }
+                if ui.add_enabled(!self.fit_width, egui::Button::new("适合宽度")).clicked() {
+                    self.fit_width = true;
+                }
+            }
+            if ui.button("用系统程序打开").clicked()
+                && let Err(e) = open_externally(&doc.path)
+            {
+                self.error = Some(e);
+            }
+        });
+        ui.separator();
+        if let Some(error) = &self.error {
+            ui.label(RichText::new(error).color(palette.veto));
+        }
+        if doc.kind == PreviewKind::External {
+            ui.centered_and_justified(|ui| ui.label("此类文件无法在程序内预览，请用系统程序打开。"));
+            return back;
+        }
+        let scale = self.scale(&ctx, ui.available_width());
+        let Some(key) = self.key(self.page, scale) else {
+            return back;
+        };
+        self.request(key.clone());
+        // Render ahead: the next page, so paging on feels instant.
+        if doc.kind == PreviewKind::Pdf
+            && self.page_count.is_some_and(|c| self.page < c)
+            && let Some(next) = self.key(self.page + 1, scale)
+        {
+            self.request(next);
+        }
+        let texture = self
+            .textures
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, t)| t.clone())
+            .or_else(|| {
+                // While the new scale renders, show the same page at any scale already made.
+                self.textures
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k.sha256 == key.sha256 && k.page == key.page)
+                    .map(|(_, t)| t.clone())
+            });
+        egui::ScrollArea::both()
+            .auto_shrink([false, false])
+            .show(ui, |ui| match texture {
+                Some(texture) => {
+                    let size = texture.size_vec2() / ctx.pixels_per_point();
+                    let display = if doc.kind == PreviewKind::Image {
+                        let fit = (ui.available_width() - theme::SPACE) / size.x.max(1.0);
+                        let factor = if self.fit_width { fit } else { self.zoom };
+                        size * factor
+                    } else {
+                        size * (scale / (key.scale_centi as f32 / 100.0))
+                    };
+                    ui.add(egui::Image::new((texture.id(), display)));
+                }
+                None => {
+                    ui.add_space(theme::SPACE * 4.0);
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("正在渲染页面…");
+                    });
+                }
+            });
+        back
+    }
+
+    fn current_zoom(&self, ui: &egui::Ui) -> f32 {
+        if self.fit_width {
+            self.scale(ui.ctx(), ui.available_width()) / ui.ctx().pixels_per_point()
+        } else {
+            self.zoom
+        }
+    }
+}
+
+/// Renders one request on the viewer thread; keeps the last parsed PDF.
+fn render(request: &Request, cached: &mut Option<(String, PdfDocument)>) -> Result<(RgbaImage, usize), String> {
+    match request.kind {
+        PreviewKind::Pdf => {
+            if cached.as_ref().is_none_or(|(sha, _)| *sha != request.key.sha256) {
+                let bytes = std::fs::read(&request.path).map_err(|e| format!("无法读取文件：{e}"))?;
+                *cached = Some((
+                    request.key.sha256.clone(),
+                    PdfDocument::open(bytes).map_err(|e| e.to_string())?,
+                ));
+            }
+            let (_, pdf) = cached.as_ref().ok_or("PDF 未打开")?;
+            let scale = request.key.scale_centi as f32 / 100.0;
+            let image = pdf.render_page(request.key.page, scale).map_err(|e| e.to_string())?;
+            Ok((image, pdf.page_count()))
+        }
+        PreviewKind::Image => {
+            let bytes = std::fs::read(&request.path).map_err(|e| format!("无法读取文件：{e}"))?;
+            decode_image(&bytes).map(|image| (image, 1)).map_err(|e| e.to_string())
+        }
+        PreviewKind::External => Err("此类文件无法在程序内预览".into()),
+    }
+}
+
+/// Hands a file to the desktop's default application.
+fn open_externally(path: &std::path::Path) -> Result<(), String> {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(target_os = "windows") {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(program)
+        .arg(path)
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| format!("无法用系统程序打开（{program}：{e}）"))
+}
+
+/// The preview kind of a stored file.
+pub fn kind_for(extension: &str) -> PreviewKind {
+    preview_kind(extension)
+}
