@@ -150,8 +150,9 @@ fn the_import_dialog_accepts_a_typed_path() {
     wait_until(&mut h, "the project", |a| a.is_loaded());
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
     h.run_steps(2);
-    h.get_by_label("导入路径").click();
-    h.get_by_label("导入路径").type_text(samples(8).to_str().unwrap());
+    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "导入路径");
+    field.click();
+    field.type_text(samples(8).to_str().unwrap());
     h.run_steps(2);
     h.get_by_label("开始导入").click();
     wait_until(&mut h, "the import", |a| {
@@ -210,4 +211,70 @@ fn a_document_opens_in_the_viewer_and_pages_turn() {
     h.run_steps(2);
     assert_eq!(h.state().viewer_position(), None, "Esc goes back to the case");
     h.get_by_label(&heading);
+}
+
+#[test]
+fn the_command_palette_runs_a_command_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = app(tmp.path().join("p"));
+    wait_until(&mut h, "the project", |a| a.is_loaded());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    h.run_steps(4);
+    let input = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "命令");
+    input.type_text("导入");
+    h.run_steps(1);
+    assert_eq!(
+        h.query_all_by_label("导入…").count(),
+        2,
+        "the top bar button and the palette's match"
+    );
+    assert!(
+        h.query_by_label("清除筛选和检索").is_none(),
+        "commands that do not match are filtered out"
+    );
+    h.key_press(egui::Key::Enter);
+    h.run_steps(5);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "导入路径");
+}
+
+#[test]
+fn another_project_can_be_opened_by_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let mut h = app(tmp.path().join("空项目"));
+    wait_until(&mut h, "the empty project", |a| a.is_loaded());
+    assert_eq!(h.state().visible_case_count(), 0);
+    h.get_by_label("新建/打开项目…").click();
+    h.run_steps(4);
+    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "项目文件夹");
+    field.click();
+    field.type_text(dir.to_str().unwrap());
+    h.run_steps(1);
+    h.get_by_label("打开项目").click();
+    wait_until(&mut h, "the other project", |a| {
+        a.is_loaded() && a.visible_case_count() == rows.len()
+    });
+    h.get_by_label("project");
+}
+
+#[test]
+fn chinese_typed_through_an_input_method_reaches_the_search() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let mut h = app(dir);
+    wait_until(&mut h, "the case list", |a| a.visible_case_count() == rows.len());
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "全文检索")
+        .click();
+    h.run_steps(1);
+    // What an IME sends: a preedit string, then the committed characters.
+    h.event(egui::Event::Ime(egui::ImeEvent::Preedit {
+        text: "fakuan".into(),
+        active_range_chars: None,
+    }));
+    h.run_steps(1);
+    h.event(egui::Event::Ime(egui::ImeEvent::Commit("罚款".into())));
+    wait_until(&mut h, "search results", |a| {
+        a.visible_case_count() < rows.len() && a.visible_case_count() > 0
+    });
+    h.get_by_label_contains("“罚款”：");
 }

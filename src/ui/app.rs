@@ -41,6 +41,29 @@ pub enum UiCommand {
     PageDown,
     /// Close the document viewer.
     CloseDocument,
+    /// Open or create another project.
+    OpenProject,
+    /// Show the command palette.
+    CommandPalette,
+    /// Clear the list filters and the search.
+    ClearFilters,
+}
+
+impl UiCommand {
+    /// Commands offered in the command palette.
+    pub const PALETTE: &'static [UiCommand] = &[
+        UiCommand::Import,
+        UiCommand::OpenProject,
+        UiCommand::FocusSearch,
+        UiCommand::ClearFilters,
+        UiCommand::NextCase,
+        UiCommand::PreviousCase,
+        UiCommand::PageDown,
+        UiCommand::PageUp,
+        UiCommand::CloseDocument,
+        UiCommand::ToggleTheme,
+        UiCommand::CancelImport,
+    ];
 }
 
 impl UiCommand {
@@ -56,6 +79,9 @@ impl UiCommand {
             Self::PageUp => "上一页",
             Self::PageDown => "下一页",
             Self::CloseDocument => "返回卷宗",
+            Self::OpenProject => "新建/打开项目…",
+            Self::CommandPalette => "命令面板…",
+            Self::ClearFilters => "清除筛选和检索",
         }
     }
 
@@ -69,7 +95,9 @@ impl UiCommand {
             Self::PageUp => Some(KeyboardShortcut::new(Modifiers::NONE, Key::PageUp)),
             Self::PageDown => Some(KeyboardShortcut::new(Modifiers::NONE, Key::PageDown)),
             Self::CloseDocument => Some(KeyboardShortcut::new(Modifiers::NONE, Key::Escape)),
-            Self::ToggleTheme | Self::CancelImport => None,
+            Self::OpenProject => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::O)),
+            Self::CommandPalette => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::K)),
+            Self::ToggleTheme | Self::CancelImport | Self::ClearFilters => None,
         }
     }
 
@@ -140,6 +168,13 @@ pub struct PingchaApp {
     focus_search: bool,
     scroll_to_selected: bool,
     viewer: Viewer,
+    status_filter: Option<CaseOrigin>,
+    project_dialog_open: bool,
+    project_path: String,
+    project_dialog: Option<Receiver<Option<PathBuf>>>,
+    palette_open: bool,
+    palette_query: String,
+    wake: egui::Context,
 }
 
 impl PingchaApp {
@@ -189,6 +224,13 @@ impl PingchaApp {
             focus_search: false,
             scroll_to_selected: false,
             viewer,
+            status_filter: None,
+            project_dialog_open: false,
+            project_path: String::new(),
+            project_dialog: None,
+            palette_open: false,
+            palette_query: String::new(),
+            wake: ctx.clone(),
         }
     }
 
@@ -291,6 +333,7 @@ impl PingchaApp {
             .filter(|(_, c)| self.unit_filter.as_ref().is_none_or(|u| &c.unit == u))
             .filter(|(_, c)| self.kind_filter.is_none_or(|k| c.kind == k))
             .filter(|(_, c)| self.year_filter.is_none_or(|y| row_year(c) == Some(y)))
+            .filter(|(_, c)| self.status_filter.is_none_or(|o| c.origin == o))
             .filter(|(_, c)| hits.is_none_or(|ids| ids.contains(&c.id)))
             .map(|(i, _)| i)
             .collect();
@@ -348,6 +391,21 @@ impl PingchaApp {
             UiCommand::PageUp => self.viewer.turn(-1),
             UiCommand::PageDown => self.viewer.turn(1),
             UiCommand::CloseDocument => self.viewer.close(),
+            UiCommand::OpenProject => self.project_dialog_open = true,
+            UiCommand::CommandPalette => {
+                self.palette_open = !self.palette_open;
+                self.palette_query.clear();
+            }
+            UiCommand::ClearFilters => {
+                self.unit_filter = None;
+                self.kind_filter = None;
+                self.year_filter = None;
+                self.status_filter = None;
+                self.search_text.clear();
+                self.search_sent.clear();
+                self.search_hits = None;
+                self.refresh_visible();
+            }
         }
     }
 
@@ -358,6 +416,8 @@ impl PingchaApp {
         let keyed: &[UiCommand] = if self.viewer.is_open() {
             &[
                 UiCommand::Import,
+                UiCommand::OpenProject,
+                UiCommand::CommandPalette,
                 UiCommand::FocusSearch,
                 UiCommand::PageUp,
                 UiCommand::PageDown,
@@ -366,6 +426,8 @@ impl PingchaApp {
         } else {
             &[
                 UiCommand::Import,
+                UiCommand::OpenProject,
+                UiCommand::CommandPalette,
                 UiCommand::FocusSearch,
                 UiCommand::NextCase,
                 UiCommand::PreviousCase,
@@ -408,6 +470,13 @@ impl PingchaApp {
             if import.on_hover_text(UiCommand::Import.hint(ui.ctx())).clicked() {
                 commands.push(UiCommand::Import);
             }
+            if ui
+                .button(UiCommand::OpenProject.label())
+                .on_hover_text(UiCommand::OpenProject.hint(ui.ctx()))
+                .clicked()
+            {
+                commands.push(UiCommand::OpenProject);
+            }
             ui.separator();
             let search_label = ui.label("全文检索");
             let search = ui
@@ -435,6 +504,13 @@ impl PingchaApp {
                 ui.label(RichText::new(format!("“{q}”：{n} 处，{} 件", ids.len())).small());
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .button("命令面板")
+                    .on_hover_text(UiCommand::CommandPalette.hint(ui.ctx()))
+                    .clicked()
+                {
+                    commands.push(UiCommand::CommandPalette);
+                }
                 let label = if self.dark { "浅色" } else { "深色" };
                 if ui.button(label).on_hover_text(UiCommand::ToggleTheme.label()).clicked() {
                     commands.push(UiCommand::ToggleTheme);
@@ -495,12 +571,27 @@ impl PingchaApp {
                 })
                 .response
                 .on_hover_text("按年度筛选");
-            if (self.unit_filter.is_some() || self.kind_filter.is_some() || self.year_filter.is_some())
-                && ui.button("清除筛选").clicked()
-            {
+            egui::ComboBox::from_id_salt("status-filter")
+                .selected_text(self.status_filter.map_or("全部状态", origin_status))
+                .show_ui(ui, |ui| {
+                    changed |= ui.selectable_value(&mut self.status_filter, None, "全部状态").changed();
+                    for origin in CaseOrigin::ALL {
+                        changed |= ui
+                            .selectable_value(&mut self.status_filter, Some(*origin), origin_status(*origin))
+                            .changed();
+                    }
+                })
+                .response
+                .on_hover_text("按状态筛选");
+            let filtered = self.unit_filter.is_some()
+                || self.kind_filter.is_some()
+                || self.year_filter.is_some()
+                || self.status_filter.is_some();
+            if filtered && ui.button("清除筛选").clicked() {
                 self.unit_filter = None;
                 self.kind_filter = None;
                 self.year_filter = None;
+                self.status_filter = None;
                 changed = true;
             }
             ui.label(RichText::new(format!("{} / {} 件", self.visible.len(), self.cases.len())).small());
@@ -828,8 +919,9 @@ impl PingchaApp {
         egui::Window::new("导入案卷").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
             ui.label("可导入：案卷包文件夹或 .zip、装有多个案卷包的文件夹、扫描件文件夹、案件台账（.xlsx/.csv）、执法人员名册。");
             ui.horizontal(|ui| {
-                ui.add(egui::TextEdit::singleline(&mut self.import_path).hint_text("路径").desired_width(380.0))
-                    .on_hover_text("导入路径");
+                let label = ui.label("导入路径");
+                ui.add(egui::TextEdit::singleline(&mut self.import_path).hint_text("文件夹、.zip 或表格").desired_width(340.0))
+                    .labelled_by(label.id);
                 if ui.add_enabled(self.dialog.is_none(), egui::Button::new("选择文件夹…")).clicked() {
                     self.dialog = Some(spawn_dialog(true));
                 }
@@ -846,6 +938,126 @@ impl PingchaApp {
         if let Some(path) = start {
             self.import_open = false;
             self.start_import(vec![path]);
+        }
+    }
+
+    /// Opens another project folder (created if missing): a new backend, a fresh view.
+    pub fn switch_project(&mut self, dir: PathBuf) {
+        let wake = self.wake.clone();
+        self.backend = Backend::start(dir, None, move || wake.request_repaint());
+        self.project_name = "正在打开…".into();
+        self.project_dir = None;
+        self.cases = Arc::new(Vec::new());
+        self.visible.clear();
+        self.selected = None;
+        self.case = None;
+        self.viewer.close();
+        self.search_hits = None;
+        self.search_sent.clear();
+        self.search_text.clear();
+        self.import_progress = None;
+        self.last_report = None;
+    }
+
+    fn project_window(&mut self, ctx: &egui::Context) {
+        if let Some(rx) = &self.project_dialog
+            && let Ok(result) = rx.try_recv()
+        {
+            self.project_dialog = None;
+            match result {
+                Some(path) => self.project_path = path.display().to_string(),
+                None => self.notify(
+                    ctx,
+                    Level::Info,
+                    "未选择文件夹。若系统对话框没有出现（缺少桌面门户或 zenity），请直接填写项目文件夹路径。",
+                ),
+            }
+        }
+        let mut open = self.project_dialog_open;
+        let mut chosen = None;
+        egui::Window::new("新建或打开项目").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
+            ui.label("评查项目是一个文件夹（内含 project.sqlite 和 documents/）。填写已有项目的文件夹打开它；填写新文件夹则新建项目。");
+            ui.horizontal(|ui| {
+                let label = ui.label("项目文件夹");
+                ui.add(egui::TextEdit::singleline(&mut self.project_path).hint_text("路径").desired_width(340.0))
+                    .labelled_by(label.id);
+                if ui.add_enabled(self.project_dialog.is_none(), egui::Button::new("选择文件夹…")).clicked() {
+                    self.project_dialog = Some(spawn_dialog(true));
+                }
+            });
+            let path = self.project_path.trim().to_string();
+            if ui.add_enabled(!path.is_empty(), egui::Button::new("打开项目")).clicked() {
+                chosen = Some(PathBuf::from(path));
+            }
+        });
+        self.project_dialog_open = open;
+        if let Some(dir) = chosen {
+            self.project_dialog_open = false;
+            self.switch_project(dir);
+        }
+    }
+
+    fn palette(&mut self, ctx: &egui::Context, commands: &mut Vec<UiCommand>) {
+        if !self.palette_open {
+            return;
+        }
+        let mut close = false;
+        egui::Window::new("命令面板")
+            .collapsible(false)
+            .resizable(false)
+            .title_bar(false)
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
+            .show(ctx, |ui| {
+                ui.set_width(420.0);
+                // Enter runs the first match; taken before the input so it does not lose focus.
+                let enter = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
+                let input = ui
+                    .horizontal(|ui| {
+                        let label = ui.label("命令");
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.palette_query)
+                                .hint_text("输入命令名称…")
+                                .desired_width(f32::INFINITY),
+                        )
+                        .labelled_by(label.id)
+                    })
+                    .inner;
+                input.request_focus();
+                // Filter after the input has taken this frame's typing.
+                let query = self.palette_query.trim().to_lowercase();
+                let matching: Vec<UiCommand> = UiCommand::PALETTE
+                    .iter()
+                    .copied()
+                    .filter(|c| query.is_empty() || c.label().to_lowercase().contains(&query))
+                    .collect();
+                if enter {
+                    if let Some(first) = matching.first() {
+                        commands.push(*first);
+                    }
+                    close = true;
+                }
+                ui.separator();
+                for command in &matching {
+                    let shortcut = command
+                        .shortcut()
+                        .map(|s| ui.ctx().format_shortcut(&s))
+                        .unwrap_or_default();
+                    ui.horizontal(|ui| {
+                        if ui.selectable_label(false, command.label()).clicked() {
+                            commands.push(*command);
+                            close = true;
+                        }
+                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            ui.label(RichText::new(shortcut).small());
+                        });
+                    });
+                }
+                if matching.is_empty() {
+                    ui.label("没有匹配的命令");
+                }
+            });
+        if close || ctx.input(|i| i.key_pressed(Key::Escape)) {
+            self.palette_open = false;
         }
     }
 
@@ -940,6 +1152,8 @@ impl PingchaApp {
             }
         });
         self.import_window(&ctx);
+        self.project_window(&ctx);
+        self.palette(&ctx, &mut commands);
         self.notices(&ctx);
         for command in commands {
             self.run_command(&ctx, command);
