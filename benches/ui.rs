@@ -1,0 +1,210 @@
+//! The desktop app with a 10 000-case project, headless (egui_kittest, no GPU): time to the
+//! first frame and to the first frame that lists every case, CPU time per frame while the
+//! case list scrolls, time to render a PDF page, and resident memory.
+//!
+//! `cargo bench --bench ui` — the project is built once under `target/bench-ui-10k/` (100
+//! generated packages imported, each case then saved under 99 more case numbers with the
+//! same documents) and reused by later runs.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use pingcha::import::ImportLimits;
+use pingcha::jobs::{plan_import, run_import};
+use pingcha::sample::{SampleOptions, write_samples};
+use pingcha::store::{NewCase, NewDocument, Project, StoredBlob};
+use pingcha::ui::{PingchaApp, install_fonts};
+
+const CASES: usize = 10_000;
+const BASE: usize = 100;
+
+fn build_project(dir: &Path) -> PathBuf {
+    let project_dir = dir.join("project");
+    if Project::open(&project_dir).and_then(|p| p.case_count()).unwrap_or(0) as usize >= CASES {
+        return project_dir;
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    let samples = dir.join("samples");
+    write_samples(
+        &samples,
+        SampleOptions {
+            cases: BASE,
+            seed: 10_000,
+        },
+        &mut |_, _| {},
+    )
+    .expect("samples");
+    let mut project = Project::create_or_open(&project_dir).expect("project");
+    let report = run_import(
+        &mut project,
+        &plan_import(&[samples]),
+        &ImportLimits::default(),
+        &AtomicBool::new(false),
+        &mut |_| {},
+    );
+    assert_eq!(report.imported(), BASE);
+    let rows = project.list_cases().expect("rows");
+    for copy in 1..CASES / BASE {
+        for row in &rows {
+            let stored = project.load_case(row.id).expect("case");
+            let mut case = stored.case.clone();
+            case.number = format!("{}-副本{copy:02}", case.number);
+            let blob = |file: &Option<(String, String)>| {
+                file.as_ref().map(|(sha, ext)| StoredBlob {
+                    sha256: sha.clone(),
+                    size_bytes: std::fs::metadata(project.blob_path(sha, ext))
+                        .map(|m| m.len())
+                        .unwrap_or(0),
+                    extension: ext.clone(),
+                })
+            };
+            let documents: Vec<NewDocument> = stored
+                .documents
+                .iter()
+                .map(|d| NewDocument {
+                    blob: blob(&d.file),
+                    text_status: d.text_status.clone(),
+                    text: None,
+                    page_count: d.pages,
+                })
+                .collect();
+            let files = stored
+                .documents
+                .iter()
+                .filter_map(|d| blob(&d.file).map(|b| (d.file_path.clone(), b)))
+                .collect();
+            let new = NewCase {
+                case,
+                fingerprint: format!("bench-copy-{copy}-{}", row.id),
+                source_path: "bench".into(),
+                warnings: Vec::new(),
+                documents,
+                files,
+            };
+            project.save_case(&new).expect("save copy");
+        }
+    }
+    project_dir
+}
+
+fn project_first_number(dir: &Path) -> String {
+    let rows = Project::open(dir).expect("project").list_cases().expect("rows");
+    rows.iter().map(|r| r.number.clone()).min().expect("a case")
+}
+
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(str::to_string))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn percentile(values: &mut [f64], p: f64) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[((values.len() - 1) as f64 * p).round() as usize]
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-ui-10k");
+    let t = Instant::now();
+    let project_dir = build_project(&root);
+    eprintln!("project ready in {:.1} s", t.elapsed().as_secs_f64());
+
+    let start = Instant::now();
+    let dir = project_dir.clone();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(install_fonts)
+        .build_eframe(move |cc| PingchaApp::new(&cc.egui_ctx, dir, None, None));
+    let first_frame = start.elapsed();
+    let mut listed = None;
+    for _ in 0..20_000 {
+        h.step();
+        if h.state().visible_case_count() == CASES {
+            listed = Some(start.elapsed());
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let listed = listed.expect("the case list loads");
+
+    // Scroll the case list: a wheel event over it, then one frame, measured.
+    h.hover_at(egui::pos2(300.0, 400.0));
+    h.step();
+    let mut frame_ms = Vec::new();
+    for i in 0..400 {
+        // Three hundred frames down the list, then a hundred back up.
+        let down = if i < 300 { -4.0 } else { 3.0 };
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Line,
+            delta: egui::vec2(0.0, down),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+            modifiers: egui::Modifiers::NONE,
+        });
+        let t = Instant::now();
+        h.step();
+        frame_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let rss = rss_mb();
+    {
+        use egui_kittest::kittest::Queryable;
+        let first = project_first_number(&project_dir);
+        assert!(
+            h.query_by_label(&first).is_none(),
+            "the list scrolled away from its first row"
+        );
+    }
+
+    // One PDF page, as the viewer renders it (1.5 pixels per point).
+    let project = Project::open(&project_dir).expect("project");
+    let row = project
+        .list_cases()
+        .expect("rows")
+        .into_iter()
+        .max_by_key(|r| r.documents)
+        .expect("a case");
+    let stored = project.load_case(row.id).expect("case");
+    let (sha, ext) = stored
+        .documents
+        .iter()
+        .find_map(|d| d.file.clone())
+        .expect("a document");
+    let bytes = std::fs::read(project.blob_path(&sha, &ext)).expect("file");
+    let mut render_ms = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let pdf = pingcha::preview::PdfDocument::open(bytes.clone()).expect("pdf");
+        let page = pdf.render_page(1, 1.5).expect("page");
+        render_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert!(page.width > 800);
+    }
+
+    println!("| measure | value |");
+    println!("|---|---|");
+    println!("| cases in the project | {} |", project.case_count().expect("count"));
+    println!(
+        "| first frame (app created, first pass drawn) | {:.0} ms |",
+        first_frame.as_secs_f64() * 1000.0
+    );
+    println!(
+        "| first frame listing all {CASES} cases | {:.0} ms |",
+        listed.as_secs_f64() * 1000.0
+    );
+    println!(
+        "| CPU time per frame while scrolling, median | {:.2} ms |",
+        percentile(&mut frame_ms.clone(), 0.5)
+    );
+    println!(
+        "| CPU time per frame while scrolling, 95th percentile | {:.2} ms |",
+        percentile(&mut frame_ms, 0.95)
+    );
+    println!(
+        "| render one A4 page at 1.5× (parse + rasterise), median | {:.1} ms |",
+        percentile(&mut render_ms, 0.5)
+    );
+    println!("| resident memory after loading and scrolling | {rss:.0} MB |");
+}
