@@ -287,3 +287,25 @@ fn copy_dir(src: &Path, dst: &Path) {
         }
     }
 }
+
+#[test]
+fn calendar_commands_count_working_days_with_the_official_schedules() {
+    let add = pingcha(&["calendar", "add-working-days", "2024-09-27", "7"]);
+    assert_eq!((add.status.code(), stdout(&add)), (Some(0), "2024-10-12\n".to_string()));
+    let add = pingcha(&["calendar", "add-working-days", "2024-04-30", "7"]);
+    assert_eq!(stdout(&add), "2024-05-13\n");
+    let yes = pingcha(&["calendar", "is-working-day", "2024-09-29"]);
+    assert_eq!(stdout(&yes), "yes\n", "a Sunday made a working day (调休)");
+    let no = pingcha(&["calendar", "is-working-day", "2024-10-02"]);
+    assert_eq!(stdout(&no), "no\n");
+    let beyond = pingcha(&["calendar", "is-working-day", "2027-01-01"]);
+    assert_eq!(stdout(&beyond), "yes\n");
+    assert!(
+        stderr(&beyond).contains("2027 年没有节假日安排数据"),
+        "{}",
+        stderr(&beyond)
+    );
+    let bad = pingcha(&["calendar", "is-working-day", "2024-13-01"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("“2024-13-01”不是有效日期"), "{}", stderr(&bad));
+}

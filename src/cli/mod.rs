@@ -78,11 +78,39 @@ pub enum Command {
         #[arg(long, default_value_t = 2024)]
         seed: u64,
     },
+    /// 工作日计算（行政处罚法第八十五条：二日、三日、五日、七日为工作日）
+    Calendar {
+        #[command(subcommand)]
+        what: CalendarCommand,
+    },
     /// 性能基准
     Bench {
         #[command(subcommand)]
         what: BenchCommand,
     },
+}
+
+/// Working-day questions.
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// 某日之后第 N 个工作日（不含当日）
+    AddWorkingDays {
+        /// 起算日期 YYYY-MM-DD
+        #[arg(value_parser = parse_date_arg)]
+        date: chrono::NaiveDate,
+        /// 工作日数
+        n: u32,
+    },
+    /// 某日是否为工作日（yes/no）
+    IsWorkingDay {
+        /// 日期 YYYY-MM-DD
+        #[arg(value_parser = parse_date_arg)]
+        date: chrono::NaiveDate,
+    },
+}
+
+fn parse_date_arg(text: &str) -> Result<chrono::NaiveDate, String> {
+    crate::domain::parse_iso_date(text).ok_or_else(|| format!("“{text}”不是有效日期（应为 YYYY-MM-DD）"))
 }
 
 /// What to benchmark.
@@ -114,6 +142,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Bench {
             what: BenchCommand::Import { cases, dir },
         } => bench::import(cases, dir).map(|()| ExitCode::SUCCESS),
+        Command::Calendar { what } => calendar(what).map(|()| ExitCode::SUCCESS),
         Command::Open { .. } => Ok(ExitCode::from(2)),
     };
     match result {
@@ -281,6 +310,26 @@ fn search(project_dir: &std::path::Path, query: &str, as_json: bool, limit: usiz
                 }
             );
         }
+    }
+    Ok(())
+}
+
+fn calendar(what: CalendarCommand) -> Result<()> {
+    let cal = crate::import::bundled_calendar().context("内置节假日数据无法读取")?;
+    let unscheduled = match what {
+        CalendarCommand::AddWorkingDays { date, n } => {
+            let counted = cal.add_working_days(date, n);
+            println!("{}", counted.value.format("%Y-%m-%d"));
+            counted.unscheduled_years
+        }
+        CalendarCommand::IsWorkingDay { date } => {
+            let counted = cal.is_working_day(date);
+            println!("{}", if counted.value { "yes" } else { "no" });
+            counted.unscheduled_years
+        }
+    };
+    for year in unscheduled {
+        eprintln!("注意：{year} 年没有节假日安排数据，该年按周末计算");
     }
     Ok(())
 }

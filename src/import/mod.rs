@@ -5,12 +5,14 @@
 //! file system (read only). Must not use `rusqlite`, `egui`, `printpdf` or `rfd`: this module
 //! never writes anything, so bad input can never damage a project.
 
+mod calendar;
 mod case_toml;
 mod error;
 mod package;
 mod pdf_text;
 mod sheet;
 
+pub use calendar::{bundled_calendar, parse_year_schedule};
 pub use case_toml::parse_case_toml;
 pub use error::{FieldProblem, ImportError};
 pub use package::{Member, Package, PackageKind, open_package};
