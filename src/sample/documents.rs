@@ -38,6 +38,44 @@ pub struct DocSpec {
     pub subject: Option<String>,
 }
 
+impl DocSpec {
+    /// Signed by the two officers whose certificates are given.
+    pub fn by(mut self, certificates: &[String]) -> Self {
+        self.officers = Some(certificates.to_vec());
+        self
+    }
+    /// With a 文号.
+    pub fn numbered(mut self, number: String) -> Self {
+        self.number = Some(number);
+        self
+    }
+    /// Sealed by the agency.
+    pub fn sealed(mut self) -> Self {
+        self.sealed = Some(true);
+        self
+    }
+    /// Signed by the party.
+    pub fn signed(mut self) -> Self {
+        self.party_signed = Some(true);
+        self
+    }
+    /// A 送达回执 for a document of this type.
+    pub fn serving(mut self, doc_type: &str) -> Self {
+        self.serves = Some(doc_type.to_string());
+        self
+    }
+    /// With a 备注.
+    pub fn noted(mut self, note: &str) -> Self {
+        self.note = Some(note.to_string());
+        self
+    }
+    /// About a person (the 被询问人 of a 笔录).
+    pub fn about(mut self, person: String) -> Self {
+        self.subject = Some(person);
+        self
+    }
+}
+
 /// What the documents of one case share.
 #[derive(Debug, Clone, Default)]
 pub struct Ctx {

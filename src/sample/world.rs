@@ -594,44 +594,41 @@ fn plan_general(
     ctx.hearing_offered = hearing_offered;
     ctx.discretion = discretion.to_string();
 
-    let with_officers = |mut s: DocSpec| {
-        s.officers = Some(pair.to_vec());
-        s
-    };
     binder.add(spec("案卷封面", closed));
     binder.add(spec("卷内目录", closed));
     if case.source.as_deref() != Some("现场检查") {
-        binder.add(with_officers(spec("案件来源登记表", add(filed, -1).max(inspection))));
+        binder.add(spec("案件来源登记表", add(filed, -1).max(inspection)).by(pair));
     }
-    binder.add(DocSpec {
-        number: Some(world.number(year, "立")),
-        ..with_officers(spec("立案审批表", filed))
-    });
-    binder.add(DocSpec {
-        number: Some(world.number(year, "检记")),
-        party_signed: Some(true),
-        ..with_officers(spec("现场检查记录", inspection))
-    });
-    binder.add(DocSpec {
-        number: Some(world.number(year, "责改")),
-        sealed: Some(true),
-        party_signed: Some(true),
-        ..with_officers(spec("责令限期整改指令书", inspection))
-    });
+    binder.add(spec("立案审批表", filed).by(pair).numbered(world.number(year, "立")));
+    binder.add(
+        spec("现场检查记录", inspection)
+            .by(pair)
+            .numbered(world.number(year, "检记"))
+            .signed(),
+    );
+    binder.add(
+        spec("责令限期整改指令书", inspection)
+            .by(pair)
+            .numbered(world.number(year, "责改"))
+            .sealed()
+            .signed(),
+    );
     ctx.rectification_due = Some(rectification_due);
     if rechecked <= investigation_ended || rng.chance(0.8) {
-        binder.add(DocSpec {
-            number: Some(world.number(year, "复查")),
-            party_signed: Some(true),
-            ..with_officers(spec("整改复查意见书", rechecked))
-        });
+        binder.add(
+            spec("整改复查意见书", rechecked)
+                .by(pair)
+                .numbered(world.number(year, "复查"))
+                .signed(),
+        );
         ctx.rechecked = Some(rechecked);
     }
-    binder.add(DocSpec {
-        number: Some(world.number(year, "询通")),
-        sealed: Some(true),
-        ..with_officers(spec("询问通知书", inquiry))
-    });
+    binder.add(
+        spec("询问通知书", inquiry)
+            .by(pair)
+            .numbered(world.number(year, "询通"))
+            .sealed(),
+    );
     let interviewees = rng.range(1, 2);
     for k in 0..interviewees {
         let who = if k == 0 {
@@ -642,17 +639,10 @@ fn plan_general(
         } else {
             names::person(rng)
         };
-        binder.add(DocSpec {
-            party_signed: Some(true),
-            subject: Some(who),
-            ..with_officers(spec("询问笔录", add(inquiry, k)))
-        });
+        binder.add(spec("询问笔录", add(inquiry, k)).by(pair).signed().about(who));
     }
     if rng.chance(0.4) {
-        binder.add(DocSpec {
-            party_signed: Some(true),
-            ..with_officers(spec("勘验笔录", inspection))
-        });
+        binder.add(spec("勘验笔录", inspection).by(pair).signed());
     }
     binder.add(spec("证据材料", inspection));
     binder.add(spec("当事人身份证明", inquiry));
@@ -660,44 +650,27 @@ fn plan_general(
         binder.add(spec("授权委托书", inquiry));
     }
     binder.add(spec("案件调查报告", investigation_ended));
-    binder.add(DocSpec {
-        number: Some(world.number(year, "告")),
-        sealed: Some(true),
-        ..spec("行政处罚告知书", notice)
-    });
-    binder.add(DocSpec {
-        party_signed: Some(true),
-        serves: Some("行政处罚告知书".into()),
-        ..spec("送达回执", notice_served)
-    });
+    binder.add(
+        spec("行政处罚告知书", notice)
+            .numbered(world.number(year, "告"))
+            .sealed(),
+    );
+    binder.add(spec("送达回执", notice_served).signed().serving("行政处罚告知书"));
     if !waived && !hearing && rng.chance(0.4) {
-        binder.add(DocSpec {
-            party_signed: Some(true),
-            ..with_officers(spec("陈述申辩笔录", add(notice_served, 1)))
-        });
+        binder.add(spec("陈述申辩笔录", add(notice_served, 1)).by(pair).signed());
         binder.add(spec("复核意见", add(notice_served, 2)));
     }
     if let (Some(requested), Some((hearing_notice, served)), Some(held)) =
         (hearing_request, hearing_notice_served, hearing_date)
     {
-        binder.add(DocSpec {
-            party_signed: Some(true),
-            ..spec("听证申请书", requested)
-        });
-        binder.add(DocSpec {
-            number: Some(world.number(year, "听通")),
-            sealed: Some(true),
-            ..spec("听证会通知书", hearing_notice)
-        });
-        binder.add(DocSpec {
-            party_signed: Some(true),
-            serves: Some("听证会通知书".into()),
-            ..spec("送达回执", served)
-        });
-        binder.add(DocSpec {
-            party_signed: Some(true),
-            ..spec("听证笔录", held)
-        });
+        binder.add(spec("听证申请书", requested).signed());
+        binder.add(
+            spec("听证会通知书", hearing_notice)
+                .numbered(world.number(year, "听通"))
+                .sealed(),
+        );
+        binder.add(spec("送达回执", served).signed().serving("听证会通知书"));
+        binder.add(spec("听证笔录", held).signed());
         binder.add(spec("听证会报告书", add(held, 1)));
         ctx.hearing = Some(held);
     }
@@ -719,16 +692,8 @@ fn plan_general(
         binder.add(spec("集体讨论记录", discussion));
     }
     binder.add(spec("案件处理呈批表", add(decision, -1).max(discussion.min(decision))));
-    binder.add(DocSpec {
-        number: Some(case.number.clone()),
-        sealed: Some(true),
-        ..spec("行政处罚决定书", decision)
-    });
-    binder.add(DocSpec {
-        party_signed: Some(true),
-        serves: Some("行政处罚决定书".into()),
-        ..spec("送达回执", decision_served)
-    });
+    binder.add(spec("行政处罚决定书", decision).numbered(case.number.clone()).sealed());
+    binder.add(spec("送达回执", decision_served).signed().serving("行政处罚决定书"));
     binder.add(spec("罚款缴纳凭证", paid));
     binder.add(spec("处罚信息公示记录", published));
     if rng.chance(0.7) {
@@ -788,24 +753,18 @@ fn plan_summary(rng: &mut Rng, case: &mut Case, ctx: &mut Ctx, binder: &mut Bind
     ctx.fine = (!warning_only).then_some(fine);
     ctx.decision_date = Some(decision);
     ctx.discretion = "从轻".into();
-    let with_officers = |mut s: DocSpec| {
-        s.officers = Some(pair.to_vec());
-        s
-    };
     binder.add(spec("案卷封面", add(published, 3)));
     binder.add(spec("卷内目录", add(published, 3)));
-    binder.add(DocSpec {
-        party_signed: Some(true),
-        ..with_officers(spec("现场检查记录", decision))
-    });
+    binder.add(spec("现场检查记录", decision).by(pair).signed());
     binder.add(spec("当事人身份证明", decision));
-    binder.add(DocSpec {
-        number: Some(case.number.clone()),
-        sealed: Some(true),
-        party_signed: Some(true),
-        note: Some("当场交付当事人签收".into()),
-        ..with_officers(spec("行政处罚决定书", decision))
-    });
+    binder.add(
+        spec("行政处罚决定书", decision)
+            .by(pair)
+            .numbered(case.number.clone())
+            .sealed()
+            .signed()
+            .noted("当场交付当事人签收"),
+    );
     if !warning_only {
         binder.add(spec("罚款缴纳凭证", paid));
         ctx.paid = Some(paid);
@@ -826,46 +785,46 @@ fn plan_inspection(
     let v = ctx.violation;
     case.title = format!("对{}的安全生产监督检查", ctx.party.name);
     let inspection = ctx.inspection;
-    let with_officers = |mut s: DocSpec| {
-        s.officers = Some(pair.to_vec());
-        s
-    };
     let plan_date = weekday(add(inspection, -rng.range(3, 10)));
     binder.add(spec("案卷封面", add(inspection, 40)));
     binder.add(spec("卷内目录", add(inspection, 40)));
     binder.add(spec("现场检查方案", plan_date));
-    binder.add(DocSpec {
-        number: Some(world.number(year, "检记")),
-        party_signed: Some(true),
-        ..with_officers(spec("现场检查记录", inspection))
-    });
+    binder.add(
+        spec("现场检查记录", inspection)
+            .by(pair)
+            .numbered(world.number(year, "检记"))
+            .signed(),
+    );
     let found = rng.chance(0.8);
     ctx.found_hazard = found;
     if found {
         if rng.chance(0.2) {
-            binder.add(DocSpec {
-                number: Some(world.number(year, "现决")),
-                sealed: Some(true),
-                party_signed: Some(true),
-                ..with_officers(spec("现场处理措施决定书", inspection))
-            });
+            binder.add(
+                spec("现场处理措施决定书", inspection)
+                    .by(pair)
+                    .numbered(world.number(year, "现决"))
+                    .sealed()
+                    .signed(),
+            );
         }
         let due = add(inspection, rng.range(7, 30));
         let rechecked = add(due, rng.range(1, 8));
         case.dates.insert(DateKey::RectificationDue, due);
         ctx.rectification_due = Some(due);
         ctx.rechecked = Some(rechecked);
-        binder.add(DocSpec {
-            number: Some(world.number(year, "责改")),
-            sealed: Some(true),
-            party_signed: Some(true),
-            ..with_officers(spec("责令限期整改指令书", inspection))
-        });
-        binder.add(DocSpec {
-            number: Some(world.number(year, "复查")),
-            party_signed: Some(true),
-            ..with_officers(spec("整改复查意见书", rechecked))
-        });
+        binder.add(
+            spec("责令限期整改指令书", inspection)
+                .by(pair)
+                .numbered(world.number(year, "责改"))
+                .sealed()
+                .signed(),
+        );
+        binder.add(
+            spec("整改复查意见书", rechecked)
+                .by(pair)
+                .numbered(world.number(year, "复查"))
+                .signed(),
+        );
     }
     if rng.chance(0.6) {
         binder.add(spec("音像记录登记表", inspection));
@@ -897,32 +856,23 @@ fn plan_coercion(
     let served = seized;
     let released = add(seized, rng.range(10, 28));
     ctx.rectification_due = Some(released);
-    let with_officers = |mut s: DocSpec| {
-        s.officers = Some(pair.to_vec());
-        s
-    };
     binder.add(spec("案卷封面", add(released, 5)));
     binder.add(spec("卷内目录", add(released, 5)));
-    binder.add(DocSpec {
-        number: Some(world.number(year, "检记")),
-        party_signed: Some(true),
-        ..with_officers(spec("现场检查记录", inspection))
-    });
-    binder.add(DocSpec {
-        number: Some(world.number(year, "查扣")),
-        sealed: Some(true),
-        party_signed: Some(true),
-        ..with_officers(spec("查封扣押决定书", seized))
-    });
-    binder.add(DocSpec {
-        party_signed: Some(true),
-        ..with_officers(spec("查封扣押清单", seized))
-    });
-    binder.add(DocSpec {
-        party_signed: Some(true),
-        serves: Some("查封扣押决定书".into()),
-        ..spec("送达回执", served)
-    });
+    binder.add(
+        spec("现场检查记录", inspection)
+            .by(pair)
+            .numbered(world.number(year, "检记"))
+            .signed(),
+    );
+    binder.add(
+        spec("查封扣押决定书", seized)
+            .by(pair)
+            .numbered(world.number(year, "查扣"))
+            .sealed()
+            .signed(),
+    );
+    binder.add(spec("查封扣押清单", seized).by(pair).signed());
+    binder.add(spec("送达回执", served).signed().serving("查封扣押决定书"));
     if rng.chance(0.5) {
         binder.add(spec("检测鉴定报告", add(seized, rng.range(3, 8))));
     }
