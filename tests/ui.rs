@@ -32,6 +32,20 @@ fn wait_until(h: &mut Harness<'static, PingchaApp>, what: &str, done: impl Fn(&P
     panic!("timed out waiting for {what}");
 }
 
+/// Clicks a case in the list and waits for its 卷内目录; returns that heading.
+fn open_case(h: &mut Harness<'static, PingchaApp>, row: &pingcha::store::CaseRow) -> String {
+    h.get_by_label(&row.number).click();
+    let heading = format!("卷内目录（{} 份）", row.documents);
+    for _ in 0..300 {
+        h.step();
+        if h.query_by_label(&heading).is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    heading
+}
+
 /// A project holding the shared sample cases.
 fn sample_project(root: &Path) -> (PathBuf, Vec<pingcha::store::CaseRow>) {
     let dir = root.join("project");
@@ -60,15 +74,7 @@ fn clicking_a_case_shows_its_documents() {
     let target = rows.iter().max_by_key(|r| r.documents).unwrap().clone();
     let mut h = app(dir);
     wait_until(&mut h, "the case list", |a| a.visible_case_count() == rows.len());
-    h.get_by_label(&target.number).click();
-    let heading = format!("卷内目录（{} 份）", target.documents);
-    for _ in 0..300 {
-        h.step();
-        if h.query_by_label(&heading).is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let heading = open_case(&mut h, &target);
     h.get_by_label(&heading);
     assert!(
         h.query_all_by_label(&target.title).count() >= 2,
@@ -182,15 +188,7 @@ fn a_document_opens_in_the_viewer_and_pages_turn() {
     drop(p);
     let mut h = app(dir);
     wait_until(&mut h, "the case list", |a| a.visible_case_count() == rows.len());
-    h.get_by_label(&row.number).click();
-    let heading = format!("卷内目录（{} 份）", row.documents);
-    for _ in 0..300 {
-        h.step();
-        if h.query_by_label(&heading).is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let heading = open_case(&mut h, &row);
     let links: Vec<_> = h.query_all_by_role(egui::accesskit::Role::Link).collect();
     assert!(links.len() > index, "every document is a link");
     // The link may be scrolled out of view: activate it through AccessKit, as a screen reader would.

@@ -4,12 +4,12 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
 
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use egui_extras::{Column, TableBuilder};
 
 use super::backend::{Backend, Request, Response};
+use super::path_field::{PathField, Pick};
 use super::theme;
 use super::viewer::{OpenDocument, Viewer, kind_for};
 use crate::domain::{CaseKind, CaseOrigin, CodeEnum, DateKey};
@@ -159,9 +159,8 @@ pub struct PingchaApp {
     case: Option<Box<StoredCase>>,
     import_progress: Option<ImportProgress>,
     import_open: bool,
-    import_path: String,
+    import_path: PathField,
     last_report: Option<ImportReport>,
-    dialog: Option<Receiver<Option<PathBuf>>>,
     notices: Vec<Notice>,
     dark: bool,
     font_scale: f32,
@@ -170,8 +169,7 @@ pub struct PingchaApp {
     viewer: Viewer,
     status_filter: Option<CaseOrigin>,
     project_dialog_open: bool,
-    project_path: String,
-    project_dialog: Option<Receiver<Option<PathBuf>>>,
+    project_path: PathField,
     palette_open: bool,
     palette_query: String,
     wake: egui::Context,
@@ -215,9 +213,8 @@ impl PingchaApp {
             case: None,
             import_progress: None,
             import_open: false,
-            import_path: String::new(),
+            import_path: PathField::default(),
             last_report: None,
-            dialog: None,
             notices: Vec::new(),
             dark: prefs.dark,
             font_scale: prefs.font_scale,
@@ -226,8 +223,7 @@ impl PingchaApp {
             viewer,
             status_filter: None,
             project_dialog_open: false,
-            project_path: String::new(),
-            project_dialog: None,
+            project_path: PathField::default(),
             palette_open: false,
             palette_query: String::new(),
             wake: ctx.clone(),
@@ -901,37 +897,17 @@ impl PingchaApp {
     }
 
     fn import_window(&mut self, ctx: &egui::Context) {
-        if let Some(rx) = &self.dialog
-            && let Ok(result) = rx.try_recv()
-        {
-            self.dialog = None;
-            match result {
-                Some(path) => self.import_path = path.display().to_string(),
-                None => self.notify(
-                    ctx,
-                    Level::Info,
-                    "未选择路径。若系统对话框没有出现（缺少桌面门户或 zenity），请直接在输入框中填写路径。",
-                ),
-            }
+        if let Some(message) = self.import_path.poll() {
+            self.notify(ctx, Level::Info, message);
         }
         let mut open = self.import_open;
         let mut start = None;
         egui::Window::new("导入案卷").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
             ui.label("可导入：案卷包文件夹或 .zip、装有多个案卷包的文件夹、扫描件文件夹、案件台账（.xlsx/.csv）、执法人员名册。");
-            ui.horizontal(|ui| {
-                let label = ui.label("导入路径");
-                ui.add(egui::TextEdit::singleline(&mut self.import_path).hint_text("文件夹、.zip 或表格").desired_width(340.0))
-                    .labelled_by(label.id);
-                if ui.add_enabled(self.dialog.is_none(), egui::Button::new("选择文件夹…")).clicked() {
-                    self.dialog = Some(spawn_dialog(true));
-                }
-                if ui.add_enabled(self.dialog.is_none(), egui::Button::new("选择文件…")).clicked() {
-                    self.dialog = Some(spawn_dialog(false));
-                }
-            });
-            let path = self.import_path.trim().to_string();
-            if ui.add_enabled(!path.is_empty() && !self.is_importing(), egui::Button::new("开始导入")).clicked() {
-                start = Some(PathBuf::from(path));
+            self.import_path.ui(ui, "导入路径", "文件夹、.zip 或表格", &[("选择文件夹…", Pick::Folder), ("选择文件…", Pick::File)]);
+            let path = self.import_path.path();
+            if ui.add_enabled(path.is_some() && !self.is_importing(), egui::Button::new("开始导入")).clicked() {
+                start = path;
             }
         });
         self.import_open = open;
@@ -960,34 +936,17 @@ impl PingchaApp {
     }
 
     fn project_window(&mut self, ctx: &egui::Context) {
-        if let Some(rx) = &self.project_dialog
-            && let Ok(result) = rx.try_recv()
-        {
-            self.project_dialog = None;
-            match result {
-                Some(path) => self.project_path = path.display().to_string(),
-                None => self.notify(
-                    ctx,
-                    Level::Info,
-                    "未选择文件夹。若系统对话框没有出现（缺少桌面门户或 zenity），请直接填写项目文件夹路径。",
-                ),
-            }
+        if let Some(message) = self.project_path.poll() {
+            self.notify(ctx, Level::Info, message);
         }
         let mut open = self.project_dialog_open;
         let mut chosen = None;
         egui::Window::new("新建或打开项目").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
             ui.label("评查项目是一个文件夹（内含 project.sqlite 和 documents/）。填写已有项目的文件夹打开它；填写新文件夹则新建项目。");
-            ui.horizontal(|ui| {
-                let label = ui.label("项目文件夹");
-                ui.add(egui::TextEdit::singleline(&mut self.project_path).hint_text("路径").desired_width(340.0))
-                    .labelled_by(label.id);
-                if ui.add_enabled(self.project_dialog.is_none(), egui::Button::new("选择文件夹…")).clicked() {
-                    self.project_dialog = Some(spawn_dialog(true));
-                }
-            });
-            let path = self.project_path.trim().to_string();
-            if ui.add_enabled(!path.is_empty(), egui::Button::new("打开项目")).clicked() {
-                chosen = Some(PathBuf::from(path));
+            self.project_path.ui(ui, "项目文件夹", "路径", &[("选择文件夹…", Pick::Folder)]);
+            let path = self.project_path.path();
+            if ui.add_enabled(path.is_some(), egui::Button::new("打开项目")).clicked() {
+                chosen = path;
             }
         });
         self.project_dialog_open = open;
@@ -1210,26 +1169,4 @@ fn short_path(path: &str) -> String {
     } else {
         format!("…{}", chars[chars.len() - 58..].iter().collect::<String>())
     }
-}
-
-/// Runs a file dialog on its own thread (rfd blocks the calling thread).
-fn spawn_dialog(folder: bool) -> Receiver<Option<PathBuf>> {
-    let (tx, rx) = channel();
-    let spawned = std::thread::Builder::new().name("file-dialog".into()).spawn(move || {
-        let dialog = rfd::FileDialog::new().set_title("选择要导入的案卷");
-        let picked = if folder {
-            dialog.pick_folder()
-        } else {
-            dialog
-                .add_filter("案卷包或表格", &["zip", "xlsx", "xls", "csv"])
-                .pick_file()
-        };
-        let _ = tx.send(picked);
-    });
-    if spawned.is_err() {
-        let (tx, rx) = channel();
-        let _ = tx.send(None);
-        return rx;
-    }
-    rx
 }

@@ -6,6 +6,7 @@
 
 mod app;
 mod backend;
+mod path_field;
 pub mod theme;
 mod viewer;
 
