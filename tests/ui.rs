@@ -117,6 +117,11 @@ fn a_filter_and_a_search_narrow_the_list() {
     search.type_text("第一百零一条");
     wait_until(&mut h, "search results", |a| a.visible_case_count() == expected.len());
     h.get_by_label_contains("“第一百零一条”：");
+    // A matching case shows where the phrase was found, with the snippet.
+    let first = rows.iter().find(|r| expected.contains(&r.id)).unwrap();
+    open_case(&mut h, first);
+    h.get_by_label_contains("“第一百零一条”在本案出现");
+    assert!(h.query_all_by_label_contains("【第一百零一条】").count() >= 1);
 }
 
 #[test]

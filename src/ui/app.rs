@@ -154,6 +154,7 @@ pub struct PingchaApp {
     search_text: String,
     search_sent: String,
     search_hits: Option<(String, HashSet<i64>, usize)>,
+    hit_list: Vec<crate::store::SearchHit>,
     sort: (SortColumn, bool),
     selected: Option<i64>,
     case: Option<Box<StoredCase>>,
@@ -208,6 +209,7 @@ impl PingchaApp {
             search_text: String::new(),
             search_sent: String::new(),
             search_hits: None,
+            hit_list: Vec::new(),
             sort: (SortColumn::Number, true),
             selected: None,
             case: None,
@@ -301,6 +303,7 @@ impl PingchaApp {
                     if query == self.search_sent {
                         let ids: HashSet<i64> = hits.iter().map(|h| h.case_id).collect();
                         self.search_hits = Some((query, ids, hits.len()));
+                        self.hit_list = hits;
                         self.refresh_visible();
                     }
                 }
@@ -794,6 +797,34 @@ impl PingchaApp {
                         ui.add(egui::Label::new(RichText::new(w).color(palette.deduction)).wrap());
                     }
                 });
+            }
+            if let Some((query, _, _)) = &self.search_hits {
+                let hits: Vec<_> = self.hit_list.iter().filter(|h| h.case_id == stored.row.id).collect();
+                if !hits.is_empty() {
+                    ui.add_space(theme::SPACE);
+                    ui.label(RichText::new(format!("“{query}”在本案出现 {} 处", hits.len())).strong());
+                    for hit in hits {
+                        ui.horizontal_top(|ui| {
+                            match hit
+                                .document_id
+                                .and_then(|id| stored.documents.iter().position(|d| d.id == id))
+                            {
+                                Some(i) => {
+                                    if ui
+                                        .link(format!("{}. {}", i + 1, stored.documents[i].doc_type))
+                                        .clicked()
+                                    {
+                                        opened = Some(i);
+                                    }
+                                }
+                                None => {
+                                    ui.label(RichText::new("案件信息").color(palette.weak_text));
+                                }
+                            }
+                            ui.add(egui::Label::new(&hit.snippet).wrap());
+                        });
+                    }
+                }
             }
             ui.add_space(theme::SPACE);
             ui.label(RichText::new(format!("卷内目录（{} 份）", stored.documents.len())).strong());
