@@ -10,6 +10,7 @@ pub mod import;
 pub mod jobs;
 pub mod preview;
 pub mod report;
+pub mod rules;
 pub mod sample;
 pub mod store;
 pub mod ui;

@@ -309,3 +309,49 @@ fn calendar_commands_count_working_days_with_the_official_schedules() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("“2024-13-01”不是有效日期"), "{}", stderr(&bad));
 }
+
+#[test]
+fn check_reports_findings_with_their_arithmetic_and_clean_samples_stay_clean() {
+    let clean = pingcha(&["check", s(samples(12)), "--json"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
+    let value: serde_json::Value = serde_json::from_slice(&clean.stdout).unwrap();
+    let cases = value.as_array().unwrap();
+    assert_eq!(cases.len(), 12);
+    for case in cases {
+        assert_eq!(
+            case["findings"].as_array().unwrap().len(),
+            0,
+            "generated cases are clean: {case}"
+        );
+    }
+
+    let tmp = tempfile::tempdir().unwrap();
+    let toml = minimal_toml("迟送〔2024〕1号").replace(
+        "[dates]\nfiled = \"2024-03-01\"",
+        "[dates]\nfiled = \"2024-09-02\"\ndecision = \"2024-09-27\"\ndecision_served = \"2024-10-14\"\npublished = \"2024-09-30\"",
+    );
+    let pkg = write_package(
+        &tmp.path().join("late"),
+        &toml,
+        &[("docs/01-立案审批表.pdf", pdf_with_text("正文"))],
+    );
+    let late = pingcha(&["check", s(&pkg), "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&late.stdout).unwrap();
+    let findings = value[0]["findings"].as_array().unwrap();
+    let service = findings
+        .iter()
+        .find(|f| f["rule"] == "service_deadline")
+        .expect("service_deadline finding");
+    assert_eq!(service["severity"], "deduction");
+    assert_eq!(service["basis"], "行政处罚法第六十一条、第八十五条");
+    assert_eq!(
+        service["message"],
+        "决定 2024-09-27，送达 2024-10-14，为第8个工作日，超过7个工作日"
+    );
+    let text = pingcha(&["check", s(&pkg)]);
+    assert!(
+        stdout(&text).contains("迟送〔2024〕1号\tservice_deadline\t扣分\t决定 2024-09-27"),
+        "{}",
+        stdout(&text)
+    );
+}

@@ -78,6 +78,15 @@ pub enum Command {
         #[arg(long, default_value_t = 2024)]
         seed: u64,
     },
+    /// 自动检查：案卷包、案卷包所在文件夹或整个评查项目
+    Check {
+        /// 案卷包、文件夹或项目文件夹
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
     /// 工作日计算（行政处罚法第八十五条：二日、三日、五日、七日为工作日）
     Calendar {
         #[command(subcommand)]
@@ -143,6 +152,7 @@ pub fn run(command: Command) -> ExitCode {
             what: BenchCommand::Import { cases, dir },
         } => bench::import(cases, dir).map(|()| ExitCode::SUCCESS),
         Command::Calendar { what } => calendar(what).map(|()| ExitCode::SUCCESS),
+        Command::Check { paths, json } => check(&paths, json),
         Command::Open { .. } => Ok(ExitCode::from(2)),
     };
     match result {
@@ -312,6 +322,88 @@ fn search(project_dir: &std::path::Path, query: &str, as_json: bool, limit: usiz
         }
     }
     Ok(())
+}
+
+/// Checks the cases of projects and packages; exit 1 when a path could not be read.
+fn check(paths: &[PathBuf], as_json: bool) -> Result<ExitCode> {
+    use crate::rules::{RuleContext, RuleSettings, check_case};
+    let calendar = crate::import::bundled_calendar().context("内置节假日数据无法读取")?;
+    let mut results: Vec<(String, Vec<crate::rules::Finding>)> = Vec::new();
+    let mut failed = false;
+    for path in paths {
+        if path.join(crate::store::DB_FILE).is_file() {
+            let project = open_project(path)?;
+            let settings: RuleSettings = project.setting("rule_settings")?.unwrap_or_default();
+            let registry = project.registry()?;
+            let ctx = RuleContext {
+                calendar: &calendar,
+                settings: &settings,
+                registry: &registry,
+            };
+            for row in project.list_cases()? {
+                let case = project.load_case(row.id)?.case;
+                results.push((case.number.clone(), check_case(&case, &ctx)));
+            }
+            continue;
+        }
+        let settings = RuleSettings::default();
+        let ctx = RuleContext {
+            calendar: &calendar,
+            settings: &settings,
+            registry: &[],
+        };
+        for item in plan_import(std::slice::from_ref(path)) {
+            match item {
+                crate::jobs::WorkItem::Package(p) => match crate::import::open_package(&p, &ImportLimits::default()) {
+                    Ok(package) => results.push((package.case.number.clone(), check_case(&package.case, &ctx))),
+                    Err(e) => {
+                        eprintln!("{}: {e}", p.display());
+                        failed = true;
+                    }
+                },
+                crate::jobs::WorkItem::Refused(p, reason) => {
+                    eprintln!("{}: {reason}", p.display());
+                    failed = true;
+                }
+                crate::jobs::WorkItem::Sheet(_) | crate::jobs::WorkItem::Skipped(..) => {}
+            }
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        let array: Vec<_> = results
+            .iter()
+            .map(|(number, findings)| {
+                json!({
+                    "case": number,
+                    "findings": findings.iter().map(|f| json!({
+                        "rule": f.rule, "severity": f.severity, "basis": f.basis, "message": f.message,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &array)?;
+        writeln!(out)?;
+    } else {
+        for (number, findings) in &results {
+            for f in findings {
+                writeln!(
+                    out,
+                    "{number}\t{}\t{}\t{}（{}）",
+                    f.rule,
+                    f.severity.label(),
+                    f.message,
+                    f.basis
+                )?;
+            }
+        }
+        let with = results
+            .iter()
+            .filter(|(_, f)| f.iter().any(|f| f.severity != crate::rules::Severity::Notice))
+            .count();
+        eprintln!("检查 {} 件案卷，{with} 件有扣分或否决类问题", results.len());
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 fn calendar(what: CalendarCommand) -> Result<()> {

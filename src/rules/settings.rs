@@ -1,0 +1,48 @@
+//! Rule parameters. Statutory values are defaults; values DOMAIN.md marks as unconfirmed
+//! ([M]) or local are parameters here, never constants in the rules.
+
+use serde::{Deserialize, Serialize};
+
+/// Parameters of the rules, stored in the project settings (`rule_settings`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RuleSettings {
+    /// 决定书送达期限, working days (行政处罚法第六十一条、第八十五条).
+    pub service_working_days: u32,
+    /// 罚款缴纳期限, calendar days from service (行政处罚法第六十七条).
+    pub payment_calendar_days: u32,
+    /// 行政处罚信息公示期限, working days (国办发〔2018〕118号; local rules may differ).
+    pub publication_penalty_working_days: u32,
+    /// 办案期限, calendar days from 立案 (行政处罚法第六十条; a 规章 may set another term).
+    pub decision_term_calendar_days: u32,
+    /// 追责时效, years (行政处罚法第三十六条).
+    pub limitation_years: u32,
+    /// 追责时效 for 涉及公民生命健康安全且有危害后果, years.
+    pub limitation_harm_years: u32,
+    /// 简易程序 fine limit for individuals, yuan (行政处罚法第五十一条).
+    pub summary_limit_individual_yuan: f64,
+    /// 简易程序 fine limit for organisations, yuan.
+    pub summary_limit_organization_yuan: f64,
+    /// Whether "以下" includes the limit itself (民法典第一千二百五十九条 by analogy; 原安监总局令
+    /// 第15号第六十七条 says it does not — unconfirmed, hence a setting).
+    pub summary_limit_inclusive: bool,
+    /// 简易程序 limits before 2021-07-15 (原安监总局令第15号: individual, organisation).
+    pub summary_limits_before_2021_yuan: (f64, f64),
+}
+
+impl Default for RuleSettings {
+    fn default() -> Self {
+        Self {
+            service_working_days: 7,
+            payment_calendar_days: 15,
+            publication_penalty_working_days: 7,
+            decision_term_calendar_days: 90,
+            limitation_years: 2,
+            limitation_harm_years: 5,
+            summary_limit_individual_yuan: 200.0,
+            summary_limit_organization_yuan: 3000.0,
+            summary_limit_inclusive: true,
+            summary_limits_before_2021_yuan: (50.0, 1000.0),
+        }
+    }
+}
