@@ -7,6 +7,7 @@
 
 mod deadlines;
 mod documents;
+mod procedure;
 mod settings;
 
 use chrono::NaiveDate;
@@ -82,6 +83,11 @@ pub const RULES: &[Rule] = &[
     deadlines::PAYMENT_DEADLINE,
     deadlines::PUBLICATION_DEADLINE,
     deadlines::LIMITATION,
+    procedure::FILING_TIMELY,
+    procedure::HEARING_PROCEDURE,
+    procedure::LEGAL_REVIEW_REQUIRED,
+    procedure::LEGAL_REVIEW_ORDER,
+    procedure::COLLECTIVE_DISCUSSION,
     deadlines::SUMMARY_PROCEDURE_LIMITS,
     documents::TWO_OFFICERS,
     documents::CERTIFICATE_VALID,

@@ -26,6 +26,14 @@ pub struct RuleSettings {
     /// Whether "以下" includes the limit itself (民法典第一千二百五十九条 by analogy; 原安监总局令
     /// 第15号第六十七条 says it does not — unconfirmed, hence a setting).
     pub summary_limit_inclusive: bool,
+    /// 立案补办期限, days after the first investigative act (原安监总局令第15号第二十三条).
+    pub filing_grace_days: u32,
+    /// 听证会通知书 at least this many working days before the hearing (行政处罚法第六十四条).
+    pub hearing_notice_working_days: u32,
+    /// 重大执法决定: fine from this amount for individuals, yuan (local 目录 decides; [M]).
+    pub major_fine_individual_yuan: f64,
+    /// 重大执法决定: fine from this amount for organisations, yuan ([M]).
+    pub major_fine_organization_yuan: f64,
     /// 简易程序 limits before 2021-07-15 (原安监总局令第15号: individual, organisation).
     pub summary_limits_before_2021_yuan: (f64, f64),
 }
@@ -43,6 +51,10 @@ impl Default for RuleSettings {
             summary_limit_organization_yuan: 3000.0,
             summary_limit_inclusive: true,
             summary_limits_before_2021_yuan: (50.0, 1000.0),
+            filing_grace_days: 5,
+            hearing_notice_working_days: 7,
+            major_fine_individual_yuan: 10_000.0,
+            major_fine_organization_yuan: 50_000.0,
         }
     }
 }
