@@ -281,3 +281,29 @@ fn chinese_typed_through_an_input_method_reaches_the_search() {
     });
     h.get_by_label_contains("“罚款”：");
 }
+
+#[test]
+fn a_case_shows_the_automatic_checks_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let toml = minimal_toml("迟送〔2024〕9号").replace(
+        "[dates]\nfiled = \"2024-03-01\"",
+        "[dates]\nfiled = \"2024-09-02\"\ndecision = \"2024-09-27\"\ndecision_served = \"2024-10-14\"\npublished = \"2024-09-30\"",
+    );
+    let pkg = write_package(
+        &tmp.path().join("late"),
+        &toml,
+        &[("docs/01-立案审批表.pdf", pdf_with_text("正文"))],
+    );
+    let dir = tmp.path().join("p");
+    let mut p = Project::create_or_open(&dir).unwrap();
+    import(&mut p, &[pkg]);
+    let row = p.list_cases().unwrap().remove(0);
+    drop(p);
+    let mut h = app(dir);
+    wait_until(&mut h, "the case list", |a| a.visible_case_count() == 1);
+    open_case(&mut h, &row);
+    h.get_by_label_contains("自动检查：");
+    h.get_by_label_contains(
+        "决定 2024-09-27，送达 2024-10-14，为第8个工作日，超过7个工作日（行政处罚法第六十一条、第八十五条）",
+    );
+}

@@ -155,6 +155,7 @@ pub struct PingchaApp {
     search_sent: String,
     search_hits: Option<(String, HashSet<i64>, usize)>,
     hit_list: Vec<crate::store::SearchHit>,
+    findings: Vec<crate::rules::Finding>,
     sort: (SortColumn, bool),
     selected: Option<i64>,
     case: Option<Box<StoredCase>>,
@@ -210,6 +211,7 @@ impl PingchaApp {
             search_sent: String::new(),
             search_hits: None,
             hit_list: Vec::new(),
+            findings: Vec::new(),
             sort: (SortColumn::Number, true),
             selected: None,
             case: None,
@@ -294,9 +296,10 @@ impl PingchaApp {
                     self.years = years;
                     self.refresh_visible();
                 }
-                Response::Case(case) => {
+                Response::Case(case, findings) => {
                     if Some(case.row.id) == self.selected {
                         self.case = Some(case);
+                        self.findings = findings;
                     }
                 }
                 Response::SearchHits { query, hits } => {
@@ -796,6 +799,31 @@ impl PingchaApp {
                     for w in &stored.warnings {
                         ui.add(egui::Label::new(RichText::new(w).color(palette.deduction)).wrap());
                     }
+                });
+            }
+            ui.add_space(theme::SPACE);
+            let serious = self
+                .findings
+                .iter()
+                .filter(|f| f.severity != crate::rules::Severity::Notice)
+                .count();
+            ui.label(
+                RichText::new(if self.findings.is_empty() {
+                    "自动检查：未发现问题".to_string()
+                } else {
+                    format!("自动检查：{} 项（扣分或否决 {serious} 项）", self.findings.len())
+                })
+                .strong(),
+            );
+            for finding in &self.findings {
+                let color = match finding.severity {
+                    crate::rules::Severity::Veto => palette.veto,
+                    crate::rules::Severity::Deduction => palette.deduction,
+                    crate::rules::Severity::Notice => palette.weak_text,
+                };
+                ui.horizontal_top(|ui| {
+                    ui.label(RichText::new(finding.severity.label()).color(color).strong());
+                    ui.add(egui::Label::new(format!("{}（{}）", finding.message, finding.basis)).wrap());
                 });
             }
             if let Some((query, _, _)) = &self.search_hits {

@@ -8,6 +8,7 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 use crate::import::ImportLimits;
 use crate::jobs::{ImportProgress, ImportReport, plan_import, run_import};
+use crate::rules::{Finding, RuleContext, RuleSettings, check_case};
 use crate::store::{CaseRow, Project, SearchHit, StoredCase};
 
 /// What the UI asks for.
@@ -37,8 +38,8 @@ pub enum Response {
     OpenFailed(String),
     /// Every current case.
     Cases(Arc<Vec<CaseRow>>),
-    /// One case.
-    Case(Box<StoredCase>),
+    /// One case, with the automatic checks' findings.
+    Case(Box<StoredCase>, Vec<Finding>),
     /// Search results for a query.
     SearchHits {
         /// The query answered.
@@ -98,7 +99,10 @@ impl Backend {
                     match request {
                         Request::ListCases => send(list(&project)),
                         Request::LoadCase(id) => send(match project.load_case(id) {
-                            Ok(case) => Response::Case(Box::new(case)),
+                            Ok(case) => {
+                                let findings = check(&project, &case.case);
+                                Response::Case(Box::new(case), findings)
+                            }
                             Err(e) => Response::Error(format!("无法读取案卷：{e}")),
                         }),
                         Request::Search(query) => send(match project.search(&query, 5000) {
@@ -150,6 +154,22 @@ impl Backend {
     pub fn cancel_import(&self) {
         self.cancel_import.store(true, Ordering::Relaxed);
     }
+}
+
+/// The automatic checks of a case with the project's settings and officer registry.
+fn check(project: &Project, case: &crate::domain::Case) -> Vec<Finding> {
+    static CALENDAR: std::sync::OnceLock<crate::domain::WorkingCalendar> = std::sync::OnceLock::new();
+    let calendar = CALENDAR.get_or_init(|| crate::import::bundled_calendar().unwrap_or_default());
+    let settings: RuleSettings = project.setting("rule_settings").ok().flatten().unwrap_or_default();
+    let registry = project.registry().unwrap_or_default();
+    check_case(
+        case,
+        &RuleContext {
+            calendar,
+            settings: &settings,
+            registry: &registry,
+        },
+    )
 }
 
 fn list(project: &Project) -> Response {
