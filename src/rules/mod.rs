@@ -7,6 +7,7 @@
 
 mod deadlines;
 mod documents;
+mod file;
 mod procedure;
 mod settings;
 
@@ -84,6 +85,7 @@ pub const RULES: &[Rule] = &[
     deadlines::PUBLICATION_DEADLINE,
     deadlines::LIMITATION,
     procedure::FILING_TIMELY,
+    procedure::NOTICE_BEFORE_DECISION,
     procedure::HEARING_PROCEDURE,
     procedure::LEGAL_REVIEW_REQUIRED,
     procedure::LEGAL_REVIEW_ORDER,
@@ -93,6 +95,9 @@ pub const RULES: &[Rule] = &[
     documents::CERTIFICATE_VALID,
     documents::DECISION_SEALED,
     documents::PARTY_SIGNATURE,
+    file::REQUIRED_DOCUMENTS,
+    file::RECORDING_PRESENT,
+    file::DATE_CONSISTENCY,
 ];
 
 /// Runs every rule on a case.

@@ -484,3 +484,128 @@ mod tests {
         assert!(run(&COLLECTIVE_DISCUSSION, &small).is_empty());
     }
 }
+
+/// A 行政处罚告知书 was served before the decision, and the decision waited out the
+/// 陈述申辩 / 听证申请 window unless the party waived it in writing.
+pub const NOTICE_BEFORE_DECISION: Rule = Rule {
+    id: "notice_before_decision",
+    name: "事先告知与陈述申辩期",
+    basis: "行政处罚法第四十四条、第四十五条、第六十二条、第六十四条、第八十五条",
+    check: |case, ctx| {
+        if !general_penalty(case) {
+            return Vec::new();
+        }
+        let basis = "行政处罚法第四十四条、第四十五条、第六十二条、第六十四条、第八十五条";
+        // A missing 告知书 is reported by `required_documents`; this rule owns the order and the window.
+        let (Some(notified), Some(decided)) = (
+            case.effective_date(DateKey::NoticeServed),
+            case.effective_date(DateKey::Decision),
+        ) else {
+            return Vec::new();
+        };
+        let docs = positions(case, &["行政处罚告知书", "行政处罚决定书"]);
+        if decided <= notified {
+            return vec![Finding {
+                rule: "notice_before_decision",
+                severity: Severity::Veto,
+                basis: basis.into(),
+                message: format!(
+                    "告知书送达 {}，决定 {}，决定未在告知之后作出",
+                    ymd(notified),
+                    ymd(decided)
+                ),
+                documents: docs,
+            }];
+        }
+        let decision = case.decision.as_ref();
+        if decision.and_then(|d| d.hearing_waived) == Some(true) {
+            return Vec::new();
+        }
+        let hearing = decision.and_then(|d| d.hearing_offered) == Some(true);
+        let window = if hearing && decided >= super::law_2021_in_force() {
+            ctx.settings.hearing_request_working_days
+        } else {
+            ctx.settings.statement_working_days
+        };
+        let counted = ctx.calendar.working_days_after(notified, decided);
+        if counted.value > window {
+            return Vec::new();
+        }
+        let what = if hearing {
+            "陈述申辩和要求听证"
+        } else {
+            "陈述申辩"
+        };
+        vec![Finding {
+            rule: "notice_before_decision",
+            severity: Severity::Deduction,
+            basis: basis.into(),
+            message: format!(
+                "告知书送达 {}，决定 {}，为第{}个工作日，未等满{window}个工作日的{what}期限，卷内也未见当事人书面放弃{}",
+                ymd(notified),
+                ymd(decided),
+                counted.value,
+                unscheduled_note(&counted.unscheduled_years)
+            ),
+            documents: docs,
+        }]
+    },
+};
+
+#[cfg(test)]
+mod notice_tests {
+    use super::*;
+    use crate::domain::{CaseOrigin, Decision, parse_iso_date};
+    use crate::rules::{RuleContext, RuleSettings};
+
+    fn run(case: &Case) -> Vec<Finding> {
+        let cal = crate::import::bundled_calendar().expect("calendar");
+        let settings = RuleSettings::default();
+        (NOTICE_BEFORE_DECISION.check)(
+            case,
+            &RuleContext {
+                calendar: &cal,
+                settings: &settings,
+                registry: &[],
+            },
+        )
+    }
+
+    fn case(notified: &str, decided: &str, hearing_offered: bool) -> Case {
+        let mut case = Case::new("X", CaseKind::Penalty, CaseOrigin::Package);
+        case.procedure = Some(Procedure::General);
+        case.decision = Some(Decision {
+            hearing_offered: Some(hearing_offered),
+            ..Decision::default()
+        });
+        case.dates
+            .insert(DateKey::NoticeServed, parse_iso_date(notified).expect("date"));
+        case.dates
+            .insert(DateKey::Decision, parse_iso_date(decided).expect("date"));
+        case
+    }
+
+    #[test]
+    fn the_decision_waits_out_five_working_days_when_a_hearing_was_offered() {
+        // 2024-04-30 + 5 working days = 05-10 (05-01..05 off); the decision may come on 05-11
+        // (a make-up Saturday), the 6th working day.
+        assert!(run(&case("2024-04-30", "2024-05-11", true)).is_empty());
+        let early = run(&case("2024-04-30", "2024-05-10", true));
+        assert!(
+            early[0]
+                .message
+                .contains("为第5个工作日，未等满5个工作日的陈述申辩和要求听证期限"),
+            "{early:?}"
+        );
+        // Without a hearing: three working days.
+        assert!(run(&case("2024-04-30", "2024-05-09", false)).is_empty());
+        assert!(!run(&case("2024-04-30", "2024-05-08", false)).is_empty());
+        // Waived in writing.
+        let mut waived = case("2024-04-30", "2024-05-06", true);
+        if let Some(d) = &mut waived.decision {
+            d.hearing_waived = Some(true);
+        }
+        assert!(run(&waived).is_empty());
+        assert_eq!(run(&case("2024-05-06", "2024-05-06", true))[0].severity, Severity::Veto);
+    }
+}

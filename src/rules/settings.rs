@@ -26,6 +26,10 @@ pub struct RuleSettings {
     /// Whether "以下" includes the limit itself (民法典第一千二百五十九条 by analogy; 原安监总局令
     /// 第15号第六十七条 says it does not — unconfirmed, hence a setting).
     pub summary_limit_inclusive: bool,
+    /// 陈述申辩期 when no hearing was offered, working days (a setting: the law names no figure).
+    pub statement_working_days: u32,
+    /// 听证申请期 after the 告知, working days (行政处罚法第六十四条).
+    pub hearing_request_working_days: u32,
     /// 立案补办期限, days after the first investigative act (原安监总局令第15号第二十三条).
     pub filing_grace_days: u32,
     /// 听证会通知书 at least this many working days before the hearing (行政处罚法第六十四条).
@@ -34,6 +38,8 @@ pub struct RuleSettings {
     pub major_fine_individual_yuan: f64,
     /// 重大执法决定: fine from this amount for organisations, yuan ([M]).
     pub major_fine_organization_yuan: f64,
+    /// Stages that must have an 音像记录 (国办发〔2018〕118号: 查封扣押 and 强制 stages; 现场检查 optional).
+    pub recording_required_stages: Vec<String>,
     /// 简易程序 limits before 2021-07-15 (原安监总局令第15号: individual, organisation).
     pub summary_limits_before_2021_yuan: (f64, f64),
 }
@@ -52,6 +58,9 @@ impl Default for RuleSettings {
             summary_limit_inclusive: true,
             summary_limits_before_2021_yuan: (50.0, 1000.0),
             filing_grace_days: 5,
+            statement_working_days: 3,
+            hearing_request_working_days: 5,
+            recording_required_stages: vec!["查封扣押".to_string()],
             hearing_notice_working_days: 7,
             major_fine_individual_yuan: 10_000.0,
             major_fine_organization_yuan: 50_000.0,

@@ -194,6 +194,7 @@ pub struct World {
     counters: BTreeMap<(i32, &'static str), u32>,
     leaders: Vec<String>,
     legal_staff: Vec<(String, bool)>,
+    calendar: crate::domain::WorkingCalendar,
 }
 
 /// A generated case: the case as `case.toml` states it and its files.
@@ -282,6 +283,8 @@ impl World {
             counters: BTreeMap::new(),
             leaders,
             legal_staff,
+            // Clean cases keep every working-day limit (行政处罚法第八十五条) even across holidays.
+            calendar: crate::import::bundled_calendar().unwrap_or_default(),
         }
     }
 
@@ -548,7 +551,9 @@ fn plan_general(
     }
     let legal_review = weekday(add(last, rng.range(1, 3)));
     let discussion = weekday(add(legal_review, rng.range(1, 2)));
-    let earliest_decision = add(notice_served, 14);
+    // The 陈述申辩 / 听证 window (5 working days) must have passed: the 6th working day at the
+    // earliest, and never sooner than two weeks.
+    let earliest_decision = add(notice_served, 14).max(world.calendar.add_working_days(notice_served, 6).value);
     let decision = weekday(
         (if major {
             add(discussion, rng.range(1, 2))

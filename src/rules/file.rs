@@ -1,0 +1,268 @@
+//! Checks on the file as a whole: the documents a case of its kind must contain, the 音像记录
+//! the settings require, and dates that agree with each other and run in order.
+
+use super::{Finding, Rule, Severity, ymd};
+use crate::domain::{Case, CaseKind, CodeEnum, DateKey, DateSource, Procedure};
+
+fn has(case: &Case, doc_type: &str) -> bool {
+    case.documents.iter().any(|d| d.doc_type == doc_type)
+}
+
+/// What a case of this kind must contain: each entry is a set of alternatives.
+fn required(case: &Case) -> Vec<Vec<&'static str>> {
+    let on_spot = case.decision.as_ref().and_then(|d| d.served_on_spot) == Some(true);
+    match (case.kind, case.procedure) {
+        (CaseKind::Penalty, Some(Procedure::Summary)) => vec![vec!["行政处罚决定书"]],
+        (CaseKind::Penalty, _) => {
+            let mut list = vec![
+                vec!["立案审批表"],
+                vec!["现场检查记录", "询问笔录", "勘验笔录"],
+                vec!["案件调查报告"],
+                vec!["行政处罚告知书"],
+                vec!["行政处罚决定书"],
+                vec!["结案审批表"],
+            ];
+            if case.effective_date(DateKey::Hearing).is_some()
+                || case.effective_date(DateKey::HearingRequested).is_some()
+            {
+                list.push(vec!["听证会通知书"]);
+                list.push(vec!["听证笔录"]);
+            }
+            if !on_spot {
+                list.push(vec!["送达回执（行政处罚决定书）"]);
+            }
+            list
+        }
+        (CaseKind::Inspection, _) => {
+            let mut list = vec![vec!["现场检查记录"]];
+            if case.dates.contains_key(&DateKey::RectificationDue) {
+                list.push(vec!["责令限期整改指令书"]);
+            }
+            if case.effective_date(DateKey::Rechecked).is_some() {
+                list.push(vec!["整改复查意见书"]);
+            }
+            list
+        }
+        (CaseKind::Coercion, _) => vec![
+            vec!["查封扣押决定书"],
+            vec!["查封扣押清单"],
+            vec!["现场笔录", "现场检查记录"],
+        ],
+    }
+}
+
+fn present(case: &Case, name: &str) -> bool {
+    match name {
+        "送达回执（行政处罚决定书）" => case
+            .documents
+            .iter()
+            .any(|d| d.doc_type == "送达回执" && d.serves.as_deref() == Some("行政处罚决定书")),
+        other => has(case, other),
+    }
+}
+
+/// The documents a case of this kind and procedure must contain are present.
+pub const REQUIRED_DOCUMENTS: Rule = Rule {
+    id: "required_documents",
+    name: "必备文书",
+    basis: "行政处罚法第五十五条、第五十九条、第六十一条；CASE_FORMAT 文书目录",
+    check: |case, _| {
+        // A ledger row or a folder of scans does not list its documents reliably.
+        if case.origin != crate::domain::CaseOrigin::Package {
+            return Vec::new();
+        }
+        required(case)
+            .into_iter()
+            .filter(|alternatives| !alternatives.iter().any(|name| present(case, name)))
+            .map(|alternatives| Finding {
+                rule: "required_documents",
+                severity: Severity::Deduction,
+                basis: "行政处罚法第五十五条、第五十九条、第六十一条".into(),
+                message: format!(
+                    "卷内缺少{}",
+                    alternatives
+                        .iter()
+                        .map(|n| format!("《{n}》"))
+                        .collect::<Vec<_>>()
+                        .join("或")
+                ),
+                documents: Vec::new(),
+            })
+            .collect()
+    },
+};
+
+/// 音像记录 for every stage the settings require (default: 查封扣押, per 国办发〔2018〕118号).
+pub const RECORDING_PRESENT: Rule = Rule {
+    id: "recording_present",
+    name: "执法全过程记录",
+    basis: "国办发〔2018〕118号",
+    check: |case, ctx| {
+        let mut findings = Vec::new();
+        for stage in &ctx.settings.recording_required_stages {
+            let happened = match stage.as_str() {
+                "查封扣押" => has(case, "查封扣押决定书"),
+                "现场检查" => has(case, "现场检查记录"),
+                "听证" => case.effective_date(DateKey::Hearing).is_some(),
+                "送达" => has(case, "送达回执"),
+                "整改复查" => has(case, "整改复查意见书"),
+                "调查取证" => has(case, "询问笔录") || has(case, "勘验笔录"),
+                _ => false,
+            };
+            if happened && !case.recordings.iter().any(|r| &r.stage == stage) {
+                findings.push(Finding {
+                    rule: "recording_present",
+                    severity: Severity::Deduction,
+                    basis: "国办发〔2018〕118号".into(),
+                    message: format!("本案有{stage}环节，卷内未见该环节的音像记录"),
+                    documents: Vec::new(),
+                });
+            }
+        }
+        findings
+    },
+};
+
+/// `[dates]` agree with the documents' own dates, and the main chain runs in order.
+pub const DATE_CONSISTENCY: Rule = Rule {
+    id: "date_consistency",
+    name: "日期一致与顺序",
+    basis: "行政处罚法第五十四条至第六十一条（程序顺序）",
+    check: |case, _| {
+        let basis = "行政处罚法第五十四条至第六十一条";
+        let mut findings = Vec::new();
+        for (key, stated) in &case.dates {
+            if matches!(key.source(), DateSource::None) {
+                continue;
+            }
+            if let Some(from_document) = case.document_date(*key)
+                && from_document != *stated
+            {
+                findings.push(Finding {
+                    rule: "date_consistency",
+                    severity: Severity::Deduction,
+                    basis: basis.into(),
+                    message: format!(
+                        "{}日期不一致：案卷信息为 {}，文书记载为 {}",
+                        key.label(),
+                        ymd(*stated),
+                        ymd(from_document)
+                    ),
+                    documents: Vec::new(),
+                });
+            }
+        }
+        // 立案 ≤ 调查终结 ≤ 告知 ≤ 决定 ≤ 决定送达 ≤ 结案 (法制审核、集体讨论、听证 have their own rules).
+        let chain = [
+            DateKey::Filed,
+            DateKey::InvestigationEnded,
+            DateKey::NoticeServed,
+            DateKey::Decision,
+            DateKey::DecisionServed,
+            DateKey::Closed,
+        ];
+        let dated: Vec<(DateKey, chrono::NaiveDate)> = chain
+            .iter()
+            .filter_map(|k| case.effective_date(*k).map(|d| (*k, d)))
+            .collect();
+        for pair in dated.windows(2) {
+            let ((a, da), (b, db)) = (pair[0], pair[1]);
+            if db < da {
+                findings.push(Finding {
+                    rule: "date_consistency",
+                    severity: Severity::Deduction,
+                    basis: basis.into(),
+                    message: format!("{} {} 早于{} {}，程序顺序颠倒", b.label(), ymd(db), a.label(), ymd(da)),
+                    documents: Vec::new(),
+                });
+            }
+        }
+        findings
+    },
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{CaseOrigin, Document, Recording, parse_iso_date};
+    use crate::rules::{RuleContext, RuleSettings};
+
+    fn run(rule: &Rule, case: &Case) -> Vec<Finding> {
+        let cal = crate::domain::WorkingCalendar::default();
+        let settings = RuleSettings::default();
+        (rule.check)(
+            case,
+            &RuleContext {
+                calendar: &cal,
+                settings: &settings,
+                registry: &[],
+            },
+        )
+    }
+
+    fn doc(t: &str, date: &str) -> Document {
+        Document {
+            doc_type: t.into(),
+            date: parse_iso_date(date),
+            ..Document::default()
+        }
+    }
+
+    #[test]
+    fn required_documents_by_kind() {
+        let mut case = Case::new("X", CaseKind::Coercion, CaseOrigin::Package);
+        case.documents.push(doc("查封扣押决定书", "2024-03-01"));
+        let f = run(&REQUIRED_DOCUMENTS, &case);
+        assert_eq!(f.len(), 2);
+        assert!(f[1].message.contains("《现场笔录》或《现场检查记录》"), "{f:?}");
+        case.documents.push(doc("查封扣押清单", "2024-03-01"));
+        case.documents.push(doc("现场检查记录", "2024-03-01"));
+        assert!(run(&REQUIRED_DOCUMENTS, &case).is_empty());
+        let mut summary = Case::new("Y", CaseKind::Penalty, CaseOrigin::Package);
+        summary.procedure = Some(Procedure::Summary);
+        assert!(
+            run(&REQUIRED_DOCUMENTS, &summary)[0]
+                .message
+                .contains("《行政处罚决定书》")
+        );
+        summary.origin = CaseOrigin::Ledger;
+        assert!(
+            run(&REQUIRED_DOCUMENTS, &summary).is_empty(),
+            "a ledger row lists no documents"
+        );
+    }
+
+    #[test]
+    fn recordings_for_the_required_stages() {
+        let mut case = Case::new("X", CaseKind::Coercion, CaseOrigin::Package);
+        case.documents.push(doc("查封扣押决定书", "2024-03-01"));
+        assert!(run(&RECORDING_PRESENT, &case)[0].message.contains("查封扣押环节"));
+        case.recordings.push(Recording {
+            stage: "查封扣押".into(),
+            ..Recording::default()
+        });
+        assert!(run(&RECORDING_PRESENT, &case).is_empty());
+    }
+
+    #[test]
+    fn stated_dates_agree_with_documents_and_the_chain_runs_in_order() {
+        let mut case = Case::new("X", CaseKind::Penalty, CaseOrigin::Package);
+        case.documents.push(doc("立案审批表", "2024-03-01"));
+        case.documents.push(doc("行政处罚决定书", "2024-04-01"));
+        case.dates.insert(DateKey::Filed, parse_iso_date("2024-03-02").unwrap());
+        let f = run(&DATE_CONSISTENCY, &case);
+        assert!(
+            f[0].message
+                .contains("立案日期不一致：案卷信息为 2024-03-02，文书记载为 2024-03-01"),
+            "{f:?}"
+        );
+        case.dates.clear();
+        case.dates
+            .insert(DateKey::DecisionServed, parse_iso_date("2024-03-30").unwrap());
+        let f = run(&DATE_CONSISTENCY, &case);
+        assert!(
+            f[0].message.contains("决定送达 2024-03-30 早于决定 2024-04-01"),
+            "{f:?}"
+        );
+    }
+}
