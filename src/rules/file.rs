@@ -123,6 +123,51 @@ pub const RECORDING_PRESENT: Rule = Rule {
     },
 };
 
+/// After a 整改期限, a 整改复查 within the set days, with the 整改复查意见书 on file.
+pub const RECTIFICATION_RECHECK: Rule = Rule {
+    id: "rectification_recheck",
+    name: "整改复查",
+    basis: "《安全生产违法行为行政处罚办法》（复查期限，待核实）",
+    check: |case, ctx| {
+        let Some(due) = case.dates.get(&DateKey::RectificationDue).copied() else {
+            return Vec::new();
+        };
+        let basis = "《安全生产违法行为行政处罚办法》（复查期限，待核实）";
+        let docs: Vec<usize> = case
+            .documents
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.doc_type == "责令限期整改指令书")
+            .map(|(i, _)| i)
+            .collect();
+        let Some(rechecked) = case.effective_date(DateKey::Rechecked) else {
+            return vec![Finding {
+                rule: "rectification_recheck",
+                severity: Severity::Deduction,
+                basis: basis.into(),
+                message: format!("整改期限 {}，卷内未见整改复查意见书", ymd(due)),
+                documents: docs,
+            }];
+        };
+        let days = (rechecked - due).num_days();
+        let limit = i64::from(ctx.settings.recheck_days);
+        if days <= limit {
+            return Vec::new();
+        }
+        vec![Finding {
+            rule: "rectification_recheck",
+            severity: Severity::Deduction,
+            basis: basis.into(),
+            message: format!(
+                "整改期限 {}，复查 {}，相隔{days}日，超过{limit}日",
+                ymd(due),
+                ymd(rechecked)
+            ),
+            documents: docs,
+        }]
+    },
+};
+
 /// `[dates]` agree with the documents' own dates, and the main chain runs in order.
 pub const DATE_CONSISTENCY: Rule = Rule {
     id: "date_consistency",
@@ -229,6 +274,26 @@ mod tests {
         assert!(
             run(&REQUIRED_DOCUMENTS, &summary).is_empty(),
             "a ledger row lists no documents"
+        );
+    }
+
+    #[test]
+    fn recheck_within_ten_days_of_the_deadline() {
+        let mut case = Case::new("X", CaseKind::Inspection, CaseOrigin::Package);
+        case.dates
+            .insert(DateKey::RectificationDue, parse_iso_date("2024-03-10").unwrap());
+        assert!(
+            run(&RECTIFICATION_RECHECK, &case)[0]
+                .message
+                .contains("未见整改复查意见书")
+        );
+        case.documents.push(doc("整改复查意见书", "2024-03-20"));
+        assert!(run(&RECTIFICATION_RECHECK, &case).is_empty(), "the 10th day");
+        case.documents[0].date = parse_iso_date("2024-03-21");
+        assert!(
+            run(&RECTIFICATION_RECHECK, &case)[0]
+                .message
+                .contains("相隔11日，超过10日")
         );
     }
 

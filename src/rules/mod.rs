@@ -96,6 +96,7 @@ pub const RULES: &[Rule] = &[
     documents::DECISION_SEALED,
     documents::PARTY_SIGNATURE,
     file::REQUIRED_DOCUMENTS,
+    file::RECTIFICATION_RECHECK,
     file::RECORDING_PRESENT,
     file::DATE_CONSISTENCY,
 ];

@@ -26,6 +26,8 @@ pub struct RuleSettings {
     /// Whether "以下" includes the limit itself (民法典第一千二百五十九条 by analogy; 原安监总局令
     /// 第15号第六十七条 says it does not — unconfirmed, hence a setting).
     pub summary_limit_inclusive: bool,
+    /// 整改复查 within this many days after the 整改期限 ([M]: not located verbatim).
+    pub recheck_days: u32,
     /// 陈述申辩期 when no hearing was offered, working days (a setting: the law names no figure).
     pub statement_working_days: u32,
     /// 听证申请期 after the 告知, working days (行政处罚法第六十四条).
@@ -59,6 +61,7 @@ impl Default for RuleSettings {
             summary_limits_before_2021_yuan: (50.0, 1000.0),
             filing_grace_days: 5,
             statement_working_days: 3,
+            recheck_days: 10,
             hearing_request_working_days: 5,
             recording_required_stages: vec!["查封扣押".to_string()],
             hearing_notice_working_days: 7,

@@ -619,15 +619,14 @@ fn plan_general(
             .signed(),
     );
     ctx.rectification_due = Some(rectification_due);
-    if rechecked <= investigation_ended || rng.chance(0.8) {
-        binder.add(
-            spec("整改复查意见书", rechecked)
-                .by(pair)
-                .numbered(world.number(year, "复查"))
-                .signed(),
-        );
-        ctx.rechecked = Some(rechecked);
-    }
+    // Every 责令限期整改 is followed by its 复查 (rectification_recheck).
+    binder.add(
+        spec("整改复查意见书", rechecked)
+            .by(pair)
+            .numbered(world.number(year, "复查"))
+            .signed(),
+    );
+    ctx.rechecked = Some(rechecked);
     binder.add(
         spec("询问通知书", inquiry)
             .by(pair)
