@@ -299,8 +299,16 @@ fn a_case_shows_the_automatic_checks_findings() {
     import(&mut p, &[pkg]);
     let row = p.list_cases().unwrap().remove(0);
     drop(p);
+    import(&mut Project::open(&dir).unwrap(), &[samples(8).to_path_buf()]);
     let mut h = app(dir);
-    wait_until(&mut h, "the case list", |a| a.visible_case_count() == 1);
+    wait_until(&mut h, "the checks of every case", |a| {
+        a.visible_case_count() == 9 && a.findings_counted()
+    });
+    // Only the planted case has a deduction: the list's filter narrows to it.
+    h.get_by_label("只看有问题的").click();
+    h.run_steps(2);
+    assert_eq!(h.state().visible_case_count(), 1);
+    h.get_by_label(&row.number);
     open_case(&mut h, &row);
     h.get_by_label_contains("自动检查：");
     h.get_by_label_contains(

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use egui_extras::{Column, TableBuilder};
 
-use super::backend::{Backend, Request, Response};
+use super::backend::{Backend, FindingCount, Request, Response};
 use super::path_field::{PathField, Pick};
 use super::theme;
 use super::viewer::{OpenDocument, Viewer, kind_for};
@@ -131,6 +131,7 @@ enum SortColumn {
     Decision,
     Documents,
     Origin,
+    Findings,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -156,6 +157,8 @@ pub struct PingchaApp {
     search_hits: Option<(String, HashSet<i64>, usize)>,
     hit_list: Vec<crate::store::SearchHit>,
     findings: Vec<crate::rules::Finding>,
+    finding_counts: Arc<std::collections::HashMap<i64, FindingCount>>,
+    only_with_findings: bool,
     sort: (SortColumn, bool),
     selected: Option<i64>,
     case: Option<Box<StoredCase>>,
@@ -212,6 +215,8 @@ impl PingchaApp {
             search_hits: None,
             hit_list: Vec::new(),
             findings: Vec::new(),
+            finding_counts: Arc::new(std::collections::HashMap::new()),
+            only_with_findings: false,
             sort: (SortColumn::Number, true),
             selected: None,
             case: None,
@@ -242,6 +247,11 @@ impl PingchaApp {
     /// Number of cases shown in the list after filters and search.
     pub fn visible_case_count(&self) -> usize {
         self.visible.len()
+    }
+
+    /// Whether the automatic checks have been counted for every listed case.
+    pub fn findings_counted(&self) -> bool {
+        !self.cases.is_empty() && self.cases.iter().all(|c| self.finding_counts.contains_key(&c.id))
     }
 
     /// Whether an import is running.
@@ -296,6 +306,10 @@ impl PingchaApp {
                     self.years = years;
                     self.refresh_visible();
                 }
+                Response::FindingCounts(counts) => {
+                    self.finding_counts = counts;
+                    self.refresh_visible();
+                }
                 Response::Case(case, findings) => {
                     if Some(case.row.id) == self.selected {
                         self.case = Some(case);
@@ -336,6 +350,7 @@ impl PingchaApp {
             .filter(|(_, c)| self.kind_filter.is_none_or(|k| c.kind == k))
             .filter(|(_, c)| self.year_filter.is_none_or(|y| row_year(c) == Some(y)))
             .filter(|(_, c)| self.status_filter.is_none_or(|o| c.origin == o))
+            .filter(|(_, c)| !self.only_with_findings || self.finding_counts.get(&c.id).is_some_and(|n| n.serious > 0))
             .filter(|(_, c)| hits.is_none_or(|ids| ids.contains(&c.id)))
             .map(|(i, _)| i)
             .collect();
@@ -351,6 +366,10 @@ impl PingchaApp {
                 SortColumn::Decision => a.decision.cmp(&b.decision),
                 SortColumn::Documents => a.documents.cmp(&b.documents),
                 SortColumn::Origin => a.origin.cmp(&b.origin),
+                SortColumn::Findings => {
+                    let count = |id| self.finding_counts.get(&id).map(|n| (n.serious, n.notices));
+                    count(a.id).cmp(&count(b.id))
+                }
             };
             if ascending { ord } else { ord.reverse() }
         });
@@ -399,6 +418,7 @@ impl PingchaApp {
                 self.palette_query.clear();
             }
             UiCommand::ClearFilters => {
+                self.only_with_findings = false;
                 self.unit_filter = None;
                 self.kind_filter = None;
                 self.year_filter = None;
@@ -585,15 +605,17 @@ impl PingchaApp {
                 })
                 .response
                 .on_hover_text("按状态筛选");
+            changed |= ui.checkbox(&mut self.only_with_findings, "只看有问题的").changed();
             let filtered = self.unit_filter.is_some()
                 || self.kind_filter.is_some()
                 || self.year_filter.is_some()
                 || self.status_filter.is_some();
-            if filtered && ui.button("清除筛选").clicked() {
+            if (filtered || self.only_with_findings) && ui.button("清除筛选").clicked() {
                 self.unit_filter = None;
                 self.kind_filter = None;
                 self.year_filter = None;
                 self.status_filter = None;
+                self.only_with_findings = false;
                 changed = true;
             }
             ui.label(RichText::new(format!("{} / {} 件", self.visible.len(), self.cases.len())).small());
@@ -612,6 +634,7 @@ impl PingchaApp {
             ("决定日期", SortColumn::Decision),
             ("文书数", SortColumn::Documents),
             ("状态", SortColumn::Origin),
+            ("问题", SortColumn::Findings),
         ];
         let mut clicked_sort = None;
         let mut clicked_case = None;
@@ -629,6 +652,7 @@ impl PingchaApp {
             .column(Column::initial(84.0).at_least(70.0))
             .column(Column::initial(44.0).at_least(40.0))
             .column(Column::initial(56.0).at_least(48.0).clip(true))
+            .column(Column::initial(40.0).at_least(36.0))
             .min_scrolled_height(0.0);
         if self.scroll_to_selected {
             if let Some(row) = selected_row {
@@ -637,6 +661,8 @@ impl PingchaApp {
             self.scroll_to_selected = false;
         }
         let cases = Arc::clone(&self.cases);
+        let counts = Arc::clone(&self.finding_counts);
+        let palette = theme::palette(self.dark);
         let visible = &self.visible;
         let sort = self.sort;
         table
@@ -691,6 +717,20 @@ impl PingchaApp {
                     });
                     row.col(|ui| {
                         ui.label(origin_status(case.origin));
+                    });
+                    row.col(|ui| match counts.get(&case.id) {
+                        None => {
+                            ui.label(RichText::new("…").color(palette.weak_text))
+                                .on_hover_text("正在检查");
+                        }
+                        Some(n) if n.serious > 0 => {
+                            ui.label(RichText::new(n.serious.to_string()).color(palette.deduction).strong())
+                                .on_hover_text(format!("扣分或否决类问题 {} 项，提示 {} 项", n.serious, n.notices));
+                        }
+                        Some(n) => {
+                            ui.label(RichText::new("✓").color(palette.pass))
+                                .on_hover_text(format!("未发现扣分或否决类问题（提示 {} 项）", n.notices));
+                        }
                     });
                     if row.response().clicked() {
                         clicked_case = Some(case.id);
@@ -992,6 +1032,8 @@ impl PingchaApp {
         self.search_text.clear();
         self.import_progress = None;
         self.last_report = None;
+        self.finding_counts = Arc::new(std::collections::HashMap::new());
+        self.findings.clear();
     }
 
     fn project_window(&mut self, ctx: &egui::Context) {

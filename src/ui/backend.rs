@@ -1,6 +1,7 @@
 //! The project's backend thread: it owns the open project (the SQLite connection) and
 //! answers the UI's requests; the UI only ever draws the last answers it received.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,7 +9,7 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 use crate::import::ImportLimits;
 use crate::jobs::{ImportProgress, ImportReport, plan_import, run_import};
-use crate::rules::{Finding, RuleContext, RuleSettings, check_case};
+use crate::rules::{Finding, RuleContext, RuleSettings, Severity, check_case};
 use crate::store::{CaseRow, Project, SearchHit, StoredCase};
 
 /// What the UI asks for.
@@ -38,6 +39,8 @@ pub enum Response {
     OpenFailed(String),
     /// Every current case.
     Cases(Arc<Vec<CaseRow>>),
+    /// The automatic checks' finding counts of every current case, by case id.
+    FindingCounts(Arc<HashMap<i64, FindingCount>>),
     /// One case, with the automatic checks' findings.
     Case(Box<StoredCase>, Vec<Finding>),
     /// Search results for a query.
@@ -54,6 +57,18 @@ pub enum Response {
     /// Something failed; the message is for the user.
     Error(String),
 }
+
+/// How many findings the automatic checks report for a case.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FindingCount {
+    /// Deductions and vetoes.
+    pub serious: usize,
+    /// Notices.
+    pub notices: usize,
+}
+
+/// Cases checked between two looks at the request queue.
+const COUNT_CHUNK: usize = 100;
 
 /// The UI's handle on the backend thread.
 pub struct Backend {
@@ -94,10 +109,56 @@ impl Backend {
                 {
                     run_import_request(&mut project, vec![seed], &cancel_flag, &send);
                 }
-                send(list(&project));
-                while let Ok(request) = req_rx.recv() {
+                // After every list, the automatic checks of all cases are counted in chunks,
+                // between requests, so the list shows at once and the counts follow.
+                let mut counting: Option<(Vec<i64>, usize, HashMap<i64, FindingCount>)> = None;
+                let start_counting = |project: &Project, counting: &mut Option<_>| {
+                    let response = list(project);
+                    if let Response::Cases(rows) = &response {
+                        *counting = Some((rows.iter().map(|r| r.id).collect(), 0, HashMap::new()));
+                    }
+                    send(response);
+                };
+                start_counting(&project, &mut counting);
+                loop {
+                    let request = if counting.is_some() {
+                        match req_rx.try_recv() {
+                            Ok(r) => Some(r),
+                            Err(std::sync::mpsc::TryRecvError::Empty) => None,
+                            Err(std::sync::mpsc::TryRecvError::Disconnected) => return,
+                        }
+                    } else {
+                        match req_rx.recv() {
+                            Ok(r) => Some(r),
+                            Err(_) => return,
+                        }
+                    };
+                    let Some(request) = request else {
+                        if let Some((ids, next, counts)) = &mut counting {
+                            let end = (*next + COUNT_CHUNK).min(ids.len());
+                            for id in &ids[*next..end] {
+                                if let Ok(stored) = project.load_case(*id) {
+                                    let findings = check(&project, &stored.case);
+                                    let serious = findings.iter().filter(|f| f.severity != Severity::Notice).count();
+                                    counts.insert(
+                                        *id,
+                                        FindingCount {
+                                            serious,
+                                            notices: findings.len() - serious,
+                                        },
+                                    );
+                                }
+                            }
+                            *next = end;
+                            if end >= ids.len() {
+                                let (_, _, counts) = counting.take().unwrap_or_default();
+                                send(Response::FindingCounts(Arc::new(counts)));
+                            }
+                        }
+                        continue;
+                    };
                     match request {
-                        Request::ListCases => send(list(&project)),
+                        Request::ListCases => start_counting(&project, &mut counting),
                         Request::LoadCase(id) => send(match project.load_case(id) {
                             Ok(case) => {
                                 let findings = check(&project, &case.case);
@@ -112,7 +173,7 @@ impl Backend {
                         Request::Import(paths) => {
                             cancel_flag.store(false, Ordering::Relaxed);
                             run_import_request(&mut project, paths, &cancel_flag, &send);
-                            send(list(&project));
+                            start_counting(&project, &mut counting);
                         }
                     }
                 }

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 pub use app::PingchaApp;
-pub use backend::{Backend, Request, Response};
+pub use backend::{Backend, FindingCount, Request, Response};
 
 /// The app id used for eframe's storage folder.
 pub const APP_ID: &str = "pingcha";
