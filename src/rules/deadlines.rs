@@ -3,17 +3,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Finding, Rule, Severity, law_2021_in_force, unscheduled_note, ymd};
+use super::{Finding, Rule, Severity, law_2021_in_force, positions, unscheduled_note, ymd};
 use crate::domain::{Case, CaseKind, DateKey, PartyKind, PenaltyKind, Procedure};
-
-fn positions(case: &Case, pred: impl Fn(&crate::domain::Document) -> bool) -> Vec<usize> {
-    case.documents
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| pred(d))
-        .map(|(i, _)| i)
-        .collect()
-}
 
 fn has_type(case: &Case, doc_type: &str) -> bool {
     case.documents.iter().any(|d| d.doc_type == doc_type)
@@ -58,10 +49,17 @@ pub const SERVICE_DEADLINE: Rule = Rule {
                 counted.value,
                 unscheduled_note(&counted.unscheduled_years)
             ),
-            documents: positions(case, |d| {
-                d.doc_type == "行政处罚决定书"
-                    || (d.doc_type == "送达回执" && d.serves.as_deref() == Some("行政处罚决定书"))
-            }),
+            // The decision and the receipt that records its service.
+            documents: case
+                .documents
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| {
+                    d.doc_type == "行政处罚决定书"
+                        || (d.doc_type == "送达回执" && d.serves.as_deref() == Some("行政处罚决定书"))
+                })
+                .map(|(i, _)| i)
+                .collect(),
         }]
     },
 };
@@ -104,7 +102,7 @@ pub const PAYMENT_DEADLINE: Rule = Rule {
                 ymd(served),
                 ymd(paid)
             ),
-            documents: positions(case, |d| d.doc_type == "罚款缴纳凭证"),
+            documents: positions(case, &["罚款缴纳凭证"]),
         }]
     },
 };
@@ -146,7 +144,7 @@ pub const PUBLICATION_DEADLINE: Rule = Rule {
                 counted.value,
                 unscheduled_note(&counted.unscheduled_years)
             ),
-            documents: positions(case, |d| d.doc_type == "处罚信息公示记录"),
+            documents: positions(case, &["处罚信息公示记录"]),
         }]
     },
 };
@@ -188,7 +186,7 @@ pub const DECISION_DEADLINE: Rule = Rule {
                 ymd(filed),
                 ymd(decided)
             ),
-            documents: positions(case, |d| d.doc_type == "立案审批表" || d.doc_type == "行政处罚决定书"),
+            documents: positions(case, &["立案审批表", "行政处罚决定书"]),
         }]
     },
 };
@@ -237,7 +235,7 @@ pub const LIMITATION: Rule = Rule {
                 ymd(acted),
                 ymd(deadline)
             ),
-            documents: positions(case, |d| d.doc_type == "立案审批表"),
+            documents: positions(case, &["立案审批表"]),
         }]
     },
 };

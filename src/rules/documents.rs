@@ -1,7 +1,7 @@
 //! Checks on the documents themselves: two officers, valid certificates, seals, signatures.
 //! A fact a package does not state is unknown: a notice at most.
 
-use super::{Finding, Rule, RuleContext, Severity, ymd};
+use super::{Finding, Rule, RuleContext, Severity, of_types, ymd};
 use crate::domain::DateKey;
 
 /// On-site and investigative documents that need two officers (行政处罚法第四十二条、第五十五条).
@@ -50,12 +50,7 @@ pub const TWO_OFFICERS: Rule = Rule {
         let basis = "行政处罚法第四十二条、第五十五条";
         let mut findings = Vec::new();
         let mut unknown = Vec::new();
-        for (i, doc) in case
-            .documents
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| TWO_OFFICER_TYPES.contains(&d.doc_type.as_str()))
-        {
+        for (i, doc) in of_types(case, &TWO_OFFICER_TYPES) {
             match &doc.officers {
                 None => unknown.push(i),
                 Some(certs) => {
@@ -157,12 +152,7 @@ pub const DECISION_SEALED: Rule = Rule {
         let basis = "行政处罚法第五十九条";
         let mut findings = Vec::new();
         let mut unknown = Vec::new();
-        for (i, doc) in case
-            .documents
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| SEALED_TYPES.contains(&d.doc_type.as_str()))
-        {
+        for (i, doc) in of_types(case, &SEALED_TYPES) {
             match doc.sealed {
                 Some(true) => {}
                 Some(false) => findings.push(Finding {
@@ -200,12 +190,7 @@ pub const PARTY_SIGNATURE: Rule = Rule {
     check: |case, _| {
         let basis = "行政处罚法第五十五条";
         let mut findings = Vec::new();
-        for (i, doc) in case
-            .documents
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| SIGNED_TYPES.contains(&d.doc_type.as_str()))
-        {
+        for (i, doc) in of_types(case, &SIGNED_TYPES) {
             let refusal_noted = doc
                 .note
                 .as_deref()

@@ -106,7 +106,20 @@ pub fn check_case(case: &Case, ctx: &RuleContext<'_>) -> Vec<Finding> {
     RULES.iter().flat_map(|rule| (rule.check)(case, ctx)).collect()
 }
 
-/// `2024年10月14日`-free ISO date for messages.
+/// The documents of the given types, with their positions in the file.
+fn of_types<'a>(case: &'a Case, types: &'a [&str]) -> impl Iterator<Item = (usize, &'a crate::domain::Document)> + 'a {
+    case.documents
+        .iter()
+        .enumerate()
+        .filter(move |(_, d)| types.contains(&d.doc_type.as_str()))
+}
+
+/// Positions of the documents of the given types.
+fn positions(case: &Case, types: &[&str]) -> Vec<usize> {
+    of_types(case, types).map(|(i, _)| i).collect()
+}
+
+/// ISO date for messages.
 fn ymd(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
 }

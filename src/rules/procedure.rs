@@ -1,7 +1,7 @@
 //! The order of the procedure: 立案 before investigating, 听证 notice and order, 法制审核 and
 //! 集体讨论 where required and in their place in the chain.
 
-use super::{Finding, Rule, Severity, unscheduled_note, ymd};
+use super::{Finding, Rule, Severity, positions, unscheduled_note, ymd};
 use crate::domain::{Case, CaseKind, DateKey, PartyKind, PenaltyKind, Procedure, ReviewOpinion};
 
 /// Investigative acts that need 立案 first (a 现场检查记录 before 立案 is normal).
@@ -15,15 +15,6 @@ const INVESTIGATIVE_TYPES: [&str; 5] = [
 
 fn general_penalty(case: &Case) -> bool {
     case.kind == CaseKind::Penalty && case.procedure != Some(Procedure::Summary)
-}
-
-fn positions(case: &Case, types: &[&str]) -> Vec<usize> {
-    case.documents
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| types.contains(&d.doc_type.as_str()))
-        .map(|(i, _)| i)
-        .collect()
 }
 
 /// Investigative acts before 立案 are followed by 立案 within the 补办 window.
