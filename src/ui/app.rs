@@ -645,14 +645,14 @@ impl PingchaApp {
             .striped(true)
             .resizable(true)
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(Column::initial(196.0).at_least(90.0).clip(true))
-            .column(Column::remainder().at_least(100.0).clip(true))
-            .column(Column::initial(84.0).at_least(60.0).clip(true))
-            .column(Column::initial(92.0).at_least(60.0).clip(true))
-            .column(Column::initial(84.0).at_least(70.0))
-            .column(Column::initial(44.0).at_least(40.0))
-            .column(Column::initial(56.0).at_least(48.0).clip(true))
-            .column(Column::initial(40.0).at_least(36.0))
+            .column(Column::initial(190.0).at_least(90.0).clip(true))
+            .column(Column::remainder().at_least(70.0).clip(true))
+            .column(Column::initial(80.0).at_least(56.0).clip(true))
+            .column(Column::initial(90.0).at_least(56.0).clip(true))
+            .column(Column::initial(82.0).at_least(70.0))
+            .column(Column::initial(42.0).at_least(36.0))
+            .column(Column::initial(50.0).at_least(44.0).clip(true))
+            .column(Column::initial(36.0).at_least(32.0))
             .min_scrolled_height(0.0);
         if self.scroll_to_selected {
             if let Some(row) = selected_row {
@@ -903,12 +903,12 @@ impl PingchaApp {
                 .striped(true)
                 .vscroll(false)
                 .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-                .column(Column::exact(34.0))
-                .column(Column::initial(180.0).at_least(100.0).clip(true))
-                .column(Column::exact(84.0))
-                .column(Column::remainder().at_least(100.0).clip(true))
-                .column(Column::exact(50.0))
-                .column(Column::exact(66.0))
+                .column(Column::exact(30.0))
+                .column(Column::initial(160.0).at_least(80.0).clip(true))
+                .column(Column::exact(82.0))
+                .column(Column::remainder().at_least(60.0).clip(true))
+                .column(Column::exact(46.0))
+                .column(Column::exact(64.0))
                 .header(theme::ROW_HEIGHT, |mut header| {
                     for h in ["序号", "文书", "日期", "文号", "页码", "文字层"] {
                         header.col(|ui| {
@@ -1192,7 +1192,7 @@ impl PingchaApp {
             ui.add_space(2.0);
         });
         egui::Panel::bottom("status-bar").show(ui, |ui| self.status_bar(ui, &mut commands));
-        let list_width = (ui.available_width() * 0.55).max(560.0);
+        let list_width = (ui.available_width() * 0.57).max(560.0);
         egui::Panel::left("case-list")
             .resizable(true)
             .default_size(list_width)
