@@ -4,7 +4,10 @@
 # Does nothing when everything is already there.
 set -euo pipefail
 need=()
-have() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+# ldconfig lives in /sbin, which is not on an ordinary user's PATH on Debian.
+ldconfig_bin=$(command -v ldconfig || echo /sbin/ldconfig)
+libraries=$("$ldconfig_bin" -p 2>/dev/null || true)
+have() { grep -q "$1" <<<"$libraries"; }
 have 'libGL.so.1' || need+=(libgl1)
 have 'libEGL.so.1' || need+=(libegl1)
 have 'libxkbcommon.so.0' || need+=(libxkbcommon0)
