@@ -326,15 +326,7 @@ fn check_reports_findings_with_their_arithmetic_and_clean_samples_stay_clean() {
     }
 
     let tmp = tempfile::tempdir().unwrap();
-    let toml = minimal_toml("迟送〔2024〕1号").replace(
-        "[dates]\nfiled = \"2024-03-01\"",
-        "[dates]\nfiled = \"2024-09-02\"\ndecision = \"2024-09-27\"\ndecision_served = \"2024-10-14\"\npublished = \"2024-09-30\"",
-    );
-    let pkg = write_package(
-        &tmp.path().join("late"),
-        &toml,
-        &[("docs/01-立案审批表.pdf", pdf_with_text("正文"))],
-    );
+    let pkg = late_service_package(&tmp.path().join("late"), "迟送〔2024〕1号");
     let late = pingcha(&["check", s(&pkg), "--json"]);
     let value: serde_json::Value = serde_json::from_slice(&late.stdout).unwrap();
     let findings = value[0]["findings"].as_array().unwrap();

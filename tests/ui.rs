@@ -285,15 +285,7 @@ fn chinese_typed_through_an_input_method_reaches_the_search() {
 #[test]
 fn a_case_shows_the_automatic_checks_findings() {
     let tmp = tempfile::tempdir().unwrap();
-    let toml = minimal_toml("迟送〔2024〕9号").replace(
-        "[dates]\nfiled = \"2024-03-01\"",
-        "[dates]\nfiled = \"2024-09-02\"\ndecision = \"2024-09-27\"\ndecision_served = \"2024-10-14\"\npublished = \"2024-09-30\"",
-    );
-    let pkg = write_package(
-        &tmp.path().join("late"),
-        &toml,
-        &[("docs/01-立案审批表.pdf", pdf_with_text("正文"))],
-    );
+    let pkg = late_service_package(&tmp.path().join("late"), "迟送〔2024〕9号");
     let dir = tmp.path().join("p");
     let mut p = Project::create_or_open(&dir).unwrap();
     import(&mut p, &[pkg]);

@@ -38,20 +38,16 @@ pub const SERVICE_DEADLINE: Rule = Rule {
         if counted.value <= limit {
             return Vec::new();
         }
-        vec![Finding {
-            rule: "service_deadline",
-            severity: Severity::Deduction,
-            basis: "行政处罚法第六十一条、第八十五条".into(),
-            message: format!(
+        vec![Finding::new(
+            Severity::Deduction,
+            format!(
                 "决定 {}，送达 {}，为第{}个工作日，超过{limit}个工作日{}",
                 ymd(decided),
                 ymd(served),
                 counted.value,
                 unscheduled_note(&counted.unscheduled_years)
             ),
-            // The decision and the receipt that records its service.
-            documents: case
-                .documents
+            case.documents
                 .iter()
                 .enumerate()
                 .filter(|(_, d)| {
@@ -60,7 +56,7 @@ pub const SERVICE_DEADLINE: Rule = Rule {
                 })
                 .map(|(i, _)| i)
                 .collect(),
-        }]
+        )]
     },
 };
 
@@ -93,17 +89,15 @@ pub const PAYMENT_DEADLINE: Rule = Rule {
         if days <= limit {
             return Vec::new();
         }
-        vec![Finding {
-            rule: "payment_deadline",
-            severity: Severity::Deduction,
-            basis: "行政处罚法第六十七条、第七十二条".into(),
-            message: format!(
+        vec![Finding::new(
+            Severity::Deduction,
+            format!(
                 "决定书送达 {}，罚款缴纳 {}，相隔{days}日，超过{limit}日，且卷内未见延期（分期）缴纳批准或加处罚款决定",
                 ymd(served),
                 ymd(paid)
             ),
-            documents: positions(case, &["罚款缴纳凭证"]),
-        }]
+            positions(case, &["罚款缴纳凭证"]),
+        )]
     },
 };
 
@@ -120,32 +114,28 @@ pub const PUBLICATION_DEADLINE: Rule = Rule {
             return Vec::new();
         };
         let Some(published) = case.effective_date(DateKey::Published) else {
-            return vec![Finding {
-                rule: "publication_deadline",
-                severity: Severity::Notice,
-                basis: "国办发〔2018〕118号".into(),
-                message: "卷内未见处罚信息公示记录，无法核对公示期限".into(),
-                documents: Vec::new(),
-            }];
+            return vec![Finding::new(
+                Severity::Notice,
+                "卷内未见处罚信息公示记录，无法核对公示期限".into(),
+                Vec::new(),
+            )];
         };
         let limit = ctx.settings.publication_penalty_working_days;
         let counted = ctx.calendar.working_days_after(decided, published);
         if counted.value <= limit {
             return Vec::new();
         }
-        vec![Finding {
-            rule: "publication_deadline",
-            severity: Severity::Deduction,
-            basis: "国办发〔2018〕118号".into(),
-            message: format!(
+        vec![Finding::new(
+            Severity::Deduction,
+            format!(
                 "决定 {}，公示 {}，为第{}个工作日，超过{limit}个工作日{}",
                 ymd(decided),
                 ymd(published),
                 counted.value,
                 unscheduled_note(&counted.unscheduled_years)
             ),
-            documents: positions(case, &["处罚信息公示记录"]),
-        }]
+            positions(case, &["处罚信息公示记录"]),
+        )]
     },
 };
 
@@ -177,17 +167,15 @@ pub const DECISION_DEADLINE: Rule = Rule {
         if days <= limit || extended {
             return Vec::new();
         }
-        vec![Finding {
-            rule: "decision_deadline",
-            severity: Severity::Deduction,
-            basis: "行政处罚法第六十条".into(),
-            message: format!(
+        vec![Finding::new(
+            Severity::Deduction,
+            format!(
                 "立案 {}，决定 {}，历时{days}日，超过{limit}日且卷内未见延长办案期限的批准",
                 ymd(filed),
                 ymd(decided)
             ),
-            documents: positions(case, &["立案审批表", "行政处罚决定书"]),
-        }]
+            positions(case, &["立案审批表", "行政处罚决定书"]),
+        )]
     },
 };
 
@@ -225,18 +213,16 @@ pub const LIMITATION: Rule = Rule {
         if acted <= deadline {
             return Vec::new();
         }
-        vec![Finding {
-            rule: "limitation",
-            severity: Severity::Veto,
-            basis: "行政处罚法第三十六条".into(),
-            message: format!(
+        vec![Finding::new(
+            Severity::Veto,
+            format!(
                 "违法行为 {}，立案 {}，超过{years}年追责时效（至 {} 止）",
                 ymd(violation),
                 ymd(acted),
                 ymd(deadline)
             ),
-            documents: positions(case, &["立案审批表"]),
-        }]
+            positions(case, &["立案审批表"]),
+        )]
     },
 };
 
@@ -276,13 +262,14 @@ pub const SUMMARY_PROCEDURE_LIMITS: Rule = Rule {
             .map(|p| crate::domain::CodeEnum::label(p.kind))
             .collect();
         if !other.is_empty() {
-            findings.push(Finding {
-                rule: "summary_procedure_limits",
-                severity: Severity::Deduction,
-                basis: basis.into(),
-                message: format!("简易程序只能作出警告或罚款，本案处罚含：{}", other.join("、")),
-                documents: Vec::new(),
-            });
+            findings.push(
+                Finding::new(
+                    Severity::Deduction,
+                    format!("简易程序只能作出警告或罚款，本案处罚含：{}", other.join("、")),
+                    Vec::new(),
+                )
+                .with_basis(basis),
+            );
         }
         let fine = decision.fine_total_yuan();
         let party_kind = case.party.as_ref().and_then(|p| p.kind);
@@ -306,13 +293,14 @@ pub const SUMMARY_PROCEDURE_LIMITS: Rule = Rule {
             } else {
                 "以下（不含本数）"
             };
-            findings.push(Finding {
-                rule: "summary_procedure_limits",
-                severity: Severity::Deduction,
-                basis: basis.into(),
-                message: format!("简易程序罚款 {fine:.0} 元，超过对{who} {limit:.0} 元{bound}的限额"),
-                documents: Vec::new(),
-            });
+            findings.push(
+                Finding::new(
+                    Severity::Deduction,
+                    format!("简易程序罚款 {fine:.0} 元，超过对{who} {limit:.0} 元{bound}的限额"),
+                    Vec::new(),
+                )
+                .with_basis(basis),
+            );
         }
         findings
     },
@@ -352,7 +340,7 @@ mod tests {
     fn run(rule: &Rule, case: &Case) -> Vec<Finding> {
         let cal = calendar();
         let settings = RuleSettings::default();
-        (rule.check)(
+        rule.run(
             case,
             &RuleContext {
                 calendar: &cal.0,

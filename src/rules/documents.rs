@@ -31,23 +31,12 @@ const SEALED_TYPES: [&str; 9] = [
 /// 笔录 and 检查记录, which the party signs (or the refusal is noted).
 const SIGNED_TYPES: [&str; 5] = ["现场检查记录", "询问笔录", "勘验笔录", "陈述申辩笔录", "听证笔录"];
 
-fn notice(rule: &'static str, basis: &str, message: String, documents: Vec<usize>) -> Finding {
-    Finding {
-        rule,
-        severity: Severity::Notice,
-        basis: basis.into(),
-        message,
-        documents,
-    }
-}
-
 /// Each on-site or investigative document carries two distinct officers' certificates.
 pub const TWO_OFFICERS: Rule = Rule {
     id: "two_officers",
     name: "执法人员不少于两人",
     basis: "行政处罚法第四十二条、第五十五条",
     check: |case, _| {
-        let basis = "行政处罚法第四十二条、第五十五条";
         let mut findings = Vec::new();
         let mut unknown = Vec::new();
         for (i, doc) in of_types(case, &TWO_OFFICER_TYPES) {
@@ -57,18 +46,16 @@ pub const TWO_OFFICERS: Rule = Rule {
                     let distinct: std::collections::BTreeSet<&str> =
                         certs.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
                     if distinct.len() < 2 {
-                        findings.push(Finding {
-                            rule: "two_officers",
-                            severity: Severity::Deduction,
-                            basis: basis.into(),
-                            message: format!(
+                        findings.push(Finding::new(
+                            Severity::Deduction,
+                            format!(
                                 "第{}份文书《{}》仅有{}名执法人员的执法证号",
                                 i + 1,
                                 doc.doc_type,
                                 distinct.len()
                             ),
-                            documents: vec![i],
-                        });
+                            vec![i],
+                        ));
                     }
                 }
             }
@@ -79,9 +66,8 @@ pub const TWO_OFFICERS: Rule = Rule {
                 .map(|i| format!("第{}份", i + 1))
                 .collect::<Vec<_>>()
                 .join("、");
-            findings.push(notice(
-                "two_officers",
-                basis,
+            findings.push(Finding::new(
+                Severity::Notice,
                 format!("{list}文书未注明执法人员，请人工核对是否两人执法"),
                 unknown,
             ));
@@ -96,7 +82,6 @@ pub const CERTIFICATE_VALID: Rule = Rule {
     name: "执法证件有效",
     basis: "行政处罚法第四十二条",
     check: |case, ctx: &RuleContext<'_>| {
-        let basis = "行政处罚法第四十二条";
         let mut findings = Vec::new();
         for (i, doc) in case.documents.iter().enumerate() {
             let Some(certs) = &doc.officers else { continue };
@@ -104,17 +89,15 @@ pub const CERTIFICATE_VALID: Rule = Rule {
                 let in_case = case.officers.iter().find(|o| o.certificate == cert);
                 let in_registry = ctx.registry.iter().find(|o| o.certificate == cert);
                 if in_case.is_none() && in_registry.is_none() {
-                    findings.push(Finding {
-                        rule: "certificate_valid",
-                        severity: Severity::Deduction,
-                        basis: basis.into(),
-                        message: format!(
+                    findings.push(Finding::new(
+                        Severity::Deduction,
+                        format!(
                             "第{}份文书《{}》的执法证号 {cert} 不在本案执法人员或执法人员名册中",
                             i + 1,
                             doc.doc_type
                         ),
-                        documents: vec![i],
-                    });
+                        vec![i],
+                    ));
                     continue;
                 }
                 let valid_until = in_case
@@ -123,19 +106,17 @@ pub const CERTIFICATE_VALID: Rule = Rule {
                 if let (Some(until), Some(date)) = (valid_until, doc.date.or(case.effective_date(DateKey::Decision)))
                     && date > until
                 {
-                    findings.push(Finding {
-                        rule: "certificate_valid",
-                        severity: Severity::Deduction,
-                        basis: basis.into(),
-                        message: format!(
+                    findings.push(Finding::new(
+                        Severity::Deduction,
+                        format!(
                             "第{}份文书《{}》日期 {}，执法证号 {cert} 的有效期至 {}，已过期",
                             i + 1,
                             doc.doc_type,
                             ymd(date),
                             ymd(until)
                         ),
-                        documents: vec![i],
-                    });
+                        vec![i],
+                    ));
                 }
             }
         }
@@ -149,19 +130,16 @@ pub const DECISION_SEALED: Rule = Rule {
     name: "对外文书加盖印章",
     basis: "行政处罚法第五十九条",
     check: |case, _| {
-        let basis = "行政处罚法第五十九条";
         let mut findings = Vec::new();
         let mut unknown = Vec::new();
         for (i, doc) in of_types(case, &SEALED_TYPES) {
             match doc.sealed {
                 Some(true) => {}
-                Some(false) => findings.push(Finding {
-                    rule: "decision_sealed",
-                    severity: Severity::Deduction,
-                    basis: basis.into(),
-                    message: format!("第{}份文书《{}》未加盖执法机关印章", i + 1, doc.doc_type),
-                    documents: vec![i],
-                }),
+                Some(false) => findings.push(Finding::new(
+                    Severity::Deduction,
+                    format!("第{}份文书《{}》未加盖执法机关印章", i + 1, doc.doc_type),
+                    vec![i],
+                )),
                 None => unknown.push(i),
             }
         }
@@ -171,9 +149,8 @@ pub const DECISION_SEALED: Rule = Rule {
                 .map(|i| format!("第{}份", i + 1))
                 .collect::<Vec<_>>()
                 .join("、");
-            findings.push(notice(
-                "decision_sealed",
-                basis,
+            findings.push(Finding::new(
+                Severity::Notice,
                 format!("{list}文书未注明是否盖章，请人工核对"),
                 unknown,
             ));
@@ -188,7 +165,6 @@ pub const PARTY_SIGNATURE: Rule = Rule {
     name: "当事人签名",
     basis: "行政处罚法第五十五条",
     check: |case, _| {
-        let basis = "行政处罚法第五十五条";
         let mut findings = Vec::new();
         for (i, doc) in of_types(case, &SIGNED_TYPES) {
             let refusal_noted = doc
@@ -196,16 +172,13 @@ pub const PARTY_SIGNATURE: Rule = Rule {
                 .as_deref()
                 .is_some_and(|n| n.contains("拒签") || n.contains("拒绝签"));
             match doc.party_signed {
-                Some(false) if !refusal_noted => findings.push(Finding {
-                    rule: "party_signature",
-                    severity: Severity::Deduction,
-                    basis: basis.into(),
-                    message: format!("第{}份文书《{}》无当事人签名，也未注明拒签", i + 1, doc.doc_type),
-                    documents: vec![i],
-                }),
-                None => findings.push(notice(
-                    "party_signature",
-                    basis,
+                Some(false) if !refusal_noted => findings.push(Finding::new(
+                    Severity::Deduction,
+                    format!("第{}份文书《{}》无当事人签名，也未注明拒签", i + 1, doc.doc_type),
+                    vec![i],
+                )),
+                None => findings.push(Finding::new(
+                    Severity::Notice,
                     format!("第{}份文书《{}》未注明当事人是否签名", i + 1, doc.doc_type),
                     vec![i],
                 )),
@@ -243,7 +216,7 @@ mod tests {
     fn run(rule: &Rule, case: &Case, registry: &[RegisteredOfficer]) -> Vec<Finding> {
         let cal = crate::domain::WorkingCalendar::default();
         let settings = RuleSettings::default();
-        (rule.check)(
+        rule.run(
             case,
             &RuleContext {
                 calendar: &cal,

@@ -65,7 +65,7 @@ fn present(case: &Case, name: &str) -> bool {
 pub const REQUIRED_DOCUMENTS: Rule = Rule {
     id: "required_documents",
     name: "必备文书",
-    basis: "行政处罚法第五十五条、第五十九条、第六十一条；CASE_FORMAT 文书目录",
+    basis: "行政处罚法第五十五条、第五十九条、第六十一条",
     check: |case, _| {
         // A ledger row or a folder of scans does not list its documents reliably.
         if case.origin != crate::domain::CaseOrigin::Package {
@@ -74,19 +74,19 @@ pub const REQUIRED_DOCUMENTS: Rule = Rule {
         required(case)
             .into_iter()
             .filter(|alternatives| !alternatives.iter().any(|name| present(case, name)))
-            .map(|alternatives| Finding {
-                rule: "required_documents",
-                severity: Severity::Deduction,
-                basis: "行政处罚法第五十五条、第五十九条、第六十一条".into(),
-                message: format!(
-                    "卷内缺少{}",
-                    alternatives
-                        .iter()
-                        .map(|n| format!("《{n}》"))
-                        .collect::<Vec<_>>()
-                        .join("或")
-                ),
-                documents: Vec::new(),
+            .map(|alternatives| {
+                Finding::new(
+                    Severity::Deduction,
+                    format!(
+                        "卷内缺少{}",
+                        alternatives
+                            .iter()
+                            .map(|n| format!("《{n}》"))
+                            .collect::<Vec<_>>()
+                            .join("或")
+                    ),
+                    Vec::new(),
+                )
             })
             .collect()
     },
@@ -110,13 +110,11 @@ pub const RECORDING_PRESENT: Rule = Rule {
                 _ => false,
             };
             if happened && !case.recordings.iter().any(|r| &r.stage == stage) {
-                findings.push(Finding {
-                    rule: "recording_present",
-                    severity: Severity::Deduction,
-                    basis: "国办发〔2018〕118号".into(),
-                    message: format!("本案有{stage}环节，卷内未见该环节的音像记录"),
-                    documents: Vec::new(),
-                });
+                findings.push(Finding::new(
+                    Severity::Deduction,
+                    format!("本案有{stage}环节，卷内未见该环节的音像记录"),
+                    Vec::new(),
+                ));
             }
         }
         findings
@@ -132,7 +130,6 @@ pub const RECTIFICATION_RECHECK: Rule = Rule {
         let Some(due) = case.dates.get(&DateKey::RectificationDue).copied() else {
             return Vec::new();
         };
-        let basis = "《安全生产违法行为行政处罚办法》（复查期限，待核实）";
         let docs: Vec<usize> = case
             .documents
             .iter()
@@ -141,30 +138,26 @@ pub const RECTIFICATION_RECHECK: Rule = Rule {
             .map(|(i, _)| i)
             .collect();
         let Some(rechecked) = case.effective_date(DateKey::Rechecked) else {
-            return vec![Finding {
-                rule: "rectification_recheck",
-                severity: Severity::Deduction,
-                basis: basis.into(),
-                message: format!("整改期限 {}，卷内未见整改复查意见书", ymd(due)),
-                documents: docs,
-            }];
+            return vec![Finding::new(
+                Severity::Deduction,
+                format!("整改期限 {}，卷内未见整改复查意见书", ymd(due)),
+                docs,
+            )];
         };
         let days = (rechecked - due).num_days();
         let limit = i64::from(ctx.settings.recheck_days);
         if days <= limit {
             return Vec::new();
         }
-        vec![Finding {
-            rule: "rectification_recheck",
-            severity: Severity::Deduction,
-            basis: basis.into(),
-            message: format!(
+        vec![Finding::new(
+            Severity::Deduction,
+            format!(
                 "整改期限 {}，复查 {}，相隔{days}日，超过{limit}日",
                 ymd(due),
                 ymd(rechecked)
             ),
-            documents: docs,
-        }]
+            docs,
+        )]
     },
 };
 
@@ -172,9 +165,8 @@ pub const RECTIFICATION_RECHECK: Rule = Rule {
 pub const DATE_CONSISTENCY: Rule = Rule {
     id: "date_consistency",
     name: "日期一致与顺序",
-    basis: "行政处罚法第五十四条至第六十一条（程序顺序）",
+    basis: "行政处罚法第五十四条至第六十一条",
     check: |case, _| {
-        let basis = "行政处罚法第五十四条至第六十一条";
         let mut findings = Vec::new();
         for (key, stated) in &case.dates {
             if matches!(key.source(), DateSource::None) {
@@ -183,18 +175,16 @@ pub const DATE_CONSISTENCY: Rule = Rule {
             if let Some(from_document) = case.document_date(*key)
                 && from_document != *stated
             {
-                findings.push(Finding {
-                    rule: "date_consistency",
-                    severity: Severity::Deduction,
-                    basis: basis.into(),
-                    message: format!(
+                findings.push(Finding::new(
+                    Severity::Deduction,
+                    format!(
                         "{}日期不一致：案卷信息为 {}，文书记载为 {}",
                         key.label(),
                         ymd(*stated),
                         ymd(from_document)
                     ),
-                    documents: Vec::new(),
-                });
+                    Vec::new(),
+                ));
             }
         }
         // 立案 ≤ 调查终结 ≤ 告知 ≤ 决定 ≤ 决定送达 ≤ 结案 (法制审核、集体讨论、听证 have their own rules).
@@ -213,13 +203,11 @@ pub const DATE_CONSISTENCY: Rule = Rule {
         for pair in dated.windows(2) {
             let ((a, da), (b, db)) = (pair[0], pair[1]);
             if db < da {
-                findings.push(Finding {
-                    rule: "date_consistency",
-                    severity: Severity::Deduction,
-                    basis: basis.into(),
-                    message: format!("{} {} 早于{} {}，程序顺序颠倒", b.label(), ymd(db), a.label(), ymd(da)),
-                    documents: Vec::new(),
-                });
+                findings.push(Finding::new(
+                    Severity::Deduction,
+                    format!("{} {} 早于{} {}，程序顺序颠倒", b.label(), ymd(db), a.label(), ymd(da)),
+                    Vec::new(),
+                ));
             }
         }
         findings
@@ -235,7 +223,7 @@ mod tests {
     fn run(rule: &Rule, case: &Case) -> Vec<Finding> {
         let cal = crate::domain::WorkingCalendar::default();
         let settings = RuleSettings::default();
-        (rule.check)(
+        rule.run(
             case,
             &RuleContext {
                 calendar: &cal,

@@ -55,6 +55,26 @@ pub struct Finding {
     pub documents: Vec<usize>,
 }
 
+impl Finding {
+    /// A finding; the rule that returns it fills in its id and, unless set with
+    /// [`Finding::with_basis`], its legal basis (see [`Rule::run`]).
+    pub fn new(severity: Severity, message: String, documents: Vec<usize>) -> Self {
+        Self {
+            rule: "",
+            severity,
+            basis: String::new(),
+            message,
+            documents,
+        }
+    }
+
+    /// A basis other than the rule's own (e.g. the older regime's for an older case).
+    pub fn with_basis(mut self, basis: &str) -> Self {
+        self.basis = basis.to_string();
+        self
+    }
+}
+
 /// What the rules need besides the case.
 pub struct RuleContext<'a> {
     /// Working days (行政处罚法第八十五条).
@@ -75,6 +95,22 @@ pub struct Rule {
     pub basis: &'static str,
     /// The check.
     pub check: fn(&Case, &RuleContext<'_>) -> Vec<Finding>,
+}
+
+impl Rule {
+    /// Runs the check and labels its findings with this rule's id and basis.
+    pub fn run(&self, case: &Case, ctx: &RuleContext<'_>) -> Vec<Finding> {
+        (self.check)(case, ctx)
+            .into_iter()
+            .map(|mut finding| {
+                finding.rule = self.id;
+                if finding.basis.is_empty() {
+                    finding.basis = self.basis.to_string();
+                }
+                finding
+            })
+            .collect()
+    }
 }
 
 /// Every rule implemented so far, in a stable order.
@@ -103,7 +139,7 @@ pub const RULES: &[Rule] = &[
 
 /// Runs every rule on a case.
 pub fn check_case(case: &Case, ctx: &RuleContext<'_>) -> Vec<Finding> {
-    RULES.iter().flat_map(|rule| (rule.check)(case, ctx)).collect()
+    RULES.iter().flat_map(|rule| rule.run(case, ctx)).collect()
 }
 
 /// The documents of the given types, with their positions in the file.

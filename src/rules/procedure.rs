@@ -45,19 +45,17 @@ pub const FILING_TIMELY: Rule = Rule {
         if gap <= grace {
             return Vec::new();
         }
-        vec![Finding {
-            rule: "filing_timely",
-            severity: Severity::Deduction,
-            basis: "行政处罚法第五十四条；原安监总局令第15号第二十三条".into(),
-            message: format!(
+        vec![Finding::new(
+            Severity::Deduction,
+            format!(
                 "第{}份文书《{}》{} 已开展调查，立案 {}，相隔{gap}日，超过{grace}日补办立案期限",
                 index + 1,
                 case.documents[index].doc_type,
                 ymd(first),
                 ymd(filed)
             ),
-            documents: vec![index],
-        }]
+            vec![index],
+        )]
     },
 };
 
@@ -70,16 +68,13 @@ pub const HEARING_PROCEDURE: Rule = Rule {
         if !general_penalty(case) || case.effective_date(DateKey::HearingRequested).is_none() {
             return Vec::new();
         }
-        let basis = "行政处罚法第六十四条、第六十五条、第八十五条";
         let docs = positions(case, &["听证会通知书", "听证笔录"]);
         let Some(hearing) = case.effective_date(DateKey::Hearing) else {
-            return vec![Finding {
-                rule: "hearing_procedure",
-                severity: Severity::Deduction,
-                basis: basis.into(),
-                message: "当事人申请了听证，卷内未见听证笔录".into(),
-                documents: docs,
-            }];
+            return vec![Finding::new(
+                Severity::Deduction,
+                "当事人申请了听证，卷内未见听证笔录".into(),
+                docs,
+            )];
         };
         let mut findings = Vec::new();
         if let Some(notified) = case.effective_date(DateKey::HearingNoticeServed) {
@@ -88,31 +83,27 @@ pub const HEARING_PROCEDURE: Rule = Rule {
             let counted = ctx.calendar.working_days_after(notified, hearing);
             let limit = ctx.settings.hearing_notice_working_days;
             if counted.value < limit {
-                findings.push(Finding {
-                    rule: "hearing_procedure",
-                    severity: Severity::Deduction,
-                    basis: basis.into(),
-                    message: format!(
+                findings.push(Finding::new(
+                    Severity::Deduction,
+                    format!(
                         "听证通知送达 {}，听证 {}，听证日为通知后第{}个工作日，不足{limit}个工作日{}",
                         ymd(notified),
                         ymd(hearing),
                         counted.value,
                         unscheduled_note(&counted.unscheduled_years)
                     ),
-                    documents: docs.clone(),
-                });
+                    docs.clone(),
+                ));
             }
         }
         if let Some(decided) = case.effective_date(DateKey::Decision)
             && decided < hearing
         {
-            findings.push(Finding {
-                rule: "hearing_procedure",
-                severity: Severity::Veto,
-                basis: basis.into(),
-                message: format!("听证 {}，而决定 {} 在听证之前", ymd(hearing), ymd(decided)),
-                documents: docs,
-            });
+            findings.push(Finding::new(
+                Severity::Veto,
+                format!("听证 {}，而决定 {} 在听证之前", ymd(hearing), ymd(decided)),
+                docs,
+            ));
         }
         findings
     },
@@ -161,13 +152,11 @@ pub const LEGAL_REVIEW_REQUIRED: Rule = Rule {
         } else {
             "按设置的重大执法决定标准本案属重大执法决定".to_string()
         };
-        vec![Finding {
-            rule: "legal_review_required",
-            severity: Severity::Veto,
-            basis: "行政处罚法第五十八条".into(),
-            message: format!("{why}，卷内未见法制审核意见"),
-            documents: Vec::new(),
-        }]
+        vec![Finding::new(
+            Severity::Veto,
+            format!("{why}，卷内未见法制审核意见"),
+            Vec::new(),
+        )]
     },
 };
 
@@ -181,18 +170,9 @@ pub const LEGAL_REVIEW_ORDER: Rule = Rule {
         if !general_penalty(case) {
             return Vec::new();
         }
-        let basis = "行政处罚法第五十八条";
         let docs = positions(case, &["重大执法决定法制审核意见书"]);
         let mut findings = Vec::new();
-        let mut push = |severity, message: String| {
-            findings.push(Finding {
-                rule: "legal_review_order",
-                severity,
-                basis: basis.into(),
-                message,
-                documents: docs.clone(),
-            })
-        };
+        let mut push = |severity, message: String| findings.push(Finding::new(severity, message, docs.clone()));
         if let Some(review) = reviewed(case) {
             for (key, after) in [
                 (DateKey::InvestigationEnded, true),
@@ -263,25 +243,20 @@ pub const COLLECTIVE_DISCUSSION: Rule = Rule {
             .as_ref()
             .and_then(|d| d.collective_discussion_required)
             .unwrap_or_else(|| is_major(case, ctx.settings));
-        let basis = "行政处罚法第五十七条";
         let discussed = case.effective_date(DateKey::CollectiveDiscussion);
         let docs = positions(case, &["集体讨论记录"]);
         match (required, discussed) {
-            (true, None) if case.collective_discussion.is_none() => vec![Finding {
-                rule: "collective_discussion",
-                severity: Severity::Veto,
-                basis: basis.into(),
-                message: "本案情节复杂或属重大违法行为，卷内未见负责人集体讨论记录".into(),
-                documents: docs,
-            }],
+            (true, None) if case.collective_discussion.is_none() => vec![Finding::new(
+                Severity::Veto,
+                "本案情节复杂或属重大违法行为，卷内未见负责人集体讨论记录".into(),
+                docs,
+            )],
             (_, Some(day)) => match case.effective_date(DateKey::Decision) {
-                Some(decided) if day > decided => vec![Finding {
-                    rule: "collective_discussion",
-                    severity: Severity::Deduction,
-                    basis: basis.into(),
-                    message: format!("集体讨论 {} 晚于决定 {}", ymd(day), ymd(decided)),
-                    documents: docs,
-                }],
+                Some(decided) if day > decided => vec![Finding::new(
+                    Severity::Deduction,
+                    format!("集体讨论 {} 晚于决定 {}", ymd(day), ymd(decided)),
+                    docs,
+                )],
                 _ => Vec::new(),
             },
             _ => Vec::new(),
@@ -323,7 +298,7 @@ mod tests {
     fn run(rule: &Rule, case: &Case) -> Vec<Finding> {
         let cal = crate::import::bundled_calendar().expect("calendar");
         let settings = RuleSettings::default();
-        (rule.check)(
+        rule.run(
             case,
             &RuleContext {
                 calendar: &cal,
@@ -486,7 +461,6 @@ pub const NOTICE_BEFORE_DECISION: Rule = Rule {
         if !general_penalty(case) {
             return Vec::new();
         }
-        let basis = "行政处罚法第四十四条、第四十五条、第六十二条、第六十四条、第八十五条";
         // A missing 告知书 is reported by `required_documents`; this rule owns the order and the window.
         let (Some(notified), Some(decided)) = (
             case.effective_date(DateKey::NoticeServed),
@@ -496,17 +470,15 @@ pub const NOTICE_BEFORE_DECISION: Rule = Rule {
         };
         let docs = positions(case, &["行政处罚告知书", "行政处罚决定书"]);
         if decided <= notified {
-            return vec![Finding {
-                rule: "notice_before_decision",
-                severity: Severity::Veto,
-                basis: basis.into(),
-                message: format!(
+            return vec![Finding::new(
+                Severity::Veto,
+                format!(
                     "告知书送达 {}，决定 {}，决定未在告知之后作出",
                     ymd(notified),
                     ymd(decided)
                 ),
-                documents: docs,
-            }];
+                docs,
+            )];
         }
         let decision = case.decision.as_ref();
         if decision.and_then(|d| d.hearing_waived) == Some(true) {
@@ -527,19 +499,17 @@ pub const NOTICE_BEFORE_DECISION: Rule = Rule {
         } else {
             "陈述申辩"
         };
-        vec![Finding {
-            rule: "notice_before_decision",
-            severity: Severity::Deduction,
-            basis: basis.into(),
-            message: format!(
+        vec![Finding::new(
+            Severity::Deduction,
+            format!(
                 "告知书送达 {}，决定 {}，为第{}个工作日，未等满{window}个工作日的{what}期限，卷内也未见当事人书面放弃{}",
                 ymd(notified),
                 ymd(decided),
                 counted.value,
                 unscheduled_note(&counted.unscheduled_years)
             ),
-            documents: docs,
-        }]
+            docs,
+        )]
     },
 };
 
@@ -552,7 +522,7 @@ mod notice_tests {
     fn run(case: &Case) -> Vec<Finding> {
         let cal = crate::import::bundled_calendar().expect("calendar");
         let settings = RuleSettings::default();
-        (NOTICE_BEFORE_DECISION.check)(
+        NOTICE_BEFORE_DECISION.run(
             case,
             &RuleContext {
                 calendar: &cal,

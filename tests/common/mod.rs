@@ -53,6 +53,16 @@ date = "2024-03-01"
     )
 }
 
+/// A package whose decision was served on the 8th working day (2024-09-27 → 2024-10-14,
+/// across the National Day holiday): one `service_deadline` finding, nothing else.
+pub fn late_service_package(dir: &Path, number: &str) -> PathBuf {
+    let toml = minimal_toml(number).replace(
+        "[dates]\nfiled = \"2024-03-01\"",
+        "[dates]\nfiled = \"2024-09-02\"\ndecision = \"2024-09-27\"\ndecision_served = \"2024-10-14\"\npublished = \"2024-09-30\"",
+    );
+    write_package(dir, &toml, &[("docs/01-立案审批表.pdf", pdf_with_text("正文"))])
+}
+
 /// A small real PDF with the given text (through the crate's own PDF writer).
 pub fn pdf_with_text(text: &str) -> Vec<u8> {
     use pingcha::report::{Block, Document, render_pdf};
