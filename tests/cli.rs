@@ -347,3 +347,34 @@ fn check_reports_findings_with_their_arithmetic_and_clean_samples_stay_clean() {
         stdout(&text)
     );
 }
+
+#[test]
+fn check_of_a_project_uses_its_rule_settings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    let pkg = late_service_package(&tmp.path().join("late"), "设置〔2024〕1号");
+    assert_eq!(pingcha(&["import", s(&project), s(&pkg)]).status.code(), Some(0));
+    let rules = |out: &Output| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v[0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let before = rules(&pingcha(&["check", s(&project), "--json"]));
+    assert!(before.iter().any(|r| r == "service_deadline"), "{before:?}");
+    assert!(!before.iter().any(|r| r == "date_consistency"), "{before:?}");
+    // A unit whose rules allow eight working days: the same case is then within the limit.
+    let p = pingcha::store::Project::open(&project).unwrap();
+    let settings = pingcha::rules::RuleSettings {
+        service_working_days: 8,
+        ..Default::default()
+    };
+    p.set_setting("rule_settings", &settings).unwrap();
+    drop(p);
+    let after = rules(&pingcha(&["check", s(&project), "--json"]));
+    assert!(!after.iter().any(|r| r == "service_deadline"), "{after:?}");
+    assert_eq!(after.len(), before.len() - 1, "only that finding goes");
+}

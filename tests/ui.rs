@@ -307,3 +307,35 @@ fn a_case_shows_the_automatic_checks_findings() {
         "决定 2024-09-27，送达 2024-10-14，为第8个工作日，超过7个工作日（行政处罚法第六十一条、第八十五条）",
     );
 }
+
+#[test]
+fn the_status_filter_shows_cases_still_to_be_completed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("p");
+    let scans = tmp.path().join("某公司案扫描件");
+    std::fs::create_dir_all(&scans).unwrap();
+    std::fs::write(scans.join("01-立案审批表.pdf"), pdf_with_text("立案审批表")).unwrap();
+    import(
+        &mut Project::create_or_open(&dir).unwrap(),
+        &[samples(8).to_path_buf(), scans],
+    );
+    let mut h = app(dir);
+    wait_until(&mut h, "the case list", |a| a.visible_case_count() == 9);
+    h.get_by_label("按状态筛选").click();
+    h.run_steps(2);
+    // The popup's entry, not the 状态 cell of the scans case in the list.
+    {
+        use egui_kittest::kittest::NodeT;
+        let entry = h
+            .query_all_by_label("待补录")
+            .find(|n| n.accesskit_node().role() != egui::accesskit::Role::Label)
+            .expect("the filter entry");
+        entry.click();
+    }
+    h.run_steps(2);
+    assert_eq!(h.state().visible_case_count(), 1);
+    assert!(
+        h.query_all_by_label("某公司案扫描件").count() >= 1,
+        "number and title are the folder name"
+    );
+}

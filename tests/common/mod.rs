@@ -54,9 +54,10 @@ date = "2024-03-01"
 }
 
 /// A package whose decision was served on the 8th working day (2024-09-27 → 2024-10-14,
-/// across the National Day holiday): one `service_deadline` finding, nothing else.
+/// across the National Day holiday): a `service_deadline` finding (and, being minimal, it
+/// lacks most required documents).
 pub fn late_service_package(dir: &Path, number: &str) -> PathBuf {
-    let toml = minimal_toml(number).replace(
+    let toml = minimal_toml(number).replace("date = \"2024-03-01\"", "date = \"2024-09-02\"").replace(
         "[dates]\nfiled = \"2024-03-01\"",
         "[dates]\nfiled = \"2024-09-02\"\ndecision = \"2024-09-27\"\ndecision_served = \"2024-10-14\"\npublished = \"2024-09-30\"",
     );
