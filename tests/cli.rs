@@ -378,3 +378,22 @@ fn check_of_a_project_uses_its_rule_settings() {
     assert!(!after.iter().any(|r| r == "service_deadline"), "{after:?}");
     assert_eq!(after.len(), before.len() - 1, "only that finding goes");
 }
+
+#[test]
+fn import_uses_the_projects_zip_limits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    let pkg = late_service_package(&tmp.path().join("pkg"), "限额〔2024〕1号");
+    let zip = tmp.path().join("pkg.zip");
+    zip_dir(&pkg, &zip, None);
+    let p = pingcha::store::Project::create_or_open(&project).unwrap();
+    let limits = pingcha::import::ImportLimits {
+        max_zip_entries: 1,
+        ..Default::default()
+    };
+    p.set_setting("import_limits", &limits).unwrap();
+    drop(p);
+    let out = pingcha(&["import", s(&project), s(&zip)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("包含 2 个文件，超过上限 1"), "{}", stderr(&out));
+}
