@@ -1,4 +1,5 @@
-//! Files bundled into the binary: the CJK fonts shared by the UI and the PDF writer.
+//! Files bundled into the binary: the CJK fonts shared by the UI and the PDF writer, the
+//! holiday calendars, the default checklists and the finding library seed.
 //! No dependencies; every layer may use it.
 
 /// Noto Sans CJK SC Regular, subset by `scripts/subset-fonts.sh` (SIL OFL 1.1, see
@@ -20,3 +21,34 @@ pub static CALENDARS: &[(&str, &str)] = &[
     ("2025.toml", include_str!("../assets/calendars/2025.toml")),
     ("2026.toml", include_str!("../assets/calendars/2026.toml")),
 ];
+
+/// The default checklists (内置默认评查标准), each to be replaced by the official provincial
+/// table (see `docs/checklist-format.md`).
+pub static CHECKLISTS: &[(&str, &str)] = &[
+    (
+        "assets/checklists/01-penalty-general.toml",
+        include_str!("../assets/checklists/01-penalty-general.toml"),
+    ),
+    (
+        "assets/checklists/02-penalty-summary.toml",
+        include_str!("../assets/checklists/02-penalty-summary.toml"),
+    ),
+    (
+        "assets/checklists/03-inspection.toml",
+        include_str!("../assets/checklists/03-inspection.toml"),
+    ),
+    (
+        "assets/checklists/04-coercion.toml",
+        include_str!("../assets/checklists/04-coercion.toml"),
+    ),
+    (
+        "assets/checklists/05-three-systems.toml",
+        include_str!("../assets/checklists/05-three-systems.toml"),
+    ),
+];
+
+/// The seed of the finding library (问题库).
+pub static FINDING_LIBRARY: (&str, &str) = (
+    "assets/finding-library.toml",
+    include_str!("../assets/finding-library.toml"),
+);

@@ -12,5 +12,6 @@ pub mod preview;
 pub mod report;
 pub mod rules;
 pub mod sample;
+pub mod scoring;
 pub mod store;
 pub mod ui;

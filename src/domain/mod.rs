@@ -5,8 +5,20 @@
 
 pub mod calendar;
 pub mod case;
+pub mod checklist;
 pub mod vocabulary;
 
 pub use calendar::{Counted, WorkingCalendar, YearSchedule};
 pub use case::*;
+pub use checklist::*;
 pub use vocabulary::{DOCUMENT_TYPES, DocumentStage, archive_rank as archive_rank_of, guess_document_type, stage_of};
+
+/// The 1-based line and column (in characters) of a byte offset in `text`, for messages
+/// about TOML files.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}

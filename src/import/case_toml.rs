@@ -12,7 +12,7 @@ use super::error::{FieldProblem, ImportError};
 use super::safe_relative_path;
 use crate::domain::{
     Case, CaseKind, CaseOrigin, CodeEnum, CollectiveDiscussion, DateKey, Decision, Document, LegalReview, Officer,
-    Party, PartyKind, Penalty, PenaltyKind, Procedure, Recording, ReviewOpinion, parse_iso_date, stage_of,
+    Party, PartyKind, Penalty, PenaltyKind, Procedure, Recording, ReviewOpinion, line_column, parse_iso_date, stage_of,
 };
 
 /// The only format this version reads.
@@ -59,14 +59,6 @@ pub fn parse_case_toml(file: &str, text: &str) -> Result<(Case, Vec<String>), Im
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
 fn type_name(value: &DeValue<'_>) -> &'static str {
     match value {
         DeValue::String(_) => "字符串",

@@ -1,0 +1,550 @@
+//! The scoring engine and the checklist format: every deduction mode, caps, veto effects,
+//! N/A modes, bands; precise validation errors; the bundled defaults; property tests.
+
+use pingcha::domain::{Checklist, Mark, MarkValue, NotApplicableMode, VetoEffect};
+use pingcha::scoring::format::{Known, parse_checklist, to_toml, validate};
+use pingcha::scoring::{ScoringError, bundled_checklists, bundled_library, evaluate};
+
+/// A small checklist exercising every mode. Lines matter for the error tests below.
+const SMALL: &str = r#"[checklist]
+id = "t"
+name = "测试标准"
+version = 1
+kinds = ["penalty"]
+total = 20
+veto_effect = "zero_score"
+not_applicable = "full_marks"
+bonus_enabled = true
+
+[[bands]]
+grade = "优秀"
+min = 18
+
+[[bands]]
+grade = "合格"
+min = 12
+
+[[bands]]
+grade = "不合格"
+min = 0
+
+[[veto]]
+id = "V1"
+text = "主体不合法"
+
+[[veto]]
+id = "V2"
+text = "基本要素问题"
+effect = "not_excellent"
+
+[[sections]]
+id = "S1"
+name = "甲"
+points = 10
+
+[[sections.items]]
+id = "1.1"
+text = "定额"
+points = 4
+deduct = "fixed"
+
+[[sections.items]]
+id = "1.2"
+text = "每处"
+points = 3
+deduct = "per_occurrence"
+deduct_points = 1
+
+[[sections.items]]
+id = "1.3"
+text = "视情况"
+points = 3
+deduct = "range"
+deduct_min = 1
+deduct_max = 3
+
+[[sections]]
+id = "S2"
+name = "乙"
+points = 10
+floor_at_zero = false
+
+[[sections.items]]
+id = "2.1"
+text = "不封顶的每处扣分"
+points = 5
+deduct = "per_occurrence"
+deduct_points = 2
+floor_at_zero = false
+
+[[sections.items]]
+id = "2.2"
+text = "部分扣分"
+points = 5
+deduct = "fixed"
+deduct_points = 2
+rules = ["service_deadline"]
+
+[[bonus]]
+id = "B1"
+text = "优秀做法"
+points = 2
+"#;
+
+fn known() -> Known {
+    Known::with_library(Vec::<&str>::new())
+}
+
+fn small() -> Checklist {
+    parse_checklist("small.toml", SMALL, &known()).expect("valid")
+}
+
+fn mark(item: &str, value: MarkValue) -> Mark {
+    Mark::new(item, value)
+}
+
+#[test]
+fn no_marks_is_full_marks_and_top_grade() {
+    let e = evaluate(&small(), &[]).expect("scores");
+    assert_eq!(e.total, 20.0);
+    assert_eq!(e.grade, "优秀");
+    assert!(
+        e.explanation.iter().any(|l| l.contains("总分20分")),
+        "{:?}",
+        e.explanation
+    );
+}
+
+#[test]
+fn fixed_deduction_takes_the_set_amount_once() {
+    let c = small();
+    let e = evaluate(&c, &[mark("1.1", MarkValue::Deduct(1.0))]).expect("scores");
+    assert_eq!(
+        e.item("1.1").expect("item").deducted,
+        4.0,
+        "扣全分 whatever amount is typed"
+    );
+    let e = evaluate(&c, &[mark("2.2", MarkValue::Count(3))]).expect("scores");
+    assert_eq!(
+        e.item("2.2").expect("item").deducted,
+        2.0,
+        "a set amount, not per occurrence"
+    );
+    assert_eq!(e.total, 18.0);
+}
+
+#[test]
+fn per_occurrence_multiplies_and_stops_at_the_item() {
+    let c = small();
+    let e = evaluate(&c, &[mark("1.2", MarkValue::Count(2))]).expect("scores");
+    assert_eq!(e.item("1.2").expect("item").score, 1.0);
+    let e = evaluate(&c, &[mark("1.2", MarkValue::Count(5))]).expect("scores");
+    let item = e.item("1.2").expect("item");
+    assert_eq!((item.deducted, item.score, item.carried), (3.0, 0.0, 0.0));
+    assert!(item.explanation.contains("扣完为止"), "{}", item.explanation);
+}
+
+#[test]
+fn range_is_clamped_to_its_bounds() {
+    let c = small();
+    let at = |points| {
+        evaluate(&c, &[mark("1.3", MarkValue::Deduct(points))])
+            .expect("scores")
+            .item("1.3")
+            .expect("item")
+            .deducted
+    };
+    assert_eq!(at(0.5), 1.0, "below the range: the minimum");
+    assert_eq!(at(2.0), 2.0);
+    assert_eq!(at(9.0), 3.0, "above the range: the maximum");
+    assert_eq!(at(0.0), 0.0, "zero means no deduction");
+}
+
+#[test]
+fn item_without_floor_carries_into_section_and_section_without_floor_into_total() {
+    let c = small();
+    // 2.1: 4 occurrences × 2 = 8 of 5 points: 3 carried to S2. S2 has 10 - 8 = 2 left.
+    let e = evaluate(&c, &[mark("2.1", MarkValue::Count(4))]).expect("scores");
+    let item = e.item("2.1").expect("item");
+    assert_eq!((item.deducted, item.carried, item.score), (5.0, 3.0, 0.0));
+    assert_eq!(e.sections[1].score, 2.0);
+    // 7 occurrences = 14 of 5: 9 carried; S2 = 10 - 5 - 9 - 2 (2.2) = -6 → 0, 6 off the total.
+    let e = evaluate(
+        &c,
+        &[mark("2.1", MarkValue::Count(7)), mark("2.2", MarkValue::Count(1))],
+    )
+    .expect("scores");
+    assert_eq!(e.sections[1].score, 0.0);
+    assert_eq!(e.sections[1].carried, 6.0);
+    assert_eq!(e.total, 4.0, "S1 10 - 6 carried");
+    assert!(
+        e.sections[1].explanation.contains("从总分中扣除"),
+        "{}",
+        e.sections[1].explanation
+    );
+}
+
+#[test]
+fn section_with_floor_stops_at_zero() {
+    let mut c = small();
+    c.sections[1].floor_at_zero = true;
+    let e = evaluate(
+        &c,
+        &[mark("2.1", MarkValue::Count(9)), mark("2.2", MarkValue::Count(1))],
+    )
+    .expect("scores");
+    assert_eq!((e.sections[1].score, e.sections[1].carried), (0.0, 0.0));
+    assert_eq!(e.total, 10.0);
+}
+
+#[test]
+fn veto_effects() {
+    let mut c = small();
+    let marks = [mark("V1", MarkValue::VetoHit), mark("1.2", MarkValue::Count(1))];
+    let e = evaluate(&c, &marks).expect("scores");
+    assert_eq!((e.total, e.grade.as_str(), e.score_before_veto), (0.0, "不合格", 19.0));
+    c.veto_effect = VetoEffect::FailKeepScore;
+    let e = evaluate(&c, &marks).expect("scores");
+    assert_eq!((e.total, e.grade.as_str()), (19.0, "不合格"));
+    c.veto_effect = VetoEffect::NotExcellent;
+    let e = evaluate(&c, &marks).expect("scores");
+    assert_eq!(
+        (e.total, e.grade.as_str()),
+        (19.0, "合格"),
+        "not the top band: the next one"
+    );
+    // A veto item's own effect; the strongest of several wins.
+    let c = small();
+    let e = evaluate(&c, &[mark("V2", MarkValue::VetoHit)]).expect("scores");
+    assert_eq!((e.total, e.grade.as_str()), (20.0, "合格"));
+    let e = evaluate(&c, &[mark("V2", MarkValue::VetoHit), mark("V1", MarkValue::VetoHit)]).expect("scores");
+    assert_eq!((e.total, e.grade.as_str()), (0.0, "不合格"));
+    assert_eq!(e.veto_hits, vec!["V1".to_string(), "V2".to_string()]);
+    // A veto item marked 不涉及 is no hit.
+    let e = evaluate(&c, &[mark("V1", MarkValue::NotApplicable)]).expect("scores");
+    assert_eq!(e.veto_effect, None);
+}
+
+#[test]
+fn not_applicable_full_marks_or_rescaled() {
+    let mut c = small();
+    let marks = [mark("1.1", MarkValue::NotApplicable), mark("1.2", MarkValue::Count(3))];
+    let e = evaluate(&c, &marks).expect("scores");
+    assert_eq!(e.total, 17.0, "N/A counts as full marks");
+    c.not_applicable = NotApplicableMode::Rescale;
+    let e = evaluate(&c, &marks).expect("scores");
+    // 16 points remain, 13 scored: 13 × 20 / 16 = 16.25.
+    assert_eq!(e.total, 16.25);
+    assert_eq!(e.sections[0].max_points, 6.0);
+    assert!(e.explanation.iter().any(|l| l.contains("折算")), "{:?}", e.explanation);
+}
+
+#[test]
+fn bands_pick_the_highest_reached() {
+    let c = small();
+    let total = |marks: &[Mark]| evaluate(&c, marks).expect("scores");
+    assert_eq!(
+        total(&[mark("2.2", MarkValue::Count(1))]).grade,
+        "优秀",
+        "18 is 优秀 (≥)"
+    );
+    let e = total(&[mark("1.3", MarkValue::Deduct(3.0))]);
+    assert_eq!((e.total, e.grade.as_str()), (17.0, "合格"));
+    let e = total(&[mark("1.1", MarkValue::Count(1)), mark("2.1", MarkValue::Count(3))]);
+    assert_eq!((e.total, e.grade.as_str()), (10.0, "不合格"));
+}
+
+#[test]
+fn bonus_counts_only_when_enabled_and_never_beyond_the_total() {
+    let mut c = small();
+    let marks = [mark("1.2", MarkValue::Count(1)), mark("B1", MarkValue::Award(5.0))];
+    let e = evaluate(&c, &marks).expect("scores");
+    assert_eq!(
+        (e.bonus, e.total),
+        (2.0, 20.0),
+        "bonus capped at its points, total at 20"
+    );
+    c.bonus_enabled = false;
+    assert_eq!(evaluate(&c, &marks).expect("scores").total, 19.0);
+}
+
+#[test]
+fn marks_that_do_not_fit_are_refused() {
+    let c = small();
+    assert_eq!(
+        evaluate(&c, &[mark("9.9", MarkValue::Count(1))]),
+        Err(ScoringError::UnknownItem("9.9".into()))
+    );
+    assert!(matches!(
+        evaluate(&c, &[mark("1.1", MarkValue::VetoHit)]),
+        Err(ScoringError::WrongKind { .. })
+    ));
+    assert!(matches!(
+        evaluate(
+            &c,
+            &[mark("1.1", MarkValue::Count(1)), mark("1.1", MarkValue::Count(2))]
+        ),
+        Err(ScoringError::DuplicateItem(_))
+    ));
+    assert!(matches!(
+        evaluate(&c, &[mark("1.3", MarkValue::Deduct(-1.0))]),
+        Err(ScoringError::BadAmount(_))
+    ));
+}
+
+/// Replaces `from` (which must occur once) in the small checklist and returns the errors.
+fn errors_after(from: &str, to: &str) -> Vec<String> {
+    assert_eq!(SMALL.matches(from).count(), 1, "{from}");
+    let text = SMALL.replace(from, to);
+    match parse_checklist("bad.toml", &text, &known()) {
+        Ok(_) => Vec::new(),
+        Err(e) => e.to_string().lines().map(str::to_string).collect(),
+    }
+}
+
+#[test]
+fn validation_names_file_line_and_item() {
+    let line_of = |needle: &str| SMALL.lines().position(|l| l.contains(needle)).expect("line") + 1;
+    // Duplicate id.
+    let e = errors_after("id = \"1.3\"", "id = \"1.2\"");
+    assert!(
+        e.iter()
+            .any(|m| m.starts_with("bad.toml: 第") && m.contains("[1.2]") && m.contains("重复")),
+        "{e:?}"
+    );
+    // Points not adding up: named on the section's points line.
+    let e = errors_after("text = \"视情况\"\npoints = 3", "text = \"视情况\"\npoints = 2");
+    let section_line = SMALL.lines().position(|l| l == "id = \"S1\"").expect("S1") + 3;
+    assert!(
+        e.iter()
+            .any(|m| m.contains(&format!("第{section_line}行 [S1] points")) && m.contains("合计9分")),
+        "{e:?}"
+    );
+    // Bands out of order.
+    let e = errors_after("min = 12", "min = 19");
+    assert!(
+        e.iter()
+            .any(|m| m.contains(&format!("第{}行 [bands[2]] min", line_of("min = 12"))) && m.contains("从高到低")),
+        "{e:?}"
+    );
+    // Unknown rule id, on its own line.
+    let e = errors_after("rules = [\"service_deadline\"]", "rules = [\"service_late\"]");
+    assert!(
+        e.iter().any(
+            |m| m.contains(&format!("第{}行 [2.2]", line_of("rules = [\"service_deadline\"]")))
+                && m.contains("service_late")
+        ),
+        "{e:?}"
+    );
+    // A deduction larger than the item.
+    let e = errors_after("deduct_max = 3", "deduct_max = 4");
+    assert!(
+        e.iter().any(
+            |m| m.contains(&format!("第{}行 [1.3] deduct_max", line_of("deduct_max = 3")))
+                && m.contains("大于本项分值")
+        ),
+        "{e:?}"
+    );
+    let e = errors_after("deduct_points = 2\nfloor", "deduct_points = 6\nfloor");
+    assert!(
+        e.iter()
+            .any(|m| m.contains("[2.1]") && m.contains("每处扣6分大于本项分值5分")),
+        "{e:?}"
+    );
+    // Unknown field and bad mode come from the reader, with their line.
+    let e = errors_after("points = 5\ndeduct = \"fixed\"", "points = 5\ndeduct = \"flat\"");
+    assert!(
+        e.iter().any(|m| m.contains("[2.2] deduct") && m.contains("flat")),
+        "{e:?}"
+    );
+    let e = errors_after("bonus_enabled = true", "bonus_enabled = true\ncolour = 1");
+    assert!(e.iter().any(|m| m.contains("第10行") && m.contains("colour")), "{e:?}");
+    // Unknown finding code when a library is given.
+    let known = Known::with_library(["ZT-01"]);
+    let text = SMALL.replace("rules = [\"service_deadline\"]", "findings = [\"ZT-99\"]");
+    let err = parse_checklist("f.toml", &text, &known).expect_err("unknown code");
+    assert!(err.to_string().contains("问题库中没有编号“ZT-99”"), "{err}");
+    // The lowest band must start at 0.
+    let e = errors_after("grade = \"不合格\"\nmin = 0", "grade = \"不合格\"\nmin = 5");
+    assert!(e.iter().any(|m| m.contains("最低分应为0")), "{e:?}");
+}
+
+#[test]
+fn all_defaults_validate_and_round_trip() {
+    let library = bundled_library().expect("library");
+    assert!(library.len() >= 40, "{}", library.len());
+    let defaults = bundled_checklists().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(defaults.len(), 5);
+    let known = Known::with_library(library.iter().map(|e| e.code.as_str()));
+    for c in &defaults {
+        assert!(c.is_default);
+        assert_eq!(c.total_points, 100.0, "{}", c.id);
+        assert!(validate(c, &known).is_empty(), "{}", c.id);
+        // Every scored item has a legal basis or a library entry; every veto item a basis.
+        for v in &c.veto_items {
+            assert!(!v.basis.is_empty(), "{} {}", c.id, v.id);
+        }
+        let again = parse_checklist("again.toml", &to_toml(c), &known).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(&again, c, "{} survives export and import", c.id);
+    }
+    let names: Vec<&str> = defaults.iter().map(|c| c.name.as_str()).collect();
+    assert!(names.contains(&"应急管理行政处罚案卷评查标准（普通程序）"), "{names:?}");
+    assert!(names.contains(&"三项制度专项评查"), "{names:?}");
+    // Both N/A modes and all three veto effects occur among the defaults.
+    assert!(defaults.iter().any(|c| c.not_applicable == NotApplicableMode::Rescale));
+    for effect in VetoEffect::ALL {
+        assert!(defaults.iter().any(|c| c.veto_effect == effect), "{effect:?}");
+    }
+}
+
+/// SplitMix64: reproducible randomness for the property tests.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Random marks on random items of `c`: deductions, counts, N/A, veto hits, awards.
+fn random_marks(c: &Checklist, rng: &mut Rng) -> Vec<Mark> {
+    let mut marks = Vec::new();
+    for v in &c.veto_items {
+        if rng.below(12) == 0 {
+            marks.push(mark(&v.id, MarkValue::VetoHit));
+        }
+    }
+    for s in &c.sections {
+        for i in &s.items {
+            let value = match rng.below(6) {
+                0 => MarkValue::Deduct(rng.below(80) as f64 / 4.0),
+                1 => MarkValue::Count(rng.below(9) as u32),
+                2 => MarkValue::NotApplicable,
+                _ => continue,
+            };
+            marks.push(mark(&i.id, value));
+        }
+    }
+    for b in &c.bonus_items {
+        if rng.below(3) == 0 {
+            marks.push(mark(&b.id, MarkValue::Award(rng.below(20) as f64 / 4.0)));
+        }
+    }
+    marks
+}
+
+fn variants() -> Vec<Checklist> {
+    let mut all = bundled_checklists().expect("defaults");
+    let base = small();
+    for effect in VetoEffect::ALL {
+        for mode in [NotApplicableMode::FullMarks, NotApplicableMode::Rescale] {
+            for floors in [true, false] {
+                let mut c = base.clone();
+                c.veto_effect = effect;
+                c.not_applicable = mode;
+                for s in &mut c.sections {
+                    s.floor_at_zero = floors;
+                    for i in &mut s.items {
+                        i.floor_at_zero = floors;
+                    }
+                }
+                all.push(c);
+            }
+        }
+    }
+    all
+}
+
+#[test]
+fn property_scores_stay_within_their_budgets() {
+    let mut rng = Rng(0x5eed);
+    for c in variants() {
+        for _ in 0..300 {
+            let marks = random_marks(&c, &mut rng);
+            let e = evaluate(&c, &marks).expect("scores");
+            assert!(e.total >= 0.0 && e.total <= c.total_points, "{} {}", c.id, e.total);
+            for s in &e.sections {
+                assert!(
+                    s.score >= 0.0 && s.score <= s.max_points + 1e-9,
+                    "{} {}",
+                    c.id,
+                    s.section
+                );
+                for i in &s.items {
+                    assert!(i.score >= 0.0 && i.score <= i.max_points + 1e-9, "{} {}", c.id, i.item);
+                    assert!(i.deducted >= 0.0 && i.carried >= 0.0);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn property_veto_always_has_its_effect() {
+    let mut rng = Rng(7);
+    for c in variants() {
+        let Some(first) = c.veto_items.first() else { continue };
+        for _ in 0..200 {
+            let mut marks: Vec<Mark> = random_marks(&c, &mut rng)
+                .into_iter()
+                .filter(|m| m.item != first.id)
+                .collect();
+            marks.push(mark(&first.id, MarkValue::VetoHit));
+            let e = evaluate(&c, &marks).expect("scores");
+            let effect = e.veto_effect.expect("a hit has an effect");
+            match effect {
+                VetoEffect::ZeroScore => assert_eq!((e.total, e.grade.as_str()), (0.0, c.lowest_grade())),
+                VetoEffect::FailKeepScore => {
+                    assert_eq!(e.grade, c.lowest_grade());
+                    assert_eq!(e.total, e.score_before_veto);
+                }
+                VetoEffect::NotExcellent => assert_ne!(e.grade, c.bands[0].grade),
+            }
+        }
+    }
+}
+
+#[test]
+fn property_rescaling_keeps_the_maximum_at_the_total() {
+    let mut rng = Rng(99);
+    for mut c in variants() {
+        c.not_applicable = NotApplicableMode::Rescale;
+        for _ in 0..200 {
+            // Only N/A marks: whatever is removed, a clean case scores the full total.
+            let marks: Vec<Mark> = c
+                .sections
+                .iter()
+                .flat_map(|s| &s.items)
+                .filter(|_| rng.below(3) == 0)
+                .map(|i| mark(&i.id, MarkValue::NotApplicable))
+                .collect();
+            let e = evaluate(&c, &marks).expect("scores");
+            assert!((e.total - c.total_points).abs() < 1e-6, "{} {}", c.id, e.total);
+        }
+    }
+}
+
+#[test]
+fn property_order_of_marks_does_not_matter() {
+    let mut rng = Rng(2024);
+    for c in variants() {
+        for _ in 0..100 {
+            let marks = random_marks(&c, &mut rng);
+            let expected = evaluate(&c, &marks).expect("scores");
+            let mut shuffled = marks.clone();
+            for i in (1..shuffled.len()).rev() {
+                let j = rng.below(i as u64 + 1) as usize;
+                shuffled.swap(i, j);
+            }
+            assert_eq!(evaluate(&c, &shuffled).expect("scores"), expected, "{}", c.id);
+        }
+    }
+}
