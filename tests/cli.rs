@@ -397,3 +397,191 @@ fn import_uses_the_projects_zip_limits() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("包含 2 个文件，超过上限 1"), "{}", stderr(&out));
 }
+
+fn v1_copy(tmp: &Path) -> std::path::PathBuf {
+    let dir = tmp.join("项目");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project-v1/project.sqlite"),
+        dir.join("project.sqlite"),
+    )
+    .unwrap();
+    dir
+}
+
+const V1_CASE: &str = "青禾应急罚〔2023〕1号";
+
+#[test]
+fn checklist_validate_and_show() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/checklists");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 5);
+    let mut args = vec!["checklist", "validate"];
+    args.extend(files.iter().map(String::as_str));
+    let ok = pingcha(&args);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    assert_eq!(stdout(&ok).matches("通过").count(), 5, "{}", stdout(&ok));
+
+    // A broken copy: points that do not add up and an unknown rule, each with line and item.
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let broken = text
+        .replacen(
+            "points = 4\ndeduct = \"per_occurrence\"",
+            "points = 5\ndeduct = \"per_occurrence\"",
+            1,
+        )
+        .replacen("rules = [\"filing_timely\"]", "rules = [\"filing_late\"]", 1);
+    let bad = tmp.path().join("坏标准.toml");
+    std::fs::write(&bad, &broken).unwrap();
+    let line_of = |needle: &str| broken.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let refused = pingcha(&["checklist", "validate", s(&bad)]);
+    assert_eq!(refused.status.code(), Some(1));
+    let err = stderr(&refused);
+    assert!(
+        err.contains(&format!(
+            "{}: 第{}行 [2.2] rules:filing_late: 未知的自动检查规则“filing_late”",
+            bad.display(),
+            line_of("filing_late")
+        )),
+        "{err}"
+    );
+    assert!(err.contains("[S1] points") && err.contains("合计11分"), "{err}");
+
+    let shown = pingcha(&["checklist", "show", &files[0], "--json"]);
+    assert_eq!(shown.status.code(), Some(0), "{}", stderr(&shown));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&shown)).unwrap();
+    assert_eq!(v["id"], "yjcf-general");
+    assert_eq!(v["veto_effect"], "zero_score");
+    assert_eq!(v["sections"].as_array().unwrap().len(), 7);
+    assert_eq!(v["sections"][0]["items"][1]["deduction"]["mode"], "per_occurrence");
+    assert_eq!(v["bands"][0]["grade"], "优秀");
+}
+
+#[test]
+fn score_prints_the_breakdown_of_a_reviewers_marks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = v1_copy(tmp.path());
+    let p = s(&project);
+    let marked = pingcha(&[
+        "mark",
+        p,
+        "--case",
+        V1_CASE,
+        "--reviewer",
+        "张三",
+        "--unit",
+        "法规科",
+        "--checklist",
+        "yjcf-general",
+        "--item",
+        "1.2",
+        "--value",
+        "2",
+        "--reason",
+        "询问笔录仅一名执法人员签名",
+    ]);
+    assert_eq!(marked.status.code(), Some(0), "{}", stderr(&marked));
+    assert!(stdout(&marked).contains("总分 98"), "{}", stdout(&marked));
+    // An item id shared by two applicable checklists needs --checklist.
+    let ambiguous = pingcha(&[
+        "mark",
+        p,
+        "--case",
+        V1_CASE,
+        "--reviewer",
+        "张三",
+        "--item",
+        "1.1",
+        "--value",
+        "1",
+    ]);
+    assert_eq!(ambiguous.status.code(), Some(1));
+    assert!(stderr(&ambiguous).contains("--checklist"), "{}", stderr(&ambiguous));
+
+    let out = pingcha(&["score", p, "--case", V1_CASE, "--reviewer", "张三", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["reviewer"], "张三");
+    let general = &v["checklists"][0];
+    assert_eq!(general["checklist"], "yjcf-general");
+    assert_eq!(general["total"], 98.0);
+    assert_eq!(general["grade"], "优秀");
+    let item = &general["sections"][0]["items"][1];
+    assert_eq!(item["item"], "1.2");
+    assert_eq!(item["deducted"], 2.0);
+    assert_eq!(item["reason"], "询问笔录仅一名执法人员签名");
+    assert!(
+        item["explanation"].as_str().unwrap().contains("每处扣1分 × 2处"),
+        "{item}"
+    );
+    assert_eq!(v["checklists"][1]["checklist"], "sxzd");
+
+    let unknown = pingcha(&["score", p, "--case", V1_CASE, "--reviewer", "无名氏"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(stderr(&unknown).contains("没有评查员“无名氏”"), "{}", stderr(&unknown));
+}
+
+#[test]
+fn marks_survive_the_process_being_killed_right_after_them() {
+    use std::io::{BufRead, BufReader, Write};
+    let tmp = tempfile::tempdir().unwrap();
+    let project = v1_copy(tmp.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pingcha"))
+        .args([
+            "mark",
+            s(&project),
+            "--case",
+            V1_CASE,
+            "--reviewer",
+            "张三",
+            "--unit",
+            "法规科",
+            "--checklist",
+            "yjcf-general",
+            "--stdin",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let mut output = BufReader::new(child.stdout.take().unwrap());
+    let marks = [("1.2", "1"), ("2.1", "3"), ("4.6", "2"), ("V11", "veto")];
+    for (item, value) in marks {
+        writeln!(input, "{item} {value} 理由{item}").unwrap();
+        input.flush().unwrap();
+        let mut line = String::new();
+        output.read_line(&mut line).unwrap();
+        assert!(line.starts_with(&format!("已保存 {item}")), "{line}");
+    }
+    // The process is still running, waiting for more input: kill it without warning.
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let out = pingcha(&[
+        "score",
+        s(&project),
+        "--case",
+        V1_CASE,
+        "--reviewer",
+        "张三",
+        "--checklist",
+        "yjcf-general",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let general = &v["checklists"][0];
+    assert_eq!(general["score_before_veto"], 100.0 - 1.0 - 1.5 - 2.0);
+    assert_eq!(general["total"], 0.0);
+    assert_eq!(general["veto_hits"][0]["item"], "V11");
+    let p = pingcha::store::Project::open(&project).unwrap();
+    let log = p.audit(V1_CASE).unwrap();
+    assert_eq!(log.len(), 4, "one audit row per saved mark");
+    assert!(log.iter().all(|a| a.action == "mark"));
+}

@@ -173,3 +173,170 @@ fn search_finds_long_and_short_phrases_across_documents_and_metadata() {
     assert!(p.search("\"OR\" AND NEAR(", 10).unwrap().is_empty());
     assert!(p.search("50%_", 10).unwrap().is_empty());
 }
+
+/// A copy of the saved version-1 project (made by the release before scoring existed).
+fn v1_project(tmp: &std::path::Path) -> std::path::PathBuf {
+    let dir = tmp.join("v1");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project-v1/project.sqlite"),
+        dir.join("project.sqlite"),
+    )
+    .unwrap();
+    dir
+}
+
+const V1_CASE: &str = "青禾应急罚〔2023〕1号";
+
+#[test]
+fn a_version_1_project_migrates_and_keeps_its_cases() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = v1_project(tmp.path());
+    assert_eq!(rusqlite_version(&dir), 1, "the fixture is a version-1 project");
+    let mut p = Project::open(&dir).unwrap();
+    let rows = p.list_cases().unwrap();
+    assert_eq!(rows.len(), 1);
+    let stored = p.load_case_by_number(V1_CASE).unwrap();
+    assert_eq!(stored.documents.len(), 28);
+    assert!(
+        !p.search("重大", 10).unwrap().is_empty(),
+        "the full-text index survives"
+    );
+    assert_eq!(p.registry().unwrap().len(), 26);
+    // The scoring tables work on the migrated project.
+    pingcha::jobs::review::prepare_project(&mut p).unwrap();
+    assert_eq!(p.checklists().unwrap().len(), 5);
+    assert!(p.library().unwrap().len() >= 40);
+    drop(p);
+    assert_eq!(rusqlite_version(&dir), SCHEMA_VERSION);
+    // Opening again is a no-op; seeding twice adds nothing.
+    let mut p = Project::open(&dir).unwrap();
+    pingcha::jobs::review::prepare_project(&mut p).unwrap();
+    assert_eq!(p.checklists().unwrap().len(), 5);
+}
+
+fn scored_project(tmp: &std::path::Path) -> (Project, pingcha::jobs::review::CaseScoring, pingcha::store::Reviewer) {
+    let mut p = Project::open(&v1_project(tmp)).unwrap();
+    pingcha::jobs::review::prepare_project(&mut p).unwrap();
+    let reviewer = p.reviewer("李四", "法规科").unwrap();
+    let case = p.load_case_by_number(V1_CASE).unwrap().case;
+    let scorings = pingcha::jobs::review::case_scorings(&p, &case, reviewer.id).unwrap();
+    let names: Vec<&str> = scorings.iter().map(|s| s.checklist.checklist.id.as_str()).collect();
+    assert_eq!(
+        names,
+        ["yjcf-general", "sxzd"],
+        "kind-specific first, then the general one"
+    );
+    let general = scorings.into_iter().next().unwrap();
+    (p, general, reviewer)
+}
+
+#[test]
+fn marks_are_saved_with_an_audit_row_and_freeze_their_checklist_version() {
+    use pingcha::domain::{Mark, MarkValue};
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, general, _) = scored_project(tmp.path());
+    assert!(!general.checklist.frozen);
+    let mut mark = Mark::new("1.2", MarkValue::Count(2));
+    mark.reason = "询问笔录仅一名执法人员签名".into();
+    let e =
+        pingcha::jobs::review::apply_mark(&mut p, &general, "1.2", Some(mark.clone()), "mark", &mark.reason).unwrap();
+    assert_eq!(e.total, 98.0);
+    assert_eq!(p.marks(&general.key).unwrap(), vec![mark.clone()]);
+    let frozen = p.checklist(general.checklist.key).unwrap();
+    assert!(frozen.frozen, "a scored version is frozen");
+
+    // Editing a frozen checklist makes version 2; the score keeps version 1.
+    let mut edited = frozen.checklist.clone();
+    edited.bands[0].min_points = 95.0;
+    let (key2, version2) = p.save_checklist(&edited, pingcha::scoring::format::to_toml).unwrap();
+    assert_eq!(version2, 2);
+    assert_ne!(key2, general.key.checklist);
+    let v1 = p.checklist(general.key.checklist).unwrap();
+    assert_eq!(v1.checklist.bands[0].min_points, 90.0, "version 1 unchanged");
+    // Saving version 2 again (not yet used) replaces it in place.
+    edited.bands[0].min_points = 92.0;
+    assert_eq!(
+        p.save_checklist(&edited, pingcha::scoring::format::to_toml).unwrap(),
+        (key2, 2)
+    );
+    let case = p.load_case_by_number(V1_CASE).unwrap().case;
+    let reviewer = p.reviewer("李四", "法规科").unwrap();
+    let again = pingcha::jobs::review::case_scorings(&p, &case, reviewer.id).unwrap();
+    assert_eq!(
+        again[0].checklist.key, general.key.checklist,
+        "the reviewer stays on the version used"
+    );
+    let newcomer = p.reviewer("王五", "执法支队").unwrap();
+    let fresh = pingcha::jobs::review::case_scorings(&p, &case, newcomer.id).unwrap();
+    assert_eq!(
+        fresh[0].checklist.checklist.version, 2,
+        "a new review starts on the newest version"
+    );
+
+    // Clearing, then the audit trail: every change, old → new.
+    pingcha::jobs::review::apply_mark(&mut p, &again[0], "1.2", None, "undo", "").unwrap();
+    p.set_reviewed(&general.key, true).unwrap();
+    let log = p.audit(V1_CASE).unwrap();
+    let actions: Vec<&str> = log.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(actions, ["mark", "undo", "reviewed"]);
+    assert_eq!(log[0].new.as_ref(), Some(&mark));
+    assert_eq!(log[1].old.as_ref(), Some(&mark));
+    assert_eq!(log[1].new, None);
+    assert_eq!((log[0].reviewer.as_str(), log[0].unit.as_str()), ("李四", "法规科"));
+    assert!(log[0].checklist.as_deref().unwrap().contains("第1版"));
+    assert_eq!(p.reviewed_cases(reviewer.id).unwrap().len(), 1);
+}
+
+#[test]
+fn the_audit_log_refuses_updates_and_deletes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, general, _) = scored_project(tmp.path());
+    let mark = pingcha::domain::Mark::new("V11", pingcha::domain::MarkValue::VetoHit);
+    pingcha::jobs::review::apply_mark(&mut p, &general, "V11", Some(mark), "mark", "").unwrap();
+    let dir = p.dir().to_path_buf();
+    drop(p);
+    let conn = rusqlite::Connection::open(dir.join("project.sqlite")).unwrap();
+    let update = conn.execute("UPDATE audit_log SET note = 'changed'", []);
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    let delete = conn.execute("DELETE FROM audit_log", []);
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+    let count: i64 = conn
+        .query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(count, 1);
+}
+
+#[test]
+fn a_mark_that_does_not_fit_is_refused_before_anything_is_written() {
+    use pingcha::domain::{Mark, MarkValue};
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, general, _) = scored_project(tmp.path());
+    let wrong = Mark::new("1.2", MarkValue::VetoHit);
+    assert!(pingcha::jobs::review::apply_mark(&mut p, &general, "1.2", Some(wrong), "mark", "").is_err());
+    assert!(p.marks(&general.key).unwrap().is_empty());
+    assert!(p.audit(V1_CASE).unwrap().is_empty());
+    assert!(!p.checklist(general.key.checklist).unwrap().frozen);
+}
+
+#[test]
+fn reviewers_extend_the_finding_library() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut p, _, reviewer) = scored_project(tmp.path());
+    let entry = pingcha::domain::LibraryEntry {
+        code: String::new(),
+        category: "评查员补充".into(),
+        wording: "检查记录未附现场照片".into(),
+        basis: String::new(),
+        advice: "现场检查时拍照并附卷".into(),
+    };
+    let first = p.add_library_entry(reviewer.id, &entry).unwrap();
+    let second = p.add_library_entry(reviewer.id, &entry).unwrap();
+    assert_eq!((first.code.as_str(), second.code.as_str()), ("R-001", "R-002"));
+    assert!(
+        p.library()
+            .unwrap()
+            .iter()
+            .any(|e| e.code == "R-001" && e.wording == entry.wording)
+    );
+}

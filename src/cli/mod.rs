@@ -5,6 +5,7 @@
 //! use `egui`.
 
 mod bench;
+mod score;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -92,6 +93,33 @@ pub enum Command {
         #[command(subcommand)]
         what: CalendarCommand,
     },
+    /// 评查标准：校验、显示、列出
+    Checklist {
+        #[command(subcommand)]
+        what: score::ChecklistCommand,
+    },
+    /// 显示某评查员对某案卷的评分明细
+    Score {
+        /// 项目文件夹
+        project: PathBuf,
+        /// 案号
+        #[arg(long)]
+        case: String,
+        /// 评查员姓名
+        #[arg(long)]
+        reviewer: String,
+        /// 评查员单位（同名时必填）
+        #[arg(long)]
+        unit: Option<String>,
+        /// 只显示该评查标准（编号，如 yjcf-general）
+        #[arg(long)]
+        checklist: Option<String>,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
+    /// 记录一项评分（立即保存，并写入审计记录）
+    Mark(score::MarkArgs),
     /// 性能基准
     Bench {
         #[command(subcommand)]
@@ -153,6 +181,17 @@ pub fn run(command: Command) -> ExitCode {
         } => bench::import(cases, dir).map(|()| ExitCode::SUCCESS),
         Command::Calendar { what } => calendar(what).map(|()| ExitCode::SUCCESS),
         Command::Check { paths, json } => check(&paths, json),
+        Command::Checklist { what } => score::checklist(what),
+        Command::Score {
+            project,
+            case,
+            reviewer,
+            unit,
+            checklist,
+            json,
+        } => score::score(&project, &case, &reviewer, unit.as_deref(), checklist.as_deref(), json)
+            .map(|()| ExitCode::SUCCESS),
+        Command::Mark(args) => score::mark(&args),
         Command::Open { .. } => Ok(ExitCode::from(2)),
     };
     match result {

@@ -391,6 +391,23 @@ impl Mark {
     }
 }
 
+/// One entry of the finding library.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LibraryEntry {
+    /// Stable code (`ZT-01`); reviewer entries get `R-…`.
+    pub code: String,
+    /// Group (`主体/人员`, `立案`, `三项制度`).
+    pub category: String,
+    /// The standard wording of the problem.
+    pub wording: String,
+    /// Legal basis.
+    #[serde(default)]
+    pub basis: String,
+    /// Rectification advice (整改建议).
+    #[serde(default)]
+    pub advice: String,
+}
+
 /// Points for display: `2`, `0.5`, `1.25`.
 pub fn fmt_points(points: f64) -> String {
     let rounded = (points * 100.0).round() / 100.0;

@@ -2,27 +2,11 @@
 //! rectification advice. The seed list ships in `assets/finding-library.toml`; a project
 //! keeps its own copy that reviewers extend.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::format::{ChecklistError, Problem};
+pub use crate::domain::LibraryEntry;
 use crate::domain::line_column;
-
-/// One entry of the finding library.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LibraryEntry {
-    /// Stable code (`ZT-01`); reviewer entries get `R-…`.
-    pub code: String,
-    /// Group (`主体/人员`, `立案`, `三项制度`).
-    pub category: String,
-    /// The standard wording of the problem.
-    pub wording: String,
-    /// Legal basis.
-    #[serde(default)]
-    pub basis: String,
-    /// Rectification advice (整改建议).
-    #[serde(default)]
-    pub advice: String,
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

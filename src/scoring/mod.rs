@@ -417,3 +417,27 @@ pub fn bundled_checklists() -> Result<Vec<Checklist>, format::ChecklistError> {
         .map(|(file, text)| format::parse_checklist(file, text, &known))
         .collect()
 }
+
+/// The mark a typed number makes on an item, as the keyboard and `pingcha mark` read it: on a
+/// per-occurrence item the number of occurrences, on fixed and range items the points
+/// deducted (0 clears), on a bonus item the points awarded, on a veto item any number above 0
+/// is a hit.
+pub fn quick_value(target: ItemRef<'_>, number: f64) -> Option<MarkValue> {
+    if !number.is_finite() || number < 0.0 {
+        return None;
+    }
+    if number == 0.0 {
+        return None;
+    }
+    Some(match target {
+        ItemRef::Veto(_) => MarkValue::VetoHit,
+        ItemRef::Scored(_, item) => match item.deduction {
+            // Counts are whole numbers; 2.5 occurrences make no sense.
+            Deduction::PerOccurrence { .. } if number.fract() == 0.0 && number <= f64::from(u32::MAX) => {
+                MarkValue::Count(number as u32)
+            }
+            _ => MarkValue::Deduct(number),
+        },
+        ItemRef::Bonus(_) => MarkValue::Award(number),
+    })
+}

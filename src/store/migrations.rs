@@ -82,6 +82,84 @@ const MIGRATIONS: &[&str] = &[
         tokenize = 'trigram'
     );
     "#,
+    // 2: scoring. Checklist versions (frozen once a mark uses them), reviewers, one reviewer's
+    //    marks and review state per case, the append-only audit log, the finding library,
+    //    and reviewers' decisions on the automatic checks' findings.
+    r#"
+    CREATE TABLE checklists (
+        id           INTEGER PRIMARY KEY,
+        checklist_id TEXT NOT NULL,
+        version      INTEGER NOT NULL,
+        name         TEXT NOT NULL,
+        source_toml  TEXT NOT NULL,
+        checklist_json TEXT NOT NULL,
+        frozen       INTEGER NOT NULL DEFAULT 0 CHECK (frozen IN (0, 1)),
+        created_at   TEXT NOT NULL,
+        UNIQUE (checklist_id, version)
+    );
+    CREATE TABLE reviewers (
+        id   INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        UNIQUE (name, unit)
+    );
+    CREATE TABLE reviews (
+        case_number TEXT NOT NULL,
+        reviewer_id INTEGER NOT NULL REFERENCES reviewers (id),
+        checklist   INTEGER NOT NULL REFERENCES checklists (id),
+        reviewed_at TEXT,
+        PRIMARY KEY (case_number, reviewer_id, checklist)
+    );
+    CREATE TABLE marks (
+        case_number TEXT NOT NULL,
+        reviewer_id INTEGER NOT NULL REFERENCES reviewers (id),
+        checklist   INTEGER NOT NULL REFERENCES checklists (id),
+        item_id     TEXT NOT NULL,
+        mark_json   TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        PRIMARY KEY (case_number, reviewer_id, checklist, item_id),
+        FOREIGN KEY (case_number, reviewer_id, checklist)
+            REFERENCES reviews (case_number, reviewer_id, checklist)
+    );
+    CREATE TABLE audit_log (
+        id          INTEGER PRIMARY KEY,
+        at          TEXT NOT NULL,
+        reviewer_id INTEGER NOT NULL REFERENCES reviewers (id),
+        case_number TEXT NOT NULL,
+        checklist   INTEGER REFERENCES checklists (id),
+        item_id     TEXT,
+        action      TEXT NOT NULL,
+        old_json    TEXT,
+        new_json    TEXT,
+        note        TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX audit_log_case ON audit_log (case_number);
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    CREATE TABLE finding_library (
+        code       TEXT PRIMARY KEY,
+        category   TEXT NOT NULL,
+        wording    TEXT NOT NULL,
+        basis      TEXT NOT NULL,
+        advice     TEXT NOT NULL,
+        origin     TEXT NOT NULL CHECK (origin IN ('seed', 'reviewer')),
+        created_by INTEGER REFERENCES reviewers (id),
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE finding_decisions (
+        case_number TEXT NOT NULL,
+        reviewer_id INTEGER NOT NULL REFERENCES reviewers (id),
+        rule        TEXT NOT NULL,
+        message     TEXT NOT NULL,
+        decision    TEXT NOT NULL CHECK (decision IN ('accepted', 'rejected')),
+        reason      TEXT NOT NULL,
+        item_id     TEXT,
+        decided_at  TEXT NOT NULL,
+        PRIMARY KEY (case_number, reviewer_id, rule, message)
+    );
+    "#,
 ];
 
 /// The schema version this program writes.

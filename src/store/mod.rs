@@ -6,6 +6,7 @@
 mod blobs;
 mod cases;
 mod migrations;
+mod scores;
 mod search;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ pub(crate) use blobs::hex as hex_digest;
 pub use blobs::{BlobStore, StoredBlob};
 pub use cases::{CaseRow, NewCase, NewDocument, RegistryOutcome, SaveOutcome, StoredCase, StoredDocument};
 pub use migrations::SCHEMA_VERSION;
+pub use scores::{AuditEntry, FindingDecision, ReviewKey, Reviewer, StoredChecklist};
 pub use search::SearchHit;
 
 /// The database file inside a project folder.

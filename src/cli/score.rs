@@ -1,0 +1,441 @@
+//! `pingcha checklist …`, `pingcha score` and `pingcha mark`: checklists and scores from the
+//! terminal.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use serde_json::json;
+
+use crate::domain::{ItemRef, Mark, MarkValue, fmt_points};
+use crate::jobs::review::{CaseScoring, apply_mark, case_scorings, prepare_project, read_checklist_file};
+use crate::scoring::quick_value;
+use crate::store::{Project, Reviewer};
+
+/// Checklist commands.
+#[derive(Debug, Subcommand)]
+pub enum ChecklistCommand {
+    /// 校验评查标准文件（TOML），列出每个问题的行号和评查项编号
+    Validate {
+        /// 评查标准文件
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// 显示评查标准的完整结构
+    Show {
+        /// 评查标准文件
+        file: PathBuf,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
+    /// 列出项目中的评查标准及其版本
+    List {
+        /// 项目文件夹
+        project: PathBuf,
+    },
+}
+
+/// `pingcha checklist …`.
+pub fn checklist(what: ChecklistCommand) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match what {
+        ChecklistCommand::Validate { files } => {
+            let mut failed = false;
+            for file in &files {
+                match read_checklist_file(file, &[]) {
+                    Ok(c) => {
+                        let items: usize = c.sections.iter().map(|s| s.items.len()).sum();
+                        writeln!(
+                            out,
+                            "{}: 通过（{} 第{}版，否决项 {} 项，评查项 {} 项，满分 {} 分）",
+                            file.display(),
+                            c.name,
+                            c.version,
+                            c.veto_items.len(),
+                            items,
+                            fmt_points(c.total_points)
+                        )?;
+                    }
+                    Err(e) => {
+                        failed = true;
+                        eprintln!("{e:#}");
+                    }
+                }
+            }
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        ChecklistCommand::Show { file, json } => {
+            let c = read_checklist_file(&file, &[])?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &c)?;
+                writeln!(out)?;
+            } else {
+                writeln!(
+                    out,
+                    "{}（{}，第{}版）满分{}分",
+                    c.name,
+                    c.id,
+                    c.version,
+                    fmt_points(c.total_points)
+                )?;
+                writeln!(out, "否决项：{}", c.veto_effect.label())?;
+                for v in &c.veto_items {
+                    writeln!(out, "  {} {}  [{}]", v.id, v.text, v.basis)?;
+                }
+                for s in &c.sections {
+                    writeln!(out, "{} {}（{}分）", s.id, s.name, fmt_points(s.points))?;
+                    for i in &s.items {
+                        writeln!(
+                            out,
+                            "  {} {}（{}分，{}）",
+                            i.id,
+                            i.text,
+                            fmt_points(i.points),
+                            i.deduction.describe(i.points)
+                        )?;
+                    }
+                }
+                let bands: Vec<String> = c
+                    .bands
+                    .iter()
+                    .map(|b| format!("{} ≥{}", b.grade, fmt_points(b.min_points)))
+                    .collect();
+                writeln!(out, "等次：{}", bands.join("，"))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ChecklistCommand::List { project } => {
+            let mut project = Project::open(&project).with_context(|| format!("无法打开项目 {}", project.display()))?;
+            prepare_project(&mut project)?;
+            for c in project.checklists()? {
+                writeln!(
+                    out,
+                    "{}\t第{}版\t{}\t{}",
+                    c.checklist.id,
+                    c.checklist.version,
+                    c.checklist.name,
+                    if c.frozen {
+                        "已有评分，已锁定"
+                    } else {
+                        "可修改"
+                    }
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Finds a reviewer by name (and unit). With `create`, a name and unit not seen yet is added.
+fn find_reviewer(project: &Project, name: &str, unit: Option<&str>, create: bool) -> Result<Reviewer> {
+    let matches: Vec<Reviewer> = project
+        .reviewers()?
+        .into_iter()
+        .filter(|r| r.name == name && unit.is_none_or(|u| r.unit == u))
+        .collect();
+    match (matches.len(), unit) {
+        (1, _) => Ok(matches.into_iter().next().expect("one")),
+        (0, Some(unit)) if create => Ok(project.reviewer(name, unit)?),
+        (0, _) => bail!(
+            "项目中没有评查员“{name}”{}",
+            unit.map(|u| format!("（{u}）")).unwrap_or_default()
+        ),
+        _ => bail!("有多名评查员叫“{name}”，请用 --unit 指明单位"),
+    }
+}
+
+fn scorings_for(
+    project: &Project,
+    case_number: &str,
+    reviewer: &Reviewer,
+    checklist: Option<&str>,
+) -> Result<Vec<CaseScoring>> {
+    let stored = project.load_case_by_number(case_number)?;
+    let all = case_scorings(project, &stored.case, reviewer.id)?;
+    let chosen: Vec<CaseScoring> = all
+        .into_iter()
+        .filter(|s| checklist.is_none_or(|id| s.checklist.checklist.id == id))
+        .collect();
+    if chosen.is_empty() {
+        bail!(
+            "没有适用于案卷 {case_number}（{}）的评查标准{}",
+            stored.case.kind_label(),
+            checklist.map(|c| format!("“{c}”")).unwrap_or_default()
+        );
+    }
+    Ok(chosen)
+}
+
+/// `pingcha score`.
+pub fn score(
+    project_dir: &Path,
+    case: &str,
+    reviewer: &str,
+    unit: Option<&str>,
+    checklist: Option<&str>,
+    as_json: bool,
+) -> Result<()> {
+    let mut project = Project::open(project_dir).with_context(|| format!("无法打开项目 {}", project_dir.display()))?;
+    prepare_project(&mut project)?;
+    let reviewer = find_reviewer(&project, reviewer, unit, false)?;
+    let scorings = scorings_for(&project, case, &reviewer, checklist)?;
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        let list: Vec<_> = scorings.iter().map(score_json).collect();
+        let value = json!({
+            "case": case,
+            "reviewer": reviewer.name,
+            "unit": reviewer.unit,
+            "checklists": list,
+        });
+        serde_json::to_writer_pretty(&mut out, &value)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for s in &scorings {
+        let c = &s.checklist.checklist;
+        let e = &s.evaluation;
+        writeln!(
+            out,
+            "{}（第{}版）— {} {}",
+            c.name, c.version, reviewer.name, reviewer.unit
+        )?;
+        for section in &e.sections {
+            writeln!(out, "  {}", section.explanation)?;
+            for item in section
+                .items
+                .iter()
+                .filter(|i| i.deducted > 0.0 || i.carried > 0.0 || i.not_applicable)
+            {
+                let reason = s
+                    .marks
+                    .iter()
+                    .find(|m| m.item == item.item)
+                    .map(|m| m.reason.as_str())
+                    .filter(|r| !r.is_empty())
+                    .map(|r| format!("（{r}）"))
+                    .unwrap_or_default();
+                writeln!(out, "    {}{reason}", item.explanation)?;
+            }
+        }
+        for line in &e.explanation {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    Ok(())
+}
+
+fn score_json(s: &CaseScoring) -> serde_json::Value {
+    let c = &s.checklist.checklist;
+    let e = &s.evaluation;
+    let sections: Vec<_> = e
+        .sections
+        .iter()
+        .map(|section| {
+            let items: Vec<_> = section
+                .items
+                .iter()
+                .map(|item| {
+                    let mark = s.marks.iter().find(|m| m.item == item.item);
+                    let text = c.item(&item.item).map(|r| r.text().to_string()).unwrap_or_default();
+                    json!({
+                        "item": item.item,
+                        "text": text,
+                        "max_points": item.max_points,
+                        "deducted": item.deducted,
+                        "carried": item.carried,
+                        "score": item.score,
+                        "not_applicable": item.not_applicable,
+                        "mark": mark.map(|m| &m.value),
+                        "reason": mark.map(|m| m.reason.as_str()),
+                        "from_rule": mark.and_then(|m| m.from_rule.as_deref()),
+                        "anchor": mark.and_then(|m| m.anchor.as_ref()),
+                        "explanation": item.explanation,
+                    })
+                })
+                .collect();
+            json!({
+                "section": section.section,
+                "name": section.name,
+                "max_points": section.max_points,
+                "score": section.score,
+                "carried": section.carried,
+                "explanation": section.explanation,
+                "items": items,
+            })
+        })
+        .collect();
+    let veto: Vec<_> = e
+        .veto_hits
+        .iter()
+        .map(|id| {
+            let mark = s.marks.iter().find(|m| &m.item == id);
+            json!({
+                "item": id,
+                "text": c.item(id).map(|r| r.text().to_string()),
+                "reason": mark.map(|m| m.reason.as_str()),
+            })
+        })
+        .collect();
+    json!({
+        "checklist": c.id,
+        "name": c.name,
+        "version": c.version,
+        "total": e.total,
+        "max_total": e.max_total,
+        "score_before_veto": e.score_before_veto,
+        "bonus": e.bonus,
+        "grade": e.grade,
+        "veto_hits": veto,
+        "veto_effect": e.veto_effect.map(|v| v.code()),
+        "reviewed_at": s.reviewed_at,
+        "sections": sections,
+        "explanation": e.explanation,
+    })
+}
+
+/// Parses a value as `pingcha mark` takes it: a number (read as the item's keyboard does),
+/// `na`/`不涉及`, `veto`/`否决`, `clear`/`清除`, `dN` (deduct N points), `xN` (N occurrences),
+/// `+N` (award N).
+fn parse_value(target: ItemRef<'_>, text: &str) -> Result<Option<MarkValue>> {
+    let text = text.trim();
+    let number = |s: &str| -> Result<f64> {
+        s.parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite() && *n >= 0.0)
+            .with_context(|| format!("“{text}”不是有效的分值"))
+    };
+    Ok(match text {
+        "na" | "不涉及" => Some(MarkValue::NotApplicable),
+        "veto" | "否决" => Some(MarkValue::VetoHit),
+        "clear" | "清除" => None,
+        _ if text.starts_with('d') => Some(MarkValue::Deduct(number(&text[1..])?)),
+        _ if text.starts_with('x') => {
+            let n = number(&text[1..])?;
+            if n.fract() != 0.0 {
+                bail!("“{text}”：处数应为整数");
+            }
+            Some(MarkValue::Count(n as u32))
+        }
+        _ if text.starts_with('+') => Some(MarkValue::Award(number(&text[1..])?)),
+        _ => quick_value(target, number(text)?),
+    })
+}
+
+/// Applies one mark, printing `已保存 ITEM：…` once it is on disk.
+fn mark_one(
+    project: &mut Project,
+    scorings: &mut [CaseScoring],
+    item: &str,
+    value: &str,
+    reason: &str,
+    out: &mut impl Write,
+) -> Result<()> {
+    let holders: Vec<String> = scorings
+        .iter()
+        .filter(|s| s.checklist.checklist.item(item).is_some())
+        .map(|s| s.checklist.checklist.id.clone())
+        .collect();
+    if holders.len() > 1 {
+        bail!(
+            "评查项 {item} 在多个评查标准中（{}），请用 --checklist 指明",
+            holders.join("、")
+        );
+    }
+    let Some(scoring) = scorings.iter_mut().find(|s| s.checklist.checklist.item(item).is_some()) else {
+        bail!("评查项 {item} 不在适用的评查标准中");
+    };
+    let target = scoring.checklist.checklist.item(item).expect("found above");
+    let value = parse_value(target, value)?;
+    let old = scoring.marks.iter().find(|m| m.item == item).cloned();
+    let mark = value.map(|value| Mark {
+        item: item.to_string(),
+        value,
+        reason: reason.to_string(),
+        from_rule: old.as_ref().and_then(|m| m.from_rule.clone()),
+        anchor: old.as_ref().and_then(|m| m.anchor.clone()),
+    });
+    let evaluation = apply_mark(project, scoring, item, mark.clone(), "mark", reason)?;
+    scoring.marks.retain(|m| m.item != item);
+    scoring.marks.extend(mark.clone());
+    scoring.evaluation = evaluation;
+    writeln!(
+        out,
+        "已保存 {item}：{}；{} 总分 {}，等次 {}",
+        mark.map_or_else(|| "已清除".to_string(), |m| m.value.describe()),
+        scoring.checklist.checklist.name,
+        fmt_points(scoring.evaluation.total),
+        scoring.evaluation.grade
+    )?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Arguments of `pingcha mark`.
+#[derive(Debug, clap::Args)]
+pub struct MarkArgs {
+    /// 项目文件夹
+    pub project: PathBuf,
+    /// 案号
+    #[arg(long)]
+    pub case: String,
+    /// 评查员姓名
+    #[arg(long)]
+    pub reviewer: String,
+    /// 评查员单位（新评查员必填）
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// 评查标准编号（评查项编号在多个适用标准中出现时必填）
+    #[arg(long)]
+    pub checklist: Option<String>,
+    /// 评查项编号
+    #[arg(long, required_unless_present = "stdin")]
+    pub item: Option<String>,
+    /// 分值：数字（按评查项的扣分方式理解）、dN 扣N分、xN N处、na 不涉及、veto 否决、+N 加分、clear 清除
+    #[arg(long, required_unless_present = "stdin")]
+    pub value: Option<String>,
+    /// 扣分理由
+    #[arg(long, default_value = "")]
+    pub reason: String,
+    /// 从标准输入逐行读取“评查项 分值 [理由]”，每行保存后输出一行确认
+    #[arg(long)]
+    pub stdin: bool,
+}
+
+/// `pingcha mark`.
+pub fn mark(args: &MarkArgs) -> Result<ExitCode> {
+    let mut project =
+        Project::open(&args.project).with_context(|| format!("无法打开项目 {}", args.project.display()))?;
+    prepare_project(&mut project)?;
+    let reviewer = find_reviewer(&project, &args.reviewer, args.unit.as_deref(), true)?;
+    let mut scorings = scorings_for(&project, &args.case, &reviewer, args.checklist.as_deref())?;
+    let mut out = std::io::stdout().lock();
+    if !args.stdin {
+        let (Some(item), Some(value)) = (&args.item, &args.value) else {
+            bail!("需要 --item 和 --value，或 --stdin");
+        };
+        mark_one(&mut project, &mut scorings, item, value, &args.reason, &mut out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut failed = false;
+    for (n, line) in std::io::stdin().lock().lines().enumerate() {
+        let line = line.context("无法读取标准输入")?;
+        let mut parts = line.split_whitespace();
+        let (Some(item), Some(value)) = (parts.next(), parts.next()) else {
+            if !line.trim().is_empty() {
+                eprintln!("第{}行：应为“评查项 分值 [理由]”", n + 1);
+                failed = true;
+            }
+            continue;
+        };
+        let reason = parts.collect::<Vec<_>>().join(" ");
+        if let Err(e) = mark_one(&mut project, &mut scorings, item, value, &reason, &mut out) {
+            eprintln!("第{}行：{e:#}", n + 1);
+            failed = true;
+        }
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,124 @@
+//! Scoring a case, as the UI and the CLI both do it: seed a project's default checklists and
+//! finding library, find the checklists that apply to a case for a reviewer (the version the
+//! reviewer already used, else the newest), and evaluate their marks.
+
+use anyhow::{Context, Result};
+
+use crate::domain::{Case, Mark};
+use crate::scoring::{Evaluation, bundled_checklists, bundled_library, evaluate, format};
+use crate::store::{Project, ReviewKey, StoredChecklist};
+
+/// Adds the bundled default checklists and finding library to a project that lacks them.
+/// Checklists already present (any version of the same id) are left alone.
+pub fn prepare_project(project: &mut Project) -> Result<()> {
+    let library = bundled_library().context("内置问题库无法读取")?;
+    project.seed_library(&library)?;
+    let defaults = bundled_checklists().context("内置评查标准无法读取")?;
+    for (checklist, (_, text)) in defaults.iter().zip(crate::assets::CHECKLISTS) {
+        project.seed_checklist(checklist, text)?;
+    }
+    Ok(())
+}
+
+/// One checklist applied to one case by one reviewer.
+#[derive(Debug, Clone)]
+pub struct CaseScoring {
+    /// The checklist version.
+    pub checklist: StoredChecklist,
+    /// Where its marks are stored.
+    pub key: ReviewKey,
+    /// The reviewer's marks.
+    pub marks: Vec<Mark>,
+    /// Their evaluation.
+    pub evaluation: Evaluation,
+    /// When the reviewer marked the review done.
+    pub reviewed_at: Option<String>,
+}
+
+/// The checklists that apply to `case` for `reviewer_id`: per checklist id, the version the
+/// reviewer already used on the case, else the newest version if it applies to the case's
+/// kind and procedure. Kind-specific checklists come before general ones.
+pub fn case_scorings(project: &Project, case: &Case, reviewer_id: i64) -> Result<Vec<CaseScoring>> {
+    let all = project.checklists()?;
+    let used = project.reviews_of(&case.number, reviewer_id)?;
+    let mut chosen: Vec<(StoredChecklist, Option<String>)> = Vec::new();
+    let mut ids: Vec<&str> = all.iter().map(|c| c.checklist.id.as_str()).collect();
+    ids.dedup();
+    for id in ids {
+        let versions: Vec<&StoredChecklist> = all.iter().filter(|c| c.checklist.id == id).collect();
+        let in_use = versions.iter().rev().find_map(|c| {
+            used.iter()
+                .find(|(key, _)| *key == c.key)
+                .map(|(_, at)| (*c, at.clone()))
+        });
+        match in_use {
+            Some((c, at)) => chosen.push((c.clone(), at)),
+            None => {
+                if let Some(newest) = versions.last()
+                    && newest.checklist.applies(case.kind, case.procedure)
+                {
+                    chosen.push(((*newest).clone(), None));
+                }
+            }
+        }
+    }
+    chosen.sort_by_key(|(c, _)| (c.checklist.applies_to.kinds.is_empty(), c.checklist.name.clone()));
+    chosen
+        .into_iter()
+        .map(|(checklist, reviewed_at)| {
+            let key = ReviewKey {
+                case_number: case.number.clone(),
+                reviewer_id,
+                checklist: checklist.key,
+            };
+            let marks = project.marks(&key)?;
+            let evaluation = evaluate(&checklist.checklist, &marks).with_context(|| {
+                format!(
+                    "{}（第{}版）的评分记录有误",
+                    checklist.checklist.name, checklist.checklist.version
+                )
+            })?;
+            Ok(CaseScoring {
+                checklist,
+                key,
+                marks,
+                evaluation,
+                reviewed_at,
+            })
+        })
+        .collect()
+}
+
+/// Sets or clears one mark after checking it fits the checklist, and returns the new
+/// evaluation. The mark and its audit row are saved in one transaction before this returns.
+pub fn apply_mark(
+    project: &mut Project,
+    scoring: &CaseScoring,
+    item: &str,
+    mark: Option<Mark>,
+    action: &str,
+    note: &str,
+) -> Result<Evaluation> {
+    let mut marks: Vec<Mark> = scoring.marks.iter().filter(|m| m.item != item).cloned().collect();
+    if let Some(m) = &mark {
+        marks.push(m.clone());
+    }
+    // Refuse a mark the engine would refuse, before anything is written.
+    let evaluation = evaluate(&scoring.checklist.checklist, &marks)?;
+    project.set_mark(&scoring.key, item, mark.as_ref(), action, note)?;
+    Ok(evaluation)
+}
+
+/// Reads and validates a checklist file against the rules and the bundled finding library
+/// (plus the project's library codes, when given).
+pub fn read_checklist_file(path: &std::path::Path, extra_codes: &[String]) -> Result<crate::domain::Checklist> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}: 无法读取", path.display()))?;
+    let library = bundled_library().context("内置问题库无法读取")?;
+    let known = format::Known::with_library(
+        library
+            .iter()
+            .map(|e| e.code.as_str())
+            .chain(extra_codes.iter().map(String::as_str)),
+    );
+    Ok(format::parse_checklist(&path.display().to_string(), &text, &known)?)
+}
