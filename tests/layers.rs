@@ -197,6 +197,7 @@ const RULES: &[(&str, &[&str])] = &[
 const OWNERS: &[(&str, &[&str])] = &[
     ("rusqlite", &["store"]),
     ("printpdf", &["report/pdf.rs"]),
+    ("rust_xlsxwriter", &["report/xlsx.rs"]),
     ("egui", &["ui"]),
     ("eframe", &["ui"]),
     ("egui_extras", &["ui"]),

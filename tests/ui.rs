@@ -339,3 +339,225 @@ fn the_status_filter_shows_cases_still_to_be_completed() {
         "number and title are the folder name"
     );
 }
+
+/// The sample project with a reviewer set, and the first 普通程序 penalty case.
+fn scoring_app(
+    dir: PathBuf,
+    rows: &[pingcha::store::CaseRow],
+) -> (Harness<'static, PingchaApp>, pingcha::store::CaseRow) {
+    let row = rows
+        .iter()
+        .find(|r| r.procedure == Some(pingcha::domain::Procedure::General))
+        .expect("a 普通程序 case")
+        .clone();
+    let mut h = app(dir);
+    wait_until(&mut h, "the case list", |a| a.visible_case_count() == rows.len());
+    h.state_mut().set_reviewer("张敏", "法规科");
+    wait_until(&mut h, "the reviewer", |a| a.reviewer().is_some());
+    open_case(&mut h, &row);
+    wait_until(&mut h, "the scoring panel", |a| a.scoring().evaluation().is_some());
+    (h, row)
+}
+
+/// Moves the scoring panel's selection with ↓/↑ until `item` is selected.
+fn select_item(h: &mut Harness<'static, PingchaApp>, item: &str) {
+    if !h.state().scoring().focused {
+        h.key_press(egui::Key::Enter);
+        h.run_steps(2);
+    }
+    for key in [egui::Key::ArrowDown, egui::Key::ArrowUp] {
+        for _ in 0..80 {
+            if h.state().scoring().selected_item() == Some(item) {
+                return;
+            }
+            h.key_press(key);
+            h.run_steps(1);
+        }
+    }
+    panic!("could not select {item}");
+}
+
+fn settle(h: &mut Harness<'static, PingchaApp>) {
+    wait_until(h, "the backend to save", PingchaApp::scoring_settled);
+}
+
+fn stored_marks(dir: &Path, case: &str, checklist: &str) -> Vec<pingcha::domain::Mark> {
+    let p = Project::open(dir).unwrap();
+    let reviewer = p.reviewer("张敏", "法规科").unwrap();
+    let case = p.load_case_by_number(case).unwrap().case;
+    let scorings = pingcha::jobs::review::case_scorings(&p, &case, reviewer.id).unwrap();
+    let s = scorings.iter().find(|s| s.checklist.checklist.id == checklist).unwrap();
+    s.marks.clone()
+}
+
+#[test]
+fn scoring_from_the_keyboard_updates_total_and_grade() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let (mut h, row) = scoring_app(dir.clone(), &rows);
+    h.get_by_label("100 / 100");
+    select_item(&mut h, "1.2");
+    h.key_press(egui::Key::Num2);
+    h.run_steps(2);
+    // The total follows the key press at once, before the save comes back.
+    h.get_by_label("98 / 100");
+    h.get_by_label("优秀");
+    settle(&mut h);
+    select_item(&mut h, "3.4");
+    h.key_press(egui::Key::Num5);
+    h.run_steps(2);
+    select_item(&mut h, "4.6");
+    h.key_press(egui::Key::Num4);
+    h.run_steps(2);
+    h.get_by_label("89 / 100");
+    h.get_by_label("良好");
+    // N: not applicable (full marks under this checklist) — the total does not move.
+    select_item(&mut h, "4.3");
+    h.key_press(egui::Key::N);
+    h.run_steps(2);
+    h.get_by_label("89 / 100");
+    // V on a veto item: 0 points, 不合格.
+    select_item(&mut h, "V11");
+    h.key_press(egui::Key::V);
+    h.run_steps(2);
+    h.get_by_label("0 / 100");
+    h.get_by_label("不合格");
+    // Undo takes the veto back.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(2);
+    h.get_by_label("89 / 100");
+    settle(&mut h);
+    let marks = stored_marks(&dir, &row.number, "yjcf-general");
+    let summary: Vec<(String, pingcha::domain::MarkValue)> = marks.iter().map(|m| (m.item.clone(), m.value)).collect();
+    use pingcha::domain::MarkValue::*;
+    assert_eq!(
+        summary,
+        [
+            ("1.2".to_string(), Count(2)),
+            ("3.4".to_string(), Deduct(5.0)),
+            ("4.3".to_string(), NotApplicable),
+            ("4.6".to_string(), Count(4)),
+        ]
+    );
+    // Ctrl+Enter marks the case reviewed.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    settle(&mut h);
+    h.run_steps(2);
+    h.get_by_label_contains("已完成评查");
+}
+
+#[test]
+fn a_reason_picked_from_the_library_is_saved_and_the_history_records_each_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let (mut h, row) = scoring_app(dir.clone(), &rows);
+    select_item(&mut h, "2.1");
+    h.key_press(egui::Key::Num1);
+    h.run_steps(2);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    let input = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评查理由");
+    input.type_text("负责人");
+    h.run_steps(3);
+    h.get_by_label_contains("LA-02 立案审批表要素不全").click();
+    h.run_steps(2);
+    settle(&mut h);
+    let marks = stored_marks(&dir, &row.number, "yjcf-general");
+    assert_eq!(marks.len(), 1);
+    assert_eq!(
+        marks[0].reason,
+        "立案审批表要素不全（案件来源、简要案情、承办人意见或负责人审批意见缺失）"
+    );
+    // The history window lists both changes, newest first, old → new.
+    h.get_by_label("修改记录").click();
+    wait_until(&mut h, "the history", |a| a.history().is_some_and(|e| e.len() == 2));
+    h.get_by_label_contains("评查项 2.1：无 → 1处");
+    h.get_by_label_contains("评查项 2.1：1处 → 1处");
+    assert!(h.state().history().unwrap().iter().all(|e| e.reviewer == "张敏"));
+}
+
+#[test]
+fn marks_survive_a_restart_and_an_anchor_opens_its_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A case whose 立案审批表 runs to several pages.
+    let long = pdf_with_text(&"立案审批表正文：当事人未按规定建立事故隐患排查治理制度。".repeat(120));
+    let pkg = write_package(
+        &tmp.path().join("long"),
+        &minimal_toml("长卷〔2024〕1号"),
+        &[("docs/01-立案审批表.pdf", long)],
+    );
+    let dir = tmp.path().join("p");
+    let mut p = Project::create_or_open(&dir).unwrap();
+    import(&mut p, &[pkg]);
+    let rows = p.list_cases().unwrap();
+    drop(p);
+    let (mut h, row) = scoring_app(dir.clone(), &rows);
+    // A document with at least two pages.
+    let p = Project::open(&dir).unwrap();
+    let stored = p.load_case_by_number(&row.number).unwrap();
+    drop(p);
+    let (index, doc) = stored
+        .documents
+        .iter()
+        .enumerate()
+        .find(|(_, d)| d.pages.unwrap_or(1) >= 2)
+        .expect("a document of two pages");
+    select_item(&mut h, "3.2");
+    h.key_press(egui::Key::Num1);
+    h.run_steps(2);
+    settle(&mut h);
+    h.get_by_role_and_label(egui::accesskit::Role::Link, &doc.doc_type)
+        .click_accesskit();
+    wait_until(&mut h, "the document", |a| {
+        a.viewer_position().is_some_and(|(_, n)| n.is_some())
+    });
+    h.key_press(egui::Key::PageDown);
+    h.run_steps(2);
+    assert_eq!(h.state().viewer_position().unwrap().0, 2);
+    h.get_by_label("在此页标注").click();
+    h.run_steps(2);
+    settle(&mut h);
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert_eq!(h.state().viewer_position(), None);
+    drop(h);
+
+    // A new app on the same project: the mark and its anchor are still there.
+    let mut h = app(dir.clone());
+    wait_until(&mut h, "the case list", |a| a.visible_case_count() == rows.len());
+    h.state_mut().set_reviewer("张敏", "法规科");
+    wait_until(&mut h, "the reviewer", |a| a.reviewer().is_some());
+    open_case(&mut h, &row);
+    wait_until(&mut h, "the scoring panel", |a| a.scoring().evaluation().is_some());
+    h.get_by_label("99 / 100");
+    let anchor = format!("证据：{} 第2页", doc.doc_type);
+    h.get_by_label(&anchor).click_accesskit();
+    wait_until(&mut h, "the anchored page", |a| {
+        a.viewer_position().is_some_and(|(p, _)| p == 2)
+    });
+    assert_eq!(h.state().open_document_index(), Some(index));
+}
+
+#[test]
+fn a_finding_is_accepted_into_a_mark_with_one_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pkg = late_service_package(&tmp.path().join("late"), "迟送〔2024〕9号");
+    let dir = tmp.path().join("p");
+    let mut p = Project::create_or_open(&dir).unwrap();
+    import(&mut p, &[pkg]);
+    let rows = p.list_cases().unwrap();
+    drop(p);
+    let (mut h, row) = scoring_app(dir.clone(), &rows);
+    select_item(&mut h, "5.1");
+    h.get_by_label_contains("建议（service_deadline）：决定 2024-09-27，送达 2024-10-14");
+    h.key_press(egui::Key::A);
+    h.run_steps(2);
+    settle(&mut h);
+    let marks = stored_marks(&dir, &row.number, "yjcf-general");
+    let mark = marks.iter().find(|m| m.item == "5.1").expect("a mark on 5.1");
+    assert_eq!(mark.from_rule.as_deref(), Some("service_deadline"));
+    assert!(mark.reason.contains("第8个工作日"), "{}", mark.reason);
+    h.run_steps(2);
+    h.get_by_label_contains("来自规则 service_deadline");
+    h.get_by_label_contains("· 已采纳");
+}

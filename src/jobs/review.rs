@@ -89,23 +89,28 @@ pub fn case_scorings(project: &Project, case: &Case, reviewer_id: i64) -> Result
         .collect()
 }
 
-/// Sets or clears one mark after checking it fits the checklist, and returns the new
-/// evaluation. The mark and its audit row are saved in one transaction before this returns.
+/// Sets or clears one mark after checking, against the stored checklist version and the
+/// stored marks, that the result can be scored; returns the new evaluation. The mark and its
+/// audit row are on disk, in one transaction, before this returns.
 pub fn apply_mark(
     project: &mut Project,
-    scoring: &CaseScoring,
+    key: &ReviewKey,
     item: &str,
     mark: Option<Mark>,
     action: &str,
     note: &str,
 ) -> Result<Evaluation> {
-    let mut marks: Vec<Mark> = scoring.marks.iter().filter(|m| m.item != item).cloned().collect();
+    let checklist = project.checklist(key.checklist)?;
+    let mut marks: Vec<Mark> = project.marks(key)?.into_iter().filter(|m| m.item != item).collect();
     if let Some(m) = &mark {
+        if m.item != item {
+            anyhow::bail!("评分记录的评查项 {} 与 {item} 不符", m.item);
+        }
         marks.push(m.clone());
     }
     // Refuse a mark the engine would refuse, before anything is written.
-    let evaluation = evaluate(&scoring.checklist.checklist, &marks)?;
-    project.set_mark(&scoring.key, item, mark.as_ref(), action, note)?;
+    let evaluation = evaluate(&checklist.checklist, &marks)?;
+    project.set_mark(key, item, mark.as_ref(), action, note)?;
     Ok(evaluation)
 }
 

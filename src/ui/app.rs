@@ -9,16 +9,35 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use egui_extras::{Column, TableBuilder};
 
 use super::backend::{Backend, FindingCount, Request, Response};
+use super::editor::ChecklistEditor;
 use super::path_field::{PathField, Pick};
+use super::scoring::{Action, ScoringPanel};
 use super::theme;
 use super::viewer::{OpenDocument, Viewer, kind_for};
+use crate::domain::{Anchor, LibraryEntry};
 use crate::domain::{CaseKind, CaseOrigin, CodeEnum, DateKey};
 use crate::jobs::{ImportProgress, ImportReport, ItemResult};
-use crate::store::{CaseRow, StoredCase};
+use crate::store::{AuditEntry, CaseRow, Reviewer, StoredCase, StoredChecklist};
 
 /// eframe storage key of the last opened project.
 pub const LAST_PROJECT_KEY: &str = "last_project";
 const PREFS_KEY: &str = "preferences";
+const PROFILES_KEY: &str = "reviewer_profiles";
+
+/// A reviewer identity kept on this machine (several for shared laptops).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Profile {
+    /// Name.
+    pub name: String,
+    /// Unit.
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+struct Profiles {
+    list: Vec<Profile>,
+    active: Option<usize>,
+}
 
 /// Every user action, with its label and shortcut in one place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +66,14 @@ pub enum UiCommand {
     CommandPalette,
     /// Clear the list filters and the search.
     ClearFilters,
+    /// Choose or add the reviewer identity.
+    ChooseReviewer,
+    /// Open the checklist editor.
+    EditChecklists,
+    /// Move the keyboard to the scoring panel.
+    FocusScoring,
+    /// Hide or show the case list (more room for the document and the checklist).
+    ToggleList,
 }
 
 impl UiCommand {
@@ -63,6 +90,10 @@ impl UiCommand {
         UiCommand::CloseDocument,
         UiCommand::ToggleTheme,
         UiCommand::CancelImport,
+        UiCommand::FocusScoring,
+        UiCommand::ChooseReviewer,
+        UiCommand::EditChecklists,
+        UiCommand::ToggleList,
     ];
 }
 
@@ -82,6 +113,10 @@ impl UiCommand {
             Self::OpenProject => "新建/打开项目…",
             Self::CommandPalette => "命令面板…",
             Self::ClearFilters => "清除筛选和检索",
+            Self::ChooseReviewer => "评查员…",
+            Self::EditChecklists => "评查标准…",
+            Self::FocusScoring => "开始评分",
+            Self::ToggleList => "收起/展开案卷列表",
         }
     }
 
@@ -97,7 +132,13 @@ impl UiCommand {
             Self::CloseDocument => Some(KeyboardShortcut::new(Modifiers::NONE, Key::Escape)),
             Self::OpenProject => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::O)),
             Self::CommandPalette => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::K)),
-            Self::ToggleTheme | Self::CancelImport | Self::ClearFilters => None,
+            Self::FocusScoring => Some(KeyboardShortcut::new(Modifiers::NONE, Key::Enter)),
+            Self::ToggleList => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::L)),
+            Self::ToggleTheme
+            | Self::CancelImport
+            | Self::ClearFilters
+            | Self::ChooseReviewer
+            | Self::EditChecklists => None,
         }
     }
 
@@ -178,6 +219,20 @@ pub struct PingchaApp {
     palette_open: bool,
     palette_query: String,
     wake: egui::Context,
+    scoring: ScoringPanel,
+    scoring_seq: u64,
+    scoring_answered: u64,
+    reviewer: Option<Reviewer>,
+    profiles: Profiles,
+    profile_window_open: bool,
+    profile_draft: Profile,
+    library: Arc<Vec<LibraryEntry>>,
+    checklists: Arc<Vec<StoredChecklist>>,
+    history: Option<(String, Vec<AuditEntry>)>,
+    history_open: bool,
+    open_doc: Option<usize>,
+    editor: ChecklistEditor,
+    list_hidden: bool,
 }
 
 impl PingchaApp {
@@ -199,6 +254,16 @@ impl PingchaApp {
         let backend = Backend::start(project_dir, seed_from, move || wake_ctx.request_repaint());
         let wake_ctx = ctx.clone();
         let viewer = Viewer::new(move || wake_ctx.request_repaint());
+        let profiles: Profiles = storage
+            .and_then(|s| eframe::get_value(s, PROFILES_KEY))
+            .unwrap_or_default();
+        let active = profiles.active.and_then(|i| profiles.list.get(i)).cloned();
+        if let Some(p) = &active {
+            backend.send(Request::SetReviewer {
+                name: p.name.clone(),
+                unit: p.unit.clone(),
+            });
+        }
         Self {
             backend,
             project_name: "正在打开…".into(),
@@ -236,7 +301,75 @@ impl PingchaApp {
             palette_open: false,
             palette_query: String::new(),
             wake: ctx.clone(),
+            scoring: ScoringPanel::default(),
+            scoring_seq: 0,
+            scoring_answered: 0,
+            reviewer: None,
+            profile_window_open: active.is_none(),
+            profiles,
+            profile_draft: Profile {
+                name: String::new(),
+                unit: String::new(),
+            },
+            library: Arc::new(Vec::new()),
+            checklists: Arc::new(Vec::new()),
+            history: None,
+            history_open: false,
+            open_doc: None,
+            editor: ChecklistEditor::default(),
+            list_hidden: false,
         }
+    }
+
+    /// Uses this reviewer identity (added to the machine's profiles if new).
+    pub fn set_reviewer(&mut self, name: &str, unit: &str) {
+        let profile = Profile {
+            name: name.trim().to_string(),
+            unit: unit.trim().to_string(),
+        };
+        let index = match self.profiles.list.iter().position(|p| *p == profile) {
+            Some(i) => i,
+            None => {
+                self.profiles.list.push(profile.clone());
+                self.profiles.list.len() - 1
+            }
+        };
+        self.profiles.active = Some(index);
+        self.profile_window_open = false;
+        self.backend.send(Request::SetReviewer {
+            name: profile.name,
+            unit: profile.unit,
+        });
+    }
+
+    /// The reviewer the project has confirmed.
+    pub fn reviewer(&self) -> Option<&Reviewer> {
+        self.reviewer.as_ref()
+    }
+
+    /// The scoring panel (for tests and the viewer's anchor button).
+    pub fn scoring(&self) -> &ScoringPanel {
+        &self.scoring
+    }
+
+    /// The selected case, once loaded.
+    pub fn current_case(&self) -> Option<&StoredCase> {
+        self.case.as_deref()
+    }
+
+    /// Index of the document open in the viewer.
+    pub fn open_document_index(&self) -> Option<usize> {
+        self.viewer.is_open().then_some(self.open_doc).flatten()
+    }
+
+    /// The audit log shown in the history window.
+    pub fn history(&self) -> Option<&[AuditEntry]> {
+        self.history.as_ref().map(|(_, e)| e.as_slice())
+    }
+
+    /// Whether the backend has answered every scoring change sent so far.
+    pub fn scoring_settled(&self) -> bool {
+        self.scoring_seq == self.scoring_answered
     }
 
     /// The open document's page and page count, when the viewer shows one.
@@ -312,10 +445,51 @@ impl PingchaApp {
                 }
                 Response::Case(case, findings) => {
                     if Some(case.row.id) == self.selected {
+                        self.backend.send(Request::LoadScoring {
+                            case_number: case.row.number.clone(),
+                            seq: self.scoring_seq,
+                        });
                         self.case = Some(case);
                         self.findings = findings;
                     }
                 }
+                Response::Scoring {
+                    case_number,
+                    scorings,
+                    decisions,
+                    seq,
+                } => {
+                    self.scoring_answered = self.scoring_answered.max(seq);
+                    // Older answers would undo newer local changes still on their way.
+                    let current = self.case.as_ref().is_some_and(|c| c.row.number == case_number);
+                    if current && seq == self.scoring_seq {
+                        self.scoring.set_data(case_number, scorings, decisions);
+                    }
+                }
+                Response::Reviewer(r) => {
+                    self.reviewer = Some(r);
+                    if let Some(case) = &self.case {
+                        self.backend.send(Request::LoadScoring {
+                            case_number: case.row.number.clone(),
+                            seq: self.scoring_seq,
+                        });
+                    }
+                }
+                Response::Audit { case_number, entries } => {
+                    self.history = Some((case_number, entries));
+                }
+                Response::Library(entries) => self.library = entries,
+                Response::Checklists(all) => {
+                    self.editor.set_checklists(Arc::clone(&all));
+                    self.checklists = all;
+                    if let Some(case) = &self.case {
+                        self.backend.send(Request::LoadScoring {
+                            case_number: case.row.number.clone(),
+                            seq: self.scoring_seq,
+                        });
+                    }
+                }
+                Response::Info(msg) => self.notify(ctx, Level::Info, msg),
                 Response::SearchHits { query, hits } => {
                     if query == self.search_sent {
                         let ids: HashSet<i64> = hits.iter().map(|h| h.case_id).collect();
@@ -381,7 +555,100 @@ impl PingchaApp {
             self.selected = Some(id);
             self.case = None;
             self.viewer.close();
+            self.scoring.clear();
+            self.history = None;
             self.backend.send(Request::LoadCase(id));
+        }
+    }
+
+    /// Sends the scoring panel's actions to the backend.
+    fn run_scoring_actions(&mut self, actions: Vec<Action>) {
+        for action in actions {
+            match action {
+                Action::Save {
+                    key,
+                    item,
+                    mark,
+                    action,
+                } => {
+                    self.scoring_seq += 1;
+                    let note = mark.as_ref().map(|m| m.reason.clone()).unwrap_or_default();
+                    self.backend.send(Request::Mark {
+                        key,
+                        item,
+                        mark,
+                        action,
+                        note,
+                        seq: self.scoring_seq,
+                    });
+                }
+                Action::SetReviewed { key, done } => {
+                    self.scoring_seq += 1;
+                    self.backend.send(Request::SetReviewed {
+                        key,
+                        done,
+                        seq: self.scoring_seq,
+                    });
+                }
+                Action::Decide { key, decision, mark } => {
+                    self.scoring_seq += 1;
+                    self.backend.send(Request::DecideFinding {
+                        key,
+                        decision,
+                        mark,
+                        seq: self.scoring_seq,
+                    });
+                }
+                Action::AddToLibrary(entry) => self.backend.send(Request::AddLibraryEntry(entry)),
+                Action::OpenAnchor(anchor) => self.open_anchor(&anchor),
+                Action::ShowHistory => {
+                    if let Some(case) = &self.case {
+                        self.history_open = true;
+                        self.backend.send(Request::Audit(case.row.number.clone()));
+                    }
+                }
+                Action::ChooseReviewer => self.profile_window_open = true,
+            }
+        }
+    }
+
+    /// Opens the document and page an evidence anchor points at.
+    fn open_anchor(&mut self, anchor: &Anchor) {
+        let index = self
+            .case
+            .as_ref()
+            .and_then(|c| c.documents.iter().position(|d| d.file_path == anchor.file));
+        match index {
+            Some(i) => {
+                self.open_document_at(i, anchor.page as usize);
+            }
+            None => self.notify(
+                &self.wake.clone(),
+                Level::Error,
+                format!("标注的文书“{}”不在当前版本的案卷中", anchor.file),
+            ),
+        }
+    }
+
+    /// Anchors the selected item's mark to the page shown in the viewer.
+    fn anchor_here(&mut self) {
+        let (Some(index), Some(case)) = (self.open_document_index(), &self.case) else {
+            return;
+        };
+        let Some(doc) = case.documents.get(index) else { return };
+        let anchor = Anchor {
+            file: doc.file_path.clone(),
+            doc_type: doc.doc_type.clone(),
+            page: u32::try_from(self.viewer.position().0).unwrap_or(1),
+        };
+        let action = self.scoring.anchor_selected(anchor);
+        match action {
+            Some(a) => self.run_scoring_actions(vec![a]),
+            None => self.notify(
+                &self.wake.clone(),
+                Level::Error,
+                "请先在评分栏中对评查项扣分，再标注页码",
+            ),
         }
     }
 
@@ -417,6 +684,10 @@ impl PingchaApp {
                 self.palette_open = !self.palette_open;
                 self.palette_query.clear();
             }
+            UiCommand::ChooseReviewer => self.profile_window_open = true,
+            UiCommand::EditChecklists => self.editor.open = true,
+            UiCommand::FocusScoring => self.scoring.focused = true,
+            UiCommand::ToggleList => self.list_hidden = !self.list_hidden,
             UiCommand::ClearFilters => {
                 self.only_with_findings = false;
                 self.unit_filter = None;
@@ -432,8 +703,16 @@ impl PingchaApp {
     }
 
     fn keyboard(&mut self, ctx: &egui::Context) -> Vec<UiCommand> {
-        let typing = ctx.egui_wants_keyboard_input();
+        let typing = ctx.egui_wants_keyboard_input() || self.scoring.is_typing();
         let mut commands = Vec::new();
+        // Esc leaves the scoring panel (a document open in the viewer closes first).
+        if self.scoring.focused
+            && !typing
+            && !self.viewer.is_open()
+            && ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape))
+        {
+            self.scoring.focused = false;
+        }
         // While a document is open, plain keys page through it instead of moving between cases.
         let keyed: &[UiCommand] = if self.viewer.is_open() {
             &[
@@ -441,9 +720,20 @@ impl PingchaApp {
                 UiCommand::OpenProject,
                 UiCommand::CommandPalette,
                 UiCommand::FocusSearch,
+                UiCommand::ToggleList,
                 UiCommand::PageUp,
                 UiCommand::PageDown,
                 UiCommand::CloseDocument,
+            ]
+        } else if self.scoring.focused {
+            &[
+                UiCommand::Import,
+                UiCommand::OpenProject,
+                UiCommand::CommandPalette,
+                UiCommand::FocusSearch,
+                UiCommand::ToggleList,
+                UiCommand::NextCase,
+                UiCommand::PreviousCase,
             ]
         } else {
             &[
@@ -451,8 +741,10 @@ impl PingchaApp {
                 UiCommand::OpenProject,
                 UiCommand::CommandPalette,
                 UiCommand::FocusSearch,
+                UiCommand::ToggleList,
                 UiCommand::NextCase,
                 UiCommand::PreviousCase,
+                UiCommand::FocusScoring,
             ]
         };
         for &command in keyed {
@@ -467,7 +759,7 @@ impl PingchaApp {
                 commands.push(command);
             }
         }
-        if !typing && !self.viewer.is_open() {
+        if !typing && !self.viewer.is_open() && !self.scoring.focused {
             if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowDown)) {
                 commands.push(UiCommand::NextCase);
             }
@@ -498,6 +790,21 @@ impl PingchaApp {
                 .clicked()
             {
                 commands.push(UiCommand::OpenProject);
+            }
+            if ui.button(UiCommand::EditChecklists.label()).clicked() {
+                commands.push(UiCommand::EditChecklists);
+            }
+            let list_label = if self.list_hidden {
+                "展开列表"
+            } else {
+                "收起列表"
+            };
+            if ui
+                .button(list_label)
+                .on_hover_text(UiCommand::ToggleList.hint(ui.ctx()))
+                .clicked()
+            {
+                commands.push(UiCommand::ToggleList);
             }
             ui.separator();
             let search_label = ui.label("全文检索");
@@ -645,14 +952,14 @@ impl PingchaApp {
             .striped(true)
             .resizable(true)
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(Column::initial(190.0).at_least(90.0).clip(true))
-            .column(Column::remainder().at_least(70.0).clip(true))
-            .column(Column::initial(80.0).at_least(56.0).clip(true))
-            .column(Column::initial(90.0).at_least(56.0).clip(true))
-            .column(Column::initial(82.0).at_least(70.0))
-            .column(Column::initial(42.0).at_least(36.0))
-            .column(Column::initial(50.0).at_least(44.0).clip(true))
-            .column(Column::initial(36.0).at_least(32.0))
+            .column(Column::initial(150.0).at_least(90.0).clip(true))
+            .column(Column::remainder().at_least(50.0).clip(true))
+            .column(Column::initial(64.0).at_least(44.0).clip(true))
+            .column(Column::initial(76.0).at_least(44.0).clip(true))
+            .column(Column::initial(78.0).at_least(70.0))
+            .column(Column::initial(34.0).at_least(30.0))
+            .column(Column::initial(44.0).at_least(36.0).clip(true))
+            .column(Column::initial(30.0).at_least(28.0))
             .min_scrolled_height(0.0);
         if self.scroll_to_selected {
             if let Some(row) = selected_row {
@@ -746,6 +1053,7 @@ impl PingchaApp {
             self.refresh_visible();
         }
         if let Some(id) = clicked_case {
+            self.scoring.focused = false;
             self.select(id);
         }
     }
@@ -973,6 +1281,11 @@ impl PingchaApp {
 
     /// Opens document `index` of the selected case in the viewer.
     fn open_document(&mut self, index: usize) {
+        self.open_document_at(index, 1);
+    }
+
+    /// Opens document `index` of the selected case at `page`.
+    fn open_document_at(&mut self, index: usize, page: usize) {
         let (Some(stored), Some(dir)) = (&self.case, &self.project_dir) else {
             return;
         };
@@ -991,8 +1304,9 @@ impl PingchaApp {
                 path,
                 kind: kind_for(&extension),
             },
-            1,
+            page,
         );
+        self.open_doc = Some(index);
     }
 
     fn import_window(&mut self, ctx: &egui::Context) {
@@ -1054,6 +1368,111 @@ impl PingchaApp {
         if let Some(dir) = chosen {
             self.project_dialog_open = false;
             self.switch_project(dir);
+        }
+    }
+
+    fn profile_window(&mut self, ctx: &egui::Context) {
+        if !self.profile_window_open {
+            return;
+        }
+        let mut open = true;
+        let mut chosen: Option<Profile> = None;
+        egui::Window::new("评查员")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .show(ctx, |ui| {
+                ui.label("每条评分都记在评查员名下。同一台电脑可保存多名评查员，轮流使用。");
+                if !self.profiles.list.is_empty() {
+                    ui.label(RichText::new("已保存的评查员").strong());
+                    for (i, p) in self.profiles.list.iter().enumerate() {
+                        let active = self.profiles.active == Some(i);
+                        if ui
+                            .selectable_label(active, format!("{}（{}）", p.name, p.unit))
+                            .clicked()
+                        {
+                            chosen = Some(p.clone());
+                        }
+                    }
+                    ui.separator();
+                }
+                egui::Grid::new("profile-grid").num_columns(2).show(ui, |ui| {
+                    let label = ui.label("姓名");
+                    ui.add(egui::TextEdit::singleline(&mut self.profile_draft.name).desired_width(220.0))
+                        .labelled_by(label.id);
+                    ui.end_row();
+                    let label = ui.label("单位");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.profile_draft.unit)
+                            .hint_text("如：市应急管理局法规科")
+                            .desired_width(220.0),
+                    )
+                    .labelled_by(label.id);
+                    ui.end_row();
+                });
+                let ready = !self.profile_draft.name.trim().is_empty() && !self.profile_draft.unit.trim().is_empty();
+                if ui.add_enabled(ready, egui::Button::new("使用此评查员")).clicked() {
+                    chosen = Some(self.profile_draft.clone());
+                }
+            });
+        if let Some(p) = chosen {
+            self.set_reviewer(&p.name, &p.unit);
+            self.profile_draft = Profile {
+                name: String::new(),
+                unit: String::new(),
+            };
+        } else if !open {
+            self.profile_window_open = false;
+        }
+    }
+
+    fn history_window(&mut self, ctx: &egui::Context) {
+        if !self.history_open {
+            return;
+        }
+        let mut open = true;
+        let palette = theme::palette(self.dark);
+        egui::Window::new("修改记录")
+            .open(&mut open)
+            .default_size([640.0, 420.0])
+            .show(ctx, |ui| {
+                let Some((number, entries)) = &self.history else {
+                    ui.label("正在读取…");
+                    return;
+                };
+                ui.label(RichText::new(format!("{number}：共 {} 条（只增不改）", entries.len())).strong());
+                egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+                    for e in entries.iter().rev() {
+                        let what = match e.action.as_str() {
+                            "mark" => "评分",
+                            "undo" => "撤销",
+                            "redo" => "重做",
+                            "reviewed" => "完成评查",
+                            "reopened" => "重新打开",
+                            "finding_accepted" => "采纳自动检查",
+                            "finding_rejected" => "不采纳自动检查",
+                            other => other,
+                        };
+                        let describe = |m: &Option<crate::domain::Mark>| {
+                            m.as_ref().map_or_else(|| "无".to_string(), |m| m.value.describe())
+                        };
+                        let mut line = format!("{}  {}（{}）  {what}", e.at, e.reviewer, e.unit);
+                        if let Some(item) = &e.item {
+                            line.push_str(&format!("  评查项 {item}"));
+                        }
+                        if e.old.is_some() || e.new.is_some() {
+                            line.push_str(&format!("：{} → {}", describe(&e.old), describe(&e.new)));
+                        }
+                        ui.label(line);
+                        if !e.note.is_empty() {
+                            ui.add(egui::Label::new(RichText::new(&e.note).small().color(palette.weak_text)).wrap());
+                        }
+                    }
+                });
+            });
+        if !open {
+            self.history_open = false;
         }
     }
 
@@ -1192,18 +1611,68 @@ impl PingchaApp {
             ui.add_space(2.0);
         });
         egui::Panel::bottom("status-bar").show(ui, |ui| self.status_bar(ui, &mut commands));
-        let list_width = (ui.available_width() * 0.57).max(560.0);
-        egui::Panel::left("case-list")
+        let width = ui.available_width();
+        let list_width = (width * 0.38).max(420.0);
+        let scoring_width = (width * 0.27).clamp(330.0, 560.0);
+        // Keys for the scoring panel are read before the panels draw, so the total shown
+        // this frame already includes them.
+        let findings = self.findings.clone();
+        let actions = self.scoring.keyboard(&ctx, &findings);
+        self.run_scoring_actions(actions);
+        if !self.list_hidden {
+            egui::Panel::left("case-list")
+                .resizable(true)
+                .default_size(list_width)
+                .min_size(360.0)
+                .max_size((width - scoring_width - 300.0).max(360.0))
+                .show(ui, |ui| {
+                    self.filters(ui);
+                    ui.separator();
+                    self.case_table(ui);
+                });
+        }
+        let palette = theme::palette(self.dark);
+        let reviewer = self.reviewer.as_ref().map(|r| format!("{}（{}）", r.name, r.unit));
+        let library = Arc::clone(&self.library);
+        let scoring_actions = egui::Panel::right("scoring")
             .resizable(true)
-            .default_size(list_width)
-            .min_size(420.0)
+            .default_size(scoring_width)
+            .min_size(300.0)
             .show(ui, |ui| {
-                self.filters(ui);
-                ui.separator();
-                self.case_table(ui);
-            });
+                if self.scoring.focused {
+                    ui.painter().rect_stroke(
+                        ui.max_rect().shrink(1.0),
+                        2.0,
+                        egui::Stroke::new(1.5, palette.accent.gamma_multiply(0.6)),
+                        egui::StrokeKind::Inside,
+                    );
+                }
+                self.scoring.ui(ui, palette, reviewer.as_deref(), &findings, &library)
+            })
+            .inner;
+        self.run_scoring_actions(scoring_actions);
         egui::CentralPanel::default_margins().show(ui, |ui| {
             if self.viewer.is_open() {
+                let can_anchor = self.scoring.selected_mark().is_some();
+                let selected = self.scoring.selected_item().map(str::to_string);
+                let mut anchor = false;
+                ui.horizontal(|ui| {
+                    let hint = match (&selected, can_anchor) {
+                        (Some(item), true) => format!("把当前页标注为评查项 {item} 的证据"),
+                        _ => "先在评分栏中选中并扣分的评查项，再标注".to_string(),
+                    };
+                    anchor = ui
+                        .add_enabled(can_anchor, egui::Button::new("在此页标注"))
+                        .on_hover_text(&hint)
+                        .on_disabled_hover_text(&hint)
+                        .clicked();
+                    if let Some(item) = &selected {
+                        ui.label(RichText::new(format!("评查项 {item}")).small().color(palette.weak_text));
+                    }
+                });
+                if anchor {
+                    self.anchor_here();
+                }
                 if self.viewer.ui(ui) {
                     self.viewer.close();
                 }
@@ -1213,6 +1682,12 @@ impl PingchaApp {
         });
         self.import_window(&ctx);
         self.project_window(&ctx);
+        self.profile_window(&ctx);
+        self.history_window(&ctx);
+        let editor_requests = self.editor.ui(&ctx);
+        for request in editor_requests {
+            self.backend.send(request);
+        }
         self.palette(&ctx, &mut commands);
         self.notices(&ctx);
         for command in commands {
@@ -1230,6 +1705,7 @@ impl eframe::App for PingchaApp {
         if let Some(dir) = &self.project_dir {
             eframe::set_value(storage, LAST_PROJECT_KEY, dir);
         }
+        eframe::set_value(storage, PROFILES_KEY, &self.profiles);
         eframe::set_value(
             storage,
             PREFS_KEY,

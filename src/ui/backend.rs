@@ -7,10 +7,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
+use crate::domain::{Checklist, LibraryEntry, Mark};
 use crate::import::ImportLimits;
+use crate::jobs::review::{CaseScoring, apply_mark, case_scorings, prepare_project};
 use crate::jobs::{ImportProgress, ImportReport, plan_import, run_import};
 use crate::rules::{Finding, RuleContext, RuleSettings, Severity, check_case};
-use crate::store::{CaseRow, Project, SearchHit, StoredCase};
+use crate::store::{
+    AuditEntry, CaseRow, FindingDecision, Project, ReviewKey, Reviewer, SearchHit, StoredCase, StoredChecklist,
+};
 
 /// What the UI asks for.
 #[derive(Debug, Clone)]
@@ -23,6 +27,70 @@ pub enum Request {
     Search(String),
     /// Import paths (packages, folders, ledgers, registries).
     Import(Vec<PathBuf>),
+    /// Who is scoring (created in the project if new).
+    SetReviewer {
+        /// Name.
+        name: String,
+        /// Unit.
+        unit: String,
+    },
+    /// The current reviewer's scoring of a case. `seq` is echoed in the answer.
+    LoadScoring {
+        /// 案号.
+        case_number: String,
+        /// The UI's count of scoring changes sent so far.
+        seq: u64,
+    },
+    /// Set or clear one mark (saved with its audit row), then answer with the case's scoring.
+    Mark {
+        /// Which review.
+        key: ReviewKey,
+        /// Item id.
+        item: String,
+        /// The new mark, `None` to clear.
+        mark: Option<Mark>,
+        /// `mark`, `undo` or `redo`.
+        action: &'static str,
+        /// Note for the audit log.
+        note: String,
+        /// Echoed in the answer.
+        seq: u64,
+    },
+    /// Mark a review done or reopen it.
+    SetReviewed {
+        /// Which review.
+        key: ReviewKey,
+        /// Done?
+        done: bool,
+        /// Echoed in the answer.
+        seq: u64,
+    },
+    /// Accept or reject a finding of the automatic checks (an accepted one comes with its mark).
+    DecideFinding {
+        /// Which review.
+        key: ReviewKey,
+        /// The decision.
+        decision: FindingDecision,
+        /// For an acceptance: the mark it makes.
+        mark: Option<Mark>,
+        /// Echoed in the answer.
+        seq: u64,
+    },
+    /// The audit log of a case.
+    Audit(String),
+    /// Add a wording to the finding library.
+    AddLibraryEntry(LibraryEntry),
+    /// Save an edited checklist (a new version when the stored one is frozen).
+    SaveChecklist(Box<Checklist>),
+    /// Read a checklist file and save it.
+    ImportChecklist(PathBuf),
+    /// Write a checklist version to a `.toml` or `.xlsx` file.
+    ExportChecklist {
+        /// Version key.
+        key: i64,
+        /// Target file; the extension picks the format.
+        path: PathBuf,
+    },
 }
 
 /// What the backend answers.
@@ -56,6 +124,32 @@ pub enum Response {
     ImportDone(ImportReport),
     /// Something failed; the message is for the user.
     Error(String),
+    /// Something worth telling the user that went well.
+    Info(String),
+    /// The reviewer as stored in the project.
+    Reviewer(Reviewer),
+    /// A case's scoring for the current reviewer.
+    Scoring {
+        /// 案号.
+        case_number: String,
+        /// The checklists that apply, with marks and evaluations.
+        scorings: Vec<CaseScoring>,
+        /// Decisions on the automatic checks' findings.
+        decisions: Vec<FindingDecision>,
+        /// The request's `seq`.
+        seq: u64,
+    },
+    /// A case's audit log.
+    Audit {
+        /// 案号.
+        case_number: String,
+        /// Oldest first.
+        entries: Vec<AuditEntry>,
+    },
+    /// The finding library.
+    Library(Arc<Vec<LibraryEntry>>),
+    /// Every checklist version in the project.
+    Checklists(Arc<Vec<StoredChecklist>>),
 }
 
 /// How many findings the automatic checks report for a case.
@@ -103,6 +197,12 @@ impl Backend {
                     name: project.name(),
                     dir: dir.clone(),
                 });
+                if let Err(e) = prepare_project(&mut project) {
+                    send(Response::Error(format!("无法准备评查标准和问题库：{e:#}")));
+                }
+                send_library(&project, &send);
+                send_checklists(&project, &send);
+                let mut reviewer: Option<Reviewer> = None;
                 if let Some(seed) = seed_from
                     && project.case_count().unwrap_or(0) == 0
                     && seed.is_dir()
@@ -175,6 +275,14 @@ impl Backend {
                             run_import_request(&mut project, paths, &cancel_flag, &send);
                             start_counting(&project, &mut counting);
                         }
+                        Request::SetReviewer { name, unit } => match project.reviewer(&name, &unit) {
+                            Ok(r) => {
+                                reviewer = Some(r.clone());
+                                send(Response::Reviewer(r));
+                            }
+                            Err(e) => send(Response::Error(format!("无法登记评查员：{e}"))),
+                        },
+                        other => scoring_request(&mut project, reviewer.as_ref(), other, &send),
                     }
                 }
             });
@@ -231,6 +339,166 @@ fn check(project: &Project, case: &crate::domain::Case) -> Vec<Finding> {
             registry: &registry,
         },
     )
+}
+
+fn send_library(project: &Project, send: &dyn Fn(Response)) {
+    match project.library() {
+        Ok(entries) => send(Response::Library(Arc::new(entries))),
+        Err(e) => send(Response::Error(format!("无法读取问题库：{e}"))),
+    }
+}
+
+fn send_checklists(project: &Project, send: &dyn Fn(Response)) {
+    match project.checklists() {
+        Ok(all) => send(Response::Checklists(Arc::new(all))),
+        Err(e) => send(Response::Error(format!("无法读取评查标准：{e}"))),
+    }
+}
+
+fn send_scoring(project: &Project, reviewer: Option<&Reviewer>, case_number: &str, seq: u64, send: &dyn Fn(Response)) {
+    let Some(reviewer) = reviewer else { return };
+    let result = project
+        .load_case_by_number(case_number)
+        .map_err(anyhow::Error::from)
+        .and_then(|stored| case_scorings(project, &stored.case, reviewer.id))
+        .and_then(|scorings| Ok((scorings, project.finding_decisions(case_number, reviewer.id)?)));
+    match result {
+        Ok((scorings, decisions)) => send(Response::Scoring {
+            case_number: case_number.to_string(),
+            scorings,
+            decisions,
+            seq,
+        }),
+        Err(e) => send(Response::Error(format!("无法读取评分：{e:#}"))),
+    }
+}
+
+/// Requests about scoring, the finding library and checklists.
+fn scoring_request(project: &mut Project, reviewer: Option<&Reviewer>, request: Request, send: &dyn Fn(Response)) {
+    match request {
+        Request::LoadScoring { case_number, seq } => send_scoring(project, reviewer, &case_number, seq, send),
+        Request::Mark {
+            key,
+            item,
+            mark,
+            action,
+            note,
+            seq,
+        } => {
+            if let Err(e) = apply_mark(project, &key, &item, mark, action, &note) {
+                send(Response::Error(format!("评分未保存：{e:#}")));
+            }
+            send_scoring(project, reviewer, &key.case_number, seq, send);
+        }
+        Request::SetReviewed { key, done, seq } => {
+            if let Err(e) = project.set_reviewed(&key, done) {
+                send(Response::Error(format!("未能保存评查状态：{e}")));
+            }
+            send_scoring(project, reviewer, &key.case_number, seq, send);
+        }
+        Request::DecideFinding {
+            key,
+            decision,
+            mark,
+            seq,
+        } => {
+            let saved = match (&mark, &decision.item) {
+                (Some(m), Some(item)) => {
+                    apply_mark(project, &key, item, Some(m.clone()), "mark", &m.reason).map(|_| ())
+                }
+                _ => Ok(()),
+            }
+            .and_then(|()| Ok(project.decide_finding(&key, &decision)?));
+            if let Err(e) = saved {
+                send(Response::Error(format!("未能保存对自动检查问题的处理：{e:#}")));
+            }
+            send_scoring(project, reviewer, &key.case_number, seq, send);
+        }
+        Request::Audit(case_number) => match project.audit(&case_number) {
+            Ok(entries) => send(Response::Audit { case_number, entries }),
+            Err(e) => send(Response::Error(format!("无法读取修改记录：{e}"))),
+        },
+        Request::AddLibraryEntry(entry) => {
+            let Some(reviewer) = reviewer else {
+                send(Response::Error("请先设置评查员".into()));
+                return;
+            };
+            match project.add_library_entry(reviewer.id, &entry) {
+                Ok(saved) => {
+                    send(Response::Info(format!(
+                        "已存入问题库：{} {}",
+                        saved.code, saved.wording
+                    )));
+                    send_library(project, send);
+                }
+                Err(e) => send(Response::Error(format!("未能存入问题库：{e}"))),
+            }
+        }
+        Request::SaveChecklist(checklist) => {
+            save_checklist(project, &checklist, send);
+        }
+        Request::ImportChecklist(path) => {
+            let codes: Vec<String> = project
+                .library()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| e.code)
+                .collect();
+            match crate::jobs::review::read_checklist_file(&path, &codes) {
+                Ok(checklist) => save_checklist(project, &checklist, send),
+                Err(e) => send(Response::Error(format!("{e:#}"))),
+            }
+        }
+        Request::ExportChecklist { key, path } => {
+            let result = project.checklist(key).map_err(anyhow::Error::from).and_then(|stored| {
+                let is_xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+                let bytes = if is_xlsx {
+                    crate::report::xlsx::checklist_xlsx(&stored.checklist)?
+                } else {
+                    crate::scoring::format::to_toml(&stored.checklist).into_bytes()
+                };
+                std::fs::write(&path, bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+            });
+            match result {
+                Ok(()) => send(Response::Info(format!("已导出到 {}", path.display()))),
+                Err(e) => send(Response::Error(format!("导出失败：{e:#}"))),
+            }
+        }
+        Request::ListCases
+        | Request::LoadCase(_)
+        | Request::Search(_)
+        | Request::Import(_)
+        | Request::SetReviewer { .. } => {}
+    }
+}
+
+fn save_checklist(project: &mut Project, checklist: &Checklist, send: &dyn Fn(Response)) {
+    let library: Vec<String> = project
+        .library()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| e.code)
+        .collect();
+    let known = crate::scoring::format::Known::with_library(library.iter().map(String::as_str));
+    let problems = crate::scoring::format::validate(checklist, &known);
+    if let Some(first) = problems.first() {
+        send(Response::Error(format!(
+            "评查标准“{}”有 {} 处问题，未保存：{first}",
+            checklist.name,
+            problems.len()
+        )));
+        return;
+    }
+    match project.save_checklist(checklist, crate::scoring::format::to_toml) {
+        Ok((_, version)) => {
+            send(Response::Info(format!(
+                "已保存评查标准“{}”第{version}版",
+                checklist.name
+            )));
+            send_checklists(project, send);
+        }
+        Err(e) => send(Response::Error(format!("未能保存评查标准：{e}"))),
+    }
 }
 
 fn list(project: &Project) -> Response {

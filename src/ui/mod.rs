@@ -6,7 +6,9 @@
 
 mod app;
 mod backend;
+mod editor;
 mod path_field;
+pub mod scoring;
 pub mod theme;
 mod viewer;
 

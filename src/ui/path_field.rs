@@ -13,6 +13,10 @@ pub enum Pick {
     Folder,
     /// A package or table file.
     File,
+    /// A checklist file (`.toml`).
+    Checklist,
+    /// Where to save a file.
+    Save,
 }
 
 /// A text field for a path, with file-dialog buttons.
@@ -76,6 +80,11 @@ fn spawn_dialog(pick: Pick) -> Receiver<Option<PathBuf>> {
             Pick::File => dialog
                 .add_filter("案卷包或表格", &["zip", "xlsx", "xls", "csv"])
                 .pick_file(),
+            Pick::Checklist => dialog.add_filter("评查标准", &["toml"]).pick_file(),
+            Pick::Save => dialog
+                .add_filter("评查标准 TOML", &["toml"])
+                .add_filter("Excel 表格", &["xlsx"])
+                .save_file(),
         };
         let _ = sender.send(picked);
     });

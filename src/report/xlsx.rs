@@ -1,0 +1,141 @@
+//! XLSX export (the only `rust_xlsxwriter` user): a checklist as a printable score sheet
+//! template (否决项 first, then the sections with points, deduction rule and basis, and
+//! blank 扣分/得分 columns for paper use).
+
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+
+use crate::domain::{Checklist, fmt_points};
+
+/// The checklist as an A4 landscape sheet, title and header row repeated on each page.
+pub fn checklist_xlsx(checklist: &Checklist) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("评查标准")?;
+    let title = Format::new()
+        .set_bold()
+        .set_font_size(14)
+        .set_align(FormatAlign::Center);
+    let header = Format::new()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_background_color("#E8EEF4");
+    let cell = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter);
+    let number = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let group = Format::new()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter);
+
+    let columns = [
+        ("部分", 14.0),
+        ("编号", 6.0),
+        ("评查内容", 46.0),
+        ("分值", 6.0),
+        ("扣分标准", 16.0),
+        ("依据", 26.0),
+        ("扣分", 6.0),
+        ("得分", 6.0),
+        ("问题及页码", 24.0),
+    ];
+    let last_col = (columns.len() - 1) as u16;
+    sheet.merge_range(
+        0,
+        0,
+        0,
+        last_col,
+        &format!("{}（第{}版）", checklist.name, checklist.version),
+        &title,
+    )?;
+    sheet.merge_range(
+        1,
+        0,
+        1,
+        last_col,
+        "案号：                    承办单位：                    评查人：                    日期：",
+        &Format::new(),
+    )?;
+    for (col, (name, width)) in columns.iter().enumerate() {
+        sheet.set_column_width(col as u16, *width)?;
+        sheet.write_string_with_format(2, col as u16, *name, &header)?;
+    }
+    let mut row: u32 = 3;
+    if !checklist.veto_items.is_empty() {
+        sheet.merge_range(
+            row,
+            0,
+            row,
+            last_col,
+            &format!("否决项（任一项成立：{}）", checklist.veto_effect.label()),
+            &group,
+        )?;
+        row += 1;
+        for veto in &checklist.veto_items {
+            sheet.write_string_with_format(row, 0, "否决项", &cell)?;
+            sheet.write_string_with_format(row, 1, &veto.id, &number)?;
+            sheet.write_string_with_format(row, 2, &veto.text, &cell)?;
+            sheet.write_string_with_format(row, 3, "—", &number)?;
+            sheet.write_string_with_format(row, 4, "成立即否决", &cell)?;
+            sheet.write_string_with_format(row, 5, &veto.basis, &cell)?;
+            for col in 6..=last_col {
+                sheet.write_string_with_format(row, col, "", &cell)?;
+            }
+            row += 1;
+        }
+    }
+    for section in &checklist.sections {
+        sheet.merge_range(
+            row,
+            0,
+            row,
+            last_col,
+            &format!("{} {}（{}分）", section.id, section.name, fmt_points(section.points)),
+            &group,
+        )?;
+        row += 1;
+        for item in &section.items {
+            sheet.write_string_with_format(row, 0, &section.name, &cell)?;
+            sheet.write_string_with_format(row, 1, &item.id, &number)?;
+            sheet.write_string_with_format(row, 2, &item.text, &cell)?;
+            sheet.write_number_with_format(row, 3, item.points, &number)?;
+            sheet.write_string_with_format(row, 4, item.deduction.describe(item.points), &cell)?;
+            sheet.write_string_with_format(row, 5, &item.basis, &cell)?;
+            for col in 6..=last_col {
+                sheet.write_string_with_format(row, col, "", &cell)?;
+            }
+            row += 1;
+        }
+    }
+    row += 1;
+    let bands: Vec<String> = checklist
+        .bands
+        .iter()
+        .map(|b| format!("{} ≥{}分", b.grade, fmt_points(b.min_points)))
+        .collect();
+    sheet.merge_range(
+        row,
+        0,
+        row,
+        last_col,
+        &format!(
+            "满分{}分。等次：{}。{}。",
+            fmt_points(checklist.total_points),
+            bands.join("；"),
+            checklist.not_applicable.label()
+        ),
+        &Format::new().set_text_wrap(),
+    )?;
+    sheet.set_landscape();
+    sheet.set_paper_size(9);
+    sheet.set_repeat_rows(0, 2)?;
+    sheet.set_print_fit_to_pages(1, 0);
+    workbook.save_to_buffer()
+}

@@ -1,0 +1,993 @@
+//! The scoring panel (评分): the checklists that apply to the selected case, each item with its
+//! points, the reviewer's deduction and reason, the automatic checks' suggestions, evidence
+//! anchors, the live total and grade. Keyboard-first: ↑/↓ between items, digits set a
+//! deduction, `N` not applicable, `V` veto, `Enter` edits the reason, `A`/`R` accept or
+//! reject a suggestion, `Ctrl+Z`/`Ctrl+Y` undo and redo, `Ctrl+Enter` marks the case reviewed.
+//!
+//! The panel changes its own copy at once (the total follows the key press) and returns
+//! [`Action`]s; the app sends them to the backend, which saves each before answering.
+
+use std::collections::{HashMap, HashSet};
+
+use egui::{Key, Modifiers, RichText};
+
+use super::theme::{self, Palette};
+use crate::domain::{Anchor, Deduction, ItemRef, LibraryEntry, Mark, MarkValue, fmt_points};
+use crate::jobs::review::CaseScoring;
+use crate::rules::{Finding, Severity};
+use crate::scoring::{Evaluation, evaluate, quick_value};
+use crate::store::{FindingDecision, ReviewKey};
+
+/// What the panel asks the app to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Save (or clear) a mark.
+    Save {
+        /// Which review.
+        key: ReviewKey,
+        /// Item id.
+        item: String,
+        /// New mark.
+        mark: Option<Mark>,
+        /// `mark`, `undo` or `redo`.
+        action: &'static str,
+    },
+    /// Mark the review done or reopen it.
+    SetReviewed {
+        /// Which review.
+        key: ReviewKey,
+        /// Done?
+        done: bool,
+    },
+    /// Accept or reject a finding.
+    Decide {
+        /// Which review.
+        key: ReviewKey,
+        /// The decision.
+        decision: FindingDecision,
+        /// The mark an acceptance makes.
+        mark: Option<Mark>,
+    },
+    /// Save a new wording to the finding library.
+    AddToLibrary(LibraryEntry),
+    /// Open a document at a page.
+    OpenAnchor(Anchor),
+    /// Show the case's change history.
+    ShowHistory,
+    /// Choose or change the reviewer.
+    ChooseReviewer,
+}
+
+/// One change, for undo and redo.
+#[derive(Debug, Clone)]
+struct Change {
+    key: ReviewKey,
+    item: String,
+    before: Option<Mark>,
+    after: Option<Mark>,
+}
+
+/// State of the scoring panel.
+#[derive(Default)]
+pub struct ScoringPanel {
+    case_number: Option<String>,
+    scorings: Vec<CaseScoring>,
+    decisions: Vec<FindingDecision>,
+    tab: usize,
+    selected: Option<String>,
+    /// Keys go to the panel (after a click in it or `Enter` on the case list).
+    pub focused: bool,
+    editing_reason: bool,
+    reason_draft: String,
+    rejecting: Option<(String, String)>,
+    reject_draft: String,
+    digits: String,
+    last_digit: (f64, String),
+    collapsed: HashSet<(String, String)>,
+    scroll_to_selected: bool,
+    undo: HashMap<String, Vec<Change>>,
+    redo: HashMap<String, Vec<Change>>,
+}
+
+/// Items the keyboard moves through, in display order, skipping collapsed sections.
+fn navigable(scoring: &CaseScoring, collapsed: &HashSet<(String, String)>) -> Vec<String> {
+    let c = &scoring.checklist.checklist;
+    let mut ids: Vec<String> = Vec::new();
+    if !collapsed.contains(&(c.id.clone(), VETO_GROUP.to_string())) {
+        ids.extend(c.veto_items.iter().map(|v| v.id.clone()));
+    }
+    for s in &c.sections {
+        if !collapsed.contains(&(c.id.clone(), s.id.clone())) {
+            ids.extend(s.items.iter().map(|i| i.id.clone()));
+        }
+    }
+    if c.bonus_enabled && !collapsed.contains(&(c.id.clone(), BONUS_GROUP.to_string())) {
+        ids.extend(c.bonus_items.iter().map(|b| b.id.clone()));
+    }
+    ids
+}
+
+const VETO_GROUP: &str = "__veto";
+/// Width of the value column at the right of an item row.
+const VALUE_WIDTH: f32 = 52.0;
+const BONUS_GROUP: &str = "__bonus";
+
+impl ScoringPanel {
+    /// The case the panel shows.
+    pub fn case_number(&self) -> Option<&str> {
+        self.case_number.as_deref()
+    }
+
+    /// Replaces the panel's data with the backend's (after a load or a save).
+    pub fn set_data(&mut self, case_number: String, scorings: Vec<CaseScoring>, decisions: Vec<FindingDecision>) {
+        let same_case = self.case_number.as_deref() == Some(case_number.as_str());
+        if !same_case {
+            self.tab = 0;
+            self.selected = None;
+            self.editing_reason = false;
+            self.rejecting = None;
+        }
+        self.case_number = Some(case_number);
+        self.scorings = scorings;
+        self.decisions = decisions;
+        self.tab = self.tab.min(self.scorings.len().saturating_sub(1));
+        if self.selected.is_none() {
+            self.selected = self
+                .current()
+                .and_then(|s| navigable(s, &self.collapsed).first().cloned());
+        }
+    }
+
+    /// Forgets the case (another case is being loaded).
+    pub fn clear(&mut self) {
+        self.case_number = None;
+        self.scorings.clear();
+        self.decisions.clear();
+        self.selected = None;
+        self.editing_reason = false;
+        self.rejecting = None;
+    }
+
+    fn current(&self) -> Option<&CaseScoring> {
+        self.scorings.get(self.tab)
+    }
+
+    /// The evaluation of the checklist shown.
+    pub fn evaluation(&self) -> Option<&Evaluation> {
+        self.current().map(|s| &s.evaluation)
+    }
+
+    /// The selected item's id.
+    pub fn selected_item(&self) -> Option<&str> {
+        self.selected.as_deref()
+    }
+
+    /// The selected item's mark, if any.
+    pub fn selected_mark(&self) -> Option<&Mark> {
+        let scoring = self.current()?;
+        let id = self.selected.as_deref()?;
+        scoring.marks.iter().find(|m| m.item == id)
+    }
+
+    /// Whether the reason editor has the keyboard.
+    pub fn is_typing(&self) -> bool {
+        self.editing_reason || self.rejecting.is_some()
+    }
+
+    /// Sets a mark locally (the total follows at once) and returns the save action, recording
+    /// the change for undo unless it is an undo or redo itself.
+    fn change(&mut self, item: &str, mark: Option<Mark>, action: &'static str) -> Option<Action> {
+        let scoring = self.scorings.get_mut(self.tab)?;
+        let before = scoring.marks.iter().find(|m| m.item == item).cloned();
+        if before == mark {
+            return None;
+        }
+        let mut marks: Vec<Mark> = scoring.marks.iter().filter(|m| m.item != item).cloned().collect();
+        marks.extend(mark.clone());
+        let evaluation = evaluate(&scoring.checklist.checklist, &marks).ok()?;
+        scoring.marks = marks;
+        scoring.evaluation = evaluation;
+        let key = scoring.key.clone();
+        if action == "mark" {
+            let case = key.case_number.clone();
+            self.undo.entry(case.clone()).or_default().push(Change {
+                key: key.clone(),
+                item: item.to_string(),
+                before,
+                after: mark.clone(),
+            });
+            self.redo.remove(&case);
+        }
+        Some(Action::Save {
+            key,
+            item: item.to_string(),
+            mark,
+            action,
+        })
+    }
+
+    /// Sets the selected item's value, keeping its reason, rule and anchor.
+    fn set_value(&mut self, value: Option<MarkValue>) -> Option<Action> {
+        let item = self.selected.clone()?;
+        let old = self.selected_mark().cloned();
+        let mark = value.map(|value| Mark {
+            item: item.clone(),
+            value,
+            reason: old.as_ref().map(|m| m.reason.clone()).unwrap_or_default(),
+            from_rule: old.as_ref().and_then(|m| m.from_rule.clone()),
+            anchor: old.as_ref().and_then(|m| m.anchor.clone()),
+        });
+        self.change(&item, mark, "mark")
+    }
+
+    /// Sets the selected item's reason (a mark without a value gets the item's default
+    /// deduction: a reason alone is a finding).
+    fn set_reason(&mut self, reason: String) -> Option<Action> {
+        let item = self.selected.clone()?;
+        let scoring = self.current()?;
+        let target = scoring.checklist.checklist.item(&item)?;
+        let mut mark = match self.selected_mark().cloned() {
+            Some(m) => m,
+            None => Mark::new(item.clone(), default_value(target)),
+        };
+        mark.reason = reason;
+        self.change(&item, Some(mark), "mark")
+    }
+
+    /// Anchors the selected item's mark to a page. Returns `None` when there is no mark.
+    pub fn anchor_selected(&mut self, anchor: Anchor) -> Option<Action> {
+        let mut mark = self.selected_mark()?.clone();
+        mark.anchor = Some(anchor);
+        let item = mark.item.clone();
+        self.change(&item, Some(mark), "mark")
+    }
+
+    fn undo_redo(&mut self, redo: bool) -> Option<Action> {
+        let case = self.case_number.clone()?;
+        let (from, to) = if redo {
+            (&mut self.redo, &mut self.undo)
+        } else {
+            (&mut self.undo, &mut self.redo)
+        };
+        let change = from.get_mut(&case)?.pop()?;
+        to.entry(case).or_default().push(change.clone());
+        // Undo applies to the checklist the change was made on.
+        let tab = self.scorings.iter().position(|s| s.key == change.key)?;
+        self.tab = tab;
+        self.selected = Some(change.item.clone());
+        self.scroll_to_selected = true;
+        let mark = if redo { change.after } else { change.before };
+        self.change(&change.item, mark, if redo { "redo" } else { "undo" })
+    }
+
+    /// Whether there is something to undo / redo on this case.
+    pub fn can_undo(&self, redo: bool) -> bool {
+        let stack = if redo { &self.redo } else { &self.undo };
+        self.case_number
+            .as_ref()
+            .and_then(|c| stack.get(c))
+            .is_some_and(|s| !s.is_empty())
+    }
+
+    fn move_selection(&mut self, delta: i64) {
+        let Some(scoring) = self.current() else { return };
+        let ids = navigable(scoring, &self.collapsed);
+        if ids.is_empty() {
+            return;
+        }
+        let at = self.selected.as_ref().and_then(|s| ids.iter().position(|i| i == s));
+        let next = match at {
+            None => 0,
+            Some(i) => (i as i64 + delta).clamp(0, ids.len() as i64 - 1) as usize,
+        };
+        self.selected = Some(ids[next].clone());
+        self.scroll_to_selected = true;
+        self.digits.clear();
+    }
+
+    /// The keyboard, when the panel is focused. Returns actions for the app.
+    pub fn keyboard(&mut self, ctx: &egui::Context, findings: &[Finding]) -> Vec<Action> {
+        let mut actions = Vec::new();
+        if !self.focused || self.current().is_none() {
+            return actions;
+        }
+        if self.is_typing() {
+            return actions;
+        }
+        if ctx.egui_wants_keyboard_input() {
+            return actions;
+        }
+        let pressed = |key: Key, modifiers: Modifiers| ctx.input_mut(|i| i.consume_key(modifiers, key));
+        if pressed(Key::Enter, Modifiers::COMMAND) {
+            if let Some(s) = self.current() {
+                actions.push(Action::SetReviewed {
+                    key: s.key.clone(),
+                    done: s.reviewed_at.is_none(),
+                });
+            }
+            return actions;
+        }
+        if pressed(Key::Z, Modifiers::COMMAND | Modifiers::SHIFT) || pressed(Key::Y, Modifiers::COMMAND) {
+            actions.extend(self.undo_redo(true));
+            return actions;
+        }
+        if pressed(Key::Z, Modifiers::COMMAND) {
+            actions.extend(self.undo_redo(false));
+            return actions;
+        }
+        if pressed(Key::ArrowDown, Modifiers::NONE) {
+            self.move_selection(1);
+        }
+        if pressed(Key::ArrowUp, Modifiers::NONE) {
+            self.move_selection(-1);
+        }
+        if pressed(Key::Tab, Modifiers::NONE) && !self.scorings.is_empty() {
+            self.tab = (self.tab + 1) % self.scorings.len();
+            self.selected = self
+                .current()
+                .and_then(|s| navigable(s, &self.collapsed).first().cloned());
+        }
+        if pressed(Key::Enter, Modifiers::NONE) {
+            self.reason_draft = self.selected_mark().map(|m| m.reason.clone()).unwrap_or_default();
+            self.editing_reason = true;
+            return actions;
+        }
+        if pressed(Key::N, Modifiers::NONE) {
+            let na = self.selected_mark().map(|m| m.value) == Some(MarkValue::NotApplicable);
+            actions.extend(self.set_value((!na).then_some(MarkValue::NotApplicable)));
+        }
+        if pressed(Key::V, Modifiers::NONE) {
+            let is_veto = self
+                .current()
+                .zip(self.selected.as_deref())
+                .and_then(|(s, id)| s.checklist.checklist.item(id))
+                .is_some_and(|t| matches!(t, ItemRef::Veto(_)));
+            if is_veto {
+                let hit = self.selected_mark().map(|m| m.value) == Some(MarkValue::VetoHit);
+                actions.extend(self.set_value((!hit).then_some(MarkValue::VetoHit)));
+            }
+        }
+        if pressed(Key::A, Modifiers::NONE)
+            && let Some(finding) = self.open_suggestions(findings).first().cloned()
+        {
+            actions.extend(self.accept(&finding));
+        }
+        if pressed(Key::R, Modifiers::NONE)
+            && let Some(finding) = self.open_suggestions(findings).first()
+        {
+            self.rejecting = Some((finding.rule.to_string(), finding.message.clone()));
+            self.reject_draft.clear();
+        }
+        let digits = [
+            (Key::Num0, '0'),
+            (Key::Num1, '1'),
+            (Key::Num2, '2'),
+            (Key::Num3, '3'),
+            (Key::Num4, '4'),
+            (Key::Num5, '5'),
+            (Key::Num6, '6'),
+            (Key::Num7, '7'),
+            (Key::Num8, '8'),
+            (Key::Num9, '9'),
+        ];
+        let now = ctx.input(|i| i.time);
+        for (key, digit) in digits {
+            if pressed(key, Modifiers::NONE) {
+                let item = self.selected.clone().unwrap_or_default();
+                // Digits typed within a second on the same item build one number (1, 5 → 15).
+                if now - self.last_digit.0 > 1.0 || self.last_digit.1 != item {
+                    self.digits.clear();
+                }
+                self.digits.push(digit);
+                self.last_digit = (now, item);
+                let number: f64 = self.digits.parse().unwrap_or(0.0);
+                let value = self
+                    .current()
+                    .zip(self.selected.as_deref())
+                    .and_then(|(s, id)| s.checklist.checklist.item(id))
+                    .and_then(|t| quick_value(t, number));
+                actions.extend(self.set_value(value));
+            }
+        }
+        actions
+    }
+
+    /// Findings of the automatic checks that the selected item links and that are not decided.
+    fn open_suggestions(&self, findings: &[Finding]) -> Vec<Finding> {
+        let (Some(scoring), Some(id)) = (self.current(), self.selected.as_deref()) else {
+            return Vec::new();
+        };
+        let Some(target) = scoring.checklist.checklist.item(id) else {
+            return Vec::new();
+        };
+        suggestions_for(target, findings)
+            .into_iter()
+            .filter(|f| !self.is_decided(f))
+            .cloned()
+            .collect()
+    }
+
+    fn is_decided(&self, finding: &Finding) -> bool {
+        self.decisions
+            .iter()
+            .any(|d| d.rule == finding.rule && d.message == finding.message)
+    }
+
+    /// Accepts a finding into a mark on the selected item (`来自规则 X`).
+    fn accept(&mut self, finding: &Finding) -> Option<Action> {
+        let item = self.selected.clone()?;
+        let scoring = self.current()?;
+        let target = scoring.checklist.checklist.item(&item)?;
+        let key = scoring.key.clone();
+        let old = self.selected_mark().cloned();
+        let value = match (old.as_ref().map(|m| m.value), target) {
+            // A second finding on a per-occurrence item adds an occurrence.
+            (Some(MarkValue::Count(n)), ItemRef::Scored(_, i))
+                if matches!(i.deduction, Deduction::PerOccurrence { .. }) =>
+            {
+                MarkValue::Count(n + 1)
+            }
+            (Some(v @ (MarkValue::Deduct(_) | MarkValue::VetoHit)), _) => v,
+            _ => default_value(target),
+        };
+        let reason = match old.as_ref().map(|m| m.reason.as_str()) {
+            Some(r) if !r.is_empty() => format!("{r}；{}", finding.message),
+            _ => finding.message.clone(),
+        };
+        let mark = Mark {
+            item: item.clone(),
+            value,
+            reason,
+            from_rule: Some(finding.rule.to_string()),
+            anchor: old.and_then(|m| m.anchor),
+        };
+        // Update locally through `change` (undo covers the mark), then send the decision
+        // with the mark: the backend saves both.
+        self.change(&item, Some(mark.clone()), "mark")?;
+        let decision = FindingDecision {
+            rule: finding.rule.to_string(),
+            message: finding.message.clone(),
+            accepted: true,
+            reason: mark.reason.clone(),
+            item: Some(item),
+        };
+        self.decisions.push(decision.clone());
+        Some(Action::Decide {
+            key,
+            decision,
+            mark: Some(mark),
+        })
+    }
+
+    fn reject(&mut self, rule: String, message: String, reason: String) -> Option<Action> {
+        let key = self.current()?.key.clone();
+        let decision = FindingDecision {
+            rule,
+            message,
+            accepted: false,
+            reason,
+            item: self.selected.clone(),
+        };
+        self.decisions.push(decision.clone());
+        Some(Action::Decide {
+            key,
+            decision,
+            mark: None,
+        })
+    }
+
+    /// Draws the panel.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        palette: Palette,
+        reviewer: Option<&str>,
+        findings: &[Finding],
+        library: &[LibraryEntry],
+    ) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let response = ui.interact(ui.max_rect(), ui.scope_id().with("scoring-focus"), egui::Sense::click());
+        if response.clicked() {
+            self.focused = true;
+        }
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("评分").heading());
+            match reviewer {
+                Some(name) => {
+                    if ui.link(name).on_hover_text("切换评查员").clicked() {
+                        actions.push(Action::ChooseReviewer);
+                    }
+                }
+                None => {
+                    if ui.button("设置评查员…").clicked() {
+                        actions.push(Action::ChooseReviewer);
+                    }
+                }
+            }
+            if self.case_number.is_some() && ui.button("修改记录").clicked() {
+                actions.push(Action::ShowHistory);
+            }
+        });
+        if reviewer.is_none() {
+            ui.label("评分前请先设置评查员（姓名和单位）。每条评分记录都记在评查员名下。");
+            return actions;
+        }
+        if self.case_number.is_none() {
+            ui.label(RichText::new("在左侧选择一件案卷后在此评分。").color(palette.weak_text));
+            return actions;
+        }
+        if self.scorings.is_empty() {
+            ui.label("没有适用于此案卷的评查标准。");
+            return actions;
+        }
+        if self.scorings.len() > 1 {
+            ui.horizontal_wrapped(|ui| {
+                for (i, s) in self.scorings.iter().enumerate() {
+                    let label = format!(
+                        "{}（{}分）",
+                        short_name(&s.checklist.checklist.name),
+                        fmt_points(s.evaluation.total)
+                    );
+                    if ui.selectable_label(self.tab == i, label).clicked() {
+                        self.tab = i;
+                        self.selected = navigable(s, &self.collapsed).first().cloned();
+                        self.focused = true;
+                    }
+                }
+            });
+        }
+        let Some(scoring) = self.scorings.get(self.tab).cloned() else {
+            return actions;
+        };
+        let checklist = &scoring.checklist.checklist;
+        let evaluation = &scoring.evaluation;
+        let grade_color = if evaluation.veto_effect.is_some() || evaluation.grade == checklist.lowest_grade() {
+            palette.veto
+        } else if evaluation.total < checklist.total_points {
+            palette.deduction
+        } else {
+            palette.pass
+        };
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(format!(
+                    "{} / {}",
+                    fmt_points(evaluation.total),
+                    fmt_points(checklist.total_points)
+                ))
+                .size(24.0)
+                .strong()
+                .color(grade_color),
+            );
+            ui.label(RichText::new(&evaluation.grade).size(20.0).strong().color(grade_color));
+            if evaluation.veto_effect.is_some() {
+                ui.label(RichText::new(format!("否决 {} 项", evaluation.veto_hits.len())).color(palette.veto));
+            }
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(format!(
+                    "{} 第{}版 · 已评 {} 项",
+                    checklist.name, checklist.version, evaluation.marked_items
+                ))
+                .small()
+                .color(palette.weak_text),
+            );
+            if checklist.is_default {
+                ui.label(RichText::new("内置默认标准").small().color(palette.deduction))
+                    .on_hover_text("这是内置的示例标准，请在“评查标准”中导入本省正式印发的评查标准");
+            }
+        });
+        ui.horizontal(|ui| {
+            let (label, done) = match &scoring.reviewed_at {
+                Some(at) => (format!("已完成评查（{at}）· 重新打开"), false),
+                None => ("完成评查（Ctrl+Enter）".to_string(), true),
+            };
+            if ui.button(label).clicked() {
+                actions.push(Action::SetReviewed {
+                    key: scoring.key.clone(),
+                    done,
+                });
+            }
+            if ui
+                .add_enabled(self.can_undo(false), egui::Button::new("撤销"))
+                .on_hover_text("Ctrl+Z")
+                .clicked()
+            {
+                actions.extend(self.undo_redo(false));
+            }
+            if ui
+                .add_enabled(self.can_undo(true), egui::Button::new("重做"))
+                .on_hover_text("Ctrl+Y")
+                .clicked()
+            {
+                actions.extend(self.undo_redo(true));
+            }
+        });
+        ui.label(
+            RichText::new(if self.focused {
+                "↑/↓ 选择 · 数字 扣分 · N 不涉及 · V 否决 · Enter 理由 · A/R 采纳/不采纳建议 · Esc 返回列表"
+            } else {
+                "点击此处或在案卷列表按 Enter 开始用键盘评分"
+            })
+            .small()
+            .color(palette.weak_text),
+        );
+        ui.separator();
+
+        let mut clicked_item = None;
+        let mut toggle_group = None;
+        let mut open_anchor = None;
+        let mut pick_reason: Option<String> = None;
+        let mut save_to_library = false;
+        let mut accept: Option<Finding> = None;
+        let mut reject: Option<Finding> = None;
+        let mut finish_reject: Option<(String, String, String)> = None;
+        let mut commit_reason = false;
+        let mut cancel_reason = false;
+        let marks: HashMap<&str, &Mark> = scoring.marks.iter().map(|m| (m.item.as_str(), m)).collect();
+        egui::ScrollArea::vertical()
+            .id_salt(("scoring", &checklist.id))
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui.set_max_width(ui.available_width() - theme::SPACE);
+                let mut groups: Vec<(String, String, Vec<ItemRef<'_>>, Option<String>)> = Vec::new();
+                if !checklist.veto_items.is_empty() {
+                    let hits = evaluation.veto_hits.len();
+                    groups.push((
+                        VETO_GROUP.into(),
+                        format!(
+                            "否决项（{}）",
+                            if hits > 0 {
+                                format!("命中 {hits} 项")
+                            } else {
+                                "未命中".into()
+                            }
+                        ),
+                        checklist.veto_items.iter().map(ItemRef::Veto).collect(),
+                        None,
+                    ));
+                }
+                for (section, score) in checklist.sections.iter().zip(&evaluation.sections) {
+                    groups.push((
+                        section.id.clone(),
+                        format!(
+                            "{} {}　{} / {}",
+                            section.id,
+                            section.name,
+                            fmt_points(score.score),
+                            fmt_points(score.max_points)
+                        ),
+                        section.items.iter().map(|i| ItemRef::Scored(section, i)).collect(),
+                        Some(score.explanation.clone()),
+                    ));
+                }
+                if checklist.bonus_enabled && !checklist.bonus_items.is_empty() {
+                    groups.push((
+                        BONUS_GROUP.into(),
+                        format!("加分项（{}分）", fmt_points(evaluation.bonus)),
+                        checklist.bonus_items.iter().map(ItemRef::Bonus).collect(),
+                        None,
+                    ));
+                }
+                for (group_id, title, items, explanation) in groups {
+                    let collapsed = self.collapsed.contains(&(checklist.id.clone(), group_id.clone()));
+                    let arrow = if collapsed { "▶" } else { "▼" };
+                    let header = ui
+                        .add(egui::Button::new(RichText::new(format!("{arrow} {title}")).strong()).frame(false))
+                        .on_hover_text(explanation.unwrap_or_default());
+                    if header.clicked() {
+                        toggle_group = Some(group_id.clone());
+                    }
+                    if collapsed {
+                        continue;
+                    }
+                    for target in items {
+                        let id = item_id(target);
+                        let selected = self.selected.as_deref() == Some(id);
+                        let mark = marks.get(id).copied();
+                        let score = evaluation.item(id);
+                        let frame = egui::Frame::new()
+                            .inner_margin(egui::Margin::symmetric(6, 4))
+                            .corner_radius(4.0)
+                            .fill(if selected {
+                                palette.accent.gamma_multiply(0.15)
+                            } else {
+                                egui::Color32::TRANSPARENT
+                            })
+                            .stroke(if selected {
+                                egui::Stroke::new(1.0, palette.accent)
+                            } else {
+                                egui::Stroke::NONE
+                            });
+                        let inner = frame.show(ui, |ui| {
+                            ui.set_width(ui.available_width());
+                            ui.horizontal_top(|ui| {
+                                let (value_text, color) = value_display(target, mark, score, palette);
+                                // The id is a button: clicking it (or the row) selects the item, and
+                                // screen readers and tests find the item by its id.
+                                if ui
+                                    .add(
+                                        egui::Button::selectable(selected, RichText::new(id).strong())
+                                            .min_size(egui::vec2(34.0, 0.0)),
+                                    )
+                                    .clicked()
+                                {
+                                    clicked_item = Some(id.to_string());
+                                }
+                                let text_width = (ui.available_width() - VALUE_WIDTH - theme::SPACE).max(80.0);
+                                ui.allocate_ui(egui::vec2(text_width, 0.0), |ui| {
+                                    ui.set_width(text_width);
+                                    let text = ui.add(
+                                        egui::Label::new(format!("{}{}", target.text(), points_suffix(target)))
+                                            .selectable(false)
+                                            .sense(egui::Sense::click())
+                                            .wrap(),
+                                    );
+                                    if text.clicked() {
+                                        clicked_item = Some(id.to_string());
+                                    }
+                                });
+                                ui.add_sized(
+                                    [VALUE_WIDTH, 18.0],
+                                    egui::Label::new(RichText::new(value_text).strong().color(color)),
+                                );
+                            });
+                            if let Some(m) = mark {
+                                let mut details = Vec::new();
+                                if !m.reason.is_empty() {
+                                    details.push(format!("理由：{}", m.reason));
+                                }
+                                if let Some(rule) = &m.from_rule {
+                                    details.push(format!("来自规则 {rule}"));
+                                }
+                                if !details.is_empty() {
+                                    ui.add(egui::Label::new(RichText::new(details.join(" · ")).small()).wrap());
+                                }
+                                if let Some(anchor) = &m.anchor {
+                                    let link = ui.link(
+                                        RichText::new(format!("证据：{} 第{}页", anchor.doc_type, anchor.page)).small(),
+                                    );
+                                    if link.on_hover_text("打开此页").clicked() {
+                                        open_anchor = Some(anchor.clone());
+                                    }
+                                }
+                            }
+                            for finding in suggestions_for(target, findings) {
+                                let decision = self
+                                    .decisions
+                                    .iter()
+                                    .find(|d| d.rule == finding.rule && d.message == finding.message);
+                                let color = if finding.severity == Severity::Veto {
+                                    palette.veto
+                                } else {
+                                    palette.deduction
+                                };
+                                let status = match decision {
+                                    Some(d) if d.accepted => " · 已采纳".to_string(),
+                                    Some(d) => format!(" · 未采纳：{}", d.reason),
+                                    None => String::new(),
+                                };
+                                ui.add(
+                                    egui::Label::new(
+                                        RichText::new(format!("建议（{}）：{}{status}", finding.rule, finding.message))
+                                            .small()
+                                            .color(if decision.is_some() { palette.weak_text } else { color }),
+                                    )
+                                    .wrap(),
+                                );
+                                if decision.is_none() && selected {
+                                    ui.horizontal(|ui| {
+                                        if ui.small_button("采纳（A）").clicked() {
+                                            accept = Some(finding.clone());
+                                        }
+                                        if ui.small_button("不采纳（R）").clicked() {
+                                            reject = Some(finding.clone());
+                                        }
+                                    });
+                                }
+                            }
+                            if selected {
+                                if let Some((rule, message)) = self.rejecting.clone() {
+                                    ui.horizontal(|ui| {
+                                        let label = ui.label("不采纳理由");
+                                        let edit = ui
+                                            .add(
+                                                egui::TextEdit::singleline(&mut self.reject_draft)
+                                                    .hint_text("例如：卷内另有送达回执")
+                                                    .desired_width(f32::INFINITY),
+                                            )
+                                            .labelled_by(label.id);
+                                        edit.request_focus();
+                                        if edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
+                                            finish_reject = Some((rule, message, self.reject_draft.trim().to_string()));
+                                        }
+                                    });
+                                }
+                                if self.editing_reason {
+                                    ui.horizontal(|ui| {
+                                        let label = ui.label("评查理由");
+                                        let edit = ui
+                                            .add(
+                                                egui::TextEdit::singleline(&mut self.reason_draft)
+                                                    .hint_text("输入理由，可从问题库选择")
+                                                    .desired_width(f32::INFINITY),
+                                            )
+                                            .labelled_by(label.id);
+                                        edit.request_focus();
+                                        if edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
+                                            commit_reason = true;
+                                        }
+                                        if ui.input(|i| i.key_pressed(Key::Escape)) {
+                                            cancel_reason = true;
+                                        }
+                                    });
+                                    let query = self.reason_draft.trim().to_string();
+                                    let linked = target.findings();
+                                    let mut matches: Vec<&LibraryEntry> = library
+                                        .iter()
+                                        .filter(|e| {
+                                            if query.is_empty() {
+                                                linked.contains(&e.code)
+                                            } else {
+                                                e.wording.contains(&query)
+                                                    || e.code.contains(&query)
+                                                    || e.category.contains(&query)
+                                            }
+                                        })
+                                        .collect();
+                                    matches.truncate(8);
+                                    for entry in matches {
+                                        let text = format!("{} {}", entry.code, entry.wording);
+                                        let hover = format!("依据：{}\n整改建议：{}", entry.basis, entry.advice);
+                                        if ui
+                                            .selectable_label(false, RichText::new(text).small())
+                                            .on_hover_text(hover)
+                                            .clicked()
+                                        {
+                                            pick_reason = Some(entry.wording.clone());
+                                        }
+                                    }
+                                    let known = library.iter().any(|e| e.wording == query);
+                                    if !query.is_empty() && !known && ui.small_button("存入问题库").clicked() {
+                                        save_to_library = true;
+                                    }
+                                }
+                            }
+                        });
+                        if selected && self.scroll_to_selected {
+                            inner.response.scroll_to_me(Some(egui::Align::Center));
+                            self.scroll_to_selected = false;
+                        }
+                    }
+                }
+                ui.add_space(theme::SPACE);
+                for line in &evaluation.explanation {
+                    ui.add(egui::Label::new(RichText::new(line).small().color(palette.weak_text)).wrap());
+                }
+            });
+
+        if let Some(group) = toggle_group {
+            let key = (checklist.id.clone(), group);
+            if !self.collapsed.remove(&key) {
+                self.collapsed.insert(key);
+            }
+            self.focused = true;
+        }
+        if let Some(id) = clicked_item {
+            if self.selected.as_deref() != Some(id.as_str()) {
+                self.editing_reason = false;
+                self.rejecting = None;
+            }
+            self.selected = Some(id);
+            self.focused = true;
+        }
+        if let Some(anchor) = open_anchor {
+            actions.push(Action::OpenAnchor(anchor));
+        }
+        if let Some(finding) = accept {
+            actions.extend(self.accept(&finding));
+        }
+        if let Some(finding) = reject {
+            self.rejecting = Some((finding.rule.to_string(), finding.message.clone()));
+            self.reject_draft.clear();
+        }
+        if let Some((rule, message, reason)) = finish_reject {
+            self.rejecting = None;
+            actions.extend(self.reject(rule, message, reason));
+        }
+        if save_to_library {
+            let wording = self.reason_draft.trim().to_string();
+            actions.push(Action::AddToLibrary(LibraryEntry {
+                code: String::new(),
+                category: "评查员补充".into(),
+                wording,
+                basis: String::new(),
+                advice: String::new(),
+            }));
+        }
+        if let Some(reason) = pick_reason {
+            self.reason_draft = reason;
+            commit_reason = true;
+        }
+        if commit_reason {
+            self.editing_reason = false;
+            let reason = self.reason_draft.trim().to_string();
+            actions.extend(self.set_reason(reason));
+        }
+        if cancel_reason {
+            self.editing_reason = false;
+        }
+        actions
+    }
+}
+
+/// The findings a checklist item links through its rule ids (deductions and vetoes only).
+fn suggestions_for<'a>(target: ItemRef<'_>, findings: &'a [Finding]) -> Vec<&'a Finding> {
+    findings
+        .iter()
+        .filter(|f| f.severity != Severity::Notice && target.rules().iter().any(|r| r == f.rule))
+        .collect()
+}
+
+/// The value a reason or an accepted finding gives an item without a mark.
+fn default_value(target: ItemRef<'_>) -> MarkValue {
+    match target {
+        ItemRef::Veto(_) => MarkValue::VetoHit,
+        ItemRef::Scored(_, item) => match item.deduction {
+            Deduction::PerOccurrence { .. } => MarkValue::Count(1),
+            Deduction::Fixed { points } => MarkValue::Deduct(points),
+            Deduction::Range { min, .. } => MarkValue::Deduct(min),
+        },
+        ItemRef::Bonus(b) => MarkValue::Award(b.points),
+    }
+}
+
+fn item_id<'a>(target: ItemRef<'a>) -> &'a str {
+    match target {
+        ItemRef::Veto(v) => &v.id,
+        ItemRef::Scored(_, i) => &i.id,
+        ItemRef::Bonus(b) => &b.id,
+    }
+}
+
+fn points_suffix(target: ItemRef<'_>) -> String {
+    match target {
+        ItemRef::Veto(_) => String::new(),
+        ItemRef::Scored(_, i) => format!("（{}分，{}）", fmt_points(i.points), i.deduction.describe(i.points)),
+        ItemRef::Bonus(b) => format!("（最多加{}分）", fmt_points(b.points)),
+    }
+}
+
+/// The right-hand value of an item row and its colour.
+fn value_display(
+    target: ItemRef<'_>,
+    mark: Option<&Mark>,
+    score: Option<&crate::scoring::ItemScore>,
+    palette: Palette,
+) -> (String, egui::Color32) {
+    match (target, mark.map(|m| m.value)) {
+        (_, Some(MarkValue::NotApplicable)) => ("不涉及".into(), palette.weak_text),
+        (ItemRef::Veto(_), Some(MarkValue::VetoHit)) => ("否决".into(), palette.veto),
+        (ItemRef::Veto(_), _) => ("—".into(), palette.weak_text),
+        (ItemRef::Bonus(_), Some(MarkValue::Award(p))) => (format!("+{}", fmt_points(p)), palette.pass),
+        (ItemRef::Bonus(_), _) => ("—".into(), palette.weak_text),
+        (ItemRef::Scored(..), _) => match score {
+            Some(s) if s.deducted + s.carried > 0.0 => {
+                (format!("−{}", fmt_points(s.deducted + s.carried)), palette.deduction)
+            }
+            Some(s) => (fmt_points(s.score), palette.pass),
+            None => ("—".into(), palette.weak_text),
+        },
+    }
+}
+
+/// `应急管理行政处罚案卷评查标准（普通程序）` → `普通程序`-ish short tab names.
+fn short_name(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    if chars.len() <= 10 {
+        name.to_string()
+    } else {
+        format!("{}…", chars[..9].iter().collect::<String>())
+    }
+}
