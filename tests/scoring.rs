@@ -548,3 +548,30 @@ fn property_order_of_marks_does_not_matter() {
         }
     }
 }
+
+#[test]
+fn the_documented_example_validates() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/checklist-format.md")).unwrap();
+    let start = doc.find("```toml\n").expect("example") + "```toml\n".len();
+    let end = start + doc[start..].find("```").expect("end of example");
+    let library = bundled_library().unwrap();
+    let known = Known::with_library(library.iter().map(|e| e.code.as_str()));
+    let c = parse_checklist("docs/checklist-format.md", &doc[start..end], &known).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((c.total_points, c.sections.len(), c.veto_items.len()), (20.0, 2, 2));
+}
+
+#[test]
+fn a_checklist_exports_to_a_printable_xlsx() {
+    use calamine::{Reader, Xlsx};
+    let c = bundled_checklists().unwrap().remove(0);
+    let bytes = pingcha::report::xlsx::checklist_xlsx(&c).unwrap();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range("评查标准").unwrap();
+    let cells: Vec<String> = range.cells().map(|(_, _, v)| v.to_string()).collect();
+    assert!(cells.iter().any(|v| v.contains(&c.name)), "title");
+    for item in c.sections.iter().flat_map(|s| &s.items) {
+        assert!(cells.iter().any(|v| v == &item.text), "{}", item.id);
+    }
+    assert!(cells.iter().any(|v| v.contains("否决项")));
+    assert!(cells.iter().any(|v| v == "每处扣1分"));
+}

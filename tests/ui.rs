@@ -548,6 +548,8 @@ fn a_finding_is_accepted_into_a_mark_with_one_key() {
     let rows = p.list_cases().unwrap();
     drop(p);
     let (mut h, row) = scoring_app(dir.clone(), &rows);
+    wait_until(&mut h, "the open findings", |a| a.open_findings(row.id).is_some());
+    let open_before = h.state().open_findings(row.id).unwrap();
     select_item(&mut h, "5.1");
     h.get_by_label_contains("建议（service_deadline）：决定 2024-09-27，送达 2024-10-14");
     h.key_press(egui::Key::A);
@@ -560,4 +562,32 @@ fn a_finding_is_accepted_into_a_mark_with_one_key() {
     h.run_steps(2);
     h.get_by_label_contains("来自规则 service_deadline");
     h.get_by_label_contains("· 已采纳");
+    // The case list's column counts open findings only.
+    wait_until(&mut h, "the list to count one finding fewer", |a| {
+        a.open_findings(row.id) == Some(open_before - 1)
+    });
+
+    // R rejects the next suggestion with a reason.
+    select_item(&mut h, "7.1");
+    h.key_press(egui::Key::R);
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "不采纳理由")
+        .type_text("纸质卷另有该文书");
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    settle(&mut h);
+    let p = Project::open(&dir).unwrap();
+    let reviewer = p.reviewer("张敏", "法规科").unwrap();
+    let decisions = p.finding_decisions(&row.number, reviewer.id).unwrap();
+    let rejected: Vec<_> = decisions.iter().filter(|d| !d.accepted).collect();
+    assert_eq!(rejected.len(), 1, "{decisions:?}");
+    assert_eq!(rejected[0].rule, "required_documents");
+    assert_eq!(rejected[0].reason, "纸质卷另有该文书");
+    assert!(
+        p.audit(&row.number)
+            .unwrap()
+            .iter()
+            .any(|a| a.action == "finding_rejected")
+    );
 }

@@ -387,6 +387,11 @@ impl PingchaApp {
         !self.cases.is_empty() && self.cases.iter().all(|c| self.finding_counts.contains_key(&c.id))
     }
 
+    /// Open (undecided) deductions and vetoes of the automatic checks for a case, once counted.
+    pub fn open_findings(&self, case_id: i64) -> Option<usize> {
+        self.finding_counts.get(&case_id).map(|n| n.serious)
+    }
+
     /// Whether an import is running.
     pub fn is_importing(&self) -> bool {
         self.import_progress.is_some()
@@ -441,6 +446,10 @@ impl PingchaApp {
                 }
                 Response::FindingCounts(counts) => {
                     self.finding_counts = counts;
+                    self.refresh_visible();
+                }
+                Response::FindingCountOf(id, count) => {
+                    Arc::make_mut(&mut self.finding_counts).insert(id, count);
                     self.refresh_visible();
                 }
                 Response::Case(case, findings) => {
@@ -912,7 +921,10 @@ impl PingchaApp {
                 })
                 .response
                 .on_hover_text("按状态筛选");
-            changed |= ui.checkbox(&mut self.only_with_findings, "只看有问题的").changed();
+            changed |= ui
+                .checkbox(&mut self.only_with_findings, "只看有问题的")
+                .on_hover_text("只列出自动检查有待处理的扣分或否决类问题的案卷")
+                .changed();
             let filtered = self.unit_filter.is_some()
                 || self.kind_filter.is_some()
                 || self.year_filter.is_some()
@@ -1032,11 +1044,18 @@ impl PingchaApp {
                         }
                         Some(n) if n.serious > 0 => {
                             ui.label(RichText::new(n.serious.to_string()).color(palette.deduction).strong())
-                                .on_hover_text(format!("扣分或否决类问题 {} 项，提示 {} 项", n.serious, n.notices));
+                                .on_hover_text(format!(
+                                    "待处理的扣分或否决类问题 {} 项（已处理 {} 项），提示 {} 项",
+                                    n.serious, n.decided, n.notices
+                                ));
                         }
                         Some(n) => {
                             ui.label(RichText::new("✓").color(palette.pass))
-                                .on_hover_text(format!("未发现扣分或否决类问题（提示 {} 项）", n.notices));
+                                .on_hover_text(if n.decided > 0 {
+                                    format!("自动检查的问题已全部处理（{} 项），提示 {} 项", n.decided, n.notices)
+                                } else {
+                                    format!("未发现扣分或否决类问题（提示 {} 项）", n.notices)
+                                });
                         }
                     });
                     if row.response().clicked() {

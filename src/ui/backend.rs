@@ -109,6 +109,8 @@ pub enum Response {
     Cases(Arc<Vec<CaseRow>>),
     /// The automatic checks' finding counts of every current case, by case id.
     FindingCounts(Arc<HashMap<i64, FindingCount>>),
+    /// One case's count changed (after a decision on one of its findings).
+    FindingCountOf(i64, FindingCount),
     /// One case, with the automatic checks' findings.
     Case(Box<StoredCase>, Vec<Finding>),
     /// Search results for a query.
@@ -155,8 +157,10 @@ pub enum Response {
 /// How many findings the automatic checks report for a case.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FindingCount {
-    /// Deductions and vetoes.
+    /// Deductions and vetoes the current reviewer has not yet accepted or rejected.
     pub serious: usize,
+    /// Deductions and vetoes already decided by the current reviewer.
+    pub decided: usize,
     /// Notices.
     pub notices: usize,
 }
@@ -237,16 +241,8 @@ impl Backend {
                         if let Some((ids, next, counts)) = &mut counting {
                             let end = (*next + COUNT_CHUNK).min(ids.len());
                             for id in &ids[*next..end] {
-                                if let Ok(stored) = project.load_case(*id) {
-                                    let findings = check(&project, &stored.case);
-                                    let serious = findings.iter().filter(|f| f.severity != Severity::Notice).count();
-                                    counts.insert(
-                                        *id,
-                                        FindingCount {
-                                            serious,
-                                            notices: findings.len() - serious,
-                                        },
-                                    );
+                                if let Some(count) = count_case(&project, *id, reviewer.as_ref()) {
+                                    counts.insert(*id, count);
                                 }
                             }
                             *next = end;
@@ -279,9 +275,21 @@ impl Backend {
                             Ok(r) => {
                                 reviewer = Some(r.clone());
                                 send(Response::Reviewer(r));
+                                // Open findings are per reviewer: count again.
+                                start_counting(&project, &mut counting);
                             }
                             Err(e) => send(Response::Error(format!("无法登记评查员：{e}"))),
                         },
+                        Request::DecideFinding { ref key, .. } => {
+                            let number = key.case_number.clone();
+                            scoring_request(&mut project, reviewer.as_ref(), request, &send);
+                            let id = project.load_case_by_number(&number).map(|c| c.row.id);
+                            if let Ok(id) = id
+                                && let Some(count) = count_case(&project, id, reviewer.as_ref())
+                            {
+                                send(Response::FindingCountOf(id, count));
+                            }
+                        }
                         other => scoring_request(&mut project, reviewer.as_ref(), other, &send),
                     }
                 }
@@ -323,6 +331,26 @@ impl Backend {
     pub fn cancel_import(&self) {
         self.cancel_import.store(true, Ordering::Relaxed);
     }
+}
+
+/// A case's finding counts; open ones exclude those the reviewer has decided.
+fn count_case(project: &Project, id: i64, reviewer: Option<&Reviewer>) -> Option<FindingCount> {
+    let stored = project.load_case(id).ok()?;
+    let findings = check(project, &stored.case);
+    let decided: Vec<FindingDecision> = match reviewer {
+        Some(r) => project.finding_decisions(&stored.case.number, r.id).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let serious: Vec<&Finding> = findings.iter().filter(|f| f.severity != Severity::Notice).collect();
+    let decided_count = serious
+        .iter()
+        .filter(|f| decided.iter().any(|d| d.rule == f.rule && d.message == f.message))
+        .count();
+    Some(FindingCount {
+        serious: serious.len() - decided_count,
+        decided: decided_count,
+        notices: findings.len() - serious.len(),
+    })
 }
 
 /// The automatic checks of a case with the project's settings and officer registry.

@@ -81,6 +81,8 @@ pub struct ScoringPanel {
     reason_draft: String,
     rejecting: Option<(String, String)>,
     reject_draft: String,
+    /// Give the reason or rejection field the keyboard on the next frame (once).
+    focus_editor: bool,
     digits: String,
     last_digit: (f64, String),
     collapsed: HashSet<(String, String)>,
@@ -330,6 +332,7 @@ impl ScoringPanel {
         if pressed(Key::Enter, Modifiers::NONE) {
             self.reason_draft = self.selected_mark().map(|m| m.reason.clone()).unwrap_or_default();
             self.editing_reason = true;
+            self.focus_editor = true;
             return actions;
         }
         if pressed(Key::N, Modifiers::NONE) {
@@ -357,6 +360,7 @@ impl ScoringPanel {
         {
             self.rejecting = Some((finding.rule.to_string(), finding.message.clone()));
             self.reject_draft.clear();
+            self.focus_editor = true;
         }
         let digits = [
             (Key::Num0, '0'),
@@ -791,6 +795,7 @@ impl ScoringPanel {
                                 if let Some((rule, message)) = self.rejecting.clone() {
                                     ui.horizontal(|ui| {
                                         let label = ui.label("不采纳理由");
+                                        let enter = ui.input(|i| i.key_pressed(Key::Enter));
                                         let edit = ui
                                             .add(
                                                 egui::TextEdit::singleline(&mut self.reject_draft)
@@ -798,8 +803,10 @@ impl ScoringPanel {
                                                     .desired_width(f32::INFINITY),
                                             )
                                             .labelled_by(label.id);
-                                        edit.request_focus();
-                                        if edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
+                                        if std::mem::take(&mut self.focus_editor) {
+                                            edit.request_focus();
+                                        }
+                                        if enter && (edit.lost_focus() || edit.has_focus()) {
                                             finish_reject = Some((rule, message, self.reject_draft.trim().to_string()));
                                         }
                                     });
@@ -807,6 +814,7 @@ impl ScoringPanel {
                                 if self.editing_reason {
                                     ui.horizontal(|ui| {
                                         let label = ui.label("评查理由");
+                                        let enter = ui.input(|i| i.key_pressed(Key::Enter));
                                         let edit = ui
                                             .add(
                                                 egui::TextEdit::singleline(&mut self.reason_draft)
@@ -814,8 +822,10 @@ impl ScoringPanel {
                                                     .desired_width(f32::INFINITY),
                                             )
                                             .labelled_by(label.id);
-                                        edit.request_focus();
-                                        if edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
+                                        if std::mem::take(&mut self.focus_editor) {
+                                            edit.request_focus();
+                                        }
+                                        if enter && (edit.lost_focus() || edit.has_focus()) {
                                             commit_reason = true;
                                         }
                                         if ui.input(|i| i.key_pressed(Key::Escape)) {
@@ -891,6 +901,7 @@ impl ScoringPanel {
         if let Some(finding) = reject {
             self.rejecting = Some((finding.rule.to_string(), finding.message.clone()));
             self.reject_draft.clear();
+            self.focus_editor = true;
         }
         if let Some((rule, message, reason)) = finish_reject {
             self.rejecting = None;
