@@ -591,3 +591,64 @@ fn a_finding_is_accepted_into_a_mark_with_one_key() {
             .any(|a| a.action == "finding_rejected")
     );
 }
+
+#[test]
+fn the_checklist_editor_validates_inline_and_versions_a_used_checklist() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let (mut h, row) = scoring_app(dir.clone(), &rows);
+    h.get_by_label("评查标准…").click();
+    h.run_steps(4);
+    h.get_by_label_contains("应急管理行政处罚案卷评查标准（普通程序） · 第1版")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("校验通过");
+    // Removing item 1.1 leaves S1's items two points short of its budget.
+    let deletes: Vec<_> = h.query_all_by_label("删除").collect();
+    assert!(deletes.len() > 12, "veto items and items can be deleted");
+    // The row may be scrolled out of view: press it through AccessKit.
+    deletes[12].click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("1 处问题，修正后才能保存");
+    assert!(
+        h.query_all_by_label_contains("各项分值合计8分，与本部分分值10分不符")
+            .count()
+            >= 1
+    );
+    h.get_by_label("放弃修改").click();
+    h.run_steps(2);
+    h.get_by_label("校验通过");
+
+    // A mark freezes version 1; renaming then saves version 2, and the mark keeps version 1.
+    select_item(&mut h, "1.2");
+    h.key_press(egui::Key::Num1);
+    h.run_steps(2);
+    settle(&mut h);
+    h.run_steps(2);
+    let name = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "名称");
+    name.click();
+    h.run_steps(1);
+    h.key_press(egui::Key::End);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "名称")
+        .type_text("（修订）");
+    h.run_steps(2);
+    h.get_by_label("另存为新版本").click();
+    wait_until(&mut h, "version 2", |_| {
+        Project::open(&dir)
+            .unwrap()
+            .checklists()
+            .unwrap()
+            .iter()
+            .any(|c| c.checklist.id == "yjcf-general" && c.checklist.version == 2)
+    });
+    let p = Project::open(&dir).unwrap();
+    let all = p.checklists().unwrap();
+    let v2 = all
+        .iter()
+        .find(|c| c.checklist.id == "yjcf-general" && c.checklist.version == 2)
+        .unwrap();
+    assert!(v2.checklist.name.ends_with("（修订）"), "{}", v2.checklist.name);
+    assert!(!v2.frozen);
+    let marks = stored_marks(&dir, &row.number, "yjcf-general");
+    assert_eq!(marks.len(), 1, "the score stays on version 1");
+}

@@ -403,6 +403,29 @@ fn send_scoring(project: &Project, reviewer: Option<&Reviewer>, case_number: &st
 
 /// Requests about scoring, the finding library and checklists.
 fn scoring_request(project: &mut Project, reviewer: Option<&Reviewer>, request: Request, send: &dyn Fn(Response)) {
+    // The first mark on a checklist version freezes it: the editor must learn that.
+    let touched = match &request {
+        Request::Mark { key, .. } | Request::SetReviewed { key, .. } | Request::DecideFinding { key, .. } => project
+            .checklist(key.checklist)
+            .ok()
+            .filter(|c| !c.frozen)
+            .map(|c| c.key),
+        _ => None,
+    };
+    scoring_request_inner(project, reviewer, request, send);
+    if let Some(key) = touched
+        && project.checklist(key).is_ok_and(|c| c.frozen)
+    {
+        send_checklists(project, send);
+    }
+}
+
+fn scoring_request_inner(
+    project: &mut Project,
+    reviewer: Option<&Reviewer>,
+    request: Request,
+    send: &dyn Fn(Response),
+) {
     match request {
         Request::LoadScoring { case_number, seq } => send_scoring(project, reviewer, &case_number, seq, send),
         Request::Mark {

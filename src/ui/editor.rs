@@ -82,7 +82,7 @@ impl ChecklistEditor {
                             let versions = self.checklists.iter().filter(|c| c.checklist.id == id).count();
                             let active = self.draft.as_ref().is_some_and(|(d, _)| d == id);
                             let label = format!(
-                                "{}\n第{}版{}{}",
+                                "{} · 第{}版{}{}",
                                 newest.checklist.name,
                                 newest.checklist.version,
                                 if versions > 1 {
@@ -206,7 +206,7 @@ fn edit_checklist(ui: &mut egui::Ui, c: &mut Checklist, problems: &[Problem], pa
     let mut changed = false;
     egui::ScrollArea::vertical()
         .id_salt("checklist-editor")
-        .max_height(ui.available_height() - 150.0)
+        .max_height(ui.available_height() - 120.0)
         .auto_shrink([false, true])
         .show(ui, |ui| {
             egui::Grid::new("checklist-header").num_columns(4).show(ui, |ui| {
@@ -279,7 +279,7 @@ fn edit_checklist(ui: &mut egui::Ui, c: &mut Checklist, problems: &[Problem], pa
                                 .desired_width(200.0),
                         )
                         .changed();
-                    if ui.small_button("✕").on_hover_text("删除").clicked() {
+                    if ui.small_button("删除").clicked() {
                         remove_veto = Some(i);
                     }
                 });
@@ -364,7 +364,7 @@ fn items_table(
         .column(Column::exact(96.0))
         .column(Column::exact(110.0))
         .column(Column::exact(160.0))
-        .column(Column::exact(24.0))
+        .column(Column::exact(40.0))
         .header(theme::ROW_HEIGHT, |mut header| {
             for h in ["编号", "评查内容", "分值", "扣分方式", "扣分", "依据", ""] {
                 header.col(|ui| {
@@ -427,7 +427,7 @@ fn items_table(
                             .changed();
                     });
                     row.col(|ui| {
-                        if ui.small_button("✕").on_hover_text("删除此项").clicked() {
+                        if ui.small_button("删除").on_hover_text("删除此项").clicked() {
                             remove = Some(i);
                         }
                     });
