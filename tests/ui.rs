@@ -652,3 +652,26 @@ fn the_checklist_editor_validates_inline_and_versions_a_used_checklist() {
     let marks = stored_marks(&dir, &row.number, "yjcf-general");
     assert_eq!(marks.len(), 1, "the score stays on version 1");
 }
+
+#[test]
+fn the_mouse_scores_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let (mut h, row) = scoring_app(dir.clone(), &rows);
+    // Items below the fold are pressed through AccessKit, as a screen reader would.
+    h.get_by_label("1.1").click_accesskit();
+    h.run_steps(2);
+    assert_eq!(h.state().scoring().selected_item(), Some("1.1"));
+    h.get_by_label("扣2分").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("98 / 100");
+    h.get_by_label("1.3").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("不涉及").click_accesskit();
+    h.run_steps(2);
+    settle(&mut h);
+    let marks = stored_marks(&dir, &row.number, "yjcf-general");
+    let values: Vec<_> = marks.iter().map(|m| (m.item.as_str(), m.value)).collect();
+    use pingcha::domain::MarkValue::*;
+    assert_eq!(values, [("1.1", Deduct(2.0)), ("1.3", NotApplicable)]);
+}

@@ -628,6 +628,8 @@ impl ScoringPanel {
         let mut reject: Option<Finding> = None;
         let mut finish_reject: Option<(String, String, String)> = None;
         let mut commit_reason = false;
+        let mut set_value: Option<Option<MarkValue>> = None;
+        let mut open_reason = false;
         let mut cancel_reason = false;
         let marks: HashMap<&str, &Mark> = scoring.marks.iter().map(|m| (m.item.as_str(), m)).collect();
         egui::ScrollArea::vertical()
@@ -792,6 +794,13 @@ impl ScoringPanel {
                                 }
                             }
                             if selected {
+                                // The same changes as the keys, for the mouse.
+                                ui.horizontal_wrapped(|ui| {
+                                    set_value = value_controls(ui, target, mark.map(|m| m.value));
+                                    if ui.small_button("理由…").on_hover_text("Enter").clicked() {
+                                        open_reason = true;
+                                    }
+                                });
                                 if let Some((rule, message)) = self.rejecting.clone() {
                                     ui.horizontal(|ui| {
                                         let label = ui.label("不采纳理由");
@@ -895,6 +904,15 @@ impl ScoringPanel {
         if let Some(anchor) = open_anchor {
             actions.push(Action::OpenAnchor(anchor));
         }
+        if let Some(value) = set_value {
+            self.focused = true;
+            actions.extend(self.set_value(value));
+        }
+        if open_reason && !self.editing_reason {
+            self.reason_draft = self.selected_mark().map(|m| m.reason.clone()).unwrap_or_default();
+            self.editing_reason = true;
+            self.focus_editor = true;
+        }
         if let Some(finding) = accept {
             actions.extend(self.accept(&finding));
         }
@@ -931,6 +949,85 @@ impl ScoringPanel {
         }
         actions
     }
+}
+
+/// Buttons and a number field that change the selected item's value; returns the change.
+fn value_controls(ui: &mut egui::Ui, target: ItemRef<'_>, current: Option<MarkValue>) -> Option<Option<MarkValue>> {
+    let mut change = None;
+    match target {
+        ItemRef::Veto(_) => {
+            let hit = current == Some(MarkValue::VetoHit);
+            if ui.selectable_label(hit, "否决").on_hover_text("V").clicked() {
+                change = Some((!hit).then_some(MarkValue::VetoHit));
+            }
+        }
+        ItemRef::Scored(_, item) => match item.deduction {
+            Deduction::PerOccurrence { .. } => {
+                let mut count = match current {
+                    Some(MarkValue::Count(n)) => n,
+                    _ => 0,
+                };
+                let label = ui.label("处数");
+                if ui
+                    .add(egui::DragValue::new(&mut count).range(0..=99))
+                    .labelled_by(label.id)
+                    .changed()
+                {
+                    change = Some((count > 0).then_some(MarkValue::Count(count)));
+                }
+            }
+            Deduction::Fixed { points } => {
+                let hit = matches!(current, Some(MarkValue::Deduct(p)) if p > 0.0)
+                    || matches!(current, Some(MarkValue::Count(n)) if n > 0);
+                if ui
+                    .selectable_label(hit, format!("扣{}分", fmt_points(points)))
+                    .clicked()
+                {
+                    change = Some((!hit).then_some(MarkValue::Deduct(points)));
+                }
+            }
+            Deduction::Range { min, max } => {
+                let mut points = match current {
+                    Some(MarkValue::Deduct(p)) => p,
+                    Some(MarkValue::Count(n)) => f64::from(n),
+                    _ => 0.0,
+                };
+                let label = ui.label("扣分");
+                if ui
+                    .add(egui::DragValue::new(&mut points).range(0.0..=max).speed(0.5))
+                    .labelled_by(label.id)
+                    .on_hover_text(format!("{}–{}分", fmt_points(min), fmt_points(max)))
+                    .changed()
+                {
+                    change = Some((points > 0.0).then_some(MarkValue::Deduct(points)));
+                }
+            }
+        },
+        ItemRef::Bonus(b) => {
+            let mut points = match current {
+                Some(MarkValue::Award(p)) => p,
+                _ => 0.0,
+            };
+            let label = ui.label("加分");
+            if ui
+                .add(egui::DragValue::new(&mut points).range(0.0..=b.points).speed(0.5))
+                .labelled_by(label.id)
+                .changed()
+            {
+                change = Some((points > 0.0).then_some(MarkValue::Award(points)));
+            }
+        }
+    }
+    if !matches!(target, ItemRef::Bonus(_)) {
+        let na = current == Some(MarkValue::NotApplicable);
+        if ui.selectable_label(na, "不涉及").on_hover_text("N").clicked() {
+            change = Some((!na).then_some(MarkValue::NotApplicable));
+        }
+    }
+    if current.is_some() && ui.small_button("清除").on_hover_text("0").clicked() {
+        change = Some(None);
+    }
+    change
 }
 
 /// The findings a checklist item links through its rule ids (deductions and vetoes only).
