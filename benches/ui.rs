@@ -29,6 +29,7 @@ fn build_project(dir: &Path, cases: usize, base: usize) -> PathBuf {
         SampleOptions {
             cases: base,
             seed: 10_000,
+            defect_rate: 0.0,
         },
         &mut |_, _| {},
     )

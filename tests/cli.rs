@@ -585,3 +585,34 @@ fn marks_survive_the_process_being_killed_right_after_them() {
     assert_eq!(log.len(), 4, "one audit row per saved mark");
     assert!(log.iter().all(|a| a.action == "mark"));
 }
+
+#[test]
+fn sample_with_defects_writes_the_list_that_check_finds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("缺陷样本");
+    let made = pingcha(&["sample", s(&out), "--cases", "24", "--seed", "5", "--defects", "0.6"]);
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    assert!(stdout(&made).contains("植入了缺陷"), "{}", stdout(&made));
+    let planted: std::collections::BTreeMap<String, Vec<String>> =
+        serde_json::from_slice(&std::fs::read(out.join("defects.json")).unwrap()).unwrap();
+    assert_eq!(planted.len(), 24, "every case is listed, clean ones with []");
+    assert!(planted.values().any(|r| !r.is_empty()) && planted.values().any(Vec::is_empty));
+    let checked = pingcha(&["check", s(&out), "--json"]);
+    assert_eq!(checked.status.code(), Some(0), "{}", stderr(&checked));
+    let value: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
+    for case in value.as_array().unwrap() {
+        let number = case["case"].as_str().unwrap();
+        let mut found: Vec<String> = case["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect();
+        found.sort();
+        found.dedup();
+        assert_eq!(found, planted[number], "{number}");
+    }
+    let bad = pingcha(&["sample", s(&tmp.path().join("x")), "--defects", "1.5"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("--defects 应在 0 到 1 之间"), "{}", stderr(&bad));
+}

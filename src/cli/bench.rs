@@ -56,7 +56,15 @@ pub fn import(cases: usize, dir: Option<PathBuf>) -> Result<()> {
     let samples = work.join("samples");
     if !samples.join("执法人员名册.csv").exists() {
         let t = Instant::now();
-        write_samples(&samples, SampleOptions { cases, seed: 2024 }, &mut |_, _| {})?;
+        write_samples(
+            &samples,
+            SampleOptions {
+                cases,
+                seed: 2024,
+                defect_rate: 0.0,
+            },
+            &mut |_, _| {},
+        )?;
         eprintln!("生成 {cases} 件示例案卷用时 {:.1} s", t.elapsed().as_secs_f64());
     }
     let bytes = dir_size(&samples);

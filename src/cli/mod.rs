@@ -78,6 +78,9 @@ pub enum Command {
         /// 随机种子（相同种子生成相同案卷）
         #[arg(long, default_value_t = 2024)]
         seed: u64,
+        /// 植入缺陷的案卷比例（0–1）：每件缺陷案卷违反一条自动检查规则，清单写入 defects.json
+        #[arg(long, default_value_t = 0.0)]
+        defects: f64,
     },
     /// 自动检查：案卷包、案卷包所在文件夹或整个评查项目
     Check {
@@ -175,7 +178,12 @@ pub fn run(command: Command) -> ExitCode {
             json,
             limit,
         } => search(&project, &query, json, limit).map(|()| ExitCode::SUCCESS),
-        Command::Sample { out_dir, cases, seed } => sample(&out_dir, cases, seed).map(|()| ExitCode::SUCCESS),
+        Command::Sample {
+            out_dir,
+            cases,
+            seed,
+            defects,
+        } => sample(&out_dir, cases, seed, defects).map(|()| ExitCode::SUCCESS),
         Command::Bench {
             what: BenchCommand::Import { cases, dir },
         } => bench::import(cases, dir).map(|()| ExitCode::SUCCESS),
@@ -465,13 +473,24 @@ fn calendar(what: CalendarCommand) -> Result<()> {
     Ok(())
 }
 
-fn sample(out_dir: &std::path::Path, cases: usize, seed: u64) -> Result<()> {
+fn sample(out_dir: &std::path::Path, cases: usize, seed: u64, defects: f64) -> Result<()> {
+    if !(0.0..=1.0).contains(&defects) {
+        anyhow::bail!("--defects 应在 0 到 1 之间（缺陷案卷所占比例），收到 {defects}");
+    }
     let interactive = std::io::stderr().is_terminal();
-    let summary = write_samples(out_dir, SampleOptions { cases, seed }, &mut |done, total| {
-        if interactive {
-            eprint!("\r生成中 {done}/{total}…");
-        }
-    })?;
+    let summary = write_samples(
+        out_dir,
+        SampleOptions {
+            cases,
+            seed,
+            defect_rate: defects,
+        },
+        &mut |done, total| {
+            if interactive {
+                eprint!("\r生成中 {done}/{total}…");
+            }
+        },
+    )?;
     if interactive {
         eprint!("\r\x1b[K");
     }
@@ -482,5 +501,12 @@ fn sample(out_dir: &std::path::Path, cases: usize, seed: u64) -> Result<()> {
         summary.documents,
         summary.bytes as f64 / 1_048_576.0
     );
+    if defects > 0.0 {
+        println!(
+            "其中 {} 件植入了缺陷（每件违反一条规则），清单见 {}",
+            summary.defective,
+            out_dir.join("defects.json").display()
+        );
+    }
     Ok(())
 }

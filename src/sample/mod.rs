@@ -5,6 +5,7 @@
 //! Deterministic for a seed. Uses `domain` and `report` (PDFs go through `report::pdf`);
 //! writes files only under the output folder it is given. Must not use `rusqlite` or `egui`.
 
+pub mod defects;
 mod documents;
 mod names;
 mod toml_out;
@@ -12,16 +13,19 @@ mod world;
 
 use std::path::Path;
 
+pub use defects::DefectPlanner;
 pub use names::Rng;
-pub use world::{GeneratedCase, World, generate_case};
+pub use world::{GeneratedCase, World, generate_case, generate_case_with};
 
 /// What `pingcha sample` should make.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SampleOptions {
     /// Number of cases.
     pub cases: usize,
     /// Random seed: the same seed gives the same cases, byte for byte.
     pub seed: u64,
+    /// Share of cases that get one planted defect (0 for clean samples).
+    pub defect_rate: f64,
 }
 
 /// What was written.
@@ -33,6 +37,8 @@ pub struct SampleSummary {
     pub documents: usize,
     /// Bytes written.
     pub bytes: u64,
+    /// Cases with a planted defect.
+    pub defective: usize,
 }
 
 /// Errors writing samples.
@@ -74,8 +80,16 @@ pub fn write_samples(
 ) -> Result<SampleSummary, SampleError> {
     let mut world = World::new(options.seed);
     let mut summary = SampleSummary::default();
+    let mut planner = (options.defect_rate > 0.0).then(|| DefectPlanner::new(options.seed, options.defect_rate));
+    let mut defects: std::collections::BTreeMap<String, Vec<&'static str>> = std::collections::BTreeMap::new();
     for index in 0..options.cases {
-        let generated = generate_case(&mut world, index)?;
+        let generated = generate_case_with(&mut world, index, planner.as_mut())?;
+        if planner.is_some() {
+            if !generated.defects.is_empty() {
+                summary.defective += 1;
+            }
+            defects.insert(generated.case.number.clone(), generated.defects.clone());
+        }
         let dir = out_dir.join(file_safe(&generated.case.number));
         let toml = toml_out::case_toml(&generated.case);
         write_file(&dir.join("case.toml"), toml.as_bytes())?;
@@ -91,6 +105,11 @@ pub fn write_samples(
     let registry = world.registry_csv();
     write_file(&out_dir.join("执法人员名册.csv"), registry.as_bytes())?;
     summary.bytes += registry.len() as u64;
+    if planner.is_some() {
+        // Case number → rule ids planted (an empty list: a clean case).
+        let json = serde_json::to_string_pretty(&defects).unwrap_or_else(|_| "{}".into());
+        write_file(&out_dir.join("defects.json"), json.as_bytes())?;
+    }
     Ok(summary)
 }
 

@@ -203,6 +203,8 @@ pub struct GeneratedCase {
     pub case: Case,
     /// (package-relative path, bytes) of every document.
     pub files: Vec<(String, Vec<u8>)>,
+    /// Rule ids of the defects planted in it (empty for a clean case).
+    pub defects: Vec<&'static str>,
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -346,8 +348,17 @@ fn spec(doc_type: &str, date: NaiveDate) -> DocSpec {
     }
 }
 
-/// Plans and renders case number `index` of the world.
+/// Plans and renders case number `index` of the world (a clean case).
 pub fn generate_case(world: &mut World, index: usize) -> Result<GeneratedCase, SampleError> {
+    generate_case_with(world, index, None)
+}
+
+/// Plans case number `index`, lets `planner` plant a defect in it, and renders it.
+pub fn generate_case_with(
+    world: &mut World,
+    index: usize,
+    planner: Option<&mut super::defects::DefectPlanner>,
+) -> Result<GeneratedCase, SampleError> {
     let mut rng = world.rng.fork(index as u64);
     let roll = rng.range(0, 99);
     let plan = match roll {
@@ -451,6 +462,23 @@ pub fn generate_case(world: &mut World, index: usize) -> Result<GeneratedCase, S
         Plan::Inspection => plan_inspection(world, &mut rng, &mut case, &mut ctx, &mut binder, &pair, year),
         Plan::Coercion => plan_coercion(world, &mut rng, &mut case, &mut ctx, &mut binder, &pair, year),
     }
+    let planted = planner.and_then(|p| {
+        let shape = super::defects::Shape {
+            general: plan == Plan::General,
+            summary: plan == Plan::Summary && ctx.fine.is_some(),
+            coercion: plan == Plan::Coercion,
+            major: case.decision.as_ref().and_then(|d| d.major) == Some(true),
+            hearing: binder.specs.iter().any(|s| s.doc_type == "听证笔录"),
+            waived: case.decision.as_ref().and_then(|d| d.hearing_waived) == Some(true),
+        };
+        p.choose(&super::defects::eligible(&shape))
+    });
+    if let Some(rule) = planted {
+        super::defects::plant(rule, &mut case, &mut binder.specs, &world.calendar);
+        if rule == "summary_procedure_limits" {
+            ctx.fine = case.decision.as_ref().map(|d| d.fine_total_yuan() as u64);
+        }
+    }
     case.summary = Some(ctx.summary());
     ctx.title = case.title.clone();
     ctx.decision = case.decision.clone();
@@ -492,7 +520,14 @@ pub fn generate_case(world: &mut World, index: usize) -> Result<GeneratedCase, S
             case.dates.insert(key, date);
         }
     }
-    Ok(GeneratedCase { case, files })
+    if let Some(rule) = planted {
+        super::defects::plant_after(rule, &mut case);
+    }
+    Ok(GeneratedCase {
+        case,
+        files,
+        defects: planted.into_iter().collect(),
+    })
 }
 
 fn fine_for(rng: &mut Rng, violation: &Violation) -> u64 {

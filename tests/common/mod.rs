@@ -14,7 +14,16 @@ pub fn samples(count: usize) -> &'static Path {
     static DIR: OnceLock<(tempfile::TempDir, usize)> = OnceLock::new();
     let (dir, made) = DIR.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
-        write_samples(dir.path(), SampleOptions { cases: count, seed: 7 }, &mut |_, _| {}).expect("samples");
+        write_samples(
+            dir.path(),
+            SampleOptions {
+                cases: count,
+                seed: 7,
+                defect_rate: 0.0,
+            },
+            &mut |_, _| {},
+        )
+        .expect("samples");
         (dir, count)
     });
     assert_eq!(*made, count, "one sample size per test binary");
