@@ -616,3 +616,60 @@ fn sample_with_defects_writes_the_list_that_check_finds() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(stderr(&bad).contains("--defects 应在 0 到 1 之间"), "{}", stderr(&bad));
 }
+
+#[test]
+fn a_project_adds_a_later_years_holiday_schedule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    drop(pingcha::store::Project::create_or_open(&project).unwrap());
+    let file = tmp.path().join("2027.toml");
+    std::fs::write(
+        &file,
+        "year = 2027\nsource = \"测试用安排\"\noff = [[\"2027-10-01\", \"2027-10-07\"]]\nwork = [\"2027-09-26\"]\n",
+    )
+    .unwrap();
+    // Without the schedule 2027-10-01 (a Friday) counts as a working day, with a warning.
+    let before = pingcha(&["calendar", "is-working-day", "2027-10-01", "--project", s(&project)]);
+    assert_eq!(stdout(&before).trim(), "yes");
+    assert!(
+        stderr(&before).contains("2027 年没有节假日安排数据"),
+        "{}",
+        stderr(&before)
+    );
+    let added = pingcha(&["calendar", "add-year", s(&project), s(&file)]);
+    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+    let after = pingcha(&["calendar", "is-working-day", "2027-10-01", "--project", s(&project)]);
+    assert_eq!(stdout(&after).trim(), "no");
+    assert!(stderr(&after).is_empty(), "{}", stderr(&after));
+    let sunday = pingcha(&["calendar", "is-working-day", "2027-09-26", "--project", s(&project)]);
+    assert_eq!(stdout(&sunday).trim(), "yes", "a make-up working Sunday");
+    // The bundled calendar alone is unchanged.
+    assert_eq!(
+        stdout(&pingcha(&["calendar", "is-working-day", "2027-10-01"])).trim(),
+        "yes"
+    );
+    // A bad file is refused with its line; the project keeps what it had.
+    std::fs::write(
+        &file,
+        "year = 2028\nsource = \"x\"\noff = [[\"2028-13-01\", \"2028-10-07\"]]\nwork = []\n",
+    )
+    .unwrap();
+    let bad = pingcha(&["calendar", "add-year", s(&project), s(&file)]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("2027.toml") && stderr(&bad).contains("第3行"),
+        "{}",
+        stderr(&bad)
+    );
+    assert_eq!(
+        stdout(&pingcha(&[
+            "calendar",
+            "is-working-day",
+            "2027-10-01",
+            "--project",
+            s(&project)
+        ]))
+        .trim(),
+        "no"
+    );
+}

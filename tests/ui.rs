@@ -675,3 +675,51 @@ fn the_mouse_scores_too() {
     use pingcha::domain::MarkValue::*;
     assert_eq!(values, [("1.1", Deduct(2.0)), ("1.3", NotApplicable)]);
 }
+
+#[test]
+fn a_rule_setting_changed_in_the_app_changes_the_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pkg = late_service_package(&tmp.path().join("late"), "设置〔2024〕2号");
+    let dir = tmp.path().join("p");
+    let mut p = Project::create_or_open(&dir).unwrap();
+    import(&mut p, &[pkg]);
+    let row = p.list_cases().unwrap().remove(0);
+    drop(p);
+    let mut h = app(dir.clone());
+    wait_until(&mut h, "the case list", |a| a.visible_case_count() == 1);
+    open_case(&mut h, &row);
+    h.get_by_label_contains("为第8个工作日，超过7个工作日");
+    h.get_by_label("设置…").click();
+    h.run_steps(4);
+    let field = h.get_by_label("决定书送达期限（工作日，行政处罚法第六十一条）");
+    field.click();
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("决定书送达期限（工作日，行政处罚法第六十一条）")
+        .type_text("8");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    h.get_by_label("保存并重新检查").click();
+    wait_until(&mut h, "the case checked again", |_| {
+        Project::open(&dir)
+            .unwrap()
+            .setting::<pingcha::rules::RuleSettings>("rule_settings")
+            .unwrap()
+            .is_some_and(|s| s.service_working_days == 8)
+    });
+    for _ in 0..200 {
+        h.step();
+        if h.query_by_label_contains("为第8个工作日，超过7个工作日").is_none() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        h.query_by_label_contains("为第8个工作日").is_none(),
+        "the finding went with the new limit"
+    );
+    // The departmental regimes and the calendar's years are shown.
+    assert!(h.query_all_by_value("应急管理部令第18号").count() >= 1);
+    assert!(h.query_all_by_value("2026-02-01").count() >= 1);
+    h.get_by_label("2026 年");
+}

@@ -140,12 +140,25 @@ pub enum CalendarCommand {
         date: chrono::NaiveDate,
         /// 工作日数
         n: u32,
+        /// 使用该项目添加的节假日安排
+        #[arg(long)]
+        project: Option<PathBuf>,
     },
     /// 某日是否为工作日（yes/no）
     IsWorkingDay {
         /// 日期 YYYY-MM-DD
         #[arg(value_parser = parse_date_arg)]
         date: chrono::NaiveDate,
+        /// 使用该项目添加的节假日安排
+        #[arg(long)]
+        project: Option<PathBuf>,
+    },
+    /// 向项目添加某年的节假日安排（格式同 assets/calendars/YYYY.toml）
+    AddYear {
+        /// 项目文件夹
+        project: PathBuf,
+        /// 节假日安排文件
+        file: PathBuf,
     },
 }
 
@@ -379,17 +392,12 @@ fn check(paths: &[PathBuf], as_json: bool) -> Result<ExitCode> {
     let mut failed = false;
     for path in paths {
         if path.join(crate::store::DB_FILE).is_file() {
+            // A project checks with its own settings, added calendar years and registry.
             let project = open_project(path)?;
-            let settings: RuleSettings = project.setting("rule_settings")?.unwrap_or_default();
-            let registry = project.registry()?;
-            let ctx = RuleContext {
-                calendar: &calendar,
-                settings: &settings,
-                registry: &registry,
-            };
+            let rules = crate::jobs::checks::ProjectRules::load(&project)?;
             for row in project.list_cases()? {
                 let case = project.load_case(row.id)?.case;
-                results.push((case.number.clone(), check_case(&case, &ctx)));
+                results.push((case.number.clone(), rules.check(&case)));
             }
             continue;
         }
@@ -454,14 +462,27 @@ fn check(paths: &[PathBuf], as_json: bool) -> Result<ExitCode> {
 }
 
 fn calendar(what: CalendarCommand) -> Result<()> {
-    let cal = crate::import::bundled_calendar().context("内置节假日数据无法读取")?;
+    let project_calendar = |project: &Option<PathBuf>| -> Result<crate::domain::WorkingCalendar> {
+        Ok(match project {
+            Some(dir) => crate::jobs::checks::ProjectRules::load(&open_project(dir)?)?.calendar,
+            None => crate::import::bundled_calendar().context("内置节假日数据无法读取")?,
+        })
+    };
     let unscheduled = match what {
-        CalendarCommand::AddWorkingDays { date, n } => {
+        CalendarCommand::AddYear { project, file } => {
+            let project = open_project(&project)?;
+            let year = crate::jobs::checks::add_calendar_year(&project, &file)?;
+            println!("已将 {year} 年节假日安排加入项目 {}", project.name());
+            return Ok(());
+        }
+        CalendarCommand::AddWorkingDays { date, n, project } => {
+            let cal = project_calendar(&project)?;
             let counted = cal.add_working_days(date, n);
             println!("{}", counted.value.format("%Y-%m-%d"));
             counted.unscheduled_years
         }
-        CalendarCommand::IsWorkingDay { date } => {
+        CalendarCommand::IsWorkingDay { date, project } => {
+            let cal = project_calendar(&project)?;
             let counted = cal.is_working_day(date);
             println!("{}", if counted.value { "yes" } else { "no" });
             counted.unscheduled_years

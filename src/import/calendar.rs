@@ -37,6 +37,12 @@ pub fn parse_year_schedule(file: &str, text: &str) -> Result<YearSchedule, Impor
     })?;
     let mut problems = Vec::new();
     let year = parsed.year;
+    // The line of a date as written (the schedule's values are plain strings, so their first
+    // quoted occurrence is where they are).
+    let line_of = |value: &str| {
+        text.find(&format!("\"{value}\""))
+            .map(|at| crate::domain::line_column(text, at).0)
+    };
     let date = |problems: &mut Vec<FieldProblem>, field: &str, text: &str| -> Option<NaiveDate> {
         let message = match parse_iso_date(text) {
             Some(d) if d.year() == year => return Some(d),
@@ -45,7 +51,7 @@ pub fn parse_year_schedule(file: &str, text: &str) -> Result<YearSchedule, Impor
         };
         problems.push(FieldProblem {
             field: field.into(),
-            line: None,
+            line: line_of(text),
             message,
         });
         None
@@ -57,7 +63,7 @@ pub fn parse_year_schedule(file: &str, text: &str) -> Result<YearSchedule, Impor
             if a > b {
                 problems.push(FieldProblem {
                     field,
-                    line: None,
+                    line: line_of(from),
                     message: format!("起始 {a} 晚于结束 {b}"),
                 });
                 continue;
@@ -75,14 +81,14 @@ pub fn parse_year_schedule(file: &str, text: &str) -> Result<YearSchedule, Impor
         if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
             problems.push(FieldProblem {
                 field: "work".into(),
-                line: None,
+                line: line_of(&d.format("%Y-%m-%d").to_string()),
                 message: format!("{d} 不是周末，无需列为调休上班日"),
             });
         }
         if off.contains(d) {
             problems.push(FieldProblem {
                 field: "work".into(),
-                line: None,
+                line: line_of(&d.format("%Y-%m-%d").to_string()),
                 message: format!("{d} 同时列在放假日期中"),
             });
         }

@@ -4,6 +4,7 @@
 //! May use every non-UI module. Must not use `egui` or `rfd`: callers pass a progress callback
 //! (the UI's wakes the frame with `request_repaint`).
 
+pub mod checks;
 pub mod import;
 pub mod review;
 

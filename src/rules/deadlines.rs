@@ -163,7 +163,8 @@ pub const DECISION_DEADLINE: Rule = Rule {
             .iter()
             .any(|d| d.doc_type.contains("延长办案期限") || d.doc_type.contains("办案期限延长"));
         let days = (decided - filed).num_days();
-        let limit = i64::from(ctx.settings.decision_term_calendar_days);
+        let regime = ctx.settings.regime_for(Some(filed));
+        let limit = i64::from(regime.decision_term_calendar_days);
         if days <= limit || extended {
             return Vec::new();
         }

@@ -145,16 +145,18 @@ pub const RECTIFICATION_RECHECK: Rule = Rule {
             )];
         };
         let days = (rechecked - due).num_days();
-        let limit = i64::from(ctx.settings.recheck_days);
+        let regime = ctx.settings.regime_for(Some(due));
+        let limit = i64::from(regime.recheck_days);
         if days <= limit {
             return Vec::new();
         }
         vec![Finding::new(
             Severity::Deduction,
             format!(
-                "整改期限 {}，复查 {}，相隔{days}日，超过{limit}日",
+                "整改期限 {}，复查 {}，相隔{days}日，超过{limit}日{}",
                 ymd(due),
-                ymd(rechecked)
+                ymd(rechecked),
+                regime.caveat()
             ),
             docs,
         )]

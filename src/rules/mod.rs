@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::domain::{Case, RegisteredOfficer, WorkingCalendar};
-pub use settings::RuleSettings;
+pub use settings::{DepartmentalRegime, RuleSettings, default_regimes};
 
 /// How much a finding weighs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -40,24 +40,38 @@ pub const FILING_TIMELY: Rule = Rule {
         let Some((first, index)) = earliest else {
             return Vec::new();
         };
-        let grace = i64::from(ctx.settings.filing_grace_days);
+        let regime = ctx.settings.regime_for(Some(filed));
+        let grace = i64::from(regime.filing_grace_days);
         let gap = (filed - first).num_days();
         if gap <= grace {
             return Vec::new();
         }
-        vec![Finding::new(
-            Severity::Deduction,
-            format!(
-                "第{}份文书《{}》{} 已开展调查，立案 {}，相隔{gap}日，超过{grace}日补办立案期限",
-                index + 1,
-                case.documents[index].doc_type,
-                ymd(first),
-                ymd(filed)
-            ),
-            vec![index],
-        )]
+        vec![
+            Finding::new(
+                Severity::Deduction,
+                format!(
+                    "第{}份文书《{}》{} 已开展调查，立案 {}，相隔{gap}日，超过{grace}日补办立案期限{}",
+                    index + 1,
+                    case.documents[index].doc_type,
+                    ymd(first),
+                    ymd(filed),
+                    regime.caveat()
+                ),
+                vec![index],
+            )
+            .with_basis(&format!("行政处罚法第五十四条；{}", filing_article(&regime.name))),
+        ]
     },
 };
+
+/// Where a regime sets the 补办立案 window.
+fn filing_article(regime: &str) -> String {
+    if regime.contains("第15号") {
+        format!("{regime}第二十三条")
+    } else {
+        regime.to_string()
+    }
+}
 
 /// 听证会通知书 served at least 7 working days before the hearing; decision after the hearing.
 pub const HEARING_PROCEDURE: Rule = Rule {
@@ -488,7 +502,7 @@ pub const NOTICE_BEFORE_DECISION: Rule = Rule {
         let window = if hearing && decided >= super::law_2021_in_force() {
             ctx.settings.hearing_request_working_days
         } else {
-            ctx.settings.statement_working_days
+            ctx.settings.regime_for(Some(notified)).statement_working_days
         };
         let counted = ctx.calendar.working_days_after(notified, decided);
         if counted.value > window {
@@ -568,5 +582,62 @@ mod notice_tests {
         }
         assert!(run(&waived).is_empty());
         assert_eq!(run(&case("2024-05-06", "2024-05-06", true))[0].severity, Severity::Veto);
+    }
+}
+
+#[cfg(test)]
+mod regime_tests {
+    use super::*;
+    use crate::domain::{CaseOrigin, Document, parse_iso_date};
+    use crate::rules::{RuleContext, RuleSettings};
+
+    fn case_filed(filed: &str, interview: &str) -> Case {
+        let mut case = Case::new("X", CaseKind::Penalty, CaseOrigin::Package);
+        case.procedure = Some(Procedure::General);
+        for (t, d) in [("立案审批表", filed), ("询问笔录", interview)] {
+            case.documents.push(Document {
+                doc_type: t.into(),
+                date: parse_iso_date(d),
+                ..Document::default()
+            });
+        }
+        case
+    }
+
+    fn run(case: &Case, settings: &RuleSettings) -> Vec<Finding> {
+        let cal = crate::domain::WorkingCalendar::default();
+        FILING_TIMELY.run(
+            case,
+            &RuleContext {
+                calendar: &cal,
+                settings,
+                registry: &[],
+            },
+        )
+    }
+
+    #[test]
+    fn the_departmental_regime_follows_the_case_date() {
+        let settings = RuleSettings::default();
+        // 2026-01-31 and before: 原安监总局令第15号, confirmed.
+        let old = run(&case_filed("2026-01-20", "2026-01-10"), &settings);
+        assert_eq!(old.len(), 1);
+        assert_eq!(old[0].basis, "行政处罚法第五十四条；原安监总局令第15号第二十三条");
+        assert!(!old[0].message.contains("尚未核实"), "{}", old[0].message);
+        // From 2026-02-01: 应急管理部令第18号, values unconfirmed and said so.
+        let new = run(&case_filed("2026-02-20", "2026-02-10"), &settings);
+        assert_eq!(new.len(), 1);
+        assert_eq!(new[0].basis, "行政处罚法第五十四条；应急管理部令第18号");
+        assert!(
+            new[0].message.contains("依应急管理部令第18号；该令条文尚未核实"),
+            "{}",
+            new[0].message
+        );
+        // Once the 18号令's figure is known, it is a setting: the newer case changes, the older not.
+        let mut settings = RuleSettings::default();
+        settings.regimes[1].filing_grace_days = 15;
+        settings.regimes[1].confirmed = true;
+        assert!(run(&case_filed("2026-02-20", "2026-02-10"), &settings).is_empty());
+        assert_eq!(run(&case_filed("2026-01-20", "2026-01-10"), &settings).len(), 1);
     }
 }

@@ -12,6 +12,7 @@ use super::backend::{Backend, FindingCount, Request, Response};
 use super::editor::ChecklistEditor;
 use super::path_field::{PathField, Pick};
 use super::scoring::{Action, ScoringPanel};
+use super::settings::SettingsWindow;
 use super::theme;
 use super::viewer::{OpenDocument, Viewer, kind_for};
 use crate::domain::{Anchor, LibraryEntry};
@@ -74,6 +75,8 @@ pub enum UiCommand {
     FocusScoring,
     /// Hide or show the case list (more room for the document and the checklist).
     ToggleList,
+    /// Open the settings of the automatic checks.
+    Settings,
 }
 
 impl UiCommand {
@@ -94,6 +97,7 @@ impl UiCommand {
         UiCommand::ChooseReviewer,
         UiCommand::EditChecklists,
         UiCommand::ToggleList,
+        UiCommand::Settings,
     ];
 }
 
@@ -117,6 +121,7 @@ impl UiCommand {
             Self::EditChecklists => "评查标准…",
             Self::FocusScoring => "开始评分",
             Self::ToggleList => "收起/展开案卷列表",
+            Self::Settings => "设置…",
         }
     }
 
@@ -138,7 +143,8 @@ impl UiCommand {
             | Self::CancelImport
             | Self::ClearFilters
             | Self::ChooseReviewer
-            | Self::EditChecklists => None,
+            | Self::EditChecklists
+            | Self::Settings => None,
         }
     }
 
@@ -233,6 +239,7 @@ pub struct PingchaApp {
     open_doc: Option<usize>,
     editor: ChecklistEditor,
     list_hidden: bool,
+    settings: SettingsWindow,
 }
 
 impl PingchaApp {
@@ -318,6 +325,7 @@ impl PingchaApp {
             open_doc: None,
             editor: ChecklistEditor::default(),
             list_hidden: false,
+            settings: SettingsWindow::default(),
         }
     }
 
@@ -499,6 +507,17 @@ impl PingchaApp {
                     }
                 }
                 Response::Info(msg) => self.notify(ctx, Level::Info, msg),
+                Response::RuleSettings {
+                    settings,
+                    years,
+                    added_years,
+                } => {
+                    self.settings.set_data(*settings, years, added_years);
+                    // The selected case's findings follow the new settings.
+                    if let Some(id) = self.selected {
+                        self.backend.send(Request::LoadCase(id));
+                    }
+                }
                 Response::SearchHits { query, hits } => {
                     if query == self.search_sent {
                         let ids: HashSet<i64> = hits.iter().map(|h| h.case_id).collect();
@@ -697,6 +716,7 @@ impl PingchaApp {
             UiCommand::EditChecklists => self.editor.open = true,
             UiCommand::FocusScoring => self.scoring.focused = true,
             UiCommand::ToggleList => self.list_hidden = !self.list_hidden,
+            UiCommand::Settings => self.settings.open = true,
             UiCommand::ClearFilters => {
                 self.only_with_findings = false;
                 self.unit_filter = None;
@@ -802,6 +822,13 @@ impl PingchaApp {
             }
             if ui.button(UiCommand::EditChecklists.label()).clicked() {
                 commands.push(UiCommand::EditChecklists);
+            }
+            if ui
+                .button(UiCommand::Settings.label())
+                .on_hover_text("自动检查的期限、限额、部门规章和节假日安排")
+                .clicked()
+            {
+                commands.push(UiCommand::Settings);
             }
             let list_label = if self.list_hidden {
                 "展开列表"
@@ -1705,6 +1732,9 @@ impl PingchaApp {
         self.history_window(&ctx);
         let editor_requests = self.editor.ui(&ctx);
         for request in editor_requests {
+            self.backend.send(request);
+        }
+        for request in self.settings.ui(&ctx) {
             self.backend.send(request);
         }
         self.palette(&ctx, &mut commands);

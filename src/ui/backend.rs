@@ -9,9 +9,10 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 use crate::domain::{Checklist, LibraryEntry, Mark};
 use crate::import::ImportLimits;
+use crate::jobs::checks::{CALENDAR_YEARS_KEY, ProjectRules, RULE_SETTINGS_KEY};
 use crate::jobs::review::{CaseScoring, apply_mark, case_scorings, prepare_project};
 use crate::jobs::{ImportProgress, ImportReport, plan_import, run_import};
-use crate::rules::{Finding, RuleContext, RuleSettings, Severity, check_case};
+use crate::rules::{Finding, RuleSettings, Severity};
 use crate::store::{
     AuditEntry, CaseRow, FindingDecision, Project, ReviewKey, Reviewer, SearchHit, StoredCase, StoredChecklist,
 };
@@ -84,6 +85,12 @@ pub enum Request {
     SaveChecklist(Box<Checklist>),
     /// Read a checklist file and save it.
     ImportChecklist(PathBuf),
+    /// Save the rule parameters (then every case is checked again).
+    SaveRuleSettings(Box<RuleSettings>),
+    /// Add a year's holiday schedule from a file.
+    AddCalendarYear(PathBuf),
+    /// Remove a year the project added.
+    RemoveCalendarYear(i32),
     /// Write a checklist version to a `.toml` or `.xlsx` file.
     ExportChecklist {
         /// Version key.
@@ -152,6 +159,15 @@ pub enum Response {
     Library(Arc<Vec<LibraryEntry>>),
     /// Every checklist version in the project.
     Checklists(Arc<Vec<StoredChecklist>>),
+    /// The rule parameters and the calendar's years (after open or a change).
+    RuleSettings {
+        /// Parameters.
+        settings: Box<RuleSettings>,
+        /// Every year with a schedule, with its source.
+        years: Vec<(i32, String)>,
+        /// The years the project added (removable).
+        added_years: Vec<i32>,
+    },
 }
 
 /// How many findings the automatic checks report for a case.
@@ -206,6 +222,7 @@ impl Backend {
                 }
                 send_library(&project, &send);
                 send_checklists(&project, &send);
+                let mut rules = load_rules(&project, &send);
                 let mut reviewer: Option<Reviewer> = None;
                 if let Some(seed) = seed_from
                     && project.case_count().unwrap_or(0) == 0
@@ -241,7 +258,7 @@ impl Backend {
                         if let Some((ids, next, counts)) = &mut counting {
                             let end = (*next + COUNT_CHUNK).min(ids.len());
                             for id in &ids[*next..end] {
-                                if let Some(count) = count_case(&project, *id, reviewer.as_ref()) {
+                                if let Some(count) = count_case(&project, &rules, *id, reviewer.as_ref()) {
                                     counts.insert(*id, count);
                                 }
                             }
@@ -257,7 +274,7 @@ impl Backend {
                         Request::ListCases => start_counting(&project, &mut counting),
                         Request::LoadCase(id) => send(match project.load_case(id) {
                             Ok(case) => {
-                                let findings = check(&project, &case.case);
+                                let findings = rules.check(&case.case);
                                 Response::Case(Box::new(case), findings)
                             }
                             Err(e) => Response::Error(format!("无法读取案卷：{e}")),
@@ -269,6 +286,34 @@ impl Backend {
                         Request::Import(paths) => {
                             cancel_flag.store(false, Ordering::Relaxed);
                             run_import_request(&mut project, paths, &cancel_flag, &send);
+                            // A registry may have come with the import.
+                            rules = load_rules(&project, &send);
+                            start_counting(&project, &mut counting);
+                        }
+                        Request::SaveRuleSettings(settings) => {
+                            match project.set_setting(RULE_SETTINGS_KEY, &*settings) {
+                                Ok(()) => send(Response::Info("已保存自动检查设置，正在重新检查".into())),
+                                Err(e) => send(Response::Error(format!("未能保存设置：{e}"))),
+                            }
+                            rules = load_rules(&project, &send);
+                            start_counting(&project, &mut counting);
+                        }
+                        Request::AddCalendarYear(path) => {
+                            match crate::jobs::checks::add_calendar_year(&project, &path) {
+                                Ok(year) => send(Response::Info(format!("已加入 {year} 年节假日安排"))),
+                                Err(e) => send(Response::Error(format!("{e:#}"))),
+                            }
+                            rules = load_rules(&project, &send);
+                            start_counting(&project, &mut counting);
+                        }
+                        Request::RemoveCalendarYear(year) => {
+                            let mut added: std::collections::BTreeMap<String, String> =
+                                project.setting(CALENDAR_YEARS_KEY).ok().flatten().unwrap_or_default();
+                            added.remove(&year.to_string());
+                            if let Err(e) = project.set_setting(CALENDAR_YEARS_KEY, &added) {
+                                send(Response::Error(format!("未能删除：{e}")));
+                            }
+                            rules = load_rules(&project, &send);
                             start_counting(&project, &mut counting);
                         }
                         Request::SetReviewer { name, unit } => match project.reviewer(&name, &unit) {
@@ -285,7 +330,7 @@ impl Backend {
                             scoring_request(&mut project, reviewer.as_ref(), request, &send);
                             let id = project.load_case_by_number(&number).map(|c| c.row.id);
                             if let Ok(id) = id
-                                && let Some(count) = count_case(&project, id, reviewer.as_ref())
+                                && let Some(count) = count_case(&project, &rules, id, reviewer.as_ref())
                             {
                                 send(Response::FindingCountOf(id, count));
                             }
@@ -334,9 +379,9 @@ impl Backend {
 }
 
 /// A case's finding counts; open ones exclude those the reviewer has decided.
-fn count_case(project: &Project, id: i64, reviewer: Option<&Reviewer>) -> Option<FindingCount> {
+fn count_case(project: &Project, rules: &ProjectRules, id: i64, reviewer: Option<&Reviewer>) -> Option<FindingCount> {
     let stored = project.load_case(id).ok()?;
-    let findings = check(project, &stored.case);
+    let findings = rules.check(&stored.case);
     let decided: Vec<FindingDecision> = match reviewer {
         Some(r) => project.finding_decisions(&stored.case.number, r.id).unwrap_or_default(),
         None => Vec::new(),
@@ -353,20 +398,21 @@ fn count_case(project: &Project, id: i64, reviewer: Option<&Reviewer>) -> Option
     })
 }
 
-/// The automatic checks of a case with the project's settings and officer registry.
-fn check(project: &Project, case: &crate::domain::Case) -> Vec<Finding> {
-    static CALENDAR: std::sync::OnceLock<crate::domain::WorkingCalendar> = std::sync::OnceLock::new();
-    let calendar = CALENDAR.get_or_init(|| crate::import::bundled_calendar().unwrap_or_default());
-    let settings: RuleSettings = project.setting("rule_settings").ok().flatten().unwrap_or_default();
-    let registry = project.registry().unwrap_or_default();
-    check_case(
-        case,
-        &RuleContext {
-            calendar,
-            settings: &settings,
-            registry: &registry,
-        },
-    )
+fn load_rules(project: &Project, send: &dyn Fn(Response)) -> ProjectRules {
+    match ProjectRules::load(project) {
+        Ok(rules) => {
+            send(Response::RuleSettings {
+                settings: Box::new(rules.settings.clone()),
+                years: rules.calendar.years().map(|y| (y.year, y.source.clone())).collect(),
+                added_years: rules.added_years.iter().map(|(y, _)| *y).collect(),
+            });
+            rules
+        }
+        Err(e) => {
+            send(Response::Error(format!("无法读取自动检查设置，已使用默认设置：{e:#}")));
+            ProjectRules::default()
+        }
+    }
 }
 
 fn send_library(project: &Project, send: &dyn Fn(Response)) {
@@ -519,7 +565,10 @@ fn scoring_request_inner(
         | Request::LoadCase(_)
         | Request::Search(_)
         | Request::Import(_)
-        | Request::SetReviewer { .. } => {}
+        | Request::SetReviewer { .. }
+        | Request::SaveRuleSettings(_)
+        | Request::AddCalendarYear(_)
+        | Request::RemoveCalendarYear(_) => {}
     }
 }
 

@@ -9,6 +9,7 @@ mod backend;
 mod editor;
 mod path_field;
 pub mod scoring;
+mod settings;
 pub mod theme;
 mod viewer;
 

@@ -1,0 +1,227 @@
+//! The settings window (自动检查设置): the rules' parameters (statutory defaults; local or
+//! unconfirmed ones marked), the departmental regimes by date (原安监总局令第15号 /
+//! 应急管理部令第18号), and the holiday schedules (bundled years and years the project added).
+//! Saving sends the whole settings to the backend, which stores them and checks every case again.
+
+use egui::RichText;
+
+use super::backend::Request;
+use super::path_field::{PathField, Pick};
+use super::theme;
+use crate::rules::{DepartmentalRegime, RuleSettings};
+
+/// Window state.
+#[derive(Default)]
+pub struct SettingsWindow {
+    /// Whether the window is shown.
+    pub open: bool,
+    draft: Option<RuleSettings>,
+    stored: Option<RuleSettings>,
+    years: Vec<(i32, String)>,
+    added: Vec<i32>,
+    stages_text: String,
+    from_texts: Vec<String>,
+    add_path: PathField,
+}
+
+impl SettingsWindow {
+    /// New settings from the backend (after open or a save).
+    pub fn set_data(&mut self, settings: RuleSettings, years: Vec<(i32, String)>, added: Vec<i32>) {
+        self.stages_text = settings.recording_required_stages.join("、");
+        self.from_texts = settings
+            .regimes
+            .iter()
+            .map(|r| r.from.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default())
+            .collect();
+        self.draft = Some(settings.clone());
+        self.stored = Some(settings);
+        self.years = years;
+        self.added = added;
+    }
+
+    /// Draws the window; returns requests for the backend.
+    pub fn ui(&mut self, ctx: &egui::Context) -> Vec<Request> {
+        let mut requests = Vec::new();
+        if !self.open {
+            return requests;
+        }
+        let _ = self.add_path.poll();
+        let palette = theme::palette(ctx.global_style().visuals.dark_mode);
+        let mut open = true;
+        egui::Window::new("自动检查设置")
+            .open(&mut open)
+            .default_size([760.0, 600.0])
+            .show(ctx, |ui| {
+                let Some(draft) = self.draft.as_mut() else {
+                    ui.label("正在读取…");
+                    return;
+                };
+                let mut problems = Vec::new();
+                egui::ScrollArea::vertical()
+                    .max_height(ui.available_height() - 48.0)
+                    .auto_shrink([false, true])
+                    .show(ui, |ui| {
+                        ui.label(RichText::new("期限与限额").strong());
+                        ui.label(
+                            RichText::new("法定数值为默认值；标注“待核实”的是地方规定或尚未核实的数值，请按本地规定修改。")
+                                .small()
+                                .color(palette.weak_text),
+                        );
+                        egui::Grid::new("rule-params").num_columns(2).striped(true).show(ui, |ui| {
+                            number(ui, "决定书送达期限（工作日，行政处罚法第六十一条）", &mut draft.service_working_days);
+                            number(ui, "罚款缴纳期限（日，第六十七条）", &mut draft.payment_calendar_days);
+                            number(ui, "处罚信息公示期限（工作日，国办发〔2018〕118号，可按地方规定）", &mut draft.publication_penalty_working_days);
+                            number(ui, "追责时效（年，第三十六条）", &mut draft.limitation_years);
+                            number(ui, "涉及生命健康安全且有危害后果的追责时效（年）", &mut draft.limitation_harm_years);
+                            number(ui, "听证申请期（工作日，第六十四条）", &mut draft.hearing_request_working_days);
+                            number(ui, "听证通知至少提前（工作日，第六十四条）", &mut draft.hearing_notice_working_days);
+                            amount(ui, "简易程序罚款限额：个人（元，第五十一条）", &mut draft.summary_limit_individual_yuan);
+                            amount(ui, "简易程序罚款限额：单位（元）", &mut draft.summary_limit_organization_yuan);
+                            ui.label("限额含本数（待核实）");
+                            ui.checkbox(&mut draft.summary_limit_inclusive, "");
+                            ui.end_row();
+                            amount(ui, "2021年7月15日前简易程序限额：个人（元）", &mut draft.summary_limits_before_2021_yuan.0);
+                            amount(ui, "2021年7月15日前简易程序限额：单位（元）", &mut draft.summary_limits_before_2021_yuan.1);
+                            amount(ui, "重大执法决定罚款额：个人（元，按法制审核目录，待核实）", &mut draft.major_fine_individual_yuan);
+                            amount(ui, "重大执法决定罚款额：单位（元，待核实）", &mut draft.major_fine_organization_yuan);
+                            let label = ui.label("须有音像记录的环节（以“、”分隔）");
+                            ui.add(egui::TextEdit::singleline(&mut self.stages_text).desired_width(220.0))
+                                .labelled_by(label.id);
+                            ui.end_row();
+                        });
+                        ui.add_space(theme::SPACE);
+                        ui.label(RichText::new("部门规章（按案件日期选用）").strong());
+                        ui.label(
+                            RichText::new("立案日期（复查按整改期限、陈述申辩按告知送达日期）落在哪一版施行期内，就按哪一版计算。未核实的版本在问题说明中注明。")
+                                .small()
+                                .color(palette.weak_text),
+                        );
+                        let mut remove = None;
+                        egui::Grid::new("regimes").num_columns(8).striped(true).show(ui, |ui| {
+                            for h in ["名称", "施行日期", "已核实", "补办立案（日）", "陈述申辩（工作日）", "整改复查（日）", "办案期限（日）", ""] {
+                                ui.label(RichText::new(h).small().strong());
+                            }
+                            ui.end_row();
+                            self.from_texts.resize(draft.regimes.len(), String::new());
+                            for (i, regime) in draft.regimes.iter_mut().enumerate() {
+                                ui.add(egui::TextEdit::singleline(&mut regime.name).desired_width(140.0));
+                                let text = &mut self.from_texts[i];
+                                ui.add(
+                                    egui::TextEdit::singleline(text)
+                                        .hint_text("最早")
+                                        .desired_width(90.0),
+                                );
+                                let trimmed = text.trim();
+                                if trimmed.is_empty() {
+                                    regime.from = None;
+                                } else {
+                                    match crate::domain::parse_iso_date(trimmed) {
+                                        Some(d) => regime.from = Some(d),
+                                        None => problems.push(format!("“{}”的施行日期“{trimmed}”不是有效日期（YYYY-MM-DD）", regime.name)),
+                                    }
+                                }
+                                ui.checkbox(&mut regime.confirmed, "");
+                                ui.add(egui::DragValue::new(&mut regime.filing_grace_days).range(0..=365));
+                                ui.add(egui::DragValue::new(&mut regime.statement_working_days).range(0..=60));
+                                ui.add(egui::DragValue::new(&mut regime.recheck_days).range(0..=365));
+                                ui.add(egui::DragValue::new(&mut regime.decision_term_calendar_days).range(1..=3650));
+                                if ui.small_button("删除").clicked() {
+                                    remove = Some(i);
+                                }
+                                ui.end_row();
+                            }
+                        });
+                        if let Some(i) = remove {
+                            draft.regimes.remove(i);
+                            self.from_texts.remove(i);
+                        }
+                        if ui.small_button("添加一版").clicked() {
+                            draft.regimes.push(DepartmentalRegime {
+                                name: "新规章".into(),
+                                confirmed: false,
+                                ..DepartmentalRegime::default()
+                            });
+                            self.from_texts.push(String::new());
+                        }
+                        if draft.regimes.is_empty() {
+                            problems.push("至少需要一版部门规章的参数".into());
+                        }
+                        ui.add_space(theme::SPACE);
+                        ui.label(RichText::new("节假日安排（行政处罚法第八十五条：工作日不含法定节假日）").strong());
+                        let mut drop_year = None;
+                        for (year, source) in &self.years {
+                            ui.horizontal(|ui| {
+                                let added = self.added.contains(year);
+                                ui.label(format!("{year} 年"));
+                                ui.label(RichText::new(source).small().color(palette.weak_text));
+                                ui.label(RichText::new(if added { "项目添加" } else { "内置" }).small());
+                                if added && ui.small_button("删除").clicked() {
+                                    drop_year = Some(*year);
+                                }
+                            });
+                        }
+                        if let Some(year) = drop_year {
+                            requests.push(Request::RemoveCalendarYear(year));
+                        }
+                        ui.label(
+                            RichText::new("没有安排的年份按周末计算，相关问题会注明。新的年度安排发布后，按 assets/calendars/ 中文件的格式写成 .toml 加入：")
+                                .small()
+                                .color(palette.weak_text),
+                        );
+                        self.add_path.ui(ui, "安排文件", "YYYY.toml", &[("选择…", Pick::Checklist)]);
+                        if ui
+                            .add_enabled(self.add_path.path().is_some(), egui::Button::new("加入该年度安排"))
+                            .clicked()
+                            && let Some(path) = self.add_path.path()
+                        {
+                            requests.push(Request::AddCalendarYear(path));
+                        }
+                    });
+                draft.recording_required_stages = self
+                    .stages_text
+                    .split(['、', ',', '，'])
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                ui.separator();
+                ui.horizontal(|ui| {
+                    for p in &problems {
+                        ui.label(RichText::new(p).color(palette.veto));
+                    }
+                    let changed = self.stored.as_ref() != Some(&*draft);
+                    if ui
+                        .add_enabled(changed && problems.is_empty(), egui::Button::new("保存并重新检查"))
+                        .clicked()
+                    {
+                        requests.push(Request::SaveRuleSettings(Box::new(draft.clone())));
+                    }
+                    if ui.button("恢复默认值").clicked() {
+                        *draft = RuleSettings::default();
+                        self.stages_text = draft.recording_required_stages.join("、");
+                        self.from_texts = draft
+                            .regimes
+                            .iter()
+                            .map(|r| r.from.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default())
+                            .collect();
+                    }
+                });
+            });
+        if !open {
+            self.open = false;
+        }
+        requests
+    }
+}
+
+fn number(ui: &mut egui::Ui, label: &str, value: &mut u32) {
+    let l = ui.label(label);
+    ui.add(egui::DragValue::new(value).range(0..=3650)).labelled_by(l.id);
+    ui.end_row();
+}
+
+fn amount(ui: &mut egui::Ui, label: &str, value: &mut f64) {
+    let l = ui.label(label);
+    ui.add(egui::DragValue::new(value).range(0.0..=100_000_000.0).speed(100.0))
+        .labelled_by(l.id);
+    ui.end_row();
+}
