@@ -10,6 +10,7 @@ pub mod import;
 pub mod jobs;
 pub mod preview;
 pub mod report;
+pub mod review;
 pub mod rules;
 pub mod sample;
 pub mod scoring;

@@ -123,6 +123,14 @@ pub enum Command {
     },
     /// 记录一项评分（立即保存，并写入审计记录）
     Mark(score::MarkArgs),
+    /// 评查员一致性统计：CSV（表头 unit,rater,value）→ 百分比一致率、Krippendorff α、ICC、Gwet AC1
+    Agreement {
+        /// 评分 CSV 文件
+        ratings: PathBuf,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
     /// 性能基准
     Bench {
         #[command(subcommand)]
@@ -213,6 +221,7 @@ pub fn run(command: Command) -> ExitCode {
         } => score::score(&project, &case, &reviewer, unit.as_deref(), checklist.as_deref(), json)
             .map(|()| ExitCode::SUCCESS),
         Command::Mark(args) => score::mark(&args),
+        Command::Agreement { ratings, json } => agreement(&ratings, json).map(|()| ExitCode::SUCCESS),
         Command::Open { .. } => Ok(ExitCode::from(2)),
     };
     match result {
@@ -459,6 +468,33 @@ fn check(paths: &[PathBuf], as_json: bool) -> Result<ExitCode> {
         eprintln!("检查 {} 件案卷，{with} 件有扣分或否决类问题", results.len());
     }
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn agreement(path: &std::path::Path, as_json: bool) -> Result<()> {
+    use crate::review::agreement::{agreement, parse_ratings_csv};
+    let bytes = std::fs::read(path).with_context(|| format!("{}: 无法读取", path.display()))?;
+    let text = crate::import::decode_text(&bytes);
+    let ratings = parse_ratings_csv(&path.display().to_string(), &text).map_err(anyhow::Error::msg)?;
+    let stats = agreement(&ratings);
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        serde_json::to_writer_pretty(&mut out, &stats)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let show = |v: Option<f64>| v.map_or_else(|| "—（数据不足）".to_string(), |v| format!("{v:.3}"));
+    let units: std::collections::BTreeSet<&str> = ratings.iter().map(|r| r.unit.as_str()).collect();
+    let raters: std::collections::BTreeSet<&str> = ratings.iter().map(|r| r.rater.as_str()).collect();
+    writeln!(out, "{} 条评分，{} 个评查对象，{} 名评查员", ratings.len(), units.len(), raters.len())?;
+    writeln!(out, "百分比一致率	{}", show(stats.percent_agreement))?;
+    writeln!(out, "Krippendorff α（名义）	{}", show(stats.krippendorff_alpha_nominal))?;
+    writeln!(out, "Krippendorff α（顺序）	{}", show(stats.krippendorff_alpha_ordinal))?;
+    writeln!(out, "Krippendorff α（等距）	{}", show(stats.krippendorff_alpha_interval))?;
+    writeln!(out, "ICC(1,1)	{}", show(stats.icc1_1))?;
+    writeln!(out, "ICC(2,1)	{}", show(stats.icc2_1))?;
+    writeln!(out, "ICC(3,1)	{}", show(stats.icc3_1))?;
+    writeln!(out, "Gwet AC1	{}", show(stats.gwet_ac1))?;
+    Ok(())
 }
 
 fn calendar(what: CalendarCommand) -> Result<()> {
