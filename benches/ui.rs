@@ -233,7 +233,10 @@ fn main() {
         percentile(&mut render_ms, 0.5)
     );
     println!("| resident memory after loading and scrolling | {rss:.0} MB |");
-    println!("| load all {} cases from the project (SQLite + JSON) | {load_ms:.0} ms |", loaded.len());
+    println!(
+        "| load all {} cases from the project (SQLite + JSON) | {load_ms:.0} ms |",
+        loaded.len()
+    );
     println!(
         "| run the 20 rules on all of them | {check_ms:.0} ms ({:.1} % of loading; {findings} findings) |",
         check_ms / load_ms * 100.0

@@ -673,3 +673,40 @@ fn a_project_adds_a_later_years_holiday_schedule() {
         "no"
     );
 }
+
+#[test]
+fn agreement_prints_every_statistic_with_null_where_the_data_do_not_allow_it() {
+    // Krippendorff (2011): four observers, twelve units, missing values.
+    let rows = [
+        ("A", "1 2 3 3 2 1 4 1 2 . . ."),
+        ("B", "1 2 3 3 2 2 4 1 2 5 . 3"),
+        ("C", ". 3 3 3 2 3 4 2 2 5 1 ."),
+        ("D", "1 2 3 3 2 4 4 1 2 5 1 ."),
+    ];
+    let mut csv = String::from("unit,rater,value\n");
+    for (rater, values) in rows {
+        for (u, v) in values.split(' ').enumerate() {
+            if v != "." {
+                csv.push_str(&format!("{},{rater},{v}\n", u + 1));
+            }
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("评分.csv");
+    std::fs::write(&file, csv).unwrap();
+    let out = pingcha(&["agreement", s(&file), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r3 = |key: &str| (v[key].as_f64().unwrap() * 1000.0).round() / 1000.0;
+    assert_eq!(r3("krippendorff_alpha_nominal"), 0.743);
+    assert_eq!(r3("krippendorff_alpha_interval"), 0.849);
+    assert_eq!(r3("krippendorff_alpha_ordinal"), 0.815);
+    for key in ["icc1_1", "icc2_1", "icc3_1"] {
+        assert!(v[key].is_null(), "{key}: missing marks allow no ICC");
+    }
+    assert!(v["percent_agreement"].is_f64() && v["gwet_ac1"].is_f64());
+    std::fs::write(&file, "unit,rater,value\n1,A,x\n").unwrap();
+    let bad = pingcha(&["agreement", s(&file)]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("第2行 value“x”不是数字"), "{}", stderr(&bad));
+}

@@ -485,11 +485,21 @@ fn agreement(path: &std::path::Path, as_json: bool) -> Result<()> {
     let show = |v: Option<f64>| v.map_or_else(|| "—（数据不足）".to_string(), |v| format!("{v:.3}"));
     let units: std::collections::BTreeSet<&str> = ratings.iter().map(|r| r.unit.as_str()).collect();
     let raters: std::collections::BTreeSet<&str> = ratings.iter().map(|r| r.rater.as_str()).collect();
-    writeln!(out, "{} 条评分，{} 个评查对象，{} 名评查员", ratings.len(), units.len(), raters.len())?;
+    writeln!(
+        out,
+        "{} 条评分，{} 个评查对象，{} 名评查员",
+        ratings.len(),
+        units.len(),
+        raters.len()
+    )?;
     writeln!(out, "百分比一致率	{}", show(stats.percent_agreement))?;
     writeln!(out, "Krippendorff α（名义）	{}", show(stats.krippendorff_alpha_nominal))?;
     writeln!(out, "Krippendorff α（顺序）	{}", show(stats.krippendorff_alpha_ordinal))?;
-    writeln!(out, "Krippendorff α（等距）	{}", show(stats.krippendorff_alpha_interval))?;
+    writeln!(
+        out,
+        "Krippendorff α（等距）	{}",
+        show(stats.krippendorff_alpha_interval)
+    )?;
     writeln!(out, "ICC(1,1)	{}", show(stats.icc1_1))?;
     writeln!(out, "ICC(2,1)	{}", show(stats.icc2_1))?;
     writeln!(out, "ICC(3,1)	{}", show(stats.icc3_1))?;

@@ -267,7 +267,10 @@ pub fn parse_ratings_csv(file: &str, text: &str) -> Result<Vec<Rating>, String> 
         .map(|h| h.trim().to_lowercase())
         .collect();
     if header != ["unit", "rater", "value"] {
-        return Err(format!("{file}: 第1行表头应为 unit,rater,value，实际为 {}", header.join(",")));
+        return Err(format!(
+            "{file}: 第1行表头应为 unit,rater,value，实际为 {}",
+            header.join(",")
+        ));
     }
     let mut ratings = Vec::new();
     let mut seen = BTreeSet::new();
@@ -275,7 +278,10 @@ pub fn parse_ratings_csv(file: &str, text: &str) -> Result<Vec<Rating>, String> 
         let fields: Vec<&str> = line.split(',').map(str::trim).collect();
         let row = i + 1;
         if fields.len() != 3 {
-            return Err(format!("{file}: 第{row}行应有 3 列（unit,rater,value），实际 {} 列", fields.len()));
+            return Err(format!(
+                "{file}: 第{row}行应有 3 列（unit,rater,value），实际 {} 列",
+                fields.len()
+            ));
         }
         let value: f64 = fields[2]
             .parse()
@@ -283,7 +289,10 @@ pub fn parse_ratings_csv(file: &str, text: &str) -> Result<Vec<Rating>, String> 
             .filter(|v: &f64| v.is_finite())
             .ok_or_else(|| format!("{file}: 第{row}行 value“{}”不是数字", fields[2]))?;
         if !seen.insert((fields[0].to_string(), fields[1].to_string())) {
-            return Err(format!("{file}: 第{row}行 评查对象 {} 已有评查员 {} 的评分", fields[0], fields[1]));
+            return Err(format!(
+                "{file}: 第{row}行 评查对象 {} 已有评查员 {} 的评分",
+                fields[0], fields[1]
+            ));
         }
         ratings.push(Rating {
             unit: fields[0].to_string(),
@@ -320,10 +329,61 @@ mod tests {
         let n = None;
         let s = |v: f64| Some(v);
         table(&[
-            ("A", &[s(1.), s(2.), s(3.), s(3.), s(2.), s(1.), s(4.), s(1.), s(2.), n, n, n]),
-            ("B", &[s(1.), s(2.), s(3.), s(3.), s(2.), s(2.), s(4.), s(1.), s(2.), s(5.), n, s(3.)]),
-            ("C", &[n, s(3.), s(3.), s(3.), s(2.), s(3.), s(4.), s(2.), s(2.), s(5.), s(1.), n]),
-            ("D", &[s(1.), s(2.), s(3.), s(3.), s(2.), s(4.), s(4.), s(1.), s(2.), s(5.), s(1.), n]),
+            (
+                "A",
+                &[s(1.), s(2.), s(3.), s(3.), s(2.), s(1.), s(4.), s(1.), s(2.), n, n, n],
+            ),
+            (
+                "B",
+                &[
+                    s(1.),
+                    s(2.),
+                    s(3.),
+                    s(3.),
+                    s(2.),
+                    s(2.),
+                    s(4.),
+                    s(1.),
+                    s(2.),
+                    s(5.),
+                    n,
+                    s(3.),
+                ],
+            ),
+            (
+                "C",
+                &[
+                    n,
+                    s(3.),
+                    s(3.),
+                    s(3.),
+                    s(2.),
+                    s(3.),
+                    s(4.),
+                    s(2.),
+                    s(2.),
+                    s(5.),
+                    s(1.),
+                    n,
+                ],
+            ),
+            (
+                "D",
+                &[
+                    s(1.),
+                    s(2.),
+                    s(3.),
+                    s(3.),
+                    s(2.),
+                    s(4.),
+                    s(4.),
+                    s(1.),
+                    s(2.),
+                    s(5.),
+                    s(1.),
+                    n,
+                ],
+            ),
         ])
     }
 
@@ -343,7 +403,14 @@ mod tests {
     #[test]
     fn shrout_and_fleiss_example() {
         // Shrout & Fleiss (1979), Table 2: six targets, four judges.
-        let rows = [[9., 2., 5., 8.], [6., 1., 3., 2.], [8., 4., 6., 8.], [7., 1., 2., 6.], [10., 5., 6., 9.], [6., 2., 4., 7.]];
+        let rows = [
+            [9., 2., 5., 8.],
+            [6., 1., 3., 2.],
+            [8., 4., 6., 8.],
+            [7., 1., 2., 6.],
+            [10., 5., 6., 9.],
+            [6., 2., 4., 7.],
+        ];
         let mut data = Vec::new();
         for (u, row) in rows.iter().enumerate() {
             for (j, v) in row.iter().enumerate() {
@@ -373,8 +440,14 @@ mod tests {
         assert!((gwet_ac1(&data).unwrap() - expected).abs() < 1e-12);
         // Nearly everything passes: κ-like α collapses, AC1 does not.
         let mostly = table(&[
-            ("A", &[Some(0.); 20].iter().copied().chain([Some(1.)]).collect::<Vec<_>>()),
-            ("B", &[Some(0.); 20].iter().copied().chain([Some(0.)]).collect::<Vec<_>>()),
+            (
+                "A",
+                &[Some(0.); 20].iter().copied().chain([Some(1.)]).collect::<Vec<_>>(),
+            ),
+            (
+                "B",
+                &[Some(0.); 20].iter().copied().chain([Some(0.)]).collect::<Vec<_>>(),
+            ),
         ]);
         let alpha = krippendorff_alpha(&mostly, Metric::Nominal).unwrap();
         let ac1 = gwet_ac1(&mostly).unwrap();
@@ -385,7 +458,11 @@ mod tests {
     fn degenerate_data_give_none() {
         assert_eq!(agreement(&[]).percent_agreement, None);
         let one = table(&[("A", &[Some(3.), Some(4.)])]);
-        assert_eq!(krippendorff_alpha(&one, Metric::Nominal), None, "no unit has two ratings");
+        assert_eq!(
+            krippendorff_alpha(&one, Metric::Nominal),
+            None,
+            "no unit has two ratings"
+        );
         let same = table(&[("A", &[Some(3.), Some(3.)]), ("B", &[Some(3.), Some(3.)])]);
         assert_eq!(krippendorff_alpha(&same, Metric::Interval), None, "no variation: 0/0");
         assert_eq!(percent_agreement(&same), Some(1.0));

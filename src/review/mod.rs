@@ -4,3 +4,4 @@
 //! May use `domain`, `scoring`, `import` and `store`. Must not use `egui`.
 
 pub mod agreement;
+pub mod assign;
