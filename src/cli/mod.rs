@@ -5,6 +5,7 @@
 //! use `egui`.
 
 mod bench;
+mod campaign;
 mod score;
 
 use std::io::{IsTerminal, Write};
@@ -123,6 +124,21 @@ pub enum Command {
     },
     /// 记录一项评分（立即保存，并写入审计记录）
     Mark(score::MarkArgs),
+    /// 评查活动：抽取、评查员、分配、评查包、回收包、合议、复核、一致性
+    Campaign {
+        #[command(subcommand)]
+        what: campaign::CampaignCommand,
+    },
+    /// 评查包（评查员一方）：打开评查包、导出回收包
+    Kit {
+        #[command(subcommand)]
+        what: campaign::KitCommand,
+    },
+    /// 签名密钥
+    Key {
+        #[command(subcommand)]
+        what: campaign::KeyCommand,
+    },
     /// 评查员一致性统计：CSV（表头 unit,rater,value）→ 百分比一致率、Krippendorff α、ICC、Gwet AC1
     Agreement {
         /// 评分 CSV 文件
@@ -221,6 +237,9 @@ pub fn run(command: Command) -> ExitCode {
         } => score::score(&project, &case, &reviewer, unit.as_deref(), checklist.as_deref(), json)
             .map(|()| ExitCode::SUCCESS),
         Command::Mark(args) => score::mark(&args),
+        Command::Campaign { what } => campaign::campaign(what),
+        Command::Kit { what } => campaign::kit(what),
+        Command::Key { what } => campaign::key(what),
         Command::Agreement { ratings, json } => agreement(&ratings, json).map(|()| ExitCode::SUCCESS),
         Command::Open { .. } => Ok(ExitCode::from(2)),
     };

@@ -300,7 +300,7 @@ fn score_json(s: &CaseScoring) -> serde_json::Value {
 /// Parses a value as `pingcha mark` takes it: a number (read as the item's keyboard does),
 /// `na`/`不涉及`, `veto`/`否决`, `clear`/`清除`, `dN` (deduct N points), `xN` (N occurrences),
 /// `+N` (award N).
-fn parse_value(target: ItemRef<'_>, text: &str) -> Result<Option<MarkValue>> {
+pub(super) fn parse_value(target: ItemRef<'_>, text: &str) -> Result<Option<MarkValue>> {
     let text = text.trim();
     let number = |s: &str| -> Result<f64> {
         s.parse::<f64>()

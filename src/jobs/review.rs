@@ -11,6 +11,14 @@ use crate::store::{Project, ReviewKey, StoredChecklist};
 /// Adds the bundled default checklists and finding library to a project that lacks them.
 /// Checklists already present (any version of the same id) are left alone.
 pub fn prepare_project(project: &mut Project) -> Result<()> {
+    // A reviewer workspace holds exactly what its kit brought: the campaign's checklist
+    // versions and the organiser's library.
+    if project
+        .setting::<serde_json::Value>(crate::review::campaign::WORKSPACE_KEY)?
+        .is_some()
+    {
+        return Ok(());
+    }
     let library = bundled_library().context("内置问题库无法读取")?;
     project.seed_library(&library)?;
     let defaults = bundled_checklists().context("内置评查标准无法读取")?;

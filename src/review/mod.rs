@@ -1,7 +1,29 @@
 //! Review campaigns (评查活动): drawing cases, assigning reviewers across units (交叉评查),
-//! and how far reviewers agree. Kits, returns and consensus build on these.
+//! offline reviewer kits and score returns (signed), differences and consensus (合议),
+//! sign-off (复核), and how far reviewers agree.
 //!
 //! May use `domain`, `scoring`, `import` and `store`. Must not use `egui`.
 
 pub mod agreement;
 pub mod assign;
+pub mod campaign;
+pub mod kit;
+
+/// Why a campaign operation was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    /// The project store failed or refused.
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A refusal with its reason, in Chinese.
+    #[error("{0}")]
+    Refused(String),
+}

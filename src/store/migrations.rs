@@ -160,6 +160,65 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (case_number, reviewer_id, rule, message)
     );
     "#,
+    // 3: review campaigns. Cases drawn, reviewers with role and public key, assignments,
+    //    consensus marks (the reviewers' own marks stay as they are), sign-off locks, and the
+    //    returns imported (for idempotency).
+    r#"
+    CREATE TABLE campaigns (
+        id          INTEGER PRIMARY KEY,
+        uid         TEXT NOT NULL UNIQUE,
+        name        TEXT NOT NULL UNIQUE,
+        year        INTEGER NOT NULL,
+        config_json TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE campaign_cases (
+        campaign    INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+        case_number TEXT NOT NULL,
+        PRIMARY KEY (campaign, case_number)
+    );
+    CREATE TABLE campaign_reviewers (
+        campaign    INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+        reviewer_id INTEGER NOT NULL REFERENCES reviewers (id),
+        role        TEXT NOT NULL CHECK (role IN ('lead', 'reviewer')),
+        team        TEXT NOT NULL DEFAULT '',
+        public_key  TEXT,
+        PRIMARY KEY (campaign, reviewer_id)
+    );
+    CREATE TABLE assignments (
+        campaign    INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+        case_number TEXT NOT NULL,
+        reviewer_id INTEGER NOT NULL REFERENCES reviewers (id),
+        PRIMARY KEY (campaign, case_number, reviewer_id)
+    );
+    CREATE TABLE consensus_marks (
+        campaign    INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+        case_number TEXT NOT NULL,
+        checklist   INTEGER NOT NULL REFERENCES checklists (id),
+        item_id     TEXT NOT NULL,
+        mark_json   TEXT,
+        reason      TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (campaign, case_number, checklist, item_id)
+    );
+    CREATE TABLE signoffs (
+        campaign    INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+        case_number TEXT NOT NULL,
+        locked      INTEGER NOT NULL CHECK (locked IN (0, 1)),
+        by_name     TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        reason      TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (campaign, case_number)
+    );
+    CREATE TABLE returns (
+        campaign    INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+        reviewer_id INTEGER NOT NULL REFERENCES reviewers (id),
+        sha256      TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        PRIMARY KEY (campaign, reviewer_id)
+    );
+    "#,
 ];
 
 /// The schema version this program writes.

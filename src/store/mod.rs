@@ -4,6 +4,7 @@
 //! May use `domain`. Must not use `egui`, `printpdf` or `rfd`.
 
 mod blobs;
+mod campaigns;
 mod cases;
 mod migrations;
 mod scores;
@@ -15,6 +16,7 @@ use rusqlite::Connection;
 
 pub(crate) use blobs::hex as hex_digest;
 pub use blobs::{BlobStore, StoredBlob};
+pub use campaigns::{CampaignInfo, CampaignReviewer, ConsensusMark, ReturnMark, ReturnOutcome, SignOff};
 pub use cases::{CaseRow, NewCase, NewDocument, RegistryOutcome, SaveOutcome, StoredCase, StoredDocument};
 pub use migrations::SCHEMA_VERSION;
 pub use scores::{AuditEntry, FindingDecision, ReviewKey, Reviewer, StoredChecklist};
@@ -58,6 +60,12 @@ pub enum StoreError {
     /// A case that does not exist.
     #[error("找不到案卷 {0}")]
     NoSuchCase(String),
+    /// A change to a case whose review is signed off.
+    #[error("案卷 {0} 已复核锁定，不能再修改评分（如需修改，请先说明理由解除锁定）")]
+    Locked(String),
+    /// Something the campaign does not allow.
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// An open review project.

@@ -46,7 +46,7 @@ pub struct ReviewKey {
 }
 
 /// One row of the audit log.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuditEntry {
     /// Row id (the order of changes).
     pub id: i64,
@@ -85,15 +85,15 @@ pub struct FindingDecision {
     pub item: Option<String>,
 }
 
-fn now() -> String {
+pub(super) fn now() -> String {
     chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+pub(super) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, StoreError> {
+pub(super) fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, StoreError> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
 }
 
@@ -526,7 +526,7 @@ impl Project {
     }
 }
 
-fn append_audit(
+pub(super) fn append_audit(
     tx: &rusqlite::Transaction<'_>,
     key: &ReviewKey,
     item: Option<&str>,

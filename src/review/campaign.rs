@@ -1,0 +1,1084 @@
+//! Campaign operations over a project: create with a seeded draw, assign, export kits, open a
+//! kit as a reviewer workspace, export and import returns, compare reviewers, record
+//! consensus, sign off, and the agreement statistics of a campaign.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::ReviewError;
+use super::agreement::{Agreement, Rating, agreement};
+use super::assign::{AssignInput, AssignmentPlan, CaseSlot, ReviewerSlot, assign, draw};
+use super::kit::{key_pair, read_signed, write_signed};
+use crate::domain::{Case, Checklist, CodeEnum, LibraryEntry, Mark, MarkValue, fmt_points};
+use crate::scoring::{Evaluation, evaluate};
+use crate::store::{
+    AuditEntry, CampaignInfo, ConsensusMark, NewCase, NewDocument, Project, ReturnMark, ReturnOutcome, ReviewKey,
+};
+
+const KIT_FORMAT: &str = "pingcha-kit-1";
+const RETURN_FORMAT: &str = "pingcha-return-1";
+/// Project setting marking a reviewer workspace opened from a kit.
+pub const WORKSPACE_KEY: &str = "workspace";
+
+/// How a case's final score is decided when no consensus settles it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FinalRule {
+    /// The mean of the reviewers' totals.
+    #[default]
+    Mean,
+    /// The lowest of the reviewers' totals.
+    Lowest,
+}
+
+/// A campaign's settings (stored as JSON with the campaign).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CampaignConfig {
+    /// Reviewers per case.
+    pub per_case: usize,
+    /// A total difference at or above this is flagged.
+    pub threshold_points: f64,
+    /// Final score without consensus.
+    pub final_rule: FinalRule,
+    /// Seed of the draw and the assignment.
+    pub seed: u64,
+    /// Draw: percent of each unit's cases.
+    pub draw_percent: f64,
+    /// Draw: at least this many per unit.
+    pub draw_at_least: usize,
+    /// The checklist version per case kind (kind code → checklist key).
+    pub checklists: BTreeMap<String, i64>,
+    /// (case, reviewer name) pairs that must not be assigned.
+    pub exclusions: BTreeSet<(String, String)>,
+    /// (case, reviewer name) pairs that must be assigned.
+    pub pins: BTreeSet<(String, String)>,
+}
+
+impl Default for CampaignConfig {
+    fn default() -> Self {
+        Self {
+            per_case: 2,
+            threshold_points: 5.0,
+            final_rule: FinalRule::Mean,
+            seed: 1,
+            draw_percent: 10.0,
+            draw_at_least: 3,
+            checklists: BTreeMap::new(),
+            exclusions: BTreeSet::new(),
+            pins: BTreeSet::new(),
+        }
+    }
+}
+
+fn config_of(info: &CampaignInfo) -> CampaignConfig {
+    serde_json::from_value(info.config.clone()).unwrap_or_default()
+}
+
+fn to_value(config: &CampaignConfig) -> serde_json::Value {
+    serde_json::to_value(config).unwrap_or(serde_json::Value::Null)
+}
+
+/// The year a case belongs to (decision, else filing, else any date it has).
+fn case_year(case: &Case) -> Option<i32> {
+    use chrono::Datelike;
+    case.effective_date(crate::domain::DateKey::Decision)
+        .or_else(|| case.effective_date(crate::domain::DateKey::Filed))
+        .or_else(|| case.dates.values().next().copied())
+        .or_else(|| case.documents.iter().find_map(|d| d.date))
+        .map(|d| d.year())
+}
+
+/// Creates a campaign: the project's cases of `year`, drawn per unit by the config, and for
+/// each case kind the newest checklist that applies to it.
+pub fn create_campaign(
+    project: &mut Project,
+    name: &str,
+    year: i32,
+    config: CampaignConfig,
+) -> Result<CampaignInfo, ReviewError> {
+    let mut slots = Vec::new();
+    let mut kinds = BTreeSet::new();
+    for row in project.list_cases()? {
+        let stored = project.load_case(row.id)?;
+        if case_year(&stored.case) == Some(year) {
+            kinds.insert((stored.case.kind, stored.case.procedure));
+            slots.push(CaseSlot {
+                number: stored.case.number.clone(),
+                unit: stored.case.unit.clone(),
+            });
+        }
+    }
+    if slots.is_empty() {
+        return Err(ReviewError::Refused(format!("项目中没有 {year} 年的案卷")));
+    }
+    let drawn = draw(&slots, config.draw_percent, config.draw_at_least, config.seed);
+    let mut config = config;
+    let all = project.checklists()?;
+    for (kind, procedure) in kinds {
+        let code = kind_code(kind, procedure);
+        let newest = all
+            .iter()
+            .filter(|c| c.checklist.applies(kind, procedure) && !c.checklist.applies_to.kinds.is_empty())
+            .max_by_key(|c| (c.checklist.id.clone(), c.checklist.version));
+        if let Some(c) = newest {
+            config.checklists.entry(code).or_insert(c.key);
+        }
+    }
+    let mut uid_bytes = [0u8; 16];
+    getrandom::fill(&mut uid_bytes).map_err(|e| ReviewError::Refused(format!("无法生成编号：{e}")))?;
+    let uid: String = uid_bytes.iter().map(|b| format!("{b:02x}")).collect();
+    project.create_campaign(&uid, name, year, &to_value(&config), &drawn)?;
+    Ok(project.campaign(name)?)
+}
+
+/// `penalty/general`, `inspection`: the key of the campaign's checklist per kind.
+fn kind_code(kind: crate::domain::CaseKind, procedure: Option<crate::domain::Procedure>) -> String {
+    match procedure {
+        Some(p) => format!("{}/{}", kind.code(), p.code()),
+        None => kind.code().to_string(),
+    }
+}
+
+/// The campaign checklist key of a case.
+fn checklist_for(config: &CampaignConfig, case: &Case) -> Option<i64> {
+    config.checklists.get(&kind_code(case.kind, case.procedure)).copied()
+}
+
+/// Adds a reviewer to a campaign (created in the project if new).
+pub fn add_reviewer(
+    project: &mut Project,
+    campaign: &str,
+    name: &str,
+    unit: &str,
+    lead: bool,
+    public_key: Option<&str>,
+) -> Result<(), ReviewError> {
+    if let Some(key) = public_key {
+        super::kit::parse_public_key(key)?;
+    }
+    let info = project.campaign(campaign)?;
+    let reviewer = project.reviewer(name, unit)?;
+    project.set_campaign_reviewer(
+        info.id,
+        reviewer.id,
+        if lead { "lead" } else { "reviewer" },
+        "",
+        public_key,
+    )?;
+    Ok(())
+}
+
+/// The assignment the campaign's settings give, before it is applied.
+pub fn preview_assignment(project: &Project, campaign: &str) -> Result<(AssignInput, AssignmentPlan), ReviewError> {
+    let info = project.campaign(campaign)?;
+    let config = config_of(&info);
+    let reviewers = project.campaign_reviewers(info.id)?;
+    if reviewers.is_empty() {
+        return Err(ReviewError::Refused(format!("评查活动“{campaign}”还没有评查员")));
+    }
+    let mut cases = Vec::new();
+    for number in &info.cases {
+        let stored = project.load_case_by_number(number)?;
+        cases.push(CaseSlot {
+            number: number.clone(),
+            unit: stored.case.unit.clone(),
+        });
+    }
+    let input = AssignInput {
+        cases,
+        reviewers: reviewers
+            .iter()
+            .map(|r| ReviewerSlot {
+                name: r.name.clone(),
+                unit: r.unit.clone(),
+            })
+            .collect(),
+        per_case: config.per_case,
+        exclusions: config.exclusions.clone(),
+        pins: config.pins.clone(),
+        seed: config.seed,
+    };
+    let plan = assign(&input);
+    Ok((input, plan))
+}
+
+/// Stores the previewed assignment.
+pub fn apply_assignment(project: &mut Project, campaign: &str) -> Result<AssignmentPlan, ReviewError> {
+    let (_, plan) = preview_assignment(project, campaign)?;
+    let info = project.campaign(campaign)?;
+    let ids: BTreeMap<String, i64> = project
+        .campaign_reviewers(info.id)?
+        .into_iter()
+        .map(|r| (r.name, r.reviewer_id))
+        .collect();
+    let pairs: Vec<(String, i64)> = plan
+        .by_case
+        .iter()
+        .flat_map(|(case, names)| names.iter().filter_map(|n| ids.get(n).map(|id| (case.clone(), *id))))
+        .collect();
+    project.set_assignments(info.id, &pairs)?;
+    Ok(plan)
+}
+
+/// Updates a campaign's exclusions, pins, reviewers per case or threshold.
+pub fn update_config(
+    project: &mut Project,
+    campaign: &str,
+    change: impl FnOnce(&mut CampaignConfig),
+) -> Result<(), ReviewError> {
+    let info = project.campaign(campaign)?;
+    let mut config = config_of(&info);
+    change(&mut config);
+    project.set_campaign_config(info.id, &to_value(&config))?;
+    Ok(())
+}
+
+/// 身份证号 → `211002********1234` (an 18-character id; other ids are left alone).
+pub fn mask_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() == 18 {
+        format!(
+            "{}********{}",
+            chars[..6].iter().collect::<String>(),
+            chars[14..].iter().collect::<String>()
+        )
+    } else {
+        id.to_string()
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct KitHeader {
+    format: String,
+    campaign_uid: String,
+    campaign: String,
+    year: i32,
+    reviewer_name: String,
+    reviewer_unit: String,
+    reviewer_public_key: String,
+    masked: bool,
+    cases: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct KitCase {
+    case: Case,
+    checklist: String,
+    documents: Vec<KitDocument>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct KitDocument {
+    file_path: String,
+    member: Option<String>,
+    pages: Option<u32>,
+}
+
+/// What an export or import did, for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary(pub String);
+
+/// Exports the kit of one reviewer: only their cases (personal data masked unless
+/// `unmasked`), the campaign's checklist versions, the finding library and rule settings;
+/// signed with the organiser's key (`organiser` names it).
+pub fn export_kit(
+    project: &Project,
+    campaign: &str,
+    reviewer: &str,
+    organiser: &str,
+    unmasked: bool,
+    out: &Path,
+) -> Result<Summary, ReviewError> {
+    let info = project.campaign(campaign)?;
+    let config = config_of(&info);
+    let member = project
+        .campaign_reviewers(info.id)?
+        .into_iter()
+        .find(|r| r.name == reviewer)
+        .ok_or_else(|| ReviewError::Refused(format!("“{reviewer}”不是评查活动“{campaign}”的评查员")))?;
+    let Some(public_key) = member.public_key.clone() else {
+        return Err(ReviewError::Refused(format!(
+            "尚未登记“{reviewer}”的公钥：请评查员在本机运行 pingcha key show {reviewer}，把公钥交给组织者登记"
+        )));
+    };
+    let cases: Vec<String> = project
+        .assignments(info.id)?
+        .into_iter()
+        .filter(|(_, r)| *r == member.reviewer_id)
+        .map(|(c, _)| c)
+        .collect();
+    if cases.is_empty() {
+        return Err(ReviewError::Refused(format!("还没有给“{reviewer}”分配案卷")));
+    }
+    let mut members: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let json = |v: &dyn erased::Json| v.bytes();
+    let checklists = project.checklists()?;
+    let mut used_checklists = BTreeSet::new();
+    for (i, number) in cases.iter().enumerate() {
+        let stored = project.load_case_by_number(number)?;
+        let mut case = stored.case.clone();
+        if !unmasked && let Some(party) = case.party.as_mut() {
+            party.id_number = party.id_number.as_deref().map(mask_id);
+        }
+        let key = checklist_for(&config, &case)
+            .ok_or_else(|| ReviewError::Refused(format!("案卷 {number} 的类型没有指定评查标准")))?;
+        if !checklists.iter().any(|c| c.key == key) {
+            return Err(ReviewError::Refused(format!("评查标准 {key} 不存在")));
+        }
+        used_checklists.insert(key);
+        let mut documents = Vec::new();
+        for doc in &stored.documents {
+            let member_name = match &doc.file {
+                Some((sha, ext)) => {
+                    let name = format!("documents/{sha}.{ext}");
+                    if !members.contains_key(&name) {
+                        let path = project.blob_path(sha, ext);
+                        let bytes = std::fs::read(&path).map_err(|source| ReviewError::Io {
+                            path: path.display().to_string(),
+                            source,
+                        })?;
+                        members.insert(name.clone(), bytes);
+                    }
+                    Some(name)
+                }
+                None => None,
+            };
+            documents.push(KitDocument {
+                file_path: doc.file_path.clone(),
+                member: member_name,
+                pages: doc.pages,
+            });
+        }
+        let kit_case = KitCase {
+            case,
+            checklist: format!("checklists/{key}.toml"),
+            documents,
+        };
+        members.insert(format!("cases/{i:04}.json"), json(&kit_case)?);
+    }
+    for key in used_checklists {
+        if let Some(c) = checklists.iter().find(|c| c.key == key) {
+            members.insert(format!("checklists/{key}.toml"), c.source_toml.clone().into_bytes());
+            members.insert(format!("checklists/{key}.json"), json(&c.checklist)?);
+        }
+    }
+    members.insert("library.json".into(), json(&project.library()?)?);
+    let settings: Option<serde_json::Value> = project.setting("rule_settings")?;
+    members.insert("rule_settings.json".into(), json(&settings)?);
+    let header = KitHeader {
+        format: KIT_FORMAT.into(),
+        campaign_uid: info.uid.clone(),
+        campaign: info.name.clone(),
+        year: info.year,
+        reviewer_name: member.name.clone(),
+        reviewer_unit: member.unit.clone(),
+        reviewer_public_key: public_key,
+        masked: !unmasked,
+        cases: cases.clone(),
+    };
+    members.insert("kit.json".into(), json(&header)?);
+    let bytes = write_signed(KIT_FORMAT, &members, &key_pair(organiser)?)?;
+    std::fs::write(out, &bytes).map_err(|source| ReviewError::Io {
+        path: out.display().to_string(),
+        source,
+    })?;
+    Ok(Summary(format!(
+        "已为 {reviewer} 生成评查包 {}：{} 件案卷，{:.1} MB{}",
+        out.display(),
+        cases.len(),
+        bytes.len() as f64 / 1_048_576.0,
+        if unmasked {
+            "（未遮蔽个人信息）"
+        } else {
+            "（身份证号已遮蔽）"
+        }
+    )))
+}
+
+/// JSON encoding with a Chinese error.
+mod erased {
+    pub trait Json {
+        fn bytes(&self) -> Result<Vec<u8>, super::ReviewError>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn bytes(&self) -> Result<Vec<u8>, super::ReviewError> {
+            serde_json::to_vec_pretty(self).map_err(|e| super::ReviewError::Refused(format!("无法写入：{e}")))
+        }
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(members: &BTreeMap<String, Vec<u8>>, name: &str) -> Result<T, ReviewError> {
+    let bytes = members
+        .get(name)
+        .ok_or_else(|| ReviewError::Refused(format!("缺少 {name}")))?;
+    serde_json::from_slice(bytes).map_err(|e| ReviewError::Refused(format!("{name} 无法读取：{e}")))
+}
+
+/// What a reviewer workspace records about its kit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workspace {
+    /// Campaign uid.
+    pub campaign_uid: String,
+    /// Campaign name.
+    pub campaign: String,
+    /// The reviewer the kit was issued to.
+    pub reviewer_name: String,
+    /// Their unit.
+    pub reviewer_unit: String,
+    /// Their public key as the organiser recorded it.
+    pub reviewer_public_key: String,
+    /// The organiser's public key (the kit's signer).
+    pub organiser_key: String,
+    /// Cases of the kit.
+    pub cases: Vec<String>,
+}
+
+/// Limit on what a kit or return may decompress to.
+const MAX_KIT_BYTES: u64 = 8 * 1024 * 1024 * 1024;
+
+/// Opens a kit as a new reviewer workspace (a project folder holding exactly the kit's cases,
+/// checklists, library and settings).
+pub fn open_kit(kit: &Path, workspace: &Path) -> Result<Summary, ReviewError> {
+    let verified = read_signed(kit, KIT_FORMAT, "评查包", MAX_KIT_BYTES)?;
+    let header: KitHeader = parse(&verified.members, "kit.json")?;
+    if workspace.join(crate::store::DB_FILE).exists() {
+        return Err(ReviewError::Refused(format!(
+            "{} 已是一个评查项目；请为评查包选择一个新文件夹",
+            workspace.display()
+        )));
+    }
+    let mut project = Project::create_or_open(workspace)?;
+    project.set_setting(
+        WORKSPACE_KEY,
+        &Workspace {
+            campaign_uid: header.campaign_uid.clone(),
+            campaign: header.campaign.clone(),
+            reviewer_name: header.reviewer_name.clone(),
+            reviewer_unit: header.reviewer_unit.clone(),
+            reviewer_public_key: header.reviewer_public_key.clone(),
+            organiser_key: verified.signer.clone(),
+            cases: header.cases.clone(),
+        },
+    )?;
+    let library: Vec<LibraryEntry> = parse(&verified.members, "library.json")?;
+    project.seed_library(&library)?;
+    if let Some(settings) = parse::<Option<serde_json::Value>>(&verified.members, "rule_settings.json")? {
+        project.set_setting("rule_settings", &settings)?;
+    }
+    for (name, bytes) in &verified.members {
+        if let Some(stem) = name.strip_prefix("checklists/").and_then(|n| n.strip_suffix(".json")) {
+            let checklist: Checklist =
+                serde_json::from_slice(bytes).map_err(|e| ReviewError::Refused(format!("{name} 无法读取：{e}")))?;
+            let toml = verified
+                .members
+                .get(&format!("checklists/{stem}.toml"))
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default();
+            project.seed_checklist(&checklist, &toml)?;
+        }
+    }
+    let blobs = project.blobs();
+    let mut count = 0;
+    for (name, bytes) in &verified.members {
+        if !(name.starts_with("cases/") && name.ends_with(".json")) {
+            continue;
+        }
+        let kit_case: KitCase =
+            serde_json::from_slice(bytes).map_err(|e| ReviewError::Refused(format!("{name} 无法读取：{e}")))?;
+        let mut documents = Vec::new();
+        let mut files = Vec::new();
+        for doc in &kit_case.documents {
+            let new = match &doc.member {
+                Some(member) => {
+                    let data = verified
+                        .members
+                        .get(member)
+                        .ok_or_else(|| ReviewError::Refused(format!("评查包缺少 {member}")))?;
+                    let blob = blobs.store(&mut data.as_slice(), &doc.file_path)?;
+                    let layer = crate::import::extract_pdf_text(data, 256 * 1024 * 1024);
+                    files.push((doc.file_path.clone(), blob.clone()));
+                    NewDocument {
+                        blob: Some(blob),
+                        text_status: layer.status_code().to_string(),
+                        text: match &layer {
+                            crate::import::TextLayer::Text { text, .. } => Some(text.clone()),
+                            _ => None,
+                        },
+                        page_count: layer.pages().or(doc.pages),
+                    }
+                }
+                None => NewDocument {
+                    blob: None,
+                    text_status: "missing".into(),
+                    text: None,
+                    page_count: doc.pages,
+                },
+            };
+            documents.push(new);
+        }
+        blobs.sync_dir()?;
+        project.save_case(&NewCase {
+            case: kit_case.case.clone(),
+            fingerprint: format!("kit:{}:{}", header.campaign_uid, kit_case.case.number),
+            source_path: kit.display().to_string(),
+            warnings: Vec::new(),
+            documents,
+            files,
+        })?;
+        count += 1;
+    }
+    project.reviewer(&header.reviewer_name, &header.reviewer_unit)?;
+    Ok(Summary(format!(
+        "已打开评查活动“{}”给 {} 的评查包：{count} 件案卷，工作区 {}",
+        header.campaign,
+        header.reviewer_name,
+        workspace.display()
+    )))
+}
+
+#[derive(Serialize, Deserialize)]
+struct ReturnFile {
+    format: String,
+    campaign_uid: String,
+    campaign: String,
+    reviewer_name: String,
+    reviewer_unit: String,
+    marks: Vec<ReturnedMark>,
+    reviewed: Vec<ReturnedReview>,
+    audit: Vec<AuditEntry>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ReturnedMark {
+    case: String,
+    checklist_id: String,
+    checklist_version: u32,
+    mark: Mark,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ReturnedReview {
+    case: String,
+    checklist_id: String,
+    checklist_version: u32,
+    at: String,
+}
+
+/// Exports a workspace's scores as a return signed with the reviewer's key.
+pub fn export_return(workspace: &Path, out: &Path) -> Result<Summary, ReviewError> {
+    let project = Project::open(workspace)?;
+    let ws: Workspace = project
+        .setting(WORKSPACE_KEY)?
+        .ok_or_else(|| ReviewError::Refused(format!("{} 不是从评查包打开的工作区", workspace.display())))?;
+    let key = key_pair(&ws.reviewer_name)?;
+    if key.public_hex() != ws.reviewer_public_key {
+        return Err(ReviewError::Refused(format!(
+            "本机“{}”的密钥与评查包登记的公钥不一致，回收包无法签名；请在登记公钥的电脑上导出",
+            ws.reviewer_name
+        )));
+    }
+    let reviewer = project.reviewer(&ws.reviewer_name, &ws.reviewer_unit)?;
+    let checklists = project.checklists()?;
+    let mut marks = Vec::new();
+    let mut reviewed = Vec::new();
+    let mut audit = Vec::new();
+    for number in &ws.cases {
+        for (key_id, at) in project.reviews_of(number, reviewer.id)? {
+            let Some(c) = checklists.iter().find(|c| c.key == key_id) else {
+                continue;
+            };
+            let review_key = ReviewKey {
+                case_number: number.clone(),
+                reviewer_id: reviewer.id,
+                checklist: key_id,
+            };
+            for mark in project.marks(&review_key)? {
+                marks.push(ReturnedMark {
+                    case: number.clone(),
+                    checklist_id: c.checklist.id.clone(),
+                    checklist_version: c.checklist.version,
+                    mark,
+                });
+            }
+            if let Some(at) = at {
+                reviewed.push(ReturnedReview {
+                    case: number.clone(),
+                    checklist_id: c.checklist.id.clone(),
+                    checklist_version: c.checklist.version,
+                    at,
+                });
+            }
+        }
+        audit.extend(project.audit(number)?);
+    }
+    let file = ReturnFile {
+        format: RETURN_FORMAT.into(),
+        campaign_uid: ws.campaign_uid.clone(),
+        campaign: ws.campaign.clone(),
+        reviewer_name: ws.reviewer_name.clone(),
+        reviewer_unit: ws.reviewer_unit.clone(),
+        marks,
+        reviewed,
+        audit,
+    };
+    let count = file.marks.len();
+    let mut members = BTreeMap::new();
+    members.insert(
+        "return.json".to_string(),
+        serde_json::to_vec_pretty(&file).map_err(|e| ReviewError::Refused(format!("无法写入：{e}")))?,
+    );
+    let bytes = write_signed(RETURN_FORMAT, &members, &key)?;
+    std::fs::write(out, &bytes).map_err(|source| ReviewError::Io {
+        path: out.display().to_string(),
+        source,
+    })?;
+    Ok(Summary(format!("已导出回收包 {}：{count} 条评分", out.display())))
+}
+
+/// Imports a return into the organiser's project: verifies the signature against the key
+/// recorded for that reviewer, the campaign, and that every mark is on an assigned case and
+/// fits its checklist; then replaces the reviewer's marks (a later return supersedes an
+/// earlier one; the same file twice changes nothing).
+pub fn import_return(project: &mut Project, path: &Path) -> Result<(ReturnOutcome, Summary), ReviewError> {
+    let verified = read_signed(path, RETURN_FORMAT, "回收包", MAX_KIT_BYTES)?;
+    let file = path.display().to_string();
+    let refuse = |why: String| ReviewError::Refused(format!("{file}: {why}，已拒绝，项目未作改动"));
+    let ret: ReturnFile = parse(&verified.members, "return.json").map_err(|e| refuse(e.to_string()))?;
+    let info = project
+        .campaigns()?
+        .into_iter()
+        .find(|c| c.uid == ret.campaign_uid)
+        .ok_or_else(|| refuse(format!("回收包属于评查活动“{}”，不是本项目的评查活动", ret.campaign)))?;
+    let config = config_of(&info);
+    let member = project
+        .campaign_reviewers(info.id)?
+        .into_iter()
+        .find(|r| r.name == ret.reviewer_name && r.unit == ret.reviewer_unit)
+        .ok_or_else(|| refuse(format!("“{}”不是评查活动“{}”的评查员", ret.reviewer_name, info.name)))?;
+    if member.public_key.as_deref() != Some(verified.signer.as_str()) {
+        return Err(refuse(format!("签名人不是登记的“{}”（公钥不符）", ret.reviewer_name)));
+    }
+    let assigned: BTreeSet<String> = project
+        .assignments(info.id)?
+        .into_iter()
+        .filter(|(_, r)| *r == member.reviewer_id)
+        .map(|(c, _)| c)
+        .collect();
+    let checklists = project.checklists()?;
+    let key_of = |id: &str, version: u32| {
+        checklists
+            .iter()
+            .find(|c| c.checklist.id == id && c.checklist.version == version)
+    };
+    let mut marks = Vec::new();
+    let mut per_review: BTreeMap<(String, i64), Vec<Mark>> = BTreeMap::new();
+    for m in &ret.marks {
+        if !assigned.contains(&m.case) {
+            return Err(refuse(format!("案卷 {} 未分配给 {}", m.case, ret.reviewer_name)));
+        }
+        let c = key_of(&m.checklist_id, m.checklist_version).ok_or_else(|| {
+            refuse(format!(
+                "评查标准 {} 第{}版不在本项目中",
+                m.checklist_id, m.checklist_version
+            ))
+        })?;
+        let stored = project.load_case_by_number(&m.case)?;
+        if checklist_for(&config, &stored.case) != Some(c.key) {
+            return Err(refuse(format!(
+                "案卷 {} 按本次活动应使用另一评查标准，而非 {} 第{}版",
+                m.case, m.checklist_id, m.checklist_version
+            )));
+        }
+        per_review
+            .entry((m.case.clone(), c.key))
+            .or_default()
+            .push(m.mark.clone());
+        marks.push(ReturnMark {
+            case_number: m.case.clone(),
+            checklist: c.key,
+            mark: m.mark.clone(),
+        });
+    }
+    for ((case, key), set) in &per_review {
+        let c = checklists.iter().find(|c| c.key == *key).expect("resolved above");
+        evaluate(&c.checklist, set).map_err(|e| refuse(format!("案卷 {case} 的评分无效：{e}")))?;
+    }
+    let mut reviewed = Vec::new();
+    for r in &ret.reviewed {
+        if let Some(c) = key_of(&r.checklist_id, r.checklist_version)
+            && assigned.contains(&r.case)
+        {
+            reviewed.push((r.case.clone(), c.key, r.at.clone()));
+        }
+    }
+    let note = format!(
+        "回收包 {}（{} 条评分，评查员修改记录 {} 条）",
+        file,
+        marks.len(),
+        ret.audit.len()
+    );
+    let outcome = project.import_return(info.id, member.reviewer_id, &verified.sha256, &marks, &reviewed, &note)?;
+    let text = match outcome {
+        ReturnOutcome::Unchanged => format!("{file}: 该回收包已导入过，项目未作改动"),
+        ReturnOutcome::Imported => format!("已导入 {} 的回收包：{} 条评分", ret.reviewer_name, marks.len()),
+        ReturnOutcome::Superseded => format!(
+            "已导入 {} 的新回收包：{} 条评分，取代此前导入的回收包（已记入修改记录）",
+            ret.reviewer_name,
+            marks.len()
+        ),
+    };
+    Ok((outcome, Summary(text)))
+}
+
+/// One item compared across reviewers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemComparison {
+    /// Item id.
+    pub item: String,
+    /// Item text.
+    pub text: String,
+    /// Each reviewer's mark (in reviewer order).
+    pub marks: Vec<Option<MarkValue>>,
+    /// Each reviewer's deduction on the item (0 for veto items).
+    pub deducted: Vec<f64>,
+    /// Reviewers disagree.
+    pub disputed: bool,
+    /// The agreed mark, when recorded.
+    pub consensus: Option<ConsensusMark>,
+}
+
+/// A case compared across its reviewers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseComparison {
+    /// 案号.
+    pub case: String,
+    /// Checklist version key.
+    pub checklist: i64,
+    /// Checklist name and version.
+    pub checklist_name: String,
+    /// Reviewer names.
+    pub reviewers: Vec<String>,
+    /// Each reviewer's total.
+    pub totals: Vec<f64>,
+    /// Each reviewer's grade.
+    pub grades: Vec<String>,
+    /// Items (every item any reviewer marked, or that has a consensus).
+    pub items: Vec<ItemComparison>,
+    /// A veto item some reviewers hit and others did not.
+    pub veto_disagreement: bool,
+    /// Largest minus smallest total.
+    pub total_difference: f64,
+    /// Needs a consensus (veto disagreement, a disputed item, or totals apart by the threshold).
+    pub flagged: bool,
+    /// Final total and grade.
+    pub final_total: f64,
+    /// Final grade.
+    pub final_grade: String,
+    /// How the final score was decided.
+    pub final_source: String,
+    /// Signed off?
+    pub locked: bool,
+}
+
+/// Compares the reviewers of a case in a campaign.
+pub fn compare_case(project: &Project, campaign: &str, case_number: &str) -> Result<CaseComparison, ReviewError> {
+    let info = project.campaign(campaign)?;
+    let config = config_of(&info);
+    let stored = project.load_case_by_number(case_number)?;
+    let key = checklist_for(&config, &stored.case)
+        .ok_or_else(|| ReviewError::Refused(format!("案卷 {case_number} 的类型没有指定评查标准")))?;
+    let checklist = project.checklist(key)?.checklist;
+    let members = project.campaign_reviewers(info.id)?;
+    let assigned: Vec<i64> = project
+        .assignments(info.id)?
+        .into_iter()
+        .filter(|(c, _)| c == case_number)
+        .map(|(_, r)| r)
+        .collect();
+    let all_marks = project.marks_of_case(case_number)?;
+    let mut reviewers = Vec::new();
+    let mut mark_sets: Vec<Vec<Mark>> = Vec::new();
+    for id in &assigned {
+        let name = members
+            .iter()
+            .find(|m| m.reviewer_id == *id)
+            .map_or_else(|| id.to_string(), |m| m.name.clone());
+        reviewers.push(name);
+        mark_sets.push(
+            all_marks
+                .iter()
+                .filter(|(r, k, _)| r == id && *k == key)
+                .map(|(_, _, m)| m.clone())
+                .collect(),
+        );
+    }
+    let evaluations: Vec<Evaluation> = mark_sets
+        .iter()
+        .map(|m| evaluate(&checklist, m))
+        .collect::<Result<_, _>>()
+        .map_err(|e| ReviewError::Refused(format!("案卷 {case_number} 的评分无效：{e}")))?;
+    let consensus = project.consensus(info.id, case_number)?;
+    let mut item_ids: BTreeSet<String> = mark_sets.iter().flatten().map(|m| m.item.clone()).collect();
+    item_ids.extend(consensus.iter().map(|c| c.item.clone()));
+    let order = checklist.item_ids();
+    let mut ids: Vec<String> = item_ids.into_iter().collect();
+    ids.sort_by_key(|id| order.iter().position(|o| o == id).unwrap_or(usize::MAX));
+    let mut items = Vec::new();
+    let mut veto_disagreement = false;
+    for id in ids {
+        let marks: Vec<Option<MarkValue>> = mark_sets
+            .iter()
+            .map(|set| set.iter().find(|m| m.item == id).map(|m| m.value))
+            .collect();
+        let deducted: Vec<f64> = evaluations
+            .iter()
+            .map(|e| e.item(&id).map_or(0.0, |s| s.deducted + s.carried))
+            .collect();
+        let is_veto = checklist.veto_items.iter().any(|v| v.id == id);
+        let disputed = if is_veto {
+            let hits: BTreeSet<bool> = marks.iter().map(|m| *m == Some(MarkValue::VetoHit)).collect();
+            let d = hits.len() > 1;
+            veto_disagreement |= d;
+            d
+        } else {
+            deducted.windows(2).any(|w| (w[0] - w[1]).abs() > 1e-9)
+                || marks
+                    .windows(2)
+                    .any(|w| (w[0] == Some(MarkValue::NotApplicable)) != (w[1] == Some(MarkValue::NotApplicable)))
+        };
+        items.push(ItemComparison {
+            text: checklist.item(&id).map(|t| t.text().to_string()).unwrap_or_default(),
+            item: id.clone(),
+            marks,
+            deducted,
+            disputed: disputed && mark_sets.len() > 1,
+            consensus: consensus.iter().find(|c| c.item == id).cloned(),
+        });
+    }
+    let totals: Vec<f64> = evaluations.iter().map(|e| e.total).collect();
+    let grades: Vec<String> = evaluations.iter().map(|e| e.grade.clone()).collect();
+    let total_difference = match (
+        totals.iter().copied().reduce(f64::max),
+        totals.iter().copied().reduce(f64::min),
+    ) {
+        (Some(a), Some(b)) => a - b,
+        _ => 0.0,
+    };
+    let flagged = veto_disagreement || items.iter().any(|i| i.disputed) || total_difference >= config.threshold_points;
+    // Final: settled when every disputed item has a consensus (or there is a consensus and
+    // nothing is disputed); then the agreed marks, else the rule.
+    let settled = !consensus.is_empty() && items.iter().filter(|i| i.disputed).all(|i| i.consensus.is_some());
+    let (final_total, final_grade, final_source) = if settled {
+        let mut merged: BTreeMap<String, Mark> = BTreeMap::new();
+        // Undisputed items: the reviewers agree, so the first reviewer's marks stand for all.
+        if let Some(set) = mark_sets.first() {
+            for m in set {
+                merged.insert(m.item.clone(), m.clone());
+            }
+        }
+        for c in &consensus {
+            match &c.mark {
+                Some(m) => {
+                    merged.insert(c.item.clone(), m.clone());
+                }
+                None => {
+                    merged.remove(&c.item);
+                }
+            }
+        }
+        let marks: Vec<Mark> = merged.into_values().collect();
+        let e = evaluate(&checklist, &marks).map_err(|e| ReviewError::Refused(format!("合议评分无效：{e}")))?;
+        (e.total, e.grade, "合议".to_string())
+    } else if totals.is_empty() {
+        (0.0, String::new(), "尚无评分".to_string())
+    } else {
+        let total = match config.final_rule {
+            FinalRule::Mean => totals.iter().sum::<f64>() / totals.len() as f64,
+            FinalRule::Lowest => totals.iter().copied().fold(f64::INFINITY, f64::min),
+        };
+        let total = (total * 100.0).round() / 100.0;
+        // The grade of the mean: the band of the mean, or the lowest when any veto was hit
+        // by every reviewer.
+        let all_veto = evaluations.iter().all(|e| e.veto_effect.is_some());
+        let grade = if all_veto {
+            checklist.lowest_grade().to_string()
+        } else {
+            checklist
+                .bands
+                .iter()
+                .find(|b| total + 1e-9 >= b.min_points)
+                .map_or_else(|| checklist.lowest_grade().to_string(), |b| b.grade.clone())
+        };
+        let source = match config.final_rule {
+            FinalRule::Mean => format!("{} 名评查员的平均分", totals.len()),
+            FinalRule::Lowest => "评查员中的最低分".to_string(),
+        };
+        (total, grade, source)
+    };
+    Ok(CaseComparison {
+        case: case_number.to_string(),
+        checklist: key,
+        checklist_name: format!("{}（第{}版）", checklist.name, checklist.version),
+        reviewers,
+        totals,
+        grades,
+        items,
+        veto_disagreement,
+        total_difference,
+        flagged,
+        final_total,
+        final_grade,
+        final_source,
+        locked: project.signoff(info.id, case_number)?.is_some_and(|s| s.locked),
+    })
+}
+
+/// Records an agreed mark (`None`: agreed no deduction) on a case's item.
+pub fn record_consensus(
+    project: &mut Project,
+    campaign: &str,
+    case_number: &str,
+    item: &str,
+    mark: Option<Mark>,
+    reason: &str,
+    by: (&str, &str),
+) -> Result<(), ReviewError> {
+    if reason.trim().is_empty() {
+        return Err(ReviewError::Refused("合议结论须写明理由".into()));
+    }
+    let info = project.campaign(campaign)?;
+    let config = config_of(&info);
+    let stored = project.load_case_by_number(case_number)?;
+    let key = checklist_for(&config, &stored.case)
+        .ok_or_else(|| ReviewError::Refused(format!("案卷 {case_number} 的类型没有指定评查标准")))?;
+    let checklist = project.checklist(key)?.checklist;
+    if checklist.item(item).is_none() {
+        return Err(ReviewError::Refused(format!(
+            "评查项 {item} 不在 {} 中",
+            checklist.name
+        )));
+    }
+    if let Some(m) = &mark {
+        evaluate(&checklist, std::slice::from_ref(m)).map_err(|e| ReviewError::Refused(e.to_string()))?;
+    }
+    let recorder = project.reviewer(by.0, by.1)?;
+    project.set_consensus(
+        info.id,
+        recorder.id,
+        &ConsensusMark {
+            case_number: case_number.to_string(),
+            checklist: key,
+            item: item.to_string(),
+            mark,
+            reason: reason.trim().to_string(),
+            recorded_by: by.0.to_string(),
+            recorded_at: String::new(),
+        },
+    )?;
+    Ok(())
+}
+
+/// Signs a case off (locks it), or unlocks it with a reason.
+pub fn sign_off(
+    project: &mut Project,
+    campaign: &str,
+    case_number: &str,
+    lock: bool,
+    by: (&str, &str),
+    reason: &str,
+) -> Result<(), ReviewError> {
+    let info = project.campaign(campaign)?;
+    let recorder = project.reviewer(by.0, by.1)?;
+    project.set_signoff(info.id, recorder.id, case_number, lock, by.0, reason)?;
+    Ok(())
+}
+
+/// A reviewer's deviation from the final scores.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Deviation {
+    /// Reviewer.
+    pub reviewer: String,
+    /// Cases compared.
+    pub cases: usize,
+    /// Mean of (reviewer total − final): negative means strict.
+    pub mean_signed: f64,
+    /// Mean of |reviewer total − final|.
+    pub mean_absolute: f64,
+}
+
+/// A campaign's agreement statistics.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CampaignStats {
+    /// On case totals.
+    pub totals: Agreement,
+    /// On each item's decision (deducted or not), items with at least two decisions.
+    pub items: Vec<(String, Agreement)>,
+    /// Each reviewer's deviation from the final scores.
+    pub deviations: Vec<Deviation>,
+}
+
+/// Agreement on totals, per item, and each reviewer's deviation.
+pub fn campaign_stats(project: &Project, campaign: &str) -> Result<CampaignStats, ReviewError> {
+    let info = project.campaign(campaign)?;
+    let mut total_ratings = Vec::new();
+    let mut item_ratings: BTreeMap<String, Vec<Rating>> = BTreeMap::new();
+    let mut deviations: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for case in &info.cases {
+        let cmp = compare_case(project, campaign, case)?;
+        if cmp.totals.is_empty() {
+            continue;
+        }
+        for (r, total) in cmp.reviewers.iter().zip(&cmp.totals) {
+            total_ratings.push(Rating {
+                unit: case.clone(),
+                rater: r.clone(),
+                value: *total,
+            });
+            deviations.entry(r.clone()).or_default().push(total - cmp.final_total);
+        }
+        for item in &cmp.items {
+            for (r, d) in cmp.reviewers.iter().zip(&item.deducted) {
+                let hit =
+                    item.marks[cmp.reviewers.iter().position(|x| x == r).unwrap_or(0)] == Some(MarkValue::VetoHit);
+                item_ratings.entry(item.item.clone()).or_default().push(Rating {
+                    unit: case.clone(),
+                    rater: r.clone(),
+                    value: if *d > 0.0 || hit { 1.0 } else { 0.0 },
+                });
+            }
+        }
+    }
+    let mut items: Vec<(String, Agreement)> = item_ratings.into_iter().map(|(id, r)| (id, agreement(&r))).collect();
+    items.sort_by(|a, b| {
+        a.1.percent_agreement
+            .unwrap_or(1.0)
+            .total_cmp(&b.1.percent_agreement.unwrap_or(1.0))
+            .then(a.0.cmp(&b.0))
+    });
+    Ok(CampaignStats {
+        totals: agreement(&total_ratings),
+        items,
+        deviations: deviations
+            .into_iter()
+            .map(|(reviewer, d)| Deviation {
+                reviewer,
+                cases: d.len(),
+                mean_signed: d.iter().sum::<f64>() / d.len() as f64,
+                mean_absolute: d.iter().map(|x| x.abs()).sum::<f64>() / d.len() as f64,
+            })
+            .collect(),
+    })
+}
+
+/// `扣2分` style description of a comparison cell.
+pub fn describe(value: Option<MarkValue>, deducted: f64) -> String {
+    match value {
+        None => "—".into(),
+        Some(MarkValue::VetoHit) => "否决".into(),
+        Some(MarkValue::NotApplicable) => "不涉及".into(),
+        Some(_) => format!("扣{}分", fmt_points(deducted)),
+    }
+}

@@ -1,0 +1,497 @@
+//! Review campaigns: cases drawn, reviewers (role, public key), assignments, consensus marks,
+//! sign-off locks and imported returns. A return's marks replace that reviewer's earlier ones
+//! for the campaign in one transaction, with audit rows.
+
+use rusqlite::{OptionalExtension, TransactionBehavior, named_params};
+
+use super::scores::{append_audit, from_json, now, to_json};
+use super::{Project, ReviewKey, StoreError};
+use crate::domain::Mark;
+
+/// A campaign as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CampaignInfo {
+    /// Row id.
+    pub id: i64,
+    /// Random id that returns must carry (a return for another campaign is refused).
+    pub uid: String,
+    /// Name.
+    pub name: String,
+    /// Year.
+    pub year: i32,
+    /// Settings (JSON owned by `review`).
+    pub config: serde_json::Value,
+    /// Case numbers drawn.
+    pub cases: Vec<String>,
+}
+
+/// A reviewer in a campaign.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CampaignReviewer {
+    /// Reviewer row id.
+    pub reviewer_id: i64,
+    /// Name.
+    pub name: String,
+    /// Unit.
+    pub unit: String,
+    /// `lead` (组长) or `reviewer`.
+    pub role: String,
+    /// Team.
+    pub team: String,
+    /// Hex Ed25519 public key recorded when the kit was issued.
+    pub public_key: Option<String>,
+}
+
+/// An agreed mark of a consensus (合议). `mark: None` records "no deduction".
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ConsensusMark {
+    /// 案号.
+    pub case_number: String,
+    /// Checklist version key.
+    pub checklist: i64,
+    /// Item.
+    pub item: String,
+    /// The agreed mark.
+    pub mark: Option<Mark>,
+    /// Why.
+    pub reason: String,
+    /// Who recorded it.
+    pub recorded_by: String,
+    /// When.
+    pub recorded_at: String,
+}
+
+/// A case's sign-off state.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SignOff {
+    /// Locked?
+    pub locked: bool,
+    /// By whom.
+    pub by: String,
+    /// When.
+    pub at: String,
+    /// Reason (for an unlock).
+    pub reason: String,
+}
+
+/// One mark of a return, resolved to this project's checklist key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReturnMark {
+    /// 案号.
+    pub case_number: String,
+    /// Checklist version key here.
+    pub checklist: i64,
+    /// The mark.
+    pub mark: Mark,
+}
+
+/// What importing a return did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReturnOutcome {
+    /// The same file was imported before: nothing changed.
+    Unchanged,
+    /// First return of this reviewer for the campaign.
+    Imported,
+    /// A later return replaced the earlier one.
+    Superseded,
+}
+
+/// Refuses a change to a case signed off in any campaign.
+pub(super) fn refuse_if_locked(conn: &rusqlite::Connection, case_number: &str) -> Result<(), StoreError> {
+    let locked: Option<i64> = conn
+        .prepare_cached("SELECT 1 FROM signoffs WHERE case_number = :case AND locked = 1 LIMIT 1")?
+        .query_row(named_params! {":case": case_number}, |r| r.get(0))
+        .optional()?;
+    if locked.is_some() {
+        return Err(StoreError::Locked(case_number.to_string()));
+    }
+    Ok(())
+}
+
+impl Project {
+    /// Creates a campaign with its cases.
+    pub fn create_campaign(
+        &mut self,
+        uid: &str,
+        name: &str,
+        year: i32,
+        config: &serde_json::Value,
+        cases: &[String],
+    ) -> Result<i64, StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let exists: Option<i64> = tx
+            .prepare_cached("SELECT id FROM campaigns WHERE name = :name")?
+            .query_row(named_params! {":name": name}, |r| r.get(0))
+            .optional()?;
+        if exists.is_some() {
+            return Err(StoreError::Refused(format!("评查活动“{name}”已存在")));
+        }
+        tx.prepare_cached(
+            "INSERT INTO campaigns (uid, name, year, config_json, created_at) VALUES (:uid, :name, :year, :config, :at)",
+        )?
+        .execute(named_params! {":uid": uid, ":name": name, ":year": year, ":config": to_json(config)?, ":at": now()})?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut stmt = tx.prepare_cached("INSERT INTO campaign_cases (campaign, case_number) VALUES (:c, :n)")?;
+            for n in cases {
+                stmt.execute(named_params! {":c": id, ":n": n})?;
+            }
+        }
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Updates a campaign's settings.
+    pub fn set_campaign_config(&mut self, id: i64, config: &serde_json::Value) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE campaigns SET config_json = :config WHERE id = :id")?
+            .execute(named_params! {":config": to_json(config)?, ":id": id})?;
+        Ok(())
+    }
+
+    /// Every campaign, newest first.
+    pub fn campaigns(&self) -> Result<Vec<CampaignInfo>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, uid, name, year, config_json FROM campaigns ORDER BY id DESC")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>("id")?,
+                r.get::<_, String>("uid")?,
+                r.get::<_, String>("name")?,
+                r.get::<_, i32>("year")?,
+                r.get::<_, String>("config_json")?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, uid, name, year, config) = row?;
+            let mut cases_stmt = self
+                .conn
+                .prepare_cached("SELECT case_number FROM campaign_cases WHERE campaign = :c ORDER BY case_number")?;
+            let cases = cases_stmt
+                .query_map(named_params! {":c": id}, |r| r.get(0))?
+                .collect::<Result<Vec<String>, _>>()?;
+            out.push(CampaignInfo {
+                id,
+                uid,
+                name,
+                year,
+                config: from_json(&config, "评查活动设置")?,
+                cases,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A campaign by name.
+    pub fn campaign(&self, name: &str) -> Result<CampaignInfo, StoreError> {
+        self.campaigns()?
+            .into_iter()
+            .find(|c| c.name == name)
+            .ok_or_else(|| StoreError::Refused(format!("没有名为“{name}”的评查活动")))
+    }
+
+    /// Adds or updates a reviewer of a campaign.
+    pub fn set_campaign_reviewer(
+        &mut self,
+        campaign: i64,
+        reviewer_id: i64,
+        role: &str,
+        team: &str,
+        public_key: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO campaign_reviewers (campaign, reviewer_id, role, team, public_key)
+                 VALUES (:c, :r, :role, :team, :key)
+                 ON CONFLICT (campaign, reviewer_id) DO UPDATE SET role = excluded.role, team = excluded.team,
+                     public_key = COALESCE(excluded.public_key, campaign_reviewers.public_key)",
+            )?
+            .execute(
+                named_params! {":c": campaign, ":r": reviewer_id, ":role": role, ":team": team, ":key": public_key},
+            )?;
+        Ok(())
+    }
+
+    /// A campaign's reviewers.
+    pub fn campaign_reviewers(&self, campaign: i64) -> Result<Vec<CampaignReviewer>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT cr.reviewer_id, r.name, r.unit, cr.role, cr.team, cr.public_key
+             FROM campaign_reviewers cr JOIN reviewers r ON r.id = cr.reviewer_id
+             WHERE cr.campaign = :c ORDER BY r.name",
+        )?;
+        let rows = stmt.query_map(named_params! {":c": campaign}, |r| {
+            Ok(CampaignReviewer {
+                reviewer_id: r.get("reviewer_id")?,
+                name: r.get("name")?,
+                unit: r.get("unit")?,
+                role: r.get("role")?,
+                team: r.get("team")?,
+                public_key: r.get("public_key")?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Replaces a campaign's assignments.
+    pub fn set_assignments(&mut self, campaign: i64, pairs: &[(String, i64)]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.prepare_cached("DELETE FROM assignments WHERE campaign = :c")?
+            .execute(named_params! {":c": campaign})?;
+        {
+            let mut stmt =
+                tx.prepare_cached("INSERT INTO assignments (campaign, case_number, reviewer_id) VALUES (:c, :n, :r)")?;
+            for (n, r) in pairs {
+                stmt.execute(named_params! {":c": campaign, ":n": n, ":r": r})?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A campaign's assignments: (case number, reviewer id).
+    pub fn assignments(&self, campaign: i64) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT case_number, reviewer_id FROM assignments WHERE campaign = :c ORDER BY case_number, reviewer_id",
+        )?;
+        let rows = stmt.query_map(named_params! {":c": campaign}, |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Imports a reviewer's return: checks the file was not imported before, then replaces
+    /// the reviewer's marks on the campaign's cases with the returned ones, marks the reviews
+    /// done as returned, and appends audit rows — one transaction.
+    pub fn import_return(
+        &mut self,
+        campaign: i64,
+        reviewer_id: i64,
+        sha256: &str,
+        marks: &[ReturnMark],
+        reviewed: &[(String, i64, String)],
+        note: &str,
+    ) -> Result<ReturnOutcome, StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let previous: Option<String> = tx
+            .prepare_cached("SELECT sha256 FROM returns WHERE campaign = :c AND reviewer_id = :r")?
+            .query_row(named_params! {":c": campaign, ":r": reviewer_id}, |r| r.get(0))
+            .optional()?;
+        if previous.as_deref() == Some(sha256) {
+            return Ok(ReturnOutcome::Unchanged);
+        }
+        let cases: Vec<String> = tx
+            .prepare_cached("SELECT case_number FROM assignments WHERE campaign = :c AND reviewer_id = :r")?
+            .query_map(named_params! {":c": campaign, ":r": reviewer_id}, |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for case in &cases {
+            refuse_if_locked(&tx, case)?;
+        }
+        let outcome = if previous.is_some() {
+            ReturnOutcome::Superseded
+        } else {
+            ReturnOutcome::Imported
+        };
+        let action = if previous.is_some() {
+            "return_superseded"
+        } else {
+            "return_imported"
+        };
+        for case in &cases {
+            tx.prepare_cached("DELETE FROM marks WHERE case_number = :case AND reviewer_id = :r")?
+                .execute(named_params! {":case": case, ":r": reviewer_id})?;
+        }
+        for m in marks {
+            let key = ReviewKey {
+                case_number: m.case_number.clone(),
+                reviewer_id,
+                checklist: m.checklist,
+            };
+            tx.prepare_cached(
+                "INSERT INTO reviews (case_number, reviewer_id, checklist) VALUES (:case, :r, :k) ON CONFLICT DO NOTHING",
+            )?
+            .execute(named_params! {":case": key.case_number, ":r": reviewer_id, ":k": key.checklist})?;
+            tx.prepare_cached("UPDATE checklists SET frozen = 1 WHERE id = :k")?
+                .execute(named_params! {":k": key.checklist})?;
+            tx.prepare_cached(
+                "INSERT INTO marks (case_number, reviewer_id, checklist, item_id, mark_json, updated_at)
+                 VALUES (:case, :r, :k, :item, :json, :at)",
+            )?
+            .execute(named_params! {
+                ":case": key.case_number, ":r": reviewer_id, ":k": key.checklist, ":item": m.mark.item,
+                ":json": to_json(&m.mark)?, ":at": now(),
+            })?;
+            append_audit(
+                &tx,
+                &key,
+                Some(&m.mark.item),
+                action,
+                None,
+                Some(&to_json(&m.mark)?),
+                note,
+            )?;
+        }
+        for (case, checklist, at) in reviewed {
+            tx.prepare_cached(
+                "INSERT INTO reviews (case_number, reviewer_id, checklist, reviewed_at) VALUES (:case, :r, :k, :at)
+                 ON CONFLICT (case_number, reviewer_id, checklist) DO UPDATE SET reviewed_at = excluded.reviewed_at",
+            )?
+            .execute(named_params! {":case": case, ":r": reviewer_id, ":k": checklist, ":at": at})?;
+        }
+        tx.prepare_cached(
+            "INSERT INTO returns (campaign, reviewer_id, sha256, imported_at) VALUES (:c, :r, :sha, :at)
+             ON CONFLICT (campaign, reviewer_id) DO UPDATE SET sha256 = excluded.sha256, imported_at = excluded.imported_at",
+        )?
+        .execute(named_params! {":c": campaign, ":r": reviewer_id, ":sha": sha256, ":at": now()})?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Records (or replaces) an agreed mark of a consensus, audited under `reviewer_id` (the
+    /// organiser or team lead recording it). The reviewers' own marks are not touched.
+    pub fn set_consensus(
+        &mut self,
+        campaign: i64,
+        reviewer_id: i64,
+        consensus: &ConsensusMark,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        refuse_if_locked(&tx, &consensus.case_number)?;
+        let old: Option<Option<String>> = tx
+            .prepare_cached(
+                "SELECT mark_json FROM consensus_marks WHERE campaign = :c AND case_number = :case
+                 AND checklist = :k AND item_id = :item",
+            )?
+            .query_row(
+                named_params! {":c": campaign, ":case": consensus.case_number, ":k": consensus.checklist, ":item": consensus.item},
+                |r| r.get(0),
+            )
+            .optional()?;
+        let json = consensus.mark.as_ref().map(to_json).transpose()?;
+        tx.prepare_cached(
+            "INSERT INTO consensus_marks (campaign, case_number, checklist, item_id, mark_json, reason, recorded_by, recorded_at)
+             VALUES (:c, :case, :k, :item, :json, :reason, :by, :at)
+             ON CONFLICT (campaign, case_number, checklist, item_id) DO UPDATE SET mark_json = excluded.mark_json,
+                 reason = excluded.reason, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
+        )?
+        .execute(named_params! {
+            ":c": campaign, ":case": consensus.case_number, ":k": consensus.checklist, ":item": consensus.item,
+            ":json": json, ":reason": consensus.reason, ":by": consensus.recorded_by, ":at": now(),
+        })?;
+        let key = ReviewKey {
+            case_number: consensus.case_number.clone(),
+            reviewer_id,
+            checklist: consensus.checklist,
+        };
+        append_audit(
+            &tx,
+            &key,
+            Some(&consensus.item),
+            "consensus",
+            old.flatten().as_deref(),
+            json.as_deref(),
+            &consensus.reason,
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A case's consensus marks in a campaign.
+    pub fn consensus(&self, campaign: i64, case_number: &str) -> Result<Vec<ConsensusMark>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT case_number, checklist, item_id, mark_json, reason, recorded_by, recorded_at FROM consensus_marks
+             WHERE campaign = :c AND case_number = :case ORDER BY item_id",
+        )?;
+        let rows = stmt.query_map(named_params! {":c": campaign, ":case": case_number}, |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (case_number, checklist, item, json, reason, recorded_by, recorded_at) = row?;
+            out.push(ConsensusMark {
+                case_number,
+                checklist,
+                item,
+                mark: json.map(|j| from_json(&j, "合议记录")).transpose()?,
+                reason,
+                recorded_by,
+                recorded_at,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Signs a case off (locks it) or unlocks it with a reason; audited.
+    pub fn set_signoff(
+        &mut self,
+        campaign: i64,
+        reviewer_id: i64,
+        case_number: &str,
+        lock: bool,
+        by: &str,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        if !lock && reason.trim().is_empty() {
+            return Err(StoreError::Refused("解除复核锁定须填写理由".into()));
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.prepare_cached(
+            "INSERT INTO signoffs (campaign, case_number, locked, by_name, at, reason) VALUES (:c, :case, :l, :by, :at, :reason)
+             ON CONFLICT (campaign, case_number) DO UPDATE SET locked = excluded.locked, by_name = excluded.by_name,
+                 at = excluded.at, reason = excluded.reason",
+        )?
+        .execute(named_params! {":c": campaign, ":case": case_number, ":l": lock, ":by": by, ":at": now(), ":reason": reason})?;
+        // The audit row names no checklist: sign-off concerns the whole case.
+        tx.prepare_cached(
+            "INSERT INTO audit_log (at, reviewer_id, case_number, checklist, item_id, action, old_json, new_json, note)
+             VALUES (:at, :r, :case, NULL, NULL, :action, NULL, NULL, :note)",
+        )?
+        .execute(named_params! {
+            ":at": now(), ":r": reviewer_id, ":case": case_number,
+            ":action": if lock { "signed_off" } else { "unlocked" }, ":note": reason,
+        })?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A case's sign-off state in a campaign.
+    pub fn signoff(&self, campaign: i64, case_number: &str) -> Result<Option<SignOff>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT locked, by_name, at, reason FROM signoffs WHERE campaign = :c AND case_number = :case",
+            )?
+            .query_row(named_params! {":c": campaign, ":case": case_number}, |r| {
+                Ok(SignOff {
+                    locked: r.get(0)?,
+                    by: r.get(1)?,
+                    at: r.get(2)?,
+                    reason: r.get(3)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Every reviewer's marks on a case (reviewer id, checklist key, marks).
+    pub fn marks_of_case(&self, case_number: &str) -> Result<Vec<(i64, i64, Mark)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT reviewer_id, checklist, mark_json FROM marks WHERE case_number = :case ORDER BY reviewer_id, item_id",
+        )?;
+        let rows = stmt.query_map(named_params! {":case": case_number}, |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (reviewer, checklist, json) = row?;
+            out.push((reviewer, checklist, from_json(&json, "评分记录")?));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,589 @@
+//! A review campaign end to end through two project folders (organiser and reviewers, each
+//! with their own key folder, as on separate laptops): draw, assignment, kits out, scores in
+//! the workspaces, returns back, merged; tampering detected; importing twice changes nothing;
+//! differences, consensus, sign-off; agreement statistics.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::*;
+
+struct Machine {
+    keys: PathBuf,
+}
+
+impl Machine {
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_pingcha"))
+            .env("PINGCHA_KEY_DIR", &self.keys)
+            .args(args)
+            .output()
+            .expect("run pingcha")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn a_campaign_round_trip_through_kits_and_returns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let organiser = Machine {
+        keys: tmp.path().join("organiser-keys"),
+    };
+    let li = Machine {
+        keys: tmp.path().join("li-keys"),
+    };
+    let wang = Machine {
+        keys: tmp.path().join("wang-keys"),
+    };
+    let project = tmp.path().join("组织者项目");
+    let mut p = pingcha::store::Project::create_or_open(&project).unwrap();
+    import(&mut p, &[samples(30).to_path_buf()]);
+    drop(p);
+
+    // Reviewers create their keys on their own laptops and hand over the public keys.
+    let li_key = li.ok(&["key", "show", "李评"]).trim().to_string();
+    let wang_key = wang.ok(&["key", "show", "王评"]).trim().to_string();
+    assert_eq!(li_key.len(), 64);
+    assert_eq!(
+        li.ok(&["key", "show", "李评"]).trim(),
+        li_key,
+        "the key is created once"
+    );
+
+    let created = organiser.ok(&[
+        "campaign",
+        "create",
+        s(&project),
+        "--name",
+        "2024年度评查",
+        "--year",
+        "2024",
+        "--percent",
+        "100",
+        "--at-least",
+        "1",
+        "--seed",
+        "7",
+    ]);
+    assert!(created.contains("已建立评查活动"), "{created}");
+    organiser.ok(&[
+        "campaign",
+        "reviewer",
+        s(&project),
+        "--campaign",
+        "2024年度评查",
+        "--name",
+        "李评",
+        "--unit",
+        "法规科",
+        "--public-key",
+        &li_key,
+    ]);
+    organiser.ok(&[
+        "campaign",
+        "reviewer",
+        s(&project),
+        "--campaign",
+        "2024年度评查",
+        "--name",
+        "王评",
+        "--unit",
+        "监督科",
+        "--public-key",
+        &wang_key,
+    ]);
+    organiser.ok(&[
+        "campaign",
+        "reviewer",
+        s(&project),
+        "--campaign",
+        "2024年度评查",
+        "--name",
+        "赵组长",
+        "--unit",
+        "法规科",
+        "--lead",
+    ]);
+    let preview = organiser.ok(&["campaign", "assign", s(&project), "--campaign", "2024年度评查"]);
+    assert!(preview.contains("（预览；加 --apply 保存）"), "{preview}");
+    let applied = organiser.ok(&[
+        "campaign",
+        "assign",
+        s(&project),
+        "--campaign",
+        "2024年度评查",
+        "--apply",
+    ]);
+    assert!(applied.contains("已保存分配"));
+
+    // A general-procedure case both 李评 and 王评 review (two reviewers per case, three reviewers).
+    let p = pingcha::store::Project::open(&project).unwrap();
+    let info = p.campaign("2024年度评查").unwrap();
+    let members = p.campaign_reviewers(info.id).unwrap();
+    let id_of = |name: &str| members.iter().find(|m| m.name == name).unwrap().reviewer_id;
+    let assignments = p.assignments(info.id).unwrap();
+    let li_cases: Vec<String> = assignments
+        .iter()
+        .filter(|(_, r)| *r == id_of("李评"))
+        .map(|(c, _)| c.clone())
+        .collect();
+    let shared = info
+        .cases
+        .iter()
+        .find(|c| {
+            let reviewers: Vec<i64> = assignments.iter().filter(|(n, _)| n == *c).map(|(_, r)| *r).collect();
+            reviewers.contains(&id_of("李评"))
+                && reviewers.contains(&id_of("王评"))
+                && p.load_case_by_number(c).unwrap().case.procedure == Some(pingcha::domain::Procedure::General)
+        })
+        .expect("a general case shared by 李评 and 王评")
+        .clone();
+    drop(p);
+
+    // Kits: the lead has no key yet, so no kit; 李评's kit holds only 李评's cases.
+    let no_key = organiser.run(&[
+        "campaign",
+        "kit",
+        s(&project),
+        "--campaign",
+        "2024年度评查",
+        "--reviewer",
+        "赵组长",
+        "--out",
+        s(&tmp.path().join("x.pchkit")),
+    ]);
+    assert_eq!(no_key.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&no_key.stderr).contains("尚未登记“赵组长”的公钥"));
+    let li_kit = tmp.path().join("李评.pchkit");
+    let wang_kit = tmp.path().join("王评.pchkit");
+    organiser.ok(&[
+        "campaign",
+        "kit",
+        s(&project),
+        "--campaign",
+        "2024年度评查",
+        "--reviewer",
+        "李评",
+        "--out",
+        s(&li_kit),
+    ]);
+    organiser.ok(&[
+        "campaign",
+        "kit",
+        s(&project),
+        "--campaign",
+        "2024年度评查",
+        "--reviewer",
+        "王评",
+        "--out",
+        s(&wang_kit),
+    ]);
+
+    let li_ws = tmp.path().join("李评工作区");
+    li.ok(&["kit", "open", s(&li_kit), s(&li_ws)]);
+    let ws = pingcha::store::Project::open(&li_ws).unwrap();
+    let ws_cases: Vec<String> = ws.list_cases().unwrap().into_iter().map(|r| r.number).collect();
+    let mut expected = li_cases.clone();
+    expected.sort();
+    let mut got = ws_cases.clone();
+    got.sort();
+    assert_eq!(got, expected, "exactly the reviewer's cases");
+    for number in &ws_cases {
+        if let Some(id) = ws
+            .load_case_by_number(number)
+            .unwrap()
+            .case
+            .party
+            .and_then(|p| p.id_number)
+            && id.len() == 18
+        {
+            assert!(id.contains("********"), "身份证号 masked: {id}");
+        }
+    }
+    drop(ws);
+
+    // Scores in the workspaces: they disagree on item 1.2 and on a veto.
+    li.ok(&[
+        "mark",
+        s(&li_ws),
+        "--case",
+        &shared,
+        "--reviewer",
+        "李评",
+        "--unit",
+        "法规科",
+        "--item",
+        "1.2",
+        "--value",
+        "2",
+        "--reason",
+        "询问笔录仅一人签名",
+    ]);
+    li.ok(&[
+        "mark",
+        s(&li_ws),
+        "--case",
+        &shared,
+        "--reviewer",
+        "李评",
+        "--unit",
+        "法规科",
+        "--item",
+        "2.1",
+        "--value",
+        "1",
+    ]);
+    let wang_ws = tmp.path().join("王评工作区");
+    wang.ok(&["kit", "open", s(&wang_kit), s(&wang_ws)]);
+    wang.ok(&[
+        "mark",
+        s(&wang_ws),
+        "--case",
+        &shared,
+        "--reviewer",
+        "王评",
+        "--unit",
+        "监督科",
+        "--item",
+        "2.1",
+        "--value",
+        "1",
+    ]);
+    wang.ok(&[
+        "mark",
+        s(&wang_ws),
+        "--case",
+        &shared,
+        "--reviewer",
+        "王评",
+        "--unit",
+        "监督科",
+        "--item",
+        "V11",
+        "--value",
+        "veto",
+        "--reason",
+        "决定书未盖章",
+    ]);
+
+    let li_return = tmp.path().join("李评.pchret");
+    let wang_return = tmp.path().join("王评.pchret");
+    li.ok(&["kit", "return", s(&li_ws), "--out", s(&li_return)]);
+    wang.ok(&["kit", "return", s(&wang_ws), "--out", s(&wang_return)]);
+    // The wrong laptop cannot sign 李评's return.
+    let wrong = wang.run(&["kit", "return", s(&li_ws), "--out", s(&tmp.path().join("x.pchret"))]);
+    assert_eq!(wrong.status.code(), Some(1));
+
+    // Tampering with any byte is detected, and nothing changes.
+    let good = std::fs::read(&li_return).unwrap();
+    for at in [10, good.len() / 2, good.len() - 30] {
+        let mut bad = good.clone();
+        bad[at] ^= 0x55;
+        let path = tmp.path().join(format!("坏{at}.pchret"));
+        std::fs::write(&path, &bad).unwrap();
+        let out = organiser.run(&["campaign", "import-return", s(&project), s(&path)]);
+        assert_eq!(out.status.code(), Some(1), "byte {at}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("已拒绝，项目未作改动"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Every single byte, checked in process: each change is refused.
+    let probe = tmp.path().join("探针.pchret");
+    for at in 0..good.len() {
+        let mut bad = good.clone();
+        bad[at] ^= 0x01;
+        std::fs::write(&probe, &bad).unwrap();
+        assert!(
+            pingcha::review::kit::read_signed(&probe, "pingcha-return-1", "回收包", 1 << 30).is_err(),
+            "a change at byte {at} of {} went unnoticed",
+            good.len()
+        );
+    }
+    let truncated = tmp.path().join("截断.pchret");
+    std::fs::write(&truncated, &good[..good.len() * 2 / 3]).unwrap();
+    assert_eq!(
+        organiser
+            .run(&["campaign", "import-return", s(&project), s(&truncated)])
+            .status
+            .code(),
+        Some(1)
+    );
+    let p = pingcha::store::Project::open(&project).unwrap();
+    assert!(
+        p.marks_of_case(&shared).unwrap().is_empty(),
+        "nothing merged from bad files"
+    );
+    drop(p);
+
+    // The genuine returns merge; twice changes nothing.
+    let merged = organiser.ok(&["campaign", "import-return", s(&project), s(&li_return), s(&wang_return)]);
+    assert!(merged.contains("已导入 李评 的回收包：2 条评分"), "{merged}");
+    let again = organiser.ok(&["campaign", "import-return", s(&project), s(&li_return)]);
+    assert!(again.contains("已导入过，项目未作改动"), "{again}");
+    let p = pingcha::store::Project::open(&project).unwrap();
+    assert_eq!(p.marks_of_case(&shared).unwrap().len(), 4);
+    drop(p);
+
+    // A later return supersedes the earlier one, audited.
+    li.ok(&[
+        "mark",
+        s(&li_ws),
+        "--case",
+        &shared,
+        "--reviewer",
+        "李评",
+        "--unit",
+        "法规科",
+        "--item",
+        "1.2",
+        "--value",
+        "1",
+    ]);
+    li.ok(&["kit", "return", s(&li_ws), "--out", s(&li_return)]);
+    let superseded = organiser.ok(&["campaign", "import-return", s(&project), s(&li_return)]);
+    assert!(superseded.contains("取代此前导入的回收包"), "{superseded}");
+
+    // Differences side by side.
+    let cmp = organiser.ok(&[
+        "campaign",
+        "compare",
+        s(&project),
+        "--campaign",
+        "2024年度评查",
+        "--case",
+        &shared,
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&cmp).unwrap();
+    let c = &v[0];
+    assert_eq!(c["flagged"], true);
+    assert_eq!(c["veto_disagreement"], true);
+    let disputed: Vec<&str> = c["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["disputed"] == true)
+        .map(|i| i["item"].as_str().unwrap())
+        .collect();
+    assert_eq!(disputed, ["V11", "1.2"]);
+    assert!(c["final_source"].as_str().unwrap().contains("平均分"));
+
+    // Consensus on both disputed items; the reviewers' own marks stay.
+    organiser.ok(&[
+        "campaign",
+        "consensus",
+        s(&project),
+        "--campaign",
+        "2024年度评查",
+        "--case",
+        &shared,
+        "--item",
+        "V11",
+        "--value",
+        "none",
+        "--reason",
+        "卷内决定书原件已盖章",
+        "--by",
+        "赵组长",
+        "--unit",
+        "法规科",
+    ]);
+    let done = organiser.ok(&[
+        "campaign",
+        "consensus",
+        s(&project),
+        "--campaign",
+        "2024年度评查",
+        "--case",
+        &shared,
+        "--item",
+        "1.2",
+        "--value",
+        "1",
+        "--reason",
+        "一处笔录缺签名",
+        "--by",
+        "赵组长",
+        "--unit",
+        "法规科",
+    ]);
+    assert!(done.contains("（合议）"), "{done}");
+    let p = pingcha::store::Project::open(&project).unwrap();
+    assert_eq!(p.marks_of_case(&shared).unwrap().len(), 4, "originals kept");
+    drop(p);
+    let v: serde_json::Value = serde_json::from_str(&organiser.ok(&[
+        "campaign",
+        "compare",
+        s(&project),
+        "--campaign",
+        "2024年度评查",
+        "--case",
+        &shared,
+        "--json",
+    ]))
+    .unwrap();
+    // Agreed: 1.2 one occurrence (−1), 2.1 (−0.5 both), no veto.
+    assert_eq!(v[0]["final_total"], 98.5);
+    assert_eq!(v[0]["final_source"], "合议");
+
+    // Sign-off locks; unlocking needs a reason; all audited.
+    organiser.ok(&[
+        "campaign",
+        "signoff",
+        s(&project),
+        "--campaign",
+        "2024年度评查",
+        "--case",
+        &shared,
+        "--by",
+        "赵组长",
+        "--unit",
+        "法规科",
+    ]);
+    let locked = organiser.run(&[
+        "campaign",
+        "consensus",
+        s(&project),
+        "--campaign",
+        "2024年度评查",
+        "--case",
+        &shared,
+        "--item",
+        "2.1",
+        "--value",
+        "none",
+        "--reason",
+        "x",
+        "--by",
+        "赵组长",
+        "--unit",
+        "法规科",
+    ]);
+    assert_eq!(locked.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&locked.stderr).contains("已复核锁定"));
+    let relocked = organiser.run(&["campaign", "import-return", s(&project), s(&wang_return)]);
+    assert_eq!(
+        relocked.status.code(),
+        Some(0),
+        "the same file again: unchanged, even when locked"
+    );
+    let no_reason = organiser.run(&[
+        "campaign",
+        "signoff",
+        s(&project),
+        "--campaign",
+        "2024年度评查",
+        "--case",
+        &shared,
+        "--by",
+        "赵组长",
+        "--unit",
+        "法规科",
+        "--unlock",
+    ]);
+    assert_eq!(no_reason.status.code(), Some(1));
+    organiser.ok(&[
+        "campaign",
+        "signoff",
+        s(&project),
+        "--campaign",
+        "2024年度评查",
+        "--case",
+        &shared,
+        "--by",
+        "赵组长",
+        "--unit",
+        "法规科",
+        "--unlock",
+        "--reason",
+        "发现计分错误",
+    ]);
+    let p = pingcha::store::Project::open(&project).unwrap();
+    let actions: Vec<String> = p.audit(&shared).unwrap().into_iter().map(|a| a.action).collect();
+    for expected in [
+        "return_imported",
+        "return_superseded",
+        "consensus",
+        "signed_off",
+        "unlocked",
+    ] {
+        assert!(actions.iter().any(|a| a == expected), "{expected} in {actions:?}");
+    }
+    drop(p);
+
+    // A return for another project's campaign is refused as mis-addressed.
+    let other = tmp.path().join("另一项目");
+    let mut p2 = pingcha::store::Project::create_or_open(&other).unwrap();
+    import(&mut p2, &[samples(30).to_path_buf()]);
+    drop(p2);
+    organiser.ok(&[
+        "campaign",
+        "create",
+        s(&other),
+        "--name",
+        "2024年度评查",
+        "--year",
+        "2024",
+        "--percent",
+        "100",
+        "--at-least",
+        "1",
+    ]);
+    organiser.ok(&[
+        "campaign",
+        "reviewer",
+        s(&other),
+        "--campaign",
+        "2024年度评查",
+        "--name",
+        "李评",
+        "--unit",
+        "法规科",
+        "--public-key",
+        &li_key,
+    ]);
+    let misaddressed = organiser.run(&["campaign", "import-return", s(&other), s(&li_return)]);
+    assert_eq!(misaddressed.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&misaddressed.stderr).contains("不是本项目的评查活动"),
+        "{}",
+        String::from_utf8_lossy(&misaddressed.stderr)
+    );
+
+    // Agreement statistics of the campaign.
+    let stats: serde_json::Value = serde_json::from_str(&organiser.ok(&[
+        "campaign",
+        "stats",
+        s(&project),
+        "--campaign",
+        "2024年度评查",
+        "--json",
+    ]))
+    .unwrap();
+    assert!(stats["totals"]["percent_agreement"].is_f64() || stats["totals"]["percent_agreement"].is_null());
+    assert!(
+        stats["deviations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["reviewer"] == "王评")
+    );
+}
