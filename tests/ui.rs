@@ -723,3 +723,127 @@ fn a_rule_setting_changed_in_the_app_changes_the_findings() {
     assert!(h.query_all_by_value("2026-02-01").count() >= 1);
     h.get_by_label("2026 年");
 }
+
+/// Focuses a labelled text field and types into it.
+fn type_into(h: &mut Harness<'static, PingchaApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label).click();
+    h.run_steps(1);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
+        .type_text(text);
+    h.run_steps(1);
+}
+
+#[test]
+fn a_campaign_is_created_assigned_compared_and_settled_in_the_app() {
+    use pingcha::domain::{Mark, MarkValue};
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let (mut h, _) = scoring_app(dir.clone(), &rows);
+    h.get_by_label("评查活动…").click();
+    h.run_steps(4);
+    // Create: every 2024 case (100%, at least 1).
+    type_into(&mut h, "名称", "2024年度交叉评查");
+    h.run_steps(1);
+    for (label, value) in [("各单位抽取%", "100"), ("每单位至少", "1")] {
+        h.get_by_label(label).click();
+        h.run_steps(2);
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.get_by_label(label).type_text(value);
+        h.key_press(egui::Key::Enter);
+        h.run_steps(2);
+    }
+    h.get_by_label("抽取案卷并建立").click();
+    wait_until(&mut h, "the campaign", |_| {
+        Project::open(&dir).unwrap().campaigns().unwrap().len() == 1
+    });
+    h.run_steps(3);
+    // Two reviewers from units that have no cases.
+    for (name, unit) in [("李评", "法规科"), ("王评", "监督科")] {
+        type_into(&mut h, "姓名", name);
+        type_into(&mut h, "单位", unit);
+        h.run_steps(1);
+        h.get_by_label("登记评查员").click();
+        h.run_steps(1);
+        wait_until(&mut h, "the reviewer", |_| {
+            let p = Project::open(&dir).unwrap();
+            let c = p.campaigns().unwrap().remove(0);
+            p.campaign_reviewers(c.id).unwrap().iter().any(|r| r.name == name)
+        });
+        h.run_steps(3);
+    }
+    h.get_by_label("预览分配").click();
+    for _ in 0..200 {
+        h.step();
+        if h.query_by_label("分配预览（尚未保存）").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.get_by_label("分配预览（尚未保存）");
+    h.get_by_label_contains("每件 2 人");
+    h.get_by_label("保存分配").click();
+    let p = Project::open(&dir).unwrap();
+    wait_until(&mut h, "the assignment", |_| {
+        let p = Project::open(&dir).unwrap();
+        let c = p.campaigns().unwrap().remove(0);
+        !p.assignments(c.id).unwrap().is_empty()
+    });
+    // Both reviewers score a general case differently (as their returns would bring).
+    let info = p.campaigns().unwrap().remove(0);
+    let case = info
+        .cases
+        .iter()
+        .find(|n| p.load_case_by_number(n).unwrap().case.procedure == Some(pingcha::domain::Procedure::General))
+        .expect("a general case")
+        .clone();
+    drop(p);
+    let mut p = Project::open(&dir).unwrap();
+    for (name, unit, count) in [("李评", "法规科", 2), ("王评", "监督科", 0)] {
+        let reviewer = p.reviewer(name, unit).unwrap();
+        let stored = p.load_case_by_number(&case).unwrap().case;
+        let scoring = pingcha::jobs::review::case_scorings(&p, &stored, reviewer.id)
+            .unwrap()
+            .remove(0);
+        if count > 0 {
+            let mark = Mark::new("1.2", MarkValue::Count(count));
+            pingcha::jobs::review::apply_mark(&mut p, &scoring.key, "1.2", Some(mark), "mark", "").unwrap();
+        }
+        let mark = Mark::new("2.1", MarkValue::Count(1));
+        pingcha::jobs::review::apply_mark(&mut p, &scoring.key, "2.1", Some(mark), "mark", "").unwrap();
+    }
+    drop(p);
+    h.get_by_label("分歧与合议").click();
+    wait_until(&mut h, "the comparison", |a| {
+        a.campaign_comparisons().iter().any(|c| c.case == case && c.flagged)
+    });
+    // The window's case list is drawn after the main list: the last match.
+    h.query_all_by_label(&case)
+        .last()
+        .expect("the case in the window")
+        .click();
+    h.run_steps(3);
+    // Side by side: both reviewers' columns, the disputed item.
+    h.get_by_label("李评");
+    h.get_by_label("王评");
+    h.get_by_label("扣2分");
+    type_into(&mut h, "结论 1.2", "1");
+    type_into(&mut h, "理由 1.2", "只有一份笔录缺签名");
+    h.run_steps(2);
+    h.get_by_label("记录合议 1.2").click_accesskit();
+    wait_until(&mut h, "the consensus", |a| {
+        a.campaign_comparisons()
+            .iter()
+            .any(|c| c.case == case && c.final_source == "合议")
+    });
+    let p = Project::open(&dir).unwrap();
+    let c = p.campaigns().unwrap().remove(0);
+    let consensus = p.consensus(c.id, &case).unwrap();
+    assert_eq!(consensus.len(), 1);
+    assert_eq!(consensus[0].reason, "只有一份笔录缺签名");
+    assert_eq!(consensus[0].recorded_by, "张敏");
+    assert_eq!(
+        p.marks_of_case(&case).unwrap().len(),
+        3,
+        "the reviewers' own marks are kept"
+    );
+}

@@ -9,6 +9,7 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use egui_extras::{Column, TableBuilder};
 
 use super::backend::{Backend, FindingCount, Request, Response};
+use super::campaigns::CampaignWindow;
 use super::editor::ChecklistEditor;
 use super::path_field::{PathField, Pick};
 use super::scoring::{Action, ScoringPanel};
@@ -77,6 +78,8 @@ pub enum UiCommand {
     ToggleList,
     /// Open the settings of the automatic checks.
     Settings,
+    /// Open the review campaigns.
+    Campaigns,
 }
 
 impl UiCommand {
@@ -98,6 +101,7 @@ impl UiCommand {
         UiCommand::EditChecklists,
         UiCommand::ToggleList,
         UiCommand::Settings,
+        UiCommand::Campaigns,
     ];
 }
 
@@ -122,6 +126,7 @@ impl UiCommand {
             Self::FocusScoring => "开始评分",
             Self::ToggleList => "收起/展开案卷列表",
             Self::Settings => "设置…",
+            Self::Campaigns => "评查活动…",
         }
     }
 
@@ -144,7 +149,8 @@ impl UiCommand {
             | Self::ClearFilters
             | Self::ChooseReviewer
             | Self::EditChecklists
-            | Self::Settings => None,
+            | Self::Settings
+            | Self::Campaigns => None,
         }
     }
 
@@ -240,6 +246,7 @@ pub struct PingchaApp {
     editor: ChecklistEditor,
     list_hidden: bool,
     settings: SettingsWindow,
+    campaigns: CampaignWindow,
 }
 
 impl PingchaApp {
@@ -326,6 +333,7 @@ impl PingchaApp {
             editor: ChecklistEditor::default(),
             list_hidden: false,
             settings: SettingsWindow::default(),
+            campaigns: CampaignWindow::default(),
         }
     }
 
@@ -368,6 +376,11 @@ impl PingchaApp {
     /// Index of the document open in the viewer.
     pub fn open_document_index(&self) -> Option<usize> {
         self.viewer.is_open().then_some(self.open_doc).flatten()
+    }
+
+    /// The campaign window's comparisons (for tests).
+    pub fn campaign_comparisons(&self) -> &[crate::review::campaign::CaseComparison] {
+        self.campaigns.comparisons()
     }
 
     /// The audit log shown in the history window.
@@ -507,6 +520,7 @@ impl PingchaApp {
                     }
                 }
                 Response::Info(msg) => self.notify(ctx, Level::Info, msg),
+                Response::Campaign(answer) => self.campaigns.apply(answer),
                 Response::RuleSettings {
                     settings,
                     years,
@@ -717,6 +731,7 @@ impl PingchaApp {
             UiCommand::FocusScoring => self.scoring.focused = true,
             UiCommand::ToggleList => self.list_hidden = !self.list_hidden,
             UiCommand::Settings => self.settings.open = true,
+            UiCommand::Campaigns => self.campaigns.open = true,
             UiCommand::ClearFilters => {
                 self.only_with_findings = false;
                 self.unit_filter = None;
@@ -819,6 +834,9 @@ impl PingchaApp {
                 .clicked()
             {
                 commands.push(UiCommand::OpenProject);
+            }
+            if ui.button(UiCommand::Campaigns.label()).clicked() {
+                commands.push(UiCommand::Campaigns);
             }
             if ui.button(UiCommand::EditChecklists.label()).clicked() {
                 commands.push(UiCommand::EditChecklists);
@@ -1735,6 +1753,10 @@ impl PingchaApp {
             self.backend.send(request);
         }
         for request in self.settings.ui(&ctx) {
+            self.backend.send(request);
+        }
+        let checklists = Arc::clone(&self.checklists);
+        for request in self.campaigns.ui(&ctx, &checklists) {
             self.backend.send(request);
         }
         self.palette(&ctx, &mut commands);

@@ -85,6 +85,8 @@ pub enum Request {
     SaveChecklist(Box<Checklist>),
     /// Read a checklist file and save it.
     ImportChecklist(PathBuf),
+    /// Campaign work (评查活动).
+    Campaign(CampaignRequest),
     /// Save the rule parameters (then every case is checked again).
     SaveRuleSettings(Box<RuleSettings>),
     /// Add a year's holiday schedule from a file.
@@ -97,6 +99,104 @@ pub enum Request {
         key: i64,
         /// Target file; the extension picks the format.
         path: PathBuf,
+    },
+}
+
+/// Requests of the campaign window.
+#[derive(Debug, Clone)]
+pub enum CampaignRequest {
+    /// Every campaign.
+    List,
+    /// Create a campaign with a draw.
+    Create {
+        /// Name.
+        name: String,
+        /// Year.
+        year: i32,
+        /// Settings (draw, reviewers per case, threshold, seed).
+        config: Box<crate::review::campaign::CampaignConfig>,
+    },
+    /// Add a reviewer.
+    AddReviewer {
+        /// Campaign.
+        campaign: String,
+        /// Name.
+        name: String,
+        /// Unit.
+        unit: String,
+        /// 组长?
+        lead: bool,
+        /// Public key, hex.
+        public_key: Option<String>,
+    },
+    /// Preview (and with `apply`, store) the assignment.
+    Assign {
+        /// Campaign.
+        campaign: String,
+        /// Store it.
+        apply: bool,
+    },
+    /// Compare every case of a campaign.
+    Compare(String),
+    /// Record a consensus mark, then compare again.
+    Consensus {
+        /// Campaign.
+        campaign: String,
+        /// 案号.
+        case: String,
+        /// Item.
+        item: String,
+        /// Agreed mark (`None`: no deduction).
+        mark: Option<Mark>,
+        /// Why.
+        reason: String,
+    },
+    /// Sign a case off or unlock it.
+    SignOff {
+        /// Campaign.
+        campaign: String,
+        /// 案号.
+        case: String,
+        /// Lock?
+        lock: bool,
+        /// Reason (unlock).
+        reason: String,
+    },
+    /// Export a reviewer's kit.
+    ExportKit {
+        /// Campaign.
+        campaign: String,
+        /// Reviewer.
+        reviewer: String,
+        /// Target file.
+        path: PathBuf,
+    },
+    /// Import a return.
+    ImportReturn(PathBuf),
+}
+
+/// What the campaign window is told.
+#[derive(Debug, Clone)]
+pub enum CampaignResponse {
+    /// Every campaign with its reviewers.
+    List(Vec<(crate::store::CampaignInfo, Vec<crate::store::CampaignReviewer>)>),
+    /// An assignment preview (or the stored one).
+    Preview {
+        /// Campaign.
+        campaign: String,
+        /// The explanation, line by line.
+        lines: Vec<String>,
+        /// Whether it was stored.
+        applied: bool,
+    },
+    /// Every case compared, with the statistics.
+    Compared {
+        /// Campaign.
+        campaign: String,
+        /// Cases.
+        cases: Vec<crate::review::campaign::CaseComparison>,
+        /// Agreement.
+        stats: Option<Box<crate::review::campaign::CampaignStats>>,
     },
 }
 
@@ -159,6 +259,8 @@ pub enum Response {
     Library(Arc<Vec<LibraryEntry>>),
     /// Every checklist version in the project.
     Checklists(Arc<Vec<StoredChecklist>>),
+    /// Campaign answers.
+    Campaign(CampaignResponse),
     /// The rule parameters and the calendar's years (after open or a change).
     RuleSettings {
         /// Parameters.
@@ -335,6 +437,7 @@ impl Backend {
                                 send(Response::FindingCountOf(id, count));
                             }
                         }
+                        Request::Campaign(request) => campaign_request(&mut project, reviewer.as_ref(), request, &send),
                         other => scoring_request(&mut project, reviewer.as_ref(), other, &send),
                     }
                 }
@@ -568,7 +671,153 @@ fn scoring_request_inner(
         | Request::SetReviewer { .. }
         | Request::SaveRuleSettings(_)
         | Request::AddCalendarYear(_)
-        | Request::RemoveCalendarYear(_) => {}
+        | Request::RemoveCalendarYear(_)
+        | Request::Campaign(_) => {}
+    }
+}
+
+fn send_campaigns(project: &Project, send: &dyn Fn(Response)) {
+    let list = project.campaigns().and_then(|all| {
+        all.into_iter()
+            .map(|c| {
+                let reviewers = project.campaign_reviewers(c.id)?;
+                Ok((c, reviewers))
+            })
+            .collect::<Result<Vec<_>, _>>()
+    });
+    match list {
+        Ok(list) => send(Response::Campaign(CampaignResponse::List(list))),
+        Err(e) => send(Response::Error(format!("无法读取评查活动：{e}"))),
+    }
+}
+
+fn send_comparisons(project: &Project, campaign: &str, send: &dyn Fn(Response)) {
+    use crate::review::campaign::{campaign_stats, compare_case};
+    let result = project
+        .campaign(campaign)
+        .map_err(crate::review::ReviewError::from)
+        .and_then(|info| {
+            info.cases
+                .iter()
+                .map(|c| compare_case(project, campaign, c))
+                .collect::<Result<Vec<_>, _>>()
+        });
+    match result {
+        Ok(cases) => {
+            let stats = campaign_stats(project, campaign).ok().map(Box::new);
+            send(Response::Campaign(CampaignResponse::Compared {
+                campaign: campaign.to_string(),
+                cases,
+                stats,
+            }));
+        }
+        Err(e) => send(Response::Error(format!("无法比较评分：{e}"))),
+    }
+}
+
+/// Requests of the campaign window.
+fn campaign_request(
+    project: &mut Project,
+    reviewer: Option<&Reviewer>,
+    request: CampaignRequest,
+    send: &dyn Fn(Response),
+) {
+    use crate::review::campaign as c;
+    let fail = |what: &str, e: &dyn std::fmt::Display| send(Response::Error(format!("{what}：{e}")));
+    match request {
+        CampaignRequest::List => send_campaigns(project, send),
+        CampaignRequest::Create { name, year, config } => {
+            match c::create_campaign(project, &name, year, *config) {
+                Ok(info) => send(Response::Info(format!(
+                    "已建立评查活动“{}”：抽取 {} 件案卷",
+                    info.name,
+                    info.cases.len()
+                ))),
+                Err(e) => fail("未能建立评查活动", &e),
+            }
+            send_campaigns(project, send);
+        }
+        CampaignRequest::AddReviewer {
+            campaign,
+            name,
+            unit,
+            lead,
+            public_key,
+        } => {
+            if let Err(e) = c::add_reviewer(project, &campaign, &name, &unit, lead, public_key.as_deref()) {
+                fail("未能登记评查员", &e);
+            }
+            send_campaigns(project, send);
+        }
+        CampaignRequest::Assign { campaign, apply } => {
+            let result = if apply {
+                c::apply_assignment(project, &campaign).and_then(|_| c::preview_assignment(project, &campaign))
+            } else {
+                c::preview_assignment(project, &campaign)
+            };
+            match result {
+                Ok((input, plan)) => send(Response::Campaign(CampaignResponse::Preview {
+                    campaign: campaign.clone(),
+                    lines: plan.explain(&input),
+                    applied: apply,
+                })),
+                Err(e) => fail("无法分配", &e),
+            }
+            if apply {
+                send_comparisons(project, &campaign, send);
+            }
+        }
+        CampaignRequest::Compare(campaign) => send_comparisons(project, &campaign, send),
+        CampaignRequest::Consensus {
+            campaign,
+            case,
+            item,
+            mark,
+            reason,
+        } => {
+            let Some(r) = reviewer else {
+                send(Response::Error("请先设置评查员（记录人）".into()));
+                return;
+            };
+            match c::record_consensus(project, &campaign, &case, &item, mark, &reason, (&r.name, &r.unit)) {
+                Ok(()) => send(Response::Info(format!("已记录合议：{case} {item}"))),
+                Err(e) => fail("未能记录合议", &e),
+            }
+            send_comparisons(project, &campaign, send);
+        }
+        CampaignRequest::SignOff {
+            campaign,
+            case,
+            lock,
+            reason,
+        } => {
+            let Some(r) = reviewer else {
+                send(Response::Error("请先设置评查员（复核人）".into()));
+                return;
+            };
+            if let Err(e) = c::sign_off(project, &campaign, &case, lock, (&r.name, &r.unit), &reason) {
+                fail("未能保存复核", &e);
+            }
+            send_comparisons(project, &campaign, send);
+        }
+        CampaignRequest::ExportKit {
+            campaign,
+            reviewer: name,
+            path,
+        } => {
+            let organiser = reviewer.map_or("组织者".to_string(), |r| r.name.clone());
+            match c::export_kit(project, &campaign, &name, &organiser, false, &path) {
+                Ok(summary) => send(Response::Info(summary.0)),
+                Err(e) => fail("未能生成评查包", &e),
+            }
+        }
+        CampaignRequest::ImportReturn(path) => {
+            match c::import_return(project, &path) {
+                Ok((_, summary)) => send(Response::Info(summary.0)),
+                Err(e) => send(Response::Error(e.to_string())),
+            }
+            send_campaigns(project, send);
+        }
     }
 }
 

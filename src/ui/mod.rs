@@ -6,6 +6,7 @@
 
 mod app;
 mod backend;
+mod campaigns;
 mod editor;
 mod path_field;
 pub mod scoring;

@@ -1,0 +1,659 @@
+//! The campaign window (评查活动): create a campaign with a draw, register reviewers, preview
+//! and save the assignment, issue kits and take returns, compare reviewers side by side,
+//! record consensus (合议) and sign off (复核), and see how far reviewers agree.
+//! Everything runs on the backend; this window draws its last answers.
+
+use std::collections::HashMap;
+
+use egui::{Color32, RichText};
+
+use super::backend::{CampaignRequest, CampaignResponse, Request};
+use super::path_field::{PathField, Pick};
+use super::theme::{self, Palette};
+use crate::domain::{Mark, MarkValue, fmt_points};
+use crate::review::campaign::{CampaignConfig, CampaignStats, CaseComparison, describe};
+use crate::store::{CampaignInfo, CampaignReviewer, StoredChecklist};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Tab {
+    #[default]
+    Team,
+    Cases,
+    Agreement,
+}
+
+/// Window state.
+pub struct CampaignWindow {
+    /// Whether the window is shown.
+    pub open: bool,
+    list: Vec<(CampaignInfo, Vec<CampaignReviewer>)>,
+    selected: Option<String>,
+    tab: Tab,
+    new_name: String,
+    new_year: i32,
+    new_percent: f64,
+    new_at_least: usize,
+    new_per_case: usize,
+    reviewer_name: String,
+    reviewer_unit: String,
+    reviewer_lead: bool,
+    reviewer_key: String,
+    preview: Option<(String, Vec<String>, bool)>,
+    cases: Vec<CaseComparison>,
+    stats: Option<Box<CampaignStats>>,
+    case_index: Option<usize>,
+    consensus_inputs: HashMap<String, (String, String)>,
+    unlock_reason: String,
+    kit_reviewer: String,
+    kit_path: PathField,
+    return_path: PathField,
+    requested_list: bool,
+}
+
+impl Default for CampaignWindow {
+    fn default() -> Self {
+        Self {
+            open: false,
+            list: Vec::new(),
+            selected: None,
+            tab: Tab::Team,
+            new_name: String::new(),
+            new_year: 2024,
+            new_percent: 10.0,
+            new_at_least: 3,
+            new_per_case: 2,
+            reviewer_name: String::new(),
+            reviewer_unit: String::new(),
+            reviewer_lead: false,
+            reviewer_key: String::new(),
+            preview: None,
+            cases: Vec::new(),
+            stats: None,
+            case_index: None,
+            consensus_inputs: HashMap::new(),
+            unlock_reason: String::new(),
+            kit_reviewer: String::new(),
+            kit_path: PathField::default(),
+            return_path: PathField::default(),
+            requested_list: false,
+        }
+    }
+}
+
+impl CampaignWindow {
+    /// Applies a backend answer.
+    pub fn apply(&mut self, response: CampaignResponse) {
+        match response {
+            CampaignResponse::List(list) => {
+                if self.selected.is_none() {
+                    self.selected = list.first().map(|(c, _)| c.name.clone());
+                }
+                self.list = list;
+            }
+            CampaignResponse::Preview {
+                campaign,
+                lines,
+                applied,
+            } => self.preview = Some((campaign, lines, applied)),
+            CampaignResponse::Compared { campaign, cases, stats } => {
+                if self.selected.as_deref() == Some(campaign.as_str()) {
+                    self.cases = cases;
+                    self.stats = stats;
+                    if self.case_index.is_none() {
+                        self.case_index = self.cases.iter().position(|c| c.flagged);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The cases compared for the selected campaign (for tests).
+    pub fn comparisons(&self) -> &[CaseComparison] {
+        &self.cases
+    }
+
+    /// Draws the window; returns requests for the backend.
+    pub fn ui(&mut self, ctx: &egui::Context, checklists: &[StoredChecklist]) -> Vec<Request> {
+        let mut requests = Vec::new();
+        if !self.open {
+            self.requested_list = false;
+            return requests;
+        }
+        if !self.requested_list {
+            self.requested_list = true;
+            requests.push(Request::Campaign(CampaignRequest::List));
+            if let Some(name) = &self.selected {
+                requests.push(Request::Campaign(CampaignRequest::Compare(name.clone())));
+            }
+        }
+        let _ = self.kit_path.poll();
+        let _ = self.return_path.poll();
+        let palette = theme::palette(ctx.global_style().visuals.dark_mode);
+        let mut open = true;
+        egui::Window::new("评查活动")
+            .open(&mut open)
+            .default_size([1000.0, 640.0])
+            .show(ctx, |ui| {
+                ui.horizontal_top(|ui| {
+                    ui.vertical(|ui| {
+                        ui.set_width(230.0);
+                        self.campaign_list(ui, &mut requests);
+                    });
+                    ui.separator();
+                    ui.vertical(|ui| {
+                        let Some(name) = self.selected.clone() else {
+                            ui.label("新建一个评查活动，或在左侧选择一个。");
+                            return;
+                        };
+                        ui.horizontal(|ui| {
+                            ui.label(RichText::new(&name).heading());
+                            for (tab, label) in [
+                                (Tab::Team, "评查员与分配"),
+                                (Tab::Cases, "分歧与合议"),
+                                (Tab::Agreement, "一致性"),
+                            ] {
+                                if ui.selectable_label(self.tab == tab, label).clicked() {
+                                    self.tab = tab;
+                                    if tab != Tab::Team {
+                                        requests.push(Request::Campaign(CampaignRequest::Compare(name.clone())));
+                                    }
+                                }
+                            }
+                        });
+                        ui.separator();
+                        match self.tab {
+                            Tab::Team => self.team(ui, &name, palette, &mut requests),
+                            Tab::Cases => self.cases_tab(ui, &name, palette, checklists, &mut requests),
+                            Tab::Agreement => self.agreement(ui, palette),
+                        }
+                    });
+                });
+            });
+        if !open {
+            self.open = false;
+        }
+        requests
+    }
+
+    fn campaign_list(&mut self, ui: &mut egui::Ui, requests: &mut Vec<Request>) {
+        ui.label(RichText::new("评查活动").strong());
+        let mut pick = None;
+        for (c, reviewers) in &self.list {
+            let label = format!("{}（{}年，{}件，{}人）", c.name, c.year, c.cases.len(), reviewers.len());
+            if ui
+                .selectable_label(self.selected.as_deref() == Some(c.name.as_str()), label)
+                .clicked()
+            {
+                pick = Some(c.name.clone());
+            }
+        }
+        if let Some(name) = pick {
+            self.cases.clear();
+            self.stats = None;
+            self.case_index = None;
+            self.preview = None;
+            requests.push(Request::Campaign(CampaignRequest::Compare(name.clone())));
+            self.selected = Some(name);
+        }
+        ui.separator();
+        ui.label(RichText::new("新建评查活动").strong());
+        egui::Grid::new("new-campaign").num_columns(2).show(ui, |ui| {
+            let l = ui.label("名称");
+            ui.add(egui::TextEdit::singleline(&mut self.new_name).desired_width(130.0))
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("年度");
+            ui.add(egui::DragValue::new(&mut self.new_year).range(2000..=2100))
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("各单位抽取%");
+            ui.add(egui::DragValue::new(&mut self.new_percent).range(1.0..=100.0))
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("每单位至少");
+            ui.add(egui::DragValue::new(&mut self.new_at_least).range(0..=1000))
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("每件评查员");
+            ui.add(egui::DragValue::new(&mut self.new_per_case).range(1..=5))
+                .labelled_by(l.id);
+            ui.end_row();
+        });
+        let name = self.new_name.trim().to_string();
+        if ui
+            .add_enabled(!name.is_empty(), egui::Button::new("抽取案卷并建立"))
+            .clicked()
+        {
+            requests.push(Request::Campaign(CampaignRequest::Create {
+                name: name.clone(),
+                year: self.new_year,
+                config: Box::new(CampaignConfig {
+                    per_case: self.new_per_case,
+                    draw_percent: self.new_percent,
+                    draw_at_least: self.new_at_least,
+                    ..CampaignConfig::default()
+                }),
+            }));
+            self.selected = Some(name);
+            self.new_name.clear();
+        }
+    }
+
+    fn team(&mut self, ui: &mut egui::Ui, name: &str, palette: Palette, requests: &mut Vec<Request>) {
+        let reviewers: Vec<CampaignReviewer> = self
+            .list
+            .iter()
+            .find(|(c, _)| c.name == name)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_default();
+        ui.label(RichText::new(format!("评查员（{}）", reviewers.len())).strong());
+        for r in &reviewers {
+            ui.label(format!(
+                "{}（{}）{} · {}",
+                r.name,
+                r.unit,
+                if r.role == "lead" { " 组长" } else { "" },
+                if r.public_key.is_some() {
+                    "已登记公钥"
+                } else {
+                    "未登记公钥"
+                }
+            ));
+        }
+        ui.horizontal_wrapped(|ui| {
+            let l = ui.label("姓名");
+            ui.add(egui::TextEdit::singleline(&mut self.reviewer_name).desired_width(80.0))
+                .labelled_by(l.id);
+            let l = ui.label("单位");
+            ui.add(egui::TextEdit::singleline(&mut self.reviewer_unit).desired_width(110.0))
+                .labelled_by(l.id);
+            ui.checkbox(&mut self.reviewer_lead, "组长");
+            let l = ui.label("公钥");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.reviewer_key)
+                    .hint_text("pingcha key show 姓名")
+                    .desired_width(180.0),
+            )
+            .labelled_by(l.id);
+            let ready = !self.reviewer_name.trim().is_empty() && !self.reviewer_unit.trim().is_empty();
+            if ui.add_enabled(ready, egui::Button::new("登记评查员")).clicked() {
+                let key = self.reviewer_key.trim().to_string();
+                requests.push(Request::Campaign(CampaignRequest::AddReviewer {
+                    campaign: name.to_string(),
+                    name: self.reviewer_name.trim().to_string(),
+                    unit: self.reviewer_unit.trim().to_string(),
+                    lead: self.reviewer_lead,
+                    public_key: (!key.is_empty()).then_some(key),
+                }));
+                self.reviewer_name.clear();
+                self.reviewer_unit.clear();
+                self.reviewer_key.clear();
+            }
+        });
+        ui.separator();
+        ui.horizontal(|ui| {
+            if ui.button("预览分配").clicked() {
+                requests.push(Request::Campaign(CampaignRequest::Assign {
+                    campaign: name.to_string(),
+                    apply: false,
+                }));
+            }
+            let previewed = self.preview.as_ref().is_some_and(|(c, _, _)| c == name);
+            if ui.add_enabled(previewed, egui::Button::new("保存分配")).clicked() {
+                requests.push(Request::Campaign(CampaignRequest::Assign {
+                    campaign: name.to_string(),
+                    apply: true,
+                }));
+            }
+        });
+        if let Some((campaign, lines, applied)) = &self.preview
+            && campaign == name
+        {
+            ui.label(
+                RichText::new(if *applied {
+                    "已保存的分配"
+                } else {
+                    "分配预览（尚未保存）"
+                })
+                .color(if *applied { palette.pass } else { palette.deduction }),
+            );
+            egui::ScrollArea::vertical()
+                .id_salt("assign-preview")
+                .max_height(220.0)
+                .show(ui, |ui| {
+                    for line in lines {
+                        let color = if line.starts_with("未配齐") || line.starts_with("指定") {
+                            palette.veto
+                        } else {
+                            ui.visuals().text_color()
+                        };
+                        ui.add(egui::Label::new(RichText::new(line).color(color)).wrap());
+                    }
+                });
+        }
+        ui.separator();
+        ui.label(RichText::new("评查包与回收包").strong());
+        ui.horizontal(|ui| {
+            egui::ComboBox::from_id_salt("kit-reviewer")
+                .selected_text(if self.kit_reviewer.is_empty() {
+                    "选择评查员"
+                } else {
+                    self.kit_reviewer.as_str()
+                })
+                .show_ui(ui, |ui| {
+                    for r in &reviewers {
+                        ui.selectable_value(&mut self.kit_reviewer, r.name.clone(), &r.name);
+                    }
+                });
+        });
+        self.kit_path
+            .ui(ui, "评查包保存到", "….pchkit", &[("选择…", Pick::Save)]);
+        if ui
+            .add_enabled(
+                !self.kit_reviewer.is_empty() && self.kit_path.path().is_some(),
+                egui::Button::new("生成评查包"),
+            )
+            .clicked()
+            && let Some(path) = self.kit_path.path()
+        {
+            requests.push(Request::Campaign(CampaignRequest::ExportKit {
+                campaign: name.to_string(),
+                reviewer: self.kit_reviewer.clone(),
+                path,
+            }));
+        }
+        self.return_path.ui(ui, "回收包", "….pchret", &[("选择…", Pick::File)]);
+        if ui
+            .add_enabled(self.return_path.path().is_some(), egui::Button::new("导入回收包"))
+            .clicked()
+            && let Some(path) = self.return_path.path()
+        {
+            requests.push(Request::Campaign(CampaignRequest::ImportReturn(path)));
+            requests.push(Request::Campaign(CampaignRequest::Compare(name.to_string())));
+        }
+    }
+
+    fn cases_tab(
+        &mut self,
+        ui: &mut egui::Ui,
+        name: &str,
+        palette: Palette,
+        checklists: &[StoredChecklist],
+        requests: &mut Vec<Request>,
+    ) {
+        if self.cases.is_empty() {
+            ui.label("还没有案卷或尚未读取。");
+            return;
+        }
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(260.0);
+                egui::ScrollArea::vertical().id_salt("campaign-cases").show(ui, |ui| {
+                    for (i, c) in self.cases.iter().enumerate() {
+                        let status = if c.locked {
+                            ("已复核", palette.pass)
+                        } else if c.totals.is_empty() {
+                            ("未评", palette.weak_text)
+                        } else if c.flagged && c.final_source != "合议" {
+                            ("需合议", palette.veto)
+                        } else {
+                            ("一致", palette.pass)
+                        };
+                        ui.horizontal(|ui| {
+                            if ui.selectable_label(self.case_index == Some(i), &c.case).clicked() {
+                                self.case_index = Some(i);
+                                self.consensus_inputs.clear();
+                            }
+                            ui.label(RichText::new(status.0).small().color(status.1));
+                        });
+                    }
+                });
+            });
+            ui.separator();
+            ui.vertical(|ui| {
+                let Some(c) = self.case_index.and_then(|i| self.cases.get(i)).cloned() else {
+                    ui.label("选择一件案卷，并列查看评查员的评分。");
+                    return;
+                };
+                self.comparison(ui, name, &c, palette, checklists, requests);
+            });
+        });
+    }
+
+    fn comparison(
+        &mut self,
+        ui: &mut egui::Ui,
+        name: &str,
+        c: &CaseComparison,
+        palette: Palette,
+        checklists: &[StoredChecklist],
+        requests: &mut Vec<Request>,
+    ) {
+        ui.label(RichText::new(format!("{} · {}", c.case, c.checklist_name)).strong());
+        let totals: Vec<String> = c
+            .reviewers
+            .iter()
+            .zip(c.totals.iter().zip(&c.grades))
+            .map(|(r, (t, g))| format!("{r} {} {g}", fmt_points(*t)))
+            .collect();
+        ui.label(format!(
+            "各评查员：{}；相差 {} 分",
+            totals.join("，"),
+            fmt_points(c.total_difference)
+        ));
+        ui.label(
+            RichText::new(format!(
+                "最终 {} {}（{}）",
+                fmt_points(c.final_total),
+                c.final_grade,
+                c.final_source
+            ))
+            .strong()
+            .color(if c.final_source == "合议" {
+                palette.pass
+            } else {
+                palette.deduction
+            }),
+        );
+        if c.veto_disagreement {
+            ui.label(RichText::new("否决项意见不一致").color(palette.veto));
+        }
+        egui::Grid::new(("compare", &c.case))
+            .striped(true)
+            .num_columns(c.reviewers.len() + 3)
+            .show(ui, |ui| {
+                ui.label(RichText::new("评查项").strong());
+                ui.label(RichText::new("内容").strong());
+                for r in &c.reviewers {
+                    ui.label(RichText::new(r).strong());
+                }
+                ui.label(RichText::new("合议").strong());
+                ui.end_row();
+                for item in &c.items {
+                    let color = if item.disputed {
+                        palette.veto
+                    } else {
+                        ui.visuals().text_color()
+                    };
+                    ui.label(RichText::new(&item.item).color(color));
+                    ui.add(egui::Label::new(&item.text).truncate());
+                    for (m, d) in item.marks.iter().zip(&item.deducted) {
+                        ui.label(RichText::new(describe(*m, *d)).color(color));
+                    }
+                    ui.label(match &item.consensus {
+                        Some(cm) => format!(
+                            "{}（{}）",
+                            cm.mark.as_ref().map_or("不扣分".to_string(), |m| m.value.describe()),
+                            cm.reason
+                        ),
+                        None => String::new(),
+                    });
+                    ui.end_row();
+                }
+            });
+        if c.locked {
+            ui.label(RichText::new("已复核锁定。").color(palette.pass));
+            ui.horizontal(|ui| {
+                let l = ui.label("解除理由");
+                ui.add(egui::TextEdit::singleline(&mut self.unlock_reason).desired_width(200.0))
+                    .labelled_by(l.id);
+                if ui
+                    .add_enabled(!self.unlock_reason.trim().is_empty(), egui::Button::new("解除锁定"))
+                    .clicked()
+                {
+                    requests.push(Request::Campaign(CampaignRequest::SignOff {
+                        campaign: name.to_string(),
+                        case: c.case.clone(),
+                        lock: false,
+                        reason: self.unlock_reason.trim().to_string(),
+                    }));
+                    self.unlock_reason.clear();
+                }
+            });
+            return;
+        }
+        let checklist = checklists.iter().find(|s| s.key == c.checklist).map(|s| &s.checklist);
+        for item in c.items.iter().filter(|i| i.disputed) {
+            let (value, reason) = self.consensus_inputs.entry(item.item.clone()).or_default();
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(format!("合议 {}", item.item)).strong());
+                let l = ui.label(format!("结论 {}", item.item));
+                ui.add(
+                    egui::TextEdit::singleline(value)
+                        .hint_text("扣分/处数/否决/不扣分")
+                        .desired_width(90.0),
+                )
+                .labelled_by(l.id);
+                let l = ui.label(format!("理由 {}", item.item));
+                ui.add(egui::TextEdit::singleline(reason).desired_width(200.0))
+                    .labelled_by(l.id);
+                let parsed = checklist.and_then(|cl| parse_consensus(cl, &item.item, value, reason));
+                if ui
+                    .add_enabled(
+                        parsed.is_some() && !reason.trim().is_empty(),
+                        egui::Button::new(format!("记录合议 {}", item.item)),
+                    )
+                    .clicked()
+                    && let Some(mark) = parsed
+                {
+                    requests.push(Request::Campaign(CampaignRequest::Consensus {
+                        campaign: name.to_string(),
+                        case: c.case.clone(),
+                        item: item.item.clone(),
+                        mark,
+                        reason: reason.trim().to_string(),
+                    }));
+                }
+            });
+        }
+        if ui
+            .button("复核锁定")
+            .on_hover_text("锁定后评分和合议不能再改")
+            .clicked()
+        {
+            requests.push(Request::Campaign(CampaignRequest::SignOff {
+                campaign: name.to_string(),
+                case: c.case.clone(),
+                lock: true,
+                reason: String::new(),
+            }));
+        }
+    }
+
+    fn agreement(&self, ui: &mut egui::Ui, palette: Palette) {
+        let Some(stats) = &self.stats else {
+            ui.label("尚无评分，无法统计。");
+            return;
+        };
+        let show = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| format!("{v:.3}"));
+        let t = &stats.totals;
+        ui.label(RichText::new("总分").strong());
+        ui.label(format!(
+            "一致率 {} · Krippendorff α 等距 {} · ICC(1,1) {} · ICC(2,1) {} · ICC(3,1) {}",
+            show(t.percent_agreement),
+            show(t.krippendorff_alpha_interval),
+            show(t.icc1_1),
+            show(t.icc2_1),
+            show(t.icc3_1)
+        ));
+        ui.add_space(theme::SPACE);
+        ui.label(RichText::new("分歧最多的评查项（一致率，越低越可能需要改写表述）").strong());
+        let items: Vec<(String, f64)> = stats
+            .items
+            .iter()
+            .take(10)
+            .map(|(id, a)| (id.clone(), a.percent_agreement.unwrap_or(1.0)))
+            .collect();
+        bars(ui, &items, 1.0, palette.deduction, false);
+        ui.add_space(theme::SPACE);
+        ui.label(RichText::new("评查员与最终得分的平均偏差（左偏严，右偏宽）").strong());
+        let devs: Vec<(String, f64)> = stats
+            .deviations
+            .iter()
+            .map(|d| (d.reviewer.clone(), d.mean_signed))
+            .collect();
+        let scale = devs.iter().map(|(_, v)| v.abs()).fold(1.0, f64::max);
+        bars(ui, &devs, scale, palette.accent, true);
+    }
+}
+
+/// Horizontal bars drawn as vector shapes: `centered` puts zero in the middle (signed values).
+fn bars(ui: &mut egui::Ui, rows: &[(String, f64)], scale: f64, color: Color32, centered: bool) {
+    for (label, value) in rows {
+        ui.horizontal(|ui| {
+            ui.add_sized([90.0, 16.0], egui::Label::new(RichText::new(label).small()).truncate());
+            let width = 260.0;
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 14.0), egui::Sense::hover());
+            let painter = ui.painter();
+            painter.rect_filled(rect, 2.0, ui.visuals().faint_bg_color);
+            let fraction = (value / scale).clamp(-1.0, 1.0) as f32;
+            let bar = if centered {
+                let mid = rect.center().x;
+                let end = mid + fraction * width / 2.0;
+                egui::Rect::from_x_y_ranges(mid.min(end)..=mid.max(end), rect.y_range())
+            } else {
+                egui::Rect::from_min_size(rect.min, egui::vec2(fraction.max(0.0) * width, rect.height()))
+            };
+            painter.rect_filled(bar, 2.0, color);
+            ui.label(
+                RichText::new(if centered {
+                    format!("{value:+.2}")
+                } else {
+                    format!("{:.0}%", value * 100.0)
+                })
+                .small(),
+            );
+        });
+    }
+}
+
+/// A consensus value typed in the window: a number as the keyboard reads it, `否决`/`veto`,
+/// `不涉及`/`na`, `不扣分`/`none` (agreed no deduction → `Some(None)`).
+fn parse_consensus(
+    checklist: &crate::domain::Checklist,
+    item: &str,
+    value: &str,
+    reason: &str,
+) -> Option<Option<Mark>> {
+    let target = checklist.item(item)?;
+    let value = value.trim();
+    let mark = |v: MarkValue| {
+        Some(Some(Mark {
+            item: item.to_string(),
+            value: v,
+            reason: reason.trim().to_string(),
+            from_rule: None,
+            anchor: None,
+        }))
+    };
+    match value {
+        "" => None,
+        "不扣分" | "none" | "0" => Some(None),
+        "否决" | "veto" => mark(MarkValue::VetoHit),
+        "不涉及" | "na" => mark(MarkValue::NotApplicable),
+        _ => {
+            let number: f64 = value.parse().ok()?;
+            crate::scoring::quick_value(target, number).and_then(mark)
+        }
+    }
+}
