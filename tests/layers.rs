@@ -87,6 +87,20 @@ const RULES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "review",
+        &[
+            "egui",
+            "eframe",
+            "egui_extras",
+            "printpdf",
+            "rfd",
+            "crate::ui",
+            "crate::cli",
+            "crate::jobs",
+            "crate::report",
+        ],
+    ),
+    (
         "report/model.rs",
         &[
             "printpdf",
@@ -198,6 +212,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("rusqlite", &["store"]),
     ("printpdf", &["report/pdf.rs"]),
     ("rust_xlsxwriter", &["report/xlsx.rs"]),
+    ("ed25519_dalek", &["review"]),
     ("egui", &["ui"]),
     ("eframe", &["ui"]),
     ("egui_extras", &["ui"]),

@@ -350,6 +350,12 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
                         .zip(&cmp.totals)
                         .map(|(r, t)| format!("{r} {}", fmt_points(*t)))
                         .collect();
+                    let mut totals = totals;
+                    totals.extend(cmp.pending.iter().map(|r| format!("{r} 未评")));
+                    if cmp.reviewers.is_empty() {
+                        writeln!(out, "{}\t{}\t尚无评分", cmp.case, totals.join("，"))?;
+                        continue;
+                    }
                     writeln!(
                         out,
                         "{}\t{}\t{}\t最终 {} {}（{}）{}",

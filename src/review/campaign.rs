@@ -759,8 +759,10 @@ pub struct CaseComparison {
     pub checklist: i64,
     /// Checklist name and version.
     pub checklist_name: String,
-    /// Reviewer names.
+    /// Names of the reviewers who scored the case.
     pub reviewers: Vec<String>,
+    /// Assigned reviewers who have not scored it yet.
+    pub pending: Vec<String>,
     /// Each reviewer's total.
     pub totals: Vec<f64>,
     /// Each reviewer's grade.
@@ -800,12 +802,18 @@ pub fn compare_case(project: &Project, campaign: &str, case_number: &str) -> Res
         .collect();
     let all_marks = project.marks_of_case(case_number)?;
     let mut reviewers = Vec::new();
+    let mut pending = Vec::new();
     let mut mark_sets: Vec<Vec<Mark>> = Vec::new();
     for id in &assigned {
         let name = members
             .iter()
             .find(|m| m.reviewer_id == *id)
             .map_or_else(|| id.to_string(), |m| m.name.clone());
+        // A reviewer who has not scored this case yet is not a "100": they are pending.
+        if !project.reviews_of(case_number, *id)?.iter().any(|(k, _)| *k == key) {
+            pending.push(name);
+            continue;
+        }
         reviewers.push(name);
         mark_sets.push(
             all_marks
@@ -923,6 +931,7 @@ pub fn compare_case(project: &Project, campaign: &str, case_number: &str) -> Res
         checklist: key,
         checklist_name: format!("{}（第{}版）", checklist.name, checklist.version),
         reviewers,
+        pending,
         totals,
         grades,
         items,

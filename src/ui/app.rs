@@ -1756,7 +1756,8 @@ impl PingchaApp {
             self.backend.send(request);
         }
         let checklists = Arc::clone(&self.checklists);
-        for request in self.campaigns.ui(&ctx, &checklists) {
+        let viewer = self.reviewer.as_ref().map(|r| r.name.clone());
+        for request in self.campaigns.ui(&ctx, &checklists, viewer.as_deref()) {
             self.backend.send(request);
         }
         self.palette(&ctx, &mut commands);

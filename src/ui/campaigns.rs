@@ -113,7 +113,7 @@ impl CampaignWindow {
     }
 
     /// Draws the window; returns requests for the backend.
-    pub fn ui(&mut self, ctx: &egui::Context, checklists: &[StoredChecklist]) -> Vec<Request> {
+    pub fn ui(&mut self, ctx: &egui::Context, checklists: &[StoredChecklist], viewer: Option<&str>) -> Vec<Request> {
         let mut requests = Vec::new();
         if !self.open {
             self.requested_list = false;
@@ -132,7 +132,7 @@ impl CampaignWindow {
         let mut open = true;
         egui::Window::new("评查活动")
             .open(&mut open)
-            .default_size([1000.0, 640.0])
+            .default_size([1120.0, 640.0])
             .show(ctx, |ui| {
                 ui.horizontal_top(|ui| {
                     ui.vertical(|ui| {
@@ -161,8 +161,19 @@ impl CampaignWindow {
                             }
                         });
                         ui.separator();
+                        // Blind review: a plain reviewer of this campaign does not see the others'
+                        // marks; the team lead or the organiser runs the 合议.
+                        let blind = viewer.is_some_and(|v| {
+                            self.list
+                                .iter()
+                                .find(|(c, _)| c.name == name)
+                                .is_some_and(|(_, rs)| rs.iter().any(|r| r.name == v && r.role == "reviewer"))
+                        });
                         match self.tab {
                             Tab::Team => self.team(ui, &name, palette, &mut requests),
+                            Tab::Cases | Tab::Agreement if blind => {
+                                ui.label("背对背评查：评查员看不到其他评查员的评分。分歧与合议由组长或组织者处理。");
+                            }
                             Tab::Cases => self.cases_tab(ui, &name, palette, checklists, &mut requests),
                             Tab::Agreement => self.agreement(ui, palette),
                         }
@@ -387,7 +398,7 @@ impl CampaignWindow {
         }
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
-                ui.set_width(260.0);
+                ui.set_width(210.0);
                 egui::ScrollArea::vertical().id_salt("campaign-cases").show(ui, |ui| {
                     for (i, c) in self.cases.iter().enumerate() {
                         let status = if c.locked {
@@ -476,7 +487,8 @@ impl CampaignWindow {
                         ui.visuals().text_color()
                     };
                     ui.label(RichText::new(&item.item).color(color));
-                    ui.add(egui::Label::new(&item.text).truncate());
+                    ui.add_sized([200.0, 18.0], egui::Label::new(&item.text).truncate())
+                        .on_hover_text(&item.text);
                     for (m, d) in item.marks.iter().zip(&item.deducted) {
                         ui.label(RichText::new(describe(*m, *d)).color(color));
                     }
