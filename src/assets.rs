@@ -52,3 +52,6 @@ pub static FINDING_LIBRARY: (&str, &str) = (
     "assets/finding-library.toml",
     include_str!("../assets/finding-library.toml"),
 );
+
+/// The editable wording of the campaign report and the rectification notice.
+pub static REPORT_TEMPLATES: &str = include_str!("../assets/report-templates.toml");

@@ -6,6 +6,7 @@
 
 mod bench;
 mod campaign;
+mod reports;
 mod score;
 
 use std::io::{IsTerminal, Write};
@@ -134,6 +135,16 @@ pub enum Command {
         #[command(subcommand)]
         what: campaign::KitCommand,
     },
+    /// 生成 PDF：案卷评查表、整改通知书、评查报告
+    Report {
+        #[command(subcommand)]
+        what: reports::ReportCommand,
+    },
+    /// 导出数据
+    Export {
+        #[command(subcommand)]
+        what: reports::ExportCommand,
+    },
     /// 签名密钥
     Key {
         #[command(subcommand)]
@@ -202,6 +213,15 @@ pub enum BenchCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// 生成 N 件案卷的评查报告（PDF），报告页数、耗时和大小
+    Report {
+        /// 案卷数量
+        #[arg(long, default_value_t = 1000)]
+        cases: usize,
+        /// 另存 PDF（可选）
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Runs a parsed command other than the UI ones. Returns the process exit code.
@@ -224,6 +244,9 @@ pub fn run(command: Command) -> ExitCode {
         Command::Bench {
             what: BenchCommand::Import { cases, dir },
         } => bench::import(cases, dir).map(|()| ExitCode::SUCCESS),
+        Command::Bench {
+            what: BenchCommand::Report { cases, out },
+        } => bench::report(cases, out).map(|()| ExitCode::SUCCESS),
         Command::Calendar { what } => calendar(what).map(|()| ExitCode::SUCCESS),
         Command::Check { paths, json } => check(&paths, json),
         Command::Checklist { what } => score::checklist(what),
@@ -240,6 +263,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::Campaign { what } => campaign::campaign(what),
         Command::Kit { what } => campaign::kit(what),
         Command::Key { what } => campaign::key(what),
+        Command::Report { what } => reports::report(what),
+        Command::Export { what } => reports::export(what),
         Command::Agreement { ratings, json } => agreement(&ratings, json).map(|()| ExitCode::SUCCESS),
         Command::Open { .. } => Ok(ExitCode::from(2)),
     };

@@ -6,6 +6,7 @@
 
 pub mod checks;
 pub mod import;
+pub mod reports;
 pub mod review;
 
 pub use import::{ImportProgress, ImportReport, ItemReport, ItemResult, WorkItem, plan_import, run_import};

@@ -5,10 +5,11 @@
 //! May use `domain`. Must not use `rusqlite`, `egui` or `rfd`; only `report::pdf` uses
 //! `printpdf`.
 
+pub mod documents;
 pub mod model;
 pub mod pdf;
 pub mod text;
 pub mod xlsx;
 
-pub use model::{Block, Document, Table};
+pub use model::{Block, Chart, ChartKind, Document, Table};
 pub use pdf::{PdfError, RenderedPdf, render_pdf};

@@ -32,6 +32,8 @@ pub enum Block {
     Table(Table),
     /// Right-aligned closing lines (issuer, date, seal note).
     Signature(Vec<String>),
+    /// A chart drawn as vector shapes.
+    Chart(Chart),
     /// Vertical space in millimetres.
     Space(f32),
     /// Start a new page.
@@ -45,6 +47,28 @@ pub struct Table {
     pub headers: Vec<String>,
     /// Body rows.
     pub rows: Vec<Vec<String>>,
+}
+
+/// How a chart draws its values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// One horizontal bar per row, labelled on the left, value on the right.
+    Bars,
+    /// Vertical bars side by side (a distribution), labels under them.
+    Histogram,
+}
+
+/// A bar chart or histogram.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// Caption above the chart.
+    pub caption: String,
+    /// Bars or histogram.
+    pub kind: ChartKind,
+    /// (label, value, value as printed).
+    pub rows: Vec<(String, f64, String)>,
+    /// The value a full-length bar stands for.
+    pub max: f64,
 }
 
 impl Document {
@@ -79,6 +103,10 @@ impl Document {
                     out.extend(t.rows.iter().map(|r| r.join(" ")));
                 }
                 Block::Signature(lines) => out.extend(lines.iter().cloned()),
+                Block::Chart(c) => {
+                    out.push(c.caption.clone());
+                    out.extend(c.rows.iter().map(|(l, _, v)| format!("{l} {v}")));
+                }
                 Block::Space(_) | Block::PageBreak => {}
             }
         }

@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
-    Rgb, TextItem,
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
+    Point, Polygon, PolygonRing, Pt, Rgb, TextItem, WindingOrder,
 };
 
-use super::model::{Block, Document, Table};
+use super::model::{Block, Chart, ChartKind, Document, Table};
 use super::text::{units, wrap};
 
 /// Why a PDF could not be written.
@@ -85,6 +85,14 @@ enum Item {
         y1: f32,
         x2: f32,
         y2: f32,
+    },
+    /// A filled rectangle (chart bars), top-left corner and size, in a grey level 0–1.
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        level: f32,
     },
 }
 
@@ -308,6 +316,104 @@ impl<'f> Layout<'f> {
         self.y += height;
     }
 
+    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, level: f32) {
+        if let Some(page) = self.pages.last_mut() {
+            page.push(Item::Rect { x, y, w, h, level });
+        }
+    }
+
+    /// A chart: a caption, then bars (label | bar | value) or a histogram (columns with
+    /// labels under them). Kept on one page.
+    fn chart(&mut self, chart: &Chart) {
+        let row_h = TABLE * 1.9;
+        let max = if chart.max > 0.0 { chart.max } else { 1.0 };
+        let height = match chart.kind {
+            ChartKind::Bars => HEADING * LEADING + chart.rows.len() as f32 * row_h,
+            ChartKind::Histogram => HEADING * LEADING + 130.0,
+        };
+        self.ensure_room(height.min(self.bottom() - MARGIN_TOP));
+        self.flow(&chart.caption, BODY, Weight::Bold, 0.0, Align::Left);
+        let width = self.content_width();
+        match chart.kind {
+            ChartKind::Bars => {
+                let label_w = chart
+                    .rows
+                    .iter()
+                    .map(|(l, _, _)| self.width(l, TABLE, Weight::Regular))
+                    .fold(0.0_f32, f32::max)
+                    .min(width * 0.35)
+                    + CELL_PAD;
+                let value_w = chart
+                    .rows
+                    .iter()
+                    .map(|(_, _, v)| self.width(v, TABLE, Weight::Regular))
+                    .fold(0.0_f32, f32::max)
+                    + CELL_PAD;
+                let bar_w = (width - label_w - value_w - CELL_PAD).max(40.0);
+                for (label, value, shown) in &chart.rows {
+                    self.ensure_room(row_h);
+                    let top = self.y;
+                    let label = self.wrap_text(label, TABLE, Weight::Regular, label_w - CELL_PAD, 0.0);
+                    if let Some(first) = label.into_iter().next() {
+                        self.push_text(MARGIN_LEFT, top, row_h, TABLE, Weight::Regular, first);
+                    }
+                    let fraction = (value / max).clamp(0.0, 1.0) as f32;
+                    self.rect(MARGIN_LEFT + label_w, top + row_h * 0.2, bar_w, row_h * 0.6, 0.92);
+                    self.rect(
+                        MARGIN_LEFT + label_w,
+                        top + row_h * 0.2,
+                        bar_w * fraction,
+                        row_h * 0.6,
+                        0.35,
+                    );
+                    self.push_text(
+                        MARGIN_LEFT + label_w + bar_w + CELL_PAD,
+                        top,
+                        row_h,
+                        TABLE,
+                        Weight::Regular,
+                        shown.clone(),
+                    );
+                    self.y += row_h;
+                }
+            }
+            ChartKind::Histogram => {
+                let plot_h = 100.0;
+                let top = self.y;
+                let n = chart.rows.len().max(1) as f32;
+                let slot = width / n;
+                let base = top + plot_h;
+                self.rule(MARGIN_LEFT, base, MARGIN_LEFT + width, base);
+                for (i, (label, value, shown)) in chart.rows.iter().enumerate() {
+                    let fraction = (value / max).clamp(0.0, 1.0) as f32;
+                    let h = plot_h * 0.9 * fraction;
+                    let x = MARGIN_LEFT + slot * i as f32;
+                    self.rect(x + slot * 0.15, base - h, slot * 0.7, h, 0.35);
+                    let vw = self.width(shown, SMALL, Weight::Regular);
+                    self.push_text(
+                        x + (slot - vw) / 2.0,
+                        base - h - SMALL * 1.6,
+                        SMALL * 1.4,
+                        SMALL,
+                        Weight::Regular,
+                        shown.clone(),
+                    );
+                    let lw = self.width(label, SMALL, Weight::Regular);
+                    self.push_text(
+                        x + (slot - lw).max(0.0) / 2.0,
+                        base + 2.0,
+                        SMALL * 1.4,
+                        SMALL,
+                        Weight::Regular,
+                        label.clone(),
+                    );
+                }
+                self.y = base + SMALL * 2.0;
+            }
+        }
+        self.y += BODY * 0.6;
+    }
+
     fn table(&mut self, table: &Table) {
         let widths = self.column_widths(table);
         let (header_cells, header_height) = self.table_row(&table.headers, &widths, Weight::Bold);
@@ -378,6 +484,7 @@ pub fn render_pdf(document: &Document) -> Result<RenderedPdf, PdfError> {
                     layout.flow(line, BODY, Weight::Regular, 0.0, Align::Right);
                 }
             }
+            Block::Chart(chart) => layout.chart(chart),
             Block::Space(mm) => layout.y += mm * 2.834_646,
             Block::PageBreak => layout.new_page(),
         }
@@ -472,6 +579,32 @@ fn write_pdf(document: &Document, fonts: &Fonts, pages: Vec<Vec<Item>>) -> Vec<u
                             items: vec![TextItem::Text(text)],
                         });
                         ops.push(Op::EndTextSection);
+                    }
+                    Item::Rect { x, y, w, h, level } => {
+                        let corner = |px: f32, py: f32| LinePoint {
+                            p: Point {
+                                x: Pt(px),
+                                y: Pt(PAGE_H - py),
+                            },
+                            bezier: false,
+                        };
+                        ops.push(Op::SetFillColor {
+                            col: Color::Rgb(Rgb::new(level, level, level, None)),
+                        });
+                        ops.push(Op::DrawPolygon {
+                            polygon: Polygon {
+                                rings: vec![PolygonRing {
+                                    points: vec![
+                                        corner(x, y),
+                                        corner(x + w, y),
+                                        corner(x + w, y + h),
+                                        corner(x, y + h),
+                                    ],
+                                }],
+                                mode: PaintMode::Fill,
+                                winding_order: WindingOrder::NonZero,
+                            },
+                        });
                     }
                     Item::Rule { x1, y1, x2, y2 } => ops.push(Op::DrawLine {
                         line: Line {

@@ -139,3 +139,51 @@ pub fn checklist_xlsx(checklist: &Checklist) -> Result<Vec<u8>, XlsxError> {
     sheet.set_print_fit_to_pages(1, 0);
     workbook.save_to_buffer()
 }
+
+/// A cell of a data sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Text.
+    Text(String),
+    /// A number.
+    Number(f64),
+}
+
+/// A data sheet: a header row, then rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    /// Sheet name.
+    pub name: String,
+    /// Header cells.
+    pub headers: Vec<String>,
+    /// Rows.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Writes data sheets (for the staff's own analysis): bold frozen header, autofilter.
+pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let header = Format::new().set_bold().set_background_color("#E8EEF4");
+    for data in sheets {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(&data.name)?;
+        for (col, h) in data.headers.iter().enumerate() {
+            sheet.write_string_with_format(0, col as u16, h, &header)?;
+            sheet.set_column_width(col as u16, 14.0)?;
+        }
+        for (r, row) in data.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (col, cell) in row.iter().enumerate() {
+                match cell {
+                    Cell::Text(t) => sheet.write_string(r, col as u16, t)?,
+                    Cell::Number(n) => sheet.write_number(r, col as u16, *n)?,
+                };
+            }
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        if !data.headers.is_empty() {
+            sheet.autofilter(0, 0, data.rows.len() as u32, data.headers.len() as u16 - 1)?;
+        }
+    }
+    workbook.save_to_buffer()
+}

@@ -783,6 +783,8 @@ pub struct CaseComparison {
     pub final_source: String,
     /// Signed off?
     pub locked: bool,
+    /// The marks behind the final score when a consensus settled it.
+    pub final_marks: Option<Vec<Mark>>,
 }
 
 /// Compares the reviewers of a case in a campaign.
@@ -879,6 +881,7 @@ pub fn compare_case(project: &Project, campaign: &str, case_number: &str) -> Res
     // Final: settled when every disputed item has a consensus (or there is a consensus and
     // nothing is disputed); then the agreed marks, else the rule.
     let settled = !consensus.is_empty() && items.iter().filter(|i| i.disputed).all(|i| i.consensus.is_some());
+    let mut final_marks = None;
     let (final_total, final_grade, final_source) = if settled {
         let mut merged: BTreeMap<String, Mark> = BTreeMap::new();
         // Undisputed items: the reviewers agree, so the first reviewer's marks stand for all.
@@ -899,6 +902,7 @@ pub fn compare_case(project: &Project, campaign: &str, case_number: &str) -> Res
         }
         let marks: Vec<Mark> = merged.into_values().collect();
         let e = evaluate(&checklist, &marks).map_err(|e| ReviewError::Refused(format!("合议评分无效：{e}")))?;
+        final_marks = Some(marks);
         (e.total, e.grade, "合议".to_string())
     } else if totals.is_empty() {
         (0.0, String::new(), "尚无评分".to_string())
@@ -942,6 +946,7 @@ pub fn compare_case(project: &Project, campaign: &str, case_number: &str) -> Res
         final_grade,
         final_source,
         locked: project.signoff(info.id, case_number)?.is_some_and(|s| s.locked),
+        final_marks,
     })
 }
 

@@ -1,0 +1,181 @@
+//! `pingcha report …` and `pingcha export xlsx`: the documents review teams hand over.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+
+use crate::jobs::reports::{
+    SheetSource, campaign_report_document, export_xlsx, notice_document, render, score_sheet_document,
+};
+use crate::store::Project;
+
+/// Report commands.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// 案卷评查表（评查员的评分、合议结果，或带自动检查建议的空白表）
+    ScoreSheet {
+        /// 项目文件夹
+        project: PathBuf,
+        /// 案号
+        #[arg(long)]
+        case: String,
+        /// 输出 PDF
+        #[arg(long)]
+        out: PathBuf,
+        /// 按该评查员的评分
+        #[arg(long)]
+        reviewer: Option<String>,
+        /// 评查员单位（同名时）
+        #[arg(long)]
+        unit: Option<String>,
+        /// 按该评查活动的合议结果
+        #[arg(long)]
+        consensus: Option<String>,
+        /// 不遮蔽个人信息
+        #[arg(long)]
+        unmasked: bool,
+        /// 落款日期 YYYY-MM-DD（默认取最近一次评分的日期）
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// 问题清单与整改通知书（每个单位一份）
+    Notice {
+        /// 项目文件夹
+        project: PathBuf,
+        /// 承办单位
+        #[arg(long)]
+        unit: String,
+        /// 输出 PDF
+        #[arg(long)]
+        out: PathBuf,
+        /// 评查活动
+        #[arg(long)]
+        campaign: Option<String>,
+        /// 落款日期 YYYY-MM-DD
+        #[arg(long)]
+        date: Option<String>,
+        /// 整改期限（日）
+        #[arg(long, default_value_t = 30)]
+        reply_days: i64,
+    },
+    /// 评查报告（通报）
+    Campaign {
+        /// 项目文件夹
+        project: PathBuf,
+        /// 评查活动
+        #[arg(long)]
+        campaign: String,
+        /// 输出 PDF
+        #[arg(long)]
+        out: PathBuf,
+        /// 落款日期 YYYY-MM-DD
+        #[arg(long)]
+        date: Option<String>,
+        /// 整改期限（日）
+        #[arg(long, default_value_t = 30)]
+        reply_days: i64,
+    },
+}
+
+/// Export commands.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// 案卷、评分、自动检查和统计导出为 Excel
+    Xlsx {
+        /// 项目文件夹
+        project: PathBuf,
+        /// 输出 .xlsx
+        #[arg(long)]
+        out: PathBuf,
+        /// 只导出该评查活动（含最终得分和一致性统计）
+        #[arg(long)]
+        campaign: Option<String>,
+    },
+}
+
+fn open(path: &std::path::Path) -> Result<Project> {
+    Project::open(path).with_context(|| format!("无法打开项目 {}", path.display()))
+}
+
+fn write(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("{}: 无法写入", path.display()))
+}
+
+/// `pingcha report …`.
+pub fn report(command: ReportCommand) -> Result<ExitCode> {
+    let (out, document) = match command {
+        ReportCommand::ScoreSheet {
+            project,
+            case,
+            out,
+            reviewer,
+            unit,
+            consensus,
+            unmasked,
+            date,
+        } => {
+            let p = open(&project)?;
+            let source = match (reviewer, consensus) {
+                (Some(_), Some(_)) => bail!("--reviewer 和 --consensus 只能选一个"),
+                (Some(r), None) => SheetSource::Reviewer(r, unit),
+                (None, Some(c)) => SheetSource::Consensus(c),
+                (None, None) => SheetSource::Blank,
+            };
+            (
+                out,
+                score_sheet_document(&p, &case, &source, unmasked, date.as_deref())?,
+            )
+        }
+        ReportCommand::Notice {
+            project,
+            unit,
+            out,
+            campaign,
+            date,
+            reply_days,
+        } => {
+            let p = open(&project)?;
+            (
+                out,
+                notice_document(&p, &unit, campaign.as_deref(), date.as_deref(), reply_days)?,
+            )
+        }
+        ReportCommand::Campaign {
+            project,
+            campaign,
+            out,
+            date,
+            reply_days,
+        } => {
+            let p = open(&project)?;
+            (
+                out,
+                campaign_report_document(&p, &campaign, date.as_deref(), reply_days)?,
+            )
+        }
+    };
+    let rendered = render(&document)?;
+    write(&out, &rendered.bytes)?;
+    println!(
+        "已生成 {}：{} 页，{:.0} KB",
+        out.display(),
+        rendered.pages,
+        rendered.bytes.len() as f64 / 1024.0
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pingcha export …`.
+pub fn export(command: ExportCommand) -> Result<ExitCode> {
+    match command {
+        ExportCommand::Xlsx { project, out, campaign } => {
+            let p = open(&project)?;
+            let bytes = export_xlsx(&p, campaign.as_deref())?;
+            write(&out, &bytes)?;
+            println!("已导出 {}", out.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,660 @@
+//! Gathering a project's data into the report documents (score sheets, rectification
+//! notices, the campaign report) and the XLSX export, shared by the CLI and the app.
+//! Dates printed come from the data (the latest change recorded) or the caller, never
+//! from the clock, so the same project gives the same bytes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::{Context, Result, bail};
+
+use crate::domain::{Checklist, CodeEnum, Mark, MarkValue, fmt_points};
+use crate::jobs::checks::ProjectRules;
+use crate::report::documents::{
+    CampaignReport, NoticeCase, NoticeFinding, ReportCase, ScoreSheet, Templates, campaign_report, item_label,
+    rectification_notice, score_sheet,
+};
+use crate::report::xlsx::{Cell, Sheet, workbook};
+use crate::report::{Document, RenderedPdf, render_pdf};
+use crate::review::campaign::{CampaignConfig, campaign_stats, compare_case};
+use crate::scoring::evaluate;
+use crate::store::{Project, ReviewKey};
+
+/// Whose marks a score sheet prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SheetSource {
+    /// A reviewer's own marks (name; unit when names repeat).
+    Reviewer(String, Option<String>),
+    /// The consensus of a campaign (falls back to the blank form when unsettled).
+    Consensus(String),
+    /// The blank form with the automatic checks' suggestions.
+    Blank,
+}
+
+/// The reviewing agency's name: the project setting `agency`, else the cases' 执法主体.
+fn agency(project: &Project) -> Result<String> {
+    if let Some(a) = project.setting::<String>("agency")? {
+        return Ok(a);
+    }
+    Ok(project
+        .list_cases()?
+        .first()
+        .and_then(|r| project.load_case(r.id).ok())
+        .map_or_else(|| "评查组".to_string(), |c| c.case.agency))
+}
+
+/// The wording templates: the project's, else the bundled ones.
+fn templates(project: &Project) -> Result<Templates> {
+    if let Some(text) = project.setting::<String>("report_templates")? {
+        return toml::from_str(&text).context("项目设置 report_templates 无法读取");
+    }
+    Templates::bundled().map_err(anyhow::Error::msg)
+}
+
+/// `2026-11-29 10:00:00` → `2026年11月29日`.
+fn chinese_date(at: &str) -> String {
+    let parts: Vec<&str> = at.get(..10).unwrap_or(at).split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] => format!("{y}年{}月{}日", m.trim_start_matches('0'), d.trim_start_matches('0')),
+        _ => at.to_string(),
+    }
+}
+
+/// The latest change recorded for these cases, as a Chinese date.
+fn data_date(project: &Project, cases: &[String]) -> Result<String> {
+    let mut latest = String::new();
+    for c in cases {
+        for entry in project.audit(c)? {
+            if entry.at > latest {
+                latest = entry.at;
+            }
+        }
+    }
+    Ok(if latest.is_empty() {
+        "　　年　　月　　日".into()
+    } else {
+        chinese_date(&latest)
+    })
+}
+
+fn campaign_config(info: &crate::store::CampaignInfo) -> CampaignConfig {
+    serde_json::from_value(info.config.clone()).unwrap_or_default()
+}
+
+/// The document of a case's score sheet.
+pub fn score_sheet_document(
+    project: &Project,
+    case_number: &str,
+    source: &SheetSource,
+    unmasked: bool,
+    date: Option<&str>,
+) -> Result<Document> {
+    let stored = project.load_case_by_number(case_number)?;
+    let case = &stored.case;
+    let rules = ProjectRules::load(project)?;
+    let findings = rules.check(case);
+    let agency = agency(project)?;
+    // The checklist: the reviewer's, the campaign's, or the newest that applies.
+    let (checklist, marks, reviewers, lead, note): (
+        Checklist,
+        Option<Vec<Mark>>,
+        Vec<String>,
+        Option<String>,
+        Option<String>,
+    ) = match source {
+        SheetSource::Reviewer(name, unit) => {
+            let reviewer = project
+                .reviewers()?
+                .into_iter()
+                .find(|r| &r.name == name && unit.as_ref().is_none_or(|u| &r.unit == u))
+                .with_context(|| format!("项目中没有评查员“{name}”"))?;
+            let scorings = crate::jobs::review::case_scorings(project, case, reviewer.id)?;
+            let first = scorings
+                .into_iter()
+                .next()
+                .with_context(|| format!("没有适用于 {case_number} 的评查标准"))?;
+            (
+                first.checklist.checklist,
+                Some(first.marks),
+                vec![reviewer.name],
+                None,
+                None,
+            )
+        }
+        SheetSource::Consensus(campaign) => {
+            let info = project.campaign(campaign)?;
+            let cmp = compare_case(project, campaign, case_number)?;
+            let checklist = project.checklist(cmp.checklist)?.checklist;
+            let members = project.campaign_reviewers(info.id)?;
+            let lead = members.iter().find(|m| m.role == "lead").map(|m| m.name.clone());
+            let consensus = project.consensus(info.id, case_number)?;
+            let note = (!consensus.is_empty()).then(|| {
+                consensus
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{}：{}（{}）",
+                            item_label(&checklist, &c.item),
+                            c.mark.as_ref().map_or("不扣分".into(), |m| m.value.describe()),
+                            c.reason
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("；")
+            });
+            (checklist, cmp.final_marks, cmp.reviewers, lead, note)
+        }
+        SheetSource::Blank => {
+            let all = project.checklists()?;
+            let newest = all
+                .iter()
+                .filter(|c| c.checklist.applies(case.kind, case.procedure) && !c.checklist.applies_to.kinds.is_empty())
+                .max_by_key(|c| c.checklist.version)
+                .with_context(|| format!("没有适用于 {case_number} 的评查标准"))?;
+            (newest.checklist.clone(), None, Vec::new(), None, None)
+        }
+    };
+    let evaluation = match &marks {
+        Some(m) => Some(evaluate(&checklist, m)?),
+        None => None,
+    };
+    let suggestions: Vec<(String, String, String)> = findings
+        .iter()
+        .filter(|f| f.severity != crate::rules::Severity::Notice)
+        .flat_map(|f| {
+            checklist
+                .item_ids()
+                .into_iter()
+                .filter(|id| {
+                    checklist
+                        .item(id)
+                        .is_some_and(|t| t.rules().iter().any(|r| r == f.rule))
+                })
+                .take(1)
+                .map(|id| (id.to_string(), f.rule.to_string(), f.message.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let date = match date {
+        Some(d) => chinese_date(d),
+        None => data_date(project, &[case_number.to_string()])?,
+    };
+    Ok(score_sheet(&ScoreSheet {
+        agency: &agency,
+        case,
+        checklist: &checklist,
+        marks: marks.as_deref(),
+        evaluation: evaluation.as_ref(),
+        reviewers,
+        lead,
+        date,
+        consensus_note: note,
+        suggestions,
+        unmasked,
+    }))
+}
+
+/// The marks that stand for a case in notices and the report: the settled consensus, else
+/// the deductions every reviewer made (a single reviewer's marks as they are).
+fn agreed_marks(
+    project: &Project,
+    campaign: Option<&str>,
+    case_number: &str,
+) -> Result<Option<(Checklist, Vec<Mark>)>> {
+    if let Some(campaign) = campaign {
+        let cmp = compare_case(project, campaign, case_number)?;
+        let checklist = project.checklist(cmp.checklist)?.checklist;
+        if let Some(marks) = cmp.final_marks {
+            return Ok(Some((checklist, marks)));
+        }
+        let info = project.campaign(campaign)?;
+        let all = project.marks_of_case(case_number)?;
+        let reviewers: BTreeSet<i64> = project
+            .assignments(info.id)?
+            .into_iter()
+            .filter(|(c, _)| c == case_number)
+            .map(|(_, r)| r)
+            .filter(|r| all.iter().any(|(x, k, _)| x == r && *k == cmp.checklist))
+            .collect();
+        return Ok(intersect(&checklist, &all, cmp.checklist, &reviewers));
+    }
+    let all = project.marks_of_case(case_number)?;
+    let Some(key) = all.first().map(|(_, k, _)| *k) else {
+        return Ok(None);
+    };
+    let checklist = project.checklist(key)?.checklist;
+    let reviewers: BTreeSet<i64> = all.iter().filter(|(_, k, _)| *k == key).map(|(r, _, _)| *r).collect();
+    Ok(intersect(&checklist, &all, key, &reviewers))
+}
+
+fn intersect(
+    checklist: &Checklist,
+    all: &[(i64, i64, Mark)],
+    key: i64,
+    reviewers: &BTreeSet<i64>,
+) -> Option<(Checklist, Vec<Mark>)> {
+    let first = *reviewers.iter().next()?;
+    let marks: Vec<Mark> = all
+        .iter()
+        .filter(|(r, k, m)| {
+            *r == first
+                && *k == key
+                && reviewers.iter().all(|other| {
+                    all.iter()
+                        .any(|(o, k2, m2)| o == other && *k2 == key && m2.item == m.item)
+                })
+        })
+        .map(|(_, _, m)| m.clone())
+        .collect();
+    Some((checklist.clone(), marks))
+}
+
+/// Problems of a case's agreed marks: (item, wording, basis, advice).
+fn problems_of(checklist: &Checklist, marks: &[Mark], library: &[crate::domain::LibraryEntry]) -> Vec<NoticeFinding> {
+    let evaluation = evaluate(checklist, marks).ok();
+    let mut out = Vec::new();
+    for id in checklist.item_ids() {
+        let Some(mark) = marks.iter().find(|m| m.item == id) else {
+            continue;
+        };
+        let deducted = match mark.value {
+            MarkValue::VetoHit => true,
+            MarkValue::NotApplicable | MarkValue::Award(_) => false,
+            _ => evaluation
+                .as_ref()
+                .and_then(|e| e.item(id))
+                .is_some_and(|s| s.deducted + s.carried > 0.0),
+        };
+        if !deducted {
+            continue;
+        }
+        let Some(target) = checklist.item(id) else { continue };
+        let entry = target
+            .findings()
+            .iter()
+            .find_map(|code| library.iter().find(|e| &e.code == code));
+        let wording = if mark.reason.is_empty() {
+            entry.map_or_else(|| target.text().to_string(), |e| e.wording.clone())
+        } else {
+            mark.reason.clone()
+        };
+        let advice = library
+            .iter()
+            .find(|e| e.wording == mark.reason)
+            .or(entry)
+            .map_or_else(|| format!("对照“{}”整改", target.text()), |e| e.advice.clone());
+        let what = match mark.value {
+            MarkValue::VetoHit => "否决",
+            _ => "扣分",
+        };
+        out.push(NoticeFinding {
+            item: format!("{id}（{what}）"),
+            wording,
+            basis: target.basis().to_string(),
+            advice,
+        });
+    }
+    out
+}
+
+/// The rectification notice of a unit: its cases in the campaign (or, without one, every
+/// scored case of the unit).
+pub fn notice_document(
+    project: &Project,
+    unit: &str,
+    campaign: Option<&str>,
+    date: Option<&str>,
+    reply_days: i64,
+) -> Result<Document> {
+    let numbers: Vec<String> = match campaign {
+        Some(c) => project.campaign(c)?.cases,
+        None => project.list_cases()?.into_iter().map(|r| r.number).collect(),
+    };
+    let library = project.library()?;
+    let mut cases = Vec::new();
+    for number in &numbers {
+        let stored = project.load_case_by_number(number)?;
+        if stored.case.unit != unit {
+            continue;
+        }
+        let Some((checklist, marks)) = agreed_marks(project, campaign, number)? else {
+            continue;
+        };
+        let e = evaluate(&checklist, &marks)?;
+        cases.push(NoticeCase {
+            number: number.clone(),
+            title: crate::report::documents::mask_case_text(&stored.case, &stored.case.title, false),
+            result: format!("{}分，{}", fmt_points(e.total), e.grade),
+            findings: problems_of(&checklist, &marks, &library),
+        });
+    }
+    if cases.is_empty() {
+        bail!(
+            "{unit} 没有已评分的案卷{}",
+            campaign.map(|c| format!("（评查活动“{c}”）")).unwrap_or_default()
+        );
+    }
+    let numbers: Vec<String> = cases.iter().map(|c| c.number.clone()).collect();
+    let (date_text, deadline) = dates(project, &numbers, date, reply_days)?;
+    Ok(rectification_notice(
+        &agency(project)?,
+        campaign.unwrap_or("案卷评查"),
+        unit,
+        &date_text,
+        &deadline,
+        &cases,
+        &templates(project)?,
+    ))
+}
+
+/// The printed date and the reply deadline (`reply_days` calendar days later).
+fn dates(project: &Project, cases: &[String], date: Option<&str>, reply_days: i64) -> Result<(String, String)> {
+    let iso = match date {
+        Some(d) => Some(d.to_string()),
+        None => {
+            let mut latest = String::new();
+            for c in cases {
+                for entry in project.audit(c)? {
+                    if entry.at > latest {
+                        latest = entry.at;
+                    }
+                }
+            }
+            (!latest.is_empty()).then(|| latest[..10.min(latest.len())].to_string())
+        }
+    };
+    Ok(match iso.as_deref().and_then(crate::domain::parse_iso_date) {
+        Some(d) => (
+            chinese_date(&d.format("%Y-%m-%d").to_string()),
+            chinese_date(&(d + chrono::Duration::days(reply_days)).format("%Y-%m-%d").to_string()),
+        ),
+        None => ("　　年　　月　　日".into(), "规定期限".into()),
+    })
+}
+
+/// The campaign report.
+pub fn campaign_report_document(
+    project: &Project,
+    campaign: &str,
+    date: Option<&str>,
+    reply_days: i64,
+) -> Result<Document> {
+    let info = project.campaign(campaign)?;
+    let config = campaign_config(&info);
+    let rules = ProjectRules::load(project)?;
+    let members = project.campaign_reviewers(info.id)?;
+    let mut cases = Vec::new();
+    let mut grades: Vec<String> = Vec::new();
+    let mut problem_counts: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    let mut three: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for number in &info.cases {
+        let cmp = compare_case(project, campaign, number)?;
+        let stored = project.load_case_by_number(number)?;
+        let checklist = project.checklist(cmp.checklist)?.checklist;
+        if grades.is_empty() {
+            grades = checklist.bands.iter().map(|b| b.grade.clone()).collect();
+        }
+        let findings = rules.check(&stored.case);
+        let has = |rule: &str| {
+            findings
+                .iter()
+                .any(|f| f.rule == rule && f.severity != crate::rules::Severity::Notice)
+        };
+        if stored.case.kind == crate::domain::CaseKind::Penalty && stored.case.decision.is_some() {
+            let e = three.entry("行政执法公示（按期公示）").or_default();
+            e.1 += 1;
+            if !has("publication_deadline") {
+                e.0 += 1;
+            }
+        }
+        if stored.case.kind == crate::domain::CaseKind::Coercion || !stored.case.recordings.is_empty() {
+            let e = three.entry("执法全过程记录（规定环节音像记录）").or_default();
+            e.1 += 1;
+            if !has("recording_present") {
+                e.0 += 1;
+            }
+        }
+        let major = stored.case.decision.as_ref().and_then(|d| d.major) == Some(true) || has("legal_review_required");
+        if major {
+            let e = three.entry("重大执法决定法制审核").or_default();
+            e.1 += 1;
+            if !has("legal_review_required") && !has("legal_review_order") {
+                e.0 += 1;
+            }
+        }
+        if cmp.reviewers.is_empty() {
+            continue;
+        }
+        if let Some((checklist, marks)) = agreed_marks(project, Some(campaign), number)? {
+            for f in problems_of(&checklist, &marks, &[]) {
+                let id = f.item.split('（').next().unwrap_or("").to_string();
+                let label = item_label(&checklist, &id);
+                let entry = problem_counts.entry(label).or_insert((0, number.clone()));
+                entry.0 += 1;
+            }
+        }
+        cases.push(ReportCase {
+            number: number.clone(),
+            unit: stored.case.unit.clone(),
+            kind: match stored.case.procedure {
+                Some(p) => format!("{}（{}）", stored.case.kind.label(), p.label()),
+                None => stored.case.kind.label().to_string(),
+            },
+            score: cmp.final_total,
+            grade: cmp.final_grade.clone(),
+            source: cmp.final_source.clone(),
+            reviewers: cmp.reviewers.join("、"),
+        });
+    }
+    let mut problems: Vec<(String, usize, String)> = problem_counts.into_iter().map(|(w, (k, e))| (w, k, e)).collect();
+    problems.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    problems.truncate(15);
+    let stats = campaign_stats(project, campaign)?;
+    let show = |v: Option<f64>| v.map_or_else(|| "—（数据不足）".to_string(), |v| format!("{v:.3}"));
+    let mut agreement = vec![
+        ("总分一致率".to_string(), show(stats.totals.percent_agreement)),
+        (
+            "Krippendorff α（等距）".to_string(),
+            show(stats.totals.krippendorff_alpha_interval),
+        ),
+        ("ICC(2,1)".to_string(), show(stats.totals.icc2_1)),
+    ];
+    for d in &stats.deviations {
+        agreement.push((
+            format!("{} 与最终得分偏差", d.reviewer),
+            format!(
+                "平均 {:+.2} 分，平均绝对 {:.2} 分（{} 件）",
+                d.mean_signed, d.mean_absolute, d.cases
+            ),
+        ));
+    }
+    let numbers: Vec<String> = cases.iter().map(|c| c.number.clone()).collect();
+    let (date_text, deadline) = dates(project, &numbers, date, reply_days)?;
+    let templates = templates(project)?;
+    let agency = agency(project)?;
+    let mut drawn_units = BTreeSet::new();
+    for number in &info.cases {
+        drawn_units.insert(project.load_case_by_number(number)?.case.unit);
+    }
+    Ok(campaign_report(&CampaignReport {
+        agency: &agency,
+        name: &info.name,
+        year: info.year,
+        drawn_cases: info.cases.len(),
+        drawn_units: drawn_units.len(),
+        date: &date_text,
+        deadline: &deadline,
+        reviewers: members.len(),
+        per_case: config.per_case,
+        grades,
+        cases,
+        three_systems: three
+            .into_iter()
+            .map(|(k, (ok, total))| (k.to_string(), ok, total))
+            .collect(),
+        problems,
+        agreement: if stats.totals.percent_agreement.is_some() {
+            agreement
+        } else {
+            Vec::new()
+        },
+        templates: &templates,
+    }))
+}
+
+/// Renders a document.
+pub fn render(document: &Document) -> Result<RenderedPdf> {
+    Ok(render_pdf(document)?)
+}
+
+/// Cases, marks, findings and statistics as sheets.
+pub fn export_xlsx(project: &Project, campaign: Option<&str>) -> Result<Vec<u8>> {
+    let rules = ProjectRules::load(project)?;
+    let reviewers: BTreeMap<i64, String> = project
+        .reviewers()?
+        .into_iter()
+        .map(|r| (r.id, format!("{}（{}）", r.name, r.unit)))
+        .collect();
+    let checklists: BTreeMap<i64, Checklist> = project
+        .checklists()?
+        .into_iter()
+        .map(|c| (c.key, c.checklist))
+        .collect();
+    let mut case_rows = Vec::new();
+    let mut mark_rows = Vec::new();
+    let mut finding_rows = Vec::new();
+    let numbers: Vec<String> = match campaign {
+        Some(c) => project.campaign(c)?.cases,
+        None => project.list_cases()?.into_iter().map(|r| r.number).collect(),
+    };
+    for number in &numbers {
+        let stored = project.load_case_by_number(number)?;
+        let case = &stored.case;
+        let (score, grade, source) = match campaign {
+            Some(c) => {
+                let cmp = compare_case(project, c, number)?;
+                (Cell::Number(cmp.final_total), cmp.final_grade, cmp.final_source)
+            }
+            None => (Cell::Text(String::new()), String::new(), String::new()),
+        };
+        case_rows.push(vec![
+            Cell::Text(number.clone()),
+            Cell::Text(case.title.clone()),
+            Cell::Text(case.unit.clone()),
+            Cell::Text(case.kind_label()),
+            score,
+            Cell::Text(grade),
+            Cell::Text(source),
+        ]);
+        for (reviewer, key, mark) in project.marks_of_case(number)? {
+            let checklist = checklists.get(&key);
+            let evaluation = checklist.and_then(|c| {
+                let set: Vec<Mark> = project
+                    .marks(&ReviewKey {
+                        case_number: number.clone(),
+                        reviewer_id: reviewer,
+                        checklist: key,
+                    })
+                    .ok()?;
+                evaluate(c, &set).ok()
+            });
+            let deducted = evaluation
+                .as_ref()
+                .and_then(|e| e.item(&mark.item))
+                .map_or(0.0, |s| s.deducted + s.carried);
+            mark_rows.push(vec![
+                Cell::Text(number.clone()),
+                Cell::Text(reviewers.get(&reviewer).cloned().unwrap_or_default()),
+                Cell::Text(
+                    checklist
+                        .map(|c| format!("{} 第{}版", c.name, c.version))
+                        .unwrap_or_default(),
+                ),
+                Cell::Text(
+                    checklist
+                        .map(|c| item_label(c, &mark.item))
+                        .unwrap_or(mark.item.clone()),
+                ),
+                Cell::Text(mark.value.describe()),
+                Cell::Number(deducted),
+                Cell::Text(mark.reason.clone()),
+                Cell::Text(mark.from_rule.clone().unwrap_or_default()),
+                Cell::Text(
+                    mark.anchor
+                        .as_ref()
+                        .map(|a| format!("{} 第{}页", a.doc_type, a.page))
+                        .unwrap_or_default(),
+                ),
+            ]);
+        }
+        for f in rules.check(case) {
+            finding_rows.push(vec![
+                Cell::Text(number.clone()),
+                Cell::Text(f.rule.to_string()),
+                Cell::Text(f.severity.label().to_string()),
+                Cell::Text(f.basis.clone()),
+                Cell::Text(f.message.clone()),
+            ]);
+        }
+    }
+    let mut sheets = vec![
+        Sheet {
+            name: "案卷".into(),
+            headers: ["案号", "案件名称", "承办单位", "类型", "最终得分", "等次", "计分方式"]
+                .map(String::from)
+                .to_vec(),
+            rows: case_rows,
+        },
+        Sheet {
+            name: "评分".into(),
+            headers: [
+                "案号",
+                "评查员",
+                "评查标准",
+                "评查项",
+                "评分",
+                "扣分",
+                "理由",
+                "来自规则",
+                "证据",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: mark_rows,
+        },
+        Sheet {
+            name: "自动检查".into(),
+            headers: ["案号", "规则", "类别", "依据", "问题"].map(String::from).to_vec(),
+            rows: finding_rows,
+        },
+    ];
+    if let Some(c) = campaign {
+        let stats = campaign_stats(project, c)?;
+        let num = |v: Option<f64>| v.map_or(Cell::Text("—".into()), Cell::Number);
+        let mut rows = vec![vec![
+            Cell::Text("总分".into()),
+            num(stats.totals.percent_agreement),
+            num(stats.totals.krippendorff_alpha_interval),
+            num(stats.totals.krippendorff_alpha_nominal),
+            num(stats.totals.icc2_1),
+            num(stats.totals.gwet_ac1),
+        ]];
+        for (item, a) in &stats.items {
+            rows.push(vec![
+                Cell::Text(item.clone()),
+                num(a.percent_agreement),
+                num(a.krippendorff_alpha_interval),
+                num(a.krippendorff_alpha_nominal),
+                num(a.icc2_1),
+                num(a.gwet_ac1),
+            ]);
+        }
+        sheets.push(Sheet {
+            name: "一致性".into(),
+            headers: ["对象", "一致率", "α等距", "α名义", "ICC(2,1)", "AC1"]
+                .map(String::from)
+                .to_vec(),
+            rows,
+        });
+    }
+    Ok(workbook(&sheets)?)
+}

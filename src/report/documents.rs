@@ -1,0 +1,659 @@
+//! The documents review teams hand over, as document trees (pure): the score sheet of a case
+//! (案卷评查表, also as a blank form with the automatic checks' suggestions), the rectification
+//! notice to a unit (整改通知书 with its finding list), and the campaign report (评查报告).
+//! Personal data is masked unless the caller asks otherwise.
+
+use serde::Deserialize;
+
+use super::model::{Block, Chart, ChartKind, Document, Table};
+use crate::domain::{Case, Checklist, ItemRef, Mark, MarkValue, PartyKind, fmt_points};
+use crate::scoring::Evaluation;
+
+/// 身份证号 → `211002********1234` (18-character ids; other ids unchanged).
+pub fn mask_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() == 18 {
+        format!(
+            "{}********{}",
+            chars[..6].iter().collect::<String>(),
+            chars[14..].iter().collect::<String>()
+        )
+    } else {
+        id.to_string()
+    }
+}
+
+/// An individual's name → 王某 (organisations unchanged).
+pub fn mask_name(name: &str) -> String {
+    name.chars().next().map_or_else(String::new, |c| format!("{c}某"))
+}
+
+/// Any text about a case (its title) with an individual party's name masked, unless `unmasked`.
+pub fn mask_case_text(case: &Case, text: &str, unmasked: bool) -> String {
+    match &case.party {
+        Some(p) if p.kind == Some(PartyKind::Individual) && !unmasked && !p.name.is_empty() => {
+            text.replace(&p.name, &mask_name(&p.name))
+        }
+        _ => text.to_string(),
+    }
+}
+
+/// The party as printed: masked for individuals unless `unmasked`.
+fn party_line(case: &Case, unmasked: bool) -> String {
+    let Some(p) = &case.party else { return String::new() };
+    let individual = p.kind == Some(PartyKind::Individual);
+    let name = if individual && !unmasked {
+        mask_name(&p.name)
+    } else {
+        p.name.clone()
+    };
+    match (&p.id_number, individual) {
+        (Some(id), true) => format!("{name}（身份证号 {}）", if unmasked { id.clone() } else { mask_id(id) }),
+        (Some(id), false) => format!("{name}（{id}）"),
+        (None, _) => name,
+    }
+}
+
+/// What a score sheet shows.
+pub struct ScoreSheet<'a> {
+    /// The reviewing agency (评查机关).
+    pub agency: &'a str,
+    /// The case.
+    pub case: &'a Case,
+    /// Checklist version.
+    pub checklist: &'a Checklist,
+    /// The marks (a reviewer's, or the consensus); `None` prints the blank form.
+    pub marks: Option<&'a [Mark]>,
+    /// Their evaluation.
+    pub evaluation: Option<&'a Evaluation>,
+    /// Reviewers who sign.
+    pub reviewers: Vec<String>,
+    /// Team lead who signs.
+    pub lead: Option<String>,
+    /// Date printed (from the data, never the clock).
+    pub date: String,
+    /// 合议 note (which items were agreed and why).
+    pub consensus_note: Option<String>,
+    /// Automatic checks' findings as (item id, rule, message): suggested deductions.
+    pub suggestions: Vec<(String, String, String)>,
+    /// Print personal data in full.
+    pub unmasked: bool,
+}
+
+/// The 案卷评查表.
+pub fn score_sheet(s: &ScoreSheet<'_>) -> Document {
+    let c = s.checklist;
+    let blank = s.marks.is_none();
+    let mut doc = Document::new(format!("案卷评查表 {}", s.case.number));
+    doc.push(Block::Issuer(s.agency.to_string()))
+        .push(Block::Title(if blank {
+            "行政执法案卷评查表（空白）".into()
+        } else {
+            "行政执法案卷评查表".into()
+        }))
+        .push(Block::KeyValues(vec![
+            ("案号".into(), s.case.number.clone()),
+            ("案件名称".into(), mask_case_text(s.case, &s.case.title, s.unmasked)),
+            ("承办单位".into(), s.case.unit.clone()),
+            ("当事人".into(), party_line(s.case, s.unmasked)),
+            ("评查标准".into(), format!("{}（第{}版）", c.name, c.version)),
+            (
+                "评查人".into(),
+                if s.reviewers.is_empty() {
+                    "　".into()
+                } else {
+                    s.reviewers.join("、")
+                },
+            ),
+            ("评查日期".into(), s.date.clone()),
+        ]));
+    let mark_of = |id: &str| s.marks.and_then(|m| m.iter().find(|m| m.item == id));
+    let reason_of = |id: &str| -> String {
+        let mut parts = Vec::new();
+        if let Some(m) = mark_of(id) {
+            if !m.reason.is_empty() {
+                parts.push(m.reason.clone());
+            }
+            if let Some(a) = &m.anchor {
+                parts.push(format!("见《{}》第{}页", a.doc_type, a.page));
+            }
+            if let Some(rule) = &m.from_rule {
+                parts.push(format!("来自规则 {rule}"));
+            }
+        }
+        for (item, rule, message) in &s.suggestions {
+            if item == id && blank {
+                parts.push(format!("建议（{rule}）：{message}"));
+            }
+        }
+        parts.join("；")
+    };
+    if !c.veto_items.is_empty() {
+        doc.push(Block::Heading(format!("一、否决项（{}）", c.veto_effect.label())));
+        doc.push(Block::Table(Table {
+            headers: vec!["编号".into(), "否决情形".into(), "结论".into(), "问题及页码".into()],
+            rows: c
+                .veto_items
+                .iter()
+                .map(|v| {
+                    let outcome = match mark_of(&v.id).map(|m| m.value) {
+                        Some(MarkValue::VetoHit) => "否决",
+                        Some(MarkValue::NotApplicable) => "不涉及",
+                        _ if blank => "",
+                        _ => "无",
+                    };
+                    vec![v.id.clone(), v.text.clone(), outcome.into(), reason_of(&v.id)]
+                })
+                .collect(),
+        }));
+    }
+    for (i, section) in c.sections.iter().enumerate() {
+        let score = s
+            .evaluation
+            .and_then(|e| e.sections.iter().find(|x| x.section == section.id));
+        doc.push(Block::Heading(format!(
+            "{}、{}（{}分）{}",
+            chinese_number(i + 2),
+            section.name,
+            fmt_points(section.points),
+            score
+                .map(|x| format!("　得分 {}", fmt_points(x.score)))
+                .unwrap_or_default()
+        )));
+        doc.push(Block::Table(Table {
+            headers: vec![
+                "编号".into(),
+                "评查内容".into(),
+                "分值".into(),
+                "扣分".into(),
+                "得分".into(),
+                "问题及页码".into(),
+            ],
+            rows: section
+                .items
+                .iter()
+                .map(|item| {
+                    let scored = s.evaluation.and_then(|e| e.item(&item.id));
+                    let (deducted, got) = match (scored, mark_of(&item.id).map(|m| m.value)) {
+                        (_, Some(MarkValue::NotApplicable)) => ("不涉及".to_string(), String::new()),
+                        (Some(x), _) => (
+                            if x.deducted + x.carried > 0.0 {
+                                fmt_points(x.deducted + x.carried)
+                            } else {
+                                String::new()
+                            },
+                            fmt_points(x.score),
+                        ),
+                        (None, _) => (String::new(), String::new()),
+                    };
+                    vec![
+                        item.id.clone(),
+                        format!("{}（{}）", item.text, item.deduction.describe(item.points)),
+                        fmt_points(item.points),
+                        deducted,
+                        got,
+                        reason_of(&item.id),
+                    ]
+                })
+                .collect(),
+        }));
+    }
+    if c.bonus_enabled && !c.bonus_items.is_empty() {
+        doc.push(Block::Heading("加分项".into()));
+        doc.push(Block::Table(Table {
+            headers: vec!["编号".into(), "内容".into(), "最多加分".into(), "加分".into()],
+            rows: c
+                .bonus_items
+                .iter()
+                .map(|b| {
+                    let got = match mark_of(&b.id).map(|m| m.value) {
+                        Some(MarkValue::Award(p)) => fmt_points(p.min(b.points)),
+                        _ => String::new(),
+                    };
+                    vec![b.id.clone(), b.text.clone(), fmt_points(b.points), got]
+                })
+                .collect(),
+        }));
+    }
+    match s.evaluation.filter(|_| !blank) {
+        Some(e) => {
+            doc.push(Block::KeyValues(vec![
+                (
+                    "总分".into(),
+                    format!("{} / {}", fmt_points(e.total), fmt_points(c.total_points)),
+                ),
+                ("等次".into(), e.grade.clone()),
+            ]));
+            for line in &e.explanation {
+                doc.push(Block::Line(line.clone()));
+            }
+        }
+        None => {
+            let bands: Vec<String> = c
+                .bands
+                .iter()
+                .map(|b| format!("{} ≥{}分", b.grade, fmt_points(b.min_points)))
+                .collect();
+            doc.push(Block::KeyValues(vec![
+                ("总分".into(), format!("　　　　 / {}", fmt_points(c.total_points))),
+                ("等次".into(), format!("　　　　（{}）", bands.join("，"))),
+            ]));
+            if !s.suggestions.is_empty() {
+                doc.push(Block::Line(format!(
+                    "“问题及页码”栏中的“建议”来自自动检查，共 {} 条，由评查人核实后决定是否扣分。",
+                    s.suggestions.len()
+                )));
+            }
+        }
+    }
+    if let Some(note) = &s.consensus_note {
+        doc.push(Block::Heading("合议意见".into()))
+            .push(Block::Paragraph(note.clone()));
+    }
+    let mut signature: Vec<String> = if s.reviewers.is_empty() {
+        vec!["评查人（签名）：＿＿＿＿＿＿　＿＿＿＿＿＿".into()]
+    } else {
+        s.reviewers
+            .iter()
+            .map(|r| format!("评查人（签名）：＿＿＿＿＿＿（{r}）"))
+            .collect()
+    };
+    signature.push(format!(
+        "组长（签名）：＿＿＿＿＿＿{}",
+        s.lead.as_ref().map(|l| format!("（{l}）")).unwrap_or_default()
+    ));
+    signature.push(s.date.clone());
+    doc.push(Block::Signature(signature));
+    doc
+}
+
+fn chinese_number(n: usize) -> &'static str {
+    [
+        "〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五",
+    ]
+    .get(n)
+    .copied()
+    .unwrap_or("十")
+}
+
+/// One problem on the finding list of a notice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoticeFinding {
+    /// The checklist item.
+    pub item: String,
+    /// What is wrong.
+    pub wording: String,
+    /// Legal basis.
+    pub basis: String,
+    /// Rectification advice.
+    pub advice: String,
+}
+
+/// A case on a notice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoticeCase {
+    /// 案号.
+    pub number: String,
+    /// 案件名称.
+    pub title: String,
+    /// Final score and grade, printed.
+    pub result: String,
+    /// Problems.
+    pub findings: Vec<NoticeFinding>,
+}
+
+/// Editable wording of reports (`assets/report-templates.toml`, or the project's copy).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Templates {
+    /// 一、基本情况.
+    pub basic: String,
+    /// 二、评查结果 (lead-in).
+    pub results: String,
+    /// 三、三项制度 (lead-in).
+    pub three_systems: String,
+    /// 四、主要问题 (lead-in).
+    pub problems: String,
+    /// 五、整改要求和建议.
+    pub requirements: String,
+    /// The body of a rectification notice.
+    pub notice: String,
+}
+
+impl Templates {
+    /// The bundled wording.
+    pub fn bundled() -> Result<Self, String> {
+        toml::from_str(crate::assets::REPORT_TEMPLATES).map_err(|e| format!("assets/report-templates.toml: {e}"))
+    }
+}
+
+/// Fills `{name}` placeholders.
+pub fn fill(template: &str, values: &[(&str, String)]) -> String {
+    let mut out = template.to_string();
+    for (key, value) in values {
+        out = out.replace(&format!("{{{key}}}"), value);
+    }
+    out
+}
+
+/// The 整改通知书 with its 问题清单, to one unit.
+pub fn rectification_notice(
+    agency: &str,
+    campaign: &str,
+    unit: &str,
+    date: &str,
+    deadline: &str,
+    cases: &[NoticeCase],
+    templates: &Templates,
+) -> Document {
+    let mut doc = Document::new(format!("整改通知书 {unit}"));
+    doc.push(Block::Issuer(agency.to_string()))
+        .push(Block::Title("行政执法案卷评查问题整改通知书".into()))
+        .push(Block::Line(format!("{unit}：")))
+        .push(Block::Paragraph(fill(
+            &templates.notice,
+            &[
+                ("agency", agency.to_string()),
+                ("name", campaign.to_string()),
+                ("cases", cases.len().to_string()),
+                ("deadline", deadline.to_string()),
+            ],
+        )));
+    let mut count = 0;
+    for (i, c) in cases.iter().enumerate() {
+        doc.push(Block::Heading(format!(
+            "{}. {}　{}（{}）",
+            i + 1,
+            c.number,
+            c.title,
+            c.result
+        )));
+        if c.findings.is_empty() {
+            doc.push(Block::Line("未发现需整改的问题。".into()));
+            continue;
+        }
+        count += c.findings.len();
+        doc.push(Block::Table(Table {
+            headers: vec![
+                "序号".into(),
+                "评查项".into(),
+                "问题".into(),
+                "依据".into(),
+                "整改建议".into(),
+            ],
+            rows: c
+                .findings
+                .iter()
+                .enumerate()
+                .map(|(k, f)| {
+                    vec![
+                        (k + 1).to_string(),
+                        f.item.clone(),
+                        f.wording.clone(),
+                        f.basis.clone(),
+                        f.advice.clone(),
+                    ]
+                })
+                .collect(),
+        }));
+    }
+    doc.push(Block::Line(format!("以上共 {} 件案卷、{count} 个问题。", cases.len())));
+    doc.push(Block::Signature(vec![agency.to_string(), date.to_string()]));
+    doc
+}
+
+/// A case's line in the campaign report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportCase {
+    /// 案号.
+    pub number: String,
+    /// Unit.
+    pub unit: String,
+    /// Kind, printed.
+    pub kind: String,
+    /// Final score.
+    pub score: f64,
+    /// Grade.
+    pub grade: String,
+    /// How the score was decided (合议 / 平均分).
+    pub source: String,
+    /// Reviewers.
+    pub reviewers: String,
+}
+
+/// What the campaign report is built from.
+pub struct CampaignReport<'a> {
+    /// Reviewing agency.
+    pub agency: &'a str,
+    /// Campaign name.
+    pub name: &'a str,
+    /// Year.
+    pub year: i32,
+    /// Report date (from the data).
+    pub date: &'a str,
+    /// Reply deadline for rectification.
+    pub deadline: &'a str,
+    /// Reviewers.
+    pub reviewers: usize,
+    /// Cases drawn for the campaign (scored or not).
+    pub drawn_cases: usize,
+    /// Units those cases come from.
+    pub drawn_units: usize,
+    /// Reviewers per case.
+    pub per_case: usize,
+    /// Grades from best to worst (for ordering).
+    pub grades: Vec<String>,
+    /// Scored cases.
+    pub cases: Vec<ReportCase>,
+    /// 三项制度: (what, cases meeting it, cases concerned).
+    pub three_systems: Vec<(String, usize, usize)>,
+    /// Most frequent problems: (wording, cases, example case).
+    pub problems: Vec<(String, usize, String)>,
+    /// Reviewer agreement lines (statistic, value).
+    pub agreement: Vec<(String, String)>,
+    /// Wording.
+    pub templates: &'a Templates,
+}
+
+/// The 评查报告 of a campaign.
+pub fn campaign_report(r: &CampaignReport<'_>) -> Document {
+    let mut doc = Document::new(format!("{} 评查报告", r.name));
+    let n = r.cases.len();
+    let average = if n == 0 {
+        0.0
+    } else {
+        r.cases.iter().map(|c| c.score).sum::<f64>() / n as f64
+    };
+    let count_grade = |g: &str| r.cases.iter().filter(|c| c.grade == g).count();
+    let mut units: Vec<String> = r.cases.iter().map(|c| c.unit.clone()).collect();
+    units.sort();
+    units.dedup();
+    let values = [
+        ("agency", r.agency.to_string()),
+        ("name", r.name.to_string()),
+        ("year", r.year.to_string()),
+        ("cases", r.drawn_cases.to_string()),
+        ("scored", n.to_string()),
+        ("units", r.drawn_units.to_string()),
+        ("reviewers", r.reviewers.to_string()),
+        ("per_case", r.per_case.to_string()),
+        ("excellent", r.grades.first().map_or(0, |g| count_grade(g)).to_string()),
+        ("failed", r.grades.last().map_or(0, |g| count_grade(g)).to_string()),
+        ("average", format!("{average:.1}")),
+        ("date", r.date.to_string()),
+        ("deadline", r.deadline.to_string()),
+    ];
+    doc.push(Block::Issuer(r.agency.to_string()))
+        .push(Block::Title(format!("关于{}情况的通报", r.name)))
+        .push(Block::Heading("一、基本情况".into()))
+        .push(Block::Paragraph(fill(&r.templates.basic, &values)))
+        .push(Block::Heading("二、评查结果".into()))
+        .push(Block::Paragraph(fill(&r.templates.results, &values)));
+    let grade_rows: Vec<(String, f64, String)> = r
+        .grades
+        .iter()
+        .map(|g| {
+            let k = count_grade(g);
+            let pct = if n == 0 { 0.0 } else { k as f64 * 100.0 / n as f64 };
+            (g.clone(), k as f64, format!("{k} 件（{pct:.1}%）"))
+        })
+        .collect();
+    doc.push(Block::Chart(Chart {
+        caption: "（一）等次分布".into(),
+        kind: ChartKind::Bars,
+        max: n.max(1) as f64,
+        rows: grade_rows,
+    }));
+    let bins = [
+        (0.0, 60.0, "<60"),
+        (60.0, 70.0, "60–69"),
+        (70.0, 80.0, "70–79"),
+        (80.0, 90.0, "80–89"),
+        (90.0, 100.01, "90–100"),
+    ];
+    let hist: Vec<(String, f64, String)> = bins
+        .iter()
+        .map(|(lo, hi, label)| {
+            let k = r.cases.iter().filter(|c| c.score >= *lo && c.score < *hi).count();
+            (label.to_string(), k as f64, format!("{k}"))
+        })
+        .collect();
+    let hist_max = hist.iter().map(|h| h.1).fold(1.0, f64::max);
+    doc.push(Block::Chart(Chart {
+        caption: "（二）得分分布（件）".into(),
+        kind: ChartKind::Histogram,
+        max: hist_max,
+        rows: hist,
+    }));
+    // Units ranked by average score.
+    let mut by_unit: Vec<(String, usize, f64, usize, usize)> = units
+        .iter()
+        .map(|u| {
+            let mine: Vec<&ReportCase> = r.cases.iter().filter(|c| &c.unit == u).collect();
+            let avg = mine.iter().map(|c| c.score).sum::<f64>() / mine.len().max(1) as f64;
+            let top = r
+                .grades
+                .first()
+                .map_or(0, |g| mine.iter().filter(|c| &c.grade == g).count());
+            let bottom = r
+                .grades
+                .last()
+                .map_or(0, |g| mine.iter().filter(|c| &c.grade == g).count());
+            (u.clone(), mine.len(), avg, top, bottom)
+        })
+        .collect();
+    by_unit.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+    doc.push(Block::Heading("（三）各单位得分排名".into()));
+    doc.push(Block::Table(Table {
+        headers: vec![
+            "排名".into(),
+            "单位".into(),
+            "件数".into(),
+            "平均分".into(),
+            r.grades.first().cloned().unwrap_or_default(),
+            r.grades.last().cloned().unwrap_or_default(),
+        ],
+        rows: by_unit
+            .iter()
+            .enumerate()
+            .map(|(i, (u, k, avg, top, bottom))| {
+                vec![
+                    (i + 1).to_string(),
+                    u.clone(),
+                    k.to_string(),
+                    format!("{avg:.1}"),
+                    top.to_string(),
+                    bottom.to_string(),
+                ]
+            })
+            .collect(),
+    }));
+    doc.push(Block::Chart(Chart {
+        caption: "（四）各单位平均分".into(),
+        kind: ChartKind::Bars,
+        max: 100.0,
+        rows: by_unit
+            .iter()
+            .map(|(u, _, avg, _, _)| (u.clone(), *avg, format!("{avg:.1}")))
+            .collect(),
+    }));
+    doc.push(Block::Heading("三、三项制度落实情况".into()))
+        .push(Block::Paragraph(fill(&r.templates.three_systems, &values)))
+        .push(Block::Table(Table {
+            headers: vec!["项目".into(), "符合".into(), "涉及".into(), "落实率".into()],
+            rows: r
+                .three_systems
+                .iter()
+                .map(|(what, ok, total)| {
+                    let rate = if *total == 0 {
+                        "—".to_string()
+                    } else {
+                        format!("{:.1}%", *ok as f64 * 100.0 / *total as f64)
+                    };
+                    vec![what.clone(), ok.to_string(), total.to_string(), rate]
+                })
+                .collect(),
+        }));
+    doc.push(Block::Heading("四、存在的主要问题".into()))
+        .push(Block::Paragraph(fill(&r.templates.problems, &values)));
+    if r.problems.is_empty() {
+        doc.push(Block::Line("本次评查未发现扣分问题。".into()));
+    } else {
+        doc.push(Block::Table(Table {
+            headers: vec!["序号".into(), "问题".into(), "件数".into(), "示例案卷".into()],
+            rows: r
+                .problems
+                .iter()
+                .enumerate()
+                .map(|(i, (w, k, e))| vec![(i + 1).to_string(), w.clone(), k.to_string(), e.clone()])
+                .collect(),
+        }));
+    }
+    doc.push(Block::Heading("五、整改要求和建议".into()))
+        .push(Block::Paragraph(fill(&r.templates.requirements, &values)))
+        .push(Block::Signature(vec![r.agency.to_string(), r.date.to_string()]))
+        .push(Block::PageBreak)
+        .push(Block::Heading("附件1：案卷评查得分表".into()))
+        .push(Block::Table(Table {
+            headers: vec![
+                "序号".into(),
+                "案号".into(),
+                "承办单位".into(),
+                "类型".into(),
+                "得分".into(),
+                "等次".into(),
+                "计分方式".into(),
+                "评查人".into(),
+            ],
+            rows: r
+                .cases
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    vec![
+                        (i + 1).to_string(),
+                        c.number.clone(),
+                        c.unit.clone(),
+                        c.kind.clone(),
+                        fmt_points(c.score),
+                        c.grade.clone(),
+                        c.source.clone(),
+                        c.reviewers.clone(),
+                    ]
+                })
+                .collect(),
+        }))
+        .push(Block::Heading("附件2：评查员一致性统计".into()));
+    if r.agreement.is_empty() {
+        doc.push(Block::Line("评分不足，无法统计。".into()));
+    } else {
+        doc.push(Block::KeyValues(r.agreement.clone()));
+    }
+    doc
+}
+
+/// An item's text for lists (`1.2 调查、检查文书…`).
+pub fn item_label(checklist: &Checklist, id: &str) -> String {
+    checklist
+        .item(id)
+        .map_or_else(|| id.to_string(), |t: ItemRef<'_>| format!("{id} {}", t.text()))
+}

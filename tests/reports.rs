@@ -1,0 +1,278 @@
+//! The documents: model snapshots (plain text), PDFs read back (fonts embedded and subset,
+//! Chinese text extractable, page counts, table headers repeated after a page break,
+//! byte-identical output), personal data masked, and a golden PDF.
+
+use pingcha::domain::{Anchor, Case, CaseKind, CaseOrigin, Mark, MarkValue, Party, PartyKind, Procedure};
+use pingcha::report::documents::{
+    CampaignReport, NoticeCase, NoticeFinding, ReportCase, ScoreSheet, Templates, campaign_report,
+    rectification_notice, score_sheet,
+};
+use pingcha::report::{Document, render_pdf};
+use pingcha::scoring::{bundled_checklists, evaluate};
+
+fn case() -> Case {
+    let mut c = Case::new("青禾应急罚〔2024〕9号", CaseKind::Penalty, CaseOrigin::Package);
+    c.procedure = Some(Procedure::General);
+    c.title = "王小明未按规定储存烟花爆竹案".into();
+    c.unit = "执法一科".into();
+    c.agency = "青禾市应急管理局".into();
+    c.party = Some(Party {
+        name: "王小明".into(),
+        kind: Some(PartyKind::Individual),
+        id_number: Some("211002199001011234".into()),
+        representative: None,
+        address: None,
+    });
+    c
+}
+
+fn marks() -> Vec<Mark> {
+    let mut a = Mark::new("1.2", MarkValue::Count(2));
+    a.reason = "询问笔录仅一名执法人员签名".into();
+    a.anchor = Some(Anchor {
+        file: "docs/09-询问笔录.pdf".into(),
+        doc_type: "询问笔录".into(),
+        page: 2,
+    });
+    let mut b = Mark::new("5.1", MarkValue::Deduct(3.0));
+    b.from_rule = Some("service_deadline".into());
+    b.reason = "决定 2024-09-27，送达 2024-10-14，为第8个工作日，超过7个工作日".into();
+    vec![a, b]
+}
+
+fn sheet(blank: bool, unmasked: bool) -> Document {
+    let checklist = bundled_checklists().unwrap().remove(0);
+    let marks = marks();
+    let evaluation = evaluate(&checklist, &marks).unwrap();
+    score_sheet(&ScoreSheet {
+        agency: "青禾市应急管理局",
+        case: &case(),
+        checklist: &checklist,
+        marks: (!blank).then_some(marks.as_slice()),
+        evaluation: (!blank).then_some(&evaluation),
+        reviewers: if blank {
+            vec![]
+        } else {
+            vec!["李评".into(), "王评".into()]
+        },
+        lead: Some("赵组长".into()),
+        date: "2024年12月1日".into(),
+        consensus_note: None,
+        suggestions: vec![(
+            "5.1".into(),
+            "service_deadline".into(),
+            "为第8个工作日，超过7个工作日".into(),
+        )],
+        unmasked,
+    })
+}
+
+#[test]
+fn the_score_sheet_says_what_was_deducted_where_and_masks_the_party() {
+    let text = sheet(false, false).plain_text();
+    for expected in [
+        "行政执法案卷评查表",
+        "案号：青禾应急罚〔2024〕9号",
+        "当事人：王某（身份证号 211002********1234）",
+        "询问笔录仅一名执法人员签名；见《询问笔录》第2页",
+        "来自规则 service_deadline",
+        "总分：95 / 100",
+        "等次：优秀",
+        "评查人（签名）：＿＿＿＿＿＿（李评）",
+        "组长（签名）：＿＿＿＿＿＿（赵组长）",
+    ] {
+        assert!(text.contains(expected), "missing {expected}:\n{text}");
+    }
+    assert!(
+        !text.contains("王小明") && !text.contains("199001011234"),
+        "personal data masked"
+    );
+    let unmasked = sheet(false, true).plain_text();
+    assert!(unmasked.contains("王小明（身份证号 211002199001011234）"));
+}
+
+#[test]
+fn the_blank_form_lists_the_automatic_checks_as_suggestions() {
+    let text = sheet(true, false).plain_text();
+    assert!(text.contains("行政执法案卷评查表（空白）"));
+    assert!(
+        text.contains("建议（service_deadline）：为第8个工作日，超过7个工作日"),
+        "{text}"
+    );
+    assert!(text.contains("由评查人核实后决定是否扣分"));
+    assert!(!text.contains("总分：95"));
+}
+
+fn notice() -> Document {
+    let templates = Templates::bundled().unwrap();
+    rectification_notice(
+        "青禾市应急管理局",
+        "2024年度交叉评查",
+        "执法一科",
+        "2024年12月1日",
+        "2024年12月31日",
+        &[NoticeCase {
+            number: "青禾应急罚〔2024〕9号".into(),
+            title: "某公司未按规定储存烟花爆竹案".into(),
+            result: "95分，优秀".into(),
+            findings: vec![NoticeFinding {
+                item: "5.1（扣分）".into(),
+                wording: "行政处罚决定书未在七日内送达".into(),
+                basis: "行政处罚法第六十一条".into(),
+                advice: "决定书在宣告后当场交付；当事人不在场的，七日内送达".into(),
+            }],
+        }],
+        &templates,
+    )
+}
+
+#[test]
+fn the_notice_matches_its_snapshot() {
+    let text = notice().plain_text();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/notice.txt");
+    if std::env::var_os("PINGCHA_UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, format!("{text}\n")).unwrap();
+    }
+    let snapshot = std::fs::read_to_string(&path).expect("snapshot (PINGCHA_UPDATE_GOLDEN=1 writes it)");
+    assert_eq!(
+        text.trim(),
+        snapshot.trim(),
+        "update the snapshot (PINGCHA_UPDATE_GOLDEN=1) when the notice changes on purpose"
+    );
+}
+
+fn report(cases: usize) -> Document {
+    let templates = Templates::bundled().unwrap();
+    let units = ["执法一科", "执法二科", "执法三科", "执法支队一大队", "执法支队二大队"];
+    let grades = ["优秀", "良好", "合格", "不合格"];
+    let list: Vec<ReportCase> = (0..cases)
+        .map(|i| {
+            let score = 55.0 + (i * 37 % 46) as f64;
+            ReportCase {
+                number: format!("青禾应急罚〔2024〕{}号", i + 1),
+                unit: units[i % units.len()].into(),
+                kind: "行政处罚（普通程序）".into(),
+                score,
+                grade: grades[if score >= 90.0 {
+                    0
+                } else if score >= 80.0 {
+                    1
+                } else if score >= 60.0 {
+                    2
+                } else {
+                    3
+                }]
+                .into(),
+                source: if i % 3 == 0 {
+                    "合议".into()
+                } else {
+                    "2 名评查员的平均分".into()
+                },
+                reviewers: "李评、王评".into(),
+            }
+        })
+        .collect();
+    campaign_report(&CampaignReport {
+        agency: "青禾市应急管理局",
+        name: "2024年度交叉评查",
+        year: 2024,
+        date: "2024年12月1日",
+        deadline: "2024年12月31日",
+        reviewers: 6,
+        drawn_cases: cases,
+        drawn_units: units.len(),
+        per_case: 2,
+        grades: grades.iter().map(|g| g.to_string()).collect(),
+        cases: list,
+        three_systems: vec![
+            ("行政执法公示（按期公示）".into(), 40, 50),
+            ("重大执法决定法制审核".into(), 9, 10),
+        ],
+        problems: vec![(
+            "1.2 调查、检查文书由两名以上执法人员签名".into(),
+            12,
+            "青禾应急罚〔2024〕3号".into(),
+        )],
+        agreement: vec![("总分一致率".into(), "0.812".into())],
+        templates: &templates,
+    })
+}
+
+#[test]
+fn the_campaign_report_has_every_section() {
+    let text = report(40).plain_text();
+    for heading in [
+        "一、基本情况",
+        "二、评查结果",
+        "三、三项制度落实情况",
+        "四、存在的主要问题",
+        "五、整改要求和建议",
+        "附件1：案卷评查得分表",
+        "附件2：评查员一致性统计",
+    ] {
+        assert!(text.contains(heading), "{heading}");
+    }
+    assert!(text.contains("共抽取5个单位的行政执法案卷40件"), "{text}");
+    assert!(text.contains("行政执法公示（按期公示） 40 50 80.0%"), "{text}");
+}
+
+fn pdf_text(bytes: &[u8]) -> String {
+    match pingcha::import::extract_pdf_text(bytes, 1 << 28) {
+        pingcha::import::TextLayer::Text { text, .. } => text,
+        other => panic!("no text layer: {other:?}"),
+    }
+}
+
+#[test]
+fn pdfs_embed_subset_fonts_keep_text_and_repeat_table_headers() {
+    let doc = report(120);
+    let rendered = render_pdf(&doc).unwrap();
+    assert!(rendered.pages >= 5, "{} pages", rendered.pages);
+    let pdf = lopdf::Document::load_mem(&rendered.bytes).unwrap();
+    assert_eq!(pdf.get_pages().len() as u32, rendered.pages);
+    // Fonts: embedded (a font file stream) and subset (tagged name).
+    let mut names = Vec::new();
+    let mut embedded = 0;
+    for (_, object) in pdf.objects.iter() {
+        if let Ok(dict) = object.as_dict() {
+            if let Ok(name) = dict.get(b"BaseFont").and_then(|n| n.as_name()) {
+                names.push(String::from_utf8_lossy(name).into_owned());
+            }
+            if dict.has(b"FontFile3") || dict.has(b"FontFile2") {
+                embedded += 1;
+            }
+        }
+    }
+    assert!(names.iter().any(|n| n.starts_with("PCHREG+")), "{names:?}");
+    assert!(embedded >= 2, "regular and bold embedded");
+    assert!(
+        rendered.bytes.len() < 400_000,
+        "subset, not the whole face: {} bytes",
+        rendered.bytes.len()
+    );
+    // Text extractable; the appendix table's header on every page it spans.
+    let text = pdf_text(&rendered.bytes);
+    assert!(text.contains("关于2024年度交叉评查情况的通报"));
+    assert!(text.contains("青禾应急罚〔2024〕120号"));
+    let header_repeats = text.matches("计分方式").count();
+    assert!(
+        header_repeats >= 3,
+        "the appendix header repeats on each page: {header_repeats}"
+    );
+    // Deterministic.
+    assert_eq!(render_pdf(&doc).unwrap().bytes, rendered.bytes, "byte-identical twice");
+}
+
+#[test]
+fn the_notice_pdf_matches_its_golden_file() {
+    let bytes = render_pdf(&notice()).unwrap().bytes;
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/notice.pdf");
+    if std::env::var_os("PINGCHA_UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, &bytes).unwrap();
+    }
+    let expected = std::fs::read(&golden).expect("golden file (PINGCHA_UPDATE_GOLDEN=1 writes it)");
+    assert!(
+        bytes == expected,
+        "the notice PDF changed; rerun with PINGCHA_UPDATE_GOLDEN=1 if that is intended"
+    );
+}
