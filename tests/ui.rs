@@ -847,3 +847,30 @@ fn a_campaign_is_created_assigned_compared_and_settled_in_the_app() {
         "the reviewers' own marks are kept"
     );
 }
+
+#[test]
+fn a_score_sheet_is_rendered_and_previewed_in_the_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let (mut h, row) = scoring_app(dir.clone(), &rows);
+    select_item(&mut h, "1.2");
+    h.key_press(egui::Key::Num1);
+    h.run_steps(2);
+    settle(&mut h);
+    h.get_by_label("报告…").click();
+    h.run_steps(4);
+    let out = tmp.path().join("评查表.pdf");
+    type_into(&mut h, "保存到", out.to_str().unwrap());
+    h.get_by_label("生成").click();
+    wait_until(&mut h, "the preview", |a| {
+        a.viewer_position().is_some_and(|(_, n)| n.is_some())
+    });
+    let bytes = std::fs::read(&out).unwrap();
+    let text = match pingcha::import::extract_pdf_text(&bytes, 1 << 28) {
+        pingcha::import::TextLayer::Text { text, .. } => text,
+        other => panic!("{other:?}"),
+    };
+    assert!(text.contains("行政执法案卷评查表"));
+    assert!(text.contains(&row.number));
+    assert!(text.contains("张敏"), "the reviewer is named on the sheet");
+}

@@ -80,6 +80,15 @@ fn campaign_config(info: &crate::store::CampaignInfo) -> CampaignConfig {
     serde_json::from_value(info.config.clone()).unwrap_or_default()
 }
 
+/// What a score sheet is made of: checklist, marks (none: blank), signers, lead, 合议 note.
+type SheetParts = (
+    Checklist,
+    Option<Vec<Mark>>,
+    Vec<String>,
+    Option<String>,
+    Option<String>,
+);
+
 /// The document of a case's score sheet.
 pub fn score_sheet_document(
     project: &Project,
@@ -94,13 +103,7 @@ pub fn score_sheet_document(
     let findings = rules.check(case);
     let agency = agency(project)?;
     // The checklist: the reviewer's, the campaign's, or the newest that applies.
-    let (checklist, marks, reviewers, lead, note): (
-        Checklist,
-        Option<Vec<Mark>>,
-        Vec<String>,
-        Option<String>,
-        Option<String>,
-    ) = match source {
+    let (checklist, marks, reviewers, lead, note): SheetParts = match source {
         SheetSource::Reviewer(name, unit) => {
             let reviewer = project
                 .reviewers()?

@@ -12,6 +12,7 @@ use super::backend::{Backend, FindingCount, Request, Response};
 use super::campaigns::CampaignWindow;
 use super::editor::ChecklistEditor;
 use super::path_field::{PathField, Pick};
+use super::reports::ReportsWindow;
 use super::scoring::{Action, ScoringPanel};
 use super::settings::SettingsWindow;
 use super::theme;
@@ -80,6 +81,8 @@ pub enum UiCommand {
     Settings,
     /// Open the review campaigns.
     Campaigns,
+    /// Open the reports window.
+    Reports,
 }
 
 impl UiCommand {
@@ -102,6 +105,7 @@ impl UiCommand {
         UiCommand::ToggleList,
         UiCommand::Settings,
         UiCommand::Campaigns,
+        UiCommand::Reports,
     ];
 }
 
@@ -127,6 +131,7 @@ impl UiCommand {
             Self::ToggleList => "收起/展开案卷列表",
             Self::Settings => "设置…",
             Self::Campaigns => "评查活动…",
+            Self::Reports => "报告…",
         }
     }
 
@@ -150,7 +155,8 @@ impl UiCommand {
             | Self::ChooseReviewer
             | Self::EditChecklists
             | Self::Settings
-            | Self::Campaigns => None,
+            | Self::Campaigns
+            | Self::Reports => None,
         }
     }
 
@@ -247,6 +253,8 @@ pub struct PingchaApp {
     list_hidden: bool,
     settings: SettingsWindow,
     campaigns: CampaignWindow,
+    reports: ReportsWindow,
+    campaign_names: Vec<String>,
 }
 
 impl PingchaApp {
@@ -334,6 +342,8 @@ impl PingchaApp {
             list_hidden: false,
             settings: SettingsWindow::default(),
             campaigns: CampaignWindow::default(),
+            reports: ReportsWindow::default(),
+            campaign_names: Vec::new(),
         }
     }
 
@@ -520,7 +530,34 @@ impl PingchaApp {
                     }
                 }
                 Response::Info(msg) => self.notify(ctx, Level::Info, msg),
-                Response::Campaign(answer) => self.campaigns.apply(answer),
+                Response::Campaign(answer) => {
+                    if let super::backend::CampaignResponse::List(list) = &answer {
+                        self.campaign_names = list.iter().map(|(c, _)| c.name.clone()).collect();
+                    }
+                    self.campaigns.apply(answer);
+                }
+                Response::ReportReady { path, pages } => {
+                    self.reports.busy = false;
+                    match pages {
+                        Some(pages) => {
+                            self.notify(ctx, Level::Info, format!("已生成 {}（{pages} 页）", path.display()));
+                            let title = path
+                                .file_name()
+                                .map_or_else(|| "报告".to_string(), |n| n.to_string_lossy().into_owned());
+                            self.viewer.open(
+                                OpenDocument {
+                                    title,
+                                    sha256: format!("report:{}:{pages}", path.display()),
+                                    path,
+                                    kind: kind_for("pdf"),
+                                },
+                                1,
+                            );
+                            self.open_doc = None;
+                        }
+                        None => self.notify(ctx, Level::Info, format!("已导出 {}", path.display())),
+                    }
+                }
                 Response::RuleSettings {
                     settings,
                     years,
@@ -551,7 +588,10 @@ impl PingchaApp {
                     self.notify(ctx, Level::Info, format!("导入完成：{}", report.summary()));
                     self.last_report = Some(report);
                 }
-                Response::Error(msg) => self.notify(ctx, Level::Error, msg),
+                Response::Error(msg) => {
+                    self.reports.busy = false;
+                    self.notify(ctx, Level::Error, msg);
+                }
             }
         }
     }
@@ -732,6 +772,11 @@ impl PingchaApp {
             UiCommand::ToggleList => self.list_hidden = !self.list_hidden,
             UiCommand::Settings => self.settings.open = true,
             UiCommand::Campaigns => self.campaigns.open = true,
+            UiCommand::Reports => {
+                self.reports.open = true;
+                self.backend
+                    .send(Request::Campaign(super::backend::CampaignRequest::List));
+            }
             UiCommand::ClearFilters => {
                 self.only_with_findings = false;
                 self.unit_filter = None;
@@ -837,6 +882,9 @@ impl PingchaApp {
             }
             if ui.button(UiCommand::Campaigns.label()).clicked() {
                 commands.push(UiCommand::Campaigns);
+            }
+            if ui.button(UiCommand::Reports.label()).clicked() {
+                commands.push(UiCommand::Reports);
             }
             if ui.button(UiCommand::EditChecklists.label()).clicked() {
                 commands.push(UiCommand::EditChecklists);
@@ -1753,6 +1801,19 @@ impl PingchaApp {
             self.backend.send(request);
         }
         for request in self.settings.ui(&ctx) {
+            self.backend.send(request);
+        }
+        let case_number = self.case.as_ref().map(|c| c.row.number.clone());
+        let reviewer = self.reviewer.as_ref().map(|r| (r.name.clone(), r.unit.clone()));
+        let units = self.units.clone();
+        let campaign_names = self.campaign_names.clone();
+        for request in self.reports.ui(
+            &ctx,
+            case_number.as_deref(),
+            reviewer.as_ref().map(|(n, u)| (n.as_str(), u.as_str())),
+            &units,
+            &campaign_names,
+        ) {
             self.backend.send(request);
         }
         let checklists = Arc::clone(&self.checklists);

@@ -87,6 +87,8 @@ pub enum Request {
     ImportChecklist(PathBuf),
     /// Campaign work (评查活动).
     Campaign(CampaignRequest),
+    /// Render a report to a file.
+    Report(ReportRequest),
     /// Save the rule parameters (then every case is checked again).
     SaveRuleSettings(Box<RuleSettings>),
     /// Add a year's holiday schedule from a file.
@@ -175,6 +177,43 @@ pub enum CampaignRequest {
     ImportReturn(PathBuf),
 }
 
+/// A document to render.
+#[derive(Debug, Clone)]
+pub enum ReportRequest {
+    /// A case's score sheet.
+    ScoreSheet {
+        /// 案号.
+        case: String,
+        /// Whose marks.
+        source: crate::jobs::reports::SheetSource,
+        /// Where.
+        path: PathBuf,
+    },
+    /// A unit's rectification notice.
+    Notice {
+        /// Unit.
+        unit: String,
+        /// Campaign, if any.
+        campaign: Option<String>,
+        /// Where.
+        path: PathBuf,
+    },
+    /// A campaign's report.
+    Campaign {
+        /// Campaign.
+        campaign: String,
+        /// Where.
+        path: PathBuf,
+    },
+    /// The XLSX data export.
+    Xlsx {
+        /// Campaign, if any.
+        campaign: Option<String>,
+        /// Where.
+        path: PathBuf,
+    },
+}
+
 /// What the campaign window is told.
 #[derive(Debug, Clone)]
 pub enum CampaignResponse {
@@ -261,6 +300,13 @@ pub enum Response {
     Checklists(Arc<Vec<StoredChecklist>>),
     /// Campaign answers.
     Campaign(CampaignResponse),
+    /// A report was written.
+    ReportReady {
+        /// The file.
+        path: PathBuf,
+        /// Pages (PDF) or `None` (XLSX).
+        pages: Option<u32>,
+    },
     /// The rule parameters and the calendar's years (after open or a change).
     RuleSettings {
         /// Parameters.
@@ -438,6 +484,7 @@ impl Backend {
                             }
                         }
                         Request::Campaign(request) => campaign_request(&mut project, reviewer.as_ref(), request, &send),
+                        Request::Report(request) => report_request(&project, request, &send),
                         other => scoring_request(&mut project, reviewer.as_ref(), other, &send),
                     }
                 }
@@ -672,7 +719,38 @@ fn scoring_request_inner(
         | Request::SaveRuleSettings(_)
         | Request::AddCalendarYear(_)
         | Request::RemoveCalendarYear(_)
-        | Request::Campaign(_) => {}
+        | Request::Campaign(_)
+        | Request::Report(_) => {}
+    }
+}
+
+/// Renders a report and writes it.
+fn report_request(project: &Project, request: ReportRequest, send: &dyn Fn(Response)) {
+    use crate::jobs::reports as r;
+    let result: anyhow::Result<(PathBuf, Option<u32>)> = (|| {
+        let (path, document) = match request {
+            ReportRequest::ScoreSheet { case, source, path } => {
+                (path, r::score_sheet_document(project, &case, &source, false, None)?)
+            }
+            ReportRequest::Notice { unit, campaign, path } => {
+                (path, r::notice_document(project, &unit, campaign.as_deref(), None, 30)?)
+            }
+            ReportRequest::Campaign { campaign, path } => {
+                (path, r::campaign_report_document(project, &campaign, None, 30)?)
+            }
+            ReportRequest::Xlsx { campaign, path } => {
+                let bytes = r::export_xlsx(project, campaign.as_deref())?;
+                std::fs::write(&path, bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                return Ok((path, None));
+            }
+        };
+        let rendered = r::render(&document)?;
+        std::fs::write(&path, &rendered.bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        Ok((path, Some(rendered.pages)))
+    })();
+    match result {
+        Ok((path, pages)) => send(Response::ReportReady { path, pages }),
+        Err(e) => send(Response::Error(format!("未能生成：{e:#}"))),
     }
 }
 

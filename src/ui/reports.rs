@@ -1,0 +1,194 @@
+//! The reports window (报告): choose the document and its scope, render it on the backend,
+//! preview the pages in the app's viewer, and keep the file where the user chose.
+
+use egui::RichText;
+
+use super::backend::{ReportRequest, Request};
+use super::path_field::{PathField, Pick};
+use crate::jobs::reports::SheetSource;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Kind {
+    #[default]
+    ScoreSheet,
+    Notice,
+    Campaign,
+    Xlsx,
+}
+
+impl Kind {
+    fn label(self) -> &'static str {
+        match self {
+            Self::ScoreSheet => "案卷评查表（当前案卷）",
+            Self::Notice => "问题清单与整改通知书（单位）",
+            Self::Campaign => "评查报告（评查活动）",
+            Self::Xlsx => "数据导出（Excel）",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Source {
+    #[default]
+    Mine,
+    Consensus,
+    Blank,
+}
+
+/// Window state.
+#[derive(Default)]
+pub struct ReportsWindow {
+    /// Whether the window is shown.
+    pub open: bool,
+    kind: Kind,
+    source: Source,
+    unit: String,
+    campaign: String,
+    path: PathField,
+    /// A render is on its way.
+    pub busy: bool,
+}
+
+impl ReportsWindow {
+    /// Draws the window. `case`: the selected case number; `reviewer`: the current reviewer.
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        case: Option<&str>,
+        reviewer: Option<(&str, &str)>,
+        units: &[String],
+        campaigns: &[String],
+    ) -> Vec<Request> {
+        let mut requests = Vec::new();
+        if !self.open {
+            return requests;
+        }
+        let _ = self.path.poll();
+        let mut open = true;
+        egui::Window::new("报告")
+            .open(&mut open)
+            .default_width(560.0)
+            .show(ctx, |ui| {
+                egui::ComboBox::from_id_salt("report-kind")
+                    .selected_text(self.kind.label())
+                    .width(280.0)
+                    .show_ui(ui, |ui| {
+                        for k in [Kind::ScoreSheet, Kind::Notice, Kind::Campaign, Kind::Xlsx] {
+                            ui.selectable_value(&mut self.kind, k, k.label());
+                        }
+                    });
+                let campaign_combo = |ui: &mut egui::Ui, value: &mut String, optional: bool| {
+                    egui::ComboBox::from_id_salt("report-campaign")
+                        .selected_text(if value.is_empty() {
+                            if optional {
+                                "不限评查活动"
+                            } else {
+                                "选择评查活动"
+                            }
+                        } else {
+                            value.as_str()
+                        })
+                        .show_ui(ui, |ui| {
+                            if optional {
+                                ui.selectable_value(value, String::new(), "不限评查活动");
+                            }
+                            for c in campaigns {
+                                ui.selectable_value(value, c.clone(), c);
+                            }
+                        });
+                };
+                let ready = match self.kind {
+                    Kind::ScoreSheet => {
+                        ui.label(format!("案卷：{}", case.unwrap_or("（请先在列表中选择案卷）")));
+                        ui.horizontal(|ui| {
+                            ui.radio_value(&mut self.source, Source::Mine, "我的评分");
+                            ui.radio_value(&mut self.source, Source::Consensus, "合议结果");
+                            ui.radio_value(&mut self.source, Source::Blank, "空白表（附自动检查建议）");
+                        });
+                        if self.source == Source::Consensus {
+                            campaign_combo(ui, &mut self.campaign, false);
+                        }
+                        case.is_some()
+                            && (self.source != Source::Consensus || !self.campaign.is_empty())
+                            && (self.source != Source::Mine || reviewer.is_some())
+                    }
+                    Kind::Notice => {
+                        egui::ComboBox::from_id_salt("report-unit")
+                            .selected_text(if self.unit.is_empty() {
+                                "选择单位"
+                            } else {
+                                self.unit.as_str()
+                            })
+                            .show_ui(ui, |ui| {
+                                for u in units {
+                                    ui.selectable_value(&mut self.unit, u.clone(), u);
+                                }
+                            });
+                        campaign_combo(ui, &mut self.campaign, true);
+                        !self.unit.is_empty()
+                    }
+                    Kind::Campaign => {
+                        campaign_combo(ui, &mut self.campaign, false);
+                        !self.campaign.is_empty()
+                    }
+                    Kind::Xlsx => {
+                        campaign_combo(ui, &mut self.campaign, true);
+                        true
+                    }
+                };
+                let hint = if self.kind == Kind::Xlsx { "….xlsx" } else { "….pdf" };
+                self.path.ui(ui, "保存到", hint, &[("选择…", Pick::Save)]);
+                ui.horizontal(|ui| {
+                    let go = ui.add_enabled(
+                        ready && self.path.path().is_some() && !self.busy,
+                        egui::Button::new("生成"),
+                    );
+                    if self.busy {
+                        ui.spinner();
+                        ui.label(RichText::new("正在生成…").small());
+                    }
+                    if go.clicked()
+                        && let Some(path) = self.path.path()
+                    {
+                        let campaign = (!self.campaign.is_empty()).then(|| self.campaign.clone());
+                        let request = match self.kind {
+                            Kind::ScoreSheet => ReportRequest::ScoreSheet {
+                                case: case.unwrap_or_default().to_string(),
+                                source: match self.source {
+                                    Source::Mine => SheetSource::Reviewer(
+                                        reviewer.map(|r| r.0.to_string()).unwrap_or_default(),
+                                        reviewer.map(|r| r.1.to_string()),
+                                    ),
+                                    Source::Consensus => SheetSource::Consensus(self.campaign.clone()),
+                                    Source::Blank => SheetSource::Blank,
+                                },
+                                path,
+                            },
+                            Kind::Notice => ReportRequest::Notice {
+                                unit: self.unit.clone(),
+                                campaign,
+                                path,
+                            },
+                            Kind::Campaign => ReportRequest::Campaign {
+                                campaign: self.campaign.clone(),
+                                path,
+                            },
+                            Kind::Xlsx => ReportRequest::Xlsx { campaign, path },
+                        };
+                        self.busy = true;
+                        requests.push(Request::Report(request));
+                    }
+                });
+                ui.label(
+                    RichText::new(
+                        "PDF 生成后在主窗口中预览；个人信息默认遮蔽（姓名显示为“王某”，身份证号隐去中间8位）。",
+                    )
+                    .small(),
+                );
+            });
+        if !open {
+            self.open = false;
+        }
+        requests
+    }
+}
