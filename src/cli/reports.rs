@@ -96,7 +96,9 @@ pub enum ExportCommand {
 }
 
 fn open(path: &std::path::Path) -> Result<Project> {
-    Project::open(path).with_context(|| format!("无法打开项目 {}", path.display()))
+    let mut project = Project::open(path).with_context(|| format!("无法打开项目 {}", path.display()))?;
+    crate::jobs::review::prepare_project(&mut project)?;
+    Ok(project)
 }
 
 fn write(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
