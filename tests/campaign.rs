@@ -35,6 +35,13 @@ impl Machine {
     }
 }
 
+fn pdf_text(path: &Path) -> String {
+    match pingcha::import::extract_pdf_text(&std::fs::read(path).unwrap(), 1 << 28) {
+        pingcha::import::TextLayer::Text { text, .. } => text,
+        other => panic!("{other:?}"),
+    }
+}
+
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
@@ -567,6 +574,35 @@ fn a_campaign_round_trip_through_kits_and_returns() {
         "{}",
         String::from_utf8_lossy(&misaddressed.stderr)
     );
+
+    // The documents: the consensus score sheet, the unit's notice, the campaign report, XLSX.
+    let sheet = tmp.path().join("评查表.pdf");
+    organiser.ok(&["report", "score-sheet", s(&project), "--case", &shared, "--consensus", "--out", s(&sheet), "--date", "2024-12-01"]);
+    let text = pdf_text(&sheet);
+    assert!(text.contains("合议意见") && text.contains("卷内决定书原件已盖章"), "{text}");
+    assert!(text.contains("2024年12月1日"));
+    let unit = pingcha::store::Project::open(&project).unwrap().load_case_by_number(&shared).unwrap().case.unit;
+    let notice = tmp.path().join("通知书.pdf");
+    organiser.ok(&["report", "notice", s(&project), "--unit", &unit, "--campaign", "2024年度评查", "--out", s(&notice), "--date", "2024-12-01"]);
+    let text = pdf_text(&notice);
+    assert!(text.contains("整改通知书") && text.contains("一处笔录缺签名") && text.contains("2024年12月31日"), "{text}");
+    let report = tmp.path().join("报告.pdf");
+    organiser.ok(&["report", "campaign", s(&project), "--out", s(&report), "--date", "2024-12-01"]);
+    let text = pdf_text(&report);
+    assert!(text.contains("关于2024年度评查情况的通报") && text.contains("附件1"), "{text}");
+    let again = tmp.path().join("报告2.pdf");
+    organiser.ok(&["report", "campaign", s(&project), "--out", s(&again), "--date", "2024-12-01"]);
+    assert_eq!(std::fs::read(&report).unwrap(), std::fs::read(&again).unwrap(), "same data, same bytes");
+    let xlsx = tmp.path().join("数据.xlsx");
+    organiser.ok(&["export", "xlsx", s(&project), "--campaign", "2024年度评查", "--out", s(&xlsx)]);
+    {
+        use calamine::{Reader, Xlsx};
+        let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+        let names = book.sheet_names().to_vec();
+        assert_eq!(names, ["案卷", "评分", "自动检查", "一致性"]);
+        let marks = book.worksheet_range("评分").unwrap();
+        assert!(marks.rows().any(|r| r.iter().any(|c| c.to_string() == "决定书未盖章")));
+    }
 
     // Agreement statistics of the campaign.
     let stats: serde_json::Value = serde_json::from_str(&organiser.ok(&[

@@ -30,9 +30,12 @@ pub enum ReportCommand {
         /// 评查员单位（同名时）
         #[arg(long)]
         unit: Option<String>,
-        /// 按该评查活动的合议结果
+        /// 按合议结果（评查活动由 --campaign 指定；不指定时取包含该案卷的最近一次活动）
         #[arg(long)]
-        consensus: Option<String>,
+        consensus: bool,
+        /// 评查活动
+        #[arg(long)]
+        campaign: Option<String>,
         /// 不遮蔽个人信息
         #[arg(long)]
         unmasked: bool,
@@ -64,9 +67,9 @@ pub enum ReportCommand {
     Campaign {
         /// 项目文件夹
         project: PathBuf,
-        /// 评查活动
+        /// 评查活动（默认最近建立的一个）
         #[arg(long)]
-        campaign: String,
+        campaign: Option<String>,
         /// 输出 PDF
         #[arg(long)]
         out: PathBuf,
@@ -115,15 +118,24 @@ pub fn report(command: ReportCommand) -> Result<ExitCode> {
             reviewer,
             unit,
             consensus,
+            campaign,
             unmasked,
             date,
         } => {
             let p = open(&project)?;
             let source = match (reviewer, consensus) {
-                (Some(_), Some(_)) => bail!("--reviewer 和 --consensus 只能选一个"),
-                (Some(r), None) => SheetSource::Reviewer(r, unit),
-                (None, Some(c)) => SheetSource::Consensus(c),
-                (None, None) => SheetSource::Blank,
+                (Some(_), true) => bail!("--reviewer 和 --consensus 只能选一个"),
+                (Some(r), false) => SheetSource::Reviewer(r, unit),
+                (None, true) => SheetSource::Consensus(match campaign {
+                    Some(c) => c,
+                    None => p
+                        .campaigns()?
+                        .into_iter()
+                        .find(|c| c.cases.contains(&case))
+                        .map(|c| c.name)
+                        .with_context(|| format!("案卷 {case} 不在任何评查活动中"))?,
+                }),
+                (None, false) => SheetSource::Blank,
             };
             (
                 out,
@@ -152,10 +164,16 @@ pub fn report(command: ReportCommand) -> Result<ExitCode> {
             reply_days,
         } => {
             let p = open(&project)?;
-            (
-                out,
-                campaign_report_document(&p, &campaign, date.as_deref(), reply_days)?,
-            )
+            let campaign = match campaign {
+                Some(c) => c,
+                None => p
+                    .campaigns()?
+                    .into_iter()
+                    .next()
+                    .map(|c| c.name)
+                    .context("项目中还没有评查活动")?,
+            };
+            (out, campaign_report_document(&p, &campaign, date.as_deref(), reply_days)?)
         }
     };
     let rendered = render(&document)?;

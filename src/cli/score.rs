@@ -354,7 +354,12 @@ fn mark_one(
     let mark = value.map(|value| Mark {
         item: item.to_string(),
         value,
-        reason: reason.to_string(),
+        // No --reason keeps the reason already given.
+        reason: if reason.is_empty() {
+            old.as_ref().map(|m| m.reason.clone()).unwrap_or_default()
+        } else {
+            reason.to_string()
+        },
         from_rule: old.as_ref().and_then(|m| m.from_rule.clone()),
         anchor: old.as_ref().and_then(|m| m.anchor.clone()),
     });
