@@ -577,24 +577,89 @@ fn a_campaign_round_trip_through_kits_and_returns() {
 
     // The documents: the consensus score sheet, the unit's notice, the campaign report, XLSX.
     let sheet = tmp.path().join("评查表.pdf");
-    organiser.ok(&["report", "score-sheet", s(&project), "--case", &shared, "--consensus", "--out", s(&sheet), "--date", "2024-12-01"]);
+    organiser.ok(&[
+        "report",
+        "score-sheet",
+        s(&project),
+        "--case",
+        &shared,
+        "--consensus",
+        "--out",
+        s(&sheet),
+        "--date",
+        "2024-12-01",
+    ]);
     let text = pdf_text(&sheet);
-    assert!(text.contains("合议意见") && text.contains("卷内决定书原件已盖章"), "{text}");
+    assert!(
+        text.contains("合议意见") && text.contains("卷内决定书原件已盖章"),
+        "{text}"
+    );
     assert!(text.contains("2024年12月1日"));
-    let unit = pingcha::store::Project::open(&project).unwrap().load_case_by_number(&shared).unwrap().case.unit;
+    let unit = pingcha::store::Project::open(&project)
+        .unwrap()
+        .load_case_by_number(&shared)
+        .unwrap()
+        .case
+        .unit;
     let notice = tmp.path().join("通知书.pdf");
-    organiser.ok(&["report", "notice", s(&project), "--unit", &unit, "--campaign", "2024年度评查", "--out", s(&notice), "--date", "2024-12-01"]);
+    organiser.ok(&[
+        "report",
+        "notice",
+        s(&project),
+        "--unit",
+        &unit,
+        "--campaign",
+        "2024年度评查",
+        "--out",
+        s(&notice),
+        "--date",
+        "2024-12-01",
+    ]);
     let text = pdf_text(&notice);
-    assert!(text.contains("整改通知书") && text.contains("一处笔录缺签名") && text.contains("2024年12月31日"), "{text}");
+    assert!(
+        text.contains("整改通知书") && text.contains("一处笔录缺签名") && text.contains("2024年12月31日"),
+        "{text}"
+    );
     let report = tmp.path().join("报告.pdf");
-    organiser.ok(&["report", "campaign", s(&project), "--out", s(&report), "--date", "2024-12-01"]);
+    organiser.ok(&[
+        "report",
+        "campaign",
+        s(&project),
+        "--out",
+        s(&report),
+        "--date",
+        "2024-12-01",
+    ]);
     let text = pdf_text(&report);
-    assert!(text.contains("关于2024年度评查情况的通报") && text.contains("附件1"), "{text}");
+    assert!(
+        text.contains("关于2024年度评查情况的通报") && text.contains("附件1"),
+        "{text}"
+    );
     let again = tmp.path().join("报告2.pdf");
-    organiser.ok(&["report", "campaign", s(&project), "--out", s(&again), "--date", "2024-12-01"]);
-    assert_eq!(std::fs::read(&report).unwrap(), std::fs::read(&again).unwrap(), "same data, same bytes");
+    organiser.ok(&[
+        "report",
+        "campaign",
+        s(&project),
+        "--out",
+        s(&again),
+        "--date",
+        "2024-12-01",
+    ]);
+    assert_eq!(
+        std::fs::read(&report).unwrap(),
+        std::fs::read(&again).unwrap(),
+        "same data, same bytes"
+    );
     let xlsx = tmp.path().join("数据.xlsx");
-    organiser.ok(&["export", "xlsx", s(&project), "--campaign", "2024年度评查", "--out", s(&xlsx)]);
+    organiser.ok(&[
+        "export",
+        "xlsx",
+        s(&project),
+        "--campaign",
+        "2024年度评查",
+        "--out",
+        s(&xlsx),
+    ]);
     {
         use calamine::{Reader, Xlsx};
         let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();

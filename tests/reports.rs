@@ -259,6 +259,18 @@ fn pdfs_embed_subset_fonts_keep_text_and_repeat_table_headers() {
         header_repeats >= 3,
         "the appendix header repeats on each page: {header_repeats}"
     );
+    // The wide appendix table is on landscape pages; the report itself on portrait A4.
+    let pages = pdf.get_pages();
+    let media = |id: lopdf::ObjectId| -> (f32, f32) {
+        let page = pdf.get_dictionary(id).unwrap();
+        let b = page.get(b"MediaBox").unwrap().as_array().unwrap();
+        let n = |o: &lopdf::Object| o.as_float().or_else(|_| o.as_i64().map(|v| v as f32)).unwrap();
+        (n(&b[2]), n(&b[3]))
+    };
+    let first = media(*pages.values().next().unwrap());
+    let last = media(*pages.values().last().unwrap());
+    assert!(first.0 < first.1, "portrait first page {first:?}");
+    assert!(last.0 > last.1, "landscape appendix {last:?}");
     // Deterministic.
     assert_eq!(render_pdf(&doc).unwrap().bytes, rendered.bytes, "byte-identical twice");
 }

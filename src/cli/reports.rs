@@ -173,7 +173,10 @@ pub fn report(command: ReportCommand) -> Result<ExitCode> {
                     .map(|c| c.name)
                     .context("项目中还没有评查活动")?,
             };
-            (out, campaign_report_document(&p, &campaign, date.as_deref(), reply_days)?)
+            (
+                out,
+                campaign_report_document(&p, &campaign, date.as_deref(), reply_days)?,
+            )
         }
     };
     let rendered = render(&document)?;

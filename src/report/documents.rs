@@ -611,7 +611,8 @@ pub fn campaign_report(r: &CampaignReport<'_>) -> Document {
     doc.push(Block::Heading("五、整改要求和建议".into()))
         .push(Block::Paragraph(fill(&r.templates.requirements, &values)))
         .push(Block::Signature(vec![r.agency.to_string(), r.date.to_string()]))
-        .push(Block::PageBreak)
+        // The appendix table is wide: landscape pages.
+        .push(Block::Landscape(true))
         .push(Block::Heading("附件1：案卷评查得分表".into()))
         .push(Block::Table(Table {
             headers: vec![

@@ -38,6 +38,9 @@ pub enum Block {
     Space(f32),
     /// Start a new page.
     PageBreak,
+    /// From here on, pages are landscape (`true`) or portrait (a new page unless the current
+    /// one is empty) — for wide tables.
+    Landscape(bool),
 }
 
 /// A ruled table: a header row repeated on every page, and rows that wrap.
@@ -107,7 +110,7 @@ impl Document {
                     out.push(c.caption.clone());
                     out.extend(c.rows.iter().map(|(l, _, v)| format!("{l} {v}")));
                 }
-                Block::Space(_) | Block::PageBreak => {}
+                Block::Space(_) | Block::PageBreak | Block::Landscape(_) => {}
             }
         }
         out.join("\n")

@@ -99,22 +99,46 @@ enum Item {
 struct Layout<'f> {
     fonts: &'f Fonts,
     pages: Vec<Vec<Item>>,
+    /// Orientation of each page (true: landscape), parallel to `pages`.
+    landscape: Vec<bool>,
+    /// Orientation of the next page.
+    next_landscape: bool,
     y: f32,
     advance_cache: BTreeMap<(char, bool), f32>,
 }
 
 impl<'f> Layout<'f> {
+    fn is_landscape(&self) -> bool {
+        self.landscape.last().copied().unwrap_or(self.next_landscape)
+    }
+
     fn content_width(&self) -> f32 {
-        PAGE_W - MARGIN_LEFT - MARGIN_RIGHT
+        page_size(self.is_landscape()).0 - MARGIN_LEFT - MARGIN_RIGHT
     }
 
     fn bottom(&self) -> f32 {
-        PAGE_H - MARGIN_BOTTOM
+        page_size(self.is_landscape()).1 - MARGIN_BOTTOM
     }
 
     fn new_page(&mut self) {
         self.pages.push(Vec::new());
+        self.landscape.push(self.next_landscape);
         self.y = MARGIN_TOP;
+    }
+
+    /// Switches orientation: a new page unless the current one is still empty.
+    fn orient(&mut self, landscape: bool) {
+        self.next_landscape = landscape;
+        if self.is_landscape() == landscape {
+            return;
+        }
+        if self.pages.last().is_some_and(Vec::is_empty) {
+            if let Some(last) = self.landscape.last_mut() {
+                *last = landscape;
+            }
+        } else {
+            self.new_page();
+        }
     }
 
     /// Width of `text` at `size`, in points.
@@ -432,6 +456,11 @@ impl<'f> Layout<'f> {
     }
 }
 
+/// Width and height of an A4 page in points.
+fn page_size(landscape: bool) -> (f32, f32) {
+    if landscape { (PAGE_H, PAGE_W) } else { (PAGE_W, PAGE_H) }
+}
+
 #[derive(Clone, Copy)]
 enum Align {
     Left,
@@ -454,6 +483,8 @@ pub fn render_pdf(document: &Document) -> Result<RenderedPdf, PdfError> {
     let mut layout = Layout {
         fonts,
         pages: Vec::new(),
+        landscape: Vec::new(),
+        next_landscape: false,
         y: MARGIN_TOP,
         advance_cache: BTreeMap::new(),
     };
@@ -485,18 +516,21 @@ pub fn render_pdf(document: &Document) -> Result<RenderedPdf, PdfError> {
                 }
             }
             Block::Chart(chart) => layout.chart(chart),
+            Block::Landscape(on) => layout.orient(*on),
             Block::Space(mm) => layout.y += mm * 2.834_646,
             Block::PageBreak => layout.new_page(),
         }
     }
     let total = layout.pages.len();
     let mut pages_items = std::mem::take(&mut layout.pages);
+    let orientations = std::mem::take(&mut layout.landscape);
     for (i, items) in pages_items.iter_mut().enumerate() {
+        let (page_w, page_h) = page_size(orientations.get(i).copied().unwrap_or(false));
         let footer = format!("第 {} 页 共 {} 页", i + 1, total);
         let w = layout.width(&footer, SMALL, Weight::Regular);
         items.push(Item::Text {
-            x: (PAGE_W - w) / 2.0,
-            baseline: PAGE_H - MARGIN_BOTTOM / 2.0,
+            x: (page_w - w) / 2.0,
+            baseline: page_h - MARGIN_BOTTOM / 2.0,
             size: SMALL,
             weight: Weight::Regular,
             grey: false,
@@ -505,7 +539,7 @@ pub fn render_pdf(document: &Document) -> Result<RenderedPdf, PdfError> {
         if let Some(header) = &document.running_header {
             let w = layout.width(header, SMALL, Weight::Regular);
             items.push(Item::Text {
-                x: (PAGE_W - w) / 2.0,
+                x: (page_w - w) / 2.0,
                 baseline: MARGIN_TOP / 2.0,
                 size: SMALL,
                 weight: Weight::Regular,
@@ -516,12 +550,12 @@ pub fn render_pdf(document: &Document) -> Result<RenderedPdf, PdfError> {
     }
     let pages = u32::try_from(pages_items.len()).unwrap_or(u32::MAX);
     Ok(RenderedPdf {
-        bytes: write_pdf(document, fonts, pages_items),
+        bytes: write_pdf(document, fonts, pages_items, &orientations),
         pages,
     })
 }
 
-fn write_pdf(document: &Document, fonts: &Fonts, pages: Vec<Vec<Item>>) -> Vec<u8> {
+fn write_pdf(document: &Document, fonts: &Fonts, pages: Vec<Vec<Item>>, landscape: &[bool]) -> Vec<u8> {
     let mut doc = PdfDocument::new(&document.title);
     doc.metadata.info.creator = "Pingcha 评查".into();
     doc.metadata.info.producer = "Pingcha 评查".into();
@@ -541,7 +575,10 @@ fn write_pdf(document: &Document, fonts: &Fonts, pages: Vec<Vec<Item>>) -> Vec<u
     let grey = Color::Rgb(Rgb::new(0.45, 0.45, 0.45, None));
     let pdf_pages = pages
         .into_iter()
-        .map(|items| {
+        .enumerate()
+        .map(|(index, items)| {
+            let is_landscape = landscape.get(index).copied().unwrap_or(false);
+            let page_h = page_size(is_landscape).1;
             let mut ops = vec![
                 Op::SetOutlineColor { col: black.clone() },
                 Op::SetOutlineThickness { pt: Pt(RULE) },
@@ -572,7 +609,7 @@ fn write_pdf(document: &Document, fonts: &Fonts, pages: Vec<Vec<Item>>) -> Vec<u
                         ops.push(Op::SetTextCursor {
                             pos: Point {
                                 x: Pt(x),
-                                y: Pt(PAGE_H - baseline),
+                                y: Pt(page_h - baseline),
                             },
                         });
                         ops.push(Op::ShowText {
@@ -584,7 +621,7 @@ fn write_pdf(document: &Document, fonts: &Fonts, pages: Vec<Vec<Item>>) -> Vec<u
                         let corner = |px: f32, py: f32| LinePoint {
                             p: Point {
                                 x: Pt(px),
-                                y: Pt(PAGE_H - py),
+                                y: Pt(page_h - py),
                             },
                             bezier: false,
                         };
@@ -612,14 +649,14 @@ fn write_pdf(document: &Document, fonts: &Fonts, pages: Vec<Vec<Item>>) -> Vec<u
                                 LinePoint {
                                     p: Point {
                                         x: Pt(x1),
-                                        y: Pt(PAGE_H - y1),
+                                        y: Pt(page_h - y1),
                                     },
                                     bezier: false,
                                 },
                                 LinePoint {
                                     p: Point {
                                         x: Pt(x2),
-                                        y: Pt(PAGE_H - y2),
+                                        y: Pt(page_h - y2),
                                     },
                                     bezier: false,
                                 },
@@ -629,7 +666,11 @@ fn write_pdf(document: &Document, fonts: &Fonts, pages: Vec<Vec<Item>>) -> Vec<u
                     }),
                 }
             }
-            PdfPage::new(Mm(210.0), Mm(297.0), ops)
+            if is_landscape {
+                PdfPage::new(Mm(297.0), Mm(210.0), ops)
+            } else {
+                PdfPage::new(Mm(210.0), Mm(297.0), ops)
+            }
         })
         .collect();
     let options = PdfSaveOptions {
