@@ -666,7 +666,11 @@ fn a_campaign_round_trip_through_kits_and_returns() {
         let names = book.sheet_names().to_vec();
         assert_eq!(names, ["案卷", "评分", "自动检查", "一致性"]);
         let marks = book.worksheet_range("评分").unwrap();
-        assert!(marks.rows().any(|r| r.iter().any(|c| c.to_string() == "决定书未盖章")));
+        assert!(
+            marks
+                .rows()
+                .any(|r| r.iter().any(|c| c.to_string().as_str() == "决定书未盖章"))
+        );
     }
 
     // Agreement statistics of the campaign.

@@ -61,6 +61,9 @@ pub enum CampaignCommand {
         /// 组长
         #[arg(long)]
         lead: bool,
+        /// 评查组
+        #[arg(long, default_value = "")]
+        team: String,
         /// 评查员公钥（pingcha key show 姓名 输出的64位十六进制）
         #[arg(long)]
         public_key: Option<String>,
@@ -265,10 +268,11 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
             name,
             unit,
             lead,
+            team,
             public_key,
         } => {
             let mut p = open(&project)?;
-            add_reviewer(&mut p, &campaign, &name, &unit, lead, public_key.as_deref())?;
+            add_reviewer(&mut p, &campaign, &name, &unit, lead, &team, public_key.as_deref())?;
             writeln!(out, "已登记评查员 {name}（{unit}）{}", if lead { "，组长" } else { "" })?;
         }
         CampaignCommand::Assign {
@@ -457,6 +461,15 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
                     writeln!(
                         out,
                         "  {item}\t一致率 {}\tAC1 {}",
+                        show(a.percent_agreement),
+                        show(a.gwet_ac1)
+                    )?;
+                }
+                writeln!(out, "各评查员与同案其他评查员的评查项一致率：")?;
+                for (name, a) in &stats.reviewers {
+                    writeln!(
+                        out,
+                        "  {name}\t一致率 {}\tAC1 {}",
                         show(a.percent_agreement),
                         show(a.gwet_ac1)
                     )?;

@@ -154,6 +154,7 @@ pub fn add_reviewer(
     name: &str,
     unit: &str,
     lead: bool,
+    team: &str,
     public_key: Option<&str>,
 ) -> Result<(), ReviewError> {
     if let Some(key) = public_key {
@@ -165,7 +166,7 @@ pub fn add_reviewer(
         info.id,
         reviewer.id,
         if lead { "lead" } else { "reviewer" },
-        "",
+        team,
         public_key,
     )?;
     Ok(())
@@ -1032,6 +1033,8 @@ pub struct CampaignStats {
     pub items: Vec<(String, Agreement)>,
     /// Each reviewer's deviation from the final scores.
     pub deviations: Vec<Deviation>,
+    /// Per reviewer: agreement on the item decisions of the cases they shared with others.
+    pub reviewers: Vec<(String, Agreement)>,
 }
 
 /// Agreement on totals, per item, and each reviewer's deviation.
@@ -1065,6 +1068,29 @@ pub fn campaign_stats(project: &Project, campaign: &str) -> Result<CampaignStats
             }
         }
     }
+    // Per reviewer: every (case, item) they rated, with the co-reviewers' ratings of it.
+    let mut by_unit: BTreeMap<String, Vec<Rating>> = BTreeMap::new();
+    for (item, ratings) in &item_ratings {
+        for r in ratings {
+            by_unit.entry(format!("{}#{item}", r.unit)).or_default().push(Rating {
+                unit: format!("{}#{item}", r.unit),
+                ..r.clone()
+            });
+        }
+    }
+    let names: BTreeSet<String> = by_unit.values().flatten().map(|r| r.rater.clone()).collect();
+    let reviewer_stats: Vec<(String, Agreement)> = names
+        .into_iter()
+        .map(|name| {
+            let mine: Vec<Rating> = by_unit
+                .values()
+                .filter(|rs| rs.iter().any(|r| r.rater == name))
+                .flatten()
+                .cloned()
+                .collect();
+            (name, agreement(&mine))
+        })
+        .collect();
     let mut items: Vec<(String, Agreement)> = item_ratings.into_iter().map(|(id, r)| (id, agreement(&r))).collect();
     items.sort_by(|a, b| {
         a.1.percent_agreement
@@ -1075,6 +1101,7 @@ pub fn campaign_stats(project: &Project, campaign: &str) -> Result<CampaignStats
     Ok(CampaignStats {
         totals: agreement(&total_ratings),
         items,
+        reviewers: reviewer_stats,
         deviations: deviations
             .into_iter()
             .map(|(reviewer, d)| Deviation {

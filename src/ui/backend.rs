@@ -128,6 +128,8 @@ pub enum CampaignRequest {
         unit: String,
         /// 组长?
         lead: bool,
+        /// 评查组.
+        team: String,
         /// Public key, hex.
         public_key: Option<String>,
     },
@@ -186,6 +188,8 @@ pub enum ReportRequest {
         case: String,
         /// Whose marks.
         source: crate::jobs::reports::SheetSource,
+        /// Print personal data in full.
+        unmasked: bool,
         /// Where.
         path: PathBuf,
     },
@@ -729,9 +733,12 @@ fn report_request(project: &Project, request: ReportRequest, send: &dyn Fn(Respo
     use crate::jobs::reports as r;
     let result: anyhow::Result<(PathBuf, Option<u32>)> = (|| {
         let (path, document) = match request {
-            ReportRequest::ScoreSheet { case, source, path } => {
-                (path, r::score_sheet_document(project, &case, &source, false, None)?)
-            }
+            ReportRequest::ScoreSheet {
+                case,
+                source,
+                unmasked,
+                path,
+            } => (path, r::score_sheet_document(project, &case, &source, unmasked, None)?),
             ReportRequest::Notice { unit, campaign, path } => {
                 (path, r::notice_document(project, &unit, campaign.as_deref(), None, 30)?)
             }
@@ -820,9 +827,10 @@ fn campaign_request(
             name,
             unit,
             lead,
+            team,
             public_key,
         } => {
-            if let Err(e) = c::add_reviewer(project, &campaign, &name, &unit, lead, public_key.as_deref()) {
+            if let Err(e) = c::add_reviewer(project, &campaign, &name, &unit, lead, &team, public_key.as_deref()) {
                 fail("未能登记评查员", &e);
             }
             send_campaigns(project, send);

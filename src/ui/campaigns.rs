@@ -37,6 +37,7 @@ pub struct CampaignWindow {
     reviewer_name: String,
     reviewer_unit: String,
     reviewer_lead: bool,
+    reviewer_team: String,
     reviewer_key: String,
     preview: Option<(String, Vec<String>, bool)>,
     cases: Vec<CaseComparison>,
@@ -65,6 +66,7 @@ impl Default for CampaignWindow {
             reviewer_name: String::new(),
             reviewer_unit: String::new(),
             reviewer_lead: false,
+            reviewer_team: String::new(),
             reviewer_key: String::new(),
             preview: None,
             cases: Vec::new(),
@@ -260,10 +262,15 @@ impl CampaignWindow {
         ui.label(RichText::new(format!("评查员（{}）", reviewers.len())).strong());
         for r in &reviewers {
             ui.label(format!(
-                "{}（{}）{} · {}",
+                "{}（{}）{}{} · {}",
                 r.name,
                 r.unit,
                 if r.role == "lead" { " 组长" } else { "" },
+                if r.team.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {}", r.team)
+                },
                 if r.public_key.is_some() {
                     "已登记公钥"
                 } else {
@@ -279,6 +286,9 @@ impl CampaignWindow {
             ui.add(egui::TextEdit::singleline(&mut self.reviewer_unit).desired_width(110.0))
                 .labelled_by(l.id);
             ui.checkbox(&mut self.reviewer_lead, "组长");
+            let l = ui.label("评查组");
+            ui.add(egui::TextEdit::singleline(&mut self.reviewer_team).desired_width(60.0))
+                .labelled_by(l.id);
             let l = ui.label("公钥");
             ui.add(
                 egui::TextEdit::singleline(&mut self.reviewer_key)
@@ -294,6 +304,7 @@ impl CampaignWindow {
                     name: self.reviewer_name.trim().to_string(),
                     unit: self.reviewer_unit.trim().to_string(),
                     lead: self.reviewer_lead,
+                    team: self.reviewer_team.trim().to_string(),
                     public_key: (!key.is_empty()).then_some(key),
                 }));
                 self.reviewer_name.clear();
@@ -597,6 +608,14 @@ impl CampaignWindow {
             .map(|(id, a)| (id.clone(), a.percent_agreement.unwrap_or(1.0)))
             .collect();
         bars(ui, &items, 1.0, palette.deduction, false);
+        ui.add_space(theme::SPACE);
+        ui.label(RichText::new("各评查员与同案其他评查员的一致率（评查项是否扣分）").strong());
+        let per_reviewer: Vec<(String, f64)> = stats
+            .reviewers
+            .iter()
+            .map(|(name, a)| (name.clone(), a.percent_agreement.unwrap_or(1.0)))
+            .collect();
+        bars(ui, &per_reviewer, 1.0, palette.pass, false);
         ui.add_space(theme::SPACE);
         ui.label(RichText::new("评查员与最终得分的平均偏差（左偏严，右偏宽）").strong());
         let devs: Vec<(String, f64)> = stats

@@ -44,6 +44,7 @@ pub struct ReportsWindow {
     source: Source,
     unit: String,
     campaign: String,
+    unmasked: bool,
     path: PathField,
     /// A render is on its way.
     pub busy: bool,
