@@ -163,6 +163,7 @@ impl ReportsWindow {
                                     Source::Consensus => SheetSource::Consensus(self.campaign.clone()),
                                     Source::Blank => SheetSource::Blank,
                                 },
+                                unmasked: self.unmasked,
                                 path,
                             },
                             Kind::Notice => ReportRequest::Notice {
