@@ -211,6 +211,7 @@ fn a_campaign_round_trip_through_kits_and_returns() {
     let mut got = ws_cases.clone();
     got.sort();
     assert_eq!(got, expected, "exactly the reviewer's cases");
+    let mut masked = 0;
     for number in &ws_cases {
         if let Some(id) = ws
             .load_case_by_number(number)
@@ -218,11 +219,19 @@ fn a_campaign_round_trip_through_kits_and_returns() {
             .case
             .party
             .and_then(|p| p.id_number)
-            && id.len() == 18
+            && id.chars().count() == 18
         {
-            assert!(id.contains("********"), "身份证号 masked: {id}");
+            // A 身份证号 (digits) is masked; a 统一社会信用代码 is public and kept.
+            let personal = id.chars().take(17).all(|c| c.is_ascii_digit()) || id.contains("********");
+            if personal {
+                assert!(id.contains("********"), "身份证号 masked: {id}");
+                masked += 1;
+            } else {
+                assert!(!id.contains('*'), "credit codes stay: {id}");
+            }
         }
     }
+    assert!(masked > 0, "the kit holds an individual's case");
     drop(ws);
 
     // Scores in the workspaces: they disagree on item 1.2 and on a veto.

@@ -489,6 +489,21 @@ pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
+/// 身份证号 → `211002********1234` (an 18-character id; other ids, such as a 统一社会信用代码,
+/// are public and left alone). Exports and kits mask personal data with it.
+pub fn mask_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() == 18 && chars.iter().take(17).all(char::is_ascii_digit) {
+        format!(
+            "{}********{}",
+            chars[..6].iter().collect::<String>(),
+            chars[14..].iter().collect::<String>()
+        )
+    } else {
+        id.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,19 +9,7 @@ use super::model::{Block, Chart, ChartKind, Document, Table};
 use crate::domain::{Case, Checklist, ItemRef, Mark, MarkValue, PartyKind, fmt_points};
 use crate::scoring::Evaluation;
 
-/// 身份证号 → `211002********1234` (18-character ids; other ids unchanged).
-pub fn mask_id(id: &str) -> String {
-    let chars: Vec<char> = id.chars().collect();
-    if chars.len() == 18 {
-        format!(
-            "{}********{}",
-            chars[..6].iter().collect::<String>(),
-            chars[14..].iter().collect::<String>()
-        )
-    } else {
-        id.to_string()
-    }
-}
+pub use crate::domain::mask_id;
 
 /// An individual's name → 王某 (organisations unchanged).
 pub fn mask_name(name: &str) -> String {

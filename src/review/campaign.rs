@@ -237,18 +237,16 @@ pub fn update_config(
     Ok(())
 }
 
-/// 身份证号 → `211002********1234` (an 18-character id; other ids are left alone).
-pub fn mask_id(id: &str) -> String {
-    let chars: Vec<char> = id.chars().collect();
-    if chars.len() == 18 {
-        format!(
-            "{}********{}",
-            chars[..6].iter().collect::<String>(),
-            chars[14..].iter().collect::<String>()
-        )
-    } else {
-        id.to_string()
-    }
+use crate::domain::mask_id;
+
+/// The cases of a campaign assigned to a reviewer.
+fn assigned_cases(project: &Project, campaign: i64, reviewer_id: i64) -> Result<Vec<String>, ReviewError> {
+    Ok(project
+        .assignments(campaign)?
+        .into_iter()
+        .filter(|(_, r)| *r == reviewer_id)
+        .map(|(c, _)| c)
+        .collect())
 }
 
 #[derive(Serialize, Deserialize)]
@@ -305,12 +303,7 @@ pub fn export_kit(
             "尚未登记“{reviewer}”的公钥：请评查员在本机运行 pingcha key show {reviewer}，把公钥交给组织者登记"
         )));
     };
-    let cases: Vec<String> = project
-        .assignments(info.id)?
-        .into_iter()
-        .filter(|(_, r)| *r == member.reviewer_id)
-        .map(|(c, _)| c)
-        .collect();
+    let cases = assigned_cases(project, info.id, member.reviewer_id)?;
     if cases.is_empty() {
         return Err(ReviewError::Refused(format!("还没有给“{reviewer}”分配案卷")));
     }
@@ -662,11 +655,8 @@ pub fn import_return(project: &mut Project, path: &Path) -> Result<(ReturnOutcom
     if member.public_key.as_deref() != Some(verified.signer.as_str()) {
         return Err(refuse(format!("签名人不是登记的“{}”（公钥不符）", ret.reviewer_name)));
     }
-    let assigned: BTreeSet<String> = project
-        .assignments(info.id)?
+    let assigned: BTreeSet<String> = assigned_cases(project, info.id, member.reviewer_id)?
         .into_iter()
-        .filter(|(_, r)| *r == member.reviewer_id)
-        .map(|(c, _)| c)
         .collect();
     let checklists = project.checklists()?;
     let key_of = |id: &str, version: u32| {
