@@ -349,6 +349,36 @@ fn a_campaign_round_trip_through_kits_and_returns() {
     );
     drop(p);
 
+    // A return signed by 李评 but carrying a mark on a case not assigned to 李评 is refused.
+    {
+        let verified = pingcha::review::kit::read_signed(&li_return, "pingcha-return-1", "回收包", 1 << 30).unwrap();
+        let mut ret: serde_json::Value = serde_json::from_slice(&verified.members["return.json"]).unwrap();
+        let p = pingcha::store::Project::open(&project).unwrap();
+        let info = p.campaign("2024年度评查").unwrap();
+        let foreign = info
+            .cases
+            .iter()
+            .find(|c| !li_cases.contains(c))
+            .expect("a case not assigned to 李评")
+            .clone();
+        drop(p);
+        let mut extra = ret["marks"][0].clone();
+        extra["case"] = serde_json::Value::String(foreign.clone());
+        ret["marks"].as_array_mut().unwrap().push(extra);
+        let mut members = std::collections::BTreeMap::new();
+        members.insert("return.json".to_string(), serde_json::to_vec(&ret).unwrap());
+        let key = pingcha::review::kit::key_pair_in(&li.keys, "李评").unwrap();
+        let forged = pingcha::review::kit::write_signed("pingcha-return-1", &members, &key).unwrap();
+        let path = tmp.path().join("越权.pchret");
+        std::fs::write(&path, forged).unwrap();
+        let out = organiser.run(&["campaign", "import-return", s(&project), s(&path)]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("案卷 {foreign} 未分配给 李评")), "{err}");
+        let p = pingcha::store::Project::open(&project).unwrap();
+        assert!(p.marks_of_case(&shared).unwrap().is_empty(), "nothing merged");
+    }
+
     // The genuine returns merge; twice changes nothing.
     let merged = organiser.ok(&["campaign", "import-return", s(&project), s(&li_return), s(&wang_return)]);
     assert!(merged.contains("已导入 李评 的回收包：2 条评分"), "{merged}");

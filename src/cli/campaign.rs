@@ -29,6 +29,12 @@ pub enum CampaignCommand {
         /// 年度（按决定日期、无则立案日期）
         #[arg(long)]
         year: i32,
+        /// 只抽取这些案件类型（penalty / inspection / coercion，可重复）
+        #[arg(long)]
+        kind: Vec<String>,
+        /// 只抽取这些单位（可重复）
+        #[arg(long)]
+        unit: Vec<String>,
         /// 每个单位抽取的百分比
         #[arg(long, default_value_t = 10.0)]
         percent: f64,
@@ -240,12 +246,24 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
             project,
             name,
             year,
+            kind,
+            unit,
             percent,
             at_least,
             per_case,
             threshold,
             seed,
         } => {
+            for k in &kind {
+                if <crate::domain::CaseKind as crate::domain::CodeEnum>::parse(k).is_none() {
+                    bail!("未知的案件类型“{k}”，可用：penalty、inspection、coercion");
+                }
+            }
+            let kind: Vec<String> = kind
+                .iter()
+                .filter_map(|k| <crate::domain::CaseKind as crate::domain::CodeEnum>::parse(k))
+                .map(|k| crate::domain::CodeEnum::code(k).to_string())
+                .collect();
             let mut p = open(&project)?;
             crate::jobs::review::prepare_project(&mut p)?;
             let config = CampaignConfig {
@@ -254,6 +272,8 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
                 seed,
                 draw_percent: percent,
                 draw_at_least: at_least,
+                kinds: kind,
+                units: unit,
                 ..CampaignConfig::default()
             };
             let info = create_campaign(&mut p, &name, year, config)?;

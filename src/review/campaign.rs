@@ -49,6 +49,10 @@ pub struct CampaignConfig {
     pub draw_percent: f64,
     /// Draw: at least this many per unit.
     pub draw_at_least: usize,
+    /// Only these case kinds (codes: `penalty`, `inspection`, `coercion`); empty: all.
+    pub kinds: Vec<String>,
+    /// Only these units; empty: all.
+    pub units: Vec<String>,
     /// The checklist version per case kind (kind code → checklist key).
     pub checklists: BTreeMap<String, i64>,
     /// (case, reviewer name) pairs that must not be assigned.
@@ -66,6 +70,8 @@ impl Default for CampaignConfig {
             seed: 1,
             draw_percent: 10.0,
             draw_at_least: 3,
+            kinds: Vec::new(),
+            units: Vec::new(),
             checklists: BTreeMap::new(),
             exclusions: BTreeSet::new(),
             pins: BTreeSet::new(),
@@ -103,7 +109,9 @@ pub fn create_campaign(
     let mut kinds = BTreeSet::new();
     for row in project.list_cases()? {
         let stored = project.load_case(row.id)?;
-        if case_year(&stored.case) == Some(year) {
+        let kind_ok = config.kinds.is_empty() || config.kinds.iter().any(|k| k == stored.case.kind.code());
+        let unit_ok = config.units.is_empty() || config.units.contains(&stored.case.unit);
+        if case_year(&stored.case) == Some(year) && kind_ok && unit_ok {
             kinds.insert((stored.case.kind, stored.case.procedure));
             slots.push(CaseSlot {
                 number: stored.case.number.clone(),
@@ -112,7 +120,7 @@ pub fn create_campaign(
         }
     }
     if slots.is_empty() {
-        return Err(ReviewError::Refused(format!("项目中没有 {year} 年的案卷")));
+        return Err(ReviewError::Refused(format!("项目中没有符合条件的 {year} 年案卷")));
     }
     let drawn = draw(&slots, config.draw_percent, config.draw_at_least, config.seed);
     let mut config = config;

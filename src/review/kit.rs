@@ -73,7 +73,12 @@ pub fn key_dir() -> PathBuf {
 
 /// The key pair of `owner` (a reviewer's or organiser's name), created on first use.
 pub fn key_pair(owner: &str) -> Result<KeyPair, ReviewError> {
-    let dir = key_dir();
+    key_pair_in(&key_dir(), owner)
+}
+
+/// The key pair of `owner` in a given key folder, created on first use.
+pub fn key_pair_in(dir: &Path, owner: &str) -> Result<KeyPair, ReviewError> {
+    let dir = dir.to_path_buf();
     let safe: String = owner
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { '_' })
