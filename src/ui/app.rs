@@ -255,6 +255,10 @@ pub struct PingchaApp {
     campaigns: CampaignWindow,
     reports: ReportsWindow,
     campaign_names: Vec<String>,
+    kit_path: PathField,
+    kit_workspace: PathField,
+    kit_job: Option<std::sync::mpsc::Receiver<Result<(PathBuf, String), String>>>,
+    return_path: PathField,
 }
 
 impl PingchaApp {
@@ -344,6 +348,10 @@ impl PingchaApp {
             campaigns: CampaignWindow::default(),
             reports: ReportsWindow::default(),
             campaign_names: Vec::new(),
+            kit_path: PathField::default(),
+            kit_workspace: PathField::default(),
+            kit_job: None,
+            return_path: PathField::default(),
         }
     }
 
@@ -1446,6 +1454,15 @@ impl PingchaApp {
     pub fn switch_project(&mut self, dir: PathBuf) {
         let wake = self.wake.clone();
         self.backend = Backend::start(dir, None, move || wake.request_repaint());
+        // The new project learns who is scoring (it records each reviewer once).
+        self.reviewer = None;
+        self.scoring.clear();
+        if let Some(p) = self.profiles.active.and_then(|i| self.profiles.list.get(i)).cloned() {
+            self.backend.send(Request::SetReviewer {
+                name: p.name,
+                unit: p.unit,
+            });
+        }
         self.project_name = "正在打开…".into();
         self.project_dir = None;
         self.cases = Arc::new(Vec::new());
@@ -1466,8 +1483,27 @@ impl PingchaApp {
         if let Some(message) = self.project_path.poll() {
             self.notify(ctx, Level::Info, message);
         }
+        for field in [&mut self.kit_path, &mut self.kit_workspace, &mut self.return_path] {
+            let _ = field.poll();
+        }
+        // A kit being opened on its own thread.
+        if let Some(job) = &self.kit_job
+            && let Ok(result) = job.try_recv()
+        {
+            self.kit_job = None;
+            match result {
+                Ok((workspace, summary)) => {
+                    self.notify(ctx, Level::Info, summary);
+                    self.project_dialog_open = false;
+                    self.switch_project(workspace);
+                }
+                Err(e) => self.notify(ctx, Level::Error, e),
+            }
+        }
         let mut open = self.project_dialog_open;
         let mut chosen = None;
+        let mut open_kit = None;
+        let mut export_return = None;
         egui::Window::new("新建或打开项目").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
             ui.label("评查项目是一个文件夹（内含 project.sqlite 和 documents/）。填写已有项目的文件夹打开它；填写新文件夹则新建项目。");
             self.project_path.ui(ui, "项目文件夹", "路径", &[("选择文件夹…", Pick::Folder)]);
@@ -1475,11 +1511,52 @@ impl PingchaApp {
             if ui.add_enabled(path.is_some(), egui::Button::new("打开项目")).clicked() {
                 chosen = path;
             }
+            ui.separator();
+            ui.label(RichText::new("评查包（评查员使用）").strong());
+            ui.label("打开组织者发来的评查包，建立只含分配给你的案卷的工作区；评完后导出回收包交回。");
+            self.kit_path.ui(ui, "评查包", "….pchkit", &[("选择文件…", Pick::File)]);
+            self.kit_workspace.ui(ui, "工作区文件夹", "新文件夹", &[("选择文件夹…", Pick::Folder)]);
+            let ready = self.kit_path.path().is_some() && self.kit_workspace.path().is_some() && self.kit_job.is_none();
+            if ui.add_enabled(ready, egui::Button::new("打开评查包")).clicked() {
+                open_kit = self.kit_path.path().zip(self.kit_workspace.path());
+            }
+            if self.kit_job.is_some() {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("正在校验签名并建立工作区…");
+                });
+            }
+            self.return_path.ui(ui, "回收包保存到", "….pchret", &[("选择…", Pick::Save)]);
+            if ui
+                .add_enabled(self.return_path.path().is_some() && self.project_dir.is_some(), egui::Button::new("导出回收包"))
+                .on_hover_text("把当前工作区的评分签名导出，交回组织者")
+                .clicked()
+            {
+                export_return = self.return_path.path();
+            }
         });
         self.project_dialog_open = open;
         if let Some(dir) = chosen {
             self.project_dialog_open = false;
             self.switch_project(dir);
+        }
+        if let Some((kit, workspace)) = open_kit {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let wake = self.wake.clone();
+            let spawned = std::thread::Builder::new().name("open-kit".into()).spawn(move || {
+                let result = crate::review::campaign::open_kit(&kit, &workspace)
+                    .map(|summary| (workspace, summary.0))
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(result);
+                wake.request_repaint();
+            });
+            match spawned {
+                Ok(_) => self.kit_job = Some(rx),
+                Err(e) => self.notify(ctx, Level::Error, format!("无法启动：{e}")),
+            }
+        }
+        if let Some(path) = export_return {
+            self.backend.send(Request::ExportReturn(path));
         }
     }
 

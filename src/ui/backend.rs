@@ -89,6 +89,8 @@ pub enum Request {
     Campaign(CampaignRequest),
     /// Render a report to a file.
     Report(ReportRequest),
+    /// Export this workspace's scores as a signed return.
+    ExportReturn(PathBuf),
     /// Save the rule parameters (then every case is checked again).
     SaveRuleSettings(Box<RuleSettings>),
     /// Add a year's holiday schedule from a file.
@@ -489,6 +491,12 @@ impl Backend {
                         }
                         Request::Campaign(request) => campaign_request(&mut project, reviewer.as_ref(), request, &send),
                         Request::Report(request) => report_request(&project, request, &send),
+                        Request::ExportReturn(path) => {
+                            match crate::review::campaign::export_return(project.dir(), &path) {
+                                Ok(summary) => send(Response::Info(summary.0)),
+                                Err(e) => send(Response::Error(format!("未能导出回收包：{e}"))),
+                            }
+                        }
                         other => scoring_request(&mut project, reviewer.as_ref(), other, &send),
                     }
                 }
@@ -724,7 +732,8 @@ fn scoring_request_inner(
         | Request::AddCalendarYear(_)
         | Request::RemoveCalendarYear(_)
         | Request::Campaign(_)
-        | Request::Report(_) => {}
+        | Request::Report(_)
+        | Request::ExportReturn(_) => {}
     }
 }
 
