@@ -503,6 +503,37 @@ fn score_prints_the_breakdown_of_a_reviewers_marks() {
     assert_eq!(ambiguous.status.code(), Some(1));
     assert!(stderr(&ambiguous).contains("--checklist"), "{}", stderr(&ambiguous));
 
+    // A new value without --reason keeps the reason already given.
+    let again = pingcha(&[
+        "mark",
+        p,
+        "--case",
+        V1_CASE,
+        "--reviewer",
+        "张三",
+        "--checklist",
+        "yjcf-general",
+        "--item",
+        "1.2",
+        "--value",
+        "3",
+    ]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let back = pingcha(&[
+        "mark",
+        p,
+        "--case",
+        V1_CASE,
+        "--reviewer",
+        "张三",
+        "--checklist",
+        "yjcf-general",
+        "--item",
+        "1.2",
+        "--value",
+        "2",
+    ]);
+    assert_eq!(back.status.code(), Some(0), "{}", stderr(&back));
     let out = pingcha(&["score", p, "--case", V1_CASE, "--reviewer", "张三", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();

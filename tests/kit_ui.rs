@@ -4,6 +4,8 @@
 //! temporary directory through the environment.
 
 mod common;
+#[path = "common/kittest.rs"]
+mod kittest;
 
 use std::path::Path;
 use std::process::Command;
@@ -12,6 +14,7 @@ use std::time::Duration;
 use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use kittest::{type_into, wait_until as wait};
 use pingcha::store::Project;
 use pingcha::ui::{PingchaApp, install_fonts};
 
@@ -28,26 +31,6 @@ fn run(keys: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn wait(h: &mut Harness<'static, PingchaApp>, what: &str, done: impl Fn(&PingchaApp) -> bool) {
-    for _ in 0..2000 {
-        h.step();
-        if done(h.state()) {
-            h.run_steps(3);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn type_into(h: &mut Harness<'static, PingchaApp>, label: &str, text: &str) {
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label).click();
-    h.run_steps(1);
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
-        .type_text(text);
-    h.run_steps(1);
 }
 
 #[test]

@@ -364,6 +364,13 @@ fn validation_names_file_line_and_item() {
     let text = SMALL.replace("rules = [\"service_deadline\"]", "findings = [\"ZT-99\"]");
     let err = parse_checklist("f.toml", &text, &known).expect_err("unknown code");
     assert!(err.to_string().contains("问题库中没有编号“ZT-99”"), "{err}");
+    // An unknown case kind, on its line.
+    let e = errors_after("kinds = [\"penalty\"]", "kinds = [\"penalty\", \"bogus\"]");
+    assert!(
+        e.iter()
+            .any(|m| m.contains("第5行 checklist.kinds") && m.contains("未知的案件类型“bogus”")),
+        "{e:?}"
+    );
     // The lowest band must start at 0.
     let e = errors_after("grade = \"不合格\"\nmin = 0", "grade = \"不合格\"\nmin = 5");
     assert!(e.iter().any(|m| m.contains("最低分应为0")), "{e:?}");

@@ -3,6 +3,8 @@
 //! by full-text search, imports with progress, and names a bad package in a notification.
 
 mod common;
+#[path = "common/kittest.rs"]
+mod kittest;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -10,6 +12,7 @@ use std::time::Duration;
 use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use kittest::{type_into, wait_until};
 use pingcha::store::Project;
 use pingcha::ui::{PingchaApp, install_fonts};
 
@@ -18,18 +21,6 @@ fn app(dir: PathBuf) -> Harness<'static, PingchaApp> {
         .with_size(egui::vec2(1280.0, 800.0))
         .with_context_setup(install_fonts)
         .build_eframe(move |cc| PingchaApp::new(&cc.egui_ctx, dir, None, None))
-}
-
-fn wait_until(h: &mut Harness<'static, PingchaApp>, what: &str, done: impl Fn(&PingchaApp) -> bool) {
-    for _ in 0..1000 {
-        h.step();
-        if done(h.state()) {
-            h.run_steps(3);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("timed out waiting for {what}");
 }
 
 /// Clicks a case in the list and waits for its 卷内目录; returns that heading.
@@ -722,15 +713,6 @@ fn a_rule_setting_changed_in_the_app_changes_the_findings() {
     assert!(h.query_all_by_value("应急管理部令第18号").count() >= 1);
     assert!(h.query_all_by_value("2026-02-01").count() >= 1);
     h.get_by_label("2026 年");
-}
-
-/// Focuses a labelled text field and types into it.
-fn type_into(h: &mut Harness<'static, PingchaApp>, label: &str, text: &str) {
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label).click();
-    h.run_steps(1);
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
-        .type_text(text);
-    h.run_steps(1);
 }
 
 #[test]

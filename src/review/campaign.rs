@@ -316,7 +316,6 @@ pub fn export_kit(
         return Err(ReviewError::Refused(format!("还没有给“{reviewer}”分配案卷")));
     }
     let mut members: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let json = |v: &dyn erased::Json| v.bytes();
     let checklists = project.checklists()?;
     let mut used_checklists = BTreeSet::new();
     for (i, number) in cases.iter().enumerate() {
@@ -400,16 +399,9 @@ pub fn export_kit(
     )))
 }
 
-/// JSON encoding with a Chinese error.
-mod erased {
-    pub trait Json {
-        fn bytes(&self) -> Result<Vec<u8>, super::ReviewError>;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn bytes(&self) -> Result<Vec<u8>, super::ReviewError> {
-            serde_json::to_vec_pretty(self).map_err(|e| super::ReviewError::Refused(format!("无法写入：{e}")))
-        }
-    }
+/// JSON for a kit member, with a Chinese error.
+fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, ReviewError> {
+    serde_json::to_vec_pretty(value).map_err(|e| ReviewError::Refused(format!("无法写入：{e}")))
 }
 
 fn parse<T: serde::de::DeserializeOwned>(members: &BTreeMap<String, Vec<u8>>, name: &str) -> Result<T, ReviewError> {
@@ -628,10 +620,7 @@ pub fn export_return(workspace: &Path, out: &Path) -> Result<Summary, ReviewErro
     };
     let count = file.marks.len();
     let mut members = BTreeMap::new();
-    members.insert(
-        "return.json".to_string(),
-        serde_json::to_vec_pretty(&file).map_err(|e| ReviewError::Refused(format!("无法写入：{e}")))?,
-    );
+    members.insert("return.json".to_string(), json(&file)?);
     let bytes = write_signed(RETURN_FORMAT, &members, &key)?;
     std::fs::write(out, &bytes).map_err(|source| ReviewError::Io {
         path: out.display().to_string(),

@@ -31,6 +31,20 @@ const SEALED_TYPES: [&str; 9] = [
 /// 笔录 and 检查记录, which the party signs (or the refusal is noted).
 const SIGNED_TYPES: [&str; 5] = ["现场检查记录", "询问笔录", "勘验笔录", "陈述申辩笔录", "听证笔录"];
 
+/// One notice for the documents that do not state a fact (`第3份、第5份文书未注明…`): an
+/// unknown is never a deduction.
+fn unknown_notice(positions: Vec<usize>, what: &str) -> Option<Finding> {
+    if positions.is_empty() {
+        return None;
+    }
+    let list = positions
+        .iter()
+        .map(|i| format!("第{}份", i + 1))
+        .collect::<Vec<_>>()
+        .join("、");
+    Some(Finding::new(Severity::Notice, format!("{list}{what}"), positions))
+}
+
 /// Each on-site or investigative document carries two distinct officers' certificates.
 pub const TWO_OFFICERS: Rule = Rule {
     id: "two_officers",
@@ -60,18 +74,7 @@ pub const TWO_OFFICERS: Rule = Rule {
                 }
             }
         }
-        if !unknown.is_empty() {
-            let list = unknown
-                .iter()
-                .map(|i| format!("第{}份", i + 1))
-                .collect::<Vec<_>>()
-                .join("、");
-            findings.push(Finding::new(
-                Severity::Notice,
-                format!("{list}文书未注明执法人员，请人工核对是否两人执法"),
-                unknown,
-            ));
-        }
+        findings.extend(unknown_notice(unknown, "文书未注明执法人员，请人工核对是否两人执法"));
         findings
     },
 };
@@ -143,18 +146,7 @@ pub const DECISION_SEALED: Rule = Rule {
                 None => unknown.push(i),
             }
         }
-        if !unknown.is_empty() {
-            let list = unknown
-                .iter()
-                .map(|i| format!("第{}份", i + 1))
-                .collect::<Vec<_>>()
-                .join("、");
-            findings.push(Finding::new(
-                Severity::Notice,
-                format!("{list}文书未注明是否盖章，请人工核对"),
-                unknown,
-            ));
-        }
+        findings.extend(unknown_notice(unknown, "文书未注明是否盖章，请人工核对"));
         findings
     },
 };

@@ -229,30 +229,8 @@ pub fn parse_checklist(file: &str, text: &str, known: &Known) -> Result<Checklis
     };
 
     let header = &raw.checklist;
-    let mut kinds = Vec::new();
-    for kind in &header.kinds {
-        match CaseKind::parse(kind.get_ref()) {
-            Some(k) => kinds.push(k),
-            None => problems.push(problem_at(
-                kind.span(),
-                None,
-                "checklist.kinds",
-                format!("未知的案件类型“{}”，可用：{}", kind.get_ref(), CaseKind::allowed()),
-            )),
-        }
-    }
-    let mut procedures = Vec::new();
-    for procedure in &header.procedures {
-        match Procedure::parse(procedure.get_ref()) {
-            Some(p) => procedures.push(p),
-            None => problems.push(problem_at(
-                procedure.span(),
-                None,
-                "checklist.procedures",
-                format!("未知的程序“{}”，可用：{}", procedure.get_ref(), Procedure::allowed()),
-            )),
-        }
-    }
+    let kinds = parse_codes::<CaseKind>(&header.kinds, "checklist.kinds", "案件类型", text, &mut problems);
+    let procedures = parse_codes::<Procedure>(&header.procedures, "checklist.procedures", "程序", text, &mut problems);
     let veto_effect = |value: &Spanned<String>, item: Option<&str>, field: &str, problems: &mut Vec<Problem>| {
         let found = VetoEffect::ALL.into_iter().find(|e| e.code() == value.get_ref().trim());
         if found.is_none() {
@@ -449,6 +427,29 @@ pub fn parse_checklist(file: &str, text: &str, known: &Known) -> Result<Checklis
         problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
         Err(fail(problems))
     }
+}
+
+/// Parses codes of a code enum (`penalty`, `general`); each unknown one is a problem on its line.
+fn parse_codes<T: CodeEnum>(
+    values: &[Spanned<String>],
+    field: &str,
+    what: &str,
+    text: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<T> {
+    let mut parsed = Vec::new();
+    for value in values {
+        match T::parse(value.get_ref()) {
+            Some(code) => parsed.push(code),
+            None => problems.push(Problem {
+                line: Some(line_column(text, value.span().start).0),
+                item: None,
+                field: field.to_string(),
+                message: format!("未知的{what}“{}”，可用：{}", value.get_ref(), T::allowed()),
+            }),
+        }
+    }
+    parsed
 }
 
 fn band_key(index: usize) -> String {

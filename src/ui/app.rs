@@ -257,7 +257,7 @@ pub struct PingchaApp {
     campaign_names: Vec<String>,
     kit_path: PathField,
     kit_workspace: PathField,
-    kit_job: Option<std::sync::mpsc::Receiver<Result<(PathBuf, String), String>>>,
+    kit_busy: bool,
     return_path: PathField,
 }
 
@@ -350,7 +350,7 @@ impl PingchaApp {
             campaign_names: Vec::new(),
             kit_path: PathField::default(),
             kit_workspace: PathField::default(),
-            kit_job: None,
+            kit_busy: false,
             return_path: PathField::default(),
         }
     }
@@ -544,6 +544,12 @@ impl PingchaApp {
                     }
                     self.campaigns.apply(answer);
                 }
+                Response::KitOpened { workspace, summary } => {
+                    self.kit_busy = false;
+                    self.notify(ctx, Level::Info, summary);
+                    self.project_dialog_open = false;
+                    self.switch_project(workspace);
+                }
                 Response::ReportReady { path, pages } => {
                     self.reports.busy = false;
                     match pages {
@@ -598,6 +604,7 @@ impl PingchaApp {
                 }
                 Response::Error(msg) => {
                     self.reports.busy = false;
+                    self.kit_busy = false;
                     self.notify(ctx, Level::Error, msg);
                 }
             }
@@ -1486,20 +1493,6 @@ impl PingchaApp {
         for field in [&mut self.kit_path, &mut self.kit_workspace, &mut self.return_path] {
             let _ = field.poll();
         }
-        // A kit being opened on its own thread.
-        if let Some(job) = &self.kit_job
-            && let Ok(result) = job.try_recv()
-        {
-            self.kit_job = None;
-            match result {
-                Ok((workspace, summary)) => {
-                    self.notify(ctx, Level::Info, summary);
-                    self.project_dialog_open = false;
-                    self.switch_project(workspace);
-                }
-                Err(e) => self.notify(ctx, Level::Error, e),
-            }
-        }
         let mut open = self.project_dialog_open;
         let mut chosen = None;
         let mut open_kit = None;
@@ -1516,11 +1509,11 @@ impl PingchaApp {
             ui.label("打开组织者发来的评查包，建立只含分配给你的案卷的工作区；评完后导出回收包交回。");
             self.kit_path.ui(ui, "评查包", "….pchkit", &[("选择文件…", Pick::File)]);
             self.kit_workspace.ui(ui, "工作区文件夹", "新文件夹", &[("选择文件夹…", Pick::Folder)]);
-            let ready = self.kit_path.path().is_some() && self.kit_workspace.path().is_some() && self.kit_job.is_none();
+            let ready = self.kit_path.path().is_some() && self.kit_workspace.path().is_some() && !self.kit_busy;
             if ui.add_enabled(ready, egui::Button::new("打开评查包")).clicked() {
                 open_kit = self.kit_path.path().zip(self.kit_workspace.path());
             }
-            if self.kit_job.is_some() {
+            if self.kit_busy {
                 ui.horizontal(|ui| {
                     ui.spinner();
                     ui.label("正在校验签名并建立工作区…");
@@ -1541,19 +1534,9 @@ impl PingchaApp {
             self.switch_project(dir);
         }
         if let Some((kit, workspace)) = open_kit {
-            let (tx, rx) = std::sync::mpsc::channel();
-            let wake = self.wake.clone();
-            let spawned = std::thread::Builder::new().name("open-kit".into()).spawn(move || {
-                let result = crate::review::campaign::open_kit(&kit, &workspace)
-                    .map(|summary| (workspace, summary.0))
-                    .map_err(|e| e.to_string());
-                let _ = tx.send(result);
-                wake.request_repaint();
-            });
-            match spawned {
-                Ok(_) => self.kit_job = Some(rx),
-                Err(e) => self.notify(ctx, Level::Error, format!("无法启动：{e}")),
-            }
+            // Checking the signatures and copying the documents run on the backend.
+            self.kit_busy = true;
+            self.backend.send(Request::OpenKit { kit, workspace });
         }
         if let Some(path) = export_return {
             self.backend.send(Request::ExportReturn(path));

@@ -91,6 +91,13 @@ pub enum Request {
     Report(ReportRequest),
     /// Export this workspace's scores as a signed return.
     ExportReturn(PathBuf),
+    /// Open a reviewer kit as a new workspace (the app then switches to it).
+    OpenKit {
+        /// The kit file.
+        kit: PathBuf,
+        /// The new workspace folder.
+        workspace: PathBuf,
+    },
     /// Save the rule parameters (then every case is checked again).
     SaveRuleSettings(Box<RuleSettings>),
     /// Add a year's holiday schedule from a file.
@@ -306,6 +313,13 @@ pub enum Response {
     Checklists(Arc<Vec<StoredChecklist>>),
     /// Campaign answers.
     Campaign(CampaignResponse),
+    /// A kit was opened as a workspace.
+    KitOpened {
+        /// The workspace folder.
+        workspace: PathBuf,
+        /// What was opened, for the user.
+        summary: String,
+    },
     /// A report was written.
     ReportReady {
         /// The file.
@@ -491,13 +505,32 @@ impl Backend {
                         }
                         Request::Campaign(request) => campaign_request(&mut project, reviewer.as_ref(), request, &send),
                         Request::Report(request) => report_request(&project, request, &send),
+                        Request::OpenKit { kit, workspace } => {
+                            match crate::review::campaign::open_kit(&kit, &workspace) {
+                                Ok(summary) => send(Response::KitOpened {
+                                    workspace,
+                                    summary: summary.0,
+                                }),
+                                Err(e) => send(Response::Error(format!("未能打开评查包：{e}"))),
+                            }
+                        }
                         Request::ExportReturn(path) => {
                             match crate::review::campaign::export_return(project.dir(), &path) {
                                 Ok(summary) => send(Response::Info(summary.0)),
                                 Err(e) => send(Response::Error(format!("未能导出回收包：{e}"))),
                             }
                         }
-                        other => scoring_request(&mut project, reviewer.as_ref(), other, &send),
+                        // Listed, not a catch-all: a new request must be routed somewhere.
+                        other @ (Request::LoadScoring { .. }
+                        | Request::Mark { .. }
+                        | Request::SetReviewed { .. }
+                        | Request::Audit(_)
+                        | Request::AddLibraryEntry(_)
+                        | Request::SaveChecklist(_)
+                        | Request::ImportChecklist(_)
+                        | Request::ExportChecklist { .. }) => {
+                            scoring_request(&mut project, reviewer.as_ref(), other, &send);
+                        }
                     }
                 }
             });
@@ -733,7 +766,8 @@ fn scoring_request_inner(
         | Request::RemoveCalendarYear(_)
         | Request::Campaign(_)
         | Request::Report(_)
-        | Request::ExportReturn(_) => {}
+        | Request::ExportReturn(_)
+        | Request::OpenKit { .. } => {}
     }
 }
 

@@ -1,0 +1,30 @@
+//! Helpers for the egui_kittest tests: wait for the app's backend, type into a labelled field.
+//! Included by the UI test binaries only (`#[path]`), so the others need not build kittest code.
+
+use std::time::Duration;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use pingcha::ui::PingchaApp;
+
+/// Steps the app until `done` holds (the backend answers between frames), then a few more.
+pub fn wait_until(h: &mut Harness<'static, PingchaApp>, what: &str, done: impl Fn(&PingchaApp) -> bool) {
+    for _ in 0..2000 {
+        h.step();
+        if done(h.state()) {
+            h.run_steps(3);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Focuses a labelled text field and types into it.
+pub fn type_into(h: &mut Harness<'static, PingchaApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label).click();
+    h.run_steps(1);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
+        .type_text(text);
+    h.run_steps(1);
+}
