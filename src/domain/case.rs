@@ -112,6 +112,16 @@ code_enum! {
 }
 
 code_enum! {
+    /// Who approved an extension (延长办案期限审批表): the agency's 负责人 or the authority above.
+    ApprovalLevel {
+        /// 行政机关负责人批准
+        Head => "head", "负责人";
+        /// 上一级行政机关批准
+        Higher => "higher", "上一级";
+    }
+}
+
+code_enum! {
     /// Where a case came from.
     CaseOrigin {
         /// A package with `case.toml`.
@@ -327,6 +337,9 @@ pub struct Document {
     pub serves: Option<String>,
     /// 备注.
     pub note: Option<String>,
+    /// Approvals (延长办案期限审批表): who approved; `None` when the document does not say.
+    #[serde(default)]
+    pub approval: Option<ApprovalLevel>,
 }
 
 /// An audio-visual record (音像记录, 全过程记录).

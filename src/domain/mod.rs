@@ -8,7 +8,7 @@ pub mod case;
 pub mod checklist;
 pub mod vocabulary;
 
-pub use calendar::{Counted, WorkingCalendar, YearSchedule};
+pub use calendar::{Counted, Period, PeriodEnd, PeriodUnit, WorkingCalendar, YearSchedule};
 pub use case::*;
 pub use checklist::*;
 pub use vocabulary::{DOCUMENT_TYPES, DocumentStage, archive_rank as archive_rank_of, guess_document_type, stage_of};

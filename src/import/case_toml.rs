@@ -617,6 +617,7 @@ impl<'t> Reader<'t> {
                 "sealed",
                 "serves",
                 "note",
+                "approval",
             ],
             extra,
         );
@@ -642,6 +643,7 @@ impl<'t> Reader<'t> {
             sealed: self.opt_bool(scope, "sealed"),
             serves: self.opt_str(scope, "serves"),
             note: self.opt_str(scope, "note"),
+            approval: self.opt_enum(scope, "approval"),
         }
     }
 }
