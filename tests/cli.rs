@@ -335,7 +335,7 @@ fn check_reports_findings_with_their_arithmetic_and_clean_samples_stay_clean() {
         .find(|f| f["rule"] == "service_deadline")
         .expect("service_deadline finding");
     assert_eq!(service["severity"], "deduction");
-    assert_eq!(service["basis"], "行政处罚法第六十一条、第八十五条");
+    assert_eq!(service["basis"], "行政处罚法第六十一条、第八十五条（法律）");
     assert_eq!(
         service["message"],
         "决定 2024-09-27，送达 2024-10-14，为第8个工作日，超过7个工作日"

@@ -295,7 +295,7 @@ fn a_case_shows_the_automatic_checks_findings() {
     open_case(&mut h, &row);
     h.get_by_label_contains("自动检查：");
     h.get_by_label_contains(
-        "决定 2024-09-27，送达 2024-10-14，为第8个工作日，超过7个工作日（行政处罚法第六十一条、第八十五条）",
+        "决定 2024-09-27，送达 2024-10-14，为第8个工作日，超过7个工作日（行政处罚法第六十一条、第八十五条（法律））",
     );
 }
 
@@ -680,8 +680,18 @@ fn a_rule_setting_changed_in_the_app_changes_the_findings() {
     wait_until(&mut h, "the case list", |a| a.visible_case_count() == 1);
     open_case(&mut h, &row);
     h.get_by_label_contains("为第8个工作日，超过7个工作日");
+    // The finding's basis names its source level.
+    h.get_by_label_contains("行政处罚法第六十一条、第八十五条（法律）");
     h.get_by_label("设置…").click();
     h.run_steps(4);
+    // Each figure shows where it comes from; unconfirmed ones are marked.
+    assert!(h.query_all_by_label("法律").count() >= 5);
+    assert!(
+        h.query_all_by_label("未核实").count() >= 3,
+        "较大数额, 目录, 集体讨论范围"
+    );
+    assert_eq!(h.query_all_by_label("原安监总局令第15号（省级规定未录入）").count(), 2);
+    assert_eq!(h.query_all_by_label("项目设置").count(), 0, "nothing changed yet");
     let field = h.get_by_label("决定书送达期限（工作日，行政处罚法第六十一条）");
     field.click();
     h.run_steps(2);
@@ -690,6 +700,11 @@ fn a_rule_setting_changed_in_the_app_changes_the_findings() {
         .type_text("8");
     h.key_press(egui::Key::Enter);
     h.run_steps(2);
+    assert_eq!(
+        h.query_all_by_label("项目设置").count(),
+        1,
+        "a figure changed from the statute's is a local setting"
+    );
     h.get_by_label("保存并重新检查").click();
     wait_until(&mut h, "the case checked again", |_| {
         Project::open(&dir)

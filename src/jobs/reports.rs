@@ -416,7 +416,10 @@ pub fn campaign_report_document(
                 e.0 += 1;
             }
         }
-        let major = stored.case.decision.as_ref().and_then(|d| d.major) == Some(true) || has("legal_review_required");
+        // 行政处罚法第五十八条: the 目录 flag, a hearing held (第一款第（二）项), or a finding.
+        let major = stored.case.decision.as_ref().and_then(|d| d.major) == Some(true)
+            || stored.case.effective_date(crate::domain::DateKey::Hearing).is_some()
+            || has("legal_review_required");
         if major {
             let e = three.entry("重大执法决定法制审核").or_default();
             e.1 += 1;

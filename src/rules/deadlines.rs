@@ -1,10 +1,10 @@
 //! Deadlines: counted in working days where 行政处罚法第八十五条 says so, in calendar days
 //! otherwise; every message shows the dates and the count.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::{Finding, Rule, Severity, law_2021_in_force, positions, unscheduled_note, ymd};
-use crate::domain::{Case, CaseKind, DateKey, PartyKind, PenaltyKind, Procedure};
+use crate::domain::{ApprovalLevel, Case, CaseKind, DateKey, PartyKind, PenaltyKind, Period, Procedure};
 
 fn has_type(case: &Case, doc_type: &str) -> bool {
     case.documents.iter().any(|d| d.doc_type == doc_type)
@@ -34,10 +34,11 @@ pub const SERVICE_DEADLINE: Rule = Rule {
             return Vec::new();
         };
         let limit = ctx.settings.service_working_days;
-        let counted = ctx.calendar.working_days_after(decided, served);
-        if counted.value <= limit {
+        let end = ctx.calendar.period_end(decided, Period::working_days(limit), false);
+        if !end.is_late(served) {
             return Vec::new();
         }
+        let counted = ctx.calendar.working_days_after(decided, served);
         vec![Finding::new(
             Severity::Deduction,
             format!(
@@ -60,12 +61,12 @@ pub const SERVICE_DEADLINE: Rule = Rule {
     },
 };
 
-/// 罚款缴纳: within 15 calendar days of service, unless deferred/instalments were approved or a
-/// 加处罚款 decision is on file.
+/// 罚款缴纳: within 15 days of service (calendar days, rolled past a 法定休假日), unless
+/// deferred/instalments were approved or a 加处罚款 decision is on file.
 pub const PAYMENT_DEADLINE: Rule = Rule {
     id: "payment_deadline",
     name: "罚款缴纳期限",
-    basis: "行政处罚法第六十七条、第七十二条",
+    basis: "行政处罚法第六十七条、第七十二条；民法典第二百零一条、第二百零三条",
     check: |case, ctx| {
         let Some(decision) = &case.decision else {
             return Vec::new();
@@ -84,17 +85,21 @@ pub const PAYMENT_DEADLINE: Rule = Rule {
         let (Some(served), Some(paid)) = (served, case.effective_date(DateKey::Paid)) else {
             return Vec::new();
         };
-        let days = (paid - served).num_days();
-        let limit = i64::from(ctx.settings.payment_calendar_days);
-        if days <= limit {
+        let end = ctx
+            .calendar
+            .period_end(served, Period::days(ctx.settings.payment_calendar_days), true);
+        if !end.is_late(paid) {
             return Vec::new();
         }
         vec![Finding::new(
             Severity::Deduction,
             format!(
-                "决定书送达 {}，罚款缴纳 {}，相隔{days}日，超过{limit}日，且卷内未见延期（分期）缴纳批准或加处罚款决定",
+                "送达 {}，{}；缴款 {}，逾期{}日，且卷内未见延期（分期）缴纳批准或加处罚款决定{}",
                 ymd(served),
-                ymd(paid)
+                end.explain(),
+                ymd(paid),
+                end.days_late(paid),
+                unscheduled_note(&end.unscheduled_years)
             ),
             positions(case, &["罚款缴纳凭证"]),
         )]
@@ -121,10 +126,11 @@ pub const PUBLICATION_DEADLINE: Rule = Rule {
             )];
         };
         let limit = ctx.settings.publication_penalty_working_days;
-        let counted = ctx.calendar.working_days_after(decided, published);
-        if counted.value <= limit {
+        let end = ctx.calendar.period_end(decided, Period::working_days(limit), false);
+        if !end.is_late(published) {
             return Vec::new();
         }
+        let counted = ctx.calendar.working_days_after(decided, published);
         vec![Finding::new(
             Severity::Deduction,
             format!(
@@ -139,7 +145,22 @@ pub const PUBLICATION_DEADLINE: Rule = Rule {
     },
 };
 
-/// 办案期限: decision within 90 calendar days of 立案 (2021 law) unless an extension is on file.
+/// The 延长办案期限审批表 on file before the decision, the highest approval first.
+fn term_extension(case: &Case, decided: NaiveDate) -> Option<(usize, ApprovalLevel, NaiveDate)> {
+    case.documents
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.doc_type == "延长办案期限审批表" || d.doc_type.contains("延长办案期限"))
+        .filter_map(|(i, d)| d.date.filter(|date| *date <= decided).map(|date| (i, d, date)))
+        // An approval that does not say who approved counts as the 负责人's (the shorter
+        // term: the reading that favours the party).
+        .map(|(i, d, date)| (i, d.approval.unwrap_or(ApprovalLevel::Head), date))
+        .max_by_key(|(_, level, _)| *level)
+}
+
+/// 办案期限: the 规章's term from 立案 (原安监总局令第15号: 30日, 90 with the 负责人's approval,
+/// 180 with the higher authority's — unconfirmed), and, for decisions under the 2021 law, the
+/// statute's 90 days (行政处罚法第六十条) when no extension is on file.
 pub const DECISION_DEADLINE: Rule = Rule {
     id: "decision_deadline",
     name: "办案期限",
@@ -154,40 +175,92 @@ pub const DECISION_DEADLINE: Rule = Rule {
         ) else {
             return Vec::new();
         };
-        // The 2017 text had no general term (the 规章's terms are unconfirmed): 2021 law only.
-        if decided < law_2021_in_force() {
-            return Vec::new();
+        let roll = ctx.settings.roll_forward_agency_terms;
+        let extension = term_extension(case, decided);
+        let docs = positions(case, &["立案审批表", "行政处罚决定书"]);
+        // The statute's own term decides when no extension is on file (2021 law only: the
+        // 2017 text had none).
+        if decided >= law_2021_in_force() && extension.is_none() {
+            let end = ctx.calendar.period_end(filed, Period::days(90), roll);
+            if end.is_late(decided) {
+                return vec![Finding::new(
+                    Severity::Deduction,
+                    format!(
+                        "立案 {}，办案期限90日，{}；决定 {}，超期{}日，卷内未见延长办案期限的批准",
+                        ymd(filed),
+                        end.explain(),
+                        ymd(decided),
+                        end.days_late(decided)
+                    ),
+                    docs,
+                )];
+            }
         }
-        let extended = case
-            .documents
-            .iter()
-            .any(|d| d.doc_type.contains("延长办案期限") || d.doc_type.contains("办案期限延长"));
-        let days = (decided - filed).num_days();
         let regime = ctx.settings.regime_for(Some(filed));
-        let limit = i64::from(regime.decision_term_calendar_days);
-        if days <= limit || extended {
+        let (limit, approval) = match extension {
+            None => (regime.decision_term_calendar_days, "未见延长审批".to_string()),
+            Some((i, ApprovalLevel::Head, date)) => (
+                regime.decision_term_head_days,
+                format!("第{}份文书 {} 经负责人批准延长", i + 1, ymd(date)),
+            ),
+            Some((i, ApprovalLevel::Higher, date)) => (
+                regime.decision_term_higher_days,
+                format!("第{}份文书 {} 经上一级批准延长", i + 1, ymd(date)),
+            ),
+        };
+        let end = ctx.calendar.period_end(filed, Period::days(limit), roll);
+        if !end.is_late(decided) {
             return Vec::new();
         }
-        vec![Finding::new(
-            Severity::Deduction,
-            format!(
-                "立案 {}，决定 {}，历时{days}日，超过{limit}日且卷内未见延长办案期限的批准",
-                ymd(filed),
-                ymd(decided)
+        vec![
+            Finding::new(
+                Severity::Deduction,
+                format!(
+                    "立案 {}，{approval}，办案期限{limit}日，{}；决定 {}，超期{}日",
+                    ymd(filed),
+                    end.explain(),
+                    ymd(decided),
+                    end.days_late(decided)
+                ),
+                docs,
+            )
+            .with_basis(&format!("行政处罚法第六十条；{}", regime.name))
+            .unconfirmed_unless(
+                regime.figure_confirmed(regime.decision_term_confirmed),
+                regime.figure("办案期限"),
             ),
-            positions(case, &["立案审批表", "行政处罚决定书"]),
-        )]
+        ]
     },
 };
 
-fn add_years(date: NaiveDate, years: u32) -> NaiveDate {
-    let year = date.year() + years as i32;
-    NaiveDate::from_ymd_opt(year, date.month(), date.day())
-        .or_else(|| NaiveDate::from_ymd_opt(year, date.month(), 28))
-        .unwrap_or(date)
+/// The day the violation was discovered (行政处罚法第三十六条 runs to 发现): the earliest of the
+/// 检查 date, the 举报/投诉 受理 date and 立案, with its name.
+fn discovery(case: &Case) -> Option<(NaiveDate, &'static str)> {
+    let mut candidates = Vec::new();
+    if let Some(date) = case.effective_date(DateKey::Inspection) {
+        candidates.push((date, "检查"));
+    }
+    let reported = case
+        .source
+        .as_deref()
+        .is_some_and(|s| s.contains("举报") || s.contains("投诉"));
+    if reported
+        && let Some(date) = case
+            .documents
+            .iter()
+            .find(|d| d.doc_type == "案件来源登记表")
+            .and_then(|d| d.date)
+    {
+        candidates.push((date, "举报投诉受理"));
+    }
+    if let Some(date) = case.effective_date(DateKey::Filed) {
+        candidates.push((date, "立案"));
+    }
+    candidates.into_iter().min_by_key(|(date, _)| *date)
 }
 
-/// 追责时效: 立案 within 2 years of the violation (5 with harm to life and health).
+/// 追责时效: discovered within 2 years of the violation (5 with harm to life and health). The
+/// period is not rolled: 发现 is not an act that needs the office open.
 pub const LIMITATION: Rule = Rule {
     id: "limitation",
     name: "追责时效",
@@ -199,35 +272,46 @@ pub const LIMITATION: Rule = Rule {
         let Some(violation) = case.effective_date(DateKey::Violation) else {
             return Vec::new();
         };
-        let Some(acted) = case
-            .effective_date(DateKey::Filed)
-            .or_else(|| case.effective_date(DateKey::Decision))
-        else {
-            return Vec::new();
-        };
         let years = if case.harm == Some(true) {
             ctx.settings.limitation_harm_years
         } else {
             ctx.settings.limitation_years
         };
-        let deadline = add_years(violation, years);
-        if acted <= deadline {
+        let end = ctx.calendar.period_end(violation, Period::years(years), false);
+        let Some((found, what)) = discovery(case) else {
+            // Only the decision is dated: discovery came earlier, so no veto on this alone.
+            return match case.effective_date(DateKey::Decision) {
+                Some(decided) if end.is_late(decided) => vec![Finding::new(
+                    Severity::Notice,
+                    format!(
+                        "违法行为 {}，卷内未见检查、举报受理或立案日期，决定 {} 已超过{years}年（至 {} 止），请核对发现日期",
+                        ymd(violation),
+                        ymd(decided),
+                        ymd(end.last_day)
+                    ),
+                    Vec::new(),
+                )],
+                _ => Vec::new(),
+            };
+        };
+        if !end.is_late(found) {
             return Vec::new();
         }
         vec![Finding::new(
             Severity::Veto,
             format!(
-                "违法行为 {}，立案 {}，超过{years}年追责时效（至 {} 止）",
+                "违法行为 {}，最早发现于{what} {}，超过{years}年追责时效（至 {} 止）",
                 ymd(violation),
-                ymd(acted),
-                ymd(deadline)
+                ymd(found),
+                ymd(end.last_day)
             ),
-            positions(case, &["立案审批表"]),
+            positions(case, &["立案审批表", "案件来源登记表", "现场检查记录"]),
         )]
     },
 };
 
-/// 简易程序 only for warnings and small fines (limits by date: 2021 law or the older regime).
+/// 简易程序 only for warnings and small fines (limits by date: 2021 law, or the 2017 law's
+/// article 33 with the regime's reading of "以下").
 pub const SUMMARY_PROCEDURE_LIMITS: Rule = Rule {
     id: "summary_procedure_limits",
     name: "简易程序适用条件",
@@ -242,17 +326,20 @@ pub const SUMMARY_PROCEDURE_LIMITS: Rule = Rule {
         let decided = case.effective_date(DateKey::Decision);
         let new_law = decided.is_none_or(|d| d >= law_2021_in_force());
         let s = ctx.settings;
-        let (individual, organization, basis) = if new_law {
+        let regime = s.regime_for(decided);
+        let (individual, organization, inclusive, basis) = if new_law {
             (
                 s.summary_limit_individual_yuan,
                 s.summary_limit_organization_yuan,
-                "行政处罚法第五十一条",
+                s.summary_limit_inclusive,
+                "行政处罚法第五十一条".to_string(),
             )
         } else {
             (
                 s.summary_limits_before_2021_yuan.0,
                 s.summary_limits_before_2021_yuan.1,
-                "原安监总局令第15号（简易程序限额）",
+                regime.below_inclusive,
+                format!("行政处罚法（2017）第三十三条；{}第六十七条", regime.name),
             )
         };
         let mut findings = Vec::new();
@@ -269,7 +356,7 @@ pub const SUMMARY_PROCEDURE_LIMITS: Rule = Rule {
                     format!("简易程序只能作出警告或罚款，本案处罚含：{}", other.join("、")),
                     Vec::new(),
                 )
-                .with_basis(basis),
+                .with_basis(&basis),
             );
         }
         let fine = decision.fine_total_yuan();
@@ -278,18 +365,14 @@ pub const SUMMARY_PROCEDURE_LIMITS: Rule = Rule {
             Some(PartyKind::Individual) => individual,
             _ => organization,
         };
-        let over = if s.summary_limit_inclusive {
-            fine > limit
-        } else {
-            fine >= limit
-        };
+        let over = if inclusive { fine > limit } else { fine >= limit };
         if fine > 0.0 && over {
             let who = if party_kind == Some(PartyKind::Individual) {
                 "公民"
             } else {
                 "法人或者其他组织"
             };
-            let bound = if s.summary_limit_inclusive {
+            let bound = if inclusive {
                 "以下（含本数）"
             } else {
                 "以下（不含本数）"
@@ -300,7 +383,7 @@ pub const SUMMARY_PROCEDURE_LIMITS: Rule = Rule {
                     format!("简易程序罚款 {fine:.0} 元，超过对{who} {limit:.0} 元{bound}的限额"),
                     Vec::new(),
                 )
-                .with_basis(basis),
+                .with_basis(&basis),
             );
         }
         findings
@@ -310,7 +393,7 @@ pub const SUMMARY_PROCEDURE_LIMITS: Rule = Rule {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{CaseOrigin, Decision, Document, Penalty};
+    use crate::domain::{ApprovalLevel, CaseOrigin, Decision, Document, Penalty};
     use crate::rules::{RuleContext, RuleSettings};
 
     fn d(s: &str) -> NaiveDate {
@@ -364,7 +447,7 @@ mod tests {
             late[0].message,
             "决定 2024-09-27，送达 2024-10-14，为第8个工作日，超过7个工作日"
         );
-        assert_eq!(late[0].basis, "行政处罚法第六十一条、第八十五条");
+        assert_eq!(late[0].basis, "行政处罚法第六十一条、第八十五条（法律）");
         // Handed over on the spot: no service deadline.
         let mut spot = penalty("2024-09-27", "2024-10-14");
         if let Some(dec) = &mut spot.decision {
@@ -394,7 +477,17 @@ mod tests {
         case.dates.insert(DateKey::Paid, d("2024-03-19"));
         assert!(run(&PAYMENT_DEADLINE, &case).is_empty(), "15 days after 03-04");
         case.dates.insert(DateKey::Paid, d("2024-03-20"));
-        assert!(run(&PAYMENT_DEADLINE, &case)[0].message.contains("相隔16日"));
+        let late = run(&PAYMENT_DEADLINE, &case);
+        assert!(
+            late[0]
+                .message
+                .contains("送达 2024-03-04，第15日为 2024-03-19；缴款 2024-03-20，逾期1日"),
+            "{late:?}"
+        );
+        assert_eq!(
+            late[0].basis,
+            "行政处罚法第六十七条、第七十二条（法律）；民法典第二百零一条、第二百零三条（法律）"
+        );
         case.documents.push(Document {
             doc_type: "延期分期缴纳罚款批准书".into(),
             ..Document::default()
@@ -403,17 +496,59 @@ mod tests {
     }
 
     #[test]
-    fn decision_within_ninety_days_of_filing_under_the_2021_law() {
-        let mut case = penalty("2024-05-30", "2024-05-31");
+    fn decision_term_by_the_statute_and_by_the_regime_with_approvals_on_file() {
+        // 行政处罚法第六十条: 90 days from 立案. 2024-03-01 + 90 = 2024-05-30 (a Thursday).
+        let mut case = penalty("2024-05-31", "2024-05-31");
         case.dates.insert(DateKey::Filed, d("2024-03-01"));
-        assert!(run(&DECISION_DEADLINE, &case).is_empty(), "90 days");
-        case.dates.insert(DateKey::Decision, d("2024-05-31"));
-        assert!(run(&DECISION_DEADLINE, &case)[0].message.contains("历时91日"));
-        case.dates.insert(DateKey::Filed, d("2021-01-01"));
+        let late = run(&DECISION_DEADLINE, &case);
+        assert_eq!(late.len(), 1, "{late:?}");
+        assert!(
+            late[0]
+                .message
+                .contains("办案期限90日，第90日为 2024-05-30；决定 2024-05-31，超期1日"),
+            "{late:?}"
+        );
+        assert_eq!(
+            late[0].basis, "行政处罚法第六十条（法律）",
+            "the statute's own term: settled"
+        );
+        // The 负责人's approval on file: the 规章's 90 days (unconfirmed) decide.
+        case.documents.push(Document {
+            doc_type: "延长办案期限审批表".into(),
+            date: Some(d("2024-03-25")),
+            approval: Some(ApprovalLevel::Head),
+            ..Document::default()
+        });
+        let f = run(&DECISION_DEADLINE, &case);
+        assert!(f[0].message.contains("经负责人批准延长，办案期限90日"), "{f:?}");
+        assert!(
+            f[0].basis.contains("原安监总局令第15号（部门规章，数值未核实）"),
+            "{f:?}"
+        );
+        assert!(f[0].message.contains("尚未核实"), "{f:?}");
+        // The higher authority's approval: 180 days.
+        case.documents[0].approval = Some(ApprovalLevel::Higher);
+        assert!(run(&DECISION_DEADLINE, &case).is_empty());
+        // Without approval, within the statute's 90 days but past the 规章's 30 (unconfirmed):
+        // a deduction that says what it rests on, never a veto.
+        case.documents.clear();
+        case.dates.insert(DateKey::Decision, d("2024-04-15"));
+        let f = run(&DECISION_DEADLINE, &case);
+        assert_eq!(f[0].severity, Severity::Deduction);
+        // 2024-03-31 is a Sunday: the 30-day term rolls to Monday 04-01.
+        assert!(
+            f[0].message
+                .contains("第30日 2024-03-31 为法定休假日，顺延至 2024-04-01；决定 2024-04-15，超期14日"),
+            "{f:?}"
+        );
+        case.dates.insert(DateKey::Decision, d("2024-04-01"));
+        assert!(run(&DECISION_DEADLINE, &case).is_empty(), "the rolled last day");
+        // Pre-2021 decisions are checked too (the 规章's term).
+        case.dates.insert(DateKey::Filed, d("2021-01-04"));
         case.dates.insert(DateKey::Decision, d("2021-07-14"));
         assert!(
-            run(&DECISION_DEADLINE, &case).is_empty(),
-            "before the 2021 law took effect"
+            !run(&DECISION_DEADLINE, &case).is_empty(),
+            "no more skipping before 2021-07-15"
         );
     }
 
@@ -463,5 +598,12 @@ mod tests {
         // Before 2021-07-15 the older regime's limits apply.
         case.dates.insert(DateKey::Decision, d("2020-06-01"));
         assert!(run(&SUMMARY_PROCEDURE_LIMITS, &case)[0].basis.contains("第15号"));
+        // 行政处罚法（2017）第三十三条: 一千元以下; 原安监总局令第15号第六十七条: "以下"不包括本数.
+        set_fine(&mut case, 999.0);
+        assert!(run(&SUMMARY_PROCEDURE_LIMITS, &case).is_empty());
+        set_fine(&mut case, 1000.0);
+        let f = run(&SUMMARY_PROCEDURE_LIMITS, &case);
+        assert!(f[0].message.contains("1000 元以下（不含本数）"), "{f:?}");
+        assert!(f[0].basis.starts_with("行政处罚法（2017）第三十三条（法律）"), "{f:?}");
     }
 }

@@ -2,7 +2,7 @@
 //! the settings require, and dates that agree with each other and run in order.
 
 use super::{Finding, Rule, Severity, ymd};
-use crate::domain::{Case, CaseKind, CodeEnum, DateKey, DateSource, Procedure};
+use crate::domain::{Case, CaseKind, CodeEnum, DateKey, DateSource, Period, Procedure};
 
 fn has(case: &Case, doc_type: &str) -> bool {
     case.documents.iter().any(|d| d.doc_type == doc_type)
@@ -43,10 +43,12 @@ fn required(case: &Case) -> Vec<Vec<&'static str>> {
             }
             list
         }
+        // 行政强制法第十八条第（七）项 (现场笔录), 第二十四条 (决定书和清单), 第二十七条 (处理决定).
         (CaseKind::Coercion, _) => vec![
             vec!["查封扣押决定书"],
             vec!["查封扣押清单"],
-            vec!["现场笔录", "现场检查记录"],
+            vec!["现场笔录"],
+            vec!["解除查封扣押决定书", "查封扣押处理决定书"],
         ],
     }
 }
@@ -71,6 +73,11 @@ pub const REQUIRED_DOCUMENTS: Rule = Rule {
         if case.origin != crate::domain::CaseOrigin::Package {
             return Vec::new();
         }
+        let basis = match case.kind {
+            CaseKind::Coercion => "行政强制法第十八条、第二十四条、第二十七条",
+            CaseKind::Inspection => "安全生产法第六十五条、第六十八条",
+            CaseKind::Penalty => "行政处罚法第五十五条、第五十九条、第六十一条",
+        };
         required(case)
             .into_iter()
             .filter(|alternatives| !alternatives.iter().any(|name| present(case, name)))
@@ -87,6 +94,7 @@ pub const REQUIRED_DOCUMENTS: Rule = Rule {
                     ),
                     Vec::new(),
                 )
+                .with_basis(basis)
             })
             .collect()
     },
@@ -121,11 +129,12 @@ pub const RECORDING_PRESENT: Rule = Rule {
     },
 };
 
-/// After a 整改期限, a 整改复查 within the set days, with the 整改复查意见书 on file.
+/// After a 整改期限, a 整改复查 within the set days (rolled past a 法定休假日), with the
+/// 整改复查意见书 on file. The 10 days are the 规章's figure, not located verbatim: unconfirmed.
 pub const RECTIFICATION_RECHECK: Rule = Rule {
     id: "rectification_recheck",
     name: "整改复查",
-    basis: "《安全生产违法行为行政处罚办法》（复查期限，待核实）",
+    basis: "原安监总局令第15号（整改复查期限）",
     check: |case, ctx| {
         let Some(due) = case.dates.get(&DateKey::RectificationDue).copied() else {
             return Vec::new();
@@ -137,29 +146,127 @@ pub const RECTIFICATION_RECHECK: Rule = Rule {
             .filter(|(_, d)| d.doc_type == "责令限期整改指令书")
             .map(|(i, _)| i)
             .collect();
-        let Some(rechecked) = case.effective_date(DateKey::Rechecked) else {
-            return vec![Finding::new(
-                Severity::Deduction,
-                format!("整改期限 {}，卷内未见整改复查意见书", ymd(due)),
-                docs,
-            )];
-        };
-        let days = (rechecked - due).num_days();
         let regime = ctx.settings.regime_for(Some(due));
-        let limit = i64::from(regime.recheck_days);
-        if days <= limit {
+        let basis = format!("{}（整改复查期限）", regime.name);
+        let Some(rechecked) = case.effective_date(DateKey::Rechecked) else {
+            return vec![
+                Finding::new(
+                    Severity::Deduction,
+                    format!("整改期限 {}，卷内未见整改复查意见书", ymd(due)),
+                    docs,
+                )
+                .with_basis(&format!("安全生产法第六十五条；{basis}")),
+            ];
+        };
+        let limit = regime.recheck_days;
+        let end = ctx.calendar.period_end(due, Period::days(limit), true);
+        if !end.is_late(rechecked) {
             return Vec::new();
         }
-        vec![Finding::new(
-            Severity::Deduction,
-            format!(
-                "整改期限 {}，复查 {}，相隔{days}日，超过{limit}日{}",
-                ymd(due),
-                ymd(rechecked),
-                regime.caveat()
+        vec![
+            Finding::new(
+                Severity::Deduction,
+                format!(
+                    "整改期限 {}，复查期限{limit}日，{}；复查 {}，逾期{}日",
+                    ymd(due),
+                    end.explain(),
+                    ymd(rechecked),
+                    end.days_late(rechecked)
+                ),
+                docs,
+            )
+            .with_basis(&basis)
+            .unconfirmed_unless(
+                regime.figure_confirmed(regime.recheck_confirmed),
+                regime.figure("整改复查期限"),
             ),
-            docs,
-        )]
+        ]
+    },
+};
+
+/// 查封扣押期限 (行政强制法第二十五条、第二十七条): from the 查封扣押决定书 to the 解除 or 处理
+/// decision at most 30 days, or 60 with an extension decision dated within the first 30; a
+/// seizure still open at 结案 is a finding.
+pub const SEIZURE_TERM: Rule = Rule {
+    id: "seizure_term",
+    name: "查封扣押期限",
+    basis: "行政强制法第二十五条、第二十七条",
+    check: |case, ctx| {
+        let dated = |t: &str| {
+            case.documents
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.doc_type == t)
+                .filter_map(|(i, d)| d.date.map(|date| (date, i)))
+                .min()
+        };
+        let Some((seized, seized_at)) = dated("查封扣押决定书") else {
+            return Vec::new();
+        };
+        let s = ctx.settings;
+        let base = ctx.calendar.period_end(seized, Period::days(s.seizure_term_days), true);
+        let extension = dated("延长查封扣押期限决定书");
+        let mut notes = Vec::new();
+        let limit = match extension {
+            Some((date, _)) if !base.is_late(date) => s.seizure_term_days + s.seizure_extension_days,
+            Some((date, _)) => {
+                notes.push(format!(
+                    "延长决定 {} 晚于原期限届满日 {}，不发生延长效力",
+                    ymd(date),
+                    ymd(base.last_day)
+                ));
+                s.seizure_term_days
+            }
+            None => s.seizure_term_days,
+        };
+        let end = ctx.calendar.period_end(seized, Period::days(limit), true);
+        let ended = [("解除查封扣押决定书", "解除决定"), ("查封扣押处理决定书", "处理决定")]
+            .into_iter()
+            .filter_map(|(t, what)| dated(t).map(|(date, i)| (date, i, what)))
+            .min();
+        if case.documents.iter().any(|d| d.doc_type == "检测鉴定报告") {
+            notes.push(
+                "卷内有检测鉴定材料：检测、检验、鉴定期间已书面告知当事人的不计入（第二十五条第三款），请人工核对"
+                    .into(),
+            );
+        }
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!("（{}）", notes.join("；"))
+        };
+        let mut docs = vec![seized_at];
+        docs.extend(extension.map(|(_, i)| i));
+        match ended {
+            Some((date, i, what)) if end.is_late(date) => {
+                docs.push(i);
+                vec![Finding::new(
+                    Severity::Deduction,
+                    format!(
+                        "查封扣押 {}，期限{limit}日，{}；{what} {}，超期{}日{notes}",
+                        ymd(seized),
+                        end.explain(),
+                        ymd(date),
+                        end.days_late(date)
+                    ),
+                    docs,
+                )]
+            }
+            Some(_) => Vec::new(),
+            None => match case.effective_date(DateKey::Closed) {
+                Some(closed) => vec![Finding::new(
+                    Severity::Deduction,
+                    format!(
+                        "查封扣押 {}，结案 {} 时卷内未见解除或处理决定，查封扣押未依法终结（期限{}）{notes}",
+                        ymd(seized),
+                        ymd(closed),
+                        end.explain()
+                    ),
+                    docs,
+                )],
+                None => Vec::new(),
+            },
+        }
     },
 };
 
@@ -202,8 +309,19 @@ pub const DATE_CONSISTENCY: Rule = Rule {
             .iter()
             .filter_map(|k| case.effective_date(*k).map(|d| (*k, d)))
             .collect();
-        for pair in dated.windows(2) {
-            let ((a, da), (b, db)) = (pair[0], pair[1]);
+        let mut pairs: Vec<((DateKey, chrono::NaiveDate), (DateKey, chrono::NaiveDate))> =
+            dated.windows(2).map(|w| (w[0], w[1])).collect();
+        // 缴款 after the decision and no later than 结案; 结案 no later than 归档.
+        for (a, b) in [
+            (DateKey::Decision, DateKey::Paid),
+            (DateKey::Paid, DateKey::Closed),
+            (DateKey::Closed, DateKey::Archived),
+        ] {
+            if let (Some(da), Some(db)) = (case.effective_date(a), case.effective_date(b)) {
+                pairs.push(((a, da), (b, db)));
+            }
+        }
+        for ((a, da), (b, db)) in pairs {
             if db < da {
                 findings.push(Finding::new(
                     Severity::Deduction,
@@ -248,10 +366,19 @@ mod tests {
         let mut case = Case::new("X", CaseKind::Coercion, CaseOrigin::Package);
         case.documents.push(doc("查封扣押决定书", "2024-03-01"));
         let f = run(&REQUIRED_DOCUMENTS, &case);
-        assert_eq!(f.len(), 2);
-        assert!(f[1].message.contains("《现场笔录》或《现场检查记录》"), "{f:?}");
+        assert_eq!(f.len(), 3);
+        // 行政强制法第十八条第（七）项: 制作现场笔录; 第二十七条: 作出处理决定.
+        assert!(f[1].message.contains("《现场笔录》"), "{f:?}");
+        assert!(
+            f[2].message.contains("《解除查封扣押决定书》或《查封扣押处理决定书》"),
+            "{f:?}"
+        );
+        assert!(f[1].basis.starts_with("行政强制法"), "{f:?}");
         case.documents.push(doc("查封扣押清单", "2024-03-01"));
         case.documents.push(doc("现场检查记录", "2024-03-01"));
+        assert_eq!(run(&REQUIRED_DOCUMENTS, &case).len(), 2, "a 检查记录 is not a 现场笔录");
+        case.documents.push(doc("现场笔录", "2024-03-01"));
+        case.documents.push(doc("解除查封扣押决定书", "2024-03-20"));
         assert!(run(&REQUIRED_DOCUMENTS, &case).is_empty());
         let mut summary = Case::new("Y", CaseKind::Penalty, CaseOrigin::Package);
         summary.procedure = Some(Procedure::Summary);
@@ -280,11 +407,13 @@ mod tests {
         case.documents.push(doc("整改复查意见书", "2024-03-20"));
         assert!(run(&RECTIFICATION_RECHECK, &case).is_empty(), "the 10th day");
         case.documents[0].date = parse_iso_date("2024-03-21");
+        let f = run(&RECTIFICATION_RECHECK, &case);
         assert!(
-            run(&RECTIFICATION_RECHECK, &case)[0]
-                .message
-                .contains("相隔11日，超过10日")
+            f[0].message
+                .contains("复查期限10日，第10日为 2024-03-20；复查 2024-03-21，逾期1日"),
+            "{f:?}"
         );
+        assert!(f[0].message.contains("尚未核实"), "the 10 days are [M]: {f:?}");
     }
 
     #[test]

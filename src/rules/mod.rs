@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::domain::{Case, RegisteredOfficer, WorkingCalendar};
-pub use settings::{DepartmentalRegime, RuleSettings, default_regimes};
+pub use settings::{DepartmentalRegime, ParameterSource, RuleSettings, default_regimes};
 
 /// How much a finding weighs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -40,6 +40,72 @@ impl Severity {
     }
 }
 
+/// The level of the instrument a figure or a rule comes from (法律 / 行政法规 / 部门规章 /
+/// 规范性文件 / 本地设置). Every finding's basis names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceLevel {
+    /// 法律 (行政处罚法, 安全生产法, 行政强制法, 民法典).
+    Law,
+    /// 行政法规 (…条例).
+    AdministrativeRegulation,
+    /// 部门规章 (原安监总局令第15号, 应急管理部令第18号).
+    DepartmentalRule,
+    /// 规范性文件 (国办发〔2018〕118号, 安监总政法〔2016〕72号).
+    NormativeDocument,
+    /// 本地设置 (the project's own figures: a local 目录, a province's amount).
+    Local,
+}
+
+impl SourceLevel {
+    /// Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Law => "法律",
+            Self::AdministrativeRegulation => "行政法规",
+            Self::DepartmentalRule => "部门规章",
+            Self::NormativeDocument => "规范性文件",
+            Self::Local => "本地设置",
+        }
+    }
+
+    /// The level of a citation, from the name of the instrument it cites.
+    pub fn of_citation(citation: &str) -> Self {
+        let c = citation.trim().trim_start_matches('《');
+        const LAWS: [&str; 6] = [
+            "行政处罚法",
+            "安全生产法",
+            "行政强制法",
+            "民法典",
+            "民事诉讼法",
+            "中华人民共和国",
+        ];
+        if c.starts_with("本地") || c.starts_with("项目设置") {
+            Self::Local
+        } else if LAWS.iter().any(|law| c.starts_with(law)) {
+            Self::Law
+        } else if c.contains("条例") {
+            Self::AdministrativeRegulation
+        } else if c.contains("令第") || c.contains("处罚办法") {
+            Self::DepartmentalRule
+        } else {
+            Self::NormativeDocument
+        }
+    }
+}
+
+/// What a finding's figure rests on besides settled law.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Reliance {
+    /// Statutory text or a confirmed figure.
+    #[default]
+    Settled,
+    /// A figure not yet checked against its official text (named).
+    Unconfirmed(String),
+    /// A figure the project set itself (named).
+    Local(String),
+}
+
 /// One problem found by a rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
@@ -47,12 +113,16 @@ pub struct Finding {
     pub rule: &'static str,
     /// Weight.
     pub severity: Severity,
-    /// Legal basis, as cited (`行政处罚法第六十一条、第八十五条`).
+    /// Legal basis, as cited, each citation with its source level
+    /// (`行政处罚法第六十一条、第八十五条（法律）`).
     pub basis: String,
     /// What is wrong, with the computation.
     pub message: String,
     /// Positions (0-based) of the documents involved.
     pub documents: Vec<usize>,
+    /// What the finding's figure rests on (decides the severity cap; not exported).
+    #[serde(skip)]
+    pub reliance: Reliance,
 }
 
 impl Finding {
@@ -65,6 +135,7 @@ impl Finding {
             basis: String::new(),
             message,
             documents,
+            reliance: Reliance::Settled,
         }
     }
 
@@ -73,6 +144,51 @@ impl Finding {
         self.basis = basis.to_string();
         self
     }
+
+    /// The finding rests on a figure not yet confirmed (`15号令办案期限30日`).
+    pub fn unconfirmed(mut self, figure: impl Into<String>) -> Self {
+        self.reliance = Reliance::Unconfirmed(figure.into());
+        self
+    }
+
+    /// The finding rests on a figure the project set (`本地重大执法决定目录`).
+    pub fn local(mut self, figure: impl Into<String>) -> Self {
+        self.reliance = Reliance::Local(figure.into());
+        self
+    }
+
+    /// Rests on `figure` when `confirmed` is false; settled otherwise.
+    pub fn unconfirmed_unless(self, confirmed: bool, figure: impl Into<String>) -> Self {
+        if confirmed { self } else { self.unconfirmed(figure) }
+    }
+}
+
+/// The basis with each citation's source level: `行政处罚法第五十四条（法律）；原安监总局令
+/// 第15号第二十三条（部门规章，未核实）`. An unconfirmed figure marks the departmental
+/// citations (or is added itself); a local figure is added as 本地设置.
+pub fn format_basis(raw: &str, reliance: &Reliance) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut marked = false;
+    for cite in raw.split('；').map(str::trim).filter(|c| !c.is_empty()) {
+        let level = SourceLevel::of_citation(cite);
+        if matches!(reliance, Reliance::Unconfirmed(_)) && level == SourceLevel::DepartmentalRule {
+            marked = true;
+            parts.push(format!("{cite}（{}，数值未核实）", level.label()));
+        } else {
+            parts.push(format!("{cite}（{}）", level.label()));
+        }
+    }
+    match reliance {
+        Reliance::Unconfirmed(figure) if !marked => {
+            parts.push(format!(
+                "{figure}（{}，未核实）",
+                SourceLevel::of_citation(figure).label()
+            ));
+        }
+        Reliance::Local(figure) => parts.push(format!("{figure}（本地设置）")),
+        _ => {}
+    }
+    parts.join("；")
 }
 
 /// What the rules need besides the case.
@@ -99,13 +215,35 @@ pub struct Rule {
 
 impl Rule {
     /// Runs the check and labels its findings with this rule's id and basis.
+    ///
+    /// A finding that rests on an unconfirmed or local figure is at most a deduction, and
+    /// its message says what it rests on: only the statute itself makes a 否决.
     pub fn run(&self, case: &Case, ctx: &RuleContext<'_>) -> Vec<Finding> {
         (self.check)(case, ctx)
             .into_iter()
             .map(|mut finding| {
                 finding.rule = self.id;
-                if finding.basis.is_empty() {
-                    finding.basis = self.basis.to_string();
+                let raw = if finding.basis.is_empty() {
+                    self.basis
+                } else {
+                    finding.basis.as_str()
+                };
+                finding.basis = format_basis(raw, &finding.reliance);
+                match &finding.reliance {
+                    Reliance::Settled => {}
+                    Reliance::Unconfirmed(figure) => {
+                        finding
+                            .message
+                            .push_str(&format!("（所依{figure}尚未核实，可在设置中修改；至多作扣分提示）"));
+                    }
+                    Reliance::Local(figure) => {
+                        finding
+                            .message
+                            .push_str(&format!("（依本地设置：{figure}；至多作扣分提示）"));
+                    }
+                }
+                if finding.reliance != Reliance::Settled && finding.severity == Severity::Veto {
+                    finding.severity = Severity::Deduction;
                 }
                 finding
             })
@@ -122,6 +260,7 @@ pub const RULES: &[Rule] = &[
     deadlines::LIMITATION,
     procedure::FILING_TIMELY,
     procedure::NOTICE_BEFORE_DECISION,
+    procedure::HEARING_RIGHT_NOTICE,
     procedure::HEARING_PROCEDURE,
     procedure::LEGAL_REVIEW_REQUIRED,
     procedure::LEGAL_REVIEW_ORDER,
@@ -130,9 +269,11 @@ pub const RULES: &[Rule] = &[
     documents::TWO_OFFICERS,
     documents::CERTIFICATE_VALID,
     documents::DECISION_SEALED,
+    documents::DOCUMENT_SEALED,
     documents::PARTY_SIGNATURE,
     file::REQUIRED_DOCUMENTS,
     file::RECTIFICATION_RECHECK,
+    file::SEIZURE_TERM,
     file::RECORDING_PRESENT,
     file::DATE_CONSISTENCY,
 ];
@@ -174,3 +315,6 @@ fn unscheduled_note(years: &std::collections::BTreeSet<i32>) -> String {
 pub fn law_2021_in_force() -> NaiveDate {
     NaiveDate::from_ymd_opt(2021, 7, 15).expect("valid date")
 }
+
+#[cfg(test)]
+mod statute_tests;
