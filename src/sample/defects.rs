@@ -55,6 +55,8 @@ pub(super) struct Shape {
     pub major: bool,
     pub hearing: bool,
     pub waived: bool,
+    /// The penalty is in the hearing scope by the default figures (行政处罚法第六十三条).
+    pub hearing_scope: bool,
 }
 
 /// Rules a case of this shape can break alone.
@@ -74,8 +76,12 @@ pub(super) fn eligible(shape: &Shape) -> Vec<&'static str> {
             "date_consistency",
             "required_documents",
             "decision_sealed",
+            "document_sealed",
             "party_signature",
         ]);
+        if shape.hearing_scope && !shape.hearing {
+            rules.push("hearing_right_notice");
+        }
         if !shape.hearing && !shape.waived {
             rules.push("notice_before_decision");
         }
@@ -90,7 +96,7 @@ pub(super) fn eligible(shape: &Shape) -> Vec<&'static str> {
         rules.push("summary_procedure_limits");
     }
     if shape.coercion {
-        rules.push("recording_present");
+        rules.extend(["recording_present", "seizure_term"]);
     }
     rules
 }
@@ -134,9 +140,10 @@ const CLOSING: [&str; 5] = ["罚款缴纳凭证", "结案审批表", "案卷封�
 pub(super) fn plant(rule: &str, case: &mut Case, specs: &mut Vec<DocSpec>, calendar: &WorkingCalendar) {
     match rule {
         "filing_timely" => {
-            // An interview eight days before 立案 (the 补办 window is five).
+            // An interview twenty days before 立案 (the 补办 window is five, even when rolled
+            // past the longest holiday).
             if let (Some(filed), Some(interview)) = (date_of(specs, "立案审批表"), find(specs, "询问笔录")) {
-                interview.date = filed - days(8);
+                interview.date = filed - days(20);
             }
         }
         "decision_deadline" => {
@@ -170,12 +177,13 @@ pub(super) fn plant(rule: &str, case: &mut Case, specs: &mut Vec<DocSpec>, calen
             }
         }
         "payment_deadline" => {
-            // Paid 20 days after service (the limit is 15), no 延期/分期 or 加处罚款 on file.
+            // Paid 30 days after service (the limit is 15, at most 23 when rolled past the
+            // National Day holiday), no 延期/分期 or 加处罚款 on file.
             if let (Some(served), Some(paid)) = (
                 receipt(specs, "行政处罚决定书").map(|r| r.date),
                 date_of(specs, "罚款缴纳凭证"),
             ) {
-                let delta = (served + days(20)) - paid;
+                let delta = (served + days(30)) - paid;
                 shift(case, specs, &CLOSING, false, delta);
             }
         }
@@ -209,12 +217,38 @@ pub(super) fn plant(rule: &str, case: &mut Case, specs: &mut Vec<DocSpec>, calen
             if let Some(due) = case.dates.get(&DateKey::RectificationDue).copied()
                 && let Some(recheck) = find(specs, "整改复查意见书")
             {
-                recheck.date = due + days(16);
+                recheck.date = due + days(25);
             }
         }
         "required_documents" => specs.retain(|s| s.doc_type != "结案审批表"),
+        "document_sealed" => {
+            if let Some(doc) = find(specs, "责令限期整改指令书") {
+                doc.sealed = Some(false);
+            }
+        }
+        "hearing_right_notice" => {
+            if let Some(decision) = case.decision.as_mut() {
+                decision.hearing_offered = Some(false);
+            }
+        }
+        "seizure_term" => {
+            // Released 45 days after the seizure with no extension (the limit is 30).
+            if let (Some(seized), Some(old)) = (date_of(specs, "查封扣押决定书"), date_of(specs, "解除查封扣押决定书"))
+            {
+                let delta = (seized + days(45)) - old;
+                for s in specs.iter_mut() {
+                    let release_receipt = s.doc_type == "送达回执" && s.serves.as_deref() == Some("解除查封扣押决定书");
+                    if release_receipt
+                        || ["解除查封扣押决定书", "结案审批表", "案卷封面", "卷内目录", "备考表"]
+                            .contains(&s.doc_type.as_str())
+                    {
+                        s.date += delta;
+                    }
+                }
+            }
+        }
         "decision_sealed" => {
-            let target = ["行政处罚决定书", "责令限期整改指令书", "查封扣押决定书"]
+            let target = ["行政处罚决定书", "查封扣押决定书"]
                 .into_iter()
                 .find(|t| specs.iter().any(|s| s.doc_type == *t));
             if let Some(t) = target

@@ -34,6 +34,8 @@ pub struct DocSpec {
     pub serves: Option<String>,
     /// 备注.
     pub note: Option<String>,
+    /// Who approved (延长办案期限审批表).
+    pub approval: Option<crate::domain::ApprovalLevel>,
     /// The person a 笔录 is about.
     pub subject: Option<String>,
 }
@@ -67,6 +69,11 @@ impl DocSpec {
     /// With a 备注.
     pub fn noted(mut self, note: &str) -> Self {
         self.note = Some(note.to_string());
+        self
+    }
+    /// Approved at this level (延长办案期限审批表).
+    pub fn approved_by(mut self, level: crate::domain::ApprovalLevel) -> Self {
+        self.approval = Some(level);
         self
     }
     /// About a person (the 被询问人 of a 笔录).
@@ -465,7 +472,7 @@ pub fn content(spec: &DocSpec, ctx: &Ctx) -> Vec<Block> {
         })],
         "查封扣押决定书" => vec![
             Block::Line(format!("{}：", ctx.party.name)),
-            Block::Paragraph(format!("经查，你（单位）{}。依据《中华人民共和国安全生产法》第六十五条第一款第（四）项和《中华人民共和国行政强制法》第二十四条的规定，决定对{}的有关设施、设备、器材予以查封，期限为三十日（自{}至{}）。", ctx.finding(), ctx.place, cn(date), cn(ctx.seized_until.unwrap_or(date)))),
+            Block::Paragraph(format!("经查，你（单位）{}的有关设施、设备、器材不符合保障安全生产的国家标准或者行业标准。依据《中华人民共和国安全生产法》第六十五条第一款第（四）项和《中华人民共和国行政强制法》第二十四条、第二十五条的规定，决定对上述设施、设备、器材予以查封，期限为三十日（自{}起至{}止）。", ctx.place, cn(date), cn(ctx.seized_until.unwrap_or(date)))),
             Block::Paragraph(format!("如不服本决定，可以依法在六十日内向{}人民政府申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。", ctx.city)),
             ctx.signature(date),
         ],
@@ -476,6 +483,26 @@ pub fn content(spec: &DocSpec, ctx: &Ctx) -> Vec<Block> {
                 vec!["2".into(), "相关物品".into(), "—".into(), "若干".into(), ctx.place.clone()],
             ],
         }), ctx.signers()],
+        "现场笔录" => vec![
+            Block::KeyValues(vec![
+                ("地点".into(), ctx.place.clone()),
+                ("当事人".into(), ctx.party.name.clone()),
+            ]),
+            Block::Paragraph(format!("执法人员经本局负责人批准，出示执法证件，通知当事人到场，当场告知采取查封措施的理由、依据以及当事人依法享有的陈述、申辩权利和救济途径，听取了当事人的陈述和申辩。现场对{}不符合国家标准或者行业标准的设施、设备、器材实施查封，并制作查封扣押清单。", ctx.place)),
+            ctx.signers(),
+        ],
+        "解除查封扣押决定书" => vec![
+            Block::Line(format!("{}：", ctx.party.name)),
+            Block::Paragraph(format!("本局于{}对你（单位）{}的有关设施、设备、器材实施查封。经查，你（单位）已更换、改造相关设施设备并经检测合格，查封的必要性已经消失。依据《中华人民共和国行政强制法》第二十七条、第二十八条第一款第（二）项的规定，决定自{}起解除查封。", cn(ctx.inspection), ctx.place, cn(date))),
+            ctx.signature(date),
+        ],
+        "延长办案期限审批表" => vec![
+            Block::KeyValues(vec![
+                ("案件名称".into(), ctx.title.clone()),
+                ("延长理由".into(), "案情复杂，需进一步调查取证".into()),
+            ]),
+            Block::Paragraph(format!("承办人意见：建议延长办案期限。负责人审批意见：同意延长。{}", cn(date))),
+        ],
         "检测鉴定报告" => vec![Block::Paragraph(format!("受{}委托，对查封的设备进行检测。检测结论：不符合国家标准或者行业标准的要求。（虚构检测机构出具）", ctx.agency))],
         "结案审批表" => vec![
             Block::KeyValues(vec![

@@ -172,6 +172,9 @@ pub fn case_toml(case: &Case) -> String {
         if let Some(note) = &doc.note {
             let _ = writeln!(s, "note = {}", quote(note));
         }
+        if let Some(level) = doc.approval {
+            let _ = writeln!(s, "approval = {}", quote(crate::domain::CodeEnum::code(level)));
+        }
     }
     for rec in &case.recordings {
         let _ = writeln!(s, "\n[[recordings]]");

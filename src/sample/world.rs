@@ -470,6 +470,11 @@ pub fn generate_case_with(
             major: case.decision.as_ref().and_then(|d| d.major) == Some(true),
             hearing: binder.specs.iter().any(|s| s.doc_type == "听证笔录"),
             waived: case.decision.as_ref().and_then(|d| d.hearing_waived) == Some(true),
+            hearing_scope: case.decision.as_ref().is_some_and(|d| {
+                let individual = case.party.as_ref().and_then(|p| p.kind) == Some(PartyKind::Individual);
+                let large = if individual { 20_000.0 } else { 50_000.0 };
+                d.fine_total_yuan() >= large || d.penalties.iter().any(|p| p.kind == PenaltyKind::Suspension)
+            }),
         };
         p.choose(&super::defects::eligible(&shape))
     });
@@ -503,6 +508,7 @@ pub fn generate_case_with(
             sealed: spec.sealed,
             serves: spec.serves.clone(),
             note: spec.note.clone(),
+            approval: spec.approval,
         });
         files.push((file, rendered.bytes));
     }
@@ -554,9 +560,10 @@ fn plan_general(
         *rng.pick(&["从轻", "一般", "一般"])
     };
     let suspension = fine >= 50_000 && rng.chance(0.15);
-    let major = fine >= 50_000 || suspension;
     let hearing_offered = fine >= 20_000 || suspension;
     let hearing = hearing_offered && rng.chance(0.3);
+    // A decision after a hearing needs 法制审核 (行政处罚法第五十八条第一款第（二）项).
+    let major = fine >= 50_000 || suspension || hearing;
     let waived = !hearing && rng.chance(0.25);
     case.title = format!("{}{}案", ctx.party.name, v.cause);
     ctx.fine = Some(fine);
@@ -597,6 +604,10 @@ fn plan_general(
         })
         .max(earliest_decision),
     );
+    // Past the 规章's 30-day 办案期限 the file carries the 负责人's approval to extend, given
+    // within the first 30 days (原安监总局令第15号; figures unconfirmed, the settings' defaults).
+    let term = world.calendar.period_end(filed, crate::domain::Period::days(30), true);
+    let extension = (decision > term.last_day).then(|| weekday(add(filed, 20)).min(term.last_day));
     let decision_served = add(decision, rng.range(0, 3));
     let published = add(decision, rng.range(1, 5));
     let paid = add(decision_served, rng.range(3, 12));
@@ -687,6 +698,13 @@ fn plan_general(
     binder.add(spec("当事人身份证明", inquiry));
     if ctx.party.kind != Some(PartyKind::Individual) && rng.chance(0.5) {
         binder.add(spec("授权委托书", inquiry));
+    }
+    if let Some(approved) = extension {
+        binder.add(
+            spec("延长办案期限审批表", approved)
+                .by(pair)
+                .approved_by(crate::domain::ApprovalLevel::Head),
+        );
     }
     binder.add(spec("案件调查报告", investigation_ended));
     binder.add(
@@ -893,16 +911,20 @@ fn plan_coercion(
     let inspection = ctx.inspection;
     let seized = inspection;
     let served = seized;
-    let released = add(seized, rng.range(10, 28));
+    // 行政强制法第二十五条: 30 days; released well within them, after the equipment is replaced.
+    let term = world.calendar.period_end(seized, crate::domain::Period::days(30), true);
+    let released = weekday(add(seized, rng.range(10, 24))).min(term.last_day);
+    let closed = weekday(add(released, rng.range(1, 4)));
     ctx.rectification_due = Some(released);
-    binder.add(spec("案卷封面", add(released, 5)));
-    binder.add(spec("卷内目录", add(released, 5)));
+    binder.add(spec("案卷封面", add(closed, 3)));
+    binder.add(spec("卷内目录", add(closed, 3)));
     binder.add(
         spec("现场检查记录", inspection)
             .by(pair)
             .numbered(world.number(year, "检记"))
             .signed(),
     );
+    binder.add(spec("现场笔录", seized).by(pair).signed());
     binder.add(
         spec("查封扣押决定书", seized)
             .by(pair)
@@ -913,8 +935,14 @@ fn plan_coercion(
     binder.add(spec("查封扣押清单", seized).by(pair).signed());
     binder.add(spec("送达回执", served).signed().serving("查封扣押决定书"));
     if rng.chance(0.5) {
-        binder.add(spec("检测鉴定报告", add(seized, rng.range(3, 8))));
+        binder.add(spec("检测鉴定报告", add(seized, rng.range(3, 8)).min(released)));
     }
+    binder.add(
+        spec("解除查封扣押决定书", released)
+            .numbered(world.number(year, "解封"))
+            .sealed(),
+    );
+    binder.add(spec("送达回执", released).signed().serving("解除查封扣押决定书"));
     binder.add(spec("音像记录登记表", seized));
     case.recordings.push(Recording {
         stage: "查封扣押".into(),
@@ -922,8 +950,8 @@ fn plan_coercion(
         file: None,
         duration_seconds: Some(rng.range(900, 3600) as u64),
     });
-    binder.add(spec("结案审批表", released));
-    binder.add(spec("备考表", add(released, 5)));
-    ctx.seized_until = Some(released);
+    binder.add(spec("结案审批表", closed));
+    binder.add(spec("备考表", add(closed, 3)));
+    ctx.seized_until = Some(term.nominal);
     let _ = v;
 }
