@@ -8,7 +8,7 @@ use egui::RichText;
 use super::backend::Request;
 use super::path_field::{PathField, Pick};
 use super::theme;
-use crate::rules::{DepartmentalRegime, RuleSettings};
+use crate::rules::{DepartmentalRegime, ParameterSource, RuleSettings};
 
 /// Window state.
 #[derive(Default)]
@@ -67,27 +67,56 @@ impl SettingsWindow {
                                 .small()
                                 .color(palette.weak_text),
                         );
-                        egui::Grid::new("rule-params").num_columns(2).striped(true).show(ui, |ui| {
-                            number(ui, "决定书送达期限（工作日，行政处罚法第六十一条）", &mut draft.service_working_days);
-                            number(ui, "罚款缴纳期限（日，第六十七条）", &mut draft.payment_calendar_days);
-                            number(ui, "处罚信息公示期限（工作日，国办发〔2018〕118号，可按地方规定）", &mut draft.publication_penalty_working_days);
-                            number(ui, "追责时效（年，第三十六条）", &mut draft.limitation_years);
-                            number(ui, "涉及生命健康安全且有危害后果的追责时效（年）", &mut draft.limitation_harm_years);
-                            number(ui, "听证申请期（工作日，第六十四条）", &mut draft.hearing_request_working_days);
-                            number(ui, "听证通知至少提前（工作日，第六十四条）", &mut draft.hearing_notice_working_days);
-                            amount(ui, "简易程序罚款限额：个人（元，第五十一条）", &mut draft.summary_limit_individual_yuan);
-                            amount(ui, "简易程序罚款限额：单位（元）", &mut draft.summary_limit_organization_yuan);
-                            ui.label("限额含本数（待核实）");
-                            ui.checkbox(&mut draft.summary_limit_inclusive, "");
+                        let sources = draft.sources();
+                        let src = |key: &str| sources.iter().find(|s| s.key == key).cloned();
+                        egui::Grid::new("rule-params").num_columns(3).striped(true).show(ui, |ui| {
+                            for h in ["参数", "数值", "来源"] {
+                                ui.label(RichText::new(h).small().strong());
+                            }
                             ui.end_row();
-                            amount(ui, "2021年7月15日前简易程序限额：个人（元）", &mut draft.summary_limits_before_2021_yuan.0);
-                            amount(ui, "2021年7月15日前简易程序限额：单位（元）", &mut draft.summary_limits_before_2021_yuan.1);
-                            amount(ui, "重大执法决定罚款额：个人（元，按法制审核目录，待核实）", &mut draft.major_fine_individual_yuan);
-                            amount(ui, "重大执法决定罚款额：单位（元，待核实）", &mut draft.major_fine_organization_yuan);
+                            number(ui, "决定书送达期限（工作日，行政处罚法第六十一条）", &mut draft.service_working_days, src("service_working_days"));
+                            number(ui, "罚款缴纳期限（日，第六十七条）", &mut draft.payment_calendar_days, src("payment_calendar_days"));
+                            number(ui, "处罚信息公示期限（工作日，国办发〔2018〕118号，可按地方规定）", &mut draft.publication_penalty_working_days, src("publication_penalty_working_days"));
+                            number(ui, "追责时效（年，第三十六条）", &mut draft.limitation_years, src("limitation_years"));
+                            number(ui, "涉及生命健康安全且有危害后果的追责时效（年）", &mut draft.limitation_harm_years, src("limitation_harm_years"));
+                            number(ui, "听证申请期（工作日，第六十四条）", &mut draft.hearing_request_working_days, src("hearing_request_working_days"));
+                            number(ui, "听证通知至少提前（工作日，第六十四条）", &mut draft.hearing_notice_working_days, src("hearing_notice_working_days"));
+                            amount(ui, "简易程序罚款限额：个人（元，第五十一条）", &mut draft.summary_limit_individual_yuan, src("summary_limit_individual_yuan"));
+                            amount(ui, "简易程序罚款限额：单位（元）", &mut draft.summary_limit_organization_yuan, src("summary_limit_organization_yuan"));
+                            flag(ui, "简易程序限额含本数", &mut draft.summary_limit_inclusive, src("summary_limit_inclusive"));
+                            amount(ui, "2021年7月15日前简易程序限额：个人（元）", &mut draft.summary_limits_before_2021_yuan.0, src("summary_limits_before_2021_yuan"));
+                            amount(ui, "2021年7月15日前简易程序限额：单位（元）", &mut draft.summary_limits_before_2021_yuan.1, src("summary_limits_before_2021_yuan"));
+                            flag(ui, "办案期限等机关期限遇法定休假日顺延（民法典第二百零三条）", &mut draft.roll_forward_agency_terms, None);
+                            number(ui, "查封扣押期限（日，行政强制法第二十五条）", &mut draft.seizure_term_days, src("seizure_term_days"));
+                            number(ui, "查封扣押可延长（日）", &mut draft.seizure_extension_days, src("seizure_extension_days"));
                             let label = ui.label("须有音像记录的环节（以“、”分隔）");
                             ui.add(egui::TextEdit::singleline(&mut self.stages_text).desired_width(220.0))
                                 .labelled_by(label.id);
+                            source_label(ui, src("recording_required_stages"));
                             ui.end_row();
+                        });
+                        ui.add_space(theme::SPACE);
+                        ui.label(RichText::new("听证范围的较大数额（行政处罚法第六十三条，以上含本数）").strong());
+                        egui::Grid::new("hearing-figures").num_columns(3).striped(true).show(ui, |ui| {
+                            amount(ui, "个人（元）", &mut draft.hearing_fine_individual_yuan, src("hearing_fine"));
+                            amount(ui, "单位（元）", &mut draft.hearing_fine_organization_yuan, src("hearing_fine"));
+                            flag(ui, "已按本省规定录入并核实", &mut draft.hearing_fine_confirmed, None);
+                        });
+                        ui.add_space(theme::SPACE);
+                        ui.label(RichText::new("本地重大执法决定法制审核目录（国办发〔2018〕118号）").strong());
+                        egui::Grid::new("major-catalog").num_columns(3).striped(true).show(ui, |ui| {
+                            flag(ui, "已配置本地目录", &mut draft.major_catalog_configured, src("major_catalog"));
+                            amount(ui, "罚款达到：个人（元）", &mut draft.major_fine_individual_yuan, None);
+                            amount(ui, "罚款达到：单位（元）", &mut draft.major_fine_organization_yuan, None);
+                            flag(ui, "责令停产停业、吊销许可证件、责令关闭列入目录", &mut draft.major_heavy_penalties, None);
+                        });
+                        ui.add_space(theme::SPACE);
+                        ui.label(RichText::new("负责人集体讨论范围（行政处罚法第五十七条第二款）").strong());
+                        egui::Grid::new("collective-scope").num_columns(3).striped(true).show(ui, |ui| {
+                            flag(ui, "已配置集体讨论范围", &mut draft.collective_scope_configured, src("collective_scope"));
+                            amount(ui, "罚款达到：个人（元）", &mut draft.collective_fine_individual_yuan, None);
+                            amount(ui, "罚款达到：单位（元）", &mut draft.collective_fine_organization_yuan, None);
+                            flag(ui, "责令停产停业、吊销许可证件、责令关闭须集体讨论", &mut draft.collective_heavy_penalties, None);
                         });
                         ui.add_space(theme::SPACE);
                         ui.label(RichText::new("部门规章（按案件日期选用）").strong());
@@ -97,8 +126,9 @@ impl SettingsWindow {
                                 .color(palette.weak_text),
                         );
                         let mut remove = None;
-                        egui::Grid::new("regimes").num_columns(8).striped(true).show(ui, |ui| {
-                            for h in ["名称", "施行日期", "已核实", "补办立案（日）", "陈述申辩（工作日）", "整改复查（日）", "办案期限（日）", ""] {
+                        egui::ScrollArea::horizontal().id_salt("regimes-scroll").show(ui, |ui| {
+                        egui::Grid::new("regimes").num_columns(13).striped(true).show(ui, |ui| {
+                            for h in ["名称", "施行日期", "条文已核实", "补办立案（日）", "陈述申辩（工作日）", "整改复查（日）", "复查期限已核实", "办案期限（日）", "负责人批准（日）", "上一级批准（日）", "办案期限已核实", "“以下”含本数", ""] {
                                 ui.label(RichText::new(h).small().strong());
                             }
                             ui.end_row();
@@ -124,12 +154,18 @@ impl SettingsWindow {
                                 ui.add(egui::DragValue::new(&mut regime.filing_grace_days).range(0..=365));
                                 ui.add(egui::DragValue::new(&mut regime.statement_working_days).range(0..=60));
                                 ui.add(egui::DragValue::new(&mut regime.recheck_days).range(0..=365));
+                                ui.checkbox(&mut regime.recheck_confirmed, "");
                                 ui.add(egui::DragValue::new(&mut regime.decision_term_calendar_days).range(1..=3650));
+                                ui.add(egui::DragValue::new(&mut regime.decision_term_head_days).range(1..=3650));
+                                ui.add(egui::DragValue::new(&mut regime.decision_term_higher_days).range(1..=3650));
+                                ui.checkbox(&mut regime.decision_term_confirmed, "");
+                                ui.checkbox(&mut regime.below_inclusive, "");
                                 if ui.small_button("删除").clicked() {
                                     remove = Some(i);
                                 }
                                 ui.end_row();
                             }
+                        });
                         });
                         if let Some(i) = remove {
                             draft.regimes.remove(i);
@@ -213,15 +249,40 @@ impl SettingsWindow {
     }
 }
 
-fn number(ui: &mut egui::Ui, label: &str, value: &mut u32) {
+/// The third column: `法律 · 行政处罚法第六十七条`, `未核实` in the veto colour.
+fn source_label(ui: &mut egui::Ui, source: Option<ParameterSource>) {
+    let Some(source) = source else {
+        ui.label("");
+        return;
+    };
+    let palette = theme::palette(ui.visuals().dark_mode);
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(source.level.label()).small().strong());
+        ui.label(RichText::new(&source.citation).small().color(palette.weak_text));
+        if !source.confirmed {
+            ui.label(RichText::new("未核实").small().color(palette.veto));
+        }
+    });
+}
+
+fn number(ui: &mut egui::Ui, label: &str, value: &mut u32, source: Option<ParameterSource>) {
     let l = ui.label(label);
     ui.add(egui::DragValue::new(value).range(0..=3650)).labelled_by(l.id);
+    source_label(ui, source);
     ui.end_row();
 }
 
-fn amount(ui: &mut egui::Ui, label: &str, value: &mut f64) {
+fn amount(ui: &mut egui::Ui, label: &str, value: &mut f64, source: Option<ParameterSource>) {
     let l = ui.label(label);
     ui.add(egui::DragValue::new(value).range(0.0..=100_000_000.0).speed(100.0))
         .labelled_by(l.id);
+    source_label(ui, source);
+    ui.end_row();
+}
+
+fn flag(ui: &mut egui::Ui, label: &str, value: &mut bool, source: Option<ParameterSource>) {
+    let l = ui.label(label);
+    ui.checkbox(value, "").labelled_by(l.id);
+    source_label(ui, source);
     ui.end_row();
 }
