@@ -245,6 +245,12 @@ impl RuleSettings {
                 true,
             ),
             cite(
+                "roll_forward_agency_terms",
+                self.roll_forward_agency_terms != d.roll_forward_agency_terms,
+                "民法典第二百零三条",
+                true,
+            ),
+            cite(
                 "seizure_term_days",
                 self.seizure_term_days != d.seizure_term_days,
                 "行政强制法第二十五条",

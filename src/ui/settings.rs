@@ -50,7 +50,7 @@ impl SettingsWindow {
         let mut open = true;
         egui::Window::new("自动检查设置")
             .open(&mut open)
-            .default_size([760.0, 600.0])
+            .default_size([900.0, 640.0])
             .show(ctx, |ui| {
                 let Some(draft) = self.draft.as_mut() else {
                     ui.label("正在读取…");
@@ -63,7 +63,7 @@ impl SettingsWindow {
                     .show(ui, |ui| {
                         ui.label(RichText::new("期限与限额").strong());
                         ui.label(
-                            RichText::new("法定数值为默认值；标注“待核实”的是地方规定或尚未核实的数值，请按本地规定修改。")
+                            RichText::new("法定数值为默认值。“来源”一栏标明每个数值出自法律、部门规章、规范性文件还是本地设置；标注“未核实”的数值请按本地规定核对后修改。依据未核实数值或本地设置的问题至多作扣分提示。")
                                 .small()
                                 .color(palette.weak_text),
                         );
@@ -86,7 +86,7 @@ impl SettingsWindow {
                             flag(ui, "简易程序限额含本数", &mut draft.summary_limit_inclusive, src("summary_limit_inclusive"));
                             amount(ui, "2021年7月15日前简易程序限额：个人（元）", &mut draft.summary_limits_before_2021_yuan.0, src("summary_limits_before_2021_yuan"));
                             amount(ui, "2021年7月15日前简易程序限额：单位（元）", &mut draft.summary_limits_before_2021_yuan.1, src("summary_limits_before_2021_yuan"));
-                            flag(ui, "办案期限等机关期限遇法定休假日顺延（民法典第二百零三条）", &mut draft.roll_forward_agency_terms, None);
+                            flag(ui, "办案期限等机关期限遇法定休假日顺延", &mut draft.roll_forward_agency_terms, src("roll_forward_agency_terms"));
                             number(ui, "查封扣押期限（日，行政强制法第二十五条）", &mut draft.seizure_term_days, src("seizure_term_days"));
                             number(ui, "查封扣押可延长（日）", &mut draft.seizure_extension_days, src("seizure_extension_days"));
                             let label = ui.label("须有音像记录的环节（以“、”分隔）");
@@ -134,12 +134,14 @@ impl SettingsWindow {
                             ui.end_row();
                             self.from_texts.resize(draft.regimes.len(), String::new());
                             for (i, regime) in draft.regimes.iter_mut().enumerate() {
-                                ui.add(egui::TextEdit::singleline(&mut regime.name).desired_width(140.0));
+                                // Sized to their content: a grid in a horizontal scroll area would
+                                // otherwise squeeze them to a few characters.
+                                let row_height = ui.spacing().interact_size.y;
+                                ui.add_sized([150.0, row_height], egui::TextEdit::singleline(&mut regime.name));
                                 let text = &mut self.from_texts[i];
-                                ui.add(
-                                    egui::TextEdit::singleline(text)
-                                        .hint_text("最早")
-                                        .desired_width(90.0),
+                                ui.add_sized(
+                                    [96.0, row_height],
+                                    egui::TextEdit::singleline(text).hint_text("最早"),
                                 );
                                 let trimmed = text.trim();
                                 if trimmed.is_empty() {
