@@ -146,7 +146,7 @@ pub const PUBLICATION_DEADLINE: Rule = Rule {
 };
 
 /// The 延长办案期限审批表 on file before the decision, the highest approval first.
-fn term_extension(case: &Case, decided: NaiveDate) -> Option<(usize, ApprovalLevel, NaiveDate)> {
+fn term_extension(case: &Case, decided: NaiveDate) -> Option<(usize, ApprovalLevel, NaiveDate, bool)> {
     case.documents
         .iter()
         .enumerate()
@@ -154,8 +154,8 @@ fn term_extension(case: &Case, decided: NaiveDate) -> Option<(usize, ApprovalLev
         .filter_map(|(i, d)| d.date.filter(|date| *date <= decided).map(|date| (i, d, date)))
         // An approval that does not say who approved counts as the 负责人's (the shorter
         // term: the reading that favours the party).
-        .map(|(i, d, date)| (i, d.approval.unwrap_or(ApprovalLevel::Head), date))
-        .max_by_key(|(_, level, _)| *level)
+        .map(|(i, d, date)| (i, d.approval.unwrap_or(ApprovalLevel::Head), date, d.approval.is_some()))
+        .max_by_key(|(_, level, _, _)| *level)
 }
 
 /// 办案期限: the 规章's term from 立案 (原安监总局令第15号: 30日, 90 with the 负责人's approval,
@@ -199,11 +199,20 @@ pub const DECISION_DEADLINE: Rule = Rule {
         let regime = ctx.settings.regime_for(Some(filed));
         let (limit, approval) = match extension {
             None => (regime.decision_term_calendar_days, "未见延长审批".to_string()),
-            Some((i, ApprovalLevel::Head, date)) => (
+            Some((i, ApprovalLevel::Head, date, stated)) => (
                 regime.decision_term_head_days,
-                format!("第{}份文书 {} 经负责人批准延长", i + 1, ymd(date)),
+                format!(
+                    "第{}份文书 {} 经负责人批准延长{}",
+                    i + 1,
+                    ymd(date),
+                    if stated {
+                        ""
+                    } else {
+                        "（审批表未载明审批层级，从有利于当事人的理解按负责人批准计）"
+                    }
+                ),
             ),
-            Some((i, ApprovalLevel::Higher, date)) => (
+            Some((i, ApprovalLevel::Higher, date, _)) => (
                 regime.decision_term_higher_days,
                 format!("第{}份文书 {} 经上一级批准延长", i + 1, ymd(date)),
             ),

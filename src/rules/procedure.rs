@@ -2,7 +2,7 @@
 //! 集体讨论 where required and in their place in the chain.
 
 use super::{Finding, Rule, Severity, positions, unscheduled_note, ymd};
-use crate::domain::{Case, CaseKind, DateKey, PartyKind, PenaltyKind, Period, Procedure, ReviewOpinion};
+use crate::domain::{Case, CaseKind, CodeEnum, DateKey, PartyKind, PenaltyKind, Period, Procedure, ReviewOpinion};
 
 /// Investigative acts that need 立案 first (a 现场检查记录 before 立案 is normal).
 const INVESTIGATIVE_TYPES: [&str; 5] = [
@@ -269,23 +269,13 @@ pub const LEGAL_REVIEW_ORDER: Rule = Rule {
                 if after && review < other {
                     push(
                         Severity::Deduction,
-                        format!(
-                            "法制审核 {} 早于{} {}",
-                            ymd(review),
-                            crate::domain::CodeEnum::label(key),
-                            ymd(other)
-                        ),
+                        format!("法制审核 {} 早于{} {}", ymd(review), CodeEnum::label(key), ymd(other)),
                     );
                 }
                 if !after && review > other {
                     push(
                         Severity::Deduction,
-                        format!(
-                            "法制审核 {} 晚于{} {}",
-                            ymd(review),
-                            crate::domain::CodeEnum::label(key),
-                            ymd(other)
-                        ),
+                        format!("法制审核 {} 晚于{} {}", ymd(review), CodeEnum::label(key), ymd(other)),
                     );
                 }
             }
@@ -315,7 +305,7 @@ pub const LEGAL_REVIEW_ORDER: Rule = Rule {
                     Severity::Deduction,
                     format!(
                         "法制审核意见为“{}”，卷内未见修改后再次审核同意",
-                        crate::domain::CodeEnum::label(opinion)
+                        CodeEnum::label(opinion)
                     ),
                 );
             }
@@ -416,7 +406,7 @@ pub const HEARING_RIGHT_NOTICE: Rule = Rule {
                 PenaltyKind::Restriction => new_law,
                 _ => false,
             })
-            .map(|p| crate::domain::CodeEnum::label(p.kind))
+            .map(|p| CodeEnum::label(p.kind))
             .collect();
         let s = ctx.settings;
         let large = |amount: f64| match case.party.as_ref().and_then(|p| p.kind) {
@@ -456,9 +446,20 @@ pub const HEARING_RIGHT_NOTICE: Rule = Rule {
                 .with_basis(basis),
             ],
             Some(false) => {
+                // 暂扣或者吊销许可证件 is one code: 吊销 is listed, 暂扣 is not. Read as in scope
+                // (favouring the party), but only the listed kinds make it certain: a veto.
+                let certain = statutory.iter().any(|k| *k != CodeEnum::label(PenaltyKind::Revocation));
+                let (severity, note) = if certain || statutory.is_empty() {
+                    (Severity::Veto, "")
+                } else {
+                    (
+                        Severity::Deduction,
+                        "（“暂扣或者吊销许可证件”：吊销属第六十三条所列，暂扣法无明文，从有利于当事人的理解按在听证范围内计，作扣分提示）",
+                    )
+                };
                 let finding = Finding::new(
-                    Severity::Veto,
-                    format!("{reasons}，在听证范围内，未告知当事人有要求听证的权利；{basis}：应当告知"),
+                    severity,
+                    format!("{reasons}，在听证范围内，未告知当事人有要求听证的权利；{basis}：应当告知{note}"),
                     docs,
                 )
                 .with_basis(basis);
@@ -755,7 +756,19 @@ pub const NOTICE_BEFORE_DECISION: Rule = Rule {
         };
         // The window must have ended before the act: early only when the decision falls on or
         // before its last day (a Saturday after a window ending on Friday is in time).
-        let end = ctx.calendar.period_end(notified, Period::working_days(window), false);
+        // 第八十五条 makes the statute's own 日 working days; the 规章's "3日" is counted in
+        // working days too unless the setting says otherwise (the reading that favours the party).
+        let (period, reading) = if by_law || ctx.settings.statement_window_in_working_days {
+            let reading = if by_law {
+                ""
+            } else {
+                "（规章未明定是否为工作日，从有利于当事人的理解按工作日计）"
+            };
+            (Period::working_days(window), reading)
+        } else {
+            (Period::days(window), "")
+        };
+        let end = ctx.calendar.period_end(notified, period, true);
         if end.is_late(decided) {
             return Vec::new();
         }
@@ -767,8 +780,9 @@ pub const NOTICE_BEFORE_DECISION: Rule = Rule {
         let finding = Finding::new(
             Severity::Deduction,
             format!(
-                "告知书送达 {}，{what}期限{window}个工作日，{}；决定 {} 未等期满，卷内也未见当事人书面放弃{}",
+                "告知书送达 {}，{what}期限{window}{}{reading}，{}；决定 {} 未等期满，卷内也未见当事人书面放弃{}",
                 ymd(notified),
+                period.unit.suffix(),
                 end.explain(),
                 ymd(decided),
                 unscheduled_note(&end.unscheduled_years)

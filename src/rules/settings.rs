@@ -118,6 +118,9 @@ pub struct RuleSettings {
     pub summary_limits_before_2021_yuan: (f64, f64),
     /// The departmental rules by date (the parameters they set).
     pub regimes: Vec<DepartmentalRegime>,
+    /// Count the 规章's 陈述申辩 days (原安监总局令第15号: 3日) as working days — the text does not
+    /// say; working days favour the party.
+    pub statement_window_in_working_days: bool,
     /// Roll the agency-side 办案期限 past a 法定休假日 like any other period (民法典第二百零三条).
     pub roll_forward_agency_terms: bool,
     /// 较大数额罚款 (听证, 行政处罚法第六十三条) for individuals, yuan, 以上含本数 (province's figure;
@@ -337,6 +340,7 @@ impl Default for RuleSettings {
             major_fine_organization_yuan: 50_000.0,
             regimes: default_regimes(),
             roll_forward_agency_terms: true,
+            statement_window_in_working_days: true,
             hearing_fine_individual_yuan: 20_000.0,
             hearing_fine_organization_yuan: 50_000.0,
             hearing_fine_confirmed: false,

@@ -591,3 +591,55 @@ fn settings_show_where_each_figure_comes_from() {
     );
     let _ = ApprovalLevel::Head;
 }
+
+// ── Unclear readings: the party's side, said in the message, a setting where it can be ──
+
+#[test]
+fn the_regimes_three_days_are_working_days_unless_the_setting_says_calendar_days() {
+    // 告知 served Wednesday 2024-03-06, no hearing offered: 3 working days end Monday 03-11.
+    let mut case = penalty(1_000.0);
+    decision(&mut case).hearing_offered = Some(false);
+    set(&mut case, DateKey::NoticeServed, "2024-03-06");
+    set(&mut case, DateKey::Decision, "2024-03-11");
+    let f = run(&NOTICE_BEFORE_DECISION, &case);
+    assert!(f[0].message.contains("从有利于当事人的理解按工作日计"), "{f:?}");
+    // As calendar days the 3rd day is Saturday 03-09, rolled to Monday 03-11: still early.
+    let calendar_days = RuleSettings {
+        statement_window_in_working_days: false,
+        ..RuleSettings::default()
+    };
+    assert_eq!(run_with(&NOTICE_BEFORE_DECISION, &case, &calendar_days, &[]).len(), 1);
+    set(&mut case, DateKey::Decision, "2024-03-12");
+    assert!(run(&NOTICE_BEFORE_DECISION, &case).is_empty());
+    assert!(run_with(&NOTICE_BEFORE_DECISION, &case, &calendar_days, &[]).is_empty());
+    set(&mut case, DateKey::NoticeServed, "2024-03-04");
+    set(&mut case, DateKey::Decision, "2024-03-07");
+    assert_eq!(run(&NOTICE_BEFORE_DECISION, &case).len(), 1, "03-07 is the 3rd working day");
+    let f = run_with(&NOTICE_BEFORE_DECISION, &case, &calendar_days, &[]);
+    assert!(f[0].message.contains("陈述申辩期限3日，第3日为 2024-03-07"), "{f:?}");
+}
+
+#[test]
+fn a_revocation_code_alone_is_read_in_scope_but_only_as_a_deduction() {
+    let mut case = penalty(1_000.0);
+    decision(&mut case).penalties = vec![Penalty {
+        kind: PenaltyKind::Revocation,
+        amount_yuan: None,
+    }];
+    decision(&mut case).hearing_offered = Some(false);
+    set(&mut case, DateKey::Decision, "2025-05-30");
+    let f = run(&HEARING_RIGHT_NOTICE, &case);
+    assert_eq!(f[0].severity, Severity::Deduction);
+    assert!(f[0].message.contains("暂扣法无明文"), "{f:?}");
+}
+
+#[test]
+fn an_extension_approval_that_does_not_say_who_approved_counts_as_the_heads() {
+    let mut case = penalty(10_000.0);
+    set(&mut case, DateKey::Filed, "2024-03-01");
+    set(&mut case, DateKey::Decision, "2024-06-10");
+    case.documents.push(doc("延长办案期限审批表", "2024-03-20"));
+    let f = run(&DECISION_DEADLINE, &case);
+    assert!(f[0].message.contains("审批表未载明审批层级"), "{f:?}");
+    assert!(f[0].message.contains("办案期限90日"), "{f:?}");
+}

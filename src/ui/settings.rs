@@ -86,6 +86,7 @@ impl SettingsWindow {
                             flag(ui, "简易程序限额含本数", &mut draft.summary_limit_inclusive, src("summary_limit_inclusive"));
                             amount(ui, "2021年7月15日前简易程序限额：个人（元）", &mut draft.summary_limits_before_2021_yuan.0, src("summary_limits_before_2021_yuan"));
                             amount(ui, "2021年7月15日前简易程序限额：单位（元）", &mut draft.summary_limits_before_2021_yuan.1, src("summary_limits_before_2021_yuan"));
+                            flag(ui, "规章的陈述申辩期按工作日计（从有利于当事人的理解）", &mut draft.statement_window_in_working_days, None);
                             flag(ui, "办案期限等机关期限遇法定休假日顺延", &mut draft.roll_forward_agency_terms, src("roll_forward_agency_terms"));
                             number(ui, "查封扣押期限（日，行政强制法第二十五条）", &mut draft.seizure_term_days, src("seizure_term_days"));
                             number(ui, "查封扣押可延长（日）", &mut draft.seizure_extension_days, src("seizure_extension_days"));
