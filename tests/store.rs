@@ -340,3 +340,85 @@ fn reviewers_extend_the_finding_library() {
             .any(|e| e.code == "R-001" && e.wording == entry.wording)
     );
 }
+
+fn bare_case(number: &str, documents: Vec<pingcha::store::NewDocument>) -> pingcha::store::NewCase {
+    use pingcha::domain::{Case, CaseKind, CaseOrigin, Document};
+    let mut case = Case::new(number, CaseKind::Inspection, CaseOrigin::Package);
+    case.documents = documents
+        .iter()
+        .map(|_| Document {
+            doc_type: "现场检查记录".into(),
+            file: "docs/a.pdf".into(),
+            ..Document::default()
+        })
+        .collect();
+    pingcha::store::NewCase {
+        case,
+        fingerprint: format!("fp-{number}"),
+        source_path: "test".into(),
+        warnings: Vec::new(),
+        documents,
+        files: Vec::new(),
+    }
+}
+
+#[test]
+fn a_batch_saves_its_cases_in_one_transaction_and_a_bad_case_fails_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = Project::create_or_open(&tmp.path().join("p")).unwrap();
+    // The middle case names a stored file the batch does not carry: the foreign key refuses it.
+    let dangling = pingcha::store::NewDocument {
+        blob: Some(pingcha::store::StoredBlob {
+            sha256: "0".repeat(64),
+            size_bytes: 1,
+            extension: "pdf".into(),
+        }),
+        text_status: "text".into(),
+        text: Some("文字".into()),
+        page_count: Some(1),
+    };
+    let batch = vec![
+        bare_case("批〔1〕号", Vec::new()),
+        bare_case("批〔2〕号", vec![dangling]),
+        bare_case("批〔3〕号", Vec::new()),
+    ];
+    let outcomes = p.save_cases(&batch).unwrap();
+    assert!(outcomes[0].is_ok() && outcomes[2].is_ok(), "{outcomes:?}");
+    assert!(outcomes[1].is_err(), "{outcomes:?}");
+    let numbers: Vec<String> = p.list_cases().unwrap().into_iter().map(|r| r.number).collect();
+    assert_eq!(numbers, ["批〔1〕号", "批〔3〕号"], "the bad case left nothing behind");
+    assert!(p.search("文字", 10).unwrap().is_empty(), "nor index rows");
+    // The same batch again: the saved ones are unchanged, nothing is duplicated.
+    let again = p.save_cases(&batch).unwrap();
+    assert!(matches!(again[0], Ok(pingcha::store::SaveOutcome::Unchanged { .. })));
+    assert_eq!(p.case_count().unwrap(), 2);
+}
+
+#[test]
+fn leftovers_of_a_killed_import_are_removed_on_open_and_short_files_are_rewritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("p");
+    let p = Project::create_or_open(&dir).unwrap();
+    let docs = dir.join("documents");
+    // A process id that cannot be running (above the kernel's pid_max), and our own.
+    let dead = docs.join(".incoming-4194999-7");
+    let ours = docs.join(format!(".incoming-{}-7", std::process::id()));
+    std::fs::write(&dead, b"partial").unwrap();
+    std::fs::write(&ours, b"in progress").unwrap();
+    let blobs = p.blobs();
+    drop(p);
+    let p = Project::open(&dir).unwrap();
+    assert!(!dead.exists(), "a dead process's temporary file is removed");
+    assert!(ours.exists(), "a live process's is left alone");
+    // A stored file left short by a crash before its batch was flushed is written again.
+    let (blob, written) = blobs.store_deferred(&mut &b"%PDF-1.4 content"[..], "a.pdf").unwrap();
+    assert!(written.is_some());
+    let path = p.blob_path(&blob.sha256, &blob.extension);
+    std::fs::write(&path, b"").unwrap();
+    let (_, again) = blobs.store_deferred(&mut &b"%PDF-1.4 content"[..], "a.pdf").unwrap();
+    assert_eq!(again.as_deref(), Some(path.as_path()));
+    assert_eq!(std::fs::read(&path).unwrap(), b"%PDF-1.4 content");
+    let (_, reused) = blobs.store_deferred(&mut &b"%PDF-1.4 content"[..], "a.pdf").unwrap();
+    assert!(reused.is_none(), "a whole stored file is reused by hash");
+    blobs.sync_batch(&[path]).unwrap();
+}

@@ -287,3 +287,191 @@ pub fn report(cases: usize, out: Option<PathBuf>) -> Result<()> {
     println!("| PDF size | {:.0} KB |", rendered.bytes.len() as f64 / 1024.0);
     Ok(())
 }
+
+/// The year a bench template case counts for in a campaign draw (decision, filing, any date).
+fn case_year(case: &crate::domain::Case) -> Option<i32> {
+    use crate::domain::DateKey;
+    use chrono::Datelike;
+    case.effective_date(DateKey::Decision)
+        .or_else(|| case.effective_date(DateKey::Filed))
+        .or_else(|| case.dates.values().next().copied())
+        .or_else(|| case.documents.iter().find_map(|d| d.date))
+        .map(|d| d.year())
+}
+
+/// Builds a project of `cases` cases (cloned from generated 2024 cases, without their files),
+/// a campaign that draws all of them with two reviewers per case, both reviewers' marks (a
+/// share disagreeing, most of those settled by consensus), then times `report campaign`
+/// through the code the CLI and the app use. Prints one JSON line last.
+pub fn campaign(cases: usize, dir: Option<PathBuf>) -> Result<()> {
+    use crate::domain::{Mark, MarkValue};
+    use crate::review::campaign::{CampaignConfig, add_reviewer, apply_assignment, create_campaign};
+    use crate::store::{ConsensusMark, NewCase, NewDocument, ReturnMark};
+
+    let keep = dir.is_some();
+    let work =
+        dir.unwrap_or_else(|| std::env::temp_dir().join(format!("pingcha-bench-campaign-{}", std::process::id())));
+    let project_dir = work.join(format!("project-{cases}"));
+    let name = "基准评查活动";
+    if !project_dir.join(crate::store::DB_FILE).exists() || Project::open(&project_dir)?.campaign(name).is_err() {
+        let _ = std::fs::remove_dir_all(&project_dir);
+        let t = Instant::now();
+        let mut project = Project::create_or_open(&project_dir)?;
+        crate::jobs::review::prepare_project(&mut project)?;
+        // Templates: generated 2024 cases (documents rendered once), cloned without files.
+        let mut world = crate::sample::World::new(2024);
+        let mut templates = Vec::new();
+        let mut index = 0;
+        while templates.len() < 40 && index < 400 {
+            let generated = crate::sample::generate_case(&mut world, index)?;
+            if case_year(&generated.case) == Some(2024) {
+                templates.push(generated.case);
+            }
+            index += 1;
+        }
+        if templates.is_empty() {
+            bail!("示例生成器没有给出 2024 年的案卷");
+        }
+        let units = ["执法一科", "执法二科", "执法三科", "执法支队一大队", "执法支队二大队"];
+        let mut batch = Vec::new();
+        for i in 0..cases {
+            let mut case = templates[i % templates.len()].clone();
+            case.number = format!("基准〔2024〕{}号", i + 1);
+            case.unit = units[i % units.len()].to_string();
+            let documents = case
+                .documents
+                .iter()
+                .map(|_| NewDocument {
+                    blob: None,
+                    text_status: "missing".into(),
+                    text: None,
+                    page_count: None,
+                })
+                .collect();
+            batch.push(NewCase {
+                case,
+                fingerprint: format!("bench-{i}"),
+                source_path: "bench".into(),
+                warnings: Vec::new(),
+                documents,
+                files: Vec::new(),
+            });
+            if batch.len() == 1000 || i + 1 == cases {
+                for outcome in project.save_cases(&batch)? {
+                    outcome?;
+                }
+                batch.clear();
+            }
+        }
+        let config = CampaignConfig {
+            per_case: 2,
+            draw_percent: 100.0,
+            draw_at_least: 1,
+            ..CampaignConfig::default()
+        };
+        create_campaign(&mut project, name, 2024, config)?;
+        let reviewers = ["李评", "王评", "赵评", "钱评", "孙评", "周评"];
+        for (k, r) in reviewers.iter().enumerate() {
+            add_reviewer(&mut project, name, r, &format!("法规科{k}"), k == 0, "", None)?;
+        }
+        apply_assignment(&mut project, name)?;
+        let info = project.campaign(name)?;
+        let members = project.campaign_reviewers(info.id)?;
+        let data = crate::review::campaign::CampaignData::load(&project, name)?;
+        // Each reviewer's marks, one return-sized transaction per reviewer.
+        let mut per_reviewer: std::collections::BTreeMap<i64, Vec<ReturnMark>> = Default::default();
+        let mut reviewed: std::collections::BTreeMap<i64, Vec<(String, i64, String)>> = Default::default();
+        let mut disputed = Vec::new();
+        for (n, number) in info.cases.iter().enumerate() {
+            let stored = project.load_case_by_number(number)?;
+            let Some(key) = data.config.checklists.get(&kind_of(&stored.case)).copied() else {
+                continue;
+            };
+            let checklist = data.checklist(key)?;
+            let items: Vec<String> = checklist
+                .sections
+                .iter()
+                .flat_map(|s| &s.items)
+                .map(|i| i.id.clone())
+                .collect();
+            for (slot, reviewer) in data.assigned(number).iter().enumerate() {
+                let marks = per_reviewer.entry(*reviewer).or_default();
+                // Both mark the first two items; on every fifth case the second reviewer
+                // also marks a third one (a disagreement).
+                let mut chosen = vec![items[n % items.len()].clone(), items[(n + 3) % items.len()].clone()];
+                if slot == 1 && n % 5 == 0 {
+                    chosen.push(items[(n + 7) % items.len()].clone());
+                    disputed.push((number.clone(), key, items[(n + 7) % items.len()].clone()));
+                }
+                chosen.dedup();
+                for item in chosen {
+                    marks.push(ReturnMark {
+                        case_number: number.clone(),
+                        checklist: key,
+                        mark: Mark::new(item, MarkValue::Count(1)),
+                    });
+                }
+                reviewed
+                    .entry(*reviewer)
+                    .or_default()
+                    .push((number.clone(), key, "2024-12-01 10:00:00".into()));
+            }
+        }
+        for member in &members {
+            let marks = per_reviewer.remove(&member.reviewer_id).unwrap_or_default();
+            let done = reviewed.remove(&member.reviewer_id).unwrap_or_default();
+            project.import_return(
+                info.id,
+                member.reviewer_id,
+                &format!("bench-{}", member.reviewer_id),
+                &marks,
+                &done,
+                "基准",
+            )?;
+        }
+        // Four in five disagreements are settled by consensus.
+        let lead = members.first().map_or(0, |m| m.reviewer_id);
+        for (k, (number, key, item)) in disputed.iter().enumerate() {
+            if k % 5 == 4 {
+                continue;
+            }
+            project.set_consensus(
+                info.id,
+                lead,
+                &ConsensusMark {
+                    case_number: number.clone(),
+                    checklist: *key,
+                    item: item.clone(),
+                    mark: None,
+                    reason: "合议：不扣分".into(),
+                    recorded_by: "李评".into(),
+                    recorded_at: String::new(),
+                },
+            )?;
+        }
+        eprintln!("建立 {cases} 件案卷的评查活动用时 {:.1} s", t.elapsed().as_secs_f64());
+    }
+    let project = Project::open(&project_dir)?;
+    let started = Instant::now();
+    let document = crate::jobs::reports::campaign_report_document(&project, name, Some("2024-12-01"), 30)?;
+    let rendered = crate::jobs::reports::render(&document)?;
+    let seconds = started.elapsed().as_secs_f64();
+    drop(project);
+    if !keep {
+        let _ = std::fs::remove_dir_all(&work);
+    }
+    println!(
+        "{}",
+        serde_json::json!({"cases": cases, "seconds": (seconds * 1000.0).round() / 1000.0, "pages": rendered.pages, "bytes": rendered.bytes.len()})
+    );
+    Ok(())
+}
+
+/// `penalty/general`-style code of a case, as campaigns key their checklists.
+fn kind_of(case: &crate::domain::Case) -> String {
+    use crate::domain::CodeEnum;
+    match case.procedure {
+        Some(p) => format!("{}/{}", case.kind.code(), p.code()),
+        None => case.kind.code().to_string(),
+    }
+}

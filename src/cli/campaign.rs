@@ -11,8 +11,9 @@ use clap::Subcommand;
 
 use crate::domain::{Mark, fmt_points};
 use crate::review::campaign::{
-    CampaignConfig, add_reviewer, apply_assignment, campaign_stats, compare_case, create_campaign, describe,
-    export_kit, export_return, import_return, open_kit, preview_assignment, record_consensus, sign_off, update_config,
+    CampaignConfig, add_reviewer, apply_assignment, campaign_stats, compare_all, compare_case, create_campaign,
+    describe, export_kit, export_return, import_return, open_kit, preview_assignment, record_consensus, sign_off,
+    update_config,
 };
 use crate::store::Project;
 
@@ -355,14 +356,10 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
             json,
         } => {
             let p = open(&project)?;
-            let cases = match case {
-                Some(c) => vec![c],
-                None => p.campaign(&campaign)?.cases,
+            let comparisons = match case {
+                Some(c) => vec![compare_case(&p, &campaign, &c)?],
+                None => compare_all(&p, &campaign)?,
             };
-            let comparisons = cases
-                .iter()
-                .map(|c| compare_case(&p, &campaign, c))
-                .collect::<Result<Vec<_>, _>>()?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &comparisons)?;
                 writeln!(out)?;

@@ -213,6 +213,15 @@ pub enum BenchCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// 建立 N 件案卷、两名评查员互评（部分合议）的评查活动，计时生成评查报告（与命令行和界面同一代码）
+    Campaign {
+        /// 案卷数量
+        #[arg(long, default_value_t = 1000)]
+        cases: usize,
+        /// 工作文件夹（默认临时文件夹，结束后删除；给定时保留项目以便重复计时）
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// 生成 N 件案卷的评查报告（PDF），报告页数、耗时和大小
     Report {
         /// 案卷数量
@@ -244,6 +253,9 @@ pub fn run(command: Command) -> ExitCode {
         Command::Bench {
             what: BenchCommand::Import { cases, dir },
         } => bench::import(cases, dir).map(|()| ExitCode::SUCCESS),
+        Command::Bench {
+            what: BenchCommand::Campaign { cases, dir },
+        } => bench::campaign(cases, dir).map(|()| ExitCode::SUCCESS),
         Command::Bench {
             what: BenchCommand::Report { cases, out },
         } => bench::report(cases, out).map(|()| ExitCode::SUCCESS),

@@ -242,8 +242,9 @@ const PREPARE_AHEAD: usize = 32;
 
 /// A package read, its files stored and its text extracted: ready to commit.
 enum Prepared {
-    /// A case to save (new, changed, or possibly unchanged after all).
-    Case(Box<NewCase>),
+    /// A case to save (new, changed, or possibly unchanged after all), with the files it
+    /// wrote that are not yet durable.
+    Case(Box<NewCase>, Vec<PathBuf>),
     /// The same content is already the current revision.
     Unchanged { number: String, warnings: Vec<String> },
     /// Refused, with the reason.
@@ -306,6 +307,7 @@ pub fn run_import(
         }
         drop(tx);
         let mut pending: BTreeMap<usize, Prepared> = BTreeMap::new();
+        let mut committer = Committer::default();
         for (i, item) in items.iter().enumerate() {
             if cancel.load(Ordering::Relaxed) {
                 report.cancelled = true;
@@ -332,9 +334,10 @@ pub fn run_import(
                     },
                 }
             };
-            commit_item(project, item, prepared, path_text, limits, cancel, &mut report);
+            committer.take(project, item, prepared, path_text, limits, cancel, &mut report);
             committed.store(i + 1, Ordering::Relaxed);
         }
+        committer.flush(project, &mut report);
         // Release workers that are waiting to send or to run ahead.
         stop.store(true, Ordering::Relaxed);
         drop(rx);
@@ -347,41 +350,124 @@ pub fn run_import(
     report
 }
 
-fn commit_item(
-    project: &mut Project,
-    item: &WorkItem,
-    prepared: Prepared,
-    path_text: String,
-    limits: &ImportLimits,
-    cancel: &AtomicBool,
-    report: &mut ImportReport,
-) {
-    let push = |report: &mut ImportReport, result, warnings| {
-        report.items.push(ItemReport {
-            path: path_text.clone(),
-            result,
-            warnings,
-        })
-    };
-    match (item, prepared) {
-        (WorkItem::Refused(_, reason), _) => push(report, ItemResult::Refused(reason.clone()), Vec::new()),
-        (WorkItem::Skipped(_, reason), _) => push(report, ItemResult::Skipped(reason.clone()), Vec::new()),
-        (WorkItem::Sheet(path), _) => import_sheet(project, path, cancel, report),
-        (WorkItem::Package(_), Prepared::Refused(reason)) => push(report, ItemResult::Refused(reason), Vec::new()),
-        (WorkItem::Package(_), Prepared::Unchanged { number, warnings }) => {
-            push(report, ItemResult::Unchanged { number }, warnings)
-        }
-        (WorkItem::Package(_), Prepared::Case(new)) => {
-            let number = new.case.number.clone();
-            let warnings = new.warnings.clone();
-            match project.save_case(&new) {
-                Ok(outcome) => push(report, outcome_result(outcome, number), warnings),
-                Err(e) => push(report, ItemResult::Refused(store_err(e)), warnings),
+/// Cases committed together: their files made durable by one flush, their rows saved in one
+/// transaction (each case in its own savepoint). A crash loses at most the open batch, whose
+/// files are then unreferenced; the next import reuses them by hash.
+const BATCH_CASES: usize = 32;
+/// A batch is committed at the latest this long after its first case (so the list fills in
+/// while a slow batch of large scans is read).
+const BATCH_SECONDS: f64 = 2.0;
+
+/// An item's report, in item order: ready, or waiting for its batch to commit.
+enum Queued {
+    Ready(ItemReport),
+    InBatch { path: String, warnings: Vec<String> },
+}
+
+/// Collects prepared cases into batches and keeps the report in item order.
+#[derive(Default)]
+struct Committer {
+    queue: Vec<Queued>,
+    cases: Vec<NewCase>,
+    written: Vec<PathBuf>,
+    started: Option<std::time::Instant>,
+}
+
+impl Committer {
+    #[expect(clippy::too_many_arguments, reason = "the commit loop's state, passed through once")]
+    fn take(
+        &mut self,
+        project: &mut Project,
+        item: &WorkItem,
+        prepared: Prepared,
+        path_text: String,
+        limits: &ImportLimits,
+        cancel: &AtomicBool,
+        report: &mut ImportReport,
+    ) {
+        let ready = |result, warnings| {
+            Queued::Ready(ItemReport {
+                path: path_text.clone(),
+                result,
+                warnings,
+            })
+        };
+        match (item, prepared) {
+            (WorkItem::Refused(_, reason), _) => {
+                self.queue.push(ready(ItemResult::Refused(reason.clone()), Vec::new()))
+            }
+            (WorkItem::Skipped(_, reason), _) => {
+                self.queue.push(ready(ItemResult::Skipped(reason.clone()), Vec::new()))
+            }
+            (WorkItem::Sheet(path), _) => {
+                // Ledger rows and registries commit on their own: the batch before them first.
+                self.flush(project, report);
+                import_sheet(project, path, cancel, report);
+            }
+            (WorkItem::Package(_), Prepared::Refused(reason)) => {
+                self.queue.push(ready(ItemResult::Refused(reason), Vec::new()))
+            }
+            (WorkItem::Package(_), Prepared::Unchanged { number, warnings }) => {
+                self.queue.push(ready(ItemResult::Unchanged { number }, warnings))
+            }
+            (WorkItem::Package(_), Prepared::Case(new, written)) => {
+                self.queue.push(Queued::InBatch {
+                    path: path_text.clone(),
+                    warnings: new.warnings.clone(),
+                });
+                self.cases.push(*new);
+                self.written.extend(written);
+                let started = *self.started.get_or_insert_with(std::time::Instant::now);
+                if self.cases.len() >= BATCH_CASES || started.elapsed().as_secs_f64() >= BATCH_SECONDS {
+                    self.flush(project, report);
+                }
+            }
+            (WorkItem::Package(path), Prepared::Inline) => {
+                let prepared = prepare_package(&project.blobs(), None, path, limits);
+                self.take(project, item, prepared, path_text, limits, cancel, report);
             }
         }
-        (WorkItem::Package(path), Prepared::Inline) => {
-            let prepared = prepare_package(&project.blobs(), None, path, limits);
-            commit_item(project, item, prepared, path_text, limits, cancel, report);
+    }
+
+    /// Makes the batch's files durable, saves its cases, and moves the queued reports (in
+    /// item order) into `report`.
+    fn flush(&mut self, project: &mut Project, report: &mut ImportReport) {
+        let cases = std::mem::take(&mut self.cases);
+        let written = std::mem::take(&mut self.written);
+        self.started = None;
+        let mut outcomes: std::vec::IntoIter<Result<SaveOutcome, String>> = if cases.is_empty() {
+            Vec::new().into_iter()
+        } else {
+            let saved = project
+                .blobs()
+                .sync_batch(&written)
+                .and_then(|()| project.save_cases(&cases));
+            match saved {
+                Ok(results) => results
+                    .into_iter()
+                    .map(|r| r.map_err(store_err))
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+                Err(e) => {
+                    let reason = store_err(e);
+                    vec![Err(reason); cases.len()].into_iter()
+                }
+            }
+        };
+        let mut numbers = cases.into_iter().map(|c| c.case.number);
+        for queued in self.queue.drain(..) {
+            report.items.push(match queued {
+                Queued::Ready(item) => item,
+                Queued::InBatch { path, warnings } => {
+                    let number = numbers.next().unwrap_or_default();
+                    let result = match outcomes.next() {
+                        Some(Ok(outcome)) => outcome_result(outcome, number),
+                        Some(Err(reason)) => ItemResult::Refused(reason),
+                        None => ItemResult::Refused("写入项目失败：批次结果缺失".into()),
+                    };
+                    ItemReport { path, result, warnings }
+                }
+            });
         }
     }
 }
@@ -407,11 +493,11 @@ fn try_prepare(
 ) -> Result<Prepared, String> {
     let mut package: Package = open_package(path, limits).map_err(|e| e.to_string())?;
     let mut files: Vec<(String, StoredBlob)> = Vec::new();
-    let mut any_new = false;
+    let mut written = Vec::new();
     for member in package.members.clone() {
         let mut member_reader = package.read_member(&member.path).map_err(|e| e.to_string())?;
-        let (blob, is_new) = blobs
-            .store_tracked(&mut member_reader, &member.path)
+        let (blob, new_path) = blobs
+            .store_deferred(&mut member_reader, &member.path)
             .map_err(|e| match e {
                 // Errors reading the member (not writing the project) carry the member's path.
                 StoreError::Io { path, source } if path == member.path => match source.kind() {
@@ -423,11 +509,8 @@ fn try_prepare(
                 },
                 other => store_err(other),
             })?;
-        any_new |= is_new;
+        written.extend(new_path);
         files.push((member.path.clone(), blob));
-    }
-    if any_new {
-        blobs.sync_dir().map_err(store_err)?;
     }
     let fingerprint = fingerprint(package.case_toml.as_deref(), &files);
     let number = package.case.number.clone();
@@ -468,14 +551,17 @@ fn try_prepare(
             blob,
         });
     }
-    Ok(Prepared::Case(Box::new(NewCase {
-        case: package.case,
-        fingerprint,
-        source_path: path.display().to_string(),
-        warnings: package.warnings,
-        documents,
-        files,
-    })))
+    Ok(Prepared::Case(
+        Box::new(NewCase {
+            case: package.case,
+            fingerprint,
+            source_path: path.display().to_string(),
+            warnings: package.warnings,
+            documents,
+            files,
+        }),
+        written,
+    ))
 }
 
 fn outcome_result(outcome: SaveOutcome, number: String) -> ItemResult {

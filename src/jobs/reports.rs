@@ -15,9 +15,9 @@ use crate::report::documents::{
 };
 use crate::report::xlsx::{Cell, Sheet, workbook};
 use crate::report::{Document, RenderedPdf, render_pdf};
-use crate::review::campaign::{CampaignConfig, campaign_stats, compare_case};
+use crate::review::campaign::{CampaignData, CaseComparison, compare_case, stats_of};
 use crate::scoring::evaluate;
-use crate::store::{Project, ReviewKey};
+use crate::store::Project;
 
 /// Whose marks a score sheet prints.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,10 +74,6 @@ fn data_date(project: &Project, cases: &[String]) -> Result<String> {
     } else {
         chinese_date(&latest)
     })
-}
-
-fn campaign_config(info: &crate::store::CampaignInfo) -> CampaignConfig {
-    serde_json::from_value(info.config.clone()).unwrap_or_default()
 }
 
 /// What a score sheet is made of: checklist, marks (none: blank), signers, lead, 合议 note.
@@ -200,25 +196,22 @@ pub fn score_sheet_document(
 /// the deductions every reviewer made (a single reviewer's marks as they are).
 fn agreed_marks(
     project: &Project,
-    campaign: Option<&str>,
+    campaign: Option<(&CampaignData, &CaseComparison)>,
     case_number: &str,
 ) -> Result<Option<(Checklist, Vec<Mark>)>> {
-    if let Some(campaign) = campaign {
-        let cmp = compare_case(project, campaign, case_number)?;
-        let checklist = project.checklist(cmp.checklist)?.checklist;
-        if let Some(marks) = cmp.final_marks {
-            return Ok(Some((checklist, marks)));
+    if let Some((data, cmp)) = campaign {
+        let checklist = data.checklist(cmp.checklist)?.clone();
+        if let Some(marks) = &cmp.final_marks {
+            return Ok(Some((checklist, marks.clone())));
         }
-        let info = project.campaign(campaign)?;
-        let all = project.marks_of_case(case_number)?;
-        let reviewers: BTreeSet<i64> = project
-            .assignments(info.id)?
-            .into_iter()
-            .filter(|(c, _)| c == case_number)
-            .map(|(_, r)| r)
+        let all = data.marks_of(case_number);
+        let reviewers: BTreeSet<i64> = data
+            .assigned(case_number)
+            .iter()
+            .copied()
             .filter(|r| all.iter().any(|(x, k, _)| x == r && *k == cmp.checklist))
             .collect();
-        return Ok(intersect(&checklist, &all, cmp.checklist, &reviewers));
+        return Ok(intersect(&checklist, all, cmp.checklist, &reviewers));
     }
     let all = project.marks_of_case(case_number)?;
     let Some(key) = all.first().map(|(_, k, _)| *k) else {
@@ -308,8 +301,9 @@ pub fn notice_document(
     date: Option<&str>,
     reply_days: i64,
 ) -> Result<Document> {
-    let numbers: Vec<String> = match campaign {
-        Some(c) => project.campaign(c)?.cases,
+    let data = campaign.map(|c| CampaignData::load(project, c)).transpose()?;
+    let numbers: Vec<String> = match &data {
+        Some(d) => d.info.cases.clone(),
         None => project.list_cases()?.into_iter().map(|r| r.number).collect(),
     };
     let library = project.library()?;
@@ -319,7 +313,8 @@ pub fn notice_document(
         if stored.case.unit != unit {
             continue;
         }
-        let Some((checklist, marks)) = agreed_marks(project, campaign, number)? else {
+        let cmp = data.as_ref().map(|d| d.compare(number, &stored.case)).transpose()?;
+        let Some((checklist, marks)) = agreed_marks(project, data.as_ref().zip(cmp.as_ref()), number)? else {
             continue;
         };
         let e = evaluate(&checklist, &marks)?;
@@ -381,18 +376,23 @@ pub fn campaign_report_document(
     date: Option<&str>,
     reply_days: i64,
 ) -> Result<Document> {
-    let info = project.campaign(campaign)?;
-    let config = campaign_config(&info);
+    // Everything the comparisons read is loaded once: the report is linear in the campaign.
+    let data = CampaignData::load(project, campaign)?;
+    let info = &data.info;
+    let config = &data.config;
     let rules = ProjectRules::load(project)?;
-    let members = project.campaign_reviewers(info.id)?;
+    let members = &data.members;
     let mut cases = Vec::new();
+    let mut comparisons = Vec::with_capacity(info.cases.len());
+    let mut drawn_units = BTreeSet::new();
     let mut grades: Vec<String> = Vec::new();
     let mut problem_counts: BTreeMap<String, (usize, String)> = BTreeMap::new();
     let mut three: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for number in &info.cases {
-        let cmp = compare_case(project, campaign, number)?;
         let stored = project.load_case_by_number(number)?;
-        let checklist = project.checklist(cmp.checklist)?.checklist;
+        drawn_units.insert(stored.case.unit.clone());
+        let cmp = data.compare(number, &stored.case)?;
+        let checklist = data.checklist(cmp.checklist)?;
         if grades.is_empty() {
             grades = checklist.bands.iter().map(|b| b.grade.clone()).collect();
         }
@@ -428,9 +428,10 @@ pub fn campaign_report_document(
             }
         }
         if cmp.reviewers.is_empty() {
+            comparisons.push(cmp);
             continue;
         }
-        if let Some((checklist, marks)) = agreed_marks(project, Some(campaign), number)? {
+        if let Some((checklist, marks)) = agreed_marks(project, Some((&data, &cmp)), number)? {
             for f in problems_of(&checklist, &marks, &[]) {
                 let id = f.item.split('（').next().unwrap_or("").to_string();
                 let label = item_label(&checklist, &id);
@@ -450,11 +451,12 @@ pub fn campaign_report_document(
             source: cmp.final_source.clone(),
             reviewers: cmp.reviewers.join("、"),
         });
+        comparisons.push(cmp);
     }
     let mut problems: Vec<(String, usize, String)> = problem_counts.into_iter().map(|(w, (k, e))| (w, k, e)).collect();
     problems.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     problems.truncate(15);
-    let stats = campaign_stats(project, campaign)?;
+    let stats = stats_of(&comparisons);
     let show = |v: Option<f64>| v.map_or_else(|| "—（数据不足）".to_string(), |v| format!("{v:.3}"));
     let mut agreement = vec![
         ("总分一致率".to_string(), show(stats.totals.percent_agreement)),
@@ -477,10 +479,6 @@ pub fn campaign_report_document(
     let (date_text, deadline) = dates(project, &numbers, date, reply_days)?;
     let templates = templates(project)?;
     let agency = agency(project)?;
-    let mut drawn_units = BTreeSet::new();
-    for number in &info.cases {
-        drawn_units.insert(project.load_case_by_number(number)?.case.unit);
-    }
     Ok(campaign_report(&CampaignReport {
         agency: &agency,
         name: &info.name,
@@ -528,17 +526,27 @@ pub fn export_xlsx(project: &Project, campaign: Option<&str>) -> Result<Vec<u8>>
     let mut case_rows = Vec::new();
     let mut mark_rows = Vec::new();
     let mut finding_rows = Vec::new();
-    let numbers: Vec<String> = match campaign {
-        Some(c) => project.campaign(c)?.cases,
+    // A campaign's data and every mark are loaded once: the export is linear in the project.
+    let data = campaign.map(|c| CampaignData::load(project, c)).transpose()?;
+    let numbers: Vec<String> = match &data {
+        Some(d) => d.info.cases.clone(),
         None => project.list_cases()?.into_iter().map(|r| r.number).collect(),
     };
+    let all_marks = project.all_marks()?;
+    let mut comparisons = Vec::new();
     for number in &numbers {
         let stored = project.load_case_by_number(number)?;
         let case = &stored.case;
-        let (score, grade, source) = match campaign {
-            Some(c) => {
-                let cmp = compare_case(project, c, number)?;
-                (Cell::Number(cmp.final_total), cmp.final_grade, cmp.final_source)
+        let (score, grade, source) = match &data {
+            Some(d) => {
+                let cmp = d.compare(number, case)?;
+                let row = (
+                    Cell::Number(cmp.final_total),
+                    cmp.final_grade.clone(),
+                    cmp.final_source.clone(),
+                );
+                comparisons.push(cmp);
+                row
             }
             None => (Cell::Text(String::new()), String::new(), String::new()),
         };
@@ -551,18 +559,23 @@ pub fn export_xlsx(project: &Project, campaign: Option<&str>) -> Result<Vec<u8>>
             Cell::Text(grade),
             Cell::Text(source),
         ]);
-        for (reviewer, key, mark) in project.marks_of_case(number)? {
-            let checklist = checklists.get(&key);
-            let evaluation = checklist.and_then(|c| {
-                let set: Vec<Mark> = project
-                    .marks(&ReviewKey {
-                        case_number: number.clone(),
-                        reviewer_id: reviewer,
-                        checklist: key,
-                    })
-                    .ok()?;
-                evaluate(c, &set).ok()
+        let marks = all_marks.get(number).map_or(&[][..], Vec::as_slice);
+        // One evaluation per review (reviewer and checklist), not per mark.
+        let mut evaluations: BTreeMap<(i64, i64), Option<crate::scoring::Evaluation>> = BTreeMap::new();
+        for (reviewer, key, _) in marks {
+            evaluations.entry((*reviewer, *key)).or_insert_with(|| {
+                let set: Vec<Mark> = marks
+                    .iter()
+                    .filter(|(r, k, _)| r == reviewer && k == key)
+                    .map(|(_, _, m)| m.clone())
+                    .collect();
+                checklists.get(key).and_then(|c| evaluate(c, &set).ok())
             });
+        }
+        for (reviewer, key, mark) in marks {
+            let (reviewer, key) = (*reviewer, *key);
+            let checklist = checklists.get(&key);
+            let evaluation = evaluations.get(&(reviewer, key)).and_then(Option::as_ref);
             let deducted = evaluation
                 .as_ref()
                 .and_then(|e| e.item(&mark.item))
@@ -633,8 +646,8 @@ pub fn export_xlsx(project: &Project, campaign: Option<&str>) -> Result<Vec<u8>>
             rows: finding_rows,
         },
     ];
-    if let Some(c) = campaign {
-        let stats = campaign_stats(project, c)?;
+    if data.is_some() {
+        let stats = stats_of(&comparisons);
         let num = |v: Option<f64>| v.map_or(Cell::Text("—".into()), Cell::Number);
         let mut rows = vec![vec![
             Cell::Text("总分".into()),

@@ -663,6 +663,8 @@ pub fn import_return(project: &mut Project, path: &Path) -> Result<(ReturnOutcom
     };
     let mut marks = Vec::new();
     let mut per_review: BTreeMap<(String, i64), Vec<Mark>> = BTreeMap::new();
+    // The checklist each case must use, looked up once per case (not once per mark).
+    let mut expected: BTreeMap<String, Option<i64>> = BTreeMap::new();
     for m in &ret.marks {
         if !assigned.contains(&m.case) {
             return Err(refuse(format!("案卷 {} 未分配给 {}", m.case, ret.reviewer_name)));
@@ -673,8 +675,15 @@ pub fn import_return(project: &mut Project, path: &Path) -> Result<(ReturnOutcom
                 m.checklist_id, m.checklist_version
             ))
         })?;
-        let stored = project.load_case_by_number(&m.case)?;
-        if checklist_for(&config, &stored.case) != Some(c.key) {
+        let wanted = match expected.get(&m.case) {
+            Some(k) => *k,
+            None => {
+                let k = checklist_for(&config, &project.load_case_by_number(&m.case)?.case);
+                expected.insert(m.case.clone(), k);
+                k
+            }
+        };
+        if wanted != Some(c.key) {
             return Err(refuse(format!(
                 "案卷 {} 按本次活动应使用另一评查标准，而非 {} 第{}版",
                 m.case, m.checklist_id, m.checklist_version
@@ -775,167 +784,247 @@ pub struct CaseComparison {
     pub final_marks: Option<Vec<Mark>>,
 }
 
-/// Compares the reviewers of a case in a campaign.
+/// Compares the reviewers of a case in a campaign. For many cases, load a
+/// [`CampaignData`] once and call [`CampaignData::compare`] on each.
 pub fn compare_case(project: &Project, campaign: &str, case_number: &str) -> Result<CaseComparison, ReviewError> {
-    let info = project.campaign(campaign)?;
-    let config = config_of(&info);
+    let data = CampaignData::load(project, campaign)?;
     let stored = project.load_case_by_number(case_number)?;
-    let key = checklist_for(&config, &stored.case)
-        .ok_or_else(|| ReviewError::Refused(format!("案卷 {case_number} 的类型没有指定评查标准")))?;
-    let checklist = project.checklist(key)?.checklist;
-    let members = project.campaign_reviewers(info.id)?;
-    let assigned: Vec<i64> = project
-        .assignments(info.id)?
-        .into_iter()
-        .filter(|(c, _)| c == case_number)
-        .map(|(_, r)| r)
-        .collect();
-    let all_marks = project.marks_of_case(case_number)?;
-    let mut reviewers = Vec::new();
-    let mut pending = Vec::new();
-    let mut mark_sets: Vec<Vec<Mark>> = Vec::new();
-    for id in &assigned {
-        let name = members
-            .iter()
-            .find(|m| m.reviewer_id == *id)
-            .map_or_else(|| id.to_string(), |m| m.name.clone());
-        // A reviewer who has not scored this case yet is not a "100": they are pending.
-        if !project.reviews_of(case_number, *id)?.iter().any(|(k, _)| *k == key) {
-            pending.push(name);
-            continue;
+    data.compare(case_number, &stored.case)
+}
+
+/// Everything a campaign's comparison and statistics read, loaded in a handful of queries:
+/// the campaign, its reviewers, assignments, checklists, marks, reviews, consensus and
+/// sign-offs. Comparing every case from it is linear in the campaign's size.
+pub struct CampaignData {
+    /// The campaign.
+    pub info: CampaignInfo,
+    /// Its settings.
+    pub config: CampaignConfig,
+    /// Its reviewers.
+    pub members: Vec<crate::store::CampaignReviewer>,
+    assigned: BTreeMap<String, Vec<i64>>,
+    checklists: BTreeMap<i64, Checklist>,
+    marks: BTreeMap<String, Vec<(i64, i64, Mark)>>,
+    reviews: BTreeSet<(String, i64, i64)>,
+    consensus: BTreeMap<String, Vec<ConsensusMark>>,
+    signoffs: BTreeMap<String, crate::store::SignOff>,
+}
+
+impl CampaignData {
+    /// Loads a campaign's data.
+    pub fn load(project: &Project, campaign: &str) -> Result<Self, ReviewError> {
+        let info = project.campaign(campaign)?;
+        let config = config_of(&info);
+        let members = project.campaign_reviewers(info.id)?;
+        let mut assigned: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+        for (case, reviewer) in project.assignments(info.id)? {
+            assigned.entry(case).or_default().push(reviewer);
         }
-        reviewers.push(name);
-        mark_sets.push(
-            all_marks
-                .iter()
-                .filter(|(r, k, _)| r == id && *k == key)
-                .map(|(_, _, m)| m.clone())
-                .collect(),
-        );
-    }
-    let evaluations: Vec<Evaluation> = mark_sets
-        .iter()
-        .map(|m| evaluate(&checklist, m))
-        .collect::<Result<_, _>>()
-        .map_err(|e| ReviewError::Refused(format!("案卷 {case_number} 的评分无效：{e}")))?;
-    let consensus = project.consensus(info.id, case_number)?;
-    let mut item_ids: BTreeSet<String> = mark_sets.iter().flatten().map(|m| m.item.clone()).collect();
-    item_ids.extend(consensus.iter().map(|c| c.item.clone()));
-    let order = checklist.item_ids();
-    let mut ids: Vec<String> = item_ids.into_iter().collect();
-    ids.sort_by_key(|id| order.iter().position(|o| o == id).unwrap_or(usize::MAX));
-    let mut items = Vec::new();
-    let mut veto_disagreement = false;
-    for id in ids {
-        let marks: Vec<Option<MarkValue>> = mark_sets
-            .iter()
-            .map(|set| set.iter().find(|m| m.item == id).map(|m| m.value))
+        let checklists = project
+            .checklists()?
+            .into_iter()
+            .map(|c| (c.key, c.checklist))
             .collect();
-        let deducted: Vec<f64> = evaluations
-            .iter()
-            .map(|e| e.item(&id).map_or(0.0, |s| s.deducted + s.carried))
+        let cases: BTreeSet<&String> = info.cases.iter().collect();
+        let marks = project
+            .all_marks()?
+            .into_iter()
+            .filter(|(case, _)| cases.contains(case))
             .collect();
-        let is_veto = checklist.veto_items.iter().any(|v| v.id == id);
-        let disputed = if is_veto {
-            let hits: BTreeSet<bool> = marks.iter().map(|m| *m == Some(MarkValue::VetoHit)).collect();
-            let d = hits.len() > 1;
-            veto_disagreement |= d;
-            d
-        } else {
-            deducted.windows(2).any(|w| (w[0] - w[1]).abs() > 1e-9)
-                || marks
-                    .windows(2)
-                    .any(|w| (w[0] == Some(MarkValue::NotApplicable)) != (w[1] == Some(MarkValue::NotApplicable)))
-        };
-        items.push(ItemComparison {
-            text: checklist.item(&id).map(|t| t.text().to_string()).unwrap_or_default(),
-            item: id.clone(),
+        let reviews = project.all_reviews()?;
+        let consensus = project.campaign_consensus(info.id)?;
+        let signoffs = project.campaign_signoffs(info.id)?;
+        Ok(Self {
+            info,
+            config,
+            members,
+            assigned,
+            checklists,
             marks,
-            deducted,
-            disputed: disputed && mark_sets.len() > 1,
-            consensus: consensus.iter().find(|c| c.item == id).cloned(),
-        });
+            reviews,
+            consensus,
+            signoffs,
+        })
     }
-    let totals: Vec<f64> = evaluations.iter().map(|e| e.total).collect();
-    let grades: Vec<String> = evaluations.iter().map(|e| e.grade.clone()).collect();
-    let total_difference = match (
-        totals.iter().copied().reduce(f64::max),
-        totals.iter().copied().reduce(f64::min),
-    ) {
-        (Some(a), Some(b)) => a - b,
-        _ => 0.0,
-    };
-    let flagged = veto_disagreement || items.iter().any(|i| i.disputed) || total_difference >= config.threshold_points;
-    // Final: settled when every disputed item has a consensus (or there is a consensus and
-    // nothing is disputed); then the agreed marks, else the rule.
-    let settled = !consensus.is_empty() && items.iter().filter(|i| i.disputed).all(|i| i.consensus.is_some());
-    let mut final_marks = None;
-    let (final_total, final_grade, final_source) = if settled {
-        let mut merged: BTreeMap<String, Mark> = BTreeMap::new();
-        // Undisputed items: the reviewers agree, so the first reviewer's marks stand for all.
-        if let Some(set) = mark_sets.first() {
-            for m in set {
-                merged.insert(m.item.clone(), m.clone());
-            }
-        }
-        for c in &consensus {
-            match &c.mark {
-                Some(m) => {
-                    merged.insert(c.item.clone(), m.clone());
-                }
-                None => {
-                    merged.remove(&c.item);
-                }
-            }
-        }
-        let marks: Vec<Mark> = merged.into_values().collect();
-        let e = evaluate(&checklist, &marks).map_err(|e| ReviewError::Refused(format!("合议评分无效：{e}")))?;
-        final_marks = Some(marks);
-        (e.total, e.grade, "合议".to_string())
-    } else if totals.is_empty() {
-        (0.0, String::new(), "尚无评分".to_string())
-    } else {
-        let total = match config.final_rule {
-            FinalRule::Mean => totals.iter().sum::<f64>() / totals.len() as f64,
-            FinalRule::Lowest => totals.iter().copied().fold(f64::INFINITY, f64::min),
-        };
-        let total = (total * 100.0).round() / 100.0;
-        // The grade of the mean: the band of the mean, or the lowest when any veto was hit
-        // by every reviewer.
-        let all_veto = evaluations.iter().all(|e| e.veto_effect.is_some());
-        let grade = if all_veto {
-            checklist.lowest_grade().to_string()
-        } else {
-            checklist
-                .bands
+
+    /// A checklist version by key.
+    pub fn checklist(&self, key: i64) -> Result<&Checklist, ReviewError> {
+        self.checklists
+            .get(&key)
+            .ok_or_else(|| ReviewError::Refused(format!("评查标准 {key} 不存在")))
+    }
+
+    /// The reviewers assigned to a case.
+    pub fn assigned(&self, case_number: &str) -> &[i64] {
+        self.assigned.get(case_number).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every reviewer's marks on a case (reviewer id, checklist key, mark).
+    pub fn marks_of(&self, case_number: &str) -> &[(i64, i64, Mark)] {
+        self.marks.get(case_number).map_or(&[], Vec::as_slice)
+    }
+
+    /// A case's consensus marks.
+    pub fn consensus_of(&self, case_number: &str) -> &[ConsensusMark] {
+        self.consensus.get(case_number).map_or(&[], Vec::as_slice)
+    }
+
+    /// Compares the reviewers of one case (`case` is its current revision).
+    pub fn compare(&self, case_number: &str, case: &Case) -> Result<CaseComparison, ReviewError> {
+        let config = &self.config;
+        let key = checklist_for(config, case)
+            .ok_or_else(|| ReviewError::Refused(format!("案卷 {case_number} 的类型没有指定评查标准")))?;
+        let checklist = self.checklist(key)?;
+        let members = &self.members;
+        let assigned = self.assigned(case_number);
+        let all_marks = self.marks_of(case_number);
+        let mut reviewers = Vec::new();
+        let mut pending = Vec::new();
+        let mut mark_sets: Vec<Vec<Mark>> = Vec::new();
+        for id in assigned {
+            let name = members
                 .iter()
-                .find(|b| total + 1e-9 >= b.min_points)
-                .map_or_else(|| checklist.lowest_grade().to_string(), |b| b.grade.clone())
+                .find(|m| m.reviewer_id == *id)
+                .map_or_else(|| id.to_string(), |m| m.name.clone());
+            // A reviewer who has not scored this case yet is not a "100": they are pending.
+            if !self.reviews.contains(&(case_number.to_string(), *id, key)) {
+                pending.push(name);
+                continue;
+            }
+            reviewers.push(name);
+            mark_sets.push(
+                all_marks
+                    .iter()
+                    .filter(|(r, k, _)| r == id && *k == key)
+                    .map(|(_, _, m)| m.clone())
+                    .collect(),
+            );
+        }
+        let evaluations: Vec<Evaluation> = mark_sets
+            .iter()
+            .map(|m| evaluate(checklist, m))
+            .collect::<Result<_, _>>()
+            .map_err(|e| ReviewError::Refused(format!("案卷 {case_number} 的评分无效：{e}")))?;
+        let consensus = self.consensus_of(case_number);
+        let mut item_ids: BTreeSet<String> = mark_sets.iter().flatten().map(|m| m.item.clone()).collect();
+        item_ids.extend(consensus.iter().map(|c| c.item.clone()));
+        let order = checklist.item_ids();
+        let mut ids: Vec<String> = item_ids.into_iter().collect();
+        ids.sort_by_key(|id| order.iter().position(|o| o == id).unwrap_or(usize::MAX));
+        let mut items = Vec::new();
+        let mut veto_disagreement = false;
+        for id in ids {
+            let marks: Vec<Option<MarkValue>> = mark_sets
+                .iter()
+                .map(|set| set.iter().find(|m| m.item == id).map(|m| m.value))
+                .collect();
+            let deducted: Vec<f64> = evaluations
+                .iter()
+                .map(|e| e.item(&id).map_or(0.0, |s| s.deducted + s.carried))
+                .collect();
+            let is_veto = checklist.veto_items.iter().any(|v| v.id == id);
+            let disputed = if is_veto {
+                let hits: BTreeSet<bool> = marks.iter().map(|m| *m == Some(MarkValue::VetoHit)).collect();
+                let d = hits.len() > 1;
+                veto_disagreement |= d;
+                d
+            } else {
+                deducted.windows(2).any(|w| (w[0] - w[1]).abs() > 1e-9)
+                    || marks
+                        .windows(2)
+                        .any(|w| (w[0] == Some(MarkValue::NotApplicable)) != (w[1] == Some(MarkValue::NotApplicable)))
+            };
+            items.push(ItemComparison {
+                text: checklist.item(&id).map(|t| t.text().to_string()).unwrap_or_default(),
+                item: id.clone(),
+                marks,
+                deducted,
+                disputed: disputed && mark_sets.len() > 1,
+                consensus: consensus.iter().find(|c| c.item == id).cloned(),
+            });
+        }
+        let totals: Vec<f64> = evaluations.iter().map(|e| e.total).collect();
+        let grades: Vec<String> = evaluations.iter().map(|e| e.grade.clone()).collect();
+        let total_difference = match (
+            totals.iter().copied().reduce(f64::max),
+            totals.iter().copied().reduce(f64::min),
+        ) {
+            (Some(a), Some(b)) => a - b,
+            _ => 0.0,
         };
-        let source = match config.final_rule {
-            FinalRule::Mean => format!("{} 名评查员的平均分", totals.len()),
-            FinalRule::Lowest => "评查员中的最低分".to_string(),
+        let flagged =
+            veto_disagreement || items.iter().any(|i| i.disputed) || total_difference >= config.threshold_points;
+        // Final: settled when every disputed item has a consensus (or there is a consensus and
+        // nothing is disputed); then the agreed marks, else the rule.
+        let settled = !consensus.is_empty() && items.iter().filter(|i| i.disputed).all(|i| i.consensus.is_some());
+        let mut final_marks = None;
+        let (final_total, final_grade, final_source) = if settled {
+            let mut merged: BTreeMap<String, Mark> = BTreeMap::new();
+            // Undisputed items: the reviewers agree, so the first reviewer's marks stand for all.
+            if let Some(set) = mark_sets.first() {
+                for m in set {
+                    merged.insert(m.item.clone(), m.clone());
+                }
+            }
+            for c in consensus {
+                match &c.mark {
+                    Some(m) => {
+                        merged.insert(c.item.clone(), m.clone());
+                    }
+                    None => {
+                        merged.remove(&c.item);
+                    }
+                }
+            }
+            let marks: Vec<Mark> = merged.into_values().collect();
+            let e = evaluate(checklist, &marks).map_err(|e| ReviewError::Refused(format!("合议评分无效：{e}")))?;
+            final_marks = Some(marks);
+            (e.total, e.grade, "合议".to_string())
+        } else if totals.is_empty() {
+            (0.0, String::new(), "尚无评分".to_string())
+        } else {
+            let total = match config.final_rule {
+                FinalRule::Mean => totals.iter().sum::<f64>() / totals.len() as f64,
+                FinalRule::Lowest => totals.iter().copied().fold(f64::INFINITY, f64::min),
+            };
+            let total = (total * 100.0).round() / 100.0;
+            // The grade of the mean: the band of the mean, or the lowest when any veto was hit
+            // by every reviewer.
+            let all_veto = evaluations.iter().all(|e| e.veto_effect.is_some());
+            let grade = if all_veto {
+                checklist.lowest_grade().to_string()
+            } else {
+                checklist
+                    .bands
+                    .iter()
+                    .find(|b| total + 1e-9 >= b.min_points)
+                    .map_or_else(|| checklist.lowest_grade().to_string(), |b| b.grade.clone())
+            };
+            let source = match config.final_rule {
+                FinalRule::Mean => format!("{} 名评查员的平均分", totals.len()),
+                FinalRule::Lowest => "评查员中的最低分".to_string(),
+            };
+            (total, grade, source)
         };
-        (total, grade, source)
-    };
-    Ok(CaseComparison {
-        case: case_number.to_string(),
-        checklist: key,
-        checklist_name: format!("{}（第{}版）", checklist.name, checklist.version),
-        reviewers,
-        pending,
-        totals,
-        grades,
-        items,
-        veto_disagreement,
-        total_difference,
-        flagged,
-        final_total,
-        final_grade,
-        final_source,
-        locked: project.signoff(info.id, case_number)?.is_some_and(|s| s.locked),
-        final_marks,
-    })
+        Ok(CaseComparison {
+            case: case_number.to_string(),
+            checklist: key,
+            checklist_name: format!("{}（第{}版）", checklist.name, checklist.version),
+            reviewers,
+            pending,
+            totals,
+            grades,
+            items,
+            veto_disagreement,
+            total_difference,
+            flagged,
+            final_total,
+            final_grade,
+            final_source,
+            locked: self.signoffs.get(case_number).is_some_and(|s| s.locked),
+            final_marks,
+        })
+    }
 }
 
 /// Records an agreed mark (`None`: agreed no deduction) on a case's item.
@@ -1026,12 +1115,27 @@ pub struct CampaignStats {
 
 /// Agreement on totals, per item, and each reviewer's deviation.
 pub fn campaign_stats(project: &Project, campaign: &str) -> Result<CampaignStats, ReviewError> {
-    let info = project.campaign(campaign)?;
+    Ok(stats_of(&compare_all(project, campaign)?))
+}
+
+/// Compares every case of a campaign, loading the campaign's data once (linear time).
+pub fn compare_all(project: &Project, campaign: &str) -> Result<Vec<CaseComparison>, ReviewError> {
+    let data = CampaignData::load(project, campaign)?;
+    let mut comparisons = Vec::with_capacity(data.info.cases.len());
+    for case in &data.info.cases {
+        let stored = project.load_case_by_number(case)?;
+        comparisons.push(data.compare(case, &stored.case)?);
+    }
+    Ok(comparisons)
+}
+
+/// The agreement statistics of a campaign's comparisons (pure).
+pub fn stats_of(comparisons: &[CaseComparison]) -> CampaignStats {
     let mut total_ratings = Vec::new();
     let mut item_ratings: BTreeMap<String, Vec<Rating>> = BTreeMap::new();
     let mut deviations: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for case in &info.cases {
-        let cmp = compare_case(project, campaign, case)?;
+    for cmp in comparisons {
+        let case = &cmp.case;
         if cmp.totals.is_empty() {
             continue;
         }
@@ -1085,7 +1189,7 @@ pub fn campaign_stats(project: &Project, campaign: &str) -> Result<CampaignStats
             .total_cmp(&b.1.percent_agreement.unwrap_or(1.0))
             .then(a.0.cmp(&b.0))
     });
-    Ok(CampaignStats {
+    CampaignStats {
         totals: agreement(&total_ratings),
         items,
         reviewers: reviewer_stats,
@@ -1098,7 +1202,7 @@ pub fn campaign_stats(project: &Project, campaign: &str) -> Result<CampaignStats
                 mean_absolute: d.iter().map(|x| x.abs()).sum::<f64>() / d.len() as f64,
             })
             .collect(),
-    })
+    }
 }
 
 /// `扣2分` style description of a comparison cell.

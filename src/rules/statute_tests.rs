@@ -614,7 +614,11 @@ fn the_regimes_three_days_are_working_days_unless_the_setting_says_calendar_days
     assert!(run_with(&NOTICE_BEFORE_DECISION, &case, &calendar_days, &[]).is_empty());
     set(&mut case, DateKey::NoticeServed, "2024-03-04");
     set(&mut case, DateKey::Decision, "2024-03-07");
-    assert_eq!(run(&NOTICE_BEFORE_DECISION, &case).len(), 1, "03-07 is the 3rd working day");
+    assert_eq!(
+        run(&NOTICE_BEFORE_DECISION, &case).len(),
+        1,
+        "03-07 is the 3rd working day"
+    );
     let f = run_with(&NOTICE_BEFORE_DECISION, &case, &calendar_days, &[]);
     assert!(f[0].message.contains("陈述申辩期限3日，第3日为 2024-03-07"), "{f:?}");
 }

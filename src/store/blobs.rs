@@ -105,6 +105,112 @@ impl BlobStore {
         ))
     }
 
+    /// Stores a file without flushing it: the caller makes a whole batch durable at once with
+    /// [`BlobStore::sync_batch`] before the database refers to any of it. Returns the blob and,
+    /// when the content was new, the path written. A stored file whose size does not match
+    /// (left short by a crash before its batch was flushed) is written again.
+    pub fn store_deferred(
+        &self,
+        reader: &mut dyn Read,
+        original_name: &str,
+    ) -> Result<(StoredBlob, Option<PathBuf>), StoreError> {
+        let extension = clean_extension(original_name);
+        let tmp_path = self
+            .dir
+            .join(format!(".incoming-{}-{}", std::process::id(), unique_suffix()));
+        let (sha256, size_bytes, file) = match copy_hashing(reader, &tmp_path, original_name) {
+            Ok(v) => v,
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp_path);
+                return Err(e);
+            }
+        };
+        drop(file);
+        let final_path = self.path(&sha256, &extension);
+        let stored_size = std::fs::metadata(&final_path).map(|m| m.len()).ok();
+        let written = if stored_size == Some(size_bytes) {
+            let _ = std::fs::remove_file(&tmp_path);
+            None
+        } else {
+            if let Err(source) = std::fs::rename(&tmp_path, &final_path) {
+                let _ = std::fs::remove_file(&tmp_path);
+                return Err(StoreError::Io {
+                    path: final_path.display().to_string(),
+                    source,
+                });
+            }
+            Some(final_path)
+        };
+        Ok((
+            StoredBlob {
+                sha256,
+                size_bytes,
+                extension,
+            },
+            written,
+        ))
+    }
+
+    /// Makes the files of a batch durable, with their names: on Linux one `syncfs` of the
+    /// documents' file system; elsewhere each file, then the folder.
+    pub fn sync_batch(&self, written: &[PathBuf]) -> Result<(), StoreError> {
+        if written.is_empty() {
+            return Ok(());
+        }
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd;
+            let dir = File::open(&self.dir).map_err(|source| StoreError::Io {
+                path: self.dir.display().to_string(),
+                source,
+            })?;
+            // SAFETY: `dir` is an open descriptor for the duration of the call.
+            let rc = unsafe { libc::syncfs(dir.as_raw_fd()) };
+            if rc != 0 {
+                return Err(StoreError::Io {
+                    path: self.dir.display().to_string(),
+                    source: std::io::Error::last_os_error(),
+                });
+            }
+            Ok(())
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            for path in written {
+                File::open(path)
+                    .and_then(|f| f.sync_all())
+                    .map_err(|source| StoreError::Io {
+                        path: path.display().to_string(),
+                        source,
+                    })?;
+            }
+            self.sync_dir()
+        }
+    }
+
+    /// Removes `.incoming-*` files left by an import whose process is gone (killed or
+    /// crashed); files of a live process are left alone. Returns how many were removed.
+    pub fn remove_leftovers(&self) -> usize {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return 0;
+        };
+        let mut removed = 0;
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(rest) = name.strip_prefix(".incoming-") else {
+                continue;
+            };
+            let pid: Option<u32> = rest.split('-').next().and_then(|p| p.parse().ok());
+            if pid.is_some_and(process_alive) {
+                continue;
+            }
+            if std::fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        removed
+    }
+
     /// Flushes the folder itself, so renames done by [`BlobStore::store`] survive a power cut.
     pub fn sync_dir(&self) -> Result<(), StoreError> {
         #[cfg(unix)]
@@ -166,6 +272,22 @@ impl Project {
     /// Stores one file (see [`BlobStore::store`]).
     pub fn store_blob(&self, reader: &mut dyn Read, original_name: &str) -> Result<StoredBlob, StoreError> {
         self.blobs().store(reader, original_name)
+    }
+}
+
+/// Whether a process id is running (Linux: `/proc`; elsewhere assumed running unless it is
+/// this process's own id from an earlier run, which cannot be told apart: kept).
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        Path::new("/proc").join(pid.to_string()).exists()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        true
     }
 }
 

@@ -401,31 +401,78 @@ impl Project {
             "SELECT case_number, checklist, item_id, mark_json, reason, recorded_by, recorded_at FROM consensus_marks
              WHERE campaign = :c AND case_number = :case ORDER BY item_id",
         )?;
-        let rows = stmt.query_map(named_params! {":c": campaign, ":case": case_number}, |r| {
+        let rows = stmt.query_map(named_params! {":c": campaign, ":case": case_number}, consensus_row)?;
+        rows.map(|row| consensus_mark(row?)).collect()
+    }
+
+    /// Every consensus mark of a campaign, by case (one query for a whole report).
+    pub fn campaign_consensus(
+        &self,
+        campaign: i64,
+    ) -> Result<std::collections::BTreeMap<String, Vec<ConsensusMark>>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT case_number, checklist, item_id, mark_json, reason, recorded_by, recorded_at FROM consensus_marks
+             WHERE campaign = :c ORDER BY case_number, item_id",
+        )?;
+        let rows = stmt.query_map(named_params! {":c": campaign}, consensus_row)?;
+        let mut out: std::collections::BTreeMap<String, Vec<ConsensusMark>> = std::collections::BTreeMap::new();
+        for row in rows {
+            let mark = consensus_mark(row?)?;
+            out.entry(mark.case_number.clone()).or_default().push(mark);
+        }
+        Ok(out)
+    }
+
+    /// Every sign-off state of a campaign, by case.
+    pub fn campaign_signoffs(&self, campaign: i64) -> Result<std::collections::BTreeMap<String, SignOff>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT case_number, locked, by_name, at, reason FROM signoffs WHERE campaign = :c")?;
+        let rows = stmt.query_map(named_params! {":c": campaign}, |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                SignOff {
+                    locked: r.get(1)?,
+                    by: r.get(2)?,
+                    at: r.get(3)?,
+                    reason: r.get(4)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every reviewer's marks on every case (case number → reviewer id, checklist key, mark),
+    /// in one query.
+    pub fn all_marks(&self) -> Result<MarksByCase, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT case_number, reviewer_id, checklist, mark_json FROM marks ORDER BY case_number, reviewer_id, item_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
             ))
         })?;
-        let mut out = Vec::new();
+        let mut out = MarksByCase::new();
         for row in rows {
-            let (case_number, checklist, item, json, reason, recorded_by, recorded_at) = row?;
-            out.push(ConsensusMark {
-                case_number,
-                checklist,
-                item,
-                mark: json.map(|j| from_json(&j, "合议记录")).transpose()?,
-                reason,
-                recorded_by,
-                recorded_at,
-            });
+            let (case, reviewer, checklist, json) = row?;
+            out.entry(case)
+                .or_default()
+                .push((reviewer, checklist, from_json(&json, "评分记录")?));
         }
         Ok(out)
+    }
+
+    /// Every review (case number, reviewer id, checklist key) that exists, in one query.
+    pub fn all_reviews(&self) -> Result<std::collections::BTreeSet<(String, i64, i64)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT case_number, reviewer_id, checklist FROM reviews")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Signs a case off (locks it) or unlocks it with a reason; audited.
@@ -494,4 +541,34 @@ impl Project {
         }
         Ok(out)
     }
+}
+
+/// Every reviewer's marks by case number: (reviewer id, checklist key, mark).
+pub type MarksByCase = std::collections::BTreeMap<String, Vec<(i64, i64, Mark)>>;
+
+type ConsensusRow = (String, i64, String, Option<String>, String, String, String);
+
+fn consensus_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConsensusRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    ))
+}
+
+fn consensus_mark(row: ConsensusRow) -> Result<ConsensusMark, StoreError> {
+    let (case_number, checklist, item, json, reason, recorded_by, recorded_at) = row;
+    Ok(ConsensusMark {
+        case_number,
+        checklist,
+        item,
+        mark: json.map(|j| from_json(&j, "合议记录")).transpose()?,
+        reason,
+        recorded_by,
+        recorded_at,
+    })
 }

@@ -217,123 +217,151 @@ const CASE_ROW_COLUMNS: &str = "c.id, c.number, c.revision, c.kind, c.procedure,
 impl Project {
     /// Saves a case in one transaction, deciding between new, unchanged and new revision.
     pub fn save_case(&mut self, new: &NewCase) -> Result<SaveOutcome, StoreError> {
-        let case = &new.case;
-        let case_json = serde_json::to_string(case).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let warnings_json = serde_json::to_string(&new.warnings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let current: Option<(i64, i64, String, String)> = tx
-            .prepare_cached(
-                "SELECT id, revision, fingerprint, origin FROM cases WHERE number = :number AND is_current = 1",
-            )?
-            .query_row(named_params! {":number": case.number}, |r| {
-                Ok((
-                    r.get("id")?,
-                    r.get("revision")?,
-                    r.get("fingerprint")?,
-                    r.get("origin")?,
-                ))
-            })
-            .optional()?;
-        let revision = match &current {
-            Some((id, _, fingerprint, _)) if *fingerprint == new.fingerprint => {
-                return Ok(SaveOutcome::Unchanged { id: *id });
+        let outcome = save_case_in(&tx, new)?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Saves a batch of cases in one transaction (one commit, one sync of the journal), each
+    /// case in its own savepoint: a case that fails is rolled back alone and reported, the
+    /// others are saved. The outcomes follow `cases`.
+    pub fn save_cases(&mut self, cases: &[NewCase]) -> Result<Vec<Result<SaveOutcome, StoreError>>, StoreError> {
+        let mut tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut outcomes = Vec::with_capacity(cases.len());
+        for new in cases {
+            let sp = tx.savepoint()?;
+            match save_case_in(&sp, new) {
+                Ok(outcome) => {
+                    sp.commit()?;
+                    outcomes.push(Ok(outcome));
+                }
+                Err(e) => {
+                    // Dropping the savepoint rolls this case back; the batch goes on.
+                    drop(sp);
+                    outcomes.push(Err(e));
+                }
             }
-            Some((id, _, _, origin))
-                if case.origin == CaseOrigin::Ledger && origin.as_str() != CaseOrigin::Ledger.code() =>
-            {
-                return Ok(SaveOutcome::KeptPackage { id: *id });
-            }
-            Some((id, _, _, _)) => {
-                tx.prepare_cached("UPDATE cases SET is_current = 0 WHERE id = :id")?
-                    .execute(named_params! {":id": id})?;
-                tx.prepare_cached("DELETE FROM search_index WHERE case_id = :id")?
-                    .execute(named_params! {":id": id})?;
-                let max: i64 = tx
-                    .prepare_cached("SELECT MAX(revision) FROM cases WHERE number = :number")?
-                    .query_row(named_params! {":number": case.number}, |r| r.get(0))?;
-                max + 1
-            }
-            None => 1,
-        };
-        tx.prepare_cached(
-            "INSERT INTO cases (number, revision, is_current, kind, procedure, title, agency, unit, district,
+        }
+        tx.commit()?;
+        Ok(outcomes)
+    }
+}
+
+/// Saves one case inside an open transaction (or savepoint).
+fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome, StoreError> {
+    let case = &new.case;
+    let case_json = serde_json::to_string(case).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let warnings_json = serde_json::to_string(&new.warnings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let current: Option<(i64, i64, String, String)> = tx
+        .prepare_cached(
+            "SELECT id, revision, fingerprint, origin FROM cases WHERE number = :number AND is_current = 1",
+        )?
+        .query_row(named_params! {":number": case.number}, |r| {
+            Ok((
+                r.get("id")?,
+                r.get("revision")?,
+                r.get("fingerprint")?,
+                r.get("origin")?,
+            ))
+        })
+        .optional()?;
+    let revision = match &current {
+        Some((id, _, fingerprint, _)) if *fingerprint == new.fingerprint => {
+            return Ok(SaveOutcome::Unchanged { id: *id });
+        }
+        Some((id, _, _, origin))
+            if case.origin == CaseOrigin::Ledger && origin.as_str() != CaseOrigin::Ledger.code() =>
+        {
+            return Ok(SaveOutcome::KeptPackage { id: *id });
+        }
+        Some((id, _, _, _)) => {
+            tx.prepare_cached("UPDATE cases SET is_current = 0 WHERE id = :id")?
+                .execute(named_params! {":id": id})?;
+            tx.prepare_cached("DELETE FROM search_index WHERE case_id = :id")?
+                .execute(named_params! {":id": id})?;
+            let max: i64 = tx
+                .prepare_cached("SELECT MAX(revision) FROM cases WHERE number = :number")?
+                .query_row(named_params! {":number": case.number}, |r| r.get(0))?;
+            max + 1
+        }
+        None => 1,
+    };
+    tx.prepare_cached(
+        "INSERT INTO cases (number, revision, is_current, kind, procedure, title, agency, unit, district,
                  industry, party, filed_date, decision_date, origin, fingerprint, source_path, imported_at,
                  case_json, warnings_json)
              VALUES (:number, :revision, 1, :kind, :procedure, :title, :agency, :unit, :district,
                  :industry, :party, :filed, :decision, :origin, :fingerprint, :source_path, :imported_at,
                  :case_json, :warnings_json)",
-        )?
-        .execute(named_params! {
-            ":number": case.number,
-            ":revision": revision,
-            ":kind": case.kind.code(),
-            ":procedure": case.procedure.map(|p| p.code()),
-            ":title": case.title,
-            ":agency": case.agency,
-            ":unit": case.unit,
-            ":district": case.district,
-            ":industry": case.industry,
-            ":party": case.party.as_ref().map(|p| p.name.clone()),
-            ":filed": date_text(case.effective_date(DateKey::Filed)),
-            ":decision": date_text(case.effective_date(DateKey::Decision)),
-            ":origin": case.origin.code(),
-            ":fingerprint": new.fingerprint,
-            ":source_path": new.source_path,
-            ":imported_at": chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
-            ":case_json": case_json,
-            ":warnings_json": warnings_json,
-        })?;
-        let case_id = tx.last_insert_rowid();
-        tx.prepare_cached(
-            "INSERT INTO search_index (content, case_id, document_id) VALUES (:content, :case_id, NULL)",
-        )?
+    )?
+    .execute(named_params! {
+        ":number": case.number,
+        ":revision": revision,
+        ":kind": case.kind.code(),
+        ":procedure": case.procedure.map(|p| p.code()),
+        ":title": case.title,
+        ":agency": case.agency,
+        ":unit": case.unit,
+        ":district": case.district,
+        ":industry": case.industry,
+        ":party": case.party.as_ref().map(|p| p.name.clone()),
+        ":filed": date_text(case.effective_date(DateKey::Filed)),
+        ":decision": date_text(case.effective_date(DateKey::Decision)),
+        ":origin": case.origin.code(),
+        ":fingerprint": new.fingerprint,
+        ":source_path": new.source_path,
+        ":imported_at": chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
+        ":case_json": case_json,
+        ":warnings_json": warnings_json,
+    })?;
+    let case_id = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO search_index (content, case_id, document_id) VALUES (:content, :case_id, NULL)")?
         .execute(named_params! {":content": metadata_text(case), ":case_id": case_id})?;
-        for (path, blob) in &new.files {
-            tx.prepare_cached(
-                "INSERT OR IGNORE INTO blobs (sha256, size_bytes, extension) VALUES (:sha, :size, :ext)",
-            )?
+    for (path, blob) in &new.files {
+        tx.prepare_cached("INSERT OR IGNORE INTO blobs (sha256, size_bytes, extension) VALUES (:sha, :size, :ext)")?
             .execute(named_params! {
                 ":sha": blob.sha256,
                 ":size": i64::try_from(blob.size_bytes).unwrap_or(i64::MAX),
                 ":ext": blob.extension,
             })?;
-            tx.prepare_cached(
-                "INSERT OR IGNORE INTO case_files (case_id, file_path, sha256) VALUES (:case_id, :path, :sha)",
-            )?
-            .execute(named_params! {":case_id": case_id, ":path": path, ":sha": blob.sha256})?;
-        }
-        for (position, (doc, stored)) in case.documents.iter().zip(&new.documents).enumerate() {
-            tx.prepare_cached(
-                "INSERT INTO documents (case_id, position, doc_type, file_path, sha256, doc_date, doc_number,
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO case_files (case_id, file_path, sha256) VALUES (:case_id, :path, :sha)",
+        )?
+        .execute(named_params! {":case_id": case_id, ":path": path, ":sha": blob.sha256})?;
+    }
+    for (position, (doc, stored)) in case.documents.iter().zip(&new.documents).enumerate() {
+        tx.prepare_cached(
+            "INSERT INTO documents (case_id, position, doc_type, file_path, sha256, doc_date, doc_number,
                      pages, text_status)
                  VALUES (:case_id, :position, :doc_type, :file_path, :sha, :date, :number, :pages, :status)",
+        )?
+        .execute(named_params! {
+            ":case_id": case_id,
+            ":position": i64::try_from(position).unwrap_or(i64::MAX),
+            ":doc_type": doc.doc_type,
+            ":file_path": doc.file,
+            ":sha": stored.blob.as_ref().map(|b| b.sha256.clone()),
+            ":date": date_text(doc.date),
+            ":number": doc.number,
+            ":pages": stored.page_count.or(doc.pages),
+            ":status": stored.text_status,
+        })?;
+        let document_id = tx.last_insert_rowid();
+        if let Some(text) = stored.text.as_deref().filter(|t| !t.is_empty()) {
+            tx.prepare_cached(
+                "INSERT INTO search_index (content, case_id, document_id) VALUES (:content, :case_id, :doc_id)",
             )?
-            .execute(named_params! {
-                ":case_id": case_id,
-                ":position": i64::try_from(position).unwrap_or(i64::MAX),
-                ":doc_type": doc.doc_type,
-                ":file_path": doc.file,
-                ":sha": stored.blob.as_ref().map(|b| b.sha256.clone()),
-                ":date": date_text(doc.date),
-                ":number": doc.number,
-                ":pages": stored.page_count.or(doc.pages),
-                ":status": stored.text_status,
-            })?;
-            let document_id = tx.last_insert_rowid();
-            if let Some(text) = stored.text.as_deref().filter(|t| !t.is_empty()) {
-                tx.prepare_cached(
-                    "INSERT INTO search_index (content, case_id, document_id) VALUES (:content, :case_id, :doc_id)",
-                )?
-                .execute(named_params! {":content": text, ":case_id": case_id, ":doc_id": document_id})?;
-            }
+            .execute(named_params! {":content": text, ":case_id": case_id, ":doc_id": document_id})?;
         }
-        tx.commit()?;
-        Ok(match current {
-            None => SaveOutcome::Imported { id: case_id },
-            Some(_) => SaveOutcome::Revised { id: case_id, revision },
-        })
     }
+    Ok(match current {
+        None => SaveOutcome::Imported { id: case_id },
+        Some(_) => SaveOutcome::Revised { id: case_id, revision },
+    })
+}
 
+impl Project {
     /// The fingerprint of the current revision of a case number, if any.
     pub fn current_fingerprint(&self, number: &str) -> Result<Option<String>, StoreError> {
         current_fingerprint(&self.conn, number)

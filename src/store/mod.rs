@@ -16,7 +16,7 @@ use rusqlite::Connection;
 
 pub(crate) use blobs::hex as hex_digest;
 pub use blobs::{BlobStore, StoredBlob};
-pub use campaigns::{CampaignInfo, CampaignReviewer, ConsensusMark, ReturnMark, ReturnOutcome, SignOff};
+pub use campaigns::{CampaignInfo, CampaignReviewer, ConsensusMark, MarksByCase, ReturnMark, ReturnOutcome, SignOff};
 pub use cases::{CaseRow, NewCase, NewDocument, RegistryOutcome, SaveOutcome, StoredCase, StoredDocument};
 pub use migrations::SCHEMA_VERSION;
 pub use scores::{AuditEntry, FindingDecision, ReviewKey, Reviewer, StoredChecklist};
@@ -122,10 +122,13 @@ impl Project {
         // WAL after the version check, so a too-new project is not touched at all.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        Ok(Self {
+        let project = Self {
             dir: dir.to_path_buf(),
             conn,
-        })
+        };
+        // Temporary files of an import that was killed: never referenced, safe to remove.
+        project.blobs().remove_leftovers();
+        Ok(project)
     }
 
     /// A read-only view of the project on its own connection, for worker threads.

@@ -820,19 +820,10 @@ fn send_campaigns(project: &Project, send: &dyn Fn(Response)) {
 }
 
 fn send_comparisons(project: &Project, campaign: &str, send: &dyn Fn(Response)) {
-    use crate::review::campaign::{campaign_stats, compare_case};
-    let result = project
-        .campaign(campaign)
-        .map_err(crate::review::ReviewError::from)
-        .and_then(|info| {
-            info.cases
-                .iter()
-                .map(|c| compare_case(project, campaign, c))
-                .collect::<Result<Vec<_>, _>>()
-        });
-    match result {
+    use crate::review::campaign::{compare_all, stats_of};
+    match compare_all(project, campaign) {
         Ok(cases) => {
-            let stats = campaign_stats(project, campaign).ok().map(Box::new);
+            let stats = Some(Box::new(stats_of(&cases)));
             send(Response::Campaign(CampaignResponse::Compared {
                 campaign: campaign.to_string(),
                 cases,
