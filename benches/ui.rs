@@ -44,6 +44,7 @@ fn build_project(dir: &Path, cases: usize, base: usize) -> PathBuf {
     );
     assert_eq!(report.imported(), base);
     let rows = project.list_cases().expect("rows");
+    let mut batch = Vec::new();
     for copy in 1..cases / base {
         for row in &rows {
             let stored = project.load_case(row.id).expect("case");
@@ -81,8 +82,17 @@ fn build_project(dir: &Path, cases: usize, base: usize) -> PathBuf {
                 documents,
                 files,
             };
-            project.save_case(&new).expect("save copy");
+            batch.push(new);
+            if batch.len() >= 2000 {
+                for outcome in project.save_cases(&batch).expect("save copies") {
+                    outcome.expect("save copy");
+                }
+                batch.clear();
+            }
         }
+    }
+    for outcome in project.save_cases(&batch).expect("save copies") {
+        outcome.expect("save copy");
     }
     project_dir
 }
@@ -109,6 +119,13 @@ fn main() {
     // `cargo test --all-targets` runs bench targets too, without `--bench`: then the same
     // code runs as a smoke test on 200 cases and reports like a test.
     let smoke = !std::env::args().any(|a| a == "--bench");
+    // `cargo bench --bench ui -- --cases 100000` for the province-scale project.
+    let args: Vec<String> = std::env::args().collect();
+    let requested: Option<usize> = args
+        .iter()
+        .position(|a| a == "--cases")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok());
     let (cases, base, root) = if smoke {
         (
             200,
@@ -116,10 +133,11 @@ fn main() {
             std::env::temp_dir().join(format!("pingcha-ui-smoke-{}", std::process::id())),
         )
     } else {
+        let cases = requested.unwrap_or(10_000);
         (
-            10_000,
+            cases,
             100,
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-ui-10k"),
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-ui-{}k", cases / 1000)),
         )
     };
     let t = Instant::now();
@@ -172,6 +190,28 @@ fn main() {
         );
     }
 
+    // Page Down in the list: one key press, one frame.
+    let mut page_ms = Vec::new();
+    for _ in 0..20 {
+        h.key_press(egui::Key::PageDown);
+        let t = Instant::now();
+        h.step();
+        page_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    assert!(
+        h.state().selected_position().is_some_and(|p| p > 0),
+        "Page Down moved the selection"
+    );
+    // Sorting the whole list by another column: one click, one frame.
+    let mut sort_ms = Vec::new();
+    for label in ["承办单位", "决定日期", "案号"] {
+        use egui_kittest::kittest::Queryable;
+        h.get_by_label(label).click();
+        let t = Instant::now();
+        h.step();
+        sort_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+
     // One PDF page, as the viewer renders it (1.5 pixels per point).
     let project = Project::open(&project_dir).expect("project");
     let row = project
@@ -194,6 +234,14 @@ fn main() {
         let page = pdf.render_page(1, 1.5).expect("page");
         render_ms.push(t.elapsed().as_secs_f64() * 1000.0);
         assert!(page.width > 800);
+    }
+
+    // Full-text search over the whole project (trigram index; two characters: LIKE).
+    let mut search_ms = Vec::new();
+    for query in ["第一百零一条", "罚款", "安全生产法"] {
+        let t = Instant::now();
+        let hits = project.search(query, 5000).expect("search");
+        search_ms.push((query, t.elapsed().as_secs_f64() * 1000.0, hits.len()));
     }
 
     // Automatic checks over the whole project, against loading the same cases.
@@ -229,6 +277,18 @@ fn main() {
         percentile(&mut frame_ms, 0.95)
     );
     println!(
+        "| Page Down in the list (one frame), median / max | {:.2} ms / {:.2} ms |",
+        percentile(&mut page_ms.clone(), 0.5),
+        percentile(&mut page_ms, 1.0)
+    );
+    println!(
+        "| sort the list by another column (one frame), max of 3 | {:.1} ms |",
+        percentile(&mut sort_ms, 1.0)
+    );
+    for (query, ms, hits) in &search_ms {
+        println!("| search “{query}” (limit 5 000) | {ms:.1} ms, {hits} hits |");
+    }
+    println!(
         "| render one A4 page at 1.5× (parse + rasterise), median | {:.1} ms |",
         percentile(&mut render_ms, 0.5)
     );
@@ -238,7 +298,8 @@ fn main() {
         loaded.len()
     );
     println!(
-        "| run the 20 rules on all of them | {check_ms:.0} ms ({:.1} % of loading; {findings} findings) |",
+        "| run the {} rules on all of them | {check_ms:.0} ms ({:.1} % of loading; {findings} findings) |",
+        pingcha::rules::RULES.len(),
         check_ms / load_ms * 100.0
     );
     if smoke {

@@ -422,3 +422,37 @@ fn leftovers_of_a_killed_import_are_removed_on_open_and_short_files_are_rewritte
     assert!(reused.is_none(), "a whole stored file is reused by hash");
     blobs.sync_batch(&[path]).unwrap();
 }
+
+#[test]
+fn findings_are_cached_per_case_revision_and_rules_context() {
+    use pingcha::jobs::checks::{ProjectRules, RULE_SETTINGS_KEY, to_cached};
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = Project::create_or_open(&tmp.path().join("p")).unwrap();
+    import(&mut p, &[samples(3).to_path_buf()]);
+    let rules = ProjectRules::load(&p).unwrap();
+    let key = rules.cache_key();
+    let rows = p.list_cases().unwrap();
+    let entries: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            let case = p.load_case(r.id).unwrap().case;
+            (r.id, rules.check(&case).iter().map(to_cached).collect::<Vec<_>>())
+        })
+        .collect();
+    p.cache_findings(&key, &entries).unwrap();
+    let cached = p.cached_findings(&key).unwrap();
+    assert_eq!(cached.len(), rows.len());
+    for (id, findings) in &entries {
+        assert_eq!(&cached[id], findings);
+    }
+    // Another settings version is another context: nothing cached for it.
+    let mut settings = rules.settings.clone();
+    settings.payment_calendar_days = 10;
+    p.set_setting(RULE_SETTINGS_KEY, &settings).unwrap();
+    let changed = ProjectRules::load(&p).unwrap().cache_key();
+    assert_ne!(changed, key);
+    assert!(p.cached_findings(&changed).unwrap().is_empty());
+    // Writing under the new context replaces the row of that case.
+    p.cache_findings(&changed, &entries[..1]).unwrap();
+    assert_eq!(p.cached_findings(&key).unwrap().len(), rows.len() - 1);
+}

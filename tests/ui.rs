@@ -871,3 +871,56 @@ fn a_score_sheet_is_rendered_and_previewed_in_the_app() {
     assert!(text.contains(&row.number));
     assert!(text.contains("张敏"), "the reviewer is named on the sheet");
 }
+
+#[test]
+fn page_down_up_home_and_end_move_the_list_selection_by_a_page() {
+    use pingcha::domain::{Case, CaseKind, CaseOrigin};
+    use pingcha::store::NewCase;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("p");
+    let mut p = Project::create_or_open(&dir).unwrap();
+    let batch: Vec<NewCase> = (1..=80)
+        .map(|i| NewCase {
+            case: Case::new(
+                format!("翻页〔2024〕{i:03}号"),
+                CaseKind::Inspection,
+                CaseOrigin::Ledger,
+            ),
+            fingerprint: format!("page-{i}"),
+            source_path: "test".into(),
+            warnings: Vec::new(),
+            documents: Vec::new(),
+            files: Vec::new(),
+        })
+        .collect();
+    for outcome in p.save_cases(&batch).unwrap() {
+        outcome.unwrap();
+    }
+    drop(p);
+    let mut h = app(dir);
+    wait_until(&mut h, "the case list", |a| a.visible_case_count() == 80);
+    // A reviewer profile, so no first-run dialog holds the keyboard.
+    h.state_mut().set_reviewer("张敏", "法规科");
+    wait_until(&mut h, "the reviewer", |a| a.reviewer().is_some());
+    h.run_steps(2);
+    let page = h.state().list_page_rows();
+    assert!(page > 5 && page < 40, "a page of rows at 800 px: {page}");
+    h.key_press(egui::Key::PageDown);
+    h.run_steps(3);
+    assert_eq!(h.state().selected_position(), Some(page - 1));
+    h.key_press(egui::Key::PageDown);
+    h.run_steps(3);
+    assert_eq!(h.state().selected_position(), Some(2 * page - 1));
+    h.key_press(egui::Key::PageUp);
+    h.run_steps(3);
+    assert_eq!(h.state().selected_position(), Some(page - 1));
+    h.key_press(egui::Key::End);
+    h.run_steps(4);
+    assert_eq!(h.state().selected_position(), Some(79));
+    // The list scrolled to it: the last case is on screen.
+    h.get_by_label("翻页〔2024〕080号");
+    h.key_press(egui::Key::Home);
+    h.run_steps(4);
+    assert_eq!(h.state().selected_position(), Some(0));
+    h.get_by_label("翻页〔2024〕001号");
+}

@@ -67,6 +67,42 @@ impl ProjectRules {
     pub fn check(&self, case: &Case) -> Vec<Finding> {
         check_case(case, &self.context())
     }
+
+    /// What findings computed with this context are keyed by in the cache: a hash of the
+    /// rules' revision, the settings, the calendar and the registry. Any change to one of
+    /// them (or a new program version) computes every case again.
+    pub fn cache_key(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        hasher.update(RULES_REVISION.as_bytes());
+        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        for rule in crate::rules::RULES {
+            hasher.update(rule.id.as_bytes());
+        }
+        hasher.update(serde_json::to_string(&self.settings).unwrap_or_default().as_bytes());
+        for year in self.calendar.years() {
+            hasher.update(format!("{}|{:?}|{:?}", year.year, year.off, year.work).as_bytes());
+        }
+        hasher.update(serde_json::to_string(&self.registry).unwrap_or_default().as_bytes());
+        crate::store::hex_digest(&hasher.finalize())
+    }
+}
+
+/// Bumped whenever a rule's logic or wording changes, so cached findings are recomputed.
+pub const RULES_REVISION: &str = "rules-2026-12-01";
+
+/// A finding as the cache keeps it.
+pub fn to_cached(finding: &Finding) -> crate::store::CachedFinding {
+    crate::store::CachedFinding {
+        rule: finding.rule.to_string(),
+        severity: match finding.severity {
+            crate::rules::Severity::Veto => "veto",
+            crate::rules::Severity::Deduction => "deduction",
+            crate::rules::Severity::Notice => "notice",
+        }
+        .to_string(),
+        message: finding.message.clone(),
+    }
 }
 
 /// Validates a holiday schedule file and adds it to the project (replacing that year's

@@ -523,3 +523,67 @@ impl Project {
         Ok(rows)
     }
 }
+
+/// A finding as the cache keeps it: what the list's counts and decisions need.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CachedFinding {
+    /// Rule id.
+    pub rule: String,
+    /// `veto` / `deduction` / `notice`.
+    pub severity: String,
+    /// The finding's message (decisions are matched on it).
+    pub message: String,
+}
+
+impl Project {
+    /// The case number of a case row.
+    pub fn case_number(&self, id: i64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT number FROM cases WHERE id = :id")?
+            .query_row(named_params! {":id": id}, |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The cached findings of every case computed under `context` (one query).
+    pub fn cached_findings(
+        &self,
+        context: &str,
+    ) -> Result<std::collections::HashMap<i64, Vec<CachedFinding>>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT case_id, findings_json FROM finding_cache WHERE context = :context")?;
+        let rows = stmt.query_map(named_params! {":context": context}, |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            let (id, json) = row?;
+            // A row that does not parse is recomputed, not fatal.
+            if let Ok(findings) = serde_json::from_str(&json) {
+                out.insert(id, findings);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stores findings computed under `context`, replacing older ones, in one transaction.
+    pub fn cache_findings(&mut self, context: &str, entries: &[(i64, Vec<CachedFinding>)]) -> Result<(), StoreError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (id, findings) in entries {
+            let json = serde_json::to_string(findings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            // A case removed meanwhile (a new revision replaced nothing: ids stay) is skipped.
+            tx.prepare_cached(
+                "INSERT INTO finding_cache (case_id, context, findings_json)
+                 SELECT :id, :context, :json WHERE EXISTS (SELECT 1 FROM cases WHERE id = :id)
+                 ON CONFLICT (case_id) DO UPDATE SET context = excluded.context, findings_json = excluded.findings_json",
+            )?
+            .execute(named_params! {":id": id, ":context": context, ":json": json})?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -219,6 +219,16 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (campaign, reviewer_id)
     );
     "#,
+    // 4: the automatic checks' findings per case revision, keyed by what they were computed
+    // with (rule revision, settings, calendar, registry), so reopening a project does not run
+    // every rule on every case again.
+    r#"
+    CREATE TABLE finding_cache (
+        case_id       INTEGER PRIMARY KEY REFERENCES cases (id) ON DELETE CASCADE,
+        context       TEXT NOT NULL,
+        findings_json TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this program writes.

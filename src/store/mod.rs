@@ -17,7 +17,9 @@ use rusqlite::Connection;
 pub(crate) use blobs::hex as hex_digest;
 pub use blobs::{BlobStore, StoredBlob};
 pub use campaigns::{CampaignInfo, CampaignReviewer, ConsensusMark, MarksByCase, ReturnMark, ReturnOutcome, SignOff};
-pub use cases::{CaseRow, NewCase, NewDocument, RegistryOutcome, SaveOutcome, StoredCase, StoredDocument};
+pub use cases::{
+    CachedFinding, CaseRow, NewCase, NewDocument, RegistryOutcome, SaveOutcome, StoredCase, StoredDocument,
+};
 pub use migrations::SCHEMA_VERSION;
 pub use scores::{AuditEntry, FindingDecision, ReviewKey, Reviewer, StoredChecklist};
 pub use search::SearchHit;

@@ -61,6 +61,14 @@ pub enum UiCommand {
     PageUp,
     /// Next page of the open document.
     PageDown,
+    /// Move the list selection a page down.
+    ListPageDown,
+    /// Move the list selection a page up.
+    ListPageUp,
+    /// Select the first case of the list.
+    ListFirst,
+    /// Select the last case of the list.
+    ListLast,
     /// Close the document viewer.
     CloseDocument,
     /// Open or create another project.
@@ -94,6 +102,10 @@ impl UiCommand {
         UiCommand::ClearFilters,
         UiCommand::NextCase,
         UiCommand::PreviousCase,
+        UiCommand::ListPageDown,
+        UiCommand::ListPageUp,
+        UiCommand::ListFirst,
+        UiCommand::ListLast,
         UiCommand::PageDown,
         UiCommand::PageUp,
         UiCommand::CloseDocument,
@@ -121,6 +133,10 @@ impl UiCommand {
             Self::CancelImport => "取消导入",
             Self::PageUp => "上一页",
             Self::PageDown => "下一页",
+            Self::ListPageDown => "案卷列表下翻一页",
+            Self::ListPageUp => "案卷列表上翻一页",
+            Self::ListFirst => "案卷列表第一件",
+            Self::ListLast => "案卷列表最后一件",
             Self::CloseDocument => "返回卷宗",
             Self::OpenProject => "新建/打开项目…",
             Self::CommandPalette => "命令面板…",
@@ -143,7 +159,10 @@ impl UiCommand {
             Self::NextCase => Some(KeyboardShortcut::new(Modifiers::NONE, Key::J)),
             Self::PreviousCase => Some(KeyboardShortcut::new(Modifiers::NONE, Key::K)),
             Self::PageUp => Some(KeyboardShortcut::new(Modifiers::NONE, Key::PageUp)),
-            Self::PageDown => Some(KeyboardShortcut::new(Modifiers::NONE, Key::PageDown)),
+            Self::PageDown | Self::ListPageDown => Some(KeyboardShortcut::new(Modifiers::NONE, Key::PageDown)),
+            Self::ListPageUp => Some(KeyboardShortcut::new(Modifiers::NONE, Key::PageUp)),
+            Self::ListFirst => Some(KeyboardShortcut::new(Modifiers::NONE, Key::Home)),
+            Self::ListLast => Some(KeyboardShortcut::new(Modifiers::NONE, Key::End)),
             Self::CloseDocument => Some(KeyboardShortcut::new(Modifiers::NONE, Key::Escape)),
             Self::OpenProject => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::O)),
             Self::CommandPalette => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::K)),
@@ -230,6 +249,7 @@ pub struct PingchaApp {
     font_scale: f32,
     focus_search: bool,
     scroll_to_selected: bool,
+    list_page_rows: usize,
     viewer: Viewer,
     status_filter: Option<CaseOrigin>,
     project_dialog_open: bool,
@@ -320,6 +340,7 @@ impl PingchaApp {
             font_scale: prefs.font_scale,
             focus_search: false,
             scroll_to_selected: false,
+            list_page_rows: 1,
             viewer,
             status_filter: None,
             project_dialog_open: false,
@@ -419,6 +440,17 @@ impl PingchaApp {
     /// Number of cases shown in the list after filters and search.
     pub fn visible_case_count(&self) -> usize {
         self.visible.len()
+    }
+
+    /// Where the selected case sits in the list as shown (after filters and sorting).
+    pub fn selected_position(&self) -> Option<usize> {
+        self.selected
+            .and_then(|id| self.visible.iter().position(|&i| self.cases[i].id == id))
+    }
+
+    /// How many rows a page of the case list holds (Page Down moves this far).
+    pub fn list_page_rows(&self) -> usize {
+        self.list_page_rows
     }
 
     /// Whether the automatic checks have been counted for every listed case.
@@ -753,16 +785,25 @@ impl PingchaApp {
         match command {
             UiCommand::Import => self.import_open = true,
             UiCommand::FocusSearch => self.focus_search = true,
-            UiCommand::NextCase | UiCommand::PreviousCase => {
-                let position = self
-                    .selected
-                    .and_then(|id| self.visible.iter().position(|&i| self.cases[i].id == id));
-                let next = match (position, command) {
-                    (None, _) => 0,
-                    (Some(p), UiCommand::NextCase) => (p + 1).min(self.visible.len().saturating_sub(1)),
-                    (Some(p), _) => p.saturating_sub(1),
+            UiCommand::NextCase
+            | UiCommand::PreviousCase
+            | UiCommand::ListPageDown
+            | UiCommand::ListPageUp
+            | UiCommand::ListFirst
+            | UiCommand::ListLast => {
+                let page = self.list_page_rows.max(1) as i64;
+                let delta = match command {
+                    UiCommand::NextCase => 1,
+                    UiCommand::PreviousCase => -1,
+                    UiCommand::ListPageDown => page,
+                    UiCommand::ListPageUp => -page,
+                    UiCommand::ListFirst => i64::MIN / 2,
+                    _ => i64::MAX / 2,
                 };
-                if let Some(&i) = self.visible.get(next) {
+                let position = self.selected_position();
+                if let Some(next) = move_in_list(position, self.visible.len(), delta)
+                    && let Some(&i) = self.visible.get(next)
+                {
                     let id = self.cases[i].id;
                     self.select(id);
                     self.scroll_to_selected = true;
@@ -838,6 +879,10 @@ impl PingchaApp {
                 UiCommand::ToggleList,
                 UiCommand::NextCase,
                 UiCommand::PreviousCase,
+                UiCommand::ListPageDown,
+                UiCommand::ListPageUp,
+                UiCommand::ListFirst,
+                UiCommand::ListLast,
             ]
         } else {
             &[
@@ -848,6 +893,10 @@ impl PingchaApp {
                 UiCommand::ToggleList,
                 UiCommand::NextCase,
                 UiCommand::PreviousCase,
+                UiCommand::ListPageDown,
+                UiCommand::ListPageUp,
+                UiCommand::ListFirst,
+                UiCommand::ListLast,
                 UiCommand::FocusScoring,
             ]
         };
@@ -1065,6 +1114,10 @@ impl PingchaApp {
         ];
         let mut clicked_sort = None;
         let mut clicked_case = None;
+        // A page is the rows that fit below the header (Page Down / Page Up move this far).
+        self.list_page_rows = ((ui.available_height() / theme::ROW_HEIGHT) as usize)
+            .saturating_sub(2)
+            .max(1);
         let selected_row = self
             .selected
             .and_then(|id| self.visible.iter().position(|&i| self.cases[i].id == id));
@@ -1938,5 +1991,42 @@ fn short_path(path: &str) -> String {
         path.to_string()
     } else {
         format!("…{}", chars[chars.len() - 58..].iter().collect::<String>())
+    }
+}
+
+/// The list position after moving `delta` rows from `position` (none selected: from the top),
+/// clamped to the list; `None` for an empty list.
+pub fn move_in_list(position: Option<usize>, len: usize, delta: i64) -> Option<usize> {
+    if len == 0 {
+        return None;
+    }
+    let last = (len - 1) as i64;
+    let from = match position {
+        Some(p) => p as i64,
+        // Nothing selected: the first step lands on the first row, a page on the page's end.
+        None if delta > 0 => -1,
+        None => 0,
+    };
+    Some(from.saturating_add(delta).clamp(0, last) as usize)
+}
+
+#[cfg(test)]
+mod list_tests {
+    use super::move_in_list;
+
+    #[test]
+    fn page_moves_clamp_to_the_list() {
+        assert_eq!(move_in_list(None, 0, 1), None);
+        assert_eq!(
+            move_in_list(None, 100, 1),
+            Some(0),
+            "J with nothing selected: the first"
+        );
+        assert_eq!(move_in_list(None, 100, 20), Some(19));
+        assert_eq!(move_in_list(Some(10), 100, 20), Some(30));
+        assert_eq!(move_in_list(Some(90), 100, 20), Some(99));
+        assert_eq!(move_in_list(Some(10), 100, -20), Some(0));
+        assert_eq!(move_in_list(Some(50), 100, i64::MIN / 2), Some(0));
+        assert_eq!(move_in_list(Some(50), 100, i64::MAX / 2), Some(99));
     }
 }

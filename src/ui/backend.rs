@@ -9,12 +9,13 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 use crate::domain::{Checklist, LibraryEntry, Mark};
 use crate::import::ImportLimits;
-use crate::jobs::checks::{CALENDAR_YEARS_KEY, ProjectRules, RULE_SETTINGS_KEY};
+use crate::jobs::checks::{CALENDAR_YEARS_KEY, ProjectRules, RULE_SETTINGS_KEY, to_cached};
 use crate::jobs::review::{CaseScoring, apply_mark, case_scorings, prepare_project};
 use crate::jobs::{ImportProgress, ImportReport, plan_import, run_import};
-use crate::rules::{Finding, RuleSettings, Severity};
+use crate::rules::{Finding, RuleSettings};
 use crate::store::{
-    AuditEntry, CaseRow, FindingDecision, Project, ReviewKey, Reviewer, SearchHit, StoredCase, StoredChecklist,
+    AuditEntry, CachedFinding, CaseRow, FindingDecision, Project, ReviewKey, Reviewer, SearchHit, StoredCase,
+    StoredChecklist,
 };
 
 /// What the UI asks for.
@@ -400,15 +401,28 @@ impl Backend {
                 }
                 // After every list, the automatic checks of all cases are counted in chunks,
                 // between requests, so the list shows at once and the counts follow.
-                let mut counting: Option<(Vec<i64>, usize, HashMap<i64, FindingCount>)> = None;
-                let start_counting = |project: &Project, counting: &mut Option<_>| {
+                // Findings are cached per case revision and rules context: reopening a project
+                // counts from the cache and runs the rules only on what changed.
+                let mut counting: Option<Counting> = None;
+                let start_counting = |project: &Project, rules: &ProjectRules, counting: &mut Option<Counting>| {
                     let response = list(project);
                     if let Response::Cases(rows) = &response {
-                        *counting = Some((rows.iter().map(|r| r.id).collect(), 0, HashMap::new()));
+                        let key = rules.cache_key();
+                        let cached = project.cached_findings(&key).unwrap_or_else(|e| {
+                            send(Response::Error(format!("无法读取自动检查缓存，将重新检查：{e}")));
+                            HashMap::new()
+                        });
+                        *counting = Some(Counting {
+                            ids: rows.iter().map(|r| r.id).collect(),
+                            next: 0,
+                            counts: HashMap::new(),
+                            cached,
+                            key,
+                        });
                     }
                     send(response);
                 };
-                start_counting(&project, &mut counting);
+                start_counting(&project, &rules, &mut counting);
                 loop {
                     let request = if counting.is_some() {
                         match req_rx.try_recv() {
@@ -423,23 +437,36 @@ impl Backend {
                         }
                     };
                     let Some(request) = request else {
-                        if let Some((ids, next, counts)) = &mut counting {
-                            let end = (*next + COUNT_CHUNK).min(ids.len());
-                            for id in &ids[*next..end] {
-                                if let Some(count) = count_case(&project, &rules, *id, reviewer.as_ref()) {
-                                    counts.insert(*id, count);
-                                }
+                        if let Some(c) = &mut counting {
+                            let end = (c.next + COUNT_CHUNK).min(c.ids.len());
+                            let mut fresh = Vec::new();
+                            for id in &c.ids[c.next..end] {
+                                let findings = match c.cached.remove(id) {
+                                    Some(f) => f,
+                                    None => {
+                                        let Ok(stored) = project.load_case(*id) else { continue };
+                                        let f: Vec<CachedFinding> =
+                                            rules.check(&stored.case).iter().map(to_cached).collect();
+                                        fresh.push((*id, f.clone()));
+                                        f
+                                    }
+                                };
+                                c.counts
+                                    .insert(*id, count_findings(&project, *id, &findings, reviewer.as_ref()));
                             }
-                            *next = end;
-                            if end >= ids.len() {
-                                let (_, _, counts) = counting.take().unwrap_or_default();
+                            if let Err(e) = project.cache_findings(&c.key, &fresh) {
+                                send(Response::Error(format!("无法保存自动检查缓存：{e}")));
+                            }
+                            c.next = end;
+                            if end >= c.ids.len() {
+                                let counts = counting.take().map(|c| c.counts).unwrap_or_default();
                                 send(Response::FindingCounts(Arc::new(counts)));
                             }
                         }
                         continue;
                     };
                     match request {
-                        Request::ListCases => start_counting(&project, &mut counting),
+                        Request::ListCases => start_counting(&project, &rules, &mut counting),
                         Request::LoadCase(id) => send(match project.load_case(id) {
                             Ok(case) => {
                                 let findings = rules.check(&case.case);
@@ -456,7 +483,7 @@ impl Backend {
                             run_import_request(&mut project, paths, &cancel_flag, &send);
                             // A registry may have come with the import.
                             rules = load_rules(&project, &send);
-                            start_counting(&project, &mut counting);
+                            start_counting(&project, &rules, &mut counting);
                         }
                         Request::SaveRuleSettings(settings) => {
                             match project.set_setting(RULE_SETTINGS_KEY, &*settings) {
@@ -464,7 +491,7 @@ impl Backend {
                                 Err(e) => send(Response::Error(format!("未能保存设置：{e}"))),
                             }
                             rules = load_rules(&project, &send);
-                            start_counting(&project, &mut counting);
+                            start_counting(&project, &rules, &mut counting);
                         }
                         Request::AddCalendarYear(path) => {
                             match crate::jobs::checks::add_calendar_year(&project, &path) {
@@ -472,7 +499,7 @@ impl Backend {
                                 Err(e) => send(Response::Error(format!("{e:#}"))),
                             }
                             rules = load_rules(&project, &send);
-                            start_counting(&project, &mut counting);
+                            start_counting(&project, &rules, &mut counting);
                         }
                         Request::RemoveCalendarYear(year) => {
                             let mut added: std::collections::BTreeMap<String, String> =
@@ -482,25 +509,25 @@ impl Backend {
                                 send(Response::Error(format!("未能删除：{e}")));
                             }
                             rules = load_rules(&project, &send);
-                            start_counting(&project, &mut counting);
+                            start_counting(&project, &rules, &mut counting);
                         }
                         Request::SetReviewer { name, unit } => match project.reviewer(&name, &unit) {
                             Ok(r) => {
                                 reviewer = Some(r.clone());
                                 send(Response::Reviewer(r));
                                 // Open findings are per reviewer: count again.
-                                start_counting(&project, &mut counting);
+                                start_counting(&project, &rules, &mut counting);
                             }
                             Err(e) => send(Response::Error(format!("无法登记评查员：{e}"))),
                         },
                         Request::DecideFinding { ref key, .. } => {
                             let number = key.case_number.clone();
                             scoring_request(&mut project, reviewer.as_ref(), request, &send);
-                            let id = project.load_case_by_number(&number).map(|c| c.row.id);
-                            if let Ok(id) = id
-                                && let Some(count) = count_case(&project, &rules, id, reviewer.as_ref())
-                            {
-                                send(Response::FindingCountOf(id, count));
+                            if let Ok(stored) = project.load_case_by_number(&number) {
+                                let findings: Vec<CachedFinding> =
+                                    rules.check(&stored.case).iter().map(to_cached).collect();
+                                let count = count_findings(&project, stored.row.id, &findings, reviewer.as_ref());
+                                send(Response::FindingCountOf(stored.row.id, count));
                             }
                         }
                         Request::Campaign(request) => campaign_request(&mut project, reviewer.as_ref(), request, &send),
@@ -574,23 +601,36 @@ impl Backend {
 }
 
 /// A case's finding counts; open ones exclude those the reviewer has decided.
-fn count_case(project: &Project, rules: &ProjectRules, id: i64, reviewer: Option<&Reviewer>) -> Option<FindingCount> {
-    let stored = project.load_case(id).ok()?;
-    let findings = rules.check(&stored.case);
-    let decided: Vec<FindingDecision> = match reviewer {
-        Some(r) => project.finding_decisions(&stored.case.number, r.id).unwrap_or_default(),
-        None => Vec::new(),
+/// A running count of the automatic checks over the listed cases.
+struct Counting {
+    ids: Vec<i64>,
+    next: usize,
+    counts: HashMap<i64, FindingCount>,
+    cached: HashMap<i64, Vec<CachedFinding>>,
+    key: String,
+}
+
+/// Counts a case's findings against the reviewer's decisions.
+fn count_findings(project: &Project, id: i64, findings: &[CachedFinding], reviewer: Option<&Reviewer>) -> FindingCount {
+    let serious: Vec<&CachedFinding> = findings.iter().filter(|f| f.severity != "notice").collect();
+    let decided: Vec<FindingDecision> = match (reviewer, serious.is_empty()) {
+        (Some(r), false) => project
+            .case_number(id)
+            .ok()
+            .flatten()
+            .and_then(|number| project.finding_decisions(&number, r.id).ok())
+            .unwrap_or_default(),
+        _ => Vec::new(),
     };
-    let serious: Vec<&Finding> = findings.iter().filter(|f| f.severity != Severity::Notice).collect();
     let decided_count = serious
         .iter()
         .filter(|f| decided.iter().any(|d| d.rule == f.rule && d.message == f.message))
         .count();
-    Some(FindingCount {
+    FindingCount {
         serious: serious.len() - decided_count,
         decided: decided_count,
         notices: findings.len() - serious.len(),
-    })
+    }
 }
 
 fn load_rules(project: &Project, send: &dyn Fn(Response)) -> ProjectRules {
