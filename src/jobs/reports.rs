@@ -15,7 +15,7 @@ use crate::report::documents::{
 };
 use crate::report::xlsx::{Cell, Sheet, workbook};
 use crate::report::{Document, RenderedPdf, render_pdf};
-use crate::review::campaign::{CampaignData, CaseComparison, compare_case, stats_of};
+use crate::review::campaign::{CampaignData, CaseComparison, compare_case, stats_of, summary_stats_of};
 use crate::scoring::evaluate;
 use crate::store::Project;
 
@@ -198,11 +198,10 @@ fn agreed_marks(
     project: &Project,
     campaign: Option<(&CampaignData, &CaseComparison)>,
     case_number: &str,
-) -> Result<Option<(Checklist, Vec<Mark>)>> {
+) -> Result<Option<(i64, Vec<Mark>)>> {
     if let Some((data, cmp)) = campaign {
-        let checklist = data.checklist(cmp.checklist)?.clone();
         if let Some(marks) = &cmp.final_marks {
-            return Ok(Some((checklist, marks.clone())));
+            return Ok(Some((cmp.checklist, marks.clone())));
         }
         let all = data.marks_of(case_number);
         let reviewers: BTreeSet<i64> = data
@@ -211,23 +210,18 @@ fn agreed_marks(
             .copied()
             .filter(|r| all.iter().any(|(x, k, _)| x == r && *k == cmp.checklist))
             .collect();
-        return Ok(intersect(&checklist, all, cmp.checklist, &reviewers));
+        return Ok(intersect(all, cmp.checklist, &reviewers).map(|m| (cmp.checklist, m)));
     }
     let all = project.marks_of_case(case_number)?;
     let Some(key) = all.first().map(|(_, k, _)| *k) else {
         return Ok(None);
     };
-    let checklist = project.checklist(key)?.checklist;
     let reviewers: BTreeSet<i64> = all.iter().filter(|(_, k, _)| *k == key).map(|(r, _, _)| *r).collect();
-    Ok(intersect(&checklist, &all, key, &reviewers))
+    Ok(intersect(&all, key, &reviewers).map(|m| (key, m)))
 }
 
-fn intersect(
-    checklist: &Checklist,
-    all: &[(i64, i64, Mark)],
-    key: i64,
-    reviewers: &BTreeSet<i64>,
-) -> Option<(Checklist, Vec<Mark>)> {
+/// The marks every reviewer made (the first reviewer's values).
+fn intersect(all: &[(i64, i64, Mark)], key: i64, reviewers: &BTreeSet<i64>) -> Option<Vec<Mark>> {
     let first = *reviewers.iter().next()?;
     let marks: Vec<Mark> = all
         .iter()
@@ -241,12 +235,12 @@ fn intersect(
         })
         .map(|(_, _, m)| m.clone())
         .collect();
-    Some((checklist.clone(), marks))
+    Some(marks)
 }
 
 /// Problems of a case's agreed marks: (item, wording, basis, advice).
 fn problems_of(checklist: &Checklist, marks: &[Mark], library: &[crate::domain::LibraryEntry]) -> Vec<NoticeFinding> {
-    let evaluation = evaluate(checklist, marks).ok();
+    let evaluation = crate::scoring::score_only(checklist, marks).ok();
     let mut out = Vec::new();
     for id in checklist.item_ids() {
         let Some(mark) = marks.iter().find(|m| m.item == id) else {
@@ -307,6 +301,11 @@ pub fn notice_document(
         None => project.list_cases()?.into_iter().map(|r| r.number).collect(),
     };
     let library = project.library()?;
+    let checklists: BTreeMap<i64, Checklist> = project
+        .checklists()?
+        .into_iter()
+        .map(|c| (c.key, c.checklist))
+        .collect();
     let mut cases = Vec::new();
     for number in &numbers {
         let stored = project.load_case_by_number(number)?;
@@ -314,15 +313,18 @@ pub fn notice_document(
             continue;
         }
         let cmp = data.as_ref().map(|d| d.compare(number, &stored.case)).transpose()?;
-        let Some((checklist, marks)) = agreed_marks(project, data.as_ref().zip(cmp.as_ref()), number)? else {
+        let Some((key, marks)) = agreed_marks(project, data.as_ref().zip(cmp.as_ref()), number)? else {
             continue;
         };
-        let e = evaluate(&checklist, &marks)?;
+        let Some(checklist) = checklists.get(&key) else {
+            bail!("评查标准 {key} 不存在");
+        };
+        let e = crate::scoring::score_only(checklist, &marks)?;
         cases.push(NoticeCase {
             number: number.clone(),
             title: crate::report::documents::mask_case_text(&stored.case, &stored.case.title, false),
             result: format!("{}分，{}", fmt_points(e.total), e.grade),
-            findings: problems_of(&checklist, &marks, &library),
+            findings: problems_of(checklist, &marks, &library),
         });
     }
     if cases.is_empty() {
@@ -388,8 +390,12 @@ pub fn campaign_report_document(
     let mut grades: Vec<String> = Vec::new();
     let mut problem_counts: BTreeMap<String, (usize, String)> = BTreeMap::new();
     let mut three: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut current = project.current_cases()?;
     for number in &info.cases {
-        let stored = project.load_case_by_number(number)?;
+        let case = current
+            .remove(number)
+            .with_context(|| format!("案卷 {number} 不在项目中"))?;
+        let stored = Loaded { case };
         drawn_units.insert(stored.case.unit.clone());
         let cmp = data.compare(number, &stored.case)?;
         let checklist = data.checklist(cmp.checklist)?;
@@ -431,10 +437,11 @@ pub fn campaign_report_document(
             comparisons.push(cmp);
             continue;
         }
-        if let Some((checklist, marks)) = agreed_marks(project, Some((&data, &cmp)), number)? {
-            for f in problems_of(&checklist, &marks, &[]) {
+        if let Some((key, marks)) = agreed_marks(project, Some((&data, &cmp)), number)? {
+            let checklist = data.checklist(key)?;
+            for f in problems_of(checklist, &marks, &[]) {
                 let id = f.item.split('（').next().unwrap_or("").to_string();
-                let label = item_label(&checklist, &id);
+                let label = item_label(checklist, &id);
                 let entry = problem_counts.entry(label).or_insert((0, number.clone()));
                 entry.0 += 1;
             }
@@ -456,7 +463,7 @@ pub fn campaign_report_document(
     let mut problems: Vec<(String, usize, String)> = problem_counts.into_iter().map(|(w, (k, e))| (w, k, e)).collect();
     problems.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     problems.truncate(15);
-    let stats = stats_of(&comparisons);
+    let stats = summary_stats_of(&comparisons);
     let show = |v: Option<f64>| v.map_or_else(|| "—（数据不足）".to_string(), |v| format!("{v:.3}"));
     let mut agreement = vec![
         ("总分一致率".to_string(), show(stats.totals.percent_agreement)),
@@ -503,6 +510,11 @@ pub fn campaign_report_document(
         },
         templates: &templates,
     }))
+}
+
+/// A case read in bulk (data only), named like a stored case so the code reads the same.
+struct Loaded {
+    case: crate::domain::Case,
 }
 
 /// Renders a document.
@@ -569,7 +581,9 @@ pub fn export_xlsx(project: &Project, campaign: Option<&str>) -> Result<Vec<u8>>
                     .filter(|(r, k, _)| r == reviewer && k == key)
                     .map(|(_, _, m)| m.clone())
                     .collect();
-                checklists.get(key).and_then(|c| evaluate(c, &set).ok())
+                checklists
+                    .get(key)
+                    .and_then(|c| crate::scoring::score_only(c, &set).ok())
             });
         }
         for (reviewer, key, mark) in marks {

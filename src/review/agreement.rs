@@ -60,14 +60,15 @@ fn same(a: f64, b: f64) -> bool {
 
 /// Every statistic of a set of ratings.
 pub fn agreement(ratings: &[Rating]) -> Agreement {
+    let icc = icc(ratings);
     Agreement {
         percent_agreement: percent_agreement(ratings),
         krippendorff_alpha_nominal: krippendorff_alpha(ratings, Metric::Nominal),
         krippendorff_alpha_interval: krippendorff_alpha(ratings, Metric::Interval),
         krippendorff_alpha_ordinal: krippendorff_alpha(ratings, Metric::Ordinal),
-        icc1_1: icc(ratings).map(|i| i.icc1_1),
-        icc2_1: icc(ratings).map(|i| i.icc2_1),
-        icc3_1: icc(ratings).map(|i| i.icc3_1),
+        icc1_1: icc.as_ref().map(|i| i.icc1_1),
+        icc2_1: icc.as_ref().map(|i| i.icc2_1),
+        icc3_1: icc.as_ref().map(|i| i.icc3_1),
         gwet_ac1: gwet_ac1(ratings),
     }
 }

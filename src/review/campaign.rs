@@ -12,7 +12,7 @@ use super::agreement::{Agreement, Rating, agreement};
 use super::assign::{AssignInput, AssignmentPlan, CaseSlot, ReviewerSlot, assign, draw};
 use super::kit::{key_pair, read_signed, write_signed};
 use crate::domain::{Case, Checklist, CodeEnum, LibraryEntry, Mark, MarkValue, fmt_points};
-use crate::scoring::{Evaluation, evaluate};
+use crate::scoring::{Evaluation, evaluate, score_only};
 use crate::store::{
     AuditEntry, CampaignInfo, ConsensusMark, NewCase, NewDocument, Project, ReturnMark, ReturnOutcome, ReviewKey,
 };
@@ -805,7 +805,7 @@ pub struct CampaignData {
     assigned: BTreeMap<String, Vec<i64>>,
     checklists: BTreeMap<i64, Checklist>,
     marks: BTreeMap<String, Vec<(i64, i64, Mark)>>,
-    reviews: BTreeSet<(String, i64, i64)>,
+    reviews: BTreeMap<String, BTreeSet<(i64, i64)>>,
     consensus: BTreeMap<String, Vec<ConsensusMark>>,
     signoffs: BTreeMap<String, crate::store::SignOff>,
 }
@@ -831,7 +831,10 @@ impl CampaignData {
             .into_iter()
             .filter(|(case, _)| cases.contains(case))
             .collect();
-        let reviews = project.all_reviews()?;
+        let mut reviews: BTreeMap<String, BTreeSet<(i64, i64)>> = BTreeMap::new();
+        for (case, reviewer, checklist) in project.all_reviews()? {
+            reviews.entry(case).or_default().insert((reviewer, checklist));
+        }
         let consensus = project.campaign_consensus(info.id)?;
         let signoffs = project.campaign_signoffs(info.id)?;
         Ok(Self {
@@ -887,7 +890,7 @@ impl CampaignData {
                 .find(|m| m.reviewer_id == *id)
                 .map_or_else(|| id.to_string(), |m| m.name.clone());
             // A reviewer who has not scored this case yet is not a "100": they are pending.
-            if !self.reviews.contains(&(case_number.to_string(), *id, key)) {
+            if !self.reviews.get(case_number).is_some_and(|r| r.contains(&(*id, key))) {
                 pending.push(name);
                 continue;
             }
@@ -902,7 +905,7 @@ impl CampaignData {
         }
         let evaluations: Vec<Evaluation> = mark_sets
             .iter()
-            .map(|m| evaluate(checklist, m))
+            .map(|m| score_only(checklist, m))
             .collect::<Result<_, _>>()
             .map_err(|e| ReviewError::Refused(format!("案卷 {case_number} 的评分无效：{e}")))?;
         let consensus = self.consensus_of(case_number);
@@ -977,7 +980,7 @@ impl CampaignData {
                 }
             }
             let marks: Vec<Mark> = merged.into_values().collect();
-            let e = evaluate(checklist, &marks).map_err(|e| ReviewError::Refused(format!("合议评分无效：{e}")))?;
+            let e = score_only(checklist, &marks).map_err(|e| ReviewError::Refused(format!("合议评分无效：{e}")))?;
             final_marks = Some(marks);
             (e.total, e.grade, "合议".to_string())
         } else if totals.is_empty() {
@@ -1121,16 +1124,29 @@ pub fn campaign_stats(project: &Project, campaign: &str) -> Result<CampaignStats
 /// Compares every case of a campaign, loading the campaign's data once (linear time).
 pub fn compare_all(project: &Project, campaign: &str) -> Result<Vec<CaseComparison>, ReviewError> {
     let data = CampaignData::load(project, campaign)?;
+    let mut current = project.current_cases()?;
     let mut comparisons = Vec::with_capacity(data.info.cases.len());
-    for case in &data.info.cases {
-        let stored = project.load_case_by_number(case)?;
-        comparisons.push(data.compare(case, &stored.case)?);
+    for number in &data.info.cases {
+        let case = current
+            .remove(number)
+            .ok_or_else(|| ReviewError::Refused(format!("案卷 {number} 不在项目中")))?;
+        comparisons.push(data.compare(number, &case)?);
     }
     Ok(comparisons)
 }
 
 /// The agreement statistics of a campaign's comparisons (pure).
 pub fn stats_of(comparisons: &[CaseComparison]) -> CampaignStats {
+    stats_with(comparisons, true)
+}
+
+/// The totals' agreement and each reviewer's deviation only (what the campaign report
+/// prints), without the per-item and per-reviewer agreement tables.
+pub fn summary_stats_of(comparisons: &[CaseComparison]) -> CampaignStats {
+    stats_with(comparisons, false)
+}
+
+fn stats_with(comparisons: &[CaseComparison], full: bool) -> CampaignStats {
     let mut total_ratings = Vec::new();
     let mut item_ratings: BTreeMap<String, Vec<Rating>> = BTreeMap::new();
     let mut deviations: BTreeMap<String, Vec<f64>> = BTreeMap::new();
@@ -1147,7 +1163,7 @@ pub fn stats_of(comparisons: &[CaseComparison]) -> CampaignStats {
             });
             deviations.entry(r.clone()).or_default().push(total - cmp.final_total);
         }
-        for item in &cmp.items {
+        for item in cmp.items.iter().filter(|_| full) {
             for (r, d) in cmp.reviewers.iter().zip(&item.deducted) {
                 let hit =
                     item.marks[cmp.reviewers.iter().position(|x| x == r).unwrap_or(0)] == Some(MarkValue::VetoHit);

@@ -113,6 +113,17 @@ impl Evaluation {
 /// Scores `marks` against `checklist`. The marks are a set: at most one per item, and the
 /// result does not depend on their order.
 pub fn evaluate(checklist: &Checklist, marks: &[Mark]) -> Result<Evaluation, ScoringError> {
+    evaluate_inner(checklist, marks, true)
+}
+
+/// The same numbers as [`evaluate`] without the per-item and per-section explanations (their
+/// strings are empty): for comparisons, statistics and reports over many cases, where the
+/// wording is not shown and formatting it would dominate the work.
+pub fn score_only(checklist: &Checklist, marks: &[Mark]) -> Result<Evaluation, ScoringError> {
+    evaluate_inner(checklist, marks, false)
+}
+
+fn evaluate_inner(checklist: &Checklist, marks: &[Mark], explain: bool) -> Result<Evaluation, ScoringError> {
     let mut by_item: BTreeMap<&str, MarkValue> = BTreeMap::new();
     for mark in marks {
         let Some(target) = checklist.item(&mark.item) else {
@@ -154,39 +165,42 @@ pub fn evaluate(checklist: &Checklist, marks: &[Mark]) -> Result<Evaluation, Sco
             let deducted = asked.min(max_points);
             let carried = if item.floor_at_zero { 0.0 } else { asked - deducted };
             let score = max_points - deducted;
-            let mut why = format!("{} {}（{}分）：", item.id, item.text, fmt_points(item.points));
-            match value {
-                None => why.push_str("未扣分"),
-                Some(MarkValue::NotApplicable) if removed => why.push_str("不涉及，不计入总分"),
-                Some(MarkValue::NotApplicable) => why.push_str("不涉及，按满分计"),
-                Some(v) => {
-                    why.push_str(&match (v, item.deduction) {
-                        (MarkValue::Count(n), Deduction::PerOccurrence { points }) => {
-                            format!("每处扣{}分 × {n}处 = 扣{}分", fmt_points(points), fmt_points(asked))
-                        }
-                        (MarkValue::Deduct(asked_points), Deduction::Range { min, max })
-                            if (asked_points - asked).abs() > EPSILON =>
-                        {
-                            format!(
-                                "拟扣{}分，按{}–{}分的幅度计扣{}分",
-                                fmt_points(asked_points),
-                                fmt_points(min),
-                                fmt_points(max),
-                                fmt_points(asked)
-                            )
-                        }
-                        _ => format!("{}，扣{}分", item.deduction.describe(item.points), fmt_points(asked)),
-                    });
-                    if asked > max_points + EPSILON {
-                        if item.floor_at_zero {
-                            why.push_str(&format!("，超过本项分值，扣完为止，实扣{}分", fmt_points(deducted)));
-                        } else {
-                            why.push_str(&format!("，超出本项的{}分计入本部分", fmt_points(carried)));
+            let mut why = String::new();
+            if explain {
+                why = format!("{} {}（{}分）：", item.id, item.text, fmt_points(item.points));
+                match value {
+                    None => why.push_str("未扣分"),
+                    Some(MarkValue::NotApplicable) if removed => why.push_str("不涉及，不计入总分"),
+                    Some(MarkValue::NotApplicable) => why.push_str("不涉及，按满分计"),
+                    Some(v) => {
+                        why.push_str(&match (v, item.deduction) {
+                            (MarkValue::Count(n), Deduction::PerOccurrence { points }) => {
+                                format!("每处扣{}分 × {n}处 = 扣{}分", fmt_points(points), fmt_points(asked))
+                            }
+                            (MarkValue::Deduct(asked_points), Deduction::Range { min, max })
+                                if (asked_points - asked).abs() > EPSILON =>
+                            {
+                                format!(
+                                    "拟扣{}分，按{}–{}分的幅度计扣{}分",
+                                    fmt_points(asked_points),
+                                    fmt_points(min),
+                                    fmt_points(max),
+                                    fmt_points(asked)
+                                )
+                            }
+                            _ => format!("{}，扣{}分", item.deduction.describe(item.points), fmt_points(asked)),
+                        });
+                        if asked > max_points + EPSILON {
+                            if item.floor_at_zero {
+                                why.push_str(&format!("，超过本项分值，扣完为止，实扣{}分", fmt_points(deducted)));
+                            } else {
+                                why.push_str(&format!("，超出本项的{}分计入本部分", fmt_points(carried)));
+                            }
                         }
                     }
                 }
+                why.push_str(&format!("；得{}分", fmt_points(score)));
             }
-            why.push_str(&format!("；得{}分", fmt_points(score)));
             items.push(ItemScore {
                 item: item.id.clone(),
                 max_points,
@@ -208,18 +222,21 @@ pub fn evaluate(checklist: &Checklist, marks: &[Mark]) -> Result<Evaluation, Sco
         } else {
             (max_points - taken, 0.0)
         };
-        let mut why = format!(
-            "{}（{}分）：扣{}分，得{}分",
-            section.name,
-            fmt_points(max_points),
-            fmt_points(taken),
-            fmt_points(score)
-        );
-        if taken > max_points + EPSILON {
-            if section.floor_at_zero {
-                why.push_str("（扣完为止，不计负分）");
-            } else {
-                why.push_str(&format!("（超出的{}分从总分中扣除）", fmt_points(carried)));
+        let mut why = String::new();
+        if explain {
+            why = format!(
+                "{}（{}分）：扣{}分，得{}分",
+                section.name,
+                fmt_points(max_points),
+                fmt_points(taken),
+                fmt_points(score)
+            );
+            if taken > max_points + EPSILON {
+                if section.floor_at_zero {
+                    why.push_str("（扣完为止，不计负分）");
+                } else {
+                    why.push_str(&format!("（超出的{}分从总分中扣除）", fmt_points(carried)));
+                }
             }
         }
         sections.push(SectionScore {

@@ -536,6 +536,23 @@ pub struct CachedFinding {
 }
 
 impl Project {
+    /// Every current case by number, in one query (the case data only: no document rows),
+    /// for work over a whole campaign or project.
+    pub fn current_cases(&self) -> Result<std::collections::HashMap<String, Case>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT number, case_json FROM cases WHERE is_current = 1")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            let (number, json) = row?;
+            let case: Case =
+                serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("案卷 {number}: {e}")))?;
+            out.insert(number, case);
+        }
+        Ok(out)
+    }
+
     /// The case number of a case row.
     pub fn case_number(&self, id: i64) -> Result<Option<String>, StoreError> {
         Ok(self
