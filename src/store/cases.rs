@@ -211,8 +211,7 @@ impl CaseRow {
 }
 
 const CASE_ROW_COLUMNS: &str = "c.id, c.number, c.revision, c.kind, c.procedure, c.title, c.unit, c.party,
-     c.filed_date, c.decision_date, c.origin,
-     (SELECT COUNT(*) FROM documents d WHERE d.case_id = c.id) AS document_count";
+     c.filed_date, c.decision_date, c.origin, c.document_count";
 
 impl Project {
     /// Saves a case in one transaction, deciding between new, unchanged and new revision.
@@ -290,10 +289,10 @@ fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome,
     tx.prepare_cached(
         "INSERT INTO cases (number, revision, is_current, kind, procedure, title, agency, unit, district,
                  industry, party, filed_date, decision_date, origin, fingerprint, source_path, imported_at,
-                 case_json, warnings_json)
+                 case_json, warnings_json, document_count)
              VALUES (:number, :revision, 1, :kind, :procedure, :title, :agency, :unit, :district,
                  :industry, :party, :filed, :decision, :origin, :fingerprint, :source_path, :imported_at,
-                 :case_json, :warnings_json)",
+                 :case_json, :warnings_json, :document_count)",
     )?
     .execute(named_params! {
         ":number": case.number,

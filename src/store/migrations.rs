@@ -229,6 +229,14 @@ const MIGRATIONS: &[&str] = &[
         findings_json TEXT NOT NULL
     );
     "#,
+    // 5: the case list read from one covering index (no case JSON pages, no per-row count of
+    // documents): 100 000 cases list in a fraction of a second.
+    r#"
+    ALTER TABLE cases ADD COLUMN document_count INTEGER NOT NULL DEFAULT 0;
+    UPDATE cases SET document_count = (SELECT COUNT(*) FROM documents d WHERE d.case_id = cases.id);
+    CREATE INDEX cases_list ON cases (is_current, number, id, revision, kind, procedure, title, unit, party,
+        filed_date, decision_date, origin, document_count);
+    "#,
 ];
 
 /// The schema version this program writes.
