@@ -198,6 +198,7 @@ fn a_version_1_project_migrates_and_keeps_its_cases() {
     assert_eq!(rows.len(), 1);
     let stored = p.load_case_by_number(V1_CASE).unwrap();
     assert_eq!(stored.documents.len(), 28);
+    assert_eq!(rows[0].documents, 28, "the stored count is filled in by migration 5");
     assert!(
         !p.search("重大", 10).unwrap().is_empty(),
         "the full-text index survives"

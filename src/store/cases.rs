@@ -313,6 +313,7 @@ fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome,
         ":imported_at": chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
         ":case_json": case_json,
         ":warnings_json": warnings_json,
+        ":document_count": i64::try_from(case.documents.len()).unwrap_or(i64::MAX),
     })?;
     let case_id = tx.last_insert_rowid();
     tx.prepare_cached("INSERT INTO search_index (content, case_id, document_id) VALUES (:content, :case_id, NULL)")?

@@ -84,33 +84,27 @@ impl Project {
             return Ok(Vec::new());
         }
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        // The matches are cut to `limit` first and only then joined, sorted and given their
-        // text for the snippet (sorting every match with its document's text made a
-        // 100 000-case search take half a second).
-        let order = "ORDER BY c.number, d.position IS NOT NULL, d.position";
+        let select = "SELECT s.case_id, c.number, c.title, s.document_id, d.doc_type, s.content
+             FROM search_index s
+             JOIN cases c ON c.id = s.case_id AND c.is_current = 1
+             LEFT JOIN documents d ON d.id = s.document_id";
+        let order = format!("ORDER BY c.number, d.position IS NOT NULL, d.position LIMIT {limit}");
         let trigram_ok = terms.iter().all(|t| t.chars().count() >= 3);
-        let (filter, params): (String, Vec<String>) = if trigram_ok {
+        let (sql, params): (String, Vec<String>) = if trigram_ok {
+            // Each term is one FTS5 string: quotes doubled, so user text is never syntax.
             let expr = terms
                 .iter()
                 .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
                 .collect::<Vec<_>>()
                 .join(" AND ");
-            ("search_index MATCH ?".to_string(), vec![expr])
+            (format!("{select} WHERE search_index MATCH ? {order}"), vec![expr])
         } else {
-            let conds = vec!["content LIKE ? ESCAPE '\\'"; terms.len()].join(" AND ");
-            (conds, terms.iter().map(|t| escape_like(t)).collect())
+            let conds = vec!["s.content LIKE ? ESCAPE '\\'"; terms.len()].join(" AND ");
+            (
+                format!("{select} WHERE {conds} {order}"),
+                terms.iter().map(|t| escape_like(t)).collect(),
+            )
         };
-        let sql = format!(
-            // Only current revisions are indexed (a new revision removes the old one's rows), so
-            // the first `limit` matches can be taken before the join.
-            "WITH m AS (SELECT rowid AS rid, case_id, document_id FROM search_index WHERE {filter} LIMIT {limit})
-             SELECT m.case_id, c.number, c.title, m.document_id, d.doc_type,
-                 (SELECT content FROM search_index WHERE rowid = m.rid) AS content
-             FROM m
-             JOIN cases c ON c.id = m.case_id AND c.is_current = 1
-             LEFT JOIN documents d ON d.id = m.document_id
-             {order}"
-        );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let hits = stmt
             .query_map(params_from_iter(params.iter()), |r| {
