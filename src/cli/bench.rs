@@ -305,17 +305,6 @@ pub fn report(cases: usize, out: Option<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// The year a bench template case counts for in a campaign draw (decision, filing, any date).
-fn case_year(case: &crate::domain::Case) -> Option<i32> {
-    use crate::domain::DateKey;
-    use chrono::Datelike;
-    case.effective_date(DateKey::Decision)
-        .or_else(|| case.effective_date(DateKey::Filed))
-        .or_else(|| case.dates.values().next().copied())
-        .or_else(|| case.documents.iter().find_map(|d| d.date))
-        .map(|d| d.year())
-}
-
 /// Builds a project of `cases` cases (cloned from generated 2024 cases, without their files),
 /// a campaign that draws all of them with two reviewers per case, both reviewers' marks (a
 /// share disagreeing, most of those settled by consensus), then times `report campaign`
@@ -341,7 +330,7 @@ pub fn campaign(cases: usize, dir: Option<PathBuf>) -> Result<()> {
         let mut index = 0;
         while templates.len() < 40 && index < 400 {
             let generated = crate::sample::generate_case(&mut world, index)?;
-            if case_year(&generated.case) == Some(2024) {
+            if crate::review::campaign::case_year(&generated.case) == Some(2024) {
                 templates.push(generated.case);
             }
             index += 1;
@@ -401,7 +390,15 @@ pub fn campaign(cases: usize, dir: Option<PathBuf>) -> Result<()> {
         let mut disputed = Vec::new();
         for (n, number) in info.cases.iter().enumerate() {
             let stored = project.load_case_by_number(number)?;
-            let Some(key) = data.config.checklists.get(&kind_of(&stored.case)).copied() else {
+            let Some(key) = data
+                .config
+                .checklists
+                .get(&crate::review::campaign::kind_code(
+                    stored.case.kind,
+                    stored.case.procedure,
+                ))
+                .copied()
+            else {
                 continue;
             };
             let checklist = data.checklist(key)?;
@@ -487,13 +484,4 @@ pub fn campaign(cases: usize, dir: Option<PathBuf>) -> Result<()> {
         serde_json::json!({"cases": cases, "seconds": (seconds * 1000.0).round() / 1000.0, "pages": rendered.pages, "bytes": rendered.bytes.len()})
     );
     Ok(())
-}
-
-/// `penalty/general`-style code of a case, as campaigns key their checklists.
-fn kind_of(case: &crate::domain::Case) -> String {
-    use crate::domain::CodeEnum;
-    match case.procedure {
-        Some(p) => format!("{}/{}", case.kind.code(), p.code()),
-        None => case.kind.code().to_string(),
-    }
 }

@@ -88,7 +88,7 @@ fn to_value(config: &CampaignConfig) -> serde_json::Value {
 }
 
 /// The year a case belongs to (decision, else filing, else any date it has).
-fn case_year(case: &Case) -> Option<i32> {
+pub(crate) fn case_year(case: &Case) -> Option<i32> {
     use chrono::Datelike;
     case.effective_date(crate::domain::DateKey::Decision)
         .or_else(|| case.effective_date(crate::domain::DateKey::Filed))
@@ -143,7 +143,7 @@ pub fn create_campaign(
 }
 
 /// `penalty/general`, `inspection`: the key of the campaign's checklist per kind.
-fn kind_code(kind: crate::domain::CaseKind, procedure: Option<crate::domain::Procedure>) -> String {
+pub(crate) fn kind_code(kind: crate::domain::CaseKind, procedure: Option<crate::domain::Procedure>) -> String {
     match procedure {
         Some(p) => format!("{}/{}", kind.code(), p.code()),
         None => kind.code().to_string(),
