@@ -8,6 +8,7 @@ pub mod cli;
 pub mod domain;
 pub mod import;
 pub mod jobs;
+pub mod places;
 pub mod preview;
 pub mod report;
 pub mod review;

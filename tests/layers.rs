@@ -7,6 +7,23 @@ use std::path::{Path, PathBuf};
 /// internal module (`crate::store`). Test modules (`#[cfg(test)] mod tests`) are not scanned.
 const RULES: &[(&str, &[&str])] = &[
     (
+        "places",
+        &[
+            "rusqlite",
+            "egui",
+            "eframe",
+            "printpdf",
+            "rfd",
+            "crate::store",
+            "crate::import",
+            "crate::report",
+            "crate::jobs",
+            "crate::ui",
+            "crate::cli",
+            "crate::review",
+        ],
+    ),
+    (
         "domain",
         &[
             "rusqlite",

@@ -99,6 +99,8 @@ fn reimport_is_a_no_op_and_a_changed_package_becomes_a_revision() {
         p.search("重大危险源", 10).unwrap().is_empty(),
         "old revisions are not searched"
     );
+    assert!(p.search_cases("重大危险源").unwrap().cases.is_empty());
+    assert_eq!(p.search_cases("动火作业").unwrap().cases.len(), 1);
     // The old revision's file is still in the project.
     let old = p.load_case(revisions[1].id).unwrap();
     let (sha, ext) = old.documents[0].file.clone().unwrap();
@@ -203,6 +205,9 @@ fn a_version_1_project_migrates_and_keeps_its_cases() {
         !p.search("重大", 10).unwrap().is_empty(),
         "the full-text index survives"
     );
+    // Migration 6 tied every index row to its case: the list's search finds it too.
+    assert_eq!(p.search_cases("重大").unwrap().cases, [rows[0].id]);
+    assert!(!p.search_in_case("重大", rows[0].id).unwrap().is_empty());
     assert_eq!(p.registry().unwrap().len(), 26);
     // The scoring tables work on the migrated project.
     pingcha::jobs::review::prepare_project(&mut p).unwrap();
@@ -456,4 +461,35 @@ fn findings_are_cached_per_case_revision_and_rules_context() {
     // Writing under the new context replaces the row of that case.
     p.cache_findings(&changed, &entries[..1]).unwrap();
     assert_eq!(p.cached_findings(&key).unwrap().len(), rows.len() - 1);
+}
+
+#[test]
+fn the_lists_search_counts_every_match_and_a_case_shows_its_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = Project::create_or_open(&tmp.path().join("p")).unwrap();
+    import(&mut p, &[samples(3).to_path_buf()]);
+    for query in ["第一百零一条", "安全生产法", "罚款", "喆", "安全 生产"] {
+        let all = p.search(query, usize::MAX).unwrap();
+        let summary = p.search_cases(query).unwrap();
+        let cases: std::collections::BTreeSet<i64> = all.iter().map(|h| h.case_id).collect();
+        assert_eq!(
+            summary.cases.iter().copied().collect::<std::collections::BTreeSet<_>>(),
+            cases,
+            "{query}"
+        );
+        assert_eq!(summary.places, all.len(), "{query}");
+        // Each case's own matches: the same rows and snippets, in document order.
+        for &case in &cases {
+            let own: Vec<_> = all.iter().filter(|h| h.case_id == case).cloned().collect();
+            assert_eq!(p.search_in_case(query, case).unwrap(), own, "{query} in {case}");
+        }
+    }
+    // A limit cuts the hits, never the list's count of matching cases.
+    let common = p.search_cases("安全生产法").unwrap();
+    assert!(common.cases.len() >= 2, "{common:?}");
+    assert_eq!(p.search("安全生产法", 1).unwrap().len(), 1);
+    // Terms that never occur together, and query syntax, match nothing.
+    assert!(p.search_cases("\"OR\" AND NEAR(").unwrap().cases.is_empty());
+    assert!(p.search_cases("50%_").unwrap().cases.is_empty());
+    assert!(p.search_cases("   ").unwrap().cases.is_empty());
 }

@@ -111,6 +111,14 @@ fn a_filter_and_a_search_narrow_the_list() {
     // A matching case shows where the phrase was found, with the snippet.
     let first = rows.iter().find(|r| expected.contains(&r.id)).unwrap();
     open_case(&mut h, first);
+    // The case's own places are asked for when it is shown.
+    for _ in 0..500 {
+        h.step();
+        if h.query_by_label_contains("“第一百零一条”在本案出现").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
     h.get_by_label_contains("“第一百零一条”在本案出现");
     assert!(h.query_all_by_label_contains("【第一百零一条】").count() >= 1);
 }
@@ -923,4 +931,41 @@ fn page_down_up_home_and_end_move_the_list_selection_by_a_page() {
     h.run_steps(4);
     assert_eq!(h.state().selected_position(), Some(0));
     h.get_by_label("翻页〔2024〕001号");
+}
+
+#[test]
+fn the_demo_is_generated_into_the_data_folder_not_read_from_the_source_tree() {
+    // What a binary copied anywhere does on first start: the sample generator writes the
+    // demo's packages into the user's data folder and the empty demo project imports them.
+    let tmp = tempfile::tempdir().unwrap();
+    let (project, packages) = (tmp.path().join("示例项目"), tmp.path().join("示例案卷"));
+    let demo = packages.clone();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(install_fonts)
+        .build_eframe(move |cc| PingchaApp::new(&cc.egui_ctx, project, Some(demo), None));
+    let cases = pingcha::sample::DEMO.cases;
+    let deadline = std::time::Instant::now() + Duration::from_secs(300);
+    while h.state().visible_case_count() < cases {
+        assert!(std::time::Instant::now() < deadline, "the demo's cases never appeared");
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run_steps(3);
+    h.get_by_label(&format!("{0} / {0} 件", cases));
+    assert!(packages.join(pingcha::sample::REGISTRY_FILE).is_file());
+    // The same cases as the repository's assets/samples (`pingcha sample` with its defaults).
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples");
+    let first = std::fs::read_dir(&committed)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .min()
+        .unwrap();
+    let name = first.file_name().unwrap();
+    assert_eq!(
+        std::fs::read_to_string(packages.join(name).join("case.toml")).unwrap(),
+        std::fs::read_to_string(first.join("case.toml")).unwrap()
+    );
 }

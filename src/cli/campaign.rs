@@ -550,7 +550,7 @@ pub fn key(command: KeyCommand) -> Result<ExitCode> {
             println!("{}", pair.public_hex());
             eprintln!(
                 "（{name} 的签名密钥保存在 {}，请勿外传）",
-                crate::review::kit::key_dir().display()
+                crate::review::kit::key_dir()?.display()
             );
         }
     }

@@ -75,13 +75,13 @@ pub enum Command {
         /// 输出文件夹
         out_dir: PathBuf,
         /// 案卷数量
-        #[arg(long, default_value_t = 30)]
+        #[arg(long, default_value_t = crate::sample::DEMO.cases)]
         cases: usize,
         /// 随机种子（相同种子生成相同案卷）
-        #[arg(long, default_value_t = 2024)]
+        #[arg(long, default_value_t = crate::sample::DEMO.seed)]
         seed: u64,
         /// 植入缺陷的案卷比例（0–1）：每件缺陷案卷违反一条自动检查规则，清单写入 defects.json
-        #[arg(long, default_value_t = 0.0)]
+        #[arg(long, default_value_t = crate::sample::DEMO.defect_rate)]
         defects: f64,
     },
     /// 自动检查：案卷包、案卷包所在文件夹或整个评查项目

@@ -58,22 +58,20 @@ pub fn parse_public_key(text: &str) -> Result<VerifyingKey, ReviewError> {
     VerifyingKey::from_bytes(&array).map_err(|_| ReviewError::Refused(format!("“{text}”不是有效的 Ed25519 公钥")))
 }
 
-/// Where key pairs live: `$PINGCHA_KEY_DIR`, else `$XDG_DATA_HOME/pingcha/keys`, else
-/// `~/.local/share/pingcha/keys`.
-pub fn key_dir() -> PathBuf {
+/// Where key pairs live: `$PINGCHA_KEY_DIR`, else `keys` in the user's data folder
+/// (`crate::places`). Never the temp folder: without a home folder this is an error.
+pub fn key_dir() -> Result<PathBuf, ReviewError> {
     if let Some(dir) = std::env::var_os("PINGCHA_KEY_DIR") {
-        return PathBuf::from(dir);
+        return Ok(PathBuf::from(dir));
     }
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("pingcha").join("keys")
+    crate::places::Places::of_user()
+        .map(|places| places.key_dir())
+        .map_err(|e| ReviewError::Refused(e.to_string()))
 }
 
 /// The key pair of `owner` (a reviewer's or organiser's name), created on first use.
 pub fn key_pair(owner: &str) -> Result<KeyPair, ReviewError> {
-    key_pair_in(&key_dir(), owner)
+    key_pair_in(&key_dir()?, owner)
 }
 
 /// The key pair of `owner` in a given key folder, created on first use.
@@ -99,13 +97,22 @@ pub fn key_pair_in(dir: &Path, owner: &str) -> Result<KeyPair, ReviewError> {
     }
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).map_err(|e| ReviewError::Refused(format!("无法生成密钥：{e}")))?;
-    std::fs::create_dir_all(&dir).map_err(io)?;
+    // The folder is owner-only (created so, or refused if others can open it) and the file
+    // is created owner-only: the secret is never readable by another user, even briefly.
+    crate::places::private_dir(&dir).map_err(|e| ReviewError::Refused(e.to_string()))?;
     let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, hex(&secret)).map_err(io)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600));
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    {
+        use std::io::Write;
+        let mut file = options.open(&tmp).map_err(io)?;
+        file.write_all(hex(&secret).as_bytes()).map_err(io)?;
+        file.sync_all().map_err(io)?;
     }
     std::fs::rename(&tmp, &path).map_err(io)?;
     Ok(KeyPair {

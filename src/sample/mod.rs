@@ -28,6 +28,18 @@ pub struct SampleOptions {
     pub defect_rate: f64,
 }
 
+/// The demo project's packages: `pingcha sample DIR` with its defaults (30 clean cases,
+/// seed 2024), the same cases as the repository's `assets/samples`. The app writes them on
+/// first start, so a binary copied anywhere opens a demo with cases.
+pub const DEMO: SampleOptions = SampleOptions {
+    cases: 30,
+    seed: 2024,
+    defect_rate: 0.0,
+};
+
+/// The officer registry written beside the packages (last, after every case).
+pub const REGISTRY_FILE: &str = "执法人员名册.csv";
+
 /// What was written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SampleSummary {
@@ -103,7 +115,7 @@ pub fn write_samples(
         progress(index + 1, options.cases);
     }
     let registry = world.registry_csv();
-    write_file(&out_dir.join("执法人员名册.csv"), registry.as_bytes())?;
+    write_file(&out_dir.join(REGISTRY_FILE), registry.as_bytes())?;
     summary.bytes += registry.len() as u64;
     if planner.is_some() {
         // Case number → rule ids planted (an empty list: a clean case).

@@ -248,6 +248,21 @@ impl Project {
 }
 
 /// Saves one case inside an open transaction (or savepoint).
+/// Adds one text to the full-text index, with the case and document it belongs to.
+fn index_text(
+    tx: &rusqlite::Connection,
+    content: &str,
+    case_id: i64,
+    document_id: Option<i64>,
+) -> Result<(), StoreError> {
+    tx.prepare_cached("INSERT INTO search_index (content, case_id, document_id) VALUES (:content, :case_id, :doc_id)")?
+        .execute(named_params! {":content": content, ":case_id": case_id, ":doc_id": document_id})?;
+    let rowid = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO search_rows (rowid, case_id, document_id) VALUES (:rowid, :case_id, :doc_id)")?
+        .execute(named_params! {":rowid": rowid, ":case_id": case_id, ":doc_id": document_id})?;
+    Ok(())
+}
+
 fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome, StoreError> {
     let case = &new.case;
     let case_json = serde_json::to_string(case).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -277,7 +292,11 @@ fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome,
         Some((id, _, _, _)) => {
             tx.prepare_cached("UPDATE cases SET is_current = 0 WHERE id = :id")?
                 .execute(named_params! {":id": id})?;
-            tx.prepare_cached("DELETE FROM search_index WHERE case_id = :id")?
+            tx.prepare_cached(
+                "DELETE FROM search_index WHERE rowid IN (SELECT rowid FROM search_rows WHERE case_id = :id)",
+            )?
+            .execute(named_params! {":id": id})?;
+            tx.prepare_cached("DELETE FROM search_rows WHERE case_id = :id")?
                 .execute(named_params! {":id": id})?;
             let max: i64 = tx
                 .prepare_cached("SELECT MAX(revision) FROM cases WHERE number = :number")?
@@ -316,8 +335,7 @@ fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome,
         ":document_count": i64::try_from(case.documents.len()).unwrap_or(i64::MAX),
     })?;
     let case_id = tx.last_insert_rowid();
-    tx.prepare_cached("INSERT INTO search_index (content, case_id, document_id) VALUES (:content, :case_id, NULL)")?
-        .execute(named_params! {":content": metadata_text(case), ":case_id": case_id})?;
+    index_text(tx, &metadata_text(case), case_id, None)?;
     for (path, blob) in &new.files {
         tx.prepare_cached("INSERT OR IGNORE INTO blobs (sha256, size_bytes, extension) VALUES (:sha, :size, :ext)")?
             .execute(named_params! {
@@ -349,10 +367,7 @@ fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome,
         })?;
         let document_id = tx.last_insert_rowid();
         if let Some(text) = stored.text.as_deref().filter(|t| !t.is_empty()) {
-            tx.prepare_cached(
-                "INSERT INTO search_index (content, case_id, document_id) VALUES (:content, :case_id, :doc_id)",
-            )?
-            .execute(named_params! {":content": text, ":case_id": case_id, ":doc_id": document_id})?;
+            index_text(tx, text, case_id, Some(document_id))?;
         }
     }
     Ok(match current {

@@ -237,6 +237,20 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX cases_list ON cases (is_current, number, id, revision, kind, procedure, title, unit, party,
         filed_date, decision_date, origin, document_count);
     "#,
+    // 6: which case and document each search_index row belongs to, in a plain table keyed
+    // by the index's rowid: a search reads the matching rowids from the trigram index and
+    // never reads document text it does not show (FTS5 keeps the text before the case id in
+    // each row, so reading the id meant reading the text); a revision deletes its case's
+    // index rows by rowid instead of scanning the whole index.
+    r#"
+    CREATE TABLE search_rows (
+        rowid       INTEGER PRIMARY KEY,
+        case_id     INTEGER NOT NULL,
+        document_id INTEGER
+    );
+    INSERT INTO search_rows (rowid, case_id, document_id) SELECT rowid, case_id, document_id FROM search_index;
+    CREATE INDEX search_rows_case ON search_rows (case_id);
+    "#,
 ];
 
 /// The schema version this program writes.

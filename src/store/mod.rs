@@ -22,7 +22,7 @@ pub use cases::{
 };
 pub use migrations::SCHEMA_VERSION;
 pub use scores::{AuditEntry, FindingDecision, ReviewKey, Reviewer, StoredChecklist};
-pub use search::SearchHit;
+pub use search::{SearchHit, SearchSummary};
 
 /// The database file inside a project folder.
 pub const DB_FILE: &str = "project.sqlite";

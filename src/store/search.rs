@@ -75,50 +75,153 @@ fn escape_like(term: &str) -> String {
     s
 }
 
+/// How many places match a query, and in which current cases.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchSummary {
+    /// Current cases with at least one match, in id order.
+    pub cases: Vec<i64>,
+    /// Matching texts (documents and case metadata) in those cases.
+    pub places: usize,
+}
+
+/// The query's terms: whitespace-separated, every one must occur.
+fn terms_of(query: &str) -> Vec<String> {
+    query.split_whitespace().map(str::to_string).collect()
+}
+
+/// A common table expression `m(r)` of the rowids of the index rows that contain every
+/// term, with its parameters: the trigram index for terms of three characters or more, a
+/// `LIKE` scan otherwise. Materialized, so the index is asked once whatever the join order.
+fn matching_rows(terms: &[String]) -> (String, Vec<String>) {
+    if terms.iter().all(|t| t.chars().count() >= 3) {
+        // Each term is one FTS5 string: quotes doubled, so user text is never syntax.
+        let expr = terms
+            .iter()
+            .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        (
+            "WITH m(r) AS MATERIALIZED (SELECT rowid FROM search_index WHERE search_index MATCH ?)".into(),
+            vec![expr],
+        )
+    } else {
+        let conds = vec!["content LIKE ? ESCAPE '\\'"; terms.len()].join(" AND ");
+        (
+            format!("WITH m(r) AS MATERIALIZED (SELECT rowid FROM search_index WHERE {conds})"),
+            terms.iter().map(|t| escape_like(t)).collect(),
+        )
+    }
+}
+
+/// Whether `content` holds every term, as the index matches them (case-insensitive
+/// substrings).
+fn contains_all(content: &str, terms: &[String]) -> bool {
+    let lower = content.to_lowercase();
+    terms.iter().all(|t| lower.contains(&t.to_lowercase()))
+}
+
 impl Project {
-    /// Finds current cases and documents containing every whitespace-separated term of
-    /// `query`. Results are ordered by case number, metadata first, then document order.
-    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
-        let terms: Vec<String> = query.split_whitespace().map(str::to_string).collect();
+    /// Which current cases match `query` (every whitespace-separated term), and in how many
+    /// places: read from the index alone, without any document text — the case list's
+    /// filter and count.
+    pub fn search_cases(&self, query: &str) -> Result<SearchSummary, StoreError> {
+        let terms = terms_of(query);
+        if terms.is_empty() {
+            return Ok(SearchSummary::default());
+        }
+        let (cte, params) = matching_rows(&terms);
+        let sql = format!(
+            "{cte} SELECT sr.case_id, COUNT(*) FROM m
+                 JOIN search_rows sr ON sr.rowid = m.r
+                 JOIN cases c ON c.id = sr.case_id AND c.is_current = 1
+             GROUP BY sr.case_id ORDER BY sr.case_id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut summary = SearchSummary::default();
+        let mut rows = stmt.query(params_from_iter(params.iter()))?;
+        while let Some(row) = rows.next()? {
+            summary.cases.push(row.get(0)?);
+            summary.places += usize::try_from(row.get::<_, i64>(1)?).unwrap_or(0);
+        }
+        Ok(summary)
+    }
+
+    /// The matches of `query` in one case, metadata first, then in document order, each
+    /// with a snippet. Reads only that case's texts.
+    pub fn search_in_case(&self, query: &str, case_id: i64) -> Result<Vec<SearchHit>, StoreError> {
+        let terms = terms_of(query);
         if terms.is_empty() {
             return Ok(Vec::new());
         }
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let select = "SELECT s.case_id, c.number, c.title, s.document_id, d.doc_type, s.content
-             FROM search_index s
-             JOIN cases c ON c.id = s.case_id AND c.is_current = 1
-             LEFT JOIN documents d ON d.id = s.document_id";
-        let order = format!("ORDER BY c.number, d.position IS NOT NULL, d.position LIMIT {limit}");
-        let trigram_ok = terms.iter().all(|t| t.chars().count() >= 3);
-        let (sql, params): (String, Vec<String>) = if trigram_ok {
-            // Each term is one FTS5 string: quotes doubled, so user text is never syntax.
-            let expr = terms
-                .iter()
-                .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
-                .collect::<Vec<_>>()
-                .join(" AND ");
-            (format!("{select} WHERE search_index MATCH ? {order}"), vec![expr])
-        } else {
-            let conds = vec!["s.content LIKE ? ESCAPE '\\'"; terms.len()].join(" AND ");
-            (
-                format!("{select} WHERE {conds} {order}"),
-                terms.iter().map(|t| escape_like(t)).collect(),
-            )
-        };
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let hits = stmt
-            .query_map(params_from_iter(params.iter()), |r| {
-                let content: String = r.get("content")?;
-                Ok(SearchHit {
-                    case_id: r.get("case_id")?,
-                    number: r.get("number")?,
-                    title: r.get("title")?,
-                    document_id: r.get("document_id")?,
-                    document_type: r.get("doc_type")?,
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.number, c.title, sr.document_id, d.doc_type, s.content
+               FROM search_rows sr
+               JOIN cases c ON c.id = sr.case_id
+               JOIN search_index s ON s.rowid = sr.rowid
+               LEFT JOIN documents d ON d.id = sr.document_id
+              WHERE sr.case_id = ?1
+              ORDER BY d.position IS NOT NULL, d.position",
+        )?;
+        let mut hits = Vec::new();
+        let mut rows = stmt.query([case_id])?;
+        while let Some(row) = rows.next()? {
+            let content: String = row.get(4)?;
+            if contains_all(&content, &terms) {
+                hits.push(SearchHit {
+                    case_id,
+                    number: row.get(0)?,
+                    title: row.get(1)?,
+                    document_id: row.get(2)?,
+                    document_type: row.get(3)?,
                     snippet: snippet(&content, &terms),
-                })
+                });
+            }
+        }
+        Ok(hits)
+    }
+
+    /// Finds current cases and documents containing every whitespace-separated term of
+    /// `query`. Results are ordered by case number, metadata first, then document order;
+    /// the text is read (for the snippet) only for the `limit` rows returned.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+        let terms = terms_of(query);
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (cte, params) = matching_rows(&terms);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let sql = format!(
+            "{cte} SELECT sr.rowid, sr.case_id, c.number, c.title, sr.document_id, d.doc_type FROM m
+                 JOIN search_rows sr ON sr.rowid = m.r
+                 JOIN cases c ON c.id = sr.case_id AND c.is_current = 1
+                 LEFT JOIN documents d ON d.id = sr.document_id
+             ORDER BY c.number, d.position IS NOT NULL, d.position LIMIT {limit}"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let found = stmt
+            .query_map(params_from_iter(params.iter()), |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    SearchHit {
+                        case_id: r.get(1)?,
+                        number: r.get(2)?,
+                        title: r.get(3)?,
+                        document_id: r.get(4)?,
+                        document_type: r.get(5)?,
+                        snippet: String::new(),
+                    },
+                ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
+        let mut text = self
+            .conn
+            .prepare_cached("SELECT content FROM search_index WHERE rowid = ?1")?;
+        let mut hits = Vec::with_capacity(found.len());
+        for (rowid, mut hit) in found {
+            let content: String = text.query_row([rowid], |r| r.get(0))?;
+            hit.snippet = snippet(&content, &terms);
+            hits.push(hit);
+        }
         Ok(hits)
     }
 }

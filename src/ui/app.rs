@@ -233,7 +233,10 @@ pub struct PingchaApp {
     search_text: String,
     search_sent: String,
     search_hits: Option<(String, HashSet<i64>, usize)>,
-    hit_list: Vec<crate::store::SearchHit>,
+    /// The active search's matches in the open case: (query, case id, hits); asked for when
+    /// a case is shown while a search is active.
+    case_hits: Option<(String, i64, Vec<crate::store::SearchHit>)>,
+    case_hits_sent: Option<(String, i64)>,
     findings: Vec<crate::rules::Finding>,
     finding_counts: Arc<std::collections::HashMap<i64, FindingCount>>,
     only_with_findings: bool,
@@ -282,11 +285,11 @@ pub struct PingchaApp {
 }
 
 impl PingchaApp {
-    /// Opens `project_dir` (created if missing); `seed_from` fills an empty project first.
+    /// Opens `project_dir` (created if missing); with `demo_packages`, an empty project is first filled with the demo.
     pub fn new(
         ctx: &egui::Context,
         project_dir: PathBuf,
-        seed_from: Option<PathBuf>,
+        demo_packages: Option<PathBuf>,
         storage: Option<&dyn eframe::Storage>,
     ) -> Self {
         let prefs: Preferences = storage
@@ -297,7 +300,7 @@ impl PingchaApp {
             });
         theme::apply(ctx, prefs.dark, prefs.font_scale);
         let wake_ctx = ctx.clone();
-        let backend = Backend::start(project_dir, seed_from, move || wake_ctx.request_repaint());
+        let backend = Backend::start(project_dir, demo_packages, move || wake_ctx.request_repaint());
         let wake_ctx = ctx.clone();
         let viewer = Viewer::new(move || wake_ctx.request_repaint());
         let profiles: Profiles = storage
@@ -324,7 +327,8 @@ impl PingchaApp {
             search_text: String::new(),
             search_sent: String::new(),
             search_hits: None,
-            hit_list: Vec::new(),
+            case_hits: None,
+            case_hits_sent: None,
             findings: Vec::new(),
             finding_counts: Arc::new(std::collections::HashMap::new()),
             only_with_findings: false,
@@ -615,12 +619,16 @@ impl PingchaApp {
                         self.backend.send(Request::LoadCase(id));
                     }
                 }
-                Response::SearchHits { query, hits } => {
+                Response::SearchHits { query, summary } => {
                     if query == self.search_sent {
-                        let ids: HashSet<i64> = hits.iter().map(|h| h.case_id).collect();
-                        self.search_hits = Some((query, ids, hits.len()));
-                        self.hit_list = hits;
+                        let ids: HashSet<i64> = summary.cases.into_iter().collect();
+                        self.search_hits = Some((query, ids, summary.places));
                         self.refresh_visible();
+                    }
+                }
+                Response::CaseHits { query, case_id, hits } => {
+                    if self.case_hits_sent.as_ref() == Some(&(query.clone(), case_id)) {
+                        self.case_hits = Some((query, case_id, hits));
                     }
                 }
                 Response::ImportProgress(p) => self.import_progress = Some(p),
@@ -1239,6 +1247,17 @@ impl PingchaApp {
     }
 
     fn case_view(&mut self, ui: &mut egui::Ui) {
+        // The active search's places in this case are asked for once per (query, case).
+        if let (Some((query, _, _)), Some(stored)) = (&self.search_hits, &self.case) {
+            let wanted = (query.clone(), stored.row.id);
+            if self.case_hits_sent.as_ref() != Some(&wanted) {
+                self.backend.send(Request::SearchInCase {
+                    query: wanted.0.clone(),
+                    case_id: wanted.1,
+                });
+                self.case_hits_sent = Some(wanted);
+            }
+        }
         let Some(stored) = &self.case else {
             ui.centered_and_justified(|ui| {
                 ui.label(if self.selected.is_some() {
@@ -1354,32 +1373,34 @@ impl PingchaApp {
                     ui.add(egui::Label::new(format!("{}（{}）", finding.message, finding.basis)).wrap());
                 });
             }
-            if let Some((query, _, _)) = &self.search_hits {
-                let hits: Vec<_> = self.hit_list.iter().filter(|h| h.case_id == stored.row.id).collect();
-                if !hits.is_empty() {
-                    ui.add_space(theme::SPACE);
-                    ui.label(RichText::new(format!("“{query}”在本案出现 {} 处", hits.len())).strong());
-                    for hit in hits {
-                        ui.horizontal_top(|ui| {
-                            match hit
-                                .document_id
-                                .and_then(|id| stored.documents.iter().position(|d| d.id == id))
-                            {
-                                Some(i) => {
-                                    if ui
-                                        .link(format!("{}. {}", i + 1, stored.documents[i].doc_type))
-                                        .clicked()
-                                    {
-                                        opened = Some(i);
-                                    }
-                                }
-                                None => {
-                                    ui.label(RichText::new("案件信息").color(palette.weak_text));
+            if let Some((query, _, _)) = &self.search_hits
+                && let Some((_, _, hits)) = self
+                    .case_hits
+                    .as_ref()
+                    .filter(|(q, id, hits)| q == query && *id == stored.row.id && !hits.is_empty())
+            {
+                ui.add_space(theme::SPACE);
+                ui.label(RichText::new(format!("“{query}”在本案出现 {} 处", hits.len())).strong());
+                for hit in hits {
+                    ui.horizontal_top(|ui| {
+                        match hit
+                            .document_id
+                            .and_then(|id| stored.documents.iter().position(|d| d.id == id))
+                        {
+                            Some(i) => {
+                                if ui
+                                    .link(format!("{}. {}", i + 1, stored.documents[i].doc_type))
+                                    .clicked()
+                                {
+                                    opened = Some(i);
                                 }
                             }
-                            ui.add(egui::Label::new(&hit.snippet).wrap());
-                        });
-                    }
+                            None => {
+                                ui.label(RichText::new("案件信息").color(palette.weak_text));
+                            }
+                        }
+                        ui.add(egui::Label::new(&hit.snippet).wrap());
+                    });
                 }
             }
             ui.add_space(theme::SPACE);
@@ -1531,6 +1552,8 @@ impl PingchaApp {
         self.case = None;
         self.viewer.close();
         self.search_hits = None;
+        self.case_hits = None;
+        self.case_hits_sent = None;
         self.search_sent.clear();
         self.search_text.clear();
         self.import_progress = None;

@@ -2,7 +2,7 @@
 //! answers the UI's requests; the UI only ever draws the last answers it received.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
@@ -14,8 +14,8 @@ use crate::jobs::review::{CaseScoring, apply_mark, case_scorings, prepare_projec
 use crate::jobs::{ImportProgress, ImportReport, plan_import, run_import};
 use crate::rules::{Finding, RuleSettings};
 use crate::store::{
-    AuditEntry, CachedFinding, CaseRow, FindingDecision, Project, ReviewKey, Reviewer, SearchHit, StoredCase,
-    StoredChecklist,
+    AuditEntry, CachedFinding, CaseRow, FindingDecision, Project, ReviewKey, Reviewer, SearchHit, SearchSummary,
+    StoredCase, StoredChecklist,
 };
 
 /// What the UI asks for.
@@ -25,8 +25,15 @@ pub enum Request {
     ListCases,
     /// Load one case with its documents.
     LoadCase(i64),
-    /// Full-text search.
+    /// Full-text search: which cases match, and in how many places.
     Search(String),
+    /// The matches of a search in one case, with snippets.
+    SearchInCase {
+        /// The query.
+        query: String,
+        /// The case.
+        case_id: i64,
+    },
     /// Import paths (packages, folders, ledgers, registries).
     Import(Vec<PathBuf>),
     /// Who is scoring (created in the project if new).
@@ -273,11 +280,20 @@ pub enum Response {
     FindingCountOf(i64, FindingCount),
     /// One case, with the automatic checks' findings.
     Case(Box<StoredCase>, Vec<Finding>),
-    /// Search results for a query.
+    /// Which cases match a query.
     SearchHits {
         /// The query answered.
         query: String,
-        /// Matches.
+        /// The matching cases and the number of places.
+        summary: SearchSummary,
+    },
+    /// The matches of a query in one case.
+    CaseHits {
+        /// The query answered.
+        query: String,
+        /// The case.
+        case_id: i64,
+        /// Matches with snippets.
         hits: Vec<SearchHit>,
     },
     /// Import progress.
@@ -353,6 +369,19 @@ pub struct FindingCount {
 /// Cases checked between two looks at the request queue.
 const COUNT_CHUNK: usize = 100;
 
+/// Writes the demo's packages into `dir` unless they are there already (the registry is
+/// written last, so its presence means a complete set).
+fn write_demo_packages(dir: &Path, send: &impl Fn(Response)) -> Result<(), crate::sample::SampleError> {
+    if dir.join(crate::sample::REGISTRY_FILE).is_file() {
+        return Ok(());
+    }
+    send(Response::Info(format!(
+        "正在生成示例案卷（{} 件虚构案卷）…",
+        crate::sample::DEMO.cases
+    )));
+    crate::sample::write_samples(dir, crate::sample::DEMO, &mut |_, _| {}).map(|_| ())
+}
+
 /// The UI's handle on the backend thread.
 pub struct Backend {
     requests: Sender<Request>,
@@ -361,9 +390,10 @@ pub struct Backend {
 }
 
 impl Backend {
-    /// Starts the backend for a project folder. With `seed_from`, a project that has no
-    /// cases yet is first filled by importing that folder (the demo project).
-    pub fn start(dir: PathBuf, seed_from: Option<PathBuf>, wake: impl Fn() + Send + 'static) -> Self {
+    /// Starts the backend for a project folder. With `demo_packages`, a project that has no
+    /// cases yet is first filled with the demo: the sample generator writes its packages into
+    /// that folder (unless a previous start left them complete) and they are imported.
+    pub fn start(dir: PathBuf, demo_packages: Option<PathBuf>, wake: impl Fn() + Send + 'static) -> Self {
         let (req_tx, req_rx) = channel::<Request>();
         let (resp_tx, resp_rx) = channel::<Response>();
         let cancel = Arc::new(AtomicBool::new(false));
@@ -393,11 +423,16 @@ impl Backend {
                 send_checklists(&project, &send);
                 let mut rules = load_rules(&project, &send);
                 let mut reviewer: Option<Reviewer> = None;
-                if let Some(seed) = seed_from
+                if let Some(packages) = demo_packages
                     && project.case_count().unwrap_or(0) == 0
-                    && seed.is_dir()
                 {
-                    run_import_request(&mut project, vec![seed], &cancel_flag, &send);
+                    match write_demo_packages(&packages, &send) {
+                        Ok(()) => run_import_request(&mut project, vec![packages], &cancel_flag, &send),
+                        Err(e) => send(Response::Error(format!(
+                            "无法生成示例案卷（{}）：{e}",
+                            packages.display()
+                        ))),
+                    }
                 }
                 // After every list, the automatic checks of all cases are counted in chunks,
                 // between requests, so the list shows at once and the counts follow.
@@ -474,10 +509,16 @@ impl Backend {
                             }
                             Err(e) => Response::Error(format!("无法读取案卷：{e}")),
                         }),
-                        Request::Search(query) => send(match project.search(&query, 5000) {
-                            Ok(hits) => Response::SearchHits { query, hits },
+                        Request::Search(query) => send(match project.search_cases(&query) {
+                            Ok(summary) => Response::SearchHits { query, summary },
                             Err(e) => Response::Error(format!("检索失败：{e}")),
                         }),
+                        Request::SearchInCase { query, case_id } => {
+                            send(match project.search_in_case(&query, case_id) {
+                                Ok(hits) => Response::CaseHits { query, case_id, hits },
+                                Err(e) => Response::Error(format!("检索失败：{e}")),
+                            })
+                        }
                         Request::Import(paths) => {
                             cancel_flag.store(false, Ordering::Relaxed);
                             run_import_request(&mut project, paths, &cancel_flag, &send);
@@ -799,6 +840,7 @@ fn scoring_request_inner(
         Request::ListCases
         | Request::LoadCase(_)
         | Request::Search(_)
+        | Request::SearchInCase { .. }
         | Request::Import(_)
         | Request::SetReviewer { .. }
         | Request::SaveRuleSettings(_)
