@@ -969,3 +969,55 @@ fn the_demo_is_generated_into_the_data_folder_not_read_from_the_source_tree() {
         std::fs::read_to_string(first.join("case.toml")).unwrap()
     );
 }
+
+#[test]
+fn an_import_reruns_the_active_search() {
+    // #13.3: the count in the top bar and the list agree with the project after an import,
+    // without retyping the query.
+    let tmp = tempfile::tempdir().unwrap();
+    let all = samples(8);
+    let (first, rest) = (tmp.path().join("first"), tmp.path().join("rest"));
+    let mut packages: Vec<PathBuf> = std::fs::read_dir(all)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    packages.sort();
+    for (i, package) in packages.iter().enumerate() {
+        let to = if i < 4 { &first } else { &rest }.join(package.file_name().unwrap());
+        copy_dir(package, &to);
+    }
+    let dir = tmp.path().join("project");
+    let mut p = Project::create_or_open(&dir).unwrap();
+    import(&mut p, std::slice::from_ref(&first));
+    drop(p);
+    let mut h = app(dir.clone());
+    h.state_mut().set_reviewer("张敏", "法规科");
+    wait_until(&mut h, "the case list", |a| a.visible_case_count() == 4);
+    let query = "安全生产法";
+    let before = Project::open(&dir).unwrap().search_cases(query).unwrap().cases.len();
+    assert!(before > 0);
+    type_into(&mut h, "全文检索", query);
+    wait_until(&mut h, "search results", |a| a.visible_case_count() == before);
+    h.state_mut().start_import(vec![rest]);
+    wait_until(&mut h, "the import", |a| !a.is_importing() && a.is_loaded());
+    let after = Project::open(&dir).unwrap().search_cases(query).unwrap();
+    assert!(after.cases.len() > before, "the new cases cite the phrase too");
+    wait_until(&mut h, "the search re-run on the new cases", |a| {
+        a.visible_case_count() == after.cases.len()
+    });
+    h.get_by_label_contains(&format!("{} 件", after.cases.len()));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().filter_map(Result::ok) {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

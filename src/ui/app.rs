@@ -517,6 +517,12 @@ impl PingchaApp {
                     years.sort_unstable();
                     years.dedup();
                     self.years = years;
+                    // The project's cases changed (an import, a revision): the active search
+                    // is asked again, so the list and its count agree with the project.
+                    if !self.search_sent.is_empty() {
+                        self.backend.send(Request::Search(self.search_sent.clone()));
+                        self.case_hits_sent = None;
+                    }
                     self.refresh_visible();
                 }
                 Response::FindingCounts(counts) => {
