@@ -159,7 +159,8 @@ impl PdfDocument {
             &PixmapSettings {
                 x_scale: scale,
                 y_scale: scale,
-                ..PixmapSettings::default()
+                // Paper: pages are white whatever the app's theme.
+                bg_color: hayro::vello_cpu::color::palette::css::WHITE,
             },
         );
         let (width, height) = (u32::from(pixmap.width()), u32::from(pixmap.height()));
@@ -173,11 +174,17 @@ impl PdfDocument {
 pub fn decode_image(bytes: &[u8]) -> Result<RgbaImage, PreviewError> {
     let image = image::load_from_memory(bytes).map_err(|e| PreviewError::BadImage(e.to_string()))?;
     let rgba = image.to_rgba8();
-    Ok(RgbaImage {
-        width: rgba.width(),
-        height: rgba.height(),
-        pixels: rgba.into_raw(),
-    })
+    let (width, height) = (rgba.width(), rgba.height());
+    let mut pixels = rgba.into_raw();
+    // A scan with transparency is shown on paper (white), whatever the app's theme.
+    for p in pixels.chunks_exact_mut(4).filter(|p| p[3] < 255) {
+        let alpha = u32::from(p[3]);
+        for c in &mut p[..3] {
+            *c = u8::try_from((u32::from(*c) * alpha + 255 * (255 - alpha)) / 255).unwrap_or(255);
+        }
+        p[3] = 255;
+    }
+    Ok(RgbaImage { width, height, pixels })
 }
 
 #[cfg(test)]
@@ -239,6 +246,10 @@ mod tests {
         let page = pdf.render_page(1, 1.0).unwrap();
         assert_eq!((page.width, page.height), (595, 841), "A4 at 72 dpi");
         assert!(ink(&page) > 0.005, "text is drawn: {}", ink(&page));
+        // Pages are paper whatever the theme: an opaque white page, never see-through
+        // (#13 item 8: in the dark theme a transparent page showed dark text on near-black).
+        assert_eq!(&page.pixels[..4], &[255, 255, 255, 255], "the margin is opaque white");
+        assert!(page.pixels.chunks(4).all(|p| p[3] == 255), "every pixel is opaque");
         assert_eq!(
             pdf.render_page(2, 1.0),
             Err(PreviewError::NoSuchPage { page: 2, count: 1 })
@@ -264,6 +275,15 @@ mod tests {
             (img.width, img.height, &img.pixels[..4]),
             (3, 2, &[10, 20, 30, 255][..])
         );
+        // A transparent scan is composited on white paper: clear → white, half → halfway.
+        let mut png = Vec::new();
+        let mut see_through = image::RgbaImage::from_pixel(2, 1, image::Rgba([0, 0, 0, 0]));
+        see_through.put_pixel(1, 0, image::Rgba([0, 0, 0, 128]));
+        see_through
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let img = decode_image(&png).unwrap();
+        assert_eq!(img.pixels, [255, 255, 255, 255, 127, 127, 127, 255]);
         assert!(matches!(decode_image(b"nope"), Err(PreviewError::BadImage(_))));
         assert!(
             PdfDocument::open(b"%PDF-1.4 garbage".to_vec()).is_err()
