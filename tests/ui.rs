@@ -1021,3 +1021,91 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn another_document_opens_at_the_top_of_its_first_page() {
+    // #13 item 21: the viewer kept the last document's scroll position.
+    let tmp = tempfile::tempdir().unwrap();
+    // A case whose one document runs to several pages.
+    let package = write_package(
+        &tmp.path().join("pkg"),
+        &minimal_toml("翻页〔2024〕1号"),
+        &[(
+            "docs/01-立案审批表.pdf",
+            pdf_with_text(&"经查，该公司未按规定对从业人员进行安全生产教育和培训。".repeat(400)),
+        )],
+    );
+    let dir = tmp.path().join("project");
+    let mut p = Project::create_or_open(&dir).unwrap();
+    import(&mut p, &[package]);
+    let rows = p.list_cases().unwrap();
+    let (row, index) = (rows[0].clone(), 0);
+    assert!(p.load_case(row.id).unwrap().documents[0].pages.unwrap_or(1) >= 2);
+    drop(p);
+    let mut h = app(dir);
+    wait_until(&mut h, "the case list", |a| a.visible_case_count() == rows.len());
+    open_case(&mut h, &row);
+    let open_link = |h: &mut Harness<'static, PingchaApp>, index: usize| {
+        let links: Vec<_> = h.query_all_by_role(egui::accesskit::Role::Link).collect();
+        links[index].click_accesskit();
+    };
+    open_link(&mut h, index);
+    wait_until(&mut h, "the first document's page", |a| {
+        a.viewer_position().is_some_and(|(_, n)| n.is_some())
+    });
+    // Zoom in until the page is taller than the viewer, wait for it to render, scroll down.
+    for _ in 0..4 {
+        h.get_by_label("＋").click();
+        h.run_steps(2);
+    }
+    for _ in 0..100 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    scroll_down(&mut h);
+    let scrolled = h.state().viewer_scroll().unwrap();
+    assert!(scrolled.y > 50.0, "the page scrolled: {scrolled:?}");
+    // The next page (rendered ahead, so shown at once) starts at its top.
+    h.key_press(egui::Key::PageDown);
+    for _ in 0..50 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(h.state().viewer_position().unwrap().0, 2);
+    assert_eq!(
+        h.state().viewer_scroll().unwrap(),
+        egui::Vec2::ZERO,
+        "page 2 at its top"
+    );
+    scroll_down(&mut h);
+    assert!(h.state().viewer_scroll().unwrap().y > 50.0);
+    // Back to the case, and the same document again (its pages cached): page 1, at the top.
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    open_link(&mut h, index);
+    for _ in 0..50 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(h.state().viewer_position().unwrap().0, 1);
+    assert_eq!(
+        h.state().viewer_scroll().unwrap(),
+        egui::Vec2::ZERO,
+        "reopened at the top"
+    );
+}
+
+fn scroll_down(h: &mut Harness<'static, PingchaApp>) {
+    for _ in 0..10 {
+        h.event(egui::Event::PointerMoved(egui::pos2(700.0, 500.0)));
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, -200.0),
+            modifiers: egui::Modifiers::NONE,
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+        });
+        h.run_steps(2);
+    }
+    h.run_steps(20);
+}

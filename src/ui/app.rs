@@ -436,6 +436,11 @@ impl PingchaApp {
         self.scoring_seq == self.scoring_answered
     }
 
+    /// Where the open document's page is scrolled to, when the viewer shows one.
+    pub fn viewer_scroll(&self) -> Option<egui::Vec2> {
+        self.viewer.is_open().then(|| self.viewer.scroll_offset())
+    }
+
     /// The open document's page and page count, when the viewer shows one.
     pub fn viewer_position(&self) -> Option<(usize, Option<usize>)> {
         self.viewer.is_open().then(|| self.viewer.position())

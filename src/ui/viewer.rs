@@ -61,6 +61,10 @@ pub struct Viewer {
     textures: VecDeque<(PageKey, TextureHandle)>,
     pending: Vec<PageKey>,
     error: Option<String>,
+    /// Set when another document or page is shown: the next frame starts at its top left.
+    scroll_reset: bool,
+    /// The page's scroll position in the last frame.
+    scroll_offset: egui::Vec2,
 }
 
 impl Viewer {
@@ -98,6 +102,8 @@ impl Viewer {
             results: res_rx,
             open: None,
             page: 1,
+            scroll_reset: false,
+            scroll_offset: egui::Vec2::ZERO,
             page_count: None,
             page_width_pt: None,
             zoom: 1.0,
@@ -115,9 +121,16 @@ impl Viewer {
             self.page_count = None;
             self.page_width_pt = None;
         }
+        // Opened (again, or at another page): shown from the top of the page.
+        self.scroll_reset = true;
         self.page = page.max(1);
         self.error = None;
         self.open = Some(document);
+    }
+
+    /// Where the page is scrolled to (as of the last frame).
+    pub fn scroll_offset(&self) -> egui::Vec2 {
+        self.scroll_offset
     }
 
     /// Closes the viewer (back to the case overview).
@@ -138,7 +151,11 @@ impl Viewer {
     /// Moves by `delta` pages, within the document.
     pub fn turn(&mut self, delta: i64) {
         let last = self.page_count.unwrap_or(usize::MAX) as i64;
-        self.page = (self.page as i64 + delta).clamp(1, last.max(1)) as usize;
+        let page = (self.page as i64 + delta).clamp(1, last.max(1)) as usize;
+        if page != self.page {
+            self.scroll_reset = true;
+        }
+        self.page = page;
         self.error = None;
     }
 
@@ -299,28 +316,32 @@ impl Viewer {
                     .find(|(k, _)| k.sha256 == key.sha256 && k.page == key.page)
                     .map(|(_, t)| t.clone())
             });
-        egui::ScrollArea::both()
-            .auto_shrink([false, false])
-            .show(ui, |ui| match texture {
-                Some(texture) => {
-                    let size = texture.size_vec2() / ctx.pixels_per_point();
-                    let display = if doc.kind == PreviewKind::Image {
-                        let fit = (ui.available_width() - theme::SPACE) / size.x.max(1.0);
-                        let factor = if self.fit_width { fit } else { self.zoom };
-                        size * factor
-                    } else {
-                        size * (scale / (key.scale_centi as f32 / 100.0))
-                    };
-                    ui.add(egui::Image::new((texture.id(), display)));
-                }
-                None => {
-                    ui.add_space(theme::SPACE * 4.0);
-                    ui.horizontal(|ui| {
-                        ui.spinner();
-                        ui.label("正在渲染页面…");
-                    });
-                }
-            });
+        let mut area = egui::ScrollArea::both().auto_shrink([false, false]);
+        // A new document or page starts at its top, not where the last one was left.
+        if std::mem::take(&mut self.scroll_reset) {
+            area = area.scroll_offset(egui::Vec2::ZERO);
+        }
+        let output = area.show(ui, |ui| match texture {
+            Some(texture) => {
+                let size = texture.size_vec2() / ctx.pixels_per_point();
+                let display = if doc.kind == PreviewKind::Image {
+                    let fit = (ui.available_width() - theme::SPACE) / size.x.max(1.0);
+                    let factor = if self.fit_width { fit } else { self.zoom };
+                    size * factor
+                } else {
+                    size * (scale / (key.scale_centi as f32 / 100.0))
+                };
+                ui.add(egui::Image::new((texture.id(), display)));
+            }
+            None => {
+                ui.add_space(theme::SPACE * 4.0);
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("正在渲染页面…");
+                });
+            }
+        });
+        self.scroll_offset = output.state.offset();
         back
     }
 
