@@ -341,7 +341,7 @@ impl Viewer {
                 });
             }
         });
-        self.scroll_offset = output.state.offset();
+        self.scroll_offset = output.state.clamped_offset();
         back
     }
 
