@@ -1109,3 +1109,49 @@ fn scroll_down(h: &mut Harness<'static, PingchaApp>) {
     }
     h.run_steps(20);
 }
+
+#[test]
+fn case_numbers_and_units_are_listed_in_natural_order() {
+    // #13 item 15: 1号 before 10号 (byte order put 10号 first), 执法一科、二科、十科 (code
+    // point order put 二 after 十 and 三 before 二).
+    let tmp = tempfile::tempdir().unwrap();
+    let mut packages = Vec::new();
+    for (number, unit) in [
+        ("序号〔2024〕10号", "执法十科"),
+        ("序号〔2024〕2号", "执法二科"),
+        ("序号〔2023〕15号", "执法三科"),
+        ("序号〔2024〕1号", "执法一科"),
+    ] {
+        let toml = minimal_toml(number).replace("执法一科", unit);
+        let files = [("docs/01-立案审批表.pdf", pdf_with_text("正文"))];
+        packages.push(write_package(&tmp.path().join(number), &toml, &files));
+    }
+    let dir = tmp.path().join("project");
+    let mut p = Project::create_or_open(&dir).unwrap();
+    import(&mut p, &packages);
+    drop(p);
+    let mut h = app(dir);
+    wait_until(&mut h, "the case list", |a| a.visible_case_count() == 4);
+    assert_eq!(
+        h.state().visible_numbers(),
+        [
+            "序号〔2023〕15号",
+            "序号〔2024〕1号",
+            "序号〔2024〕2号",
+            "序号〔2024〕10号"
+        ]
+    );
+    assert_eq!(h.state().units(), ["执法一科", "执法二科", "执法三科", "执法十科"]);
+    // Sorted by unit, the same order; and back by 案号 descending.
+    h.get_by_label("承办单位").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state().visible_numbers(),
+        [
+            "序号〔2024〕1号",
+            "序号〔2024〕2号",
+            "序号〔2023〕15号",
+            "序号〔2024〕10号"
+        ]
+    );
+}

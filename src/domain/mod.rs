@@ -6,11 +6,13 @@
 pub mod calendar;
 pub mod case;
 pub mod checklist;
+pub mod natural;
 pub mod vocabulary;
 
 pub use calendar::{Counted, Period, PeriodEnd, PeriodUnit, WorkingCalendar, YearSchedule};
 pub use case::*;
 pub use checklist::*;
+pub use natural::{NaturalKey, natural_key};
 pub use vocabulary::{DOCUMENT_TYPES, DocumentStage, archive_rank as archive_rank_of, guess_document_type, stage_of};
 
 /// The 1-based line and column (in characters) of a byte offset in `text`, for messages

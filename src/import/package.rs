@@ -461,7 +461,7 @@ fn scans_package(path: PathBuf, source: Source, files: BTreeMap<String, u64>) ->
         .map_or_else(|| "未命名案卷".to_string(), |s| s.to_string_lossy().into_owned());
     let mut warnings = vec!["未找到 case.toml，按扫描件导入：案件信息需在程序中补录".to_string()];
     let mut paths: Vec<&String> = files.keys().collect();
-    paths.sort_by_key(|p| natural_key(p));
+    paths.sort_by_cached_key(|p| crate::domain::natural_key(p));
     let mut case = Case::new(name.clone(), CaseKind::Penalty, CaseOrigin::Scans);
     case.title = name;
     let mut members = Vec::new();
@@ -505,33 +505,6 @@ fn scans_package(path: PathBuf, source: Source, files: BTreeMap<String, u64>) ->
 }
 
 /// Sorts `2-x` before `10-x`: digit runs compare as numbers.
-fn natural_key(s: &str) -> Vec<(u64, String)> {
-    let mut key = Vec::new();
-    let mut digits = String::new();
-    let mut text = String::new();
-    for c in s.chars() {
-        if c.is_ascii_digit() {
-            if !text.is_empty() {
-                key.push((u64::MAX, std::mem::take(&mut text)));
-            }
-            digits.push(c);
-        } else {
-            if !digits.is_empty() {
-                key.push((digits.parse().unwrap_or(u64::MAX - 1), String::new()));
-                digits.clear();
-            }
-            text.push(c);
-        }
-    }
-    if !digits.is_empty() {
-        key.push((digits.parse().unwrap_or(u64::MAX - 1), String::new()));
-    }
-    if !text.is_empty() {
-        key.push((u64::MAX, text));
-    }
-    key
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -546,7 +519,11 @@ mod tests {
     #[test]
     fn natural_order() {
         let mut v = vec!["10-a.pdf", "2-b.pdf", "1-c.pdf"];
-        v.sort_by_key(|p| natural_key(p));
+        v.sort_by_key(|p| crate::domain::natural_key(p));
         assert_eq!(v, ["1-c.pdf", "2-b.pdf", "10-a.pdf"]);
+        // Scans named with Chinese numerals, as clerks often name them.
+        let mut v = vec!["第十页.jpg", "第二页.jpg", "第一页.jpg"];
+        v.sort_by_key(|p| crate::domain::natural_key(p));
+        assert_eq!(v, ["第一页.jpg", "第二页.jpg", "第十页.jpg"]);
     }
 }

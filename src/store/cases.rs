@@ -382,11 +382,13 @@ impl Project {
         current_fingerprint(&self.conn, number)
     }
 
-    /// Every current case, ordered by case number.
+    /// Every current case, in natural case-number order (`domain::natural_key`).
     pub fn list_cases(&self) -> Result<Vec<CaseRow>, StoreError> {
         let sql = format!("SELECT {CASE_ROW_COLUMNS} FROM cases c WHERE c.is_current = 1 ORDER BY c.number");
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], CaseRow::from_row)?.collect::<Result<Vec<_>, _>>()?;
+        let mut rows = stmt.query_map([], CaseRow::from_row)?.collect::<Result<Vec<_>, _>>()?;
+        // 案号 in the order people read them: year, then number as a number (1号 before 10号).
+        rows.sort_by_cached_key(|r| crate::domain::natural_key(&r.number));
         Ok(rows)
     }
 

@@ -1,7 +1,7 @@
 //! The main window: top bar (project, import, search), case list with filters on the left,
 //! the selected case in the centre, status and import progress at the bottom.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -436,6 +436,16 @@ impl PingchaApp {
         self.scoring_seq == self.scoring_answered
     }
 
+    /// The listed case numbers, in the list's order.
+    pub fn visible_numbers(&self) -> Vec<String> {
+        self.visible.iter().map(|&i| self.cases[i].number.clone()).collect()
+    }
+
+    /// The units the list's filter offers, in order.
+    pub fn units(&self) -> &[String] {
+        &self.units
+    }
+
     /// Where the open document's page is scrolled to, when the viewer shows one.
     pub fn viewer_scroll(&self) -> Option<egui::Vec2> {
         self.viewer.is_open().then(|| self.viewer.scroll_offset())
@@ -517,6 +527,7 @@ impl PingchaApp {
                     let mut units: Vec<String> = self.cases.iter().map(|c| c.unit.clone()).collect();
                     units.sort();
                     units.dedup();
+                    units.sort_by_cached_key(|u| crate::domain::natural_key(u));
                     self.units = units;
                     let mut years: Vec<i32> = self.cases.iter().filter_map(row_year).collect();
                     years.sort_unstable();
@@ -678,12 +689,20 @@ impl PingchaApp {
             .collect();
         let cases = &self.cases;
         let (column, ascending) = self.sort;
-        visible.sort_by(|&a, &b| {
-            let (a, b) = (&cases[a], &cases[b]);
+        // Units in their natural order (执法一科、二科 … 十二科), as the filter lists them.
+        let unit_ranks: HashMap<&str, usize> = self
+            .units
+            .iter()
+            .enumerate()
+            .map(|(rank, u)| (u.as_str(), rank))
+            .collect();
+        visible.sort_by(|&ia, &ib| {
+            let (a, b) = (&cases[ia], &cases[ib]);
             let ord = match column {
-                SortColumn::Number => a.number.cmp(&b.number),
+                // The store lists cases in natural 案号 order (year, then number as a number).
+                SortColumn::Number => ia.cmp(&ib),
                 SortColumn::Title => a.title.cmp(&b.title),
-                SortColumn::Unit => a.unit.cmp(&b.unit),
+                SortColumn::Unit => unit_ranks.get(a.unit.as_str()).cmp(&unit_ranks.get(b.unit.as_str())),
                 SortColumn::Kind => (a.kind, a.procedure).cmp(&(b.kind, b.procedure)),
                 SortColumn::Decision => a.decision.cmp(&b.decision),
                 SortColumn::Documents => a.documents.cmp(&b.documents),
