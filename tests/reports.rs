@@ -75,7 +75,7 @@ fn the_score_sheet_says_what_was_deducted_where_and_masks_the_party() {
         "案号：青禾应急罚〔2024〕9号",
         "当事人：王某（身份证号 211002********1234）",
         "询问笔录仅一名执法人员签名；见《询问笔录》第2页",
-        "来自规则 service_deadline",
+        "来自自动检查“决定书送达期限”",
         "总分：95 / 100",
         "等次：优秀",
         "评查人（签名）：＿＿＿＿＿＿（李评）",
@@ -96,9 +96,11 @@ fn the_blank_form_lists_the_automatic_checks_as_suggestions() {
     let text = sheet(true, false).plain_text();
     assert!(text.contains("行政执法案卷评查表（空白）"));
     assert!(
-        text.contains("建议（service_deadline）：为第8个工作日，超过7个工作日"),
+        text.contains("建议（决定书送达期限）：为第8个工作日，超过7个工作日"),
         "{text}"
     );
+    // #13 item 13: no rule id (English) on the printed form.
+    assert!(!text.contains("service_deadline"), "{text}");
     assert!(text.contains("由评查人核实后决定是否扣分"));
     assert!(!text.contains("总分：95"));
 }

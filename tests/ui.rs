@@ -550,7 +550,9 @@ fn a_finding_is_accepted_into_a_mark_with_one_key() {
     wait_until(&mut h, "the open findings", |a| a.open_findings(row.id).is_some());
     let open_before = h.state().open_findings(row.id).unwrap();
     select_item(&mut h, "5.1");
-    h.get_by_label_contains("建议（service_deadline）：决定 2024-09-27，送达 2024-10-14");
+    h.get_by_label_contains("建议（决定书送达期限）：决定 2024-09-27，送达 2024-10-14");
+    // #13 item 13: the rule's Chinese name, never its id, on screen.
+    assert!(h.query_by_label_contains("service_deadline").is_none());
     h.key_press(egui::Key::A);
     h.run_steps(2);
     settle(&mut h);
@@ -559,7 +561,7 @@ fn a_finding_is_accepted_into_a_mark_with_one_key() {
     assert_eq!(mark.from_rule.as_deref(), Some("service_deadline"));
     assert!(mark.reason.contains("第8个工作日"), "{}", mark.reason);
     h.run_steps(2);
-    h.get_by_label_contains("来自规则 service_deadline");
+    h.get_by_label_contains("来自自动检查“决定书送达期限”");
     h.get_by_label_contains("· 已采纳");
     // The case list's column counts open findings only.
     wait_until(&mut h, "the list to count one finding fewer", |a| {
@@ -589,6 +591,15 @@ fn a_finding_is_accepted_into_a_mark_with_one_key() {
             .iter()
             .any(|a| a.action == "finding_rejected")
     );
+    // #13 item 13: the 修改记录 names the rule in Chinese, never by its id.
+    h.get_by_label("修改记录").click();
+    wait_until(&mut h, "the history", |a| a.history().is_some());
+    h.get_by_label_contains("不采纳自动检查");
+    h.get_by_label_contains(&format!(
+        "自动检查“{}”",
+        pingcha::rules::rule_name("required_documents")
+    ));
+    assert!(h.query_by_label_contains("required_documents").is_none());
 }
 
 #[test]

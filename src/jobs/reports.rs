@@ -610,7 +610,12 @@ pub fn export_xlsx(project: &Project, campaign: Option<&str>) -> Result<Vec<u8>>
                 Cell::Text(mark.value.describe()),
                 Cell::Number(deducted),
                 Cell::Text(mark.reason.clone()),
-                Cell::Text(mark.from_rule.clone().unwrap_or_default()),
+                Cell::Text(
+                    mark.from_rule
+                        .as_deref()
+                        .map(|r| crate::rules::rule_name(r).to_string())
+                        .unwrap_or_default(),
+                ),
                 Cell::Text(
                     mark.anchor
                         .as_ref()
@@ -622,7 +627,7 @@ pub fn export_xlsx(project: &Project, campaign: Option<&str>) -> Result<Vec<u8>>
         for f in rules.check(case) {
             finding_rows.push(vec![
                 Cell::Text(number.clone()),
-                Cell::Text(f.rule.to_string()),
+                Cell::Text(crate::rules::rule_name(f.rule).to_string()),
                 Cell::Text(f.severity.label().to_string()),
                 Cell::Text(f.basis.clone()),
                 Cell::Text(f.message.clone()),

@@ -106,12 +106,12 @@ pub fn score_sheet(s: &ScoreSheet<'_>) -> Document {
                 parts.push(format!("见《{}》第{}页", a.doc_type, a.page));
             }
             if let Some(rule) = &m.from_rule {
-                parts.push(format!("来自规则 {rule}"));
+                parts.push(format!("来自自动检查“{}”", crate::rules::rule_name(rule)));
             }
         }
         for (item, rule, message) in &s.suggestions {
             if item == id && blank {
-                parts.push(format!("建议（{rule}）：{message}"));
+                parts.push(format!("建议（{}）：{message}", crate::rules::rule_name(rule)));
             }
         }
         parts.join("；")

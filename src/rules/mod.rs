@@ -251,6 +251,12 @@ impl Rule {
     }
 }
 
+/// The Chinese name of a rule, for everything a person reads (the id is for files and
+/// code); an id no rule has any more is shown as it is.
+pub fn rule_name(id: &str) -> &str {
+    RULES.iter().find(|r| r.id == id).map_or(id, |r| r.name)
+}
+
 /// Every rule implemented so far, in a stable order.
 pub const RULES: &[Rule] = &[
     deadlines::DECISION_DEADLINE,
@@ -318,3 +324,15 @@ pub fn law_2021_in_force() -> NaiveDate {
 
 #[cfg(test)]
 mod statute_tests;
+
+#[cfg(test)]
+mod name_tests {
+    #[test]
+    fn every_rule_has_a_chinese_name_and_unknown_ids_pass_through() {
+        for rule in super::RULES {
+            assert!(!super::rule_name(rule.id).is_ascii(), "{} has no Chinese name", rule.id);
+        }
+        assert_eq!(super::rule_name("two_officers"), "执法人员不少于两人");
+        assert_eq!(super::rule_name("retired_rule"), "retired_rule");
+    }
+}

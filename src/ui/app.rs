@@ -1730,6 +1730,10 @@ impl PingchaApp {
                             "reopened" => "重新打开",
                             "finding_accepted" => "采纳自动检查",
                             "finding_rejected" => "不采纳自动检查",
+                            "consensus" => "合议",
+                            "return_imported" => "回收评分包",
+                            "signed_off" => "复核锁定",
+                            "unlocked" => "解除锁定",
                             other => other,
                         };
                         let describe = |m: &Option<crate::domain::Mark>| {
@@ -1744,7 +1748,12 @@ impl PingchaApp {
                         }
                         ui.label(line);
                         if !e.note.is_empty() {
-                            ui.add(egui::Label::new(RichText::new(&e.note).small().color(palette.weak_text)).wrap());
+                            ui.add(
+                                egui::Label::new(
+                                    RichText::new(readable_note(&e.note)).small().color(palette.weak_text),
+                                )
+                                .wrap(),
+                            );
                         }
                     }
                 });
@@ -2049,6 +2058,15 @@ fn short_path(path: &str) -> String {
 
 /// The list position after moving `delta` rows from `position` (none selected: from the top),
 /// clamped to the list; `None` for an empty list.
+/// An audit note as a person reads it: a decision on a finding is stored as
+/// `规则 <id>：…`; the rule is shown by its Chinese name.
+fn readable_note(note: &str) -> String {
+    match note.strip_prefix("规则 ").and_then(|rest| rest.split_once('：')) {
+        Some((id, rest)) => format!("自动检查“{}”：{rest}", crate::rules::rule_name(id)),
+        None => note.to_string(),
+    }
+}
+
 pub fn move_in_list(position: Option<usize>, len: usize, delta: i64) -> Option<usize> {
     if len == 0 {
         return None;

@@ -706,174 +706,181 @@ impl ScoringPanel {
                             } else {
                                 egui::Stroke::NONE
                             });
-                        let inner = frame.show(ui, |ui| {
-                            ui.set_width(ui.available_width());
-                            ui.horizontal_top(|ui| {
-                                let (value_text, color) = value_display(target, mark, score, palette);
-                                // The id is a button: clicking it (or the row) selects the item, and
-                                // screen readers and tests find the item by its id.
-                                if ui
-                                    .add(
-                                        egui::Button::selectable(selected, RichText::new(id).strong())
-                                            .min_size(egui::vec2(34.0, 0.0)),
-                                    )
-                                    .clicked()
-                                {
-                                    clicked_item = Some(id.to_string());
-                                }
-                                let text_width = (ui.available_width() - VALUE_WIDTH - theme::SPACE).max(80.0);
-                                ui.allocate_ui(egui::vec2(text_width, 0.0), |ui| {
-                                    ui.set_width(text_width);
-                                    let text = ui.add(
-                                        egui::Label::new(format!("{}{}", target.text(), points_suffix(target)))
-                                            .selectable(false)
-                                            .sense(egui::Sense::click())
-                                            .wrap(),
-                                    );
-                                    if text.clicked() {
+                        let inner =
+                            frame.show(ui, |ui| {
+                                ui.set_width(ui.available_width());
+                                ui.horizontal_top(|ui| {
+                                    let (value_text, color) = value_display(target, mark, score, palette);
+                                    // The id is a button: clicking it (or the row) selects the item, and
+                                    // screen readers and tests find the item by its id.
+                                    if ui
+                                        .add(
+                                            egui::Button::selectable(selected, RichText::new(id).strong())
+                                                .min_size(egui::vec2(34.0, 0.0)),
+                                        )
+                                        .clicked()
+                                    {
                                         clicked_item = Some(id.to_string());
                                     }
-                                });
-                                ui.add_sized(
-                                    [VALUE_WIDTH, 18.0],
-                                    egui::Label::new(RichText::new(value_text).strong().color(color)),
-                                );
-                            });
-                            if let Some(m) = mark {
-                                let mut details = Vec::new();
-                                if !m.reason.is_empty() {
-                                    details.push(format!("理由：{}", m.reason));
-                                }
-                                if let Some(rule) = &m.from_rule {
-                                    details.push(format!("来自规则 {rule}"));
-                                }
-                                if !details.is_empty() {
-                                    ui.add(egui::Label::new(RichText::new(details.join(" · ")).small()).wrap());
-                                }
-                                if let Some(anchor) = &m.anchor {
-                                    let link = ui.link(
-                                        RichText::new(format!("证据：{} 第{}页", anchor.doc_type, anchor.page)).small(),
+                                    let text_width = (ui.available_width() - VALUE_WIDTH - theme::SPACE).max(80.0);
+                                    ui.allocate_ui(egui::vec2(text_width, 0.0), |ui| {
+                                        ui.set_width(text_width);
+                                        let text = ui.add(
+                                            egui::Label::new(format!("{}{}", target.text(), points_suffix(target)))
+                                                .selectable(false)
+                                                .sense(egui::Sense::click())
+                                                .wrap(),
+                                        );
+                                        if text.clicked() {
+                                            clicked_item = Some(id.to_string());
+                                        }
+                                    });
+                                    ui.add_sized(
+                                        [VALUE_WIDTH, 18.0],
+                                        egui::Label::new(RichText::new(value_text).strong().color(color)),
                                     );
-                                    if link.on_hover_text("打开此页").clicked() {
-                                        open_anchor = Some(anchor.clone());
+                                });
+                                if let Some(m) = mark {
+                                    let mut details = Vec::new();
+                                    if !m.reason.is_empty() {
+                                        details.push(format!("理由：{}", m.reason));
+                                    }
+                                    if let Some(rule) = &m.from_rule {
+                                        details.push(format!("来自自动检查“{}”", crate::rules::rule_name(rule)));
+                                    }
+                                    if !details.is_empty() {
+                                        ui.add(egui::Label::new(RichText::new(details.join(" · ")).small()).wrap());
+                                    }
+                                    if let Some(anchor) = &m.anchor {
+                                        let link = ui.link(
+                                            RichText::new(format!("证据：{} 第{}页", anchor.doc_type, anchor.page))
+                                                .small(),
+                                        );
+                                        if link.on_hover_text("打开此页").clicked() {
+                                            open_anchor = Some(anchor.clone());
+                                        }
                                     }
                                 }
-                            }
-                            for finding in suggestions_for(target, findings) {
-                                let decision = self
-                                    .decisions
-                                    .iter()
-                                    .find(|d| d.rule == finding.rule && d.message == finding.message);
-                                let color = if finding.severity == Severity::Veto {
-                                    palette.veto
-                                } else {
-                                    palette.deduction
-                                };
-                                let status = match decision {
-                                    Some(d) if d.accepted => " · 已采纳".to_string(),
-                                    Some(d) => format!(" · 未采纳：{}", d.reason),
-                                    None => String::new(),
-                                };
-                                ui.add(
-                                    egui::Label::new(
-                                        RichText::new(format!("建议（{}）：{}{status}", finding.rule, finding.message))
+                                for finding in suggestions_for(target, findings) {
+                                    let decision = self
+                                        .decisions
+                                        .iter()
+                                        .find(|d| d.rule == finding.rule && d.message == finding.message);
+                                    let color = if finding.severity == Severity::Veto {
+                                        palette.veto
+                                    } else {
+                                        palette.deduction
+                                    };
+                                    let status = match decision {
+                                        Some(d) if d.accepted => " · 已采纳".to_string(),
+                                        Some(d) => format!(" · 未采纳：{}", d.reason),
+                                        None => String::new(),
+                                    };
+                                    ui.add(
+                                        egui::Label::new(
+                                            RichText::new(format!(
+                                                "建议（{}）：{}{status}",
+                                                crate::rules::rule_name(finding.rule),
+                                                finding.message
+                                            ))
                                             .small()
                                             .color(if decision.is_some() { palette.weak_text } else { color }),
-                                    )
-                                    .wrap(),
-                                );
-                                if decision.is_none() && selected {
-                                    ui.horizontal(|ui| {
-                                        if ui.small_button("采纳（A）").clicked() {
-                                            accept = Some(finding.clone());
-                                        }
-                                        if ui.small_button("不采纳（R）").clicked() {
-                                            reject = Some(finding.clone());
-                                        }
-                                    });
-                                }
-                            }
-                            if selected {
-                                // The same changes as the keys, for the mouse.
-                                ui.horizontal_wrapped(|ui| {
-                                    set_value = value_controls(ui, target, mark.map(|m| m.value));
-                                    if ui.small_button("理由…").on_hover_text("Enter").clicked() {
-                                        open_reason = true;
-                                    }
-                                });
-                                if let Some((rule, message)) = self.rejecting.clone() {
-                                    ui.horizontal(|ui| {
-                                        let label = ui.label("不采纳理由");
-                                        let enter = ui.input(|i| i.key_pressed(Key::Enter));
-                                        let edit = ui
-                                            .add(
-                                                egui::TextEdit::singleline(&mut self.reject_draft)
-                                                    .hint_text("例如：卷内另有送达回执")
-                                                    .desired_width(f32::INFINITY),
-                                            )
-                                            .labelled_by(label.id);
-                                        if std::mem::take(&mut self.focus_editor) {
-                                            edit.request_focus();
-                                        }
-                                        if enter && (edit.lost_focus() || edit.has_focus()) {
-                                            finish_reject = Some((rule, message, self.reject_draft.trim().to_string()));
-                                        }
-                                    });
-                                }
-                                if self.editing_reason {
-                                    ui.horizontal(|ui| {
-                                        let label = ui.label("评查理由");
-                                        let enter = ui.input(|i| i.key_pressed(Key::Enter));
-                                        let edit = ui
-                                            .add(
-                                                egui::TextEdit::singleline(&mut self.reason_draft)
-                                                    .hint_text("输入理由，可从问题库选择")
-                                                    .desired_width(f32::INFINITY),
-                                            )
-                                            .labelled_by(label.id);
-                                        if std::mem::take(&mut self.focus_editor) {
-                                            edit.request_focus();
-                                        }
-                                        if enter && (edit.lost_focus() || edit.has_focus()) {
-                                            commit_reason = true;
-                                        }
-                                        if ui.input(|i| i.key_pressed(Key::Escape)) {
-                                            cancel_reason = true;
-                                        }
-                                    });
-                                    let query = self.reason_draft.trim().to_string();
-                                    let linked = target.findings();
-                                    let mut matches: Vec<&LibraryEntry> = library
-                                        .iter()
-                                        .filter(|e| {
-                                            if query.is_empty() {
-                                                linked.contains(&e.code)
-                                            } else {
-                                                e.wording.contains(&query)
-                                                    || e.code.contains(&query)
-                                                    || e.category.contains(&query)
+                                        )
+                                        .wrap(),
+                                    );
+                                    if decision.is_none() && selected {
+                                        ui.horizontal(|ui| {
+                                            if ui.small_button("采纳（A）").clicked() {
+                                                accept = Some(finding.clone());
                                             }
-                                        })
-                                        .collect();
-                                    matches.truncate(8);
-                                    for entry in matches {
-                                        let text = format!("{} {}", entry.code, entry.wording);
-                                        let hover = format!("依据：{}\n整改建议：{}", entry.basis, entry.advice);
-                                        if ui
-                                            .selectable_label(false, RichText::new(text).small())
-                                            .on_hover_text(hover)
-                                            .clicked()
-                                        {
-                                            pick_reason = Some(entry.wording.clone());
-                                        }
-                                    }
-                                    let known = library.iter().any(|e| e.wording == query);
-                                    if !query.is_empty() && !known && ui.small_button("存入问题库").clicked() {
-                                        save_to_library = true;
+                                            if ui.small_button("不采纳（R）").clicked() {
+                                                reject = Some(finding.clone());
+                                            }
+                                        });
                                     }
                                 }
-                            }
-                        });
+                                if selected {
+                                    // The same changes as the keys, for the mouse.
+                                    ui.horizontal_wrapped(|ui| {
+                                        set_value = value_controls(ui, target, mark.map(|m| m.value));
+                                        if ui.small_button("理由…").on_hover_text("Enter").clicked() {
+                                            open_reason = true;
+                                        }
+                                    });
+                                    if let Some((rule, message)) = self.rejecting.clone() {
+                                        ui.horizontal(|ui| {
+                                            let label = ui.label("不采纳理由");
+                                            let enter = ui.input(|i| i.key_pressed(Key::Enter));
+                                            let edit = ui
+                                                .add(
+                                                    egui::TextEdit::singleline(&mut self.reject_draft)
+                                                        .hint_text("例如：卷内另有送达回执")
+                                                        .desired_width(f32::INFINITY),
+                                                )
+                                                .labelled_by(label.id);
+                                            if std::mem::take(&mut self.focus_editor) {
+                                                edit.request_focus();
+                                            }
+                                            if enter && (edit.lost_focus() || edit.has_focus()) {
+                                                finish_reject =
+                                                    Some((rule, message, self.reject_draft.trim().to_string()));
+                                            }
+                                        });
+                                    }
+                                    if self.editing_reason {
+                                        ui.horizontal(|ui| {
+                                            let label = ui.label("评查理由");
+                                            let enter = ui.input(|i| i.key_pressed(Key::Enter));
+                                            let edit = ui
+                                                .add(
+                                                    egui::TextEdit::singleline(&mut self.reason_draft)
+                                                        .hint_text("输入理由，可从问题库选择")
+                                                        .desired_width(f32::INFINITY),
+                                                )
+                                                .labelled_by(label.id);
+                                            if std::mem::take(&mut self.focus_editor) {
+                                                edit.request_focus();
+                                            }
+                                            if enter && (edit.lost_focus() || edit.has_focus()) {
+                                                commit_reason = true;
+                                            }
+                                            if ui.input(|i| i.key_pressed(Key::Escape)) {
+                                                cancel_reason = true;
+                                            }
+                                        });
+                                        let query = self.reason_draft.trim().to_string();
+                                        let linked = target.findings();
+                                        let mut matches: Vec<&LibraryEntry> = library
+                                            .iter()
+                                            .filter(|e| {
+                                                if query.is_empty() {
+                                                    linked.contains(&e.code)
+                                                } else {
+                                                    e.wording.contains(&query)
+                                                        || e.code.contains(&query)
+                                                        || e.category.contains(&query)
+                                                }
+                                            })
+                                            .collect();
+                                        matches.truncate(8);
+                                        for entry in matches {
+                                            let text = format!("{} {}", entry.code, entry.wording);
+                                            let hover = format!("依据：{}\n整改建议：{}", entry.basis, entry.advice);
+                                            if ui
+                                                .selectable_label(false, RichText::new(text).small())
+                                                .on_hover_text(hover)
+                                                .clicked()
+                                            {
+                                                pick_reason = Some(entry.wording.clone());
+                                            }
+                                        }
+                                        let known = library.iter().any(|e| e.wording == query);
+                                        if !query.is_empty() && !known && ui.small_button("存入问题库").clicked() {
+                                            save_to_library = true;
+                                        }
+                                    }
+                                }
+                            });
                         if selected && self.scroll_to_selected {
                             inner.response.scroll_to_me(Some(egui::Align::Center));
                             self.scroll_to_selected = false;
