@@ -538,7 +538,12 @@ fn agreement(path: &std::path::Path, as_json: bool) -> Result<()> {
         writeln!(out)?;
         return Ok(());
     }
-    let show = |v: Option<f64>| v.map_or_else(|| "—（数据不足）".to_string(), |v| format!("{v:.3}"));
+    let show = |v: Option<f64>| {
+        v.map_or_else(
+            || crate::review::agreement::TOO_LITTLE_DATA.to_string(),
+            |v| format!("{v:.3}"),
+        )
+    };
     let units: std::collections::BTreeSet<&str> = ratings.iter().map(|r| r.unit.as_str()).collect();
     let raters: std::collections::BTreeSet<&str> = ratings.iter().map(|r| r.rater.as_str()).collect();
     writeln!(

@@ -464,7 +464,12 @@ pub fn campaign_report_document(
     problems.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     problems.truncate(15);
     let stats = summary_stats_of(&comparisons);
-    let show = |v: Option<f64>| v.map_or_else(|| "—（数据不足）".to_string(), |v| format!("{v:.3}"));
+    let show = |v: Option<f64>| {
+        v.map_or_else(
+            || crate::review::agreement::TOO_LITTLE_DATA.to_string(),
+            |v| format!("{v:.3}"),
+        )
+    };
     let mut agreement = vec![
         ("总分一致率".to_string(), show(stats.totals.percent_agreement)),
         (

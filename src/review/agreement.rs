@@ -58,6 +58,18 @@ fn same(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-9
 }
 
+/// The fewest units (cases) rated by two raters or more for a reliability coefficient (α,
+/// ICC, AC1): with one, α is 0 by construction whatever the ratings (observed and expected
+/// disagreement coincide), which reads as "no agreement" when it means "no data".
+pub const MIN_PAIRABLE_UNITS: usize = 2;
+
+/// What a person reads where a coefficient cannot be computed.
+pub const TOO_LITTLE_DATA: &str = "数据不足（至少需要 2 件、2 名评查员）";
+
+fn pairable_units(ratings: &[Rating]) -> usize {
+    by_unit(ratings).values().filter(|v| v.len() >= 2).count()
+}
+
 /// Every statistic of a set of ratings.
 pub fn agreement(ratings: &[Rating]) -> Agreement {
     let icc = icc(ratings);
@@ -104,6 +116,9 @@ pub enum Metric {
 /// Krippendorff's Alpha-Reliability"). Units with fewer than two ratings are not pairable
 /// and drop out.
 pub fn krippendorff_alpha(ratings: &[Rating], metric: Metric) -> Option<f64> {
+    if pairable_units(ratings) < MIN_PAIRABLE_UNITS {
+        return None;
+    }
     let units = by_unit(ratings);
     // Distinct values, sorted; values are compared through their index.
     let mut values: Vec<f64> = units.values().flatten().copied().collect();
@@ -212,6 +227,9 @@ pub fn icc(ratings: &[Rating]) -> Option<Icc> {
 /// categories. Stays meaningful when nearly every rating is the same category, where κ-type
 /// statistics collapse.
 pub fn gwet_ac1(ratings: &[Rating]) -> Option<f64> {
+    if pairable_units(ratings) < MIN_PAIRABLE_UNITS {
+        return None;
+    }
     let units = by_unit(ratings);
     let mut categories: Vec<f64> = units.values().flatten().copied().collect();
     categories.sort_by(f64::total_cmp);
@@ -307,6 +325,39 @@ pub fn parse_ratings_csv(file: &str, text: &str) -> Result<Vec<Rating>, String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rating(unit: &str, rater: &str, value: f64) -> Rating {
+        Rating {
+            unit: unit.into(),
+            rater: rater.into(),
+            value,
+        }
+    }
+
+    #[test]
+    fn one_case_is_too_little_data_not_zero_agreement() {
+        // #13 item 18: one case scored 92 and 85 gave α = 0.000.
+        let one = [rating("1号", "李", 92.0), rating("1号", "王", 85.0)];
+        let a = agreement(&one);
+        assert_eq!(a.krippendorff_alpha_interval, None);
+        assert_eq!(a.krippendorff_alpha_nominal, None);
+        assert_eq!(a.gwet_ac1, None);
+        assert_eq!(a.icc2_1, None);
+        assert_eq!(
+            a.percent_agreement,
+            Some(0.0),
+            "the plain share stays: it describes, it does not estimate"
+        );
+        // Two cases: the coefficients exist.
+        let two = [
+            rating("1号", "李", 92.0),
+            rating("1号", "王", 85.0),
+            rating("2号", "李", 70.0),
+            rating("2号", "王", 74.0),
+        ];
+        let a = agreement(&two);
+        assert!(a.krippendorff_alpha_interval.is_some() && a.icc2_1.is_some());
+    }
 
     fn table(rows: &[(&str, &[Option<f64>])]) -> Vec<Rating> {
         let mut out = Vec::new();

@@ -590,6 +590,9 @@ impl CampaignWindow {
         };
         let show = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| format!("{v:.3}"));
         let t = &stats.totals;
+        if t.krippendorff_alpha_interval.is_none() && t.icc2_1.is_none() {
+            ui.label(RichText::new(crate::review::agreement::TOO_LITTLE_DATA).color(palette.weak_text));
+        }
         ui.label(RichText::new("总分").strong());
         ui.label(format!(
             "一致率 {} · Krippendorff α 等距 {} · ICC(1,1) {} · ICC(2,1) {} · ICC(3,1) {}",
