@@ -1166,3 +1166,43 @@ fn case_numbers_and_units_are_listed_in_natural_order() {
         ]
     );
 }
+
+#[test]
+fn a_typed_value_above_the_items_limit_is_refused_and_said() {
+    // #13 item 16 (and the "扣15分" of item 7): 1 then 5 on a 1–5 item saved 扣15分 and let the
+    // engine clamp it. Now 15 is refused with a note; the mark stays at 扣1分, and the
+    // history holds no 扣15分.
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let (mut h, row) = scoring_app(dir.clone(), &rows);
+    select_item(&mut h, "3.4");
+    h.key_press(egui::Key::Num1);
+    h.run_steps(1);
+    h.key_press(egui::Key::Num5);
+    h.run_steps(2);
+    settle(&mut h);
+    h.get_by_label_contains("输入的 15 超出，未保存");
+    let marks = stored_marks(&dir, &row.number, "yjcf-general");
+    let mark = marks.iter().find(|m| m.item == "3.4").expect("a mark on 3.4");
+    assert_eq!(mark.value, pingcha::domain::MarkValue::Deduct(1.0));
+    let audit = Project::open(&dir).unwrap().audit(&row.number).unwrap();
+    assert!(
+        audit.iter().all(|e| e
+            .new
+            .as_ref()
+            .is_none_or(|m| m.value != pingcha::domain::MarkValue::Deduct(15.0))),
+        "{audit:?}"
+    );
+    // A value within the range still saves.
+    h.run_steps(90);
+    h.key_press(egui::Key::Num4);
+    h.run_steps(2);
+    settle(&mut h);
+    let marks = stored_marks(&dir, &row.number, "yjcf-general");
+    let mark = marks.iter().find(|m| m.item == "3.4").unwrap();
+    assert_eq!(mark.value, pingcha::domain::MarkValue::Deduct(4.0));
+    assert!(
+        h.query_by_label_contains("未保存").is_none(),
+        "the note goes with the next valid key"
+    );
+}

@@ -435,6 +435,40 @@ pub fn bundled_checklists() -> Result<Vec<Checklist>, format::ChecklistError> {
         .collect()
 }
 
+/// The most a typed number may ask of an item, where there is such a limit: a range
+/// item's largest deduction, a fixed item's points, a bonus item's points. Counts of a
+/// per-occurrence item have none (what exceeds the item is handled by the engine).
+pub fn typed_limit(target: ItemRef<'_>) -> Option<f64> {
+    match target {
+        ItemRef::Veto(_) => None,
+        ItemRef::Scored(_, item) => match item.deduction {
+            Deduction::Range { max, .. } => Some(max),
+            Deduction::Fixed { .. } => Some(item.points),
+            Deduction::PerOccurrence { .. } => None,
+        },
+        ItemRef::Bonus(bonus) => Some(bonus.points),
+    }
+}
+
+/// A typed number checked against its item: above the item's limit it is refused with
+/// the message the reviewer reads, never clamped behind their back.
+pub fn typed_value(target: ItemRef<'_>, number: f64) -> Result<Option<MarkValue>, String> {
+    if let Some(limit) = typed_limit(target)
+        && number > limit + EPSILON
+    {
+        let (id, what) = match target {
+            ItemRef::Scored(_, item) => (item.id.as_str(), item.deduction.describe(item.points)),
+            ItemRef::Bonus(bonus) => (bonus.id.as_str(), format!("最多加{}分", fmt_points(bonus.points))),
+            ItemRef::Veto(v) => (v.id.as_str(), String::new()),
+        };
+        return Err(format!(
+            "评查项 {id}：{what}，输入的 {} 超出，未保存",
+            fmt_points(number)
+        ));
+    }
+    Ok(quick_value(target, number))
+}
+
 /// The mark a typed number makes on an item, as the keyboard and `pingcha mark` read it: on a
 /// per-occurrence item the number of occurrences, on fixed and range items the points
 /// deducted (0 clears), on a bonus item the points awarded, on a veto item any number above 0

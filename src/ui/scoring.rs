@@ -15,7 +15,7 @@ use super::theme::{self, Palette};
 use crate::domain::{Anchor, Deduction, ItemRef, LibraryEntry, Mark, MarkValue, fmt_points};
 use crate::jobs::review::CaseScoring;
 use crate::rules::{Finding, Severity};
-use crate::scoring::{Evaluation, evaluate, quick_value};
+use crate::scoring::{Evaluation, evaluate, typed_value};
 use crate::store::{FindingDecision, ReviewKey};
 
 /// What the panel asks the app to do.
@@ -85,6 +85,8 @@ pub struct ScoringPanel {
     focus_editor: bool,
     digits: String,
     last_digit: (f64, String),
+    /// Why the last typed number was refused (shown under the total until the next key).
+    refused: Option<String>,
     collapsed: HashSet<(String, String)>,
     scroll_to_selected: bool,
     undo: HashMap<String, Vec<Change>>,
@@ -385,12 +387,24 @@ impl ScoringPanel {
                 self.digits.push(digit);
                 self.last_digit = (now, item);
                 let number: f64 = self.digits.parse().unwrap_or(0.0);
-                let value = self
+                let typed = self
                     .current()
                     .zip(self.selected.as_deref())
                     .and_then(|(s, id)| s.checklist.checklist.item(id))
-                    .and_then(|t| quick_value(t, number));
-                actions.extend(self.set_value(value));
+                    .map(|t| typed_value(t, number));
+                match typed {
+                    // Above the item's limit: refused and said, the mark left as it was; the
+                    // next digit starts a new number.
+                    Some(Err(why)) => {
+                        self.refused = Some(why);
+                        self.digits.clear();
+                    }
+                    Some(Ok(value)) => {
+                        self.refused = None;
+                        actions.extend(self.set_value(value));
+                    }
+                    None => actions.extend(self.set_value(None)),
+                }
             }
         }
         actions
@@ -568,6 +582,9 @@ impl ScoringPanel {
                 ui.label(RichText::new(format!("否决 {} 项", evaluation.veto_hits.len())).color(palette.veto));
             }
         });
+        if let Some(why) = &self.refused {
+            ui.add(egui::Label::new(RichText::new(why).color(palette.veto)).wrap());
+        }
         ui.horizontal_wrapped(|ui| {
             ui.label(
                 RichText::new(format!(
