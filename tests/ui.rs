@@ -438,11 +438,33 @@ fn scoring_from_the_keyboard_updates_total_and_grade() {
             ("4.6".to_string(), Count(4)),
         ]
     );
-    // Ctrl+Enter marks the case reviewed.
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
-    settle(&mut h);
-    h.run_steps(2);
+    // Ctrl+Enter marks the case reviewed — but a deduction without a reason is asked for
+    // first (#13 item 16): the item is selected and its reason field opened, one by one.
+    let mut asked = Vec::new();
+    for _ in 0..4 {
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+        settle(&mut h);
+        h.run_steps(2);
+        if h.query_by_label_contains("扣了分但没有写理由").is_none() {
+            break;
+        }
+        asked.push(h.state().scoring().selected_item().unwrap().to_string());
+        h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评查理由")
+            .type_text("卷内未见该项材料");
+        h.run_steps(1);
+        h.key_press(egui::Key::Enter);
+        h.run_steps(2);
+        settle(&mut h);
+    }
+    assert_eq!(asked, ["1.2", "3.4", "4.6"], "each deduction without a reason, in turn");
     h.get_by_label_contains("已完成评查");
+    let marks = stored_marks(&dir, &row.number, "yjcf-general");
+    assert!(
+        marks
+            .iter()
+            .filter(|m| m.value != NotApplicable)
+            .all(|m| !m.reason.is_empty())
+    );
 }
 
 #[test]

@@ -210,6 +210,39 @@ impl ScoringPanel {
         })
     }
 
+    /// Completes the current checklist's review, or reopens it. A deduction without a reason
+    /// is asked for first: the item is selected, its reason field opened, and the panel says
+    /// why — a score sheet must say what each deduction is for.
+    fn toggle_reviewed(&mut self) -> Option<Action> {
+        let s = self.current()?;
+        let (key, done) = (s.key.clone(), s.reviewed_at.is_none());
+        if done
+            && let Some(item) = s
+                .marks
+                .iter()
+                .find(|m| {
+                    let deducts = match m.value {
+                        MarkValue::Deduct(p) => p > 0.0,
+                        MarkValue::Count(n) => n > 0,
+                        MarkValue::VetoHit => true,
+                        MarkValue::NotApplicable | MarkValue::Award(_) => false,
+                    };
+                    deducts && m.reason.trim().is_empty()
+                })
+                .map(|m| m.item.clone())
+        {
+            self.refused = Some(format!("评查项 {item} 扣了分但没有写理由：请先填写理由，再完成评查"));
+            self.selected = Some(item);
+            self.scroll_to_selected = true;
+            self.reason_draft.clear();
+            self.editing_reason = true;
+            self.focus_editor = true;
+            return None;
+        }
+        self.refused = None;
+        Some(Action::SetReviewed { key, done })
+    }
+
     /// Sets the selected item's value, keeping its reason, rule and anchor.
     fn set_value(&mut self, value: Option<MarkValue>) -> Option<Action> {
         let item = self.selected.clone()?;
@@ -303,12 +336,7 @@ impl ScoringPanel {
         }
         let pressed = |key: Key, modifiers: Modifiers| ctx.input_mut(|i| i.consume_key(modifiers, key));
         if pressed(Key::Enter, Modifiers::COMMAND) {
-            if let Some(s) = self.current() {
-                actions.push(Action::SetReviewed {
-                    key: s.key.clone(),
-                    done: s.reviewed_at.is_none(),
-                });
-            }
+            actions.extend(self.toggle_reviewed());
             return actions;
         }
         if pressed(Key::Z, Modifiers::COMMAND | Modifiers::SHIFT) || pressed(Key::Y, Modifiers::COMMAND) {
@@ -600,15 +628,12 @@ impl ScoringPanel {
             }
         });
         ui.horizontal(|ui| {
-            let (label, done) = match &scoring.reviewed_at {
-                Some(at) => (format!("已完成评查（{at}）· 重新打开"), false),
-                None => ("完成评查（Ctrl+Enter）".to_string(), true),
+            let label = match &scoring.reviewed_at {
+                Some(at) => format!("已完成评查（{at}）· 重新打开"),
+                None => "完成评查（Ctrl+Enter）".to_string(),
             };
             if ui.button(label).clicked() {
-                actions.push(Action::SetReviewed {
-                    key: scoring.key.clone(),
-                    done,
-                });
+                actions.extend(self.toggle_reviewed());
             }
             if ui
                 .add_enabled(self.can_undo(false), egui::Button::new("撤销"))
