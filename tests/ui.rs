@@ -1228,3 +1228,69 @@ fn a_typed_value_above_the_items_limit_is_refused_and_said() {
         "the note goes with the next valid key"
     );
 }
+
+#[test]
+fn undo_after_accepting_a_suggestion_makes_it_undecided_again() {
+    // #13 item 1: A then Ctrl+Z took the mark back but the suggestion stayed 已采纳, R did
+    // nothing, and the list's count stayed one lower.
+    let tmp = tempfile::tempdir().unwrap();
+    let pkg = late_service_package(&tmp.path().join("late"), "迟送〔2024〕9号");
+    let dir = tmp.path().join("p");
+    let mut p = Project::create_or_open(&dir).unwrap();
+    import(&mut p, &[pkg]);
+    let rows = p.list_cases().unwrap();
+    drop(p);
+    let (mut h, row) = scoring_app(dir.clone(), &rows);
+    wait_until(&mut h, "the open findings", |a| a.open_findings(row.id).is_some());
+    let open_before = h.state().open_findings(row.id).unwrap();
+    select_item(&mut h, "5.1");
+    h.get_by_label_contains("建议（决定书送达期限）");
+    h.key_press(egui::Key::A);
+    h.run_steps(2);
+    settle(&mut h);
+    h.get_by_label_contains("· 已采纳");
+    wait_until(&mut h, "one finding fewer", |a| {
+        a.open_findings(row.id) == Some(open_before - 1)
+    });
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(2);
+    settle(&mut h);
+    assert!(h.query_by_label_contains("· 已采纳").is_none(), "undecided again");
+    wait_until(&mut h, "the count back", |a| {
+        a.open_findings(row.id) == Some(open_before)
+    });
+    let p = Project::open(&dir).unwrap();
+    let reviewer = p.reviewer("张敏", "法规科").unwrap();
+    assert!(p.finding_decisions(&row.number, reviewer.id).unwrap().is_empty());
+    assert!(
+        p.audit(&row.number)
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "finding_withdrawn")
+    );
+    drop(p);
+    assert!(
+        stored_marks(&dir, &row.number, "yjcf-general")
+            .iter()
+            .all(|m| m.item != "5.1")
+    );
+    // R works on it again.
+    h.key_press(egui::Key::R);
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "不采纳理由");
+    // Esc leaves the rejection (the field used to keep every key until Enter).
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(h.query_by_label("不采纳理由").is_none());
+    assert!(!h.state().scoring().is_typing());
+    // Redo accepts it again.
+    assert!(h.state().scoring().can_undo(true), "the acceptance can be redone");
+    assert!(h.state().scoring().focused, "the panel keeps the keys");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Y);
+    h.run_steps(2);
+    settle(&mut h);
+    h.get_by_label_contains("· 已采纳");
+    wait_until(&mut h, "one finding fewer again", |a| {
+        a.open_findings(row.id) == Some(open_before - 1)
+    });
+}

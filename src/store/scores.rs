@@ -507,6 +507,35 @@ impl Project {
         Ok(())
     }
 
+    /// Withdraws a reviewer's decision on a finding (the undo of an acceptance): the finding
+    /// is undecided again; the audit log keeps both the decision and its withdrawal.
+    pub fn withdraw_finding_decision(&mut self, key: &ReviewKey, decision: &FindingDecision) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let removed = tx
+            .prepare_cached(
+                "DELETE FROM finding_decisions
+                  WHERE case_number = :case AND reviewer_id = :reviewer AND rule = :rule AND message = :message",
+            )?
+            .execute(named_params! {
+                ":case": key.case_number, ":reviewer": key.reviewer_id, ":rule": decision.rule,
+                ":message": decision.message,
+            })?;
+        if removed > 0 {
+            let note = format!("规则 {}：{}（撤销）", decision.rule, decision.message);
+            append_audit(
+                &tx,
+                key,
+                decision.item.as_deref(),
+                "finding_withdrawn",
+                None,
+                None,
+                &note,
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// A reviewer's decisions on a case's findings.
     pub fn finding_decisions(&self, case_number: &str, reviewer_id: i64) -> Result<Vec<FindingDecision>, StoreError> {
         let mut stmt = self.conn.prepare_cached(

@@ -766,6 +766,15 @@ impl PingchaApp {
                         seq: self.scoring_seq,
                     });
                 }
+                Action::Withdraw { key, decision, mark } => {
+                    self.scoring_seq += 1;
+                    self.backend.send(Request::WithdrawFinding {
+                        key,
+                        decision,
+                        mark,
+                        seq: self.scoring_seq,
+                    });
+                }
                 Action::AddToLibrary(entry) => self.backend.send(Request::AddLibraryEntry(entry)),
                 Action::OpenAnchor(anchor) => self.open_anchor(&anchor),
                 Action::ShowHistory => {
@@ -1730,6 +1739,7 @@ impl PingchaApp {
                             "reopened" => "重新打开",
                             "finding_accepted" => "采纳自动检查",
                             "finding_rejected" => "不采纳自动检查",
+                            "finding_withdrawn" => "撤销对自动检查的处理",
                             "consensus" => "合议",
                             "return_imported" => "回收评分包",
                             "signed_off" => "复核锁定",

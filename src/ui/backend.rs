@@ -85,6 +85,18 @@ pub enum Request {
         /// Echoed in the answer.
         seq: u64,
     },
+    /// Withdraw an acceptance (undo): the finding is undecided again, the item's mark put
+    /// back to `mark`.
+    WithdrawFinding {
+        /// Which review.
+        key: ReviewKey,
+        /// The acceptance withdrawn.
+        decision: FindingDecision,
+        /// The item's mark before the acceptance.
+        mark: Option<Mark>,
+        /// Echoed in the answer.
+        seq: u64,
+    },
     /// The audit log of a case.
     Audit(String),
     /// Add a wording to the finding library.
@@ -561,7 +573,7 @@ impl Backend {
                             }
                             Err(e) => send(Response::Error(format!("无法登记评查员：{e}"))),
                         },
-                        Request::DecideFinding { ref key, .. } => {
+                        Request::DecideFinding { ref key, .. } | Request::WithdrawFinding { ref key, .. } => {
                             let number = key.case_number.clone();
                             scoring_request(&mut project, reviewer.as_ref(), request, &send);
                             if let Ok(stored) = project.load_case_by_number(&number) {
@@ -727,7 +739,10 @@ fn send_scoring(project: &Project, reviewer: Option<&Reviewer>, case_number: &st
 fn scoring_request(project: &mut Project, reviewer: Option<&Reviewer>, request: Request, send: &dyn Fn(Response)) {
     // The first mark on a checklist version freezes it: the editor must learn that.
     let touched = match &request {
-        Request::Mark { key, .. } | Request::SetReviewed { key, .. } | Request::DecideFinding { key, .. } => project
+        Request::Mark { key, .. }
+        | Request::SetReviewed { key, .. }
+        | Request::DecideFinding { key, .. }
+        | Request::WithdrawFinding { key, .. } => project
             .checklist(key.checklist)
             .ok()
             .filter(|c| !c.frozen)
@@ -784,6 +799,22 @@ fn scoring_request_inner(
             .and_then(|()| Ok(project.decide_finding(&key, &decision)?));
             if let Err(e) = saved {
                 send(Response::Error(format!("未能保存对自动检查问题的处理：{e:#}")));
+            }
+            send_scoring(project, reviewer, &key.case_number, seq, send);
+        }
+        Request::WithdrawFinding {
+            key,
+            decision,
+            mark,
+            seq,
+        } => {
+            let saved = match &decision.item {
+                Some(item) => apply_mark(project, &key, item, mark, "undo", "").map(|_| ()),
+                None => Ok(()),
+            }
+            .and_then(|()| Ok(project.withdraw_finding_decision(&key, &decision)?));
+            if let Err(e) = saved {
+                send(Response::Error(format!("未能撤销对自动检查问题的处理：{e:#}")));
             }
             send_scoring(project, reviewer, &key.case_number, seq, send);
         }

@@ -48,6 +48,16 @@ pub enum Action {
         /// The mark an acceptance makes.
         mark: Option<Mark>,
     },
+    /// Withdraw an acceptance (undo of `A`): the finding is undecided again and the mark
+    /// goes back to what it was.
+    Withdraw {
+        /// Which review.
+        key: ReviewKey,
+        /// The acceptance withdrawn.
+        decision: FindingDecision,
+        /// The item's mark before the acceptance.
+        mark: Option<Mark>,
+    },
     /// Save a new wording to the finding library.
     AddToLibrary(LibraryEntry),
     /// Open a document at a page.
@@ -65,6 +75,8 @@ struct Change {
     item: String,
     before: Option<Mark>,
     after: Option<Mark>,
+    /// The acceptance of a finding this change made: undo withdraws it, redo makes it again.
+    accepted: Option<FindingDecision>,
 }
 
 /// State of the scoring panel.
@@ -199,6 +211,7 @@ impl ScoringPanel {
                 item: item.to_string(),
                 before,
                 after: mark.clone(),
+                accepted: None,
             });
             self.redo.remove(&case);
         }
@@ -293,6 +306,27 @@ impl ScoringPanel {
         self.tab = tab;
         self.selected = Some(change.item.clone());
         self.scroll_to_selected = true;
+        if let Some(decision) = change.accepted.clone() {
+            // An acceptance: the mark and the decision go back (or forward) together.
+            let mark = if redo { change.after } else { change.before };
+            let _ = self.change(&change.item, mark.clone(), if redo { "redo" } else { "undo" });
+            self.decisions
+                .retain(|d| !(d.rule == decision.rule && d.message == decision.message));
+            return Some(if redo {
+                self.decisions.push(decision.clone());
+                Action::Decide {
+                    key: change.key,
+                    decision,
+                    mark,
+                }
+            } else {
+                Action::Withdraw {
+                    key: change.key,
+                    decision,
+                    mark,
+                }
+            });
+        }
         let mark = if redo { change.after } else { change.before };
         self.change(&change.item, mark, if redo { "redo" } else { "undo" })
     }
@@ -498,6 +532,9 @@ impl ScoringPanel {
             item: Some(item),
         };
         self.decisions.push(decision.clone());
+        if let Some(last) = self.undo.get_mut(&key.case_number).and_then(|stack| stack.last_mut()) {
+            last.accepted = Some(decision.clone());
+        }
         Some(Action::Decide {
             key,
             decision,
@@ -669,6 +706,7 @@ impl ScoringPanel {
         let mut accept: Option<Finding> = None;
         let mut reject: Option<Finding> = None;
         let mut finish_reject: Option<(String, String, String)> = None;
+        let mut cancel_reject = false;
         let mut commit_reason = false;
         let mut set_value: Option<Option<MarkValue>> = None;
         let mut open_reason = false;
@@ -867,6 +905,10 @@ impl ScoringPanel {
                                                 finish_reject =
                                                     Some((rule, message, self.reject_draft.trim().to_string()));
                                             }
+                                            // Esc leaves the rejection undecided, as it does the reason.
+                                            if ui.input(|i| i.key_pressed(Key::Escape)) {
+                                                cancel_reject = true;
+                                            }
                                         });
                                     }
                                     if self.editing_reason {
@@ -973,6 +1015,9 @@ impl ScoringPanel {
         if let Some((rule, message, reason)) = finish_reject {
             self.rejecting = None;
             actions.extend(self.reject(rule, message, reason));
+        } else if cancel_reject {
+            self.rejecting = None;
+            self.reject_draft.clear();
         }
         if save_to_library {
             let wording = self.reason_draft.trim().to_string();
