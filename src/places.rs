@@ -20,6 +20,8 @@ pub enum PlacesError {
         "找不到当前用户的主目录（HOME 未设置），无法确定{what}的位置；请设置环境变量 PINGCHA_HOME 指向一个仅本人可访问的文件夹"
     )]
     NoHome { what: &'static str },
+    #[error("PINGCHA_HOME 应为绝对路径，收到 {0}")]
+    RelativeHome(String),
     #[error("{path}：{source}")]
     Io { path: String, source: std::io::Error },
     #[error(
@@ -61,7 +63,8 @@ impl Places {
                 data: root.join("data"),
                 logs: root.join("logs"),
             }),
-            _ => platform().ok_or(PlacesError::NoHome { what: "用户数据" }),
+            Some(root) => Err(PlacesError::RelativeHome(root.display().to_string())),
+            None => platform().ok_or(PlacesError::NoHome { what: "用户数据" }),
         }
     }
 
@@ -166,8 +169,9 @@ mod tests {
     fn no_home_is_an_error_not_the_temp_folder() {
         let err = Places::from_env(None, || None).unwrap_err();
         assert!(err.to_string().contains("PINGCHA_HOME"), "{err}");
-        // A relative PINGCHA_HOME is not trusted either.
-        assert!(Places::from_env(Some(PathBuf::from("rel")), || None).is_err());
+        // A relative PINGCHA_HOME is refused, naming it (it would move with the working folder).
+        let err = Places::from_env(Some(PathBuf::from("rel")), || None).unwrap_err();
+        assert!(err.to_string().contains("绝对路径") && err.to_string().contains("rel"), "{err}");
     }
 
     #[cfg(unix)]
