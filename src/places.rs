@@ -171,7 +171,10 @@ mod tests {
         assert!(err.to_string().contains("PINGCHA_HOME"), "{err}");
         // A relative PINGCHA_HOME is refused, naming it (it would move with the working folder).
         let err = Places::from_env(Some(PathBuf::from("rel")), || None).unwrap_err();
-        assert!(err.to_string().contains("绝对路径") && err.to_string().contains("rel"), "{err}");
+        assert!(
+            err.to_string().contains("绝对路径") && err.to_string().contains("rel"),
+            "{err}"
+        );
     }
 
     #[cfg(unix)]
