@@ -376,6 +376,20 @@ fn select_item(h: &mut Harness<'static, PingchaApp>, item: &str) {
     panic!("could not select {item}");
 }
 
+/// A project with one case served late (a finding of 决定书送达期限 on item 5.1), scored by
+/// 张敏 with its open findings counted.
+fn late_service_scoring(root: &Path) -> (Harness<'static, PingchaApp>, pingcha::store::CaseRow, PathBuf) {
+    let pkg = late_service_package(&root.join("late"), "迟送〔2024〕9号");
+    let dir = root.join("p");
+    let mut p = Project::create_or_open(&dir).unwrap();
+    import(&mut p, &[pkg]);
+    let rows = p.list_cases().unwrap();
+    drop(p);
+    let (mut h, row) = scoring_app(dir.clone(), &rows);
+    wait_until(&mut h, "the open findings", |a| a.open_findings(row.id).is_some());
+    (h, row, dir)
+}
+
 fn settle(h: &mut Harness<'static, PingchaApp>) {
     wait_until(h, "the backend to save", PingchaApp::scoring_settled);
 }
@@ -562,14 +576,7 @@ fn marks_survive_a_restart_and_an_anchor_opens_its_page() {
 #[test]
 fn a_finding_is_accepted_into_a_mark_with_one_key() {
     let tmp = tempfile::tempdir().unwrap();
-    let pkg = late_service_package(&tmp.path().join("late"), "迟送〔2024〕9号");
-    let dir = tmp.path().join("p");
-    let mut p = Project::create_or_open(&dir).unwrap();
-    import(&mut p, &[pkg]);
-    let rows = p.list_cases().unwrap();
-    drop(p);
-    let (mut h, row) = scoring_app(dir.clone(), &rows);
-    wait_until(&mut h, "the open findings", |a| a.open_findings(row.id).is_some());
+    let (mut h, row, dir) = late_service_scoring(tmp.path());
     let open_before = h.state().open_findings(row.id).unwrap();
     select_item(&mut h, "5.1");
     h.get_by_label_contains("建议（决定书送达期限）：决定 2024-09-27，送达 2024-10-14");
@@ -1234,14 +1241,7 @@ fn undo_after_accepting_a_suggestion_makes_it_undecided_again() {
     // #13 item 1: A then Ctrl+Z took the mark back but the suggestion stayed 已采纳, R did
     // nothing, and the list's count stayed one lower.
     let tmp = tempfile::tempdir().unwrap();
-    let pkg = late_service_package(&tmp.path().join("late"), "迟送〔2024〕9号");
-    let dir = tmp.path().join("p");
-    let mut p = Project::create_or_open(&dir).unwrap();
-    import(&mut p, &[pkg]);
-    let rows = p.list_cases().unwrap();
-    drop(p);
-    let (mut h, row) = scoring_app(dir.clone(), &rows);
-    wait_until(&mut h, "the open findings", |a| a.open_findings(row.id).is_some());
+    let (mut h, row, dir) = late_service_scoring(tmp.path());
     let open_before = h.state().open_findings(row.id).unwrap();
     select_item(&mut h, "5.1");
     h.get_by_label_contains("建议（决定书送达期限）");

@@ -105,6 +105,40 @@ pub struct ScoringPanel {
     redo: HashMap<String, Vec<Change>>,
 }
 
+/// Which key closed a one-line reason field this frame.
+enum FieldKey {
+    Enter,
+    Escape,
+    None,
+}
+
+/// A labelled one-line reason field (the label names it for screen readers and tests); takes
+/// the keyboard when `focus`; reports Enter (commit) and Esc (leave).
+fn reason_field(ui: &mut egui::Ui, label: &str, hint: &str, draft: &mut String, focus: bool) -> FieldKey {
+    ui.horizontal(|ui| {
+        let label = ui.label(label);
+        let enter = ui.input(|i| i.key_pressed(Key::Enter));
+        let edit = ui
+            .add(
+                egui::TextEdit::singleline(draft)
+                    .hint_text(hint)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        if focus {
+            edit.request_focus();
+        }
+        if enter && (edit.lost_focus() || edit.has_focus()) {
+            FieldKey::Enter
+        } else if ui.input(|i| i.key_pressed(Key::Escape)) {
+            FieldKey::Escape
+        } else {
+            FieldKey::None
+        }
+    })
+    .inner
+}
+
 /// Items the keyboard moves through, in display order, skipping collapsed sections.
 fn navigable(scoring: &CaseScoring, collapsed: &HashSet<(String, String)>) -> Vec<String> {
     let c = &scoring.checklist.checklist;
@@ -888,50 +922,36 @@ impl ScoringPanel {
                                         }
                                     });
                                     if let Some((rule, message)) = self.rejecting.clone() {
-                                        ui.horizontal(|ui| {
-                                            let label = ui.label("不采纳理由");
-                                            let enter = ui.input(|i| i.key_pressed(Key::Enter));
-                                            let edit = ui
-                                                .add(
-                                                    egui::TextEdit::singleline(&mut self.reject_draft)
-                                                        .hint_text("例如：卷内另有送达回执")
-                                                        .desired_width(f32::INFINITY),
-                                                )
-                                                .labelled_by(label.id);
-                                            if std::mem::take(&mut self.focus_editor) {
-                                                edit.request_focus();
-                                            }
-                                            if enter && (edit.lost_focus() || edit.has_focus()) {
+                                        let focus = std::mem::take(&mut self.focus_editor);
+                                        match reason_field(
+                                            ui,
+                                            "不采纳理由",
+                                            "例如：卷内另有送达回执",
+                                            &mut self.reject_draft,
+                                            focus,
+                                        ) {
+                                            FieldKey::Enter => {
                                                 finish_reject =
                                                     Some((rule, message, self.reject_draft.trim().to_string()));
                                             }
                                             // Esc leaves the rejection undecided, as it does the reason.
-                                            if ui.input(|i| i.key_pressed(Key::Escape)) {
-                                                cancel_reject = true;
-                                            }
-                                        });
+                                            FieldKey::Escape => cancel_reject = true,
+                                            FieldKey::None => {}
+                                        }
                                     }
                                     if self.editing_reason {
-                                        ui.horizontal(|ui| {
-                                            let label = ui.label("评查理由");
-                                            let enter = ui.input(|i| i.key_pressed(Key::Enter));
-                                            let edit = ui
-                                                .add(
-                                                    egui::TextEdit::singleline(&mut self.reason_draft)
-                                                        .hint_text("输入理由，可从问题库选择")
-                                                        .desired_width(f32::INFINITY),
-                                                )
-                                                .labelled_by(label.id);
-                                            if std::mem::take(&mut self.focus_editor) {
-                                                edit.request_focus();
-                                            }
-                                            if enter && (edit.lost_focus() || edit.has_focus()) {
-                                                commit_reason = true;
-                                            }
-                                            if ui.input(|i| i.key_pressed(Key::Escape)) {
-                                                cancel_reason = true;
-                                            }
-                                        });
+                                        let focus = std::mem::take(&mut self.focus_editor);
+                                        match reason_field(
+                                            ui,
+                                            "评查理由",
+                                            "输入理由，可从问题库选择",
+                                            &mut self.reason_draft,
+                                            focus,
+                                        ) {
+                                            FieldKey::Enter => commit_reason = true,
+                                            FieldKey::Escape => cancel_reason = true,
+                                            FieldKey::None => {}
+                                        }
                                         let query = self.reason_draft.trim().to_string();
                                         let linked = target.findings();
                                         let mut matches: Vec<&LibraryEntry> = library
