@@ -144,6 +144,11 @@ fn the_notice_matches_its_snapshot() {
 }
 
 fn report(cases: usize) -> Document {
+    report_drawn(cases, cases)
+}
+
+/// A campaign report of `cases` scored cases out of `drawn`.
+fn report_drawn(cases: usize, drawn: usize) -> Document {
     let templates = Templates::bundled().unwrap();
     let units = ["执法一科", "执法二科", "执法三科", "执法支队一大队", "执法支队二大队"];
     let grades = ["优秀", "良好", "合格", "不合格"];
@@ -181,7 +186,7 @@ fn report(cases: usize) -> Document {
         date: "2024年12月1日",
         deadline: "2024年12月31日",
         reviewers: 6,
-        drawn_cases: cases,
+        drawn_cases: drawn,
         drawn_units: units.len(),
         per_case: 2,
         grades: grades.iter().map(|g| g.to_string()).collect(),
@@ -198,6 +203,23 @@ fn report(cases: usize) -> Document {
         agreement: vec![("总分一致率".into(), "0.812".into())],
         templates: &templates,
     })
+}
+
+#[test]
+fn a_report_issued_with_unscored_cases_says_so_on_its_first_page() {
+    // #13 item 19: 1 of 10 scored, and the report read as if the campaign were complete.
+    let doc = report_drawn(1, 10);
+    let rendered = render_pdf(&doc).unwrap();
+    let pdf = lopdf::Document::load_mem(&rendered.bytes).unwrap();
+    let first = pdf.extract_text(&[1]).unwrap();
+    assert!(
+        first.contains("已评 1 件") && first.contains("尚有 9 件未评"),
+        "{first}"
+    );
+    assert!(
+        !report(40).plain_text().contains("未评"),
+        "a complete campaign has no such note"
+    );
 }
 
 #[test]

@@ -471,8 +471,16 @@ pub fn campaign_report(r: &CampaignReport<'_>) -> Document {
         ("deadline", r.deadline.to_string()),
     ];
     doc.push(Block::Issuer(r.agency.to_string()))
-        .push(Block::Title(format!("关于{}情况的通报", r.name)))
-        .push(Block::Heading("一、基本情况".into()))
+        .push(Block::Title(format!("关于{}情况的通报", r.name)));
+    // Issued before every drawn case was scored: said on the first page, under the title.
+    if n < r.drawn_cases {
+        doc.push(Block::Paragraph(format!(
+            "注：本通报印发时，抽取的 {} 件案卷中已评 {n} 件，尚有 {} 件未评；以下统计只含已评案卷。",
+            r.drawn_cases,
+            r.drawn_cases - n
+        )));
+    }
+    doc.push(Block::Heading("一、基本情况".into()))
         .push(Block::Paragraph(fill(&r.templates.basic, &values)))
         .push(Block::Heading("二、评查结果".into()))
         .push(Block::Paragraph(fill(&r.templates.results, &values)));
