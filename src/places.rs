@@ -68,11 +68,10 @@ impl Places {
         }
     }
 
-    /// The signing keys: `PINGCHA_KEY_DIR` if set, else `keys` in the data folder.
+    /// The signing keys' default folder (`review::kit::key_dir` lets `PINGCHA_KEY_DIR`
+    /// override it).
     pub fn key_dir(&self) -> PathBuf {
-        std::env::var_os("PINGCHA_KEY_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| self.data.join("keys"))
+        self.data.join("keys")
     }
 
     /// The demo project, created on first start.

@@ -212,10 +212,7 @@ fn a_report_issued_with_unscored_cases_says_so_on_its_first_page() {
     let rendered = render_pdf(&doc).unwrap();
     let pdf = lopdf::Document::load_mem(&rendered.bytes).unwrap();
     let first = pdf.extract_text(&[1]).unwrap();
-    assert!(
-        first.contains("已评 1 件") && first.contains("尚有 9 件未评"),
-        "{first}"
-    );
+    assert!(first.contains("已评1件") && first.contains("尚有9件未评"), "{first}");
     assert!(
         !report(40).plain_text().contains("未评"),
         "a complete campaign has no such note"

@@ -475,7 +475,7 @@ pub fn campaign_report(r: &CampaignReport<'_>) -> Document {
     // Issued before every drawn case was scored: said on the first page, under the title.
     if n < r.drawn_cases {
         doc.push(Block::Paragraph(format!(
-            "注：本通报印发时，抽取的 {} 件案卷中已评 {n} 件，尚有 {} 件未评；以下统计只含已评案卷。",
+            "注：本通报印发时，抽取的{}件案卷中已评{n}件，尚有{}件未评；以下统计只含已评案卷。",
             r.drawn_cases,
             r.drawn_cases - n
         )));

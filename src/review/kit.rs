@@ -254,3 +254,33 @@ pub fn read_signed(path: &Path, format: &str, what: &str, max_bytes: u64) -> Res
         sha256: hex(&Sha256::digest(&bytes)),
     })
 }
+
+#[cfg(all(test, unix))]
+mod key_file_tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_new_key_is_owner_only_and_an_open_folder_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("keys");
+        let pair = super::key_pair_in(&dir, "李评").unwrap();
+        let file = dir.join("李评.ed25519");
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!((mode(&dir), mode(&file)), (0o700, 0o600));
+        // The same key comes back on the next call.
+        assert_eq!(
+            super::key_pair_in(&dir, "李评").unwrap().public_hex(),
+            pair.public_hex()
+        );
+        // A folder others can open never receives a new private key.
+        let open = tmp.path().join("open");
+        std::fs::create_dir(&open).unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let Err(err) = super::key_pair_in(&open, "王评") else {
+            panic!("a key was made in a folder others can open");
+        };
+        let err = err.to_string();
+        assert!(err.contains("755") && err.contains("chmod 700"), "{err}");
+        assert!(!open.join("王评.ed25519").exists());
+    }
+}
