@@ -108,7 +108,11 @@ fn a_reviewer_opens_a_kit_scores_and_returns_it_in_the_app() {
         .with_context_setup(install_fonts)
         .build_eframe(move |cc| PingchaApp::new(&cc.egui_ctx, dir, None, None));
     wait(&mut h, "the empty project", PingchaApp::is_loaded);
-    h.state_mut().set_reviewer("李评", "法规科");
+    // Another profile is active on this laptop: the kit still opens under its addressee.
+    h.state_mut().set_reviewer("张三", "监督科");
+    wait(&mut h, "the first reviewer", |a| {
+        a.reviewer().is_some_and(|r| r.name == "张三")
+    });
     h.get_by_label("新建/打开项目…").click();
     h.run_steps(3);
     let workspace = tmp.path().join("李评工作区");
@@ -119,6 +123,17 @@ fn a_reviewer_opens_a_kit_scores_and_returns_it_in_the_app() {
         a.visible_case_count() == assigned && a.is_loaded()
     });
     assert_eq!(h.state().visible_case_count(), assigned, "exactly the kit's cases");
+    wait(&mut h, "the addressee as reviewer", |a| {
+        a.reviewer().is_some_and(|r| r.name == "李评" && r.unit == "法规科")
+    });
+    h.get_by_label_contains("评查员已由“张三（监督科）”切换为“李评”");
+    // Nobody else scores in the workspace: switching the profile back is refused and said.
+    h.state_mut().set_reviewer("张三", "监督科");
+    wait(&mut h, "the refusal", |a| {
+        a.notice_log().iter().any(|n| n.contains("只能以该评查员的身份评分"))
+    });
+    assert_eq!(h.state().reviewer().map(|r| r.name.as_str()), Some("李评"));
+    h.state_mut().set_reviewer("李评", "法规科");
 
     // Score the first general case from the keyboard.
     let ws = Project::open(&workspace).unwrap();
@@ -160,6 +175,46 @@ fn a_reviewer_opens_a_kit_scores_and_returns_it_in_the_app() {
     assert!(ret.is_file(), "the return was written");
     let merged = run(&organiser_keys, &["campaign", "import-return", &s(&project), &s(&ret)]);
     assert!(merged.contains("已导入 李评 的回收包：1 条评分"), "{merged}");
+    h.get_by_label_contains("李评（1 条评分）");
+
+    // A workspace that holds marks by someone else (an older version let them in) says so
+    // on export instead of leaving them out in silence.
+    let mut w = Project::open(&workspace).unwrap();
+    let other = w.reviewer("张三", "监督科").unwrap();
+    let stored = w.load_case_by_number(&row.number).unwrap().case;
+    let scoring = pingcha::jobs::review::case_scorings(&w, &stored, other.id)
+        .unwrap()
+        .remove(0);
+    let mark = pingcha::domain::Mark::new("2.1", pingcha::domain::MarkValue::Count(1));
+    pingcha::jobs::review::apply_mark(&mut w, &scoring.key, "2.1", Some(mark), "mark", "").unwrap();
+    drop(w);
+    let again = tmp.path().join("李评2.pchret");
+    let said = run(&reviewer_keys, &["kit", "return", &s(&workspace), "--out", &s(&again)]);
+    assert!(
+        said.contains("注意：工作区中另有 “张三（监督科）”1 条 的评分不是评查包收件人“李评”录入的"),
+        "{said}"
+    );
+    // …and the command line refuses such a mark in the first place.
+    let out = Command::new(env!("CARGO_BIN_EXE_pingcha"))
+        .env("PINGCHA_KEY_DIR", &reviewer_keys)
+        .args([
+            "mark",
+            &s(&workspace),
+            "--case",
+            &row.number,
+            "--reviewer",
+            "张三",
+            "--unit",
+            "监督科",
+            "--item",
+            "1.2",
+            "--value",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("此工作区是发给“李评（法规科）”的评查包"));
     let p = Project::open(&project).unwrap();
     let marks = p.marks_of_case(&row.number).unwrap();
     assert_eq!(marks.len(), 1);

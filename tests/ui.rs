@@ -1294,3 +1294,48 @@ fn undo_after_accepting_a_suggestion_makes_it_undecided_again() {
         a.open_findings(row.id) == Some(open_before - 1)
     });
 }
+
+#[test]
+fn notifications_stay_long_enough_keep_their_order_and_are_kept_in_a_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("损坏的案卷.zip");
+    std::fs::write(&bad, "not a zip").unwrap();
+    let mut h = app(tmp.path().join("p"));
+    wait_until(&mut h, "the project", |a| a.is_loaded());
+    h.state_mut().start_import(vec![bad]);
+    wait_until(&mut h, "the import", |a| !a.is_importing());
+    h.state_mut().start_import(vec![samples(8).to_path_buf()]);
+    wait_until(&mut h, "the second import", |a| {
+        !a.is_importing() && a.visible_case_count() == 8
+    });
+    let on_screen = h.state().notices_on_screen();
+    let error = on_screen.iter().position(|n| n.contains("不是有效的 zip 文件"));
+    let success = on_screen.iter().position(|n| n.contains("新导入 8 件"));
+    assert!(error.is_some() && success.is_some(), "{on_screen:?}");
+    assert!(error < success, "in order of time, the new success last: {on_screen:?}");
+    // Each step is a quarter of a second: ten seconds on, the success is still there to read.
+    h.run_steps(40);
+    assert!(
+        h.state().notices_on_screen().iter().any(|n| n.contains("新导入 8 件")),
+        "a success stays long enough to read"
+    );
+    // A minute on it has left the corner; the error stays until dismissed; the log keeps both.
+    h.run_steps(200);
+    let on_screen = h.state().notices_on_screen();
+    assert!(!on_screen.iter().any(|n| n.contains("新导入 8 件")), "{on_screen:?}");
+    assert!(
+        on_screen.iter().any(|n| n.contains("不是有效的 zip 文件")),
+        "{on_screen:?}"
+    );
+    let log = h.state().notice_log();
+    assert!(
+        log.iter().position(|n| n.contains("不是有效的 zip 文件")) < log.iter().position(|n| n.contains("新导入 8 件"))
+    );
+    h.get_by_label_contains("消息记录（").click();
+    h.run_steps(3);
+    h.get_by_label_contains("导入完成：新导入 8 件");
+    assert!(
+        h.query_all_by_label("错误").count() >= 1,
+        "the log names each message's kind"
+    );
+}

@@ -415,6 +415,7 @@ pub fn mark(args: &MarkArgs) -> Result<ExitCode> {
     let mut project =
         Project::open(&args.project).with_context(|| format!("无法打开项目 {}", args.project.display()))?;
     prepare_project(&mut project)?;
+    crate::review::campaign::check_scorer(&project, &args.reviewer, args.unit.as_deref())?;
     let reviewer = find_reviewer(&project, &args.reviewer, args.unit.as_deref(), true)?;
     let mut scorings = scorings_for(&project, &args.case, &reviewer, args.checklist.as_deref())?;
     let mut out = std::io::stdout().lock();

@@ -430,6 +430,31 @@ pub struct Workspace {
     pub cases: Vec<String>,
 }
 
+/// The kit a project was opened from, when it is a reviewer workspace.
+pub fn workspace(project: &Project) -> Result<Option<Workspace>, ReviewError> {
+    Ok(project.setting(WORKSPACE_KEY)?)
+}
+
+/// Refuses a scorer other than the kit's addressee in a reviewer workspace: marks by anyone
+/// else could never be returned (a return carries the addressee's marks only).
+/// Without a unit, the name alone is compared.
+pub fn check_scorer(project: &Project, name: &str, unit: Option<&str>) -> Result<(), ReviewError> {
+    match workspace(project)? {
+        Some(ws) if ws.reviewer_name != name.trim() || unit.is_some_and(|u| ws.reviewer_unit != u.trim()) => {
+            let current = match unit {
+                Some(unit) => format!("{}（{}）", name.trim(), unit.trim()),
+                None => name.trim().to_string(),
+            };
+            Err(ReviewError::Refused(format!(
+                "此工作区是发给“{}（{}）”的评查包，只能以该评查员的身份评分（当前为“{current}”）；\
+                 请在“评查员”中选择{}",
+                ws.reviewer_name, ws.reviewer_unit, ws.reviewer_name
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Limit on what a kit or return may decompress to.
 const MAX_KIT_BYTES: u64 = 8 * 1024 * 1024 * 1024;
 
@@ -564,8 +589,7 @@ struct ReturnedReview {
 /// Exports a workspace's scores as a return signed with the reviewer's key.
 pub fn export_return(workspace: &Path, out: &Path) -> Result<Summary, ReviewError> {
     let project = Project::open(workspace)?;
-    let ws: Workspace = project
-        .setting(WORKSPACE_KEY)?
+    let ws: Workspace = self::workspace(&project)?
         .ok_or_else(|| ReviewError::Refused(format!("{} 不是从评查包打开的工作区", workspace.display())))?;
     let key = key_pair(&ws.reviewer_name)?;
     if key.public_hex() != ws.reviewer_public_key {
@@ -608,6 +632,21 @@ pub fn export_return(workspace: &Path, out: &Path) -> Result<Summary, ReviewErro
         }
         audit.extend(project.audit(number)?);
     }
+    // Marks someone else entered in this workspace cannot go into the addressee's return:
+    // counted and said, never dropped in silence.
+    let mut others: BTreeMap<i64, usize> = BTreeMap::new();
+    for number in &ws.cases {
+        for (by, _, _) in project.marks_of_case(number)? {
+            if by != reviewer.id {
+                *others.entry(by).or_default() += 1;
+            }
+        }
+    }
+    let others: Vec<String> = project
+        .reviewers()?
+        .into_iter()
+        .filter_map(|r| others.get(&r.id).map(|n| format!("“{}（{}）”{n} 条", r.name, r.unit)))
+        .collect();
     let file = ReturnFile {
         format: RETURN_FORMAT.into(),
         campaign_uid: ws.campaign_uid.clone(),
@@ -626,7 +665,17 @@ pub fn export_return(workspace: &Path, out: &Path) -> Result<Summary, ReviewErro
         path: out.display().to_string(),
         source,
     })?;
-    Ok(Summary(format!("已导出回收包 {}：{count} 条评分", out.display())))
+    let mut summary = format!("已导出回收包 {}：{}（{count} 条评分）", out.display(), ws.reviewer_name);
+    if !others.is_empty() {
+        summary.push_str(&format!(
+            "。注意：工作区中另有 {} 的评分不是评查包收件人“{}”录入的，未放入回收包；\
+             如需计入，请以“{}”的身份重新评分",
+            others.join("、"),
+            ws.reviewer_name,
+            ws.reviewer_name
+        ));
+    }
+    Ok(Summary(summary))
 }
 
 /// Imports a return into the organiser's project: verifies the signature against the key

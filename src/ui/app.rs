@@ -194,10 +194,28 @@ enum Level {
     Error,
 }
 
+/// One notification: shown in the corner for a while (errors until dismissed) and kept in
+/// the 消息记录 for the session.
 struct Notice {
     text: String,
     level: Level,
+    /// `ctx` time it appeared.
     shown_at: f64,
+    /// Wall-clock time, for the 消息记录.
+    at: String,
+    /// Still in the corner.
+    on_screen: bool,
+}
+
+/// Notifications kept in the 消息记录.
+const NOTICE_LOG: usize = 200;
+/// Notifications in the corner at once.
+const NOTICES_SHOWN: usize = 5;
+
+/// How long a success stays in the corner: time to read it (about eight characters a
+/// second, at least 12 s), longer while the pointer rests on it.
+fn reading_time(text: &str) -> f64 {
+    (text.chars().count() as f64 / 8.0).clamp(12.0, 40.0)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,6 +266,8 @@ pub struct PingchaApp {
     import_path: PathField,
     last_report: Option<ImportReport>,
     notices: Vec<Notice>,
+    notices_hovered: bool,
+    notice_log_open: bool,
     dark: bool,
     font_scale: f32,
     focus_search: bool,
@@ -306,13 +326,9 @@ impl PingchaApp {
         let profiles: Profiles = storage
             .and_then(|s| eframe::get_value(s, PROFILES_KEY))
             .unwrap_or_default();
+        // The active profile is sent once the project is open (`Response::Opened`): a
+        // reviewer workspace decides who may score in it.
         let active = profiles.active.and_then(|i| profiles.list.get(i)).cloned();
-        if let Some(p) = &active {
-            backend.send(Request::SetReviewer {
-                name: p.name.clone(),
-                unit: p.unit.clone(),
-            });
-        }
         Self {
             backend,
             project_name: "正在打开…".into(),
@@ -340,6 +356,8 @@ impl PingchaApp {
             import_path: PathField::default(),
             last_report: None,
             notices: Vec::new(),
+            notices_hovered: false,
+            notice_log_open: false,
             dark: prefs.dark,
             font_scale: prefs.font_scale,
             focus_search: false,
@@ -508,15 +526,45 @@ impl PingchaApp {
             text: text.into(),
             level,
             shown_at,
+            at: chrono::Local::now().format("%H:%M:%S").to_string(),
+            on_screen: true,
         });
+        if self.notices.len() > NOTICE_LOG {
+            self.notices.remove(0);
+        }
     }
 
     fn apply_responses(&mut self, ctx: &egui::Context) {
         for response in self.backend.poll(64) {
             match response {
-                Response::Opened { name, dir } => {
+                Response::Opened { name, dir, addressee } => {
                     self.project_name = name;
                     self.project_dir = Some(dir);
+                    let active = self.profiles.active.and_then(|i| self.profiles.list.get(i)).cloned();
+                    match (addressee, active) {
+                        // A kit is scored by its addressee: their profile is chosen (added if
+                        // new), so the marks are theirs and go into their return.
+                        (Some((name, unit)), active)
+                            if active.as_ref().is_none_or(|p| p.name != name || p.unit != unit) =>
+                        {
+                            if let Some(p) = active {
+                                self.notify(
+                                    ctx,
+                                    Level::Info,
+                                    format!(
+                                        "此工作区是发给“{name}（{unit}）”的评查包：评查员已由“{}（{}）”切换为“{name}”",
+                                        p.name, p.unit
+                                    ),
+                                );
+                            }
+                            self.set_reviewer(&name, &unit);
+                        }
+                        (_, Some(p)) => self.backend.send(Request::SetReviewer {
+                            name: p.name,
+                            unit: p.unit,
+                        }),
+                        (_, None) => {}
+                    }
                 }
                 Response::OpenFailed(msg) => {
                     self.project_name = "未打开项目".into();
@@ -1574,15 +1622,9 @@ impl PingchaApp {
     pub fn switch_project(&mut self, dir: PathBuf) {
         let wake = self.wake.clone();
         self.backend = Backend::start(dir, None, move || wake.request_repaint());
-        // The new project learns who is scoring (it records each reviewer once).
+        // The new project learns who is scoring once it is open (`Response::Opened`).
         self.reviewer = None;
         self.scoring.clear();
-        if let Some(p) = self.profiles.active.and_then(|i| self.profiles.list.get(i)).cloned() {
-            self.backend.send(Request::SetReviewer {
-                name: p.name,
-                unit: p.unit,
-            });
-        }
         self.project_name = "正在打开…".into();
         self.project_dir = None;
         self.cases = Arc::new(Vec::new());
@@ -1859,23 +1901,63 @@ impl PingchaApp {
             } else {
                 ui.label(RichText::new(format!("共 {} 件案卷", self.cases.len())).small());
             }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let errors = self.notices.iter().filter(|n| n.level == Level::Error).count();
+                let label = if errors > 0 {
+                    format!("消息记录（{} 条，错误 {errors}）", self.notices.len())
+                } else {
+                    format!("消息记录（{} 条）", self.notices.len())
+                };
+                if ui.small_button(label).clicked() {
+                    self.notice_log_open = true;
+                }
+            });
         });
     }
 
-    fn notices(&mut self, ctx: &egui::Context) {
-        let now = ctx.input(|i| i.time);
+    /// Every notification of this session, oldest first (the 消息记录).
+    pub fn notice_log(&self) -> Vec<String> {
+        self.notices.iter().map(|n| n.text.clone()).collect()
+    }
+
+    /// The notifications in the corner now, oldest first.
+    pub fn notices_on_screen(&self) -> Vec<String> {
         self.notices
-            .retain(|n| n.level == Level::Error || now - n.shown_at < 8.0);
-        if self.notices.is_empty() {
+            .iter()
+            .filter(|n| n.on_screen)
+            .map(|n| n.text.clone())
+            .collect()
+    }
+
+    fn notices_ui(&mut self, ctx: &egui::Context) {
+        let now = ctx.input(|i| i.time);
+        if !self.notices_hovered {
+            for n in &mut self.notices {
+                if n.level == Level::Info && now - n.shown_at > reading_time(&n.text) {
+                    n.on_screen = false;
+                }
+            }
+        }
+        let shown: Vec<usize> = (0..self.notices.len()).filter(|&i| self.notices[i].on_screen).collect();
+        if shown.is_empty() {
+            self.notices_hovered = false;
             return;
         }
         let palette = theme::palette(self.dark);
         let mut dismiss = None;
-        egui::Area::new(egui::Id::unique("notices"))
+        let mut open_log = false;
+        // In order of time, the newest at the bottom, next to the corner: a new success is
+        // never below an old error.
+        let hidden = shown.len().saturating_sub(NOTICES_SHOWN);
+        let response = egui::Area::new(egui::Id::unique("notices"))
             .anchor(egui::Align2::RIGHT_BOTTOM, [-12.0, -40.0])
             .show(ctx, |ui| {
                 ui.set_max_width(460.0);
-                for (i, notice) in self.notices.iter().enumerate().rev().take(6) {
+                if hidden > 0 && ui.link(format!("另有 {hidden} 条较早的消息（消息记录）")).clicked() {
+                    open_log = true;
+                }
+                for &i in &shown[hidden..] {
+                    let notice = &self.notices[i];
                     egui::Frame::popup(ui.style()).show(ui, |ui| {
                         ui.horizontal(|ui| {
                             let color = if notice.level == Level::Error {
@@ -1883,18 +1965,59 @@ impl PingchaApp {
                             } else {
                                 palette.pass
                             };
+                            ui.label(RichText::new(&notice.at).small().weak());
                             ui.label(RichText::new(&notice.text).color(color));
-                            if ui.small_button("×").clicked() {
+                            if ui.small_button("×").on_hover_text("关闭此消息").clicked() {
                                 dismiss = Some(i);
                             }
                         });
                     });
                 }
-            });
+            })
+            .response;
+        self.notices_hovered = response.contains_pointer();
         if let Some(i) = dismiss {
-            self.notices.remove(i);
+            self.notices[i].on_screen = false;
+        }
+        if open_log {
+            self.notice_log_open = true;
         }
         ctx.request_repaint_after(std::time::Duration::from_secs(1));
+    }
+
+    fn notice_log_window(&mut self, ctx: &egui::Context) {
+        if !self.notice_log_open {
+            return;
+        }
+        let mut open = true;
+        let palette = theme::palette(self.dark);
+        egui::Window::new("消息记录")
+            .open(&mut open)
+            .default_size([640.0, 360.0])
+            .show(ctx, |ui| {
+                if self.notices.is_empty() {
+                    ui.label("本次运行还没有消息。");
+                    return;
+                }
+                egui::ScrollArea::vertical().stick_to_bottom(true).show(ui, |ui| {
+                    egui::Grid::new("notice-log")
+                        .num_columns(3)
+                        .striped(true)
+                        .show(ui, |ui| {
+                            for n in &self.notices {
+                                ui.label(RichText::new(&n.at).small());
+                                let (kind, color) = match n.level {
+                                    Level::Error => ("错误", palette.veto),
+                                    Level::Info => ("完成", palette.pass),
+                                };
+                                ui.label(RichText::new(kind).color(color));
+                                ui.add(egui::Label::new(&n.text).wrap());
+                                ui.end_row();
+                            }
+                        });
+                });
+            });
+        self.notice_log_open = open;
     }
 
     /// Draws one frame into the root `ui`.
@@ -2007,7 +2130,8 @@ impl PingchaApp {
             self.backend.send(request);
         }
         self.palette(&ctx, &mut commands);
-        self.notices(&ctx);
+        self.notices_ui(&ctx);
+        self.notice_log_window(&ctx);
         for command in commands {
             self.run_command(&ctx, command);
         }

@@ -281,6 +281,9 @@ pub enum Response {
         name: String,
         /// Folder.
         dir: PathBuf,
+        /// For a reviewer workspace, the kit's addressee (name, unit): the only one who may
+        /// score in it.
+        addressee: Option<(String, String)>,
     },
     /// The project could not be opened.
     OpenFailed(String),
@@ -424,9 +427,20 @@ impl Backend {
                         return;
                     }
                 };
+                let addressee = match crate::review::campaign::workspace(&project) {
+                    Ok(ws) => ws.map(|w| (w.reviewer_name, w.reviewer_unit)),
+                    Err(e) => {
+                        send(Response::OpenFailed(format!(
+                            "无法读取评查包工作区 {}：{e}",
+                            dir.display()
+                        )));
+                        return;
+                    }
+                };
                 send(Response::Opened {
                     name: project.name(),
                     dir: dir.clone(),
+                    addressee,
                 });
                 if let Err(e) = prepare_project(&mut project) {
                     send(Response::Error(format!("无法准备评查标准和问题库：{e:#}")));
@@ -564,15 +578,20 @@ impl Backend {
                             rules = load_rules(&project, &send);
                             start_counting(&project, &rules, &mut counting);
                         }
-                        Request::SetReviewer { name, unit } => match project.reviewer(&name, &unit) {
-                            Ok(r) => {
-                                reviewer = Some(r.clone());
-                                send(Response::Reviewer(r));
-                                // Open findings are per reviewer: count again.
-                                start_counting(&project, &rules, &mut counting);
+                        Request::SetReviewer { name, unit } => {
+                            match crate::review::campaign::check_scorer(&project, &name, Some(&unit))
+                                .map_err(anyhow::Error::from)
+                                .and_then(|()| Ok(project.reviewer(&name, &unit)?))
+                            {
+                                Ok(r) => {
+                                    reviewer = Some(r.clone());
+                                    send(Response::Reviewer(r));
+                                    // Open findings are per reviewer: count again.
+                                    start_counting(&project, &rules, &mut counting);
+                                }
+                                Err(e) => send(Response::Error(format!("无法登记评查员：{e}"))),
                             }
-                            Err(e) => send(Response::Error(format!("无法登记评查员：{e}"))),
-                        },
+                        }
                         Request::DecideFinding { ref key, .. } | Request::WithdrawFinding { ref key, .. } => {
                             let number = key.case_number.clone();
                             scoring_request(&mut project, reviewer.as_ref(), request, &send);
