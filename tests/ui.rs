@@ -1339,3 +1339,64 @@ fn notifications_stay_long_enough_keep_their_order_and_are_kept_in_a_log() {
         "the log names each message's kind"
     );
 }
+
+/// Replaces a labelled text field's content.
+fn retype(h: &mut Harness<'static, PingchaApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label).click();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label)
+        .type_text(text);
+    h.run_steps(1);
+}
+
+#[test]
+fn a_mistyped_project_path_asks_first_a_file_is_refused_and_recent_projects_are_listed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let mut h = app(dir.clone());
+    wait_until(&mut h, "the project", |a| a.visible_case_count() == rows.len());
+    let still_open = |h: &Harness<'static, PingchaApp>| {
+        assert_eq!(
+            h.state().project_dir(),
+            Some(dir.as_path()),
+            "the current project stays open"
+        );
+        assert_eq!(h.state().visible_case_count(), rows.len());
+    };
+    h.get_by_label("新建/打开项目…").click();
+    h.run_steps(3);
+    // A folder that does not exist: asked first; 取消 creates nothing.
+    let typo = tmp.path().join("打错的路径");
+    retype(&mut h, "项目文件夹", typo.to_str().unwrap());
+    h.get_by_label("打开项目").click();
+    h.run_steps(3);
+    h.get_by_label_contains("不存在，是否新建评查项目？");
+    h.get_by_label("取消").click();
+    h.run_steps(3);
+    assert!(!typo.exists(), "nothing created without a yes");
+    still_open(&h);
+    // A file: refused in Chinese, nothing closed.
+    let file = tmp.path().join("笔记.txt");
+    std::fs::write(&file, "x").unwrap();
+    retype(&mut h, "项目文件夹", file.to_str().unwrap());
+    h.get_by_label("打开项目").click();
+    h.run_steps(3);
+    h.get_by_label_contains("是一个文件，不是项目文件夹");
+    still_open(&h);
+    // Yes to a new folder: an empty project opens.
+    retype(&mut h, "项目文件夹", typo.to_str().unwrap());
+    h.get_by_label("打开项目").click();
+    h.run_steps(3);
+    h.get_by_label("新建项目").click();
+    wait_until(&mut h, "the new project", |a| a.project_dir() == Some(typo.as_path()));
+    assert_eq!(h.state().visible_case_count(), 0);
+    assert_eq!(h.state().recent_projects(), [typo.clone(), dir.clone()]);
+    // The previous project is one click away in the dialog.
+    h.get_by_label("新建/打开项目…").click();
+    h.run_steps(3);
+    h.get_by_label("最近的项目");
+    h.get_by_label("project").click();
+    wait_until(&mut h, "the previous project", |a| a.visible_case_count() == rows.len());
+    still_open(&h);
+}

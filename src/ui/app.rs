@@ -25,6 +25,43 @@ use crate::store::{AuditEntry, CaseRow, Reviewer, StoredCase, StoredChecklist};
 /// eframe storage key of the last opened project.
 pub const LAST_PROJECT_KEY: &str = "last_project";
 const PREFS_KEY: &str = "preferences";
+const RECENT_KEY: &str = "recent_projects";
+/// Projects remembered in the 最近的项目 list.
+const RECENT_PROJECTS: usize = 10;
+
+/// What opening a folder typed or picked in the project dialog needs first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum OpenCheck {
+    /// A project: open it.
+    Open,
+    /// No project there yet: ask before creating one (the question).
+    AskCreate(String),
+    /// Not a folder a project can live in (the reason, in Chinese).
+    Refuse(String),
+}
+
+fn check_project_dir(dir: &std::path::Path) -> OpenCheck {
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => {
+            if dir.join(crate::store::DB_FILE).is_file() {
+                OpenCheck::Open
+            } else {
+                OpenCheck::AskCreate(format!(
+                    "文件夹 {} 还不是评查项目，是否在此新建评查项目？",
+                    dir.display()
+                ))
+            }
+        }
+        Ok(_) => OpenCheck::Refuse(format!(
+            "{} 是一个文件，不是项目文件夹；请填写评查项目所在的文件夹",
+            dir.display()
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            OpenCheck::AskCreate(format!("文件夹 {} 不存在，是否新建评查项目？", dir.display()))
+        }
+        Err(e) => OpenCheck::Refuse(format!("无法读取 {}：{}", dir.display(), crate::places::io_message(&e))),
+    }
+}
 const PROFILES_KEY: &str = "reviewer_profiles";
 
 /// A reviewer identity kept on this machine (several for shared laptops).
@@ -277,6 +314,11 @@ pub struct PingchaApp {
     status_filter: Option<CaseOrigin>,
     project_dialog_open: bool,
     project_path: PathField,
+    /// A project being opened: the current one stays until it answers.
+    pending_project: Option<(PathBuf, Backend)>,
+    /// A folder without a project, waiting for the user's yes (with the question).
+    confirm_create: Option<(PathBuf, String)>,
+    recent: Vec<PathBuf>,
     palette_open: bool,
     palette_query: String,
     wake: egui::Context,
@@ -367,6 +409,11 @@ impl PingchaApp {
             status_filter: None,
             project_dialog_open: false,
             project_path: PathField::default(),
+            pending_project: None,
+            confirm_create: None,
+            recent: storage
+                .and_then(|s| eframe::get_value(s, RECENT_KEY))
+                .unwrap_or_default(),
             palette_open: false,
             palette_query: String::new(),
             wake: ctx.clone(),
@@ -534,11 +581,45 @@ impl PingchaApp {
         }
     }
 
+    /// The project being opened answers: on success it replaces the current one (whose
+    /// answers are then dropped), on failure the current one stays open.
+    fn poll_pending_project(&mut self, ctx: &egui::Context) -> Vec<Response> {
+        let Some((_, pending)) = &self.pending_project else {
+            return Vec::new();
+        };
+        let Some(first) = pending.poll(1).pop() else {
+            return Vec::new();
+        };
+        let (dir, backend) = self.pending_project.take().expect("pending");
+        match first {
+            Response::OpenFailed(msg) => {
+                let current = if self.project_dir.is_some() {
+                    format!("；仍在项目“{}”", self.project_name)
+                } else {
+                    String::new()
+                };
+                self.notify(ctx, Level::Error, format!("{msg}{current}"));
+                Vec::new()
+            }
+            first => {
+                self.backend = backend;
+                self.close_project_view();
+                self.project_dir = Some(dir);
+                vec![first]
+            }
+        }
+    }
+
     fn apply_responses(&mut self, ctx: &egui::Context) {
-        for response in self.backend.poll(64) {
+        let mut responses = self.poll_pending_project(ctx);
+        responses.extend(self.backend.poll(64));
+        for response in responses {
             match response {
                 Response::Opened { name, dir, addressee } => {
                     self.project_name = name;
+                    self.recent.retain(|d| *d != dir);
+                    self.recent.insert(0, dir.clone());
+                    self.recent.truncate(RECENT_PROJECTS);
                     self.project_dir = Some(dir);
                     let active = self.profiles.active.and_then(|i| self.profiles.list.get(i)).cloned();
                     match (addressee, active) {
@@ -1621,7 +1702,26 @@ impl PingchaApp {
     /// Opens another project folder (created if missing): a new backend, a fresh view.
     pub fn switch_project(&mut self, dir: PathBuf) {
         let wake = self.wake.clone();
-        self.backend = Backend::start(dir, None, move || wake.request_repaint());
+        self.pending_project = Some((dir.clone(), Backend::start(dir, None, move || wake.request_repaint())));
+    }
+
+    /// Whether a project is being opened (the current one stays until it answers).
+    pub fn is_opening_project(&self) -> bool {
+        self.pending_project.is_some()
+    }
+
+    /// The open project's folder.
+    pub fn project_dir(&self) -> Option<&std::path::Path> {
+        self.project_dir.as_deref()
+    }
+
+    /// The projects opened lately, newest first.
+    pub fn recent_projects(&self) -> &[PathBuf] {
+        &self.recent
+    }
+
+    /// Forgets the closed project's list, case, search and scoring.
+    fn close_project_view(&mut self) {
         // The new project learns who is scoring once it is open (`Response::Opened`).
         self.reviewer = None;
         self.scoring.clear();
@@ -1643,6 +1743,51 @@ impl PingchaApp {
         self.findings.clear();
     }
 
+    /// Opens a folder chosen in the project dialog: a project opens, a folder without one
+    /// asks first, a file or an unreadable path is refused (the current project stays).
+    fn open_chosen(&mut self, ctx: &egui::Context, dir: PathBuf) {
+        match check_project_dir(&dir) {
+            OpenCheck::Open => {
+                self.project_dialog_open = false;
+                self.switch_project(dir);
+            }
+            OpenCheck::AskCreate(question) => self.confirm_create = Some((dir, question)),
+            OpenCheck::Refuse(why) => self.notify(ctx, Level::Error, why),
+        }
+    }
+
+    fn confirm_create_window(&mut self, ctx: &egui::Context) {
+        let Some((dir, question)) = self.confirm_create.clone() else {
+            return;
+        };
+        let mut answer = None;
+        egui::Window::new("新建评查项目")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .show(ctx, |ui| {
+                ui.label(&question);
+                ui.label(RichText::new("新建后，该文件夹内会建立 project.sqlite 和 documents/。").small());
+                ui.horizontal(|ui| {
+                    if ui.button("新建项目").clicked() {
+                        answer = Some(true);
+                    }
+                    if ui.button("取消").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                        answer = Some(false);
+                    }
+                });
+            });
+        match answer {
+            Some(true) => {
+                self.confirm_create = None;
+                self.project_dialog_open = false;
+                self.switch_project(dir);
+            }
+            Some(false) => self.confirm_create = None,
+            None => {}
+        }
+    }
+
     fn project_window(&mut self, ctx: &egui::Context) {
         if let Some(message) = self.project_path.poll() {
             self.notify(ctx, Level::Info, message);
@@ -1655,11 +1800,32 @@ impl PingchaApp {
         let mut open_kit = None;
         let mut export_return = None;
         egui::Window::new("新建或打开项目").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
-            ui.label("评查项目是一个文件夹（内含 project.sqlite 和 documents/）。填写已有项目的文件夹打开它；填写新文件夹则新建项目。");
+            ui.label("评查项目是一个文件夹（内含 project.sqlite 和 documents/）。填写已有项目的文件夹打开它；填写新文件夹时会先询问是否新建。");
             self.project_path.ui(ui, "项目文件夹", "路径", &[("选择文件夹…", Pick::Folder)]);
             let path = self.project_path.path();
             if ui.add_enabled(path.is_some(), egui::Button::new("打开项目")).clicked() {
                 chosen = path;
+            }
+            if let Some((dir, _)) = &self.pending_project {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(format!("正在打开 {}…", dir.display()));
+                });
+            }
+            let others: Vec<&PathBuf> = self.recent.iter().filter(|d| Some(*d) != self.project_dir.as_ref()).collect();
+            if !others.is_empty() {
+                ui.separator();
+                ui.label(RichText::new("最近的项目").strong());
+                for dir in others {
+                    let name = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+                    let exists = dir.join(crate::store::DB_FILE).is_file();
+                    let link = ui.add_enabled(exists, egui::Link::new(name)).on_hover_text(dir.display().to_string());
+                    if !exists {
+                        link.on_disabled_hover_text(format!("{}（已不存在）", dir.display()));
+                    } else if link.clicked() {
+                        chosen = Some(dir.clone());
+                    }
+                }
             }
             ui.separator();
             ui.label(RichText::new("评查包（评查员使用）").strong());
@@ -1687,9 +1853,9 @@ impl PingchaApp {
         });
         self.project_dialog_open = open;
         if let Some(dir) = chosen {
-            self.project_dialog_open = false;
-            self.switch_project(dir);
+            self.open_chosen(ctx, dir);
         }
+        self.confirm_create_window(ctx);
         if let Some((kit, workspace)) = open_kit {
             // Checking the signatures and copying the documents run on the backend.
             self.kit_busy = true;
@@ -2148,6 +2314,7 @@ impl eframe::App for PingchaApp {
             eframe::set_value(storage, LAST_PROJECT_KEY, dir);
         }
         eframe::set_value(storage, PROFILES_KEY, &self.profiles);
+        eframe::set_value(storage, RECENT_KEY, &self.recent);
         eframe::set_value(
             storage,
             PREFS_KEY,
