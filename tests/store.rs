@@ -493,3 +493,81 @@ fn the_lists_search_counts_every_match_and_a_case_shows_its_own() {
     assert!(p.search_cases("50%_").unwrap().cases.is_empty());
     assert!(p.search_cases("   ").unwrap().cases.is_empty());
 }
+
+#[test]
+fn a_changed_package_for_a_locked_case_waits_until_the_case_is_unlocked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let number = "锁定〔2024〕3号";
+    let pkg = write_package(
+        &tmp.path().join("pkg"),
+        &minimal_toml(number),
+        &[(
+            "docs/01-立案审批表.pdf",
+            pdf_with_text("第一版内容：重大危险源未定期检测。"),
+        )],
+    );
+    let mut p = Project::create_or_open(&tmp.path().join("p")).unwrap();
+    assert_eq!(import(&mut p, std::slice::from_ref(&pkg)).imported(), 1);
+    let campaign = p
+        .create_campaign(
+            "uid-1",
+            "2024年度评查",
+            2024,
+            &serde_json::json!({}),
+            &[number.to_string()],
+        )
+        .unwrap();
+    let lead = p.reviewer("赵组长", "法规科").unwrap();
+    assert_eq!(
+        p.set_signoff(campaign, lead.id, number, true, "赵组长", "").unwrap(),
+        None
+    );
+
+    // A changed package while locked: kept, said, and not current.
+    std::fs::write(
+        pkg.join("docs/01-立案审批表.pdf"),
+        pdf_with_text("第二版内容：动火作业未安排专人管理。"),
+    )
+    .unwrap();
+    let held = import(&mut p, std::slice::from_ref(&pkg));
+    assert_eq!((held.held(), held.revised()), (1, 0), "{:?}", held.items);
+    let note = held.items[0].result.note().unwrap();
+    assert!(
+        note.contains("已复核锁定")
+            && note.contains("第 2 版，待解除复核锁定后启用")
+            && note.contains("仍以第 1 版为准"),
+        "{note}"
+    );
+    assert!(held.summary().contains("待解锁 1 件"), "{}", held.summary());
+    let rows = p.list_cases().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0].revision, 1,
+        "the locked revision stays the one the campaign reports"
+    );
+    assert_eq!(p.load_case_by_number(number).unwrap().row.revision, 1);
+    assert!(
+        p.search_cases("动火作业").unwrap().cases.is_empty(),
+        "a held revision is not searched"
+    );
+    assert_eq!(p.search_cases("重大危险源").unwrap().cases.len(), 1);
+    // The same package again: the same held revision, no third one.
+    let again = import(&mut p, std::slice::from_ref(&pkg));
+    assert_eq!(again.held(), 1);
+    assert_eq!(p.revisions(number).unwrap().len(), 2);
+
+    // Unlocking makes it current.
+    assert_eq!(
+        p.set_signoff(campaign, lead.id, number, false, "赵组长", "案卷补正后重新评查")
+            .unwrap(),
+        Some(2)
+    );
+    assert_eq!(p.load_case_by_number(number).unwrap().row.revision, 2);
+    assert_eq!(p.list_cases().unwrap().len(), 1);
+    assert_eq!(p.search_cases("动火作业").unwrap().cases.len(), 1);
+    assert!(p.search_cases("重大危险源").unwrap().cases.is_empty());
+    assert!(p.search("重大危险源", 10).unwrap().is_empty());
+    // Unlocked, a further change is an ordinary revision.
+    std::fs::write(pkg.join("docs/01-立案审批表.pdf"), pdf_with_text("第三版内容。")).unwrap();
+    assert_eq!(import(&mut p, std::slice::from_ref(&pkg)).revised(), 1);
+}

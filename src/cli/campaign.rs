@@ -443,16 +443,8 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
             reason,
         } => {
             let mut p = open(&project)?;
-            sign_off(&mut p, &campaign, &case, !unlock, (&by, &unit), &reason)?;
-            writeln!(
-                out,
-                "{case}：{}",
-                if unlock {
-                    "已解除复核锁定"
-                } else {
-                    "已复核锁定"
-                }
-            )?;
+            let done = sign_off(&mut p, &campaign, &case, !unlock, (&by, &unit), &reason)?;
+            writeln!(out, "{}", done.summary.0)?;
         }
         CampaignCommand::Stats {
             project,

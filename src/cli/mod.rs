@@ -325,23 +325,11 @@ fn import(project_dir: &std::path::Path, paths: &[PathBuf]) -> Result<ExitCode> 
         for warning in &item.warnings {
             eprintln!("{}: 警告：{warning}", item.path);
         }
-        match &item.result {
-            ItemResult::Refused(reason) => eprintln!("{}: {reason}", item.path),
-            ItemResult::Revised { number, revision } => {
-                println!(
-                    "{}: 案号 {number} 已存在且内容不同，已保存为第 {revision} 版（旧版本保留）",
-                    item.path
-                );
+        if let Some(note) = item.result.note() {
+            match &item.result {
+                ItemResult::Refused(_) | ItemResult::Skipped(_) => eprintln!("{}: {note}", item.path),
+                _ => println!("{}: {note}", item.path),
             }
-            ItemResult::Registry(r) => println!(
-                "{}: 执法人员名册：新增 {}，更新 {}，未变化 {}",
-                item.path, r.added, r.updated, r.unchanged
-            ),
-            ItemResult::KeptPackage { number } => {
-                println!("{}: 台账中的 {number} 已由案卷包导入，保留案卷包", item.path)
-            }
-            ItemResult::Skipped(reason) => eprintln!("{}: {reason}", item.path),
-            ItemResult::Imported { .. } | ItemResult::Unchanged { .. } => {}
         }
     }
     println!("{}", report.summary());

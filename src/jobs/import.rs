@@ -63,12 +63,48 @@ pub enum ItemResult {
         /// 案号.
         number: String,
     },
+    /// The case is locked by a campaign sign-off: the new content is kept as a revision that
+    /// becomes current when the case is unlocked.
+    Held {
+        /// 案号.
+        number: String,
+        /// The held revision.
+        revision: i64,
+        /// The locked revision, still current.
+        current: i64,
+    },
     /// An officer registry was loaded.
     Registry(RegistryOutcome),
     /// Refused, with the reason.
     Refused(String),
     /// Not a package; passed over.
     Skipped(String),
+}
+
+impl ItemResult {
+    /// What the user should read about this item beyond the summary line, if anything.
+    pub fn note(&self) -> Option<String> {
+        match self {
+            ItemResult::Revised { number, revision } => Some(format!(
+                "案号 {number} 已存在且内容不同，已保存为第 {revision} 版（旧版本保留）"
+            )),
+            ItemResult::Held {
+                number,
+                revision,
+                current,
+            } => Some(format!(
+                "案号 {number} 已复核锁定：导入的新内容已保存为第 {revision} 版，待解除复核锁定后启用；\
+                 评查活动仍以第 {current} 版为准"
+            )),
+            ItemResult::KeptPackage { number } => Some(format!("台账中的 {number} 已由案卷包导入，保留案卷包")),
+            ItemResult::Registry(r) => Some(format!(
+                "执法人员名册：新增 {}，更新 {}，未变化 {}",
+                r.added, r.updated, r.unchanged
+            )),
+            ItemResult::Refused(reason) | ItemResult::Skipped(reason) => Some(reason.clone()),
+            ItemResult::Imported { .. } | ItemResult::Unchanged { .. } => None,
+        }
+    }
 }
 
 /// The outcome for one item, with its warnings.
@@ -107,6 +143,10 @@ impl ImportReport {
     pub fn revised(&self) -> usize {
         self.count(|r| matches!(r, ItemResult::Revised { .. }))
     }
+    /// New revisions held until their case is unlocked.
+    pub fn held(&self) -> usize {
+        self.count(|r| matches!(r, ItemResult::Held { .. }))
+    }
     /// Refused items.
     pub fn refused(&self) -> usize {
         self.count(|r| matches!(r, ItemResult::Refused(_)))
@@ -124,6 +164,9 @@ impl ImportReport {
             self.revised(),
             self.refused()
         );
+        if self.held() > 0 {
+            s.push_str(&format!("，待解锁 {} 件", self.held()));
+        }
         if self.registries() > 0 {
             s.push_str(&format!("，执法人员名册 {} 份", self.registries()));
         }
@@ -570,6 +613,11 @@ fn outcome_result(outcome: SaveOutcome, number: String) -> ItemResult {
         SaveOutcome::Unchanged { .. } => ItemResult::Unchanged { number },
         SaveOutcome::Revised { revision, .. } => ItemResult::Revised { number, revision },
         SaveOutcome::KeptPackage { .. } => ItemResult::KeptPackage { number },
+        SaveOutcome::Held { revision, current, .. } => ItemResult::Held {
+            number,
+            revision,
+            current,
+        },
     }
 }
 

@@ -1124,7 +1124,17 @@ pub fn record_consensus(
     Ok(())
 }
 
-/// Signs a case off (locks it), or unlocks it with a reason.
+/// What a sign-off did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedOff {
+    /// What to tell the user.
+    pub summary: Summary,
+    /// A revision imported while the case was locked became current.
+    pub released: Option<i64>,
+}
+
+/// Signs a case off (locks it), or unlocks it with a reason. An unlock makes a revision
+/// imported during the lock current (and says so).
 pub fn sign_off(
     project: &mut Project,
     campaign: &str,
@@ -1132,11 +1142,25 @@ pub fn sign_off(
     lock: bool,
     by: (&str, &str),
     reason: &str,
-) -> Result<(), ReviewError> {
+) -> Result<SignedOff, ReviewError> {
     let info = project.campaign(campaign)?;
     let recorder = project.reviewer(by.0, by.1)?;
-    project.set_signoff(info.id, recorder.id, case_number, lock, by.0, reason)?;
-    Ok(())
+    let released = project.set_signoff(info.id, recorder.id, case_number, lock, by.0, reason)?;
+    let mut summary = format!(
+        "{case_number}：{}",
+        if lock {
+            "已复核锁定"
+        } else {
+            "已解除复核锁定"
+        }
+    );
+    if let Some(revision) = released {
+        summary.push_str(&format!("；锁定期间导入的第{revision}版已成为当前版本"));
+    }
+    Ok(SignedOff {
+        summary: Summary(summary),
+        released,
+    })
 }
 
 /// A reviewer's deviation from the final scores.

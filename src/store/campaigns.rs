@@ -475,7 +475,9 @@ impl Project {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Signs a case off (locks it) or unlocks it with a reason; audited.
+    /// Signs a case off (locks it) or unlocks it with a reason; audited. An unlock that
+    /// leaves the case locked by no campaign makes a revision imported meanwhile current and
+    /// returns its number.
     pub fn set_signoff(
         &mut self,
         campaign: i64,
@@ -484,7 +486,7 @@ impl Project {
         lock: bool,
         by: &str,
         reason: &str,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Option<i64>, StoreError> {
         if !lock && reason.trim().is_empty() {
             return Err(StoreError::Refused("解除复核锁定须填写理由".into()));
         }
@@ -504,8 +506,13 @@ impl Project {
             ":at": now(), ":r": reviewer_id, ":case": case_number,
             ":action": if lock { "signed_off" } else { "unlocked" }, ":note": reason,
         })?;
+        let released = if lock {
+            None
+        } else {
+            super::cases::release_held(&tx, case_number)?
+        };
         tx.commit()?;
-        Ok(())
+        Ok(released)
     }
 
     /// A case's sign-off state in a campaign.

@@ -64,6 +64,16 @@ pub enum SaveOutcome {
         /// Row id of the package case.
         id: i64,
     },
+    /// The case is locked by a campaign sign-off: the new content is kept as a held revision
+    /// that becomes current when the case is unlocked; the locked revision stays current.
+    Held {
+        /// Row id of the held revision.
+        id: i64,
+        /// Its revision number.
+        revision: i64,
+        /// The revision that stays current.
+        current: i64,
+    },
 }
 
 /// A line of the case list.
@@ -248,19 +258,88 @@ impl Project {
 }
 
 /// Saves one case inside an open transaction (or savepoint).
-/// Adds one text to the full-text index, with the case and document it belongs to.
+/// Adds one text to the full-text index, with the case and document it belongs to. The rows
+/// of a held revision wait in `held_rows` (not searchable) until it becomes current.
 fn index_text(
     tx: &rusqlite::Connection,
     content: &str,
     case_id: i64,
     document_id: Option<i64>,
+    held: bool,
 ) -> Result<(), StoreError> {
     tx.prepare_cached("INSERT INTO search_index (content, case_id, document_id) VALUES (:content, :case_id, :doc_id)")?
         .execute(named_params! {":content": content, ":case_id": case_id, ":doc_id": document_id})?;
     let rowid = tx.last_insert_rowid();
-    tx.prepare_cached("INSERT INTO search_rows (rowid, case_id, document_id) VALUES (:rowid, :case_id, :doc_id)")?
+    let sql = if held {
+        "INSERT INTO held_rows (rowid, case_id, document_id) VALUES (:rowid, :case_id, :doc_id)"
+    } else {
+        "INSERT INTO search_rows (rowid, case_id, document_id) VALUES (:rowid, :case_id, :doc_id)"
+    };
+    tx.prepare_cached(sql)?
         .execute(named_params! {":rowid": rowid, ":case_id": case_id, ":doc_id": document_id})?;
     Ok(())
+}
+
+/// Removes a revision's rows from the full-text index.
+fn unindex(tx: &rusqlite::Connection, case_id: i64) -> Result<(), StoreError> {
+    for rows in ["search_rows", "held_rows"] {
+        tx.prepare_cached(&format!(
+            "DELETE FROM search_index WHERE rowid IN (SELECT rowid FROM {rows} WHERE case_id = :id)"
+        ))?
+        .execute(named_params! {":id": case_id})?;
+        tx.prepare_cached(&format!("DELETE FROM {rows} WHERE case_id = :id"))?
+            .execute(named_params! {":id": case_id})?;
+    }
+    Ok(())
+}
+
+/// Whether a campaign sign-off locks this case number.
+fn is_locked(tx: &rusqlite::Connection, number: &str) -> Result<bool, StoreError> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM signoffs WHERE case_number = :case AND locked = 1 LIMIT 1")?
+        .query_row(named_params! {":case": number}, |r| r.get::<_, i64>(0))
+        .optional()?
+        .is_some())
+}
+
+/// Makes the newest held revision of an unlocked case current (its index rows searchable,
+/// the previous current revision kept as history); older held revisions are dropped from
+/// the index. Returns the revision made current.
+pub(super) fn release_held(tx: &rusqlite::Connection, number: &str) -> Result<Option<i64>, StoreError> {
+    if is_locked(tx, number)? {
+        return Ok(None);
+    }
+    let held: Vec<(i64, i64)> = tx
+        .prepare_cached("SELECT id, revision FROM cases WHERE number = :number AND held = 1 ORDER BY revision DESC")?
+        .query_map(named_params! {":number": number}, |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let Some(&(newest, revision)) = held.first() else {
+        return Ok(None);
+    };
+    let current: Option<i64> = tx
+        .prepare_cached("SELECT id FROM cases WHERE number = :number AND is_current = 1")?
+        .query_row(named_params! {":number": number}, |r| r.get(0))
+        .optional()?;
+    if let Some(current) = current {
+        tx.prepare_cached("UPDATE cases SET is_current = 0 WHERE id = :id")?
+            .execute(named_params! {":id": current})?;
+        unindex(tx, current)?;
+    }
+    for &(older, _) in &held[1..] {
+        unindex(tx, older)?;
+    }
+    tx.prepare_cached("UPDATE cases SET held = 0 WHERE number = :number AND held = 1")?
+        .execute(named_params! {":number": number})?;
+    tx.prepare_cached("UPDATE cases SET is_current = 1 WHERE id = :id")?
+        .execute(named_params! {":id": newest})?;
+    tx.prepare_cached(
+        "INSERT INTO search_rows (rowid, case_id, document_id) SELECT rowid, case_id, document_id FROM held_rows
+          WHERE case_id = :id",
+    )?
+    .execute(named_params! {":id": newest})?;
+    tx.prepare_cached("DELETE FROM held_rows WHERE case_id = :id")?
+        .execute(named_params! {":id": newest})?;
+    Ok(Some(revision))
 }
 
 fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome, StoreError> {
@@ -280,6 +359,12 @@ fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome,
             ))
         })
         .optional()?;
+    let max_revision = || -> Result<i64, StoreError> {
+        Ok(tx
+            .prepare_cached("SELECT MAX(revision) FROM cases WHERE number = :number")?
+            .query_row(named_params! {":number": case.number}, |r| r.get(0))?)
+    };
+    let mut held = None;
     let revision = match &current {
         Some((id, _, fingerprint, _)) if *fingerprint == new.fingerprint => {
             return Ok(SaveOutcome::Unchanged { id: *id });
@@ -289,33 +374,47 @@ fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome,
         {
             return Ok(SaveOutcome::KeptPackage { id: *id });
         }
+        Some((_, current_revision, _, _)) if is_locked(tx, &case.number)? => {
+            // The campaign reports the locked revision: the new content waits for the unlock.
+            let same: Option<(i64, i64)> = tx
+                .prepare_cached(
+                    "SELECT id, revision FROM cases WHERE number = :number AND held = 1 AND fingerprint = :f",
+                )?
+                .query_row(named_params! {":number": case.number, ":f": new.fingerprint}, |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            if let Some((id, revision)) = same {
+                return Ok(SaveOutcome::Held {
+                    id,
+                    revision,
+                    current: *current_revision,
+                });
+            }
+            held = Some(*current_revision);
+            max_revision()? + 1
+        }
         Some((id, _, _, _)) => {
             tx.prepare_cached("UPDATE cases SET is_current = 0 WHERE id = :id")?
                 .execute(named_params! {":id": id})?;
-            tx.prepare_cached(
-                "DELETE FROM search_index WHERE rowid IN (SELECT rowid FROM search_rows WHERE case_id = :id)",
-            )?
-            .execute(named_params! {":id": id})?;
-            tx.prepare_cached("DELETE FROM search_rows WHERE case_id = :id")?
-                .execute(named_params! {":id": id})?;
-            let max: i64 = tx
-                .prepare_cached("SELECT MAX(revision) FROM cases WHERE number = :number")?
-                .query_row(named_params! {":number": case.number}, |r| r.get(0))?;
-            max + 1
+            unindex(tx, *id)?;
+            max_revision()? + 1
         }
         None => 1,
     };
     tx.prepare_cached(
         "INSERT INTO cases (number, revision, is_current, kind, procedure, title, agency, unit, district,
                  industry, party, filed_date, decision_date, origin, fingerprint, source_path, imported_at,
-                 case_json, warnings_json, document_count)
-             VALUES (:number, :revision, 1, :kind, :procedure, :title, :agency, :unit, :district,
+                 case_json, warnings_json, document_count, held)
+             VALUES (:number, :revision, :current, :kind, :procedure, :title, :agency, :unit, :district,
                  :industry, :party, :filed, :decision, :origin, :fingerprint, :source_path, :imported_at,
-                 :case_json, :warnings_json, :document_count)",
+                 :case_json, :warnings_json, :document_count, :held)",
     )?
     .execute(named_params! {
         ":number": case.number,
         ":revision": revision,
+        ":current": held.is_none(),
+        ":held": held.is_some(),
         ":kind": case.kind.code(),
         ":procedure": case.procedure.map(|p| p.code()),
         ":title": case.title,
@@ -335,7 +434,7 @@ fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome,
         ":document_count": i64::try_from(case.documents.len()).unwrap_or(i64::MAX),
     })?;
     let case_id = tx.last_insert_rowid();
-    index_text(tx, &metadata_text(case), case_id, None)?;
+    index_text(tx, &metadata_text(case), case_id, None, held.is_some())?;
     for (path, blob) in &new.files {
         tx.prepare_cached("INSERT OR IGNORE INTO blobs (sha256, size_bytes, extension) VALUES (:sha, :size, :ext)")?
             .execute(named_params! {
@@ -367,12 +466,17 @@ fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome,
         })?;
         let document_id = tx.last_insert_rowid();
         if let Some(text) = stored.text.as_deref().filter(|t| !t.is_empty()) {
-            index_text(tx, text, case_id, Some(document_id))?;
+            index_text(tx, text, case_id, Some(document_id), held.is_some())?;
         }
     }
-    Ok(match current {
-        None => SaveOutcome::Imported { id: case_id },
-        Some(_) => SaveOutcome::Revised { id: case_id, revision },
+    Ok(match (current, held) {
+        (None, _) => SaveOutcome::Imported { id: case_id },
+        (Some(_), Some(current)) => SaveOutcome::Held {
+            id: case_id,
+            revision,
+            current,
+        },
+        (Some(_), None) => SaveOutcome::Revised { id: case_id, revision },
     })
 }
 

@@ -251,6 +251,18 @@ const MIGRATIONS: &[&str] = &[
     INSERT INTO search_rows (rowid, case_id, document_id) SELECT rowid, case_id, document_id FROM search_index;
     CREATE INDEX search_rows_case ON search_rows (case_id);
     "#,
+    // 7: a changed package for a case locked by a campaign sign-off is kept as a held
+    // revision (not current, not searchable) until the case is unlocked; its index rows wait
+    // in `held_rows` and move to `search_rows` when it becomes current.
+    r#"
+    ALTER TABLE cases ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE held_rows (
+        rowid       INTEGER PRIMARY KEY,
+        case_id     INTEGER NOT NULL,
+        document_id INTEGER
+    );
+    CREATE INDEX held_rows_case ON held_rows (case_id);
+    "#,
 ];
 
 /// The schema version this program writes.

@@ -786,8 +786,16 @@ impl PingchaApp {
                 Response::ImportDone(report) => {
                     self.import_progress = None;
                     for item in &report.items {
-                        if let ItemResult::Refused(reason) = &item.result {
-                            self.notify(ctx, Level::Error, format!("{}: {reason}", item.path));
+                        match &item.result {
+                            ItemResult::Refused(reason) => {
+                                self.notify(ctx, Level::Error, format!("{}: {reason}", item.path));
+                            }
+                            held @ ItemResult::Held { .. } => {
+                                if let Some(note) = held.note() {
+                                    self.notify(ctx, Level::Info, note);
+                                }
+                            }
+                            _ => {}
                         }
                     }
                     self.notify(ctx, Level::Info, format!("导入完成：{}", report.summary()));

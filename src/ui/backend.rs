@@ -602,7 +602,11 @@ impl Backend {
                                 send(Response::FindingCountOf(stored.row.id, count));
                             }
                         }
-                        Request::Campaign(request) => campaign_request(&mut project, reviewer.as_ref(), request, &send),
+                        Request::Campaign(request) => {
+                            if campaign_request(&mut project, reviewer.as_ref(), request, &send) {
+                                start_counting(&project, &rules, &mut counting);
+                            }
+                        }
                         Request::Report(request) => report_request(&project, request, &send),
                         Request::OpenKit { kit, workspace } => {
                             match crate::review::campaign::open_kit(&kit, &workspace) {
@@ -967,13 +971,15 @@ fn send_comparisons(project: &Project, campaign: &str, send: &dyn Fn(Response)) 
 }
 
 /// Requests of the campaign window.
+/// Answers a campaign request; returns whether the project's current cases changed.
 fn campaign_request(
     project: &mut Project,
     reviewer: Option<&Reviewer>,
     request: CampaignRequest,
     send: &dyn Fn(Response),
-) {
+) -> bool {
     use crate::review::campaign as c;
+    let mut cases_changed = false;
     let fail = |what: &str, e: &dyn std::fmt::Display| send(Response::Error(format!("{what}：{e}")));
     match request {
         CampaignRequest::List => send_campaigns(project, send),
@@ -1029,7 +1035,7 @@ fn campaign_request(
         } => {
             let Some(r) = reviewer else {
                 send(Response::Error("请先设置评查员（记录人）".into()));
-                return;
+                return false;
             };
             match c::record_consensus(project, &campaign, &case, &item, mark, &reason, (&r.name, &r.unit)) {
                 Ok(()) => send(Response::Info(format!("已记录合议：{case} {item}"))),
@@ -1045,10 +1051,14 @@ fn campaign_request(
         } => {
             let Some(r) = reviewer else {
                 send(Response::Error("请先设置评查员（复核人）".into()));
-                return;
+                return false;
             };
-            if let Err(e) = c::sign_off(project, &campaign, &case, lock, (&r.name, &r.unit), &reason) {
-                fail("未能保存复核", &e);
+            match c::sign_off(project, &campaign, &case, lock, (&r.name, &r.unit), &reason) {
+                Ok(done) => {
+                    send(Response::Info(done.summary.0));
+                    cases_changed = done.released.is_some();
+                }
+                Err(e) => fail("未能保存复核", &e),
             }
             send_comparisons(project, &campaign, send);
         }
@@ -1070,7 +1080,8 @@ fn campaign_request(
             }
             send_campaigns(project, send);
         }
-    }
+    };
+    cases_changed
 }
 
 fn save_checklist(project: &mut Project, checklist: &Checklist, send: &dyn Fn(Response)) {
