@@ -465,7 +465,7 @@ fn a_campaign_round_trip_through_kits_and_returns() {
         "--value",
         "1",
         "--reason",
-        "一处笔录缺签名",
+        "采纳李评意见",
         "--by",
         "赵组长",
         "--unit",
@@ -655,10 +655,25 @@ fn a_campaign_round_trip_through_kits_and_returns() {
         "2024-12-01",
     ]);
     let text = pdf_text(&notice);
+    assert!(text.contains("整改通知书") && text.contains("2024年12月31日"), "{text}");
+    // #13 item 6: the notice prints the problem — the item's text, the deduction and the
+    // agreed finding — never the consensus note, which names a reviewer of a back-to-back review.
+    let p = pingcha::store::Project::open(&project).unwrap();
+    let info = p.campaign("2024年度评查").unwrap();
+    let agreed = p.consensus(info.id, &shared).unwrap();
+    let on_12 = agreed.iter().find(|c| c.item == "1.2").unwrap();
+    let finding = on_12.mark.as_ref().unwrap().reason.clone();
+    assert!(!finding.is_empty() && text.contains(&finding), "{finding} in {text}");
+    let checklist = p.checklist(on_12.checklist).unwrap().checklist;
+    let item_text = checklist.item("1.2").unwrap().text().to_string();
+    let start: String = item_text.chars().take(6).collect();
+    assert!(text.contains(&start), "{item_text} in {text}");
     assert!(
-        text.contains("整改通知书") && text.contains("一处笔录缺签名") && text.contains("2024年12月31日"),
+        text.contains("扣") && text.contains("评分依据：评查组合议结果"),
         "{text}"
     );
+    assert!(!text.contains("采纳李评意见") && !text.contains("李评"), "{text}");
+    drop(p);
     let report = tmp.path().join("报告.pdf");
     organiser.ok(&[
         "report",

@@ -117,8 +117,10 @@ fn notice() -> Document {
             number: "青禾应急罚〔2024〕9号".into(),
             title: "某公司未按规定储存烟花爆竹案".into(),
             result: "95分，优秀".into(),
+            basis: "评分依据：评查组合议结果".into(),
             findings: vec![NoticeFinding {
-                item: "5.1（扣分）".into(),
+                id: "5.1".into(),
+                item: "5.1 行政处罚决定书按期送达（扣5分）".into(),
                 wording: "行政处罚决定书未在七日内送达".into(),
                 basis: "行政处罚法第六十一条".into(),
                 advice: "决定书在宣告后当场交付；当事人不在场的，七日内送达".into(),

@@ -872,7 +872,8 @@ fn a_campaign_is_created_assigned_compared_and_settled_in_the_app() {
     h.get_by_label("王评");
     h.get_by_label("扣2分");
     type_into(&mut h, "结论 1.2", "1");
-    type_into(&mut h, "理由 1.2", "只有一份笔录缺签名");
+    type_into(&mut h, "问题 1.2", "询问笔录一处缺被询问人签名");
+    type_into(&mut h, "合议说明 1.2", "只有一份笔录缺签名");
     h.run_steps(2);
     h.get_by_label("记录合议 1.2").click_accesskit();
     wait_until(&mut h, "the consensus", |a| {
@@ -885,6 +886,11 @@ fn a_campaign_is_created_assigned_compared_and_settled_in_the_app() {
     let consensus = p.consensus(c.id, &case).unwrap();
     assert_eq!(consensus.len(), 1);
     assert_eq!(consensus[0].reason, "只有一份笔录缺签名");
+    assert_eq!(
+        consensus[0].mark.as_ref().map(|m| m.reason.as_str()),
+        Some("询问笔录一处缺被询问人签名"),
+        "the problem for the notice, apart from the note"
+    );
     assert_eq!(consensus[0].recorded_by, "张敏");
     assert_eq!(
         p.marks_of_case(&case).unwrap().len(),

@@ -150,9 +150,12 @@ pub enum CampaignCommand {
         /// 结论：同 pingcha mark 的分值写法；none 表示不扣分
         #[arg(long)]
         value: String,
-        /// 理由
+        /// 合议说明（内部记录，例如“采纳李四意见”；不印入整改通知书）
         #[arg(long)]
         reason: String,
+        /// 问题表述（印入整改通知书）；省略时采用评查员对该项所写的问题，再无则用问题库的表述
+        #[arg(long)]
+        finding: Option<String>,
         /// 记录人姓名
         #[arg(long)]
         by: String,
@@ -418,11 +421,12 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
             item,
             value,
             reason,
+            finding,
             by,
             unit,
         } => {
             let mut p = open(&project)?;
-            let mark = consensus_mark(&p, &campaign, &case, &item, &value, &reason)?;
+            let mark = consensus_mark(&p, &campaign, &case, &item, &value, finding.as_deref().unwrap_or(""))?;
             record_consensus(&mut p, &campaign, &case, &item, mark, &reason, (&by, &unit))?;
             let cmp = compare_case(&p, &campaign, &case)?;
             writeln!(
@@ -504,7 +508,7 @@ fn consensus_mark(
     case: &str,
     item: &str,
     value: &str,
-    reason: &str,
+    finding: &str,
 ) -> Result<Option<Mark>> {
     if matches!(value.trim(), "none" | "不扣分") {
         return Ok(None);
@@ -518,7 +522,7 @@ fn consensus_mark(
     Ok(value.map(|v| Mark {
         item: item.to_string(),
         value: v,
-        reason: reason.to_string(),
+        reason: finding.trim().to_string(),
         from_rule: None,
         anchor: None,
     }))

@@ -193,31 +193,54 @@ pub fn score_sheet_document(
 }
 
 /// The marks that stand for a case in notices and the report: the settled consensus, else
-/// the deductions every reviewer made (a single reviewer's marks as they are).
+/// the deductions every reviewer made (a single reviewer's marks as they are) — with the
+/// sentence that says which, printed on the notice.
 fn agreed_marks(
     project: &Project,
     campaign: Option<(&CampaignData, &CaseComparison)>,
     case_number: &str,
-) -> Result<Option<(i64, Vec<Mark>)>> {
+    names: &BTreeMap<i64, String>,
+) -> Result<Option<(i64, Vec<Mark>, String)>> {
+    let (all, key, reviewers): (&[(i64, i64, Mark)], i64, BTreeSet<i64>);
+    let owned;
     if let Some((data, cmp)) = campaign {
         if let Some(marks) = &cmp.final_marks {
-            return Ok(Some((cmp.checklist, marks.clone())));
+            return Ok(Some((
+                cmp.checklist,
+                marks.clone(),
+                "评分依据：评查组合议结果".to_string(),
+            )));
         }
-        let all = data.marks_of(case_number);
-        let reviewers: BTreeSet<i64> = data
+        all = data.marks_of(case_number);
+        key = cmp.checklist;
+        reviewers = data
             .assigned(case_number)
             .iter()
             .copied()
-            .filter(|r| all.iter().any(|(x, k, _)| x == r && *k == cmp.checklist))
+            .filter(|r| all.iter().any(|(x, k, _)| x == r && *k == key))
             .collect();
-        return Ok(intersect(all, cmp.checklist, &reviewers).map(|m| (cmp.checklist, m)));
+    } else {
+        owned = project.marks_of_case(case_number)?;
+        all = &owned;
+        let Some(first) = all.first().map(|(_, k, _)| *k) else {
+            return Ok(None);
+        };
+        key = first;
+        reviewers = all.iter().filter(|(_, k, _)| *k == key).map(|(r, _, _)| *r).collect();
     }
-    let all = project.marks_of_case(case_number)?;
-    let Some(key) = all.first().map(|(_, k, _)| *k) else {
+    let Some(marks) = intersect(all, key, &reviewers) else {
         return Ok(None);
     };
-    let reviewers: BTreeSet<i64> = all.iter().filter(|(_, k, _)| *k == key).map(|(r, _, _)| *r).collect();
-    Ok(intersect(&all, key, &reviewers).map(|m| (key, m)))
+    let name = |id: &i64| names.get(id).cloned().unwrap_or_else(|| format!("评查员{id}"));
+    let basis = match reviewers.len() {
+        1 => format!("评分依据：评查员{}的评分", name(reviewers.first().expect("one"))),
+        n => format!(
+            "评分依据：尚未合议，列出 {n} 名评查员（{}）均认定的问题，分值按{}的评分",
+            reviewers.iter().map(name).collect::<Vec<_>>().join("、"),
+            name(reviewers.first().expect("several"))
+        ),
+    };
+    Ok(Some((key, marks, basis)))
 }
 
 /// The marks every reviewer made (the first reviewer's values).
@@ -246,17 +269,16 @@ fn problems_of(checklist: &Checklist, marks: &[Mark], library: &[crate::domain::
         let Some(mark) = marks.iter().find(|m| m.item == id) else {
             continue;
         };
-        let deducted = match mark.value {
-            MarkValue::VetoHit => true,
-            MarkValue::NotApplicable | MarkValue::Award(_) => false,
-            _ => evaluation
-                .as_ref()
-                .and_then(|e| e.item(id))
-                .is_some_and(|s| s.deducted + s.carried > 0.0),
+        let points = evaluation
+            .as_ref()
+            .and_then(|e| e.item(id))
+            .map_or(0.0, |s| s.deducted + s.carried);
+        let what = match mark.value {
+            MarkValue::VetoHit => "否决".to_string(),
+            MarkValue::NotApplicable | MarkValue::Award(_) => continue,
+            _ if points > 0.0 => format!("扣{}分", fmt_points(points)),
+            _ => continue,
         };
-        if !deducted {
-            continue;
-        }
         let Some(target) = checklist.item(id) else { continue };
         let entry = target
             .findings()
@@ -272,12 +294,9 @@ fn problems_of(checklist: &Checklist, marks: &[Mark], library: &[crate::domain::
             .find(|e| e.wording == mark.reason)
             .or(entry)
             .map_or_else(|| format!("对照“{}”整改", target.text()), |e| e.advice.clone());
-        let what = match mark.value {
-            MarkValue::VetoHit => "否决",
-            _ => "扣分",
-        };
         out.push(NoticeFinding {
-            item: format!("{id}（{what}）"),
+            id: id.to_string(),
+            item: format!("{id} {}（{what}）", target.text()),
             wording,
             basis: target.basis().to_string(),
             advice,
@@ -306,6 +325,7 @@ pub fn notice_document(
         .into_iter()
         .map(|c| (c.key, c.checklist))
         .collect();
+    let names: BTreeMap<i64, String> = project.reviewers()?.into_iter().map(|r| (r.id, r.name)).collect();
     let mut cases = Vec::new();
     for number in &numbers {
         let stored = project.load_case_by_number(number)?;
@@ -313,7 +333,7 @@ pub fn notice_document(
             continue;
         }
         let cmp = data.as_ref().map(|d| d.compare(number, &stored.case)).transpose()?;
-        let Some((key, marks)) = agreed_marks(project, data.as_ref().zip(cmp.as_ref()), number)? else {
+        let Some((key, marks, basis)) = agreed_marks(project, data.as_ref().zip(cmp.as_ref()), number, &names)? else {
             continue;
         };
         let Some(checklist) = checklists.get(&key) else {
@@ -324,6 +344,7 @@ pub fn notice_document(
             number: number.clone(),
             title: crate::report::documents::mask_case_text(&stored.case, &stored.case.title, false),
             result: format!("{}分，{}", fmt_points(e.total), e.grade),
+            basis,
             findings: problems_of(checklist, &marks, &library),
         });
     }
@@ -437,11 +458,10 @@ pub fn campaign_report_document(
             comparisons.push(cmp);
             continue;
         }
-        if let Some((key, marks)) = agreed_marks(project, Some((&data, &cmp)), number)? {
+        if let Some((key, marks, _)) = agreed_marks(project, Some((&data, &cmp)), number, &BTreeMap::new())? {
             let checklist = data.checklist(key)?;
             for f in problems_of(checklist, &marks, &[]) {
-                let id = f.item.split('（').next().unwrap_or("").to_string();
-                let label = item_label(checklist, &id);
+                let label = item_label(checklist, &f.id);
                 let entry = problem_counts.entry(label).or_insert((0, number.clone()));
                 entry.0 += 1;
             }

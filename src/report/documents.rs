@@ -267,7 +267,9 @@ fn chinese_number(n: usize) -> &'static str {
 /// One problem on the finding list of a notice.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoticeFinding {
-    /// The checklist item.
+    /// The checklist item's id.
+    pub id: String,
+    /// The checklist item as printed: id, text and the deduction.
     pub item: String,
     /// What is wrong.
     pub wording: String,
@@ -286,6 +288,8 @@ pub struct NoticeCase {
     pub title: String,
     /// Final score and grade, printed.
     pub result: String,
+    /// Whose scoring the result and problems come from (合议, a reviewer, …), printed.
+    pub basis: String,
     /// Problems.
     pub findings: Vec<NoticeFinding>,
 }
@@ -355,6 +359,9 @@ pub fn rectification_notice(
             c.title,
             c.result
         )));
+        if !c.basis.is_empty() {
+            doc.push(Block::Line(c.basis.clone()));
+        }
         if c.findings.is_empty() {
             doc.push(Block::Line("未发现需整改的问题。".into()));
             continue;

@@ -1079,7 +1079,42 @@ impl CampaignData {
     }
 }
 
-/// Records an agreed mark (`None`: agreed no deduction) on a case's item.
+/// The problem an agreed deduction prints on the 整改通知书 when the consensus names none:
+/// what a reviewer wrote for that item (one who gave the agreed value first), else the
+/// finding library's wording for the item. Never the consensus note, which may name a
+/// reviewer of a back-to-back review.
+fn agreed_finding(
+    project: &Project,
+    case_number: &str,
+    key: i64,
+    checklist: &Checklist,
+    agreed: &Mark,
+) -> Result<String, ReviewError> {
+    let marks: Vec<Mark> = project
+        .marks_of_case(case_number)?
+        .into_iter()
+        .filter(|(_, k, m)| *k == key && m.item == agreed.item && !m.reason.trim().is_empty())
+        .map(|(_, _, m)| m)
+        .collect();
+    if let Some(m) = marks.iter().find(|m| m.value == agreed.value).or(marks.first()) {
+        return Ok(m.reason.trim().to_string());
+    }
+    let library = project.library()?;
+    Ok(checklist
+        .item(&agreed.item)
+        .and_then(|target| {
+            target
+                .findings()
+                .iter()
+                .find_map(|code| library.iter().find(|e| &e.code == code))
+        })
+        .map(|e| e.wording.clone())
+        .unwrap_or_default())
+}
+
+/// Records an agreed mark (`None`: agreed no deduction) on a case's item. `reason` is the
+/// 合议说明 (kept for the record and the score sheet); the mark's own reason is the problem
+/// printed on the notice (filled by [`agreed_finding`] when empty).
 pub fn record_consensus(
     project: &mut Project,
     campaign: &str,
@@ -1104,8 +1139,12 @@ pub fn record_consensus(
             checklist.name
         )));
     }
-    if let Some(m) = &mark {
+    let mut mark = mark;
+    if let Some(m) = &mut mark {
         evaluate(&checklist, std::slice::from_ref(m)).map_err(|e| ReviewError::Refused(e.to_string()))?;
+        if m.reason.trim().is_empty() {
+            m.reason = agreed_finding(project, case_number, key, &checklist, m)?;
+        }
     }
     let recorder = project.reviewer(by.0, by.1)?;
     project.set_consensus(

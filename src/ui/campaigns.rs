@@ -43,7 +43,8 @@ pub struct CampaignWindow {
     cases: Vec<CaseComparison>,
     stats: Option<Box<CampaignStats>>,
     case_index: Option<usize>,
-    consensus_inputs: HashMap<String, (String, String)>,
+    /// Per disputed item: the agreed value, the problem for the notice, the 合议说明.
+    consensus_inputs: HashMap<String, (String, String, String)>,
     unlock_reason: String,
     kit_reviewer: String,
     kit_path: PathField,
@@ -537,7 +538,7 @@ impl CampaignWindow {
         }
         let checklist = checklists.iter().find(|s| s.key == c.checklist).map(|s| &s.checklist);
         for item in c.items.iter().filter(|i| i.disputed) {
-            let (value, reason) = self.consensus_inputs.entry(item.item.clone()).or_default();
+            let (value, finding, note) = self.consensus_inputs.entry(item.item.clone()).or_default();
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(format!("合议 {}", item.item)).strong());
                 let l = ui.label(format!("结论 {}", item.item));
@@ -547,13 +548,28 @@ impl CampaignWindow {
                         .desired_width(90.0),
                 )
                 .labelled_by(l.id);
-                let l = ui.label(format!("理由 {}", item.item));
-                ui.add(egui::TextEdit::singleline(reason).desired_width(200.0))
-                    .labelled_by(l.id);
-                let parsed = checklist.and_then(|cl| parse_consensus(cl, &item.item, value, reason));
+                let l = ui.label(format!("问题 {}", item.item));
+                ui.add(
+                    egui::TextEdit::singleline(finding)
+                        .hint_text("印入整改通知书；留空则用评查员写的问题")
+                        .desired_width(240.0),
+                )
+                .labelled_by(l.id)
+                .on_hover_text(
+                    "整改通知书“问题”栏印这里的表述。留空时采用评查员对该项所写的问题，再无则用问题库的表述。",
+                );
+                let l = ui.label(format!("合议说明 {}", item.item));
+                ui.add(
+                    egui::TextEdit::singleline(note)
+                        .hint_text("如：采纳某某意见（仅内部记录）")
+                        .desired_width(200.0),
+                )
+                .labelled_by(l.id)
+                .on_hover_text("合议的理由，记入评查表的合议意见和修改记录，不印入整改通知书。");
+                let parsed = checklist.and_then(|cl| parse_consensus(cl, &item.item, value, finding));
                 if ui
                     .add_enabled(
-                        parsed.is_some() && !reason.trim().is_empty(),
+                        parsed.is_some() && !note.trim().is_empty(),
                         egui::Button::new(format!("记录合议 {}", item.item)),
                     )
                     .clicked()
@@ -564,7 +580,7 @@ impl CampaignWindow {
                         case: c.case.clone(),
                         item: item.item.clone(),
                         mark,
-                        reason: reason.trim().to_string(),
+                        reason: note.trim().to_string(),
                     }));
                 }
             });
@@ -667,7 +683,7 @@ fn parse_consensus(
     checklist: &crate::domain::Checklist,
     item: &str,
     value: &str,
-    reason: &str,
+    finding: &str,
 ) -> Option<Option<Mark>> {
     let target = checklist.item(item)?;
     let value = value.trim();
@@ -675,7 +691,7 @@ fn parse_consensus(
         Some(Some(Mark {
             item: item.to_string(),
             value: v,
-            reason: reason.trim().to_string(),
+            reason: finding.trim().to_string(),
             from_rule: None,
             anchor: None,
         }))
