@@ -507,7 +507,7 @@ fn a_reason_picked_from_the_library_is_saved_and_the_history_records_each_change
     h.get_by_label("修改记录").click();
     wait_until(&mut h, "the history", |a| a.history().is_some_and(|e| e.len() == 2));
     h.get_by_label_contains("评查项 2.1：无 → 1处");
-    h.get_by_label_contains("评查项 2.1：1处 → 1处");
+    h.get_by_label_contains("评查项 2.1：1处：理由改为“立案审批表要素不全");
     assert!(h.state().history().unwrap().iter().all(|e| e.reviewer == "张敏"));
 }
 
@@ -1405,4 +1405,77 @@ fn a_mistyped_project_path_asks_first_a_file_is_refused_and_recent_projects_are_
     h.get_by_label("project").click();
     wait_until(&mut h, "the previous project", |a| a.visible_case_count() == rows.len());
     still_open(&h);
+}
+
+#[test]
+fn the_history_records_the_number_meant_and_an_anchor_as_an_anchor() {
+    // #13 item 7: 1 then 2 on a per-occurrence item logged 1处 and then 12处; an anchor was
+    // logged as "扣5分 → 扣5分".
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let (mut h, row) = scoring_app(dir.clone(), &rows);
+    select_item(&mut h, "3.2");
+    h.key_press(egui::Key::Num1);
+    h.run_steps(1);
+    h.key_press(egui::Key::Num2);
+    h.run_steps(1);
+    // Shown at once (12 occurrences take the item's 6 points), saved once the entry settles.
+    h.get_by_label_contains("S3 调查取证\u{3000}24 / 30");
+    settle(&mut h);
+    let audit = |dir: &Path| {
+        Project::open(dir)
+            .unwrap()
+            .audit(&row.number)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.item.as_deref() == Some("3.2"))
+            .collect::<Vec<_>>()
+    };
+    let entries = audit(&dir);
+    assert_eq!(entries.len(), 1, "one entry for one number: {entries:?}");
+    assert_eq!(
+        entries[0].new.as_ref().map(|m| m.value),
+        Some(pingcha::domain::MarkValue::Count(12))
+    );
+    // One entry, one undo step.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(2);
+    settle(&mut h);
+    assert!(
+        stored_marks(&dir, &row.number, "yjcf-general")
+            .iter()
+            .all(|m| m.item != "3.2"),
+        "undo takes the whole number back"
+    );
+    h.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::Z);
+    h.run_steps(2);
+    settle(&mut h);
+
+    // An anchor is logged as an anchor.
+    let p = Project::open(&dir).unwrap();
+    let doc = p.load_case_by_number(&row.number).unwrap().documents[0]
+        .doc_type
+        .clone();
+    drop(p);
+    h.get_by_role_and_label(egui::accesskit::Role::Link, &doc)
+        .click_accesskit();
+    wait_until(&mut h, "the document", |a| a.viewer_position().is_some());
+    h.get_by_label("在此页标注").click();
+    h.run_steps(2);
+    settle(&mut h);
+    let last = audit(&dir).pop().unwrap();
+    assert_eq!(last.action, "anchor");
+    assert_eq!(last.note, format!("证据：{doc} 第1页"));
+    assert_eq!(
+        pingcha::domain::Mark::change_text(last.old.as_ref(), last.new.as_ref()),
+        format!("12处：证据标注为 {doc} 第1页")
+    );
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    // The 修改记录 window says so.
+    h.get_by_label("修改记录").click();
+    wait_until(&mut h, "the history", |_| true);
+    h.run_steps(5);
+    h.get_by_label_contains("标注证据  评查项 3.2：12处：证据标注为");
+    assert!(h.query_by_label_contains("12处 → 12处").is_none());
 }

@@ -389,6 +389,41 @@ impl Mark {
             anchor: None,
         }
     }
+
+    /// What changed from `old` to `new`, as the 修改记录 says it: the value when it changed
+    /// (`扣2分 → 扣5分`), else the evidence page or the reason — never `扣5分 → 扣5分`.
+    pub fn change_text(old: Option<&Mark>, new: Option<&Mark>) -> String {
+        let value = |m: Option<&Mark>| m.map_or_else(|| "无".to_string(), |m| m.value.describe());
+        let anchor = |m: Option<&Mark>| {
+            m.and_then(|m| m.anchor.as_ref())
+                .map(|a| format!("{} 第{}页", a.doc_type, a.page))
+        };
+        let (Some(o), Some(n)) = (old, new) else {
+            return format!("{} → {}", value(old), value(new));
+        };
+        if o.value != n.value {
+            return format!("{} → {}", value(old), value(new));
+        }
+        let mut parts = Vec::new();
+        if o.anchor != n.anchor {
+            parts.push(match (anchor(old), anchor(new)) {
+                (_, Some(to)) => format!("证据标注为 {to}"),
+                (Some(from), None) => format!("取消证据标注（原为 {from}）"),
+                (None, None) => String::new(),
+            });
+        }
+        if o.reason != n.reason {
+            parts.push(if n.reason.is_empty() {
+                "删除理由".to_string()
+            } else {
+                format!("理由改为“{}”", n.reason)
+            });
+        }
+        if parts.is_empty() {
+            parts.push("未变".to_string());
+        }
+        format!("{}：{}", value(new), parts.join("；"))
+    }
 }
 
 /// One entry of the finding library.

@@ -498,7 +498,7 @@ impl PingchaApp {
 
     /// Whether the backend has answered every scoring change sent so far.
     pub fn scoring_settled(&self) -> bool {
-        self.scoring_seq == self.scoring_answered
+        self.scoring_seq == self.scoring_answered && !self.scoring.has_unsettled_entry()
     }
 
     /// The listed case numbers, in the list's order.
@@ -697,7 +697,8 @@ impl PingchaApp {
                     self.scoring_answered = self.scoring_answered.max(seq);
                     // Older answers would undo newer local changes still on their way.
                     let current = self.case.as_ref().is_some_and(|c| c.row.number == case_number);
-                    if current && seq == self.scoring_seq {
+                    // A typed number waiting for its next digit is newer than any answer.
+                    if current && seq == self.scoring_seq && !self.scoring.has_unsettled_entry() {
                         self.scoring.set_data(case_number, scorings, decisions);
                     }
                 }
@@ -859,6 +860,8 @@ impl PingchaApp {
             self.selected = Some(id);
             self.case = None;
             self.viewer.close();
+            let held = self.scoring.take_held();
+            self.run_scoring_actions(held);
             self.scoring.clear();
             self.history = None;
             self.backend.send(Request::LoadCase(id));
@@ -876,7 +879,14 @@ impl PingchaApp {
                     action,
                 } => {
                     self.scoring_seq += 1;
-                    let note = mark.as_ref().map(|m| m.reason.clone()).unwrap_or_default();
+                    let note = match (action, &mark) {
+                        ("anchor", Some(m)) => m
+                            .anchor
+                            .as_ref()
+                            .map(|a| format!("证据：{} 第{}页", a.doc_type, a.page))
+                            .unwrap_or_default(),
+                        (_, m) => m.as_ref().map(|m| m.reason.clone()).unwrap_or_default(),
+                    };
                     self.backend.send(Request::Mark {
                         key,
                         item,
@@ -1709,6 +1719,8 @@ impl PingchaApp {
 
     /// Opens another project folder (created if missing): a new backend, a fresh view.
     pub fn switch_project(&mut self, dir: PathBuf) {
+        let held = self.scoring.take_held();
+        self.run_scoring_actions(held);
         let wake = self.wake.clone();
         self.pending_project = Some((dir.clone(), Backend::start(dir, None, move || wake.request_repaint())));
     }
@@ -1716,6 +1728,19 @@ impl PingchaApp {
     /// Whether a project is being opened (the current one stays until it answers).
     pub fn is_opening_project(&self) -> bool {
         self.pending_project.is_some()
+    }
+
+    /// Closes the app's projects: a typed number still waiting is saved, and the backend
+    /// carries out what it was sent before it stops (at most ten seconds).
+    pub fn close(&mut self) {
+        let held = self.scoring.take_held();
+        self.run_scoring_actions(held);
+        if !self.backend.finish(std::time::Duration::from_secs(10)) {
+            crate::places::log("关闭时后台仍在运行（超过 10 秒），未等待其结束");
+        }
+        if let Some((_, mut pending)) = self.pending_project.take() {
+            pending.finish(std::time::Duration::from_secs(2));
+        }
     }
 
     /// The open project's folder.
@@ -1949,6 +1974,7 @@ impl PingchaApp {
                     for e in entries.iter().rev() {
                         let what = match e.action.as_str() {
                             "mark" => "评分",
+                            "anchor" => "标注证据",
                             "undo" => "撤销",
                             "redo" => "重做",
                             "reviewed" => "完成评查",
@@ -1962,15 +1988,15 @@ impl PingchaApp {
                             "unlocked" => "解除锁定",
                             other => other,
                         };
-                        let describe = |m: &Option<crate::domain::Mark>| {
-                            m.as_ref().map_or_else(|| "无".to_string(), |m| m.value.describe())
-                        };
                         let mut line = format!("{}  {}（{}）  {what}", e.at, e.reviewer, e.unit);
                         if let Some(item) = &e.item {
                             line.push_str(&format!("  评查项 {item}"));
                         }
                         if e.old.is_some() || e.new.is_some() {
-                            line.push_str(&format!("：{} → {}", describe(&e.old), describe(&e.new)));
+                            line.push_str(&format!(
+                                "：{}",
+                                crate::domain::Mark::change_text(e.old.as_ref(), e.new.as_ref())
+                            ));
                         }
                         ui.label(line);
                         if !e.note.is_empty() {
@@ -2317,6 +2343,10 @@ impl eframe::App for PingchaApp {
         self.show(ui);
     }
 
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.close();
+    }
+
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         if let Some(dir) = &self.project_dir {
             eframe::set_value(storage, LAST_PROJECT_KEY, dir);
@@ -2365,8 +2395,6 @@ fn short_path(path: &str) -> String {
     }
 }
 
-/// The list position after moving `delta` rows from `position` (none selected: from the top),
-/// clamped to the list; `None` for an empty list.
 /// An audit note as a person reads it: a decision on a finding is stored as
 /// `规则 <id>：…`; the rule is shown by its Chinese name.
 fn readable_note(note: &str) -> String {
@@ -2376,6 +2404,8 @@ fn readable_note(note: &str) -> String {
     }
 }
 
+/// The list position after moving `delta` rows from `position` (none selected: from the top),
+/// clamped to the list; `None` for an empty list.
 pub fn move_in_list(position: Option<usize>, len: usize, delta: i64) -> Option<usize> {
     if len == 0 {
         return None;

@@ -402,6 +402,7 @@ pub struct Backend {
     requests: Sender<Request>,
     responses: Receiver<Response>,
     cancel_import: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Backend {
@@ -637,20 +638,44 @@ impl Backend {
                     }
                 }
             });
-        if let Err(e) = spawned {
-            let (tx, rx) = channel();
-            let _ = tx.send(Response::OpenFailed(format!("无法启动后台线程：{e}")));
-            return Self {
-                requests: channel().0,
-                responses: rx,
+        match spawned {
+            Err(e) => {
+                let (tx, rx) = channel();
+                let _ = tx.send(Response::OpenFailed(format!("无法启动后台线程：{e}")));
+                Self {
+                    requests: channel().0,
+                    responses: rx,
+                    cancel_import: cancel,
+                    thread: None,
+                }
+            }
+            Ok(thread) => Self {
+                requests: req_tx,
+                responses: resp_rx,
                 cancel_import: cancel,
-            };
+                thread: Some(thread),
+            },
         }
-        Self {
-            requests: req_tx,
-            responses: resp_rx,
-            cancel_import: cancel,
+    }
+
+    /// Lets the backend save what was sent and stop (the window is closing): a running import
+    /// stops after its current item, requests already sent are carried out. Waits at most
+    /// `within`; returns whether the backend finished.
+    pub fn finish(&mut self, within: std::time::Duration) -> bool {
+        self.cancel_import.store(true, Ordering::Relaxed);
+        // Dropping the sender ends the backend's loop once the queue is empty.
+        self.requests = channel().0;
+        let Some(thread) = self.thread.take() else {
+            return true;
+        };
+        let start = std::time::Instant::now();
+        while !thread.is_finished() {
+            if start.elapsed() > within {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
         }
+        thread.join().is_ok()
     }
 
     /// Sends a request; a backend that is gone is reported by the next `poll`.

@@ -97,6 +97,10 @@ pub struct ScoringPanel {
     focus_editor: bool,
     digits: String,
     last_digit: (f64, String),
+    /// A typed number that a next digit could still extend (1 → 15 on an item up to 20):
+    /// saved once the entry settles (a second without a digit, or any other input), so
+    /// the 修改记录 holds the number meant, not its first digit. With its deadline.
+    held: Option<(f64, Action)>,
     /// Why the last typed number was refused (shown under the total until the next key).
     refused: Option<String>,
     collapsed: HashSet<(String, String)>,
@@ -238,7 +242,7 @@ impl ScoringPanel {
         scoring.marks = marks;
         scoring.evaluation = evaluation;
         let key = scoring.key.clone();
-        if action == "mark" {
+        if action == "mark" || action == "anchor" {
             let case = key.case_number.clone();
             self.undo.entry(case.clone()).or_default().push(Change {
                 key: key.clone(),
@@ -323,7 +327,7 @@ impl ScoringPanel {
         let mut mark = self.selected_mark()?.clone();
         mark.anchor = Some(anchor);
         let item = mark.item.clone();
-        self.change(&item, Some(mark), "mark")
+        self.change(&item, Some(mark), "anchor")
     }
 
     fn undo_redo(&mut self, redo: bool) -> Option<Action> {
@@ -390,9 +394,41 @@ impl ScoringPanel {
         self.digits.clear();
     }
 
+    /// Whether a typed number is waiting for a possible next digit before it is saved.
+    pub fn has_unsettled_entry(&self) -> bool {
+        self.held.is_some()
+    }
+
+    /// The typed number still waiting, to be saved now (another case or project is opened).
+    pub fn take_held(&mut self) -> Vec<Action> {
+        self.digits.clear();
+        self.held.take().map(|(_, a)| a).into_iter().collect()
+    }
+
+    /// Saves a waiting number once its second has passed or anything but a digit happens.
+    fn settle_entry(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        let Some((deadline, _)) = &self.held else {
+            return;
+        };
+        let now = ctx.input(|i| i.time);
+        let other_input = ctx.input(|i| {
+            i.events.iter().any(|e| match e {
+                egui::Event::Key { key, pressed: true, .. } => digit_of(*key).is_none(),
+                egui::Event::PointerButton { pressed: true, .. } => true,
+                _ => false,
+            })
+        });
+        if now >= *deadline || other_input {
+            actions.extend(self.take_held());
+        } else {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(deadline - now));
+        }
+    }
+
     /// The keyboard, when the panel is focused. Returns actions for the app.
     pub fn keyboard(&mut self, ctx: &egui::Context, findings: &[Finding]) -> Vec<Action> {
         let mut actions = Vec::new();
+        self.settle_entry(ctx, &mut actions);
         if !self.focused || self.current().is_none() {
             return actions;
         }
@@ -460,50 +496,86 @@ impl ScoringPanel {
             self.reject_draft.clear();
             self.focus_editor = true;
         }
-        let digits = [
-            (Key::Num0, '0'),
-            (Key::Num1, '1'),
-            (Key::Num2, '2'),
-            (Key::Num3, '3'),
-            (Key::Num4, '4'),
-            (Key::Num5, '5'),
-            (Key::Num6, '6'),
-            (Key::Num7, '7'),
-            (Key::Num8, '8'),
-            (Key::Num9, '9'),
-        ];
         let now = ctx.input(|i| i.time);
-        for (key, digit) in digits {
-            if pressed(key, Modifiers::NONE) {
-                let item = self.selected.clone().unwrap_or_default();
-                // Digits typed within a second on the same item build one number (1, 5 → 15).
-                if now - self.last_digit.0 > 1.0 || self.last_digit.1 != item {
-                    self.digits.clear();
-                }
-                self.digits.push(digit);
-                self.last_digit = (now, item);
-                let number: f64 = self.digits.parse().unwrap_or(0.0);
-                let typed = self
-                    .current()
-                    .zip(self.selected.as_deref())
-                    .and_then(|(s, id)| s.checklist.checklist.item(id))
-                    .map(|t| typed_value(t, number));
-                match typed {
-                    // Above the item's limit: refused and said, the mark left as it was; the
-                    // next digit starts a new number.
-                    Some(Err(why)) => {
-                        self.refused = Some(why);
-                        self.digits.clear();
-                    }
-                    Some(Ok(value)) => {
-                        self.refused = None;
-                        actions.extend(self.set_value(value));
-                    }
-                    None => actions.extend(self.set_value(None)),
+        let typed: Vec<char> = ctx.input_mut(|i| {
+            let mut typed = Vec::new();
+            for key in DIGIT_KEYS {
+                if i.consume_key(Modifiers::NONE, key) {
+                    typed.extend(digit_of(key));
                 }
             }
+            typed
+        });
+        for digit in typed {
+            self.type_digit(digit, now, &mut actions);
         }
         actions
+    }
+
+    /// One typed digit on the selected item. Digits typed within a second build one number
+    /// (1, 5 → 15); a number above the item's limit is refused and said (1, 5 on an item up
+    /// to 5 keeps 扣1分). A number a further digit could still extend waits (see `held`), so
+    /// only the number meant is saved and logged.
+    fn type_digit(&mut self, digit: char, now: f64, actions: &mut Vec<Action>) {
+        let item = self.selected.clone().unwrap_or_default();
+        let Some(target) = self
+            .current()
+            .zip(self.selected.as_deref())
+            .and_then(|(s, id)| s.checklist.checklist.item(id))
+        else {
+            return;
+        };
+        let continues = now - self.last_digit.0 <= 1.0 && self.last_digit.1 == item && !self.digits.is_empty();
+        let extended = format!("{}{digit}", if continues { self.digits.as_str() } else { "" });
+        let number = |text: &str| text.parse::<f64>().unwrap_or(0.0);
+        let (text, value) = match typed_value(target, number(&extended)) {
+            Ok(value) => (extended, value),
+            // Above the item's limit: refused and said, the mark left as it was; the next
+            // digit starts a new number.
+            Err(why) => {
+                self.refused = Some(why);
+                self.digits.clear();
+                return;
+            }
+        };
+        let extends_entry = text.len() > 1;
+        let extendable = typed_value(target, number(&text) * 10.0).is_ok() && number(&text) > 0.0;
+        self.refused = None;
+        self.digits = text;
+        self.last_digit = (now, item.clone());
+        let held = self.held.take();
+        let Some(action) = self.set_value(value) else {
+            // The same value again: nothing to save beyond what waits.
+            self.held = held;
+            return;
+        };
+        if extends_entry {
+            // One entry, one undo step: 1 then 15 undoes to what was there before the 1.
+            self.merge_last_undo();
+        } else if let Some((_, earlier)) = held {
+            actions.push(earlier);
+        }
+        if extendable {
+            self.held = Some((now + 1.0, action));
+        } else {
+            actions.push(action);
+        }
+    }
+
+    /// Joins the last two undo steps of the case (an entry typed in two digits).
+    fn merge_last_undo(&mut self) {
+        let Some(stack) = self.case_number.as_ref().and_then(|c| self.undo.get_mut(c)) else {
+            return;
+        };
+        if stack.len() >= 2 {
+            let last = stack.pop().expect("two");
+            let first = stack.last_mut().expect("one");
+            if first.key == last.key && first.item == last.item && first.accepted.is_none() {
+                first.after = last.after;
+            } else {
+                stack.push(last);
+            }
+        }
     }
 
     /// Findings of the automatic checks that the selected item links and that are not decided.
@@ -1212,4 +1284,25 @@ fn short_name(name: &str) -> String {
     } else {
         format!("{}…", chars[..9].iter().collect::<String>())
     }
+}
+
+/// The digit keys of the scoring panel.
+const DIGIT_KEYS: [Key; 10] = [
+    Key::Num0,
+    Key::Num1,
+    Key::Num2,
+    Key::Num3,
+    Key::Num4,
+    Key::Num5,
+    Key::Num6,
+    Key::Num7,
+    Key::Num8,
+    Key::Num9,
+];
+
+fn digit_of(key: Key) -> Option<char> {
+    DIGIT_KEYS
+        .iter()
+        .position(|k| *k == key)
+        .and_then(|i| char::from_digit(i as u32, 10))
 }
