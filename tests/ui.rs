@@ -1479,3 +1479,60 @@ fn the_history_records_the_number_meant_and_an_anchor_as_an_anchor() {
     h.get_by_label_contains("标注证据  评查项 3.2：12处：证据标注为");
     assert!(h.query_by_label_contains("12处 → 12处").is_none());
 }
+
+#[test]
+fn the_finding_library_list_is_walked_with_the_arrow_keys() {
+    // #13 item 14: ↓/↑ move through the entries under the reason field, Enter takes the
+    // highlighted one; typing more filters again; Enter with nothing highlighted keeps the text.
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let (mut h, row) = scoring_app(dir.clone(), &rows);
+    let library = Project::open(&dir).unwrap().library().unwrap();
+    let shown: Vec<String> = library
+        .iter()
+        .filter(|e| e.wording.contains("立案") || e.code.contains("立案") || e.category.contains("立案"))
+        .take(8)
+        .map(|e| e.wording.clone())
+        .collect();
+    assert!(shown.len() >= 2, "{shown:?}");
+    select_item(&mut h, "2.1");
+    h.key_press(egui::Key::Num1);
+    h.run_steps(2);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评查理由")
+        .type_text("立案");
+    h.run_steps(2);
+    for key in [egui::Key::ArrowDown, egui::Key::ArrowDown, egui::Key::ArrowDown, egui::Key::ArrowUp] {
+        h.key_press(key);
+        h.run_steps(1);
+    }
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    settle(&mut h);
+    let reason = |dir: &Path, item: &str| {
+        stored_marks(dir, &row.number, "yjcf-general")
+            .into_iter()
+            .find(|m| m.item == item)
+            .map(|m| m.reason)
+    };
+    assert_eq!(reason(&dir, "2.1").as_deref(), Some(shown[1].as_str()));
+
+    select_item(&mut h, "2.2");
+    h.key_press(egui::Key::Num1);
+    h.run_steps(2);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评查理由");
+    field.type_text("立案");
+    h.run_steps(1);
+    h.key_press(egui::Key::ArrowDown);
+    h.run_steps(1);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评查理由")
+        .type_text("超期");
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    settle(&mut h);
+    assert_eq!(reason(&dir, "2.2").as_deref(), Some("立案超期"));
+}

@@ -95,6 +95,9 @@ pub struct ScoringPanel {
     reject_draft: String,
     /// Give the reason or rejection field the keyboard on the next frame (once).
     focus_editor: bool,
+    /// The finding-library entry ↓/↑ highlight under the reason field, and the text it was
+    /// highlighted for (typing more filters again and clears it).
+    library_highlight: Option<(usize, String)>,
     digits: String,
     last_digit: (f64, String),
     /// A typed number that a next digit could still extend (1 → 15 on an item up to 20):
@@ -1013,17 +1016,21 @@ impl ScoringPanel {
                                     }
                                     if self.editing_reason {
                                         let focus = std::mem::take(&mut self.focus_editor);
-                                        match reason_field(
+                                        // ↓/↑ move through the library entries below; taken
+                                        // before the field sees them.
+                                        let (down, up) = ui.input_mut(|i| {
+                                            (
+                                                i.consume_key(Modifiers::NONE, Key::ArrowDown),
+                                                i.consume_key(Modifiers::NONE, Key::ArrowUp),
+                                            )
+                                        });
+                                        let key = reason_field(
                                             ui,
                                             "评查理由",
-                                            "输入理由，可从问题库选择",
+                                            "输入理由，可从问题库选择（↓↑ 选择，Enter 采用）",
                                             &mut self.reason_draft,
                                             focus,
-                                        ) {
-                                            FieldKey::Enter => commit_reason = true,
-                                            FieldKey::Escape => cancel_reason = true,
-                                            FieldKey::None => {}
-                                        }
+                                        );
                                         let query = self.reason_draft.trim().to_string();
                                         let linked = target.findings();
                                         let mut matches: Vec<&LibraryEntry> = library
@@ -1039,14 +1046,42 @@ impl ScoringPanel {
                                             })
                                             .collect();
                                         matches.truncate(8);
-                                        for entry in matches {
+                                        let mut highlight = self
+                                            .library_highlight
+                                            .take()
+                                            .filter(|(_, q)| *q == query)
+                                            .map(|(i, _)| i);
+                                        if !matches.is_empty() {
+                                            let last = matches.len() - 1;
+                                            if down {
+                                                highlight = Some(highlight.map_or(0, |i| (i + 1).min(last)));
+                                            }
+                                            if up {
+                                                highlight = highlight.and_then(|i| i.checked_sub(1));
+                                            }
+                                        }
+                                        let highlight = highlight.filter(|i| *i < matches.len());
+                                        self.library_highlight = highlight.map(|i| (i, query.clone()));
+                                        match key {
+                                            // Enter takes the highlighted entry, else the typed text.
+                                            FieldKey::Enter => match highlight {
+                                                Some(i) => pick_reason = Some(matches[i].wording.clone()),
+                                                None => commit_reason = true,
+                                            },
+                                            FieldKey::Escape => cancel_reason = true,
+                                            FieldKey::None => {}
+                                        }
+                                        for (i, entry) in matches.into_iter().enumerate() {
                                             let text = format!("{} {}", entry.code, entry.wording);
                                             let hover = format!("依据：{}\n整改建议：{}", entry.basis, entry.advice);
-                                            if ui
-                                                .selectable_label(false, RichText::new(text).small())
-                                                .on_hover_text(hover)
-                                                .clicked()
-                                            {
+                                            let chosen = highlight == Some(i);
+                                            let row = ui
+                                                .selectable_label(chosen, RichText::new(text).small())
+                                                .on_hover_text(hover);
+                                            if chosen && (down || up) {
+                                                row.scroll_to_me(None);
+                                            }
+                                            if row.clicked() {
                                                 pick_reason = Some(entry.wording.clone());
                                             }
                                         }
@@ -1123,6 +1158,7 @@ impl ScoringPanel {
         }
         if let Some(reason) = pick_reason {
             self.reason_draft = reason;
+            self.library_highlight = None;
             commit_reason = true;
         }
         if commit_reason {
