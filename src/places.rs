@@ -151,6 +151,23 @@ pub fn log_panics() {
     }));
 }
 
+/// An operating-system error in Chinese (the system's own words after it, for support).
+pub fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "不存在",
+        K::PermissionDenied => "没有访问权限",
+        K::AlreadyExists => "已存在",
+        K::NotADirectory => "路径中有一项不是文件夹",
+        K::IsADirectory => "是文件夹，不是文件",
+        K::ReadOnlyFilesystem => "所在磁盘只读",
+        K::StorageFull => "磁盘已满",
+        K::InvalidFilename => "文件名无效",
+        _ => "无法访问",
+    };
+    format!("{what}（{e}）")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,21 +210,4 @@ mod tests {
         std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o700)).unwrap();
         private_dir(&open).unwrap();
     }
-}
-
-/// An operating-system error in Chinese (the system's own words after it, for support).
-pub fn io_message(e: &std::io::Error) -> String {
-    use std::io::ErrorKind as K;
-    let what = match e.kind() {
-        K::NotFound => "不存在",
-        K::PermissionDenied => "没有访问权限",
-        K::AlreadyExists => "已存在",
-        K::NotADirectory => "路径中有一项不是文件夹",
-        K::IsADirectory => "是文件夹，不是文件",
-        K::ReadOnlyFilesystem => "所在磁盘只读",
-        K::StorageFull => "磁盘已满",
-        K::InvalidFilename => "文件名无效",
-        _ => "无法访问",
-    };
-    format!("{what}（{e}）")
 }

@@ -320,7 +320,7 @@ fn the_status_filter_shows_cases_still_to_be_completed() {
     );
     let mut h = app(dir);
     wait_until(&mut h, "the case list", |a| a.visible_case_count() == 9);
-    h.get_by_label("按状态筛选").click();
+    h.get_by_label("按导入状态筛选").click();
     h.run_steps(2);
     // The popup's entry, not the 状态 cell of the scans case in the list.
     {
@@ -1189,7 +1189,7 @@ fn case_numbers_and_units_are_listed_in_natural_order() {
     );
     assert_eq!(h.state().units(), ["执法一科", "执法二科", "执法三科", "执法十科"]);
     // Sorted by unit, the same order; and back by 案号 descending.
-    h.get_by_label("承办单位").click();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "单位").click();
     h.run_steps(2);
     assert_eq!(
         h.state().visible_numbers(),
@@ -1503,7 +1503,12 @@ fn the_finding_library_list_is_walked_with_the_arrow_keys() {
     h.get_by_role_and_label(egui::accesskit::Role::TextInput, "评查理由")
         .type_text("立案");
     h.run_steps(2);
-    for key in [egui::Key::ArrowDown, egui::Key::ArrowDown, egui::Key::ArrowDown, egui::Key::ArrowUp] {
+    for key in [
+        egui::Key::ArrowDown,
+        egui::Key::ArrowDown,
+        egui::Key::ArrowDown,
+        egui::Key::ArrowUp,
+    ] {
         h.key_press(key);
         h.run_steps(1);
     }
@@ -1535,4 +1540,135 @@ fn the_finding_library_list_is_walked_with_the_arrow_keys() {
     h.run_steps(2);
     settle(&mut h);
     assert_eq!(reason(&dir, "2.2").as_deref(), Some("立案超期"));
+}
+
+#[test]
+fn the_list_shows_each_cases_review_state_and_whole_case_numbers() {
+    // #13 item 15 (评查状态 column and filter) and item 9 (案号 never cut at 1280 wide; the
+    // list shows more as the window widens).
+    use pingcha::domain::ReviewState;
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let (mut h, row) = scoring_app(dir.clone(), &rows);
+    assert!(
+        rows.iter()
+            .all(|r| h.state().review_state(&r.number) == ReviewState::NotStarted)
+    );
+    select_item(&mut h, "4.3");
+    h.key_press(egui::Key::N);
+    h.run_steps(2);
+    settle(&mut h);
+    wait_until(&mut h, "评查中", |a| {
+        a.review_state(&row.number) == ReviewState::InProgress
+    });
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    h.run_steps(2);
+    settle(&mut h);
+    wait_until(&mut h, "已完成", |a| {
+        a.review_state(&row.number) == ReviewState::Done
+    });
+    assert!(h.query_all_by_label("已完成").count() >= 1, "shown in the list");
+    h.get_by_label("按评查状态筛选").click();
+    h.run_steps(2);
+    {
+        use egui_kittest::kittest::NodeT;
+        h.query_all_by_label("已完成")
+            .find(|n| n.accesskit_node().role() != egui::accesskit::Role::Label)
+            .expect("the filter entry")
+            .click();
+    }
+    h.run_steps(2);
+    assert_eq!(h.state().visible_case_count(), 1);
+
+    // 案号 whole at 1280: its column is at least as wide as the longest number.
+    let font = egui::FontId::proportional(14.0);
+    let longest = rows
+        .iter()
+        .map(|r| r.number.clone())
+        .max_by_key(|n| n.chars().count())
+        .unwrap();
+    let needed = h.ctx.fonts_mut(|f| {
+        f.layout_no_wrap(longest.clone(), font.clone(), egui::Color32::WHITE)
+            .size()
+            .x
+    });
+    let columns = h.state().list_columns().to_vec();
+    assert_eq!(columns[0].0, "案号");
+    assert!(columns[0].1 >= needed, "{longest}: {needed} > {columns:?}");
+    assert!(columns.iter().any(|(c, _)| *c == "评查状态"));
+    drop(h);
+    // Wider window, wider list: more columns.
+    let dir2 = dir.clone();
+    let mut wide = Harness::builder()
+        .with_size(egui::vec2(1920.0, 1080.0))
+        .with_context_setup(install_fonts)
+        .build_eframe(move |cc| PingchaApp::new(&cc.egui_ctx, dir2, None, None));
+    wait_until(&mut wide, "the case list", |a| a.visible_case_count() == rows.len());
+    let wide_columns = wide.state().list_columns().to_vec();
+    assert!(wide_columns.len() > columns.len(), "{wide_columns:?} vs {columns:?}");
+    assert!(wide_columns.iter().any(|(c, _)| *c == "决定日期"), "{wide_columns:?}");
+}
+
+#[test]
+fn the_top_bar_never_overlaps_from_960_to_2560_wide_at_every_font_size() {
+    // #13 item 10: at 1280 the search count sat under the 字号 slider.
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let mut h = app(dir);
+    wait_until(&mut h, "the case list", |a| a.visible_case_count() == rows.len());
+    type_into(&mut h, "全文检索", "安全");
+    for _ in 0..500 {
+        h.step();
+        if h.query_by_label_contains("“安全”：").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let labels = [
+        "导入…",
+        "新建/打开项目…",
+        "评查活动…",
+        "报告…",
+        "评查标准…",
+        "设置…",
+        "收起列表",
+        "命令面板",
+        "深色",
+    ];
+    for width in [960.0, 1280.0, 1920.0, 2560.0] {
+        for size in pingcha::ui::theme::FONT_SIZES {
+            let ctx = h.ctx.clone();
+            h.state_mut().set_font_size(&ctx, size);
+            h.set_size(egui::vec2(width, 800.0));
+            h.run_steps(4);
+            let mut rects: Vec<(String, egui::Rect)> = labels
+                .iter()
+                .map(|l| {
+                    (
+                        l.to_string(),
+                        h.get_by_role_and_label(egui::accesskit::Role::Button, l).rect(),
+                    )
+                })
+                .collect();
+            rects.push((
+                "全文检索".into(),
+                h.get_by_role_and_label(egui::accesskit::Role::TextInput, "全文检索")
+                    .rect(),
+            ));
+            rects.push(("检索计数".into(), h.get_by_label_contains("“安全”：").rect()));
+            rects.push(("字号".into(), h.get_by_label("字号").rect()));
+            for (i, (a, ra)) in rects.iter().enumerate() {
+                assert!(
+                    ra.max.x <= width + 0.5,
+                    "{a} beyond the window at {width}/{size}: {ra:?}"
+                );
+                for (b, rb) in &rects[i + 1..] {
+                    assert!(
+                        !ra.shrink(0.5).intersects(rb.shrink(0.5)),
+                        "{a} and {b} overlap at {width} wide, 字号 {size}: {ra:?} {rb:?}"
+                    );
+                }
+            }
+        }
+    }
 }

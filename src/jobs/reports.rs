@@ -201,7 +201,9 @@ fn agreed_marks(
     case_number: &str,
     names: &BTreeMap<i64, String>,
 ) -> Result<Option<(i64, Vec<Mark>, String)>> {
-    let (all, key, reviewers): (&[(i64, i64, Mark)], i64, BTreeSet<i64>);
+    let all: &[(i64, i64, Mark)];
+    let key: i64;
+    let reviewers: BTreeSet<i64>;
     let owned;
     if let Some((data, cmp)) = campaign {
         if let Some(marks) = &cmp.final_marks {

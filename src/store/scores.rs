@@ -384,6 +384,41 @@ impl Project {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Where a reviewer stands with each case they have touched, by case number (a case not
+    /// listed is 未评); a case locked by a campaign sign-off is 已复核 for everyone.
+    pub fn review_states(
+        &self,
+        reviewer_id: Option<i64>,
+    ) -> Result<std::collections::HashMap<String, crate::domain::ReviewState>, StoreError> {
+        use crate::domain::ReviewState;
+        let mut states = std::collections::HashMap::new();
+        if let Some(reviewer) = reviewer_id {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT case_number, COUNT(*), COUNT(reviewed_at) FROM reviews
+                 WHERE reviewer_id = :reviewer GROUP BY case_number",
+            )?;
+            let rows = stmt.query_map(named_params! {":reviewer": reviewer}, |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+            })?;
+            for row in rows {
+                let (number, reviews, done) = row?;
+                let state = if done == reviews {
+                    ReviewState::Done
+                } else {
+                    ReviewState::InProgress
+                };
+                states.insert(number, state);
+            }
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT case_number FROM signoffs WHERE locked = 1")?;
+        for number in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            states.insert(number?, ReviewState::SignedOff);
+        }
+        Ok(states)
+    }
+
     /// The audit log of a case, oldest first.
     pub fn audit(&self, case_number: &str) -> Result<Vec<AuditEntry>, StoreError> {
         let mut stmt = self.conn.prepare_cached(

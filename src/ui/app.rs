@@ -264,7 +264,25 @@ enum SortColumn {
     Decision,
     Documents,
     Origin,
+    Review,
     Findings,
+}
+
+impl SortColumn {
+    /// The column's header.
+    fn header(self) -> &'static str {
+        match self {
+            Self::Number => "案号",
+            Self::Title => "案件名称",
+            Self::Unit => "单位",
+            Self::Kind => "类型/程序",
+            Self::Decision => "决定日期",
+            Self::Documents => "文书数",
+            Self::Origin => "导入",
+            Self::Review => "评查状态",
+            Self::Findings => "问题",
+        }
+    }
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -304,6 +322,9 @@ pub struct PingchaApp {
     last_report: Option<ImportReport>,
     notices: Vec<Notice>,
     notices_hovered: bool,
+    /// Width the top bar needs on one line (measured the frame before).
+    top_bar_needed: f32,
+    top_bar_key: String,
     notice_log_open: bool,
     dark: bool,
     font_scale: f32,
@@ -312,6 +333,10 @@ pub struct PingchaApp {
     list_page_rows: usize,
     viewer: Viewer,
     status_filter: Option<CaseOrigin>,
+    review_filter: Option<crate::domain::ReviewState>,
+    review_states: Arc<HashMap<String, crate::domain::ReviewState>>,
+    /// The list's columns and their widths as last laid out (for tests and the layout check).
+    list_columns: Vec<(&'static str, f32)>,
     project_dialog_open: bool,
     project_path: PathField,
     /// A project being opened: the current one stays until it answers.
@@ -360,6 +385,10 @@ impl PingchaApp {
                 dark: false,
                 font_scale: 1.0,
             });
+        let prefs = Preferences {
+            font_scale: theme::scale_of(theme::font_size(prefs.font_scale)),
+            ..prefs
+        };
         theme::apply(ctx, prefs.dark, prefs.font_scale);
         let wake_ctx = ctx.clone();
         let backend = Backend::start(project_dir, demo_packages, move || wake_ctx.request_repaint());
@@ -399,6 +428,8 @@ impl PingchaApp {
             last_report: None,
             notices: Vec::new(),
             notices_hovered: false,
+            top_bar_needed: 0.0,
+            top_bar_key: String::new(),
             notice_log_open: false,
             dark: prefs.dark,
             font_scale: prefs.font_scale,
@@ -407,6 +438,9 @@ impl PingchaApp {
             list_page_rows: 1,
             viewer,
             status_filter: None,
+            review_filter: None,
+            review_states: Arc::new(HashMap::new()),
+            list_columns: Vec::new(),
             project_dialog_open: false,
             project_path: PathField::default(),
             pending_project: None,
@@ -670,6 +704,12 @@ impl PingchaApp {
                     }
                     self.refresh_visible();
                 }
+                Response::ReviewStates(states) => {
+                    self.review_states = states;
+                    if self.review_filter.is_some() || self.sort.0 == SortColumn::Review {
+                        self.refresh_visible();
+                    }
+                }
                 Response::FindingCounts(counts) => {
                     self.finding_counts = counts;
                     self.refresh_visible();
@@ -821,6 +861,7 @@ impl PingchaApp {
             .filter(|(_, c)| self.kind_filter.is_none_or(|k| c.kind == k))
             .filter(|(_, c)| self.year_filter.is_none_or(|y| row_year(c) == Some(y)))
             .filter(|(_, c)| self.status_filter.is_none_or(|o| c.origin == o))
+            .filter(|(_, c)| self.review_filter.is_none_or(|r| self.review_state(&c.number) == r))
             .filter(|(_, c)| !self.only_with_findings || self.finding_counts.get(&c.id).is_some_and(|n| n.serious > 0))
             .filter(|(_, c)| hits.is_none_or(|ids| ids.contains(&c.id)))
             .map(|(i, _)| i)
@@ -845,6 +886,7 @@ impl PingchaApp {
                 SortColumn::Decision => a.decision.cmp(&b.decision),
                 SortColumn::Documents => a.documents.cmp(&b.documents),
                 SortColumn::Origin => a.origin.cmp(&b.origin),
+                SortColumn::Review => self.review_state(&a.number).cmp(&self.review_state(&b.number)),
                 SortColumn::Findings => {
                     let count = |id| self.finding_counts.get(&id).map(|n| (n.serious, n.notices));
                     count(a.id).cmp(&count(b.id))
@@ -853,6 +895,25 @@ impl PingchaApp {
             if ascending { ord } else { ord.reverse() }
         });
         self.visible = visible;
+    }
+
+    /// The reviewer's 评查状态 of a case.
+    pub fn review_state(&self, number: &str) -> crate::domain::ReviewState {
+        self.review_states
+            .get(number)
+            .copied()
+            .unwrap_or(crate::domain::ReviewState::NotStarted)
+    }
+
+    /// Sets the 字号 (one of [`theme::FONT_SIZES`]) as the top bar's menu does.
+    pub fn set_font_size(&mut self, ctx: &egui::Context, size: u32) {
+        self.font_scale = theme::scale_of(size);
+        theme::apply(ctx, self.dark, self.font_scale);
+    }
+
+    /// The case list's columns as last drawn: header and width.
+    pub fn list_columns(&self) -> &[(&'static str, f32)] {
+        &self.list_columns
     }
 
     fn select(&mut self, id: i64) {
@@ -1033,6 +1094,7 @@ impl PingchaApp {
                 self.kind_filter = None;
                 self.year_filter = None;
                 self.status_filter = None;
+                self.review_filter = None;
                 self.search_text.clear();
                 self.search_sent.clear();
                 self.search_hits = None;
@@ -1117,102 +1179,164 @@ impl PingchaApp {
         commands
     }
 
+    /// The top bar: on one line with the view controls at the right when the window is wide
+    /// enough for everything (measured the frame before), else wrapped onto a second line —
+    /// never drawn over itself, at any width and 字号.
     fn top_bar(&mut self, ui: &mut egui::Ui, commands: &mut Vec<UiCommand>) {
-        ui.horizontal(|ui| {
-            ui.label(RichText::new("评查").heading());
-            ui.label(RichText::new(&self.project_name).strong()).on_hover_text(
+        // What the one-line width depends on: when it changes, the bar is measured again.
+        let key = format!(
+            "{}|{}|{}|{}|{:?}",
+            self.font_scale,
+            self.project_name,
+            self.dark,
+            self.list_hidden,
+            self.search_hits.as_ref().map(|(q, ids, n)| (q.clone(), ids.len(), *n))
+        );
+        if key != self.top_bar_key {
+            self.top_bar_key = key;
+            self.top_bar_needed = 0.0;
+        }
+        let gap = ui.spacing().item_spacing.x;
+        if ui.available_width() >= self.top_bar_needed {
+            let (a, b, c) = ui
+                .horizontal(|ui| {
+                    let a = ui
+                        .horizontal(|ui| self.top_bar_commands(ui, commands))
+                        .response
+                        .rect
+                        .width();
+                    let b = ui.horizontal(|ui| self.top_bar_search(ui)).response.rect.width();
+                    let c = ui
+                        .with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            self.top_bar_view(ui, commands);
+                            ui.min_rect().width()
+                        })
+                        .inner;
+                    (a, b, c)
+                })
+                .inner;
+            self.top_bar_needed = a + b + c + 4.0 * gap;
+            if ui.available_width() < self.top_bar_needed {
+                // Too narrow for one line: lay the bar out again, wrapped, before it is shown.
+                ui.ctx().request_discard("top bar layout");
+            }
+        } else {
+            // Each control wraps on its own: nothing is drawn over another.
+            ui.horizontal_wrapped(|ui| {
+                self.top_bar_commands(ui, commands);
+                self.top_bar_search(ui);
+                self.top_bar_view(ui, commands);
+            });
+        }
+    }
+
+    fn top_bar_commands(&mut self, ui: &mut egui::Ui, commands: &mut Vec<UiCommand>) {
+        ui.add(egui::Label::new(RichText::new("评查").heading()).extend());
+        ui.add(egui::Label::new(RichText::new(&self.project_name).strong()).truncate())
+            .on_hover_text(
                 self.project_dir
                     .as_ref()
                     .map(|d| d.display().to_string())
                     .unwrap_or_default(),
             );
-            ui.separator();
-            let import = ui.add_enabled(!self.is_importing(), egui::Button::new(UiCommand::Import.label()));
-            if import.on_hover_text(UiCommand::Import.hint(ui.ctx())).clicked() {
-                commands.push(UiCommand::Import);
-            }
-            if ui
-                .button(UiCommand::OpenProject.label())
-                .on_hover_text(UiCommand::OpenProject.hint(ui.ctx()))
-                .clicked()
-            {
-                commands.push(UiCommand::OpenProject);
-            }
-            if ui.button(UiCommand::Campaigns.label()).clicked() {
-                commands.push(UiCommand::Campaigns);
-            }
-            if ui.button(UiCommand::Reports.label()).clicked() {
-                commands.push(UiCommand::Reports);
-            }
-            if ui.button(UiCommand::EditChecklists.label()).clicked() {
-                commands.push(UiCommand::EditChecklists);
-            }
-            if ui
-                .button(UiCommand::Settings.label())
-                .on_hover_text("自动检查的期限、限额、部门规章和节假日安排")
-                .clicked()
-            {
-                commands.push(UiCommand::Settings);
-            }
-            let list_label = if self.list_hidden {
-                "展开列表"
+        ui.separator();
+        let import = ui.add_enabled(!self.is_importing(), egui::Button::new(UiCommand::Import.label()));
+        if import.on_hover_text(UiCommand::Import.hint(ui.ctx())).clicked() {
+            commands.push(UiCommand::Import);
+        }
+        if ui
+            .button(UiCommand::OpenProject.label())
+            .on_hover_text(UiCommand::OpenProject.hint(ui.ctx()))
+            .clicked()
+        {
+            commands.push(UiCommand::OpenProject);
+        }
+        if ui.button(UiCommand::Campaigns.label()).clicked() {
+            commands.push(UiCommand::Campaigns);
+        }
+        if ui.button(UiCommand::Reports.label()).clicked() {
+            commands.push(UiCommand::Reports);
+        }
+        if ui.button(UiCommand::EditChecklists.label()).clicked() {
+            commands.push(UiCommand::EditChecklists);
+        }
+        if ui
+            .button(UiCommand::Settings.label())
+            .on_hover_text("自动检查的期限、限额、部门规章和节假日安排")
+            .clicked()
+        {
+            commands.push(UiCommand::Settings);
+        }
+        let list_label = if self.list_hidden {
+            "展开列表"
+        } else {
+            "收起列表"
+        };
+        if ui
+            .button(list_label)
+            .on_hover_text(UiCommand::ToggleList.hint(ui.ctx()))
+            .clicked()
+        {
+            commands.push(UiCommand::ToggleList);
+        }
+    }
+
+    fn top_bar_search(&mut self, ui: &mut egui::Ui) {
+        ui.separator();
+        let search_label = ui.add(egui::Label::new("全文检索").extend());
+        let search = ui
+            .add(
+                egui::TextEdit::singleline(&mut self.search_text)
+                    .hint_text("任意字词（Ctrl+F）")
+                    .desired_width(220.0 * self.font_scale),
+            )
+            .labelled_by(search_label.id);
+        if self.focus_search {
+            search.request_focus();
+            self.focus_search = false;
+        }
+        let query = self.search_text.trim().to_string();
+        if query != self.search_sent {
+            self.search_sent = query.clone();
+            if query.is_empty() {
+                self.search_hits = None;
+                self.refresh_visible();
             } else {
-                "收起列表"
-            };
-            if ui
-                .button(list_label)
-                .on_hover_text(UiCommand::ToggleList.hint(ui.ctx()))
-                .clicked()
-            {
-                commands.push(UiCommand::ToggleList);
+                self.backend.send(Request::Search(query));
             }
-            ui.separator();
-            let search_label = ui.label("全文检索");
-            let search = ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.search_text)
-                        .hint_text("任意字词（Ctrl+F）")
-                        .desired_width(260.0),
-                )
-                .labelled_by(search_label.id);
-            if self.focus_search {
-                search.request_focus();
-                self.focus_search = false;
-            }
-            let query = self.search_text.trim().to_string();
-            if query != self.search_sent {
-                self.search_sent = query.clone();
-                if query.is_empty() {
-                    self.search_hits = None;
-                    self.refresh_visible();
-                } else {
-                    self.backend.send(Request::Search(query));
+        }
+        if let Some((q, ids, n)) = &self.search_hits {
+            ui.add(egui::Label::new(RichText::new(format!("“{q}”：{n} 处，{} 件", ids.len())).small()).extend());
+        }
+    }
+
+    /// 字号, theme and the command palette (drawn right to left when on one line).
+    fn top_bar_view(&mut self, ui: &mut egui::Ui, commands: &mut Vec<UiCommand>) {
+        if ui
+            .button("命令面板")
+            .on_hover_text(UiCommand::CommandPalette.hint(ui.ctx()))
+            .clicked()
+        {
+            commands.push(UiCommand::CommandPalette);
+        }
+        let label = if self.dark { "浅色" } else { "深色" };
+        if ui.button(label).on_hover_text(UiCommand::ToggleTheme.label()).clicked() {
+            commands.push(UiCommand::ToggleTheme);
+        }
+        let current = theme::font_size(self.font_scale);
+        let mut chosen = current;
+        let combo = egui::ComboBox::from_id_salt("font-size")
+            .selected_text(format!("字号 {current}"))
+            .show_ui(ui, |ui| {
+                for size in theme::FONT_SIZES {
+                    ui.selectable_value(&mut chosen, size, format!("{size} 磅"));
                 }
-            }
-            if let Some((q, ids, n)) = &self.search_hits {
-                ui.label(RichText::new(format!("“{q}”：{n} 处，{} 件", ids.len())).small());
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui
-                    .button("命令面板")
-                    .on_hover_text(UiCommand::CommandPalette.hint(ui.ctx()))
-                    .clicked()
-                {
-                    commands.push(UiCommand::CommandPalette);
-                }
-                let label = if self.dark { "浅色" } else { "深色" };
-                if ui.button(label).on_hover_text(UiCommand::ToggleTheme.label()).clicked() {
-                    commands.push(UiCommand::ToggleTheme);
-                }
-                ui.add(
-                    egui::Slider::new(&mut self.font_scale, 0.8..=1.6)
-                        .text("字号")
-                        .show_value(false),
-                )
-                .changed()
-                .then(|| theme::apply(ui.ctx(), self.dark, self.font_scale));
             });
-        });
+        combo.response.on_hover_text("字号");
+        if chosen != current {
+            self.font_scale = theme::scale_of(chosen);
+            theme::apply(ui.ctx(), self.dark, self.font_scale);
+        }
     }
 
     fn filters(&mut self, ui: &mut egui::Ui) {
@@ -1261,9 +1385,11 @@ impl PingchaApp {
                 .response
                 .on_hover_text("按年度筛选");
             egui::ComboBox::from_id_salt("status-filter")
-                .selected_text(self.status_filter.map_or("全部状态", origin_status))
+                .selected_text(self.status_filter.map_or("全部导入状态", origin_status))
                 .show_ui(ui, |ui| {
-                    changed |= ui.selectable_value(&mut self.status_filter, None, "全部状态").changed();
+                    changed |= ui
+                        .selectable_value(&mut self.status_filter, None, "全部导入状态")
+                        .changed();
                     for origin in CaseOrigin::ALL {
                         changed |= ui
                             .selectable_value(&mut self.status_filter, Some(*origin), origin_status(*origin))
@@ -1271,7 +1397,21 @@ impl PingchaApp {
                     }
                 })
                 .response
-                .on_hover_text("按状态筛选");
+                .on_hover_text("按导入状态筛选");
+            egui::ComboBox::from_id_salt("review-filter")
+                .selected_text(self.review_filter.map_or("全部评查状态", |r| r.label()))
+                .show_ui(ui, |ui| {
+                    changed |= ui
+                        .selectable_value(&mut self.review_filter, None, "全部评查状态")
+                        .changed();
+                    for state in crate::domain::ReviewState::ALL {
+                        changed |= ui
+                            .selectable_value(&mut self.review_filter, Some(*state), state.label())
+                            .changed();
+                    }
+                })
+                .response
+                .on_hover_text("按评查状态筛选");
             changed |= ui
                 .checkbox(&mut self.only_with_findings, "只看有问题的")
                 .on_hover_text("只列出自动检查有待处理的扣分或否决类问题的案卷")
@@ -1279,12 +1419,14 @@ impl PingchaApp {
             let filtered = self.unit_filter.is_some()
                 || self.kind_filter.is_some()
                 || self.year_filter.is_some()
-                || self.status_filter.is_some();
+                || self.status_filter.is_some()
+                || self.review_filter.is_some();
             if (filtered || self.only_with_findings) && ui.button("清除筛选").clicked() {
                 self.unit_filter = None;
                 self.kind_filter = None;
                 self.year_filter = None;
                 self.status_filter = None;
+                self.review_filter = None;
                 self.only_with_findings = false;
                 changed = true;
             }
@@ -1296,38 +1438,83 @@ impl PingchaApp {
     }
 
     fn case_table(&mut self, ui: &mut egui::Ui) {
-        let columns = [
-            ("案号", SortColumn::Number),
-            ("案件名称", SortColumn::Title),
-            ("承办单位", SortColumn::Unit),
-            ("类型/程序", SortColumn::Kind),
-            ("决定日期", SortColumn::Decision),
-            ("文书数", SortColumn::Documents),
-            ("状态", SortColumn::Origin),
-            ("问题", SortColumn::Findings),
+        use SortColumn as C;
+        // 案号 is never cut: its column is as wide as the longest number listed. The other
+        // columns are as narrow as their content allows; 名称 takes what is left (cut, whole
+        // on hover). A narrow list leaves out 决定日期, 文书数 and 导入 (still sortable and
+        // filterable, and shown in the case view); a wide one shows them.
+        let body_font = egui::TextStyle::Body.resolve(ui.style());
+        let text_width = |text: &str| {
+            ui.fonts_mut(|f| {
+                f.layout_no_wrap(text.to_string(), body_font.clone(), egui::Color32::WHITE)
+                    .size()
+                    .x
+            })
+        };
+        // A cell's text, the selectable label's padding and the gap to the next column.
+        let pad = ui.spacing().item_spacing.x + ui.spacing().button_padding.x * 2.0 + 2.0;
+        // The sort arrow only on the sorted column.
+        let sorted = self.sort.0;
+        let header_width = |c: C| {
+            let arrow = if c == sorted { " ▲" } else { "" };
+            text_width(&format!("{}{arrow}", c.header())) + pad
+        };
+        let longest_number = self
+            .visible
+            .iter()
+            .map(|&i| self.cases[i].number.as_str())
+            .max_by_key(|n| n.chars().count())
+            .unwrap_or("");
+        let number_width = (text_width(longest_number) + pad).max(header_width(C::Number));
+        let fixed = |c: C, sample: &str| (text_width(sample) + pad).max(header_width(c));
+        let mut columns: Vec<(C, f32)> = vec![
+            (C::Number, number_width),
+            (C::Title, 0.0),
+            (C::Unit, fixed(C::Unit, "执法一科")),
+            (C::Review, fixed(C::Review, "评查中")),
+            (C::Findings, fixed(C::Findings, "99")),
         ];
+        // In this order as the list widens.
+        let optional = [
+            (C::Kind, fixed(C::Kind, "处罚/普通")),
+            (C::Decision, fixed(C::Decision, "2024-12-31")),
+            (C::Documents, fixed(C::Documents, "99")),
+            (C::Origin, fixed(C::Origin, "待补录")),
+        ];
+        let title_min = text_width("某公司未按规定") + pad;
+        let available = ui.available_width();
+        for (column, width) in optional {
+            let used: f32 = columns.iter().map(|(_, w)| w).sum::<f32>() + title_min;
+            if used + width > available {
+                break;
+            }
+            let at = columns.len() - 2;
+            columns.insert(at, (column, width));
+        }
+        self.list_columns = columns.iter().map(|&(c, w)| (c.header(), w)).collect();
         let mut clicked_sort = None;
         let mut clicked_case = None;
+        let row_height = theme::row_height(ui);
         // A page is the rows that fit below the header (Page Down / Page Up move this far).
-        self.list_page_rows = ((ui.available_height() / theme::ROW_HEIGHT) as usize)
-            .saturating_sub(2)
-            .max(1);
+        self.list_page_rows = ((ui.available_height() / row_height) as usize).saturating_sub(2).max(1);
         let selected_row = self
             .selected
             .and_then(|id| self.visible.iter().position(|&i| self.cases[i].id == id));
+        // One remembered set of widths per set of columns.
+        let salt = columns.iter().map(|(c, _)| c.header()).collect::<Vec<_>>().join("|");
         let mut table = TableBuilder::new(ui)
+            .id_salt(("case-table", salt))
             .striped(true)
             .resizable(true)
-            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(Column::initial(150.0).at_least(90.0).clip(true))
-            .column(Column::remainder().at_least(50.0).clip(true))
-            .column(Column::initial(64.0).at_least(44.0).clip(true))
-            .column(Column::initial(76.0).at_least(44.0).clip(true))
-            .column(Column::initial(78.0).at_least(70.0))
-            .column(Column::initial(34.0).at_least(30.0))
-            .column(Column::initial(44.0).at_least(36.0).clip(true))
-            .column(Column::initial(30.0).at_least(28.0))
-            .min_scrolled_height(0.0);
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+        for &(column, width) in &columns {
+            table = table.column(match column {
+                C::Title => Column::remainder().at_least(title_min.min(80.0)).clip(true),
+                C::Number => Column::initial(width).at_least(width),
+                _ => Column::initial(width).at_least(width * 0.6).clip(true),
+            });
+        }
+        let mut table = table.min_scrolled_height(0.0);
         if self.scroll_to_selected {
             if let Some(row) = selected_row {
                 table = table.scroll_to_row(row, Some(egui::Align::Center));
@@ -1336,12 +1523,13 @@ impl PingchaApp {
         }
         let cases = Arc::clone(&self.cases);
         let counts = Arc::clone(&self.finding_counts);
+        let states = Arc::clone(&self.review_states);
         let palette = theme::palette(self.dark);
         let visible = &self.visible;
         let sort = self.sort;
         table
-            .header(theme::ROW_HEIGHT, |mut header| {
-                for (label, column) in columns {
+            .header(row_height, |mut header| {
+                for &(column, _) in &columns {
                     header.col(|ui| {
                         let arrow = if sort.0 == column {
                             if sort.1 { " ▲" } else { " ▼" }
@@ -1349,7 +1537,10 @@ impl PingchaApp {
                             ""
                         };
                         if ui
-                            .add(egui::Button::new(RichText::new(format!("{label}{arrow}")).strong()).frame(false))
+                            .add(
+                                egui::Button::new(RichText::new(format!("{}{arrow}", column.header())).strong())
+                                    .frame(false),
+                            )
                             .clicked()
                         {
                             clicked_sort = Some(column);
@@ -1358,61 +1549,84 @@ impl PingchaApp {
                 }
             })
             .body(|body| {
-                body.rows(theme::ROW_HEIGHT, visible.len(), |mut row| {
+                body.rows(row_height, visible.len(), |mut row| {
                     let case = &cases[visible[row.index()]];
                     let is_selected = Some(case.id) == self.selected;
                     row.set_selected(is_selected);
-                    row.col(|ui| {
-                        if ui.selectable_label(is_selected, &case.number).clicked() {
-                            clicked_case = Some(case.id);
-                        }
-                    });
-                    row.col(|ui| {
-                        ui.label(&case.title);
-                    });
-                    row.col(|ui| {
-                        ui.label(&case.unit);
-                    });
-                    row.col(|ui| {
-                        ui.label(match case.procedure {
-                            Some(p) => format!("{}/{}", short_kind(case.kind), p.label()),
-                            None => short_kind(case.kind).to_string(),
-                        });
-                    });
-                    row.col(|ui| {
-                        ui.label(
-                            case.decision
-                                .map(|d| d.format("%Y-%m-%d").to_string())
-                                .unwrap_or_else(|| "—".into()),
-                        );
-                    });
-                    row.col(|ui| {
-                        ui.label(case.documents.to_string());
-                    });
-                    row.col(|ui| {
-                        ui.label(origin_status(case.origin));
-                    });
-                    row.col(|ui| match counts.get(&case.id) {
-                        None => {
-                            ui.label(RichText::new("…").color(palette.weak_text))
-                                .on_hover_text("正在检查");
-                        }
-                        Some(n) if n.serious > 0 => {
-                            ui.label(RichText::new(n.serious.to_string()).color(palette.deduction).strong())
-                                .on_hover_text(format!(
-                                    "待处理的扣分或否决类问题 {} 项（已处理 {} 项），提示 {} 项",
-                                    n.serious, n.decided, n.notices
-                                ));
-                        }
-                        Some(n) => {
-                            ui.label(RichText::new("✓").color(palette.pass))
-                                .on_hover_text(if n.decided > 0 {
-                                    format!("自动检查的问题已全部处理（{} 项），提示 {} 项", n.decided, n.notices)
-                                } else {
-                                    format!("未发现扣分或否决类问题（提示 {} 项）", n.notices)
+                    for &(column, _) in &columns {
+                        row.col(|ui| match column {
+                            C::Number => {
+                                if ui.selectable_label(is_selected, &case.number).clicked() {
+                                    clicked_case = Some(case.id);
+                                }
+                            }
+                            C::Title => {
+                                ui.add(egui::Label::new(&case.title).truncate())
+                                    .on_hover_text(&case.title);
+                            }
+                            C::Unit => {
+                                ui.add(egui::Label::new(&case.unit).truncate())
+                                    .on_hover_text(&case.unit);
+                            }
+                            C::Kind => {
+                                ui.label(match case.procedure {
+                                    Some(p) => format!("{}/{}", short_kind(case.kind), p.label()),
+                                    None => short_kind(case.kind).to_string(),
                                 });
-                        }
-                    });
+                            }
+                            C::Decision => {
+                                ui.label(
+                                    case.decision
+                                        .map(|d| d.format("%Y-%m-%d").to_string())
+                                        .unwrap_or_else(|| "—".into()),
+                                );
+                            }
+                            C::Documents => {
+                                ui.label(case.documents.to_string());
+                            }
+                            C::Origin => {
+                                ui.label(origin_status(case.origin));
+                            }
+                            C::Review => {
+                                let state = states
+                                    .get(&case.number)
+                                    .copied()
+                                    .unwrap_or(crate::domain::ReviewState::NotStarted);
+                                let color = match state {
+                                    crate::domain::ReviewState::NotStarted => palette.weak_text,
+                                    crate::domain::ReviewState::InProgress => palette.deduction,
+                                    crate::domain::ReviewState::Done | crate::domain::ReviewState::SignedOff => {
+                                        palette.pass
+                                    }
+                                };
+                                ui.label(RichText::new(state.label()).color(color));
+                            }
+                            C::Findings => match counts.get(&case.id) {
+                                None => {
+                                    ui.label(RichText::new("…").color(palette.weak_text))
+                                        .on_hover_text("正在检查");
+                                }
+                                Some(n) if n.serious > 0 => {
+                                    ui.label(RichText::new(n.serious.to_string()).color(palette.deduction).strong())
+                                        .on_hover_text(format!(
+                                            "待处理的扣分或否决类问题 {} 项（已处理 {} 项），提示 {} 项",
+                                            n.serious, n.decided, n.notices
+                                        ));
+                                }
+                                Some(n) => {
+                                    ui.label(RichText::new("✓").color(palette.pass))
+                                        .on_hover_text(if n.decided > 0 {
+                                            format!(
+                                                "自动检查的问题已全部处理（{} 项），提示 {} 项",
+                                                n.decided, n.notices
+                                            )
+                                        } else {
+                                            format!("未发现扣分或否决类问题（提示 {} 项）", n.notices)
+                                        });
+                                }
+                            },
+                        });
+                    }
                     if row.response().clicked() {
                         clicked_case = Some(case.id);
                     }
@@ -1593,6 +1807,7 @@ impl PingchaApp {
             ui.label(RichText::new(format!("卷内目录（{} 份）", stored.documents.len())).strong());
             let mut page = 1u32;
             let mut open_document = None;
+            let row_height = theme::row_height(ui);
             TableBuilder::new(ui)
                 .id_salt("toc")
                 .striped(true)
@@ -1604,7 +1819,7 @@ impl PingchaApp {
                 .column(Column::remainder().at_least(60.0).clip(true))
                 .column(Column::exact(46.0))
                 .column(Column::exact(64.0))
-                .header(theme::ROW_HEIGHT, |mut header| {
+                .header(row_height, |mut header| {
                     for h in ["序号", "文书", "日期", "文号", "页码", "文字层"] {
                         header.col(|ui| {
                             ui.label(RichText::new(h).strong());
@@ -1621,7 +1836,7 @@ impl PingchaApp {
                             format!("{page}–{}", page + pages - 1)
                         };
                         page += pages;
-                        body.row(theme::ROW_HEIGHT - 4.0, |mut row| {
+                        body.row(row_height - 4.0, |mut row| {
                             row.col(|ui| {
                                 ui.label((i + 1).to_string());
                             });

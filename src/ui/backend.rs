@@ -289,6 +289,8 @@ pub enum Response {
     OpenFailed(String),
     /// Every current case.
     Cases(Arc<Vec<CaseRow>>),
+    /// The reviewer's 评查状态 by case number (cases not listed are 未评).
+    ReviewStates(Arc<HashMap<String, crate::domain::ReviewState>>),
     /// The automatic checks' finding counts of every current case, by case id.
     FindingCounts(Arc<HashMap<i64, FindingCount>>),
     /// One case's count changed (after a decision on one of its findings).
@@ -466,8 +468,12 @@ impl Backend {
                 // Findings are cached per case revision and rules context: reopening a project
                 // counts from the cache and runs the rules only on what changed.
                 let mut counting: Option<Counting> = None;
-                let start_counting = |project: &Project, rules: &ProjectRules, counting: &mut Option<Counting>| {
+                let start_counting = |project: &Project,
+                                      rules: &ProjectRules,
+                                      counting: &mut Option<Counting>,
+                                      reviewer: Option<&Reviewer>| {
                     let response = list(project);
+                    send_review_states(project, reviewer, &send);
                     if let Response::Cases(rows) = &response {
                         let key = rules.cache_key();
                         let cached = project.cached_findings(&key).unwrap_or_else(|e| {
@@ -484,7 +490,7 @@ impl Backend {
                     }
                     send(response);
                 };
-                start_counting(&project, &rules, &mut counting);
+                start_counting(&project, &rules, &mut counting, reviewer.as_ref());
                 loop {
                     let request = if counting.is_some() {
                         match req_rx.try_recv() {
@@ -528,7 +534,7 @@ impl Backend {
                         continue;
                     };
                     match request {
-                        Request::ListCases => start_counting(&project, &rules, &mut counting),
+                        Request::ListCases => start_counting(&project, &rules, &mut counting, reviewer.as_ref()),
                         Request::LoadCase(id) => send(match project.load_case(id) {
                             Ok(case) => {
                                 let findings = rules.check(&case.case);
@@ -551,7 +557,7 @@ impl Backend {
                             run_import_request(&mut project, paths, &cancel_flag, &send);
                             // A registry may have come with the import.
                             rules = load_rules(&project, &send);
-                            start_counting(&project, &rules, &mut counting);
+                            start_counting(&project, &rules, &mut counting, reviewer.as_ref());
                         }
                         Request::SaveRuleSettings(settings) => {
                             match project.set_setting(RULE_SETTINGS_KEY, &*settings) {
@@ -559,7 +565,7 @@ impl Backend {
                                 Err(e) => send(Response::Error(format!("未能保存设置：{e}"))),
                             }
                             rules = load_rules(&project, &send);
-                            start_counting(&project, &rules, &mut counting);
+                            start_counting(&project, &rules, &mut counting, reviewer.as_ref());
                         }
                         Request::AddCalendarYear(path) => {
                             match crate::jobs::checks::add_calendar_year(&project, &path) {
@@ -567,7 +573,7 @@ impl Backend {
                                 Err(e) => send(Response::Error(format!("{e:#}"))),
                             }
                             rules = load_rules(&project, &send);
-                            start_counting(&project, &rules, &mut counting);
+                            start_counting(&project, &rules, &mut counting, reviewer.as_ref());
                         }
                         Request::RemoveCalendarYear(year) => {
                             let mut added: std::collections::BTreeMap<String, String> =
@@ -577,7 +583,7 @@ impl Backend {
                                 send(Response::Error(format!("未能删除：{e}")));
                             }
                             rules = load_rules(&project, &send);
-                            start_counting(&project, &rules, &mut counting);
+                            start_counting(&project, &rules, &mut counting, reviewer.as_ref());
                         }
                         Request::SetReviewer { name, unit } => {
                             match crate::review::campaign::check_scorer(&project, &name, Some(&unit))
@@ -588,7 +594,7 @@ impl Backend {
                                     reviewer = Some(r.clone());
                                     send(Response::Reviewer(r));
                                     // Open findings are per reviewer: count again.
-                                    start_counting(&project, &rules, &mut counting);
+                                    start_counting(&project, &rules, &mut counting, reviewer.as_ref());
                                 }
                                 Err(e) => send(Response::Error(format!("无法登记评查员：{e}"))),
                             }
@@ -605,7 +611,7 @@ impl Backend {
                         }
                         Request::Campaign(request) => {
                             if campaign_request(&mut project, reviewer.as_ref(), request, &send) {
-                                start_counting(&project, &rules, &mut counting);
+                                start_counting(&project, &rules, &mut counting, reviewer.as_ref());
                             }
                         }
                         Request::Report(request) => report_request(&project, request, &send),
@@ -797,7 +803,17 @@ fn scoring_request(project: &mut Project, reviewer: Option<&Reviewer>, request: 
             .map(|c| c.key),
         _ => None,
     };
+    let states_change = matches!(
+        &request,
+        Request::Mark { .. }
+            | Request::SetReviewed { .. }
+            | Request::DecideFinding { .. }
+            | Request::WithdrawFinding { .. }
+    );
     scoring_request_inner(project, reviewer, request, send);
+    if states_change {
+        send_review_states(project, reviewer, send);
+    }
     if let Some(key) = touched
         && project.checklist(key).is_ok_and(|c| c.frozen)
     {
@@ -1082,6 +1098,7 @@ fn campaign_request(
                 Ok(done) => {
                     send(Response::Info(done.summary.0));
                     cases_changed = done.released.is_some();
+                    send_review_states(project, reviewer, send);
                 }
                 Err(e) => fail("未能保存复核", &e),
             }
@@ -1135,6 +1152,14 @@ fn save_checklist(project: &mut Project, checklist: &Checklist, send: &dyn Fn(Re
             send_checklists(project, send);
         }
         Err(e) => send(Response::Error(format!("未能保存评查标准：{e}"))),
+    }
+}
+
+/// The reviewer's 评查状态 of every case they touched (and every signed-off case).
+fn send_review_states(project: &Project, reviewer: Option<&Reviewer>, send: &dyn Fn(Response)) {
+    match project.review_states(reviewer.map(|r| r.id)) {
+        Ok(states) => send(Response::ReviewStates(Arc::new(states))),
+        Err(e) => send(Response::Error(format!("无法读取评查状态：{e}"))),
     }
 }
 

@@ -353,6 +353,7 @@ fn items_table(
 ) -> bool {
     let mut changed = false;
     let mut remove = None;
+    let row_height = theme::row_height(ui);
     TableBuilder::new(ui)
         .id_salt(("items", index))
         .striped(true)
@@ -365,7 +366,7 @@ fn items_table(
         .column(Column::exact(110.0))
         .column(Column::exact(160.0))
         .column(Column::exact(40.0))
-        .header(theme::ROW_HEIGHT, |mut header| {
+        .header(row_height, |mut header| {
             for h in ["编号", "评查内容", "分值", "扣分方式", "扣分", "依据", ""] {
                 header.col(|ui| {
                     ui.label(RichText::new(h).strong());
@@ -375,7 +376,7 @@ fn items_table(
         .body(|mut body| {
             for (i, item) in section.items.iter_mut().enumerate() {
                 let bad = problems_of(problems, &item.id);
-                body.row(theme::ROW_HEIGHT, |mut row| {
+                body.row(row_height, |mut row| {
                     row.col(|ui| {
                         let edit = ui.add(egui::TextEdit::singleline(&mut item.id).desired_width(40.0));
                         changed |= edit.changed();

@@ -8,8 +8,35 @@ pub const BOLD_FAMILY: &str = "bold";
 
 /// Spacing unit in points.
 pub const SPACE: f32 = 8.0;
-/// Height of a table row.
+/// Height of a table row at the default text size.
 pub const ROW_HEIGHT: f32 = 26.0;
+
+/// Height of a table row at the current text size: the body text's line and padding, never
+/// less than [`ROW_HEIGHT`] (glyphs are never clipped at a large 字号).
+pub fn row_height(ui: &egui::Ui) -> f32 {
+    let body = egui::TextStyle::Body.resolve(ui.style());
+    let line = ui.fonts_mut(|f| f.row_height(&body));
+    (line + 6.0).max(ROW_HEIGHT)
+}
+
+/// The 字号 steps offered, in points of body text.
+pub const FONT_SIZES: [u32; 7] = [12, 13, 14, 15, 16, 18, 20];
+/// Body text at scale 1.
+const BASE_SIZE: f32 = 14.0;
+
+/// The step nearest to a stored scale.
+pub fn font_size(scale: f32) -> u32 {
+    let wanted = scale * BASE_SIZE;
+    FONT_SIZES
+        .into_iter()
+        .min_by(|a, b| (*a as f32 - wanted).abs().total_cmp(&(*b as f32 - wanted).abs()))
+        .unwrap_or(14)
+}
+
+/// The scale of a step.
+pub fn scale_of(size: u32) -> f32 {
+    size as f32 / BASE_SIZE
+}
 
 /// Colours of a theme.
 #[derive(Debug, Clone, Copy)]
