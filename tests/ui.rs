@@ -1672,3 +1672,33 @@ fn the_top_bar_never_overlaps_from_960_to_2560_wide_at_every_font_size() {
         }
     }
 }
+
+#[test]
+fn panels_keep_their_width_after_completing_a_review_and_at_a_larger_font() {
+    // #13 item 11: the scoring panel grew after Ctrl+Enter and with the 字号, squeezing the
+    // viewer to about 200 px.
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let (mut h, _row) = scoring_app(dir, &rows);
+    h.run_steps(3);
+    let (_, scoring, viewer) = h.state().panel_widths();
+    assert!(viewer >= 360.0, "{:?}", h.state().panel_widths());
+    select_item(&mut h, "4.3");
+    h.key_press(egui::Key::N);
+    h.run_steps(2);
+    settle(&mut h);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    h.run_steps(2);
+    settle(&mut h);
+    h.run_steps(3);
+    let after = h.state().panel_widths();
+    assert!((after.1 - scoring).abs() < 1.0, "scoring panel {scoring} → {after:?}");
+    for size in [16, 18, 20] {
+        let ctx = h.ctx.clone();
+        h.state_mut().set_font_size(&ctx, size);
+        h.run_steps(4);
+        let now = h.state().panel_widths();
+        assert!(now.1 <= scoring + 1.0, "字号 {size}: scoring panel {scoring} → {now:?}");
+        assert!(now.2 >= 360.0, "字号 {size}: the viewer keeps its room: {now:?}");
+    }
+}

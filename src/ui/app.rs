@@ -324,6 +324,8 @@ pub struct PingchaApp {
     notices_hovered: bool,
     /// Width the top bar needs on one line (measured the frame before).
     top_bar_needed: f32,
+    /// Widths of the case list, the scoring panel and the viewer as last drawn.
+    panel_widths: (f32, f32, f32),
     top_bar_key: String,
     notice_log_open: bool,
     dark: bool,
@@ -429,6 +431,7 @@ impl PingchaApp {
             notices: Vec::new(),
             notices_hovered: false,
             top_bar_needed: 0.0,
+            panel_widths: (0.0, 0.0, 0.0),
             top_bar_key: String::new(),
             notice_log_open: false,
             dark: prefs.dark,
@@ -909,6 +912,11 @@ impl PingchaApp {
     pub fn set_font_size(&mut self, ctx: &egui::Context, size: u32) {
         self.font_scale = theme::scale_of(size);
         theme::apply(ctx, self.dark, self.font_scale);
+    }
+
+    /// Widths of the case list, the scoring panel and the viewer area as last drawn.
+    pub fn panel_widths(&self) -> (f32, f32, f32) {
+        self.panel_widths
     }
 
     /// The case list's columns as last drawn: header and width.
@@ -2454,25 +2462,35 @@ impl PingchaApp {
         let findings = self.findings.clone();
         let actions = self.scoring.keyboard(&ctx, &findings);
         self.run_scoring_actions(actions);
+        // Each panel keeps the width the user gives it, within limits that leave the viewer
+        // at least VIEWER_MIN: content never widens a panel (it wraps or is cut instead).
+        const VIEWER_MIN: f32 = 360.0;
+        let list_min = if self.list_hidden { 0.0 } else { 360.0 };
         if !self.list_hidden {
-            egui::Panel::left("case-list")
+            let scoring_now = self.panel_widths.1.max(300.0);
+            let response = egui::Panel::left("case-list")
                 .resizable(true)
                 .default_size(list_width)
                 .min_size(360.0)
-                .max_size((width - scoring_width - 300.0).max(360.0))
+                .max_size((width - scoring_now - VIEWER_MIN).max(360.0))
                 .show(ui, |ui| {
                     self.filters(ui);
                     ui.separator();
                     self.case_table(ui);
-                });
+                })
+                .response;
+            self.panel_widths.0 = response.rect.width();
+        } else {
+            self.panel_widths.0 = 0.0;
         }
         let palette = theme::palette(self.dark);
         let reviewer = self.reviewer.as_ref().map(|r| format!("{}（{}）", r.name, r.unit));
         let library = Arc::clone(&self.library);
-        let scoring_actions = egui::Panel::right("scoring")
+        let scoring = egui::Panel::right("scoring")
             .resizable(true)
             .default_size(scoring_width)
             .min_size(300.0)
+            .max_size((width - list_min - VIEWER_MIN).clamp(300.0, 900.0))
             .show(ui, |ui| {
                 if self.scoring.focused {
                     ui.painter().rect_stroke(
@@ -2483,9 +2501,10 @@ impl PingchaApp {
                     );
                 }
                 self.scoring.ui(ui, palette, reviewer.as_deref(), &findings, &library)
-            })
-            .inner;
-        self.run_scoring_actions(scoring_actions);
+            });
+        self.panel_widths.1 = scoring.response.rect.width();
+        self.run_scoring_actions(scoring.inner);
+        self.panel_widths.2 = ui.available_width();
         egui::CentralPanel::default_margins().show(ui, |ui| {
             if self.viewer.is_open() {
                 let can_anchor = self.scoring.selected_mark().is_some();

@@ -682,7 +682,7 @@ impl ScoringPanel {
         if response.clicked() {
             self.focused = true;
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("评分").heading());
             match reviewer {
                 Some(name) => {
@@ -740,7 +740,7 @@ impl ScoringPanel {
         } else {
             palette.pass
         };
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(
                 RichText::new(format!(
                     "{} / {}",
@@ -773,10 +773,13 @@ impl ScoringPanel {
                     .on_hover_text("这是内置的示例标准，请在“评查标准”中导入本省正式印发的评查标准");
             }
         });
-        ui.horizontal(|ui| {
+        if let Some(at) = &scoring.reviewed_at {
+            ui.add(egui::Label::new(RichText::new(format!("已完成评查（{at}）")).color(palette.pass)).wrap());
+        }
+        ui.horizontal_wrapped(|ui| {
             let label = match &scoring.reviewed_at {
-                Some(at) => format!("已完成评查（{at}）· 重新打开"),
-                None => "完成评查（Ctrl+Enter）".to_string(),
+                Some(_) => "重新打开评查（Ctrl+Enter）",
+                None => "完成评查（Ctrl+Enter）",
             };
             if ui.button(label).clicked() {
                 actions.extend(self.toggle_reviewed());
@@ -796,14 +799,17 @@ impl ScoringPanel {
                 actions.extend(self.undo_redo(true));
             }
         });
-        ui.label(
-            RichText::new(if self.focused {
-                "↑/↓ 选择 · 数字 扣分 · N 不涉及 · V 否决 · Enter 理由 · A/R 采纳/不采纳建议 · Esc 返回列表"
-            } else {
-                "点击此处或在案卷列表按 Enter 开始用键盘评分"
-            })
-            .small()
-            .color(palette.weak_text),
+        ui.add(
+            egui::Label::new(
+                RichText::new(if self.focused {
+                    "↑/↓ 选择 · 数字 扣分 · N 不涉及 · V 否决 · Enter 理由 · A/R 采纳/不采纳建议 · Esc 返回列表"
+                } else {
+                    "点击此处或在案卷列表按 Enter 开始用键盘评分"
+                })
+                .small()
+                .color(palette.weak_text),
+            )
+            .wrap(),
         );
         ui.separator();
 
