@@ -1702,3 +1702,43 @@ fn panels_keep_their_width_after_completing_a_review_and_at_a_larger_font() {
         assert!(now.2 >= 360.0, "字号 {size}: the viewer keeps its room: {now:?}");
     }
 }
+
+#[test]
+fn settings_fields_are_as_wide_as_their_content_at_every_font_size() {
+    // #13 item 12: the 部门规章 name and date showed "原安", "2026".
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = app(tmp.path().join("p"));
+    wait_until(&mut h, "the project", PingchaApp::is_loaded);
+    h.get_by_label("设置…").click();
+    for _ in 0..500 {
+        h.step();
+        if h.query_all_by_value("应急管理部令第18号").count() > 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    for size in pingcha::ui::theme::FONT_SIZES {
+        let ctx = h.ctx.clone();
+        h.state_mut().set_font_size(&ctx, size);
+        h.run_steps(4);
+        let font = egui::FontId::proportional(14.0 * pingcha::ui::theme::scale_of(size));
+        let mut checked = 0;
+        for text in ["原安监总局令第15号", "应急管理部令第18号", "2026-02-01", "2026-04-01"] {
+            let needed = h.ctx.fonts_mut(|f| {
+                f.layout_no_wrap(text.to_string(), font.clone(), egui::Color32::WHITE)
+                    .size()
+                    .x
+            });
+            // Rows scrolled out of the window are not drawn.
+            for field in h.query_all_by_value(text) {
+                checked += 1;
+                assert!(
+                    field.rect().width() >= needed,
+                    "字号 {size}: “{text}” needs {needed}, field is {}",
+                    field.rect().width()
+                );
+            }
+        }
+        assert!(checked >= 2, "字号 {size}: the regimes are shown");
+    }
+}

@@ -213,8 +213,11 @@ impl CampaignWindow {
         ui.label(RichText::new("新建评查活动").strong());
         egui::Grid::new("new-campaign").num_columns(2).show(ui, |ui| {
             let l = ui.label("名称");
-            ui.add(egui::TextEdit::singleline(&mut self.new_name).desired_width(130.0))
-                .labelled_by(l.id);
+            ui.add({
+                let width = theme::fitted_width(ui, &self.new_name, "", 130.0);
+                egui::TextEdit::singleline(&mut self.new_name).desired_width(width)
+            })
+            .labelled_by(l.id);
             ui.end_row();
             let l = ui.label("年度");
             ui.add(egui::DragValue::new(&mut self.new_year).range(2000..=2100))
@@ -281,15 +284,24 @@ impl CampaignWindow {
         }
         ui.horizontal_wrapped(|ui| {
             let l = ui.label("姓名");
-            ui.add(egui::TextEdit::singleline(&mut self.reviewer_name).desired_width(80.0))
-                .labelled_by(l.id);
+            ui.add({
+                let width = theme::fitted_width(ui, &self.reviewer_name, "", 80.0);
+                egui::TextEdit::singleline(&mut self.reviewer_name).desired_width(width)
+            })
+            .labelled_by(l.id);
             let l = ui.label("单位");
-            ui.add(egui::TextEdit::singleline(&mut self.reviewer_unit).desired_width(110.0))
-                .labelled_by(l.id);
+            ui.add({
+                let width = theme::fitted_width(ui, &self.reviewer_unit, "", 110.0);
+                egui::TextEdit::singleline(&mut self.reviewer_unit).desired_width(width)
+            })
+            .labelled_by(l.id);
             ui.checkbox(&mut self.reviewer_lead, "组长");
             let l = ui.label("评查组");
-            ui.add(egui::TextEdit::singleline(&mut self.reviewer_team).desired_width(60.0))
-                .labelled_by(l.id);
+            ui.add({
+                let width = theme::fitted_width(ui, &self.reviewer_team, "", 60.0);
+                egui::TextEdit::singleline(&mut self.reviewer_team).desired_width(width)
+            })
+            .labelled_by(l.id);
             let l = ui.label("公钥");
             ui.add(
                 egui::TextEdit::singleline(&mut self.reviewer_key)

@@ -212,7 +212,10 @@ fn edit_checklist(ui: &mut egui::Ui, c: &mut Checklist, problems: &[Problem], pa
             egui::Grid::new("checklist-header").num_columns(4).show(ui, |ui| {
                 let label = ui.label("名称");
                 changed |= ui
-                    .add(egui::TextEdit::singleline(&mut c.name).desired_width(320.0))
+                    .add({
+                        let width = theme::fitted_width(ui, &c.name, "", 320.0);
+                        egui::TextEdit::singleline(&mut c.name).desired_width(width)
+                    })
                     .labelled_by(label.id)
                     .changed();
                 let label = ui.label("满分");
@@ -249,7 +252,10 @@ fn edit_checklist(ui: &mut egui::Ui, c: &mut Checklist, problems: &[Problem], pa
                 for (i, band) in c.bands.iter_mut().enumerate() {
                     let bad = !problems_of(problems, &format!("bands[{}]", i + 1)).is_empty();
                     changed |= ui
-                        .add(egui::TextEdit::singleline(&mut band.grade).desired_width(56.0))
+                        .add({
+                            let width = theme::fitted_width(ui, &band.grade, "", 56.0);
+                            egui::TextEdit::singleline(&mut band.grade).desired_width(width)
+                        })
                         .changed();
                     let drag = ui.add(
                         egui::DragValue::new(&mut band.min_points)
@@ -267,10 +273,16 @@ fn edit_checklist(ui: &mut egui::Ui, c: &mut Checklist, problems: &[Problem], pa
             for (i, v) in c.veto_items.iter_mut().enumerate() {
                 ui.horizontal(|ui| {
                     changed |= ui
-                        .add(egui::TextEdit::singleline(&mut v.id).desired_width(40.0))
+                        .add({
+                            let width = theme::fitted_width(ui, &v.id, "", 40.0);
+                            egui::TextEdit::singleline(&mut v.id).desired_width(width)
+                        })
                         .changed();
                     changed |= ui
-                        .add(egui::TextEdit::singleline(&mut v.text).desired_width(360.0))
+                        .add({
+                            let width = theme::fitted_width(ui, &v.text, "", 360.0);
+                            egui::TextEdit::singleline(&mut v.text).desired_width(width)
+                        })
                         .changed();
                     changed |= ui
                         .add(
@@ -304,10 +316,16 @@ fn edit_checklist(ui: &mut egui::Ui, c: &mut Checklist, problems: &[Problem], pa
                 ui.add_space(theme::SPACE);
                 ui.horizontal(|ui| {
                     changed |= ui
-                        .add(egui::TextEdit::singleline(&mut section.id).desired_width(40.0))
+                        .add({
+                            let width = theme::fitted_width(ui, &section.id, "", 40.0);
+                            egui::TextEdit::singleline(&mut section.id).desired_width(width)
+                        })
                         .changed();
                     changed |= ui
-                        .add(egui::TextEdit::singleline(&mut section.name).desired_width(200.0))
+                        .add({
+                            let width = theme::fitted_width(ui, &section.name, "", 200.0);
+                            egui::TextEdit::singleline(&mut section.name).desired_width(width)
+                        })
                         .changed();
                     changed |= ui
                         .add(
@@ -378,7 +396,10 @@ fn items_table(
                 let bad = problems_of(problems, &item.id);
                 body.row(row_height, |mut row| {
                     row.col(|ui| {
-                        let edit = ui.add(egui::TextEdit::singleline(&mut item.id).desired_width(40.0));
+                        let edit = ui.add({
+                            let width = theme::fitted_width(ui, &item.id, "", 40.0);
+                            egui::TextEdit::singleline(&mut item.id).desired_width(width)
+                        });
                         changed |= edit.changed();
                     });
                     row.col(|ui| {

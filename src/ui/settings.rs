@@ -91,7 +91,10 @@ impl SettingsWindow {
                             number(ui, "查封扣押期限（日，行政强制法第二十五条）", &mut draft.seizure_term_days, src("seizure_term_days"));
                             number(ui, "查封扣押可延长（日）", &mut draft.seizure_extension_days, src("seizure_extension_days"));
                             let label = ui.label("须有音像记录的环节（以“、”分隔）");
-                            ui.add(egui::TextEdit::singleline(&mut self.stages_text).desired_width(220.0))
+                            ui.add({
+                                let width = theme::fitted_width(ui, &self.stages_text, "", 220.0);
+                                egui::TextEdit::singleline(&mut self.stages_text).desired_width(width)
+                            })
                                 .labelled_by(label.id);
                             source_label(ui, src("recording_required_stages"));
                             ui.end_row();
@@ -138,10 +141,12 @@ impl SettingsWindow {
                                 // Sized to their content: a grid in a horizontal scroll area would
                                 // otherwise squeeze them to a few characters.
                                 let row_height = ui.spacing().interact_size.y;
-                                ui.add_sized([150.0, row_height], egui::TextEdit::singleline(&mut regime.name));
+                                let width = theme::fitted_width(ui, &regime.name, "", 120.0);
+                                ui.add_sized([width, row_height], egui::TextEdit::singleline(&mut regime.name));
                                 let text = &mut self.from_texts[i];
+                                let width = theme::fitted_width(ui, text, "2000-01-01", 60.0);
                                 ui.add_sized(
-                                    [96.0, row_height],
+                                    [width, row_height],
                                     egui::TextEdit::singleline(text).hint_text("最早"),
                                 );
                                 let trimmed = text.trim();

@@ -109,3 +109,14 @@ pub fn apply(ctx: &egui::Context, dark: bool, font_scale: f32) {
         style.spacing.item_spacing = egui::vec2(SPACE, SPACE * 0.6);
     });
 }
+
+/// The width a one-line text field needs to show `text` (or its hint) whole at the current
+/// text size, at least `min`: fields are as wide as their content, never cut to a few
+/// characters.
+pub fn fitted_width(ui: &egui::Ui, text: &str, hint: &str, min: f32) -> f32 {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let measure = |t: &str| ui.fonts_mut(|f| f.layout_no_wrap(t.to_string(), font.clone(), Color32::WHITE).size().x);
+    // The field's inner margin and the cursor.
+    let margin = 2.0 * ui.spacing().button_padding.x + 8.0;
+    (measure(text).max(measure(hint)) + margin).max(min)
+}
