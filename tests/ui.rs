@@ -1742,3 +1742,66 @@ fn settings_fields_are_as_wide_as_their_content_at_every_font_size() {
         assert!(checked >= 2, "字号 {size}: the regimes are shown");
     }
 }
+
+#[test]
+fn the_campaign_report_warns_before_it_is_issued_with_cases_unscored() {
+    // #13 item 19 (the window's half): the report went out with 1 of 10 cases scored and
+    // nothing said so before it was issued.
+    use pingcha::review::campaign as c;
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let mut p = Project::open(&dir).unwrap();
+    pingcha::jobs::review::prepare_project(&mut p).unwrap();
+    let config = c::CampaignConfig {
+        draw_percent: 100.0,
+        draw_at_least: 1,
+        ..c::CampaignConfig::default()
+    };
+    let info = c::create_campaign(&mut p, "专项评查", 2024, config).unwrap();
+    c::add_reviewer(&mut p, "专项评查", "张敏", "法规科", false, "", None).unwrap();
+    c::add_reviewer(&mut p, "专项评查", "李评", "监督科", false, "", None).unwrap();
+    c::apply_assignment(&mut p, "专项评查").unwrap();
+    let drawn = info.cases.len();
+    assert!(drawn >= 2, "{drawn}");
+    drop(p);
+    let (mut h, row) = scoring_app(dir.clone(), &rows);
+    assert!(info.cases.contains(&row.number), "the scored case is drawn");
+    select_item(&mut h, "1.2");
+    h.key_press(egui::Key::Num1);
+    h.run_steps(2);
+    settle(&mut h);
+    h.get_by_label("报告…").click();
+    h.run_steps(3);
+    h.get_by_label("报告种类").click();
+    h.run_steps(2);
+    h.get_by_label("评查报告（评查活动）").click();
+    h.run_steps(2);
+    h.get_by_label("评查活动").click();
+    h.run_steps(2);
+    h.get_by_label("专项评查").click();
+    for _ in 0..300 {
+        h.step();
+        if h.query_by_label_contains("已评 1/").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.get_by_label_contains(&format!("已评 1/{drawn} 件：尚有 {} 件未评", drawn - 1));
+    let out = tmp.path().join("通报.pdf");
+    type_into(&mut h, "保存到", out.to_str().unwrap());
+    // Not issued until the user says so.
+    h.get_by_label("生成").click();
+    h.run_steps(10);
+    assert!(!out.exists(), "issued without a confirmation");
+    h.get_by_label("仍然生成").click();
+    h.run_steps(2);
+    h.get_by_label("生成").click();
+    for _ in 0..1000 {
+        h.step();
+        if out.exists() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(out.exists(), "{:?}", h.state().notice_log());
+}

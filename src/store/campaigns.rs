@@ -515,6 +515,28 @@ impl Project {
         Ok(released)
     }
 
+    /// How many of a campaign's drawn cases an assigned reviewer has scored (the cases its
+    /// report counts), and how many were drawn.
+    pub fn campaign_progress(&self, campaign: i64) -> Result<(usize, usize), StoreError> {
+        let scored: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT COUNT(DISTINCT a.case_number) FROM assignments a
+                   JOIN campaign_cases cc ON cc.campaign = a.campaign AND cc.case_number = a.case_number
+                   JOIN reviews r ON r.case_number = a.case_number AND r.reviewer_id = a.reviewer_id
+                  WHERE a.campaign = :c",
+            )?
+            .query_row(named_params! {":c": campaign}, |r| r.get(0))?;
+        let drawn: i64 = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM campaign_cases WHERE campaign = :c")?
+            .query_row(named_params! {":c": campaign}, |r| r.get(0))?;
+        Ok((
+            usize::try_from(scored).unwrap_or(0),
+            usize::try_from(drawn).unwrap_or(0),
+        ))
+    }
+
     /// A case's sign-off state in a campaign.
     pub fn signoff(&self, campaign: i64, case_number: &str) -> Result<Option<SignOff>, StoreError> {
         Ok(self

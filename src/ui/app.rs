@@ -773,6 +773,14 @@ impl PingchaApp {
                     if let super::backend::CampaignResponse::List(list) = &answer {
                         self.campaign_names = list.iter().map(|(c, _)| c.name.clone()).collect();
                     }
+                    if let super::backend::CampaignResponse::Progress {
+                        campaign,
+                        scored,
+                        drawn,
+                    } = &answer
+                    {
+                        self.reports.set_progress(campaign, *scored, *drawn);
+                    }
                     self.campaigns.apply(answer);
                 }
                 Response::KitOpened { workspace, summary } => {

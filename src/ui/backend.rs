@@ -138,6 +138,8 @@ pub enum Request {
 pub enum CampaignRequest {
     /// Every campaign.
     List,
+    /// How many drawn cases are scored (asked before the campaign report is issued).
+    Progress(String),
     /// Create a campaign with a draw.
     Create {
         /// Name.
@@ -252,6 +254,15 @@ pub enum ReportRequest {
 pub enum CampaignResponse {
     /// Every campaign with its reviewers.
     List(Vec<(crate::store::CampaignInfo, Vec<crate::store::CampaignReviewer>)>),
+    /// A campaign's drawn cases scored so far.
+    Progress {
+        /// Campaign.
+        campaign: String,
+        /// Scored by an assigned reviewer.
+        scored: usize,
+        /// Drawn.
+        drawn: usize,
+    },
     /// An assignment preview (or the stored one).
     Preview {
         /// Campaign.
@@ -1024,6 +1035,19 @@ fn campaign_request(
     let fail = |what: &str, e: &dyn std::fmt::Display| send(Response::Error(format!("{what}：{e}")));
     match request {
         CampaignRequest::List => send_campaigns(project, send),
+        CampaignRequest::Progress(campaign) => {
+            match project
+                .campaign(&campaign)
+                .and_then(|info| project.campaign_progress(info.id))
+            {
+                Ok((scored, drawn)) => send(Response::Campaign(CampaignResponse::Progress {
+                    campaign,
+                    scored,
+                    drawn,
+                })),
+                Err(e) => fail("无法读取评查进度", &e),
+            }
+        }
         CampaignRequest::Create { name, year, config } => {
             match c::create_campaign(project, &name, year, *config) {
                 Ok(info) => send(Response::Info(format!(

@@ -93,6 +93,8 @@ impl CampaignWindow {
                 }
                 self.list = list;
             }
+            // For the reports window.
+            CampaignResponse::Progress { .. } => {}
             CampaignResponse::Preview {
                 campaign,
                 lines,

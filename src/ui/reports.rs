@@ -3,8 +3,9 @@
 
 use egui::RichText;
 
-use super::backend::{ReportRequest, Request};
+use super::backend::{CampaignRequest, ReportRequest, Request};
 use super::path_field::{PathField, Pick};
+use super::theme;
 use crate::jobs::reports::SheetSource;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -48,9 +49,20 @@ pub struct ReportsWindow {
     path: PathField,
     /// A render is on its way.
     pub busy: bool,
+    /// The chosen campaign's scoring progress: (campaign, scored, drawn), and whether the
+    /// progress was asked for that campaign.
+    progress: Option<(String, usize, usize)>,
+    progress_asked: String,
+    /// The user chose to issue the campaign report with cases unscored.
+    issue_anyway: bool,
 }
 
 impl ReportsWindow {
+    /// The backend's answer to a progress question.
+    pub fn set_progress(&mut self, campaign: &str, scored: usize, drawn: usize) {
+        self.progress = Some((campaign.to_string(), scored, drawn));
+    }
+
     /// Draws the window. `case`: the selected case number; `reviewer`: the current reviewer.
     pub fn ui(
         &mut self,
@@ -66,6 +78,7 @@ impl ReportsWindow {
         }
         let _ = self.path.poll();
         let mut open = true;
+        let palette = theme::palette(ctx.global_style().visuals.dark_mode);
         egui::Window::new("报告")
             .open(&mut open)
             .default_width(560.0)
@@ -77,7 +90,9 @@ impl ReportsWindow {
                         for k in [Kind::ScoreSheet, Kind::Notice, Kind::Campaign, Kind::Xlsx] {
                             ui.selectable_value(&mut self.kind, k, k.label());
                         }
-                    });
+                    })
+                    .response
+                    .on_hover_text("报告种类");
                 let campaign_combo = |ui: &mut egui::Ui, value: &mut String, optional: bool| {
                     egui::ComboBox::from_id_salt("report-campaign")
                         .selected_text(if value.is_empty() {
@@ -96,7 +111,9 @@ impl ReportsWindow {
                             for c in campaigns {
                                 ui.selectable_value(value, c.clone(), c);
                             }
-                        });
+                        })
+                        .response
+                        .on_hover_text("评查活动");
                 };
                 let ready = match self.kind {
                     Kind::ScoreSheet => {
@@ -130,7 +147,35 @@ impl ReportsWindow {
                     }
                     Kind::Campaign => {
                         campaign_combo(ui, &mut self.campaign, false);
-                        !self.campaign.is_empty()
+                        // Before it is issued: how many drawn cases are scored.
+                        if !self.campaign.is_empty() && self.progress_asked != self.campaign {
+                            self.progress_asked = self.campaign.clone();
+                            self.progress = None;
+                            self.issue_anyway = false;
+                            requests.push(Request::Campaign(CampaignRequest::Progress(self.campaign.clone())));
+                        }
+                        match &self.progress {
+                            Some((c, scored, drawn)) if *c == self.campaign => {
+                                if scored < drawn {
+                                    ui.label(
+                                        RichText::new(format!(
+                                            "已评 {scored}/{drawn} 件：尚有 {} 件未评。现在印发，通报将在首页注明，统计只含已评案卷。",
+                                            drawn - scored
+                                        ))
+                                        .color(palette.deduction),
+                                    );
+                                    ui.checkbox(&mut self.issue_anyway, "仍然生成");
+                                    self.issue_anyway
+                                } else {
+                                    ui.label(RichText::new(format!("已评 {scored}/{drawn} 件")).color(palette.pass));
+                                    true
+                                }
+                            }
+                            _ => {
+                                ui.label(RichText::new("正在读取评查进度…").small());
+                                false
+                            }
+                        }
                     }
                     Kind::Xlsx => {
                         campaign_combo(ui, &mut self.campaign, true);
