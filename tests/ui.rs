@@ -1014,6 +1014,25 @@ fn the_demo_is_generated_into_the_data_folder_not_read_from_the_source_tree() {
         std::fs::read_to_string(packages.join(name).join("case.toml")).unwrap(),
         std::fs::read_to_string(first.join("case.toml")).unwrap()
     );
+    // #13 item 20: the demo shows what the app does — some cases carry findings of the
+    // automatic checks (so 问题, A and R can be tried), some documents run over several pages.
+    wait_until(&mut h, "the finding counts", PingchaApp::findings_counted);
+    let p = Project::open(&tmp.path().join("示例项目")).unwrap();
+    let rows = p.list_cases().unwrap();
+    let with_findings = rows
+        .iter()
+        .filter(|r| h.state().open_findings(r.id).is_some_and(|n| n > 0))
+        .count();
+    assert!(
+        (3..=10).contains(&with_findings),
+        "{with_findings} demo cases with findings"
+    );
+    let long = rows
+        .iter()
+        .flat_map(|r| p.load_case(r.id).unwrap().documents)
+        .filter(|d| d.pages.unwrap_or(1) >= 2)
+        .count();
+    assert!(long >= 5, "{long} documents of several pages");
 }
 
 #[test]
@@ -1804,4 +1823,50 @@ fn the_campaign_report_warns_before_it_is_issued_with_cases_unscored() {
         std::thread::sleep(Duration::from_millis(10));
     }
     assert!(out.exists(), "{:?}", h.state().notice_log());
+}
+
+#[test]
+fn the_campaign_window_shows_reviewers_registered_elsewhere_and_offers_the_units() {
+    // #13 item 20: a reviewer registered from the command line appeared only after reopening;
+    // the reviewer's 单位 had to be typed.
+    use pingcha::review::campaign as c;
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let mut p = Project::open(&dir).unwrap();
+    pingcha::jobs::review::prepare_project(&mut p).unwrap();
+    c::create_campaign(&mut p, "年度评查", 2024, c::CampaignConfig::default()).unwrap();
+    drop(p);
+    let (mut h, _) = scoring_app(dir.clone(), &rows);
+    h.get_by_label("评查活动…").click();
+    h.run_steps(4);
+    h.get_by_label_contains("评查员（0）");
+    // Registered by another process (the command line) while the window is open.
+    let mut p = Project::open(&dir).unwrap();
+    c::add_reviewer(&mut p, "年度评查", "命令行登记", "法规科", false, "", None).unwrap();
+    drop(p);
+    for _ in 0..60 {
+        h.step();
+        if h.query_by_label_contains("命令行登记（法规科）").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.get_by_label_contains("命令行登记（法规科）");
+    // 单位 from the project's units.
+    h.get_by_label("从本项目的单位中选择").click();
+    h.run_steps(2);
+    let unit = h.state().units()[0].clone();
+    h.query_all_by_label(&unit)
+        .last()
+        .expect("the unit in the list")
+        .click();
+    h.run_steps(2);
+    {
+        use egui_kittest::kittest::NodeT;
+        assert!(
+            h.query_all_by_value(&unit)
+                .any(|n| n.accesskit_node().role() == egui::accesskit::Role::TextInput),
+            "the 单位 field holds {unit}"
+        );
+    }
 }

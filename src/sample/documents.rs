@@ -337,11 +337,28 @@ pub fn content(spec: &DocSpec, ctx: &Ctx) -> Vec<Block> {
             Block::Paragraph(format!("勘验情况：{}。现场拍摄照片6张，已附卷。", ctx.finding())),
             ctx.signers(),
         ],
-        "证据材料" => vec![
-            Block::Paragraph(format!("1. {}营业执照复印件一份（经核对与原件无异，加盖当事人印章）；", ctx.party.name)),
-            Block::Paragraph(format!("2. 现场照片6张，拍摄于{}，反映{}现状；", cn(ctx.inspection), ctx.place)),
-            Block::Paragraph("3. 当事人安全生产管理制度及台账复印件若干页。".into()),
-        ],
+        "证据材料" => {
+            let mut blocks = vec![
+                Block::Paragraph(format!("1. {}营业执照复印件一份（经核对与原件无异，加盖当事人印章）；", ctx.party.name)),
+                Block::Paragraph(format!("2. 现场照片6张，拍摄于{}，反映{}现状；", cn(ctx.inspection), ctx.place)),
+                Block::Paragraph("3. 当事人安全生产管理制度及台账复印件若干页。".into()),
+                Block::Heading("现场照片及说明".into()),
+            ];
+            // A photo log as a real file carries: it runs over several pages (so paging in
+            // the viewer has something to turn).
+            let views = ["全景", "东侧", "西侧", "南侧", "北侧", "近景"];
+            for n in 1..=36 {
+                blocks.push(Block::Line(format!(
+                    "照片{n}：{}{}{}，拍摄人{}，拍摄时间{}。",
+                    ctx.party.name,
+                    ctx.place,
+                    views[(n - 1) % views.len()],
+                    ctx.officers.first().map(|o| o.0.clone()).unwrap_or_default(),
+                    cn(ctx.inspection)
+                )));
+            }
+            blocks
+        }
         "当事人身份证明" => {
             let mut rows = ctx.party_kv();
             rows.push(("证明材料".into(), if ctx.party.kind == Some(PartyKind::Individual) { "居民身份证复印件".into() } else { "营业执照副本复印件、法定代表人身份证明".into() }));

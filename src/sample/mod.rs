@@ -28,13 +28,14 @@ pub struct SampleOptions {
     pub defect_rate: f64,
 }
 
-/// The demo project's packages: `pingcha sample DIR` with its defaults (30 clean cases,
-/// seed 2024), the same cases as the repository's `assets/samples`. The app writes them on
-/// first start, so a binary copied anywhere opens a demo with cases.
+/// The demo project's packages: `pingcha sample DIR` with its defaults (30 cases, seed 2024,
+/// one in five with a planted defect so the automatic checks, 问题, A and R can be tried),
+/// the same cases as the repository's `assets/samples`. The app writes them on first start,
+/// so a binary copied anywhere opens a demo with cases.
 pub const DEMO: SampleOptions = SampleOptions {
     cases: 30,
     seed: 2024,
-    defect_rate: 0.0,
+    defect_rate: 0.2,
 };
 
 /// The officer registry written beside the packages (last, after every case).

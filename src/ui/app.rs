@@ -2568,7 +2568,8 @@ impl PingchaApp {
         }
         let checklists = Arc::clone(&self.checklists);
         let viewer = self.reviewer.as_ref().map(|r| r.name.clone());
-        for request in self.campaigns.ui(&ctx, &checklists, viewer.as_deref()) {
+        let units = self.units.clone();
+        for request in self.campaigns.ui(&ctx, &checklists, viewer.as_deref(), &units) {
             self.backend.send(request);
         }
         self.palette(&ctx, &mut commands);

@@ -22,7 +22,10 @@ enum Tab {
     Agreement,
 }
 
-/// Window state.
+/// How often the open window asks for the campaigns again.
+const LIST_REFRESH_SECONDS: f64 = 3.0;
+
+/// The campaign window's state.
 pub struct CampaignWindow {
     /// Whether the window is shown.
     pub open: bool,
@@ -50,6 +53,11 @@ pub struct CampaignWindow {
     kit_path: PathField,
     return_path: PathField,
     requested_list: bool,
+    /// When the list was last asked for (ctx time): it is asked again every few seconds while
+    /// the window is open, so reviewers registered from the command line show up.
+    listed_at: f64,
+    /// The project's units (the reviewer's 单位 is picked from them).
+    units: Vec<String>,
 }
 
 impl Default for CampaignWindow {
@@ -79,6 +87,8 @@ impl Default for CampaignWindow {
             kit_path: PathField::default(),
             return_path: PathField::default(),
             requested_list: false,
+            listed_at: 0.0,
+            units: Vec::new(),
         }
     }
 }
@@ -118,14 +128,31 @@ impl CampaignWindow {
     }
 
     /// Draws the window; returns requests for the backend.
-    pub fn ui(&mut self, ctx: &egui::Context, checklists: &[StoredChecklist], viewer: Option<&str>) -> Vec<Request> {
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        checklists: &[StoredChecklist],
+        viewer: Option<&str>,
+        units: &[String],
+    ) -> Vec<Request> {
         let mut requests = Vec::new();
         if !self.open {
             self.requested_list = false;
             return requests;
         }
+        if self.units != units {
+            self.units = units.to_vec();
+        }
+        let now = ctx.input(|i| i.time);
+        if self.requested_list && now - self.listed_at >= LIST_REFRESH_SECONDS {
+            // Changes made elsewhere (the command line, another window) appear by themselves.
+            self.listed_at = now;
+            requests.push(Request::Campaign(CampaignRequest::List));
+        }
+        ctx.request_repaint_after(std::time::Duration::from_secs_f64(LIST_REFRESH_SECONDS));
         if !self.requested_list {
             self.requested_list = true;
+            self.listed_at = now;
             requests.push(Request::Campaign(CampaignRequest::List));
             if let Some(name) = &self.selected {
                 requests.push(Request::Campaign(CampaignRequest::Compare(name.clone())));
@@ -297,6 +324,19 @@ impl CampaignWindow {
                 egui::TextEdit::singleline(&mut self.reviewer_unit).desired_width(width)
             })
             .labelled_by(l.id);
+            // Reviewers of a cross review come from the units reviewed: picked from the
+            // project's units (another, e.g. 法规科, is typed).
+            egui::ComboBox::from_id_salt("reviewer-unit")
+                .selected_text("选择单位")
+                .show_ui(ui, |ui| {
+                    for unit in self.units.iter().filter(|u| !u.is_empty()) {
+                        if ui.selectable_label(self.reviewer_unit == *unit, unit).clicked() {
+                            self.reviewer_unit = unit.clone();
+                        }
+                    }
+                })
+                .response
+                .on_hover_text("从本项目的单位中选择");
             ui.checkbox(&mut self.reviewer_lead, "组长");
             let l = ui.label("评查组");
             ui.add({
