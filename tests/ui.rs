@@ -1720,6 +1720,16 @@ fn panels_keep_their_width_after_completing_a_review_and_at_a_larger_font() {
         assert!(now.1 <= scoring + 1.0, "字号 {size}: scoring panel {scoring} → {now:?}");
         assert!(now.2 >= 360.0, "字号 {size}: the viewer keeps its room: {now:?}");
     }
+    // A wider window takes the panels along (#13 item 9: the list widens at 1920).
+    let ctx = h.ctx.clone();
+    h.state_mut().set_font_size(&ctx, 14);
+    h.run_steps(3);
+    let before = h.state().panel_widths();
+    h.set_size(egui::vec2(1920.0, 1080.0));
+    h.run_steps(4);
+    let wide = h.state().panel_widths();
+    assert!(wide.0 >= before.0 * 1.3, "the list widens: {before:?} → {wide:?}");
+    assert!(wide.2 >= before.2, "and the viewer: {before:?} → {wide:?}");
 }
 
 #[test]

@@ -326,6 +326,8 @@ pub struct PingchaApp {
     top_bar_needed: f32,
     /// Widths of the case list, the scoring panel and the viewer as last drawn.
     panel_widths: (f32, f32, f32),
+    /// The window's width the frame before (panels follow a change in proportion).
+    window_width: f32,
     top_bar_key: String,
     notice_log_open: bool,
     dark: bool,
@@ -432,6 +434,7 @@ impl PingchaApp {
             notices_hovered: false,
             top_bar_needed: 0.0,
             panel_widths: (0.0, 0.0, 0.0),
+            window_width: 0.0,
             top_bar_key: String::new(),
             notice_log_open: false,
             dark: prefs.dark,
@@ -1824,21 +1827,38 @@ impl PingchaApp {
             let mut page = 1u32;
             let mut open_document = None;
             let row_height = theme::row_height(ui);
-            TableBuilder::new(ui)
-                .id_salt("toc")
+            // 序号, 文书, 日期 and 页码 always; 文号 and 文字层 when the view is wide enough —
+            // nothing cut at the right edge.
+            let w = |text: &str| theme::fitted_width(ui, text, "", 0.0);
+            let fixed = [("序号", w("99")), ("日期", w("2024-12-31")), ("页码", w("999–999"))];
+            let optional = [("文字层", w("无文字层")), ("文号", w("青禾应急罚〔2024〕10号"))];
+            let mut shown = vec!["序号", "文书", "日期", "页码"];
+            let mut used: f32 = fixed.iter().map(|(_, x)| x).sum::<f32>() + w("询问笔录（一）");
+            for (name, width) in optional {
+                if used + width <= ui.available_width() {
+                    used += width;
+                    shown.insert(if name == "文号" { 3 } else { shown.len() }, name);
+                }
+            }
+            let width_of = |name: &str| fixed.iter().chain(&optional).find(|(n, _)| *n == name).map(|(_, x)| *x);
+            let mut table = TableBuilder::new(ui)
+                .id_salt(("toc", shown.len()))
                 .striped(true)
                 .vscroll(false)
-                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-                .column(Column::exact(30.0))
-                .column(Column::initial(160.0).at_least(80.0).clip(true))
-                .column(Column::exact(82.0))
-                .column(Column::remainder().at_least(60.0).clip(true))
-                .column(Column::exact(46.0))
-                .column(Column::exact(64.0))
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+            for name in &shown {
+                table = table.column(match (*name, width_of(name)) {
+                    ("文书", _) => Column::remainder().at_least(60.0).clip(true),
+                    ("文号", Some(x)) => Column::initial(x).at_least(60.0).clip(true),
+                    (_, Some(x)) => Column::exact(x),
+                    (_, None) => Column::auto(),
+                });
+            }
+            table
                 .header(row_height, |mut header| {
-                    for h in ["序号", "文书", "日期", "文号", "页码", "文字层"] {
+                    for h in &shown {
                         header.col(|ui| {
-                            ui.label(RichText::new(h).strong());
+                            ui.label(RichText::new(*h).strong());
                         });
                     }
                 })
@@ -1853,38 +1873,44 @@ impl PingchaApp {
                         };
                         page += pages;
                         body.row(row_height - 4.0, |mut row| {
-                            row.col(|ui| {
-                                ui.label((i + 1).to_string());
-                            });
-                            row.col(|ui| {
-                                let label = ui.link(&doc.doc_type).on_hover_text(format!("查看 {}", doc.file_path));
-                                if label.clicked() {
-                                    open_document = Some(i);
-                                }
-                            });
-                            row.col(|ui| {
-                                ui.label(
-                                    meta.and_then(|m| m.date)
-                                        .map(|d| d.format("%Y-%m-%d").to_string())
-                                        .unwrap_or_default(),
-                                );
-                            });
-                            row.col(|ui| {
-                                ui.label(meta.and_then(|m| m.number.clone()).unwrap_or_default());
-                            });
-                            row.col(|ui| {
-                                ui.label(range);
-                            });
-                            row.col(|ui| {
-                                let (text, color) = match doc.text_status.as_str() {
-                                    "text" => ("有", palette.pass),
-                                    "no_text" => ("无文字层", palette.deduction),
-                                    "unreadable" => ("无法读取", palette.veto),
-                                    "missing" => ("缺文件", palette.veto),
-                                    _ => ("—", palette.weak_text),
-                                };
-                                ui.label(RichText::new(text).color(color));
-                            });
+                            for name in &shown {
+                                row.col(|ui| match *name {
+                                    "序号" => {
+                                        ui.label((i + 1).to_string());
+                                    }
+                                    "文书" => {
+                                        let label =
+                                            ui.link(&doc.doc_type).on_hover_text(format!("查看 {}", doc.file_path));
+                                        if label.clicked() {
+                                            open_document = Some(i);
+                                        }
+                                    }
+                                    "日期" => {
+                                        ui.label(
+                                            meta.and_then(|m| m.date)
+                                                .map(|d| d.format("%Y-%m-%d").to_string())
+                                                .unwrap_or_default(),
+                                        );
+                                    }
+                                    "文号" => {
+                                        let number = meta.and_then(|m| m.number.clone()).unwrap_or_default();
+                                        ui.add(egui::Label::new(&number).truncate()).on_hover_text(&number);
+                                    }
+                                    "页码" => {
+                                        ui.label(&range);
+                                    }
+                                    _ => {
+                                        let (text, color) = match doc.text_status.as_str() {
+                                            "text" => ("有", palette.pass),
+                                            "no_text" => ("无文字层", palette.deduction),
+                                            "unreadable" => ("无法读取", palette.veto),
+                                            "missing" => ("缺文件", palette.veto),
+                                            _ => ("—", palette.weak_text),
+                                        };
+                                        ui.label(RichText::new(text).color(color));
+                                    }
+                                });
+                            }
                         });
                     }
                 });
@@ -2474,13 +2500,25 @@ impl PingchaApp {
         // at least VIEWER_MIN: content never widens a panel (it wraps or is cut instead).
         const VIEWER_MIN: f32 = 360.0;
         let list_min = if self.list_hidden { 0.0 } else { 360.0 };
+        // A window made wider or narrower takes its panels along, in proportion (the widths
+        // the user gave them are kept as shares of the window).
+        let scale =
+            (self.window_width > 0.0 && (width - self.window_width).abs() > 1.0).then(|| width / self.window_width);
+        self.window_width = width;
         if !self.list_hidden {
             let scoring_now = self.panel_widths.1.max(300.0);
-            let response = egui::Panel::left("case-list")
+            let max = (width - scoring_now * scale.unwrap_or(1.0) - VIEWER_MIN).max(360.0);
+            let mut panel = egui::Panel::left("case-list")
                 .resizable(true)
                 .default_size(list_width)
                 .min_size(360.0)
-                .max_size((width - scoring_now - VIEWER_MIN).max(360.0))
+                .max_size(max);
+            if let Some(scale) = scale
+                && self.panel_widths.0 > 0.0
+            {
+                panel = panel.exact_size((self.panel_widths.0 * scale).clamp(360.0, max));
+            }
+            let response = panel
                 .show(ui, |ui| {
                     self.filters(ui);
                     ui.separator();
@@ -2494,22 +2532,28 @@ impl PingchaApp {
         let palette = theme::palette(self.dark);
         let reviewer = self.reviewer.as_ref().map(|r| format!("{}（{}）", r.name, r.unit));
         let library = Arc::clone(&self.library);
-        let scoring = egui::Panel::right("scoring")
+        let scoring_max = (width - list_min - VIEWER_MIN).clamp(300.0, 900.0);
+        let mut scoring_panel = egui::Panel::right("scoring")
             .resizable(true)
             .default_size(scoring_width)
             .min_size(300.0)
-            .max_size((width - list_min - VIEWER_MIN).clamp(300.0, 900.0))
-            .show(ui, |ui| {
-                if self.scoring.focused {
-                    ui.painter().rect_stroke(
-                        ui.max_rect().shrink(1.0),
-                        2.0,
-                        egui::Stroke::new(1.5, palette.accent.gamma_multiply(0.6)),
-                        egui::StrokeKind::Inside,
-                    );
-                }
-                self.scoring.ui(ui, palette, reviewer.as_deref(), &findings, &library)
-            });
+            .max_size(scoring_max);
+        if let Some(scale) = scale
+            && self.panel_widths.1 > 0.0
+        {
+            scoring_panel = scoring_panel.exact_size((self.panel_widths.1 * scale).clamp(300.0, scoring_max));
+        }
+        let scoring = scoring_panel.show(ui, |ui| {
+            if self.scoring.focused {
+                ui.painter().rect_stroke(
+                    ui.max_rect().shrink(1.0),
+                    2.0,
+                    egui::Stroke::new(1.5, palette.accent.gamma_multiply(0.6)),
+                    egui::StrokeKind::Inside,
+                );
+            }
+            self.scoring.ui(ui, palette, reviewer.as_deref(), &findings, &library)
+        });
         self.panel_widths.1 = scoring.response.rect.width();
         self.run_scoring_actions(scoring.inner);
         self.panel_widths.2 = ui.available_width();
