@@ -897,6 +897,18 @@ fn a_campaign_is_created_assigned_compared_and_settled_in_the_app() {
         3,
         "the reviewers' own marks are kept"
     );
+    // #13 item 18: one case scored twice is too little for agreement statistics: said, and
+    // no 0.000 that reads as total disagreement.
+    h.get_by_label("一致性").click();
+    for _ in 0..200 {
+        h.step();
+        if h.query_by_label_contains("数据不足").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.get_by_label_contains("数据不足（至少需要");
+    assert!(h.query_by_label_contains("一致率 0.000").is_none());
 }
 
 #[test]

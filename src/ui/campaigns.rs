@@ -661,17 +661,21 @@ impl CampaignWindow {
         let show = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| format!("{v:.3}"));
         let t = &stats.totals;
         if t.krippendorff_alpha_interval.is_none() && t.icc2_1.is_none() {
+            // No figure from one pair of scores: a 0.000 (or 0 %) there reads as total
+            // disagreement.
             ui.label(RichText::new(crate::review::agreement::TOO_LITTLE_DATA).color(palette.weak_text));
+            return;
+        } else {
+            ui.label(RichText::new("总分").strong());
+            ui.label(format!(
+                "一致率 {} · Krippendorff α 等距 {} · ICC(1,1) {} · ICC(2,1) {} · ICC(3,1) {}",
+                show(t.percent_agreement),
+                show(t.krippendorff_alpha_interval),
+                show(t.icc1_1),
+                show(t.icc2_1),
+                show(t.icc3_1)
+            ));
         }
-        ui.label(RichText::new("总分").strong());
-        ui.label(format!(
-            "一致率 {} · Krippendorff α 等距 {} · ICC(1,1) {} · ICC(2,1) {} · ICC(3,1) {}",
-            show(t.percent_agreement),
-            show(t.krippendorff_alpha_interval),
-            show(t.icc1_1),
-            show(t.icc2_1),
-            show(t.icc3_1)
-        ));
         ui.add_space(theme::SPACE);
         ui.label(RichText::new("分歧最多的评查项（一致率，越低越可能需要改写表述）").strong());
         let items: Vec<(String, f64)> = stats
