@@ -595,31 +595,30 @@ impl CampaignWindow {
             let (value, finding, note) = self.consensus_inputs.entry(item.item.clone()).or_default();
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(format!("合议 {}", item.item)).strong());
-                let l = ui.label(format!("结论 {}", item.item));
-                ui.add(
-                    egui::TextEdit::singleline(value)
-                        .hint_text("扣分/处数/否决/不扣分")
-                        .desired_width(90.0),
-                )
-                .labelled_by(l.id);
-                let l = ui.label(format!("问题 {}", item.item));
-                ui.add(
-                    egui::TextEdit::singleline(finding)
-                        .hint_text("印入整改通知书；留空则用评查员写的问题")
-                        .desired_width(240.0),
-                )
-                .labelled_by(l.id)
-                .on_hover_text(
-                    "整改通知书“问题”栏印这里的表述。留空时采用评查员对该项所写的问题，再无则用问题库的表述。",
+                labelled_field(
+                    ui,
+                    &format!("结论 {}", item.item),
+                    value,
+                    "扣分/处数/否决/不扣分",
+                    90.0,
+                    None,
                 );
-                let l = ui.label(format!("合议说明 {}", item.item));
-                ui.add(
-                    egui::TextEdit::singleline(note)
-                        .hint_text("如：采纳某某意见（仅内部记录）")
-                        .desired_width(200.0),
-                )
-                .labelled_by(l.id)
-                .on_hover_text("合议的理由，记入评查表的合议意见和修改记录，不印入整改通知书。");
+                labelled_field(
+                    ui,
+                    &format!("问题 {}", item.item),
+                    finding,
+                    "印入整改通知书；留空则用评查员写的问题",
+                    240.0,
+                    Some("整改通知书“问题”栏印这里的表述。留空时采用评查员对该项所写的问题，再无则用问题库的表述。"),
+                );
+                labelled_field(
+                    ui,
+                    &format!("合议说明 {}", item.item),
+                    note,
+                    "如：采纳某某意见（仅内部记录）",
+                    200.0,
+                    Some("合议的理由，记入评查表的合议意见和修改记录，不印入整改通知书。"),
+                );
                 let parsed = checklist.and_then(|cl| parse_consensus(cl, &item.item, value, finding));
                 if ui
                     .add_enabled(
@@ -763,5 +762,16 @@ fn parse_consensus(
             let number: f64 = value.parse().ok()?;
             crate::scoring::quick_value(target, number).and_then(mark)
         }
+    }
+}
+
+/// A one-line field after its label (the label names it for assistive tech and tests).
+fn labelled_field(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str, width: f32, hover: Option<&str>) {
+    let l = ui.label(label);
+    let response = ui
+        .add(egui::TextEdit::singleline(text).hint_text(hint).desired_width(width))
+        .labelled_by(l.id);
+    if let Some(hover) = hover {
+        response.on_hover_text(hover);
     }
 }
