@@ -151,6 +151,35 @@ pub fn log_panics() {
     }));
 }
 
+/// Writes a file whole or not at all: a temporary file beside it, flushed to disk, renamed
+/// over the target, the folder flushed. A failure removes the temporary file.
+pub fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = target
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let temp = dir.join(format!(".{name}.{}.partial", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&temp, target)?;
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
 /// An operating-system error in Chinese (the system's own words after it, for support).
 pub fn io_message(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;

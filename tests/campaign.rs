@@ -305,6 +305,13 @@ fn a_campaign_round_trip_through_kits_and_returns() {
     // The wrong laptop cannot sign 李评's return.
     let wrong = wang.run(&["kit", "return", s(&li_ws), "--out", s(&tmp.path().join("x.pchret"))]);
     assert_eq!(wrong.status.code(), Some(1));
+    // #19 item 11: the refusal leaves no key behind on the wrong laptop, and no file.
+    assert!(
+        !wang.keys.join("李评.ed25519").exists(),
+        "a key was created by a refusal"
+    );
+    assert!(!tmp.path().join("x.pchret").exists());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("本机没有“李评”的密钥"));
 
     // Tampering with any byte is detected, and nothing changes.
     let good = std::fs::read(&li_return).unwrap();
@@ -745,4 +752,232 @@ fn a_campaign_round_trip_through_kits_and_returns() {
             .iter()
             .any(|d| d["reviewer"] == "王评")
     );
+}
+
+/// A campaign with one reviewer (李评) whose kit is opened in a workspace.
+struct OneReviewer {
+    tmp: tempfile::TempDir,
+    organiser: Machine,
+    li: Machine,
+    project: PathBuf,
+    kit: PathBuf,
+    issued: String,
+}
+
+fn one_reviewer() -> OneReviewer {
+    let tmp = tempfile::tempdir().unwrap();
+    let organiser = Machine {
+        keys: tmp.path().join("organiser-keys"),
+    };
+    let li = Machine {
+        keys: tmp.path().join("li-keys"),
+    };
+    let project = tmp.path().join("组织者项目");
+    let mut p = pingcha::store::Project::create_or_open(&project).unwrap();
+    import(&mut p, &[samples(30).to_path_buf()]);
+    drop(p);
+    let key = li.ok(&["key", "show", "李评"]).trim().to_string();
+    let c = "专项评查";
+    organiser.ok(&[
+        "campaign",
+        "create",
+        s(&project),
+        "--name",
+        c,
+        "--year",
+        "2024",
+        "--percent",
+        "100",
+        "--at-least",
+        "1",
+    ]);
+    organiser.ok(&[
+        "campaign",
+        "reviewer",
+        s(&project),
+        "--campaign",
+        c,
+        "--name",
+        "李评",
+        "--unit",
+        "法规科",
+        "--public-key",
+        &key,
+    ]);
+    organiser.ok(&["campaign", "assign", s(&project), "--campaign", c, "--apply"]);
+    let kit = tmp.path().join("李评.pchkit");
+    let issued = organiser.ok(&[
+        "campaign",
+        "kit",
+        s(&project),
+        "--campaign",
+        c,
+        "--reviewer",
+        "李评",
+        "--out",
+        s(&kit),
+    ]);
+    OneReviewer {
+        tmp,
+        organiser,
+        li,
+        project,
+        kit,
+        issued,
+    }
+}
+
+fn first_case(ws: &Path) -> String {
+    pingcha::store::Project::open(ws)
+        .unwrap()
+        .list_cases()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.procedure == Some(pingcha::domain::Procedure::General))
+        .unwrap()
+        .number
+}
+
+#[test]
+fn an_older_return_replayed_after_a_newer_one_is_refused() {
+    // #19 item 2: an older signed return imported after a newer one rolled the marks back.
+    let t = one_reviewer();
+    let ws = t.tmp.path().join("工作区");
+    t.li.ok(&["kit", "open", s(&t.kit), s(&ws)]);
+    let case = first_case(&ws);
+    let mark = |value: &str| {
+        t.li.ok(&[
+            "mark",
+            s(&ws),
+            "--case",
+            &case,
+            "--reviewer",
+            "李评",
+            "--unit",
+            "法规科",
+            "--item",
+            "1.2",
+            "--value",
+            value,
+            "--reason",
+            "笔录缺签名",
+        ]);
+    };
+    mark("1");
+    let first = t.tmp.path().join("第一次.pchret");
+    assert!(
+        t.li.ok(&["kit", "return", s(&ws), "--out", s(&first)])
+            .contains("第1号")
+    );
+    mark("3");
+    let second = t.tmp.path().join("第二次.pchret");
+    assert!(
+        t.li.ok(&["kit", "return", s(&ws), "--out", s(&second)])
+            .contains("第2号")
+    );
+    t.organiser
+        .ok(&["campaign", "import-return", s(&t.project), s(&second)]);
+    let replay = t
+        .organiser
+        .run(&["campaign", "import-return", s(&t.project), s(&first)]);
+    assert_eq!(replay.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&replay.stderr);
+    assert!(said.contains("旧回收包（第1号）：已导入更新的第2号回收包"), "{said}");
+    let p = pingcha::store::Project::open(&t.project).unwrap();
+    let marks = p.marks_of_case(&case).unwrap();
+    assert_eq!(marks.len(), 1);
+    assert_eq!(
+        marks[0].2.value,
+        pingcha::domain::MarkValue::Count(3),
+        "the newer marks stay"
+    );
+}
+
+#[test]
+fn a_return_built_on_a_kit_the_organiser_did_not_issue_is_refused() {
+    // #19 item 3: a kit with an edited case, re-signed with a fresh key, opened normally and
+    // its return was accepted.
+    let t = one_reviewer();
+    let verified = pingcha::review::kit::read_signed(&t.kit, "pingcha-kit-1", "评查包", 1 << 32).unwrap();
+    let organiser_print = pingcha::review::kit::fingerprint(&verified.signer);
+    assert!(
+        t.issued.contains(&organiser_print),
+        "the organiser is told the fingerprint: {}",
+        t.issued
+    );
+    let mut members = verified.members.clone();
+    let name = members.keys().find(|k| k.starts_with("cases/")).unwrap().clone();
+    let mut case: serde_json::Value = serde_json::from_slice(&members[&name]).unwrap();
+    case["case"]["title"] = serde_json::Value::String("被篡改的案件名称".into());
+    members.insert(name, serde_json::to_vec(&case).unwrap());
+    let forger = pingcha::review::kit::key_pair_in(&t.tmp.path().join("forger"), "组织者").unwrap();
+    let forged = t.tmp.path().join("伪造.pchkit");
+    std::fs::write(
+        &forged,
+        pingcha::review::kit::write_signed("pingcha-kit-1", &members, &forger).unwrap(),
+    )
+    .unwrap();
+
+    // The reviewer sees a fingerprint that is not the organiser's.
+    let ws = t.tmp.path().join("伪造工作区");
+    let opened = t.li.ok(&["kit", "open", s(&forged), s(&ws)]);
+    let forged_print = pingcha::review::kit::fingerprint(&forger.public_hex());
+    assert!(
+        opened.contains(&forged_print) && !opened.contains(&organiser_print),
+        "{opened}"
+    );
+    // The genuine kit shows the organiser's.
+    let genuine = t.tmp.path().join("真工作区");
+    assert!(
+        t.li.ok(&["kit", "open", s(&t.kit), s(&genuine)])
+            .contains(&organiser_print)
+    );
+
+    let case = first_case(&ws);
+    t.li.ok(&[
+        "mark",
+        s(&ws),
+        "--case",
+        &case,
+        "--reviewer",
+        "李评",
+        "--unit",
+        "法规科",
+        "--item",
+        "1.2",
+        "--value",
+        "1",
+    ]);
+    let ret = t.tmp.path().join("伪造.pchret");
+    t.li.ok(&["kit", "return", s(&ws), "--out", s(&ret)]);
+    let out = t.organiser.run(&["campaign", "import-return", s(&t.project), s(&ret)]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("所依据的评查包不是本项目签发给“李评”的"), "{said}");
+    assert!(
+        pingcha::store::Project::open(&t.project)
+            .unwrap()
+            .marks_of_case(&case)
+            .unwrap()
+            .is_empty()
+    );
+    // A return on the genuine kit is accepted.
+    let case = first_case(&genuine);
+    t.li.ok(&[
+        "mark",
+        s(&genuine),
+        "--case",
+        &case,
+        "--reviewer",
+        "李评",
+        "--unit",
+        "法规科",
+        "--item",
+        "1.2",
+        "--value",
+        "1",
+    ]);
+    let good = t.tmp.path().join("真.pchret");
+    t.li.ok(&["kit", "return", s(&genuine), "--out", s(&good)]);
+    t.organiser.ok(&["campaign", "import-return", s(&t.project), s(&good)]);
 }

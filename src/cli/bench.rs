@@ -438,6 +438,7 @@ pub fn campaign(cases: usize, dir: Option<PathBuf>) -> Result<()> {
                 info.id,
                 member.reviewer_id,
                 &format!("bench-{}", member.reviewer_id),
+                1,
                 &marks,
                 &done,
                 "基准",

@@ -334,8 +334,8 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
             organiser,
             unmasked,
         } => {
-            let p = open(&project)?;
-            let summary = export_kit(&p, &campaign, &reviewer, &organiser, unmasked, &file)?;
+            let mut p = open(&project)?;
+            let summary = export_kit(&mut p, &campaign, &reviewer, &organiser, unmasked, &file)?;
             writeln!(out, "{}", summary.0)?;
         }
         CampaignCommand::ImportReturn { project, files } => {

@@ -292,7 +292,7 @@ pub struct Summary(pub String);
 /// `unmasked`), the campaign's checklist versions, the finding library and rule settings;
 /// signed with the organiser's key (`organiser` names it).
 pub fn export_kit(
-    project: &Project,
+    project: &mut Project,
     campaign: &str,
     reviewer: &str,
     organiser: &str,
@@ -381,13 +381,14 @@ pub fn export_kit(
         cases: cases.clone(),
     };
     members.insert("kit.json".into(), json(&header)?);
-    let bytes = write_signed(KIT_FORMAT, &members, &key_pair(organiser)?)?;
-    std::fs::write(out, &bytes).map_err(|source| ReviewError::Io {
-        path: out.display().to_string(),
-        source,
-    })?;
+    let key = key_pair(organiser)?;
+    let bytes = write_signed(KIT_FORMAT, &members, &key)?;
+    write_file(out, &bytes)?;
+    // The organiser accepts returns only for kits it issued.
+    let sha = hex_sha256(&bytes);
+    project.record_issued_kit(info.id, member.reviewer_id, &sha)?;
     Ok(Summary(format!(
-        "已为 {reviewer} 生成评查包 {}：{} 件案卷，{:.1} MB{}",
+        "已为 {reviewer} 生成评查包 {}：{} 件案卷，{:.1} MB{}。组织者密钥指纹 {}：请评查员打开评查包时核对",
         out.display(),
         cases.len(),
         bytes.len() as f64 / 1_048_576.0,
@@ -395,7 +396,8 @@ pub fn export_kit(
             "（未遮蔽个人信息）"
         } else {
             "（身份证号已遮蔽）"
-        }
+        },
+        super::kit::fingerprint(&key.public_hex())
     )))
 }
 
@@ -428,6 +430,14 @@ pub struct Workspace {
     pub organiser_key: String,
     /// Cases of the kit.
     pub cases: Vec<String>,
+    /// SHA-256 of the kit file: every return names it, and the organiser accepts only
+    /// returns built on a kit it issued.
+    #[serde(default)]
+    pub kit_sha256: String,
+    /// The last return exported from this workspace (returns are numbered: an older one
+    /// cannot replace a newer one).
+    #[serde(default)]
+    pub returns_exported: u64,
 }
 
 /// The kit a project was opened from, when it is a reviewer workspace.
@@ -480,6 +490,8 @@ pub fn open_kit(kit: &Path, workspace: &Path) -> Result<Summary, ReviewError> {
             reviewer_public_key: header.reviewer_public_key.clone(),
             organiser_key: verified.signer.clone(),
             cases: header.cases.clone(),
+            kit_sha256: verified.sha256.clone(),
+            returns_exported: 0,
         },
     )?;
     let library: Vec<LibraryEntry> = parse(&verified.members, "library.json")?;
@@ -551,10 +563,11 @@ pub fn open_kit(kit: &Path, workspace: &Path) -> Result<Summary, ReviewError> {
     }
     project.reviewer(&header.reviewer_name, &header.reviewer_unit)?;
     Ok(Summary(format!(
-        "已打开评查活动“{}”给 {} 的评查包：{count} 件案卷，工作区 {}",
+        "已打开评查活动“{}”给 {} 的评查包：{count} 件案卷，工作区 {}。签发者密钥指纹 {}：请与组织者核对，不一致时不要评分",
         header.campaign,
         header.reviewer_name,
-        workspace.display()
+        workspace.display(),
+        super::kit::fingerprint(&verified.signer)
     )))
 }
 
@@ -565,6 +578,12 @@ struct ReturnFile {
     campaign: String,
     reviewer_name: String,
     reviewer_unit: String,
+    /// SHA-256 of the kit the workspace was opened from.
+    #[serde(default)]
+    kit_sha256: String,
+    /// The workspace's count of returns exported, this one included (1, 2, …).
+    #[serde(default)]
+    sequence: u64,
     marks: Vec<ReturnedMark>,
     reviewed: Vec<ReturnedReview>,
     audit: Vec<AuditEntry>,
@@ -591,7 +610,12 @@ pub fn export_return(workspace: &Path, out: &Path) -> Result<Summary, ReviewErro
     let project = Project::open(workspace)?;
     let ws: Workspace = self::workspace(&project)?
         .ok_or_else(|| ReviewError::Refused(format!("{} 不是从评查包打开的工作区", workspace.display())))?;
-    let key = key_pair(&ws.reviewer_name)?;
+    let key = super::kit::existing_key_pair(&ws.reviewer_name)?.ok_or_else(|| {
+        ReviewError::Refused(format!(
+            "本机没有“{}”的密钥，回收包无法签名；请在登记公钥的电脑上导出",
+            ws.reviewer_name
+        ))
+    })?;
     if key.public_hex() != ws.reviewer_public_key {
         return Err(ReviewError::Refused(format!(
             "本机“{}”的密钥与评查包登记的公钥不一致，回收包无法签名；请在登记公钥的电脑上导出",
@@ -647,12 +671,15 @@ pub fn export_return(workspace: &Path, out: &Path) -> Result<Summary, ReviewErro
         .into_iter()
         .filter_map(|r| others.get(&r.id).map(|n| format!("“{}（{}）”{n} 条", r.name, r.unit)))
         .collect();
+    let sequence = ws.returns_exported + 1;
     let file = ReturnFile {
         format: RETURN_FORMAT.into(),
         campaign_uid: ws.campaign_uid.clone(),
         campaign: ws.campaign.clone(),
         reviewer_name: ws.reviewer_name.clone(),
         reviewer_unit: ws.reviewer_unit.clone(),
+        kit_sha256: ws.kit_sha256.clone(),
+        sequence,
         marks,
         reviewed,
         audit,
@@ -661,11 +688,20 @@ pub fn export_return(workspace: &Path, out: &Path) -> Result<Summary, ReviewErro
     let mut members = BTreeMap::new();
     members.insert("return.json".to_string(), json(&file)?);
     let bytes = write_signed(RETURN_FORMAT, &members, &key)?;
-    std::fs::write(out, &bytes).map_err(|source| ReviewError::Io {
-        path: out.display().to_string(),
-        source,
-    })?;
-    let mut summary = format!("已导出回收包 {}：{}（{count} 条评分）", out.display(), ws.reviewer_name);
+    write_file(out, &bytes)?;
+    // The number is kept once the file is written: the next return is newer.
+    project.set_setting(
+        WORKSPACE_KEY,
+        &Workspace {
+            returns_exported: sequence,
+            ..ws.clone()
+        },
+    )?;
+    let mut summary = format!(
+        "已导出回收包 {}：{}（第{sequence}号，{count} 条评分）",
+        out.display(),
+        ws.reviewer_name
+    );
     if !others.is_empty() {
         summary.push_str(&format!(
             "。注意：工作区中另有 {} 的评分不是评查包收件人“{}”录入的，未放入回收包；\
@@ -700,6 +736,18 @@ pub fn import_return(project: &mut Project, path: &Path) -> Result<(ReturnOutcom
         .ok_or_else(|| refuse(format!("“{}”不是评查活动“{}”的评查员", ret.reviewer_name, info.name)))?;
     if member.public_key.as_deref() != Some(verified.signer.as_str()) {
         return Err(refuse(format!("签名人不是登记的“{}”（公钥不符）", ret.reviewer_name)));
+    }
+    // Built on a kit this project issued to this reviewer (not on an edited, re-signed one).
+    if !project.issued_kit(info.id, member.reviewer_id, &ret.kit_sha256)? {
+        return Err(refuse(format!(
+            "回收包所依据的评查包不是本项目签发给“{}”的（评查包 SHA-256 {}）",
+            ret.reviewer_name,
+            if ret.kit_sha256.is_empty() {
+                "未注明"
+            } else {
+                ret.kit_sha256.get(..16).unwrap_or(&ret.kit_sha256)
+            }
+        )));
     }
     let assigned: BTreeSet<String> = assigned_cases(project, info.id, member.reviewer_id)?
         .into_iter()
@@ -761,18 +809,33 @@ pub fn import_return(project: &mut Project, path: &Path) -> Result<(ReturnOutcom
         }
     }
     let note = format!(
-        "回收包 {}（{} 条评分，评查员修改记录 {} 条）",
+        "第{}号回收包 {}（{} 条评分，评查员修改记录 {} 条）",
+        ret.sequence,
         file,
         marks.len(),
         ret.audit.len()
     );
-    let outcome = project.import_return(info.id, member.reviewer_id, &verified.sha256, &marks, &reviewed, &note)?;
+    let outcome = project
+        .import_return(
+            info.id,
+            member.reviewer_id,
+            &verified.sha256,
+            ret.sequence,
+            &marks,
+            &reviewed,
+            &note,
+        )
+        .map_err(|e| match e {
+            crate::store::StoreError::Refused(why) => refuse(why),
+            other => other.into(),
+        })?;
     let text = match outcome {
         ReturnOutcome::Unchanged => format!("{file}: 该回收包已导入过，项目未作改动"),
         ReturnOutcome::Imported => format!("已导入 {} 的回收包：{} 条评分", ret.reviewer_name, marks.len()),
         ReturnOutcome::Superseded => format!(
-            "已导入 {} 的新回收包：{} 条评分，取代此前导入的回收包（已记入修改记录）",
+            "已导入 {} 的新回收包（第{}号）：{} 条评分，取代此前导入的回收包（已记入修改记录）",
             ret.reviewer_name,
+            ret.sequence,
             marks.len()
         ),
     };
@@ -1341,4 +1404,20 @@ pub fn describe(value: Option<MarkValue>, deducted: f64) -> String {
         Some(MarkValue::NotApplicable) => "不涉及".into(),
         Some(_) => format!("扣{}分", fmt_points(deducted)),
     }
+}
+
+/// SHA-256 of bytes, hex.
+fn hex_sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes an output file whole or not at all: a temporary file in the same folder, flushed,
+/// then renamed over the target (a full disk or a kill leaves the old file or none, never a
+/// truncated one).
+pub fn write_file(out: &Path, bytes: &[u8]) -> Result<(), ReviewError> {
+    crate::places::write_atomically(out, bytes).map_err(|source| ReviewError::Io {
+        path: out.display().to_string(),
+        source,
+    })
 }

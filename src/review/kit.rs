@@ -49,6 +49,17 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// A public key's fingerprint as people compare it by eye or by phone: the first 8 bytes of
+/// the key's SHA-256, as four groups of four hex digits (`3F2A-91C0-77D4-0B1E`).
+pub fn fingerprint(public_hex: &str) -> String {
+    let digest = Sha256::digest(public_hex.trim().to_lowercase().as_bytes());
+    digest[..8]
+        .chunks(2)
+        .map(|pair| format!("{:02X}{:02X}", pair[0], pair[1]))
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// Parses a hex public key.
 pub fn parse_public_key(text: &str) -> Result<VerifyingKey, ReviewError> {
     let bytes = unhex(text).ok_or_else(|| ReviewError::Refused(format!("“{text}”不是有效的公钥（64位十六进制）")))?;
@@ -74,14 +85,28 @@ pub fn key_pair(owner: &str) -> Result<KeyPair, ReviewError> {
     key_pair_in(&key_dir()?, owner)
 }
 
-/// The key pair of `owner` in a given key folder, created on first use.
-pub fn key_pair_in(dir: &Path, owner: &str) -> Result<KeyPair, ReviewError> {
-    let dir = dir.to_path_buf();
+/// The key pair of `owner` if this machine has one — never created (signing a return on a
+/// machine without the reviewer's key is refused without leaving a new key behind).
+pub fn existing_key_pair(owner: &str) -> Result<Option<KeyPair>, ReviewError> {
+    let path = key_path(&key_dir()?, owner);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    key_pair_in(&key_dir()?, owner).map(Some)
+}
+
+fn key_path(dir: &Path, owner: &str) -> PathBuf {
     let safe: String = owner
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { '_' })
         .collect();
-    let path = dir.join(format!("{safe}.ed25519"));
+    dir.join(format!("{safe}.ed25519"))
+}
+
+/// The key pair of `owner` in a given key folder, created on first use.
+pub fn key_pair_in(dir: &Path, owner: &str) -> Result<KeyPair, ReviewError> {
+    let dir = dir.to_path_buf();
+    let path = key_path(&dir, owner);
     let io = |source| ReviewError::Io {
         path: path.display().to_string(),
         source,

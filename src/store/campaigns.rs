@@ -259,26 +259,62 @@ impl Project {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Records a kit issued to a campaign's reviewer (its file's SHA-256).
+    pub fn record_issued_kit(&mut self, campaign: i64, reviewer_id: i64, sha256: &str) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO issued_kits (campaign, reviewer_id, sha256, issued_at) VALUES (:c, :r, :sha, :at)
+                 ON CONFLICT DO NOTHING",
+            )?
+            .execute(named_params! {":c": campaign, ":r": reviewer_id, ":sha": sha256, ":at": now()})?;
+        Ok(())
+    }
+
+    /// Whether this project issued that kit to that reviewer.
+    pub fn issued_kit(&self, campaign: i64, reviewer_id: i64, sha256: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM issued_kits WHERE campaign = :c AND reviewer_id = :r AND sha256 = :sha")?
+            .query_row(named_params! {":c": campaign, ":r": reviewer_id, ":sha": sha256}, |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()?
+            .is_some())
+    }
+
     /// Imports a reviewer's return: checks the file was not imported before, then replaces
     /// the reviewer's marks on the campaign's cases with the returned ones, marks the reviews
     /// done as returned, and appends audit rows — one transaction.
+    #[allow(clippy::too_many_arguments)]
     pub fn import_return(
         &mut self,
         campaign: i64,
         reviewer_id: i64,
         sha256: &str,
+        sequence: u64,
         marks: &[ReturnMark],
         reviewed: &[(String, i64, String)],
         note: &str,
     ) -> Result<ReturnOutcome, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let previous: Option<String> = tx
-            .prepare_cached("SELECT sha256 FROM returns WHERE campaign = :c AND reviewer_id = :r")?
-            .query_row(named_params! {":c": campaign, ":r": reviewer_id}, |r| r.get(0))
+        let previous: Option<(String, i64)> = tx
+            .prepare_cached("SELECT sha256, sequence FROM returns WHERE campaign = :c AND reviewer_id = :r")?
+            .query_row(named_params! {":c": campaign, ":r": reviewer_id}, |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?;
-        if previous.as_deref() == Some(sha256) {
-            return Ok(ReturnOutcome::Unchanged);
+        if let Some((hash, newest)) = &previous {
+            if hash == sha256 {
+                return Ok(ReturnOutcome::Unchanged);
+            }
+            // An older return replayed after a newer one would roll the marks back.
+            if i64::try_from(sequence).unwrap_or(i64::MAX) <= *newest {
+                return Err(StoreError::Refused(format!(
+                    "旧回收包（第{sequence}号）：已导入更新的第{newest}号回收包"
+                )));
+            }
         }
+        let previous = previous.map(|(hash, _)| hash);
         let cases: Vec<String> = tx
             .prepare_cached("SELECT case_number FROM assignments WHERE campaign = :c AND reviewer_id = :r")?
             .query_map(named_params! {":c": campaign, ":r": reviewer_id}, |r| r.get(0))?
@@ -338,10 +374,14 @@ impl Project {
             .execute(named_params! {":case": case, ":r": reviewer_id, ":k": checklist, ":at": at})?;
         }
         tx.prepare_cached(
-            "INSERT INTO returns (campaign, reviewer_id, sha256, imported_at) VALUES (:c, :r, :sha, :at)
-             ON CONFLICT (campaign, reviewer_id) DO UPDATE SET sha256 = excluded.sha256, imported_at = excluded.imported_at",
+            "INSERT INTO returns (campaign, reviewer_id, sha256, imported_at, sequence) VALUES (:c, :r, :sha, :at, :seq)
+             ON CONFLICT (campaign, reviewer_id) DO UPDATE SET sha256 = excluded.sha256,
+                 imported_at = excluded.imported_at, sequence = excluded.sequence",
         )?
-        .execute(named_params! {":c": campaign, ":r": reviewer_id, ":sha": sha256, ":at": now()})?;
+        .execute(named_params! {
+            ":c": campaign, ":r": reviewer_id, ":sha": sha256, ":at": now(),
+            ":seq": i64::try_from(sequence).unwrap_or(i64::MAX),
+        })?;
         tx.commit()?;
         Ok(outcome)
     }

@@ -263,6 +263,19 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX held_rows_case ON held_rows (case_id);
     "#,
+    // 8: returns are numbered by the reviewer's workspace (an older one replayed after a newer
+    // one is refused), and the kits a campaign issued are recorded by hash (a return must
+    // name one of them).
+    r#"
+    ALTER TABLE returns ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE issued_kits (
+        campaign    INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+        reviewer_id INTEGER NOT NULL REFERENCES reviewers (id),
+        sha256      TEXT NOT NULL,
+        issued_at   TEXT NOT NULL,
+        PRIMARY KEY (campaign, reviewer_id, sha256)
+    );
+    "#,
 ];
 
 /// The schema version this program writes.
