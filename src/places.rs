@@ -202,6 +202,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_output_is_written_whole_or_not_at_all() {
+        // #19 item 11: outputs were left truncated on a full disk.
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("报告.pdf");
+        std::fs::write(&target, b"old report").unwrap();
+        write_atomically(&target, b"new report").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"new report");
+        // A write that cannot finish (here: the target is a folder) leaves what was there and
+        // no partial file beside it.
+        let folder = dir.path().join("一个文件夹");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(folder.join("keep"), b"x").unwrap();
+        assert!(write_atomically(&folder, b"data").is_err());
+        assert!(folder.join("keep").is_file());
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.ends_with(".partial")), "{names:?}");
+    }
+
+    #[test]
     fn a_set_home_puts_everything_under_it() {
         let places = Places::from_env(Some(PathBuf::from("/srv/pingcha")), || None).unwrap();
         assert_eq!(places.config, PathBuf::from("/srv/pingcha/config"));

@@ -105,7 +105,7 @@ fn open(path: &std::path::Path) -> Result<Project> {
 }
 
 fn write(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    std::fs::write(path, bytes).with_context(|| format!("{}: 无法写入", path.display()))
+    crate::places::write_atomically(path, bytes).with_context(|| format!("{}: 无法写入", path.display()))
 }
 
 /// `pingcha report …`.

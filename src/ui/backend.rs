@@ -936,7 +936,7 @@ fn scoring_request_inner(
                 } else {
                     crate::scoring::format::to_toml(&stored.checklist).into_bytes()
                 };
-                std::fs::write(&path, bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+                crate::places::write_atomically(&path, &bytes).map_err(|e| anyhow::anyhow!("{}：{}", path.display(), crate::places::io_message(&e)))
             });
             match result {
                 Ok(()) => send(Response::Info(format!("已导出到 {}", path.display()))),
@@ -978,12 +978,12 @@ fn report_request(project: &Project, request: ReportRequest, send: &dyn Fn(Respo
             }
             ReportRequest::Xlsx { campaign, path } => {
                 let bytes = r::export_xlsx(project, campaign.as_deref())?;
-                std::fs::write(&path, bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                crate::places::write_atomically(&path, &bytes).map_err(|e| anyhow::anyhow!("{}：{}", path.display(), crate::places::io_message(&e)))?;
                 return Ok((path, None));
             }
         };
         let rendered = r::render(&document)?;
-        std::fs::write(&path, &rendered.bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        crate::places::write_atomically(&path, &rendered.bytes).map_err(|e| anyhow::anyhow!("{}：{}", path.display(), crate::places::io_message(&e)))?;
         Ok((path, Some(rendered.pages)))
     })();
     match result {
