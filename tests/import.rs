@@ -587,6 +587,94 @@ fn bad_20_symlink_leaving_the_package() {
 }
 
 #[test]
+fn bad_21_links_are_not_followed_and_a_broken_referenced_one_is_named() {
+    // #19 item 6: the walker followed an unreferenced docs/share -> /usr/share and walked
+    // every file there; a dangling link anywhere refused the package naming another path.
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tmp.path().join("别处");
+    std::fs::create_dir_all(&outside).unwrap();
+    for i in 0..50 {
+        std::fs::write(
+            outside.join(format!("{i:02}-立案审批表.pdf")),
+            pdf_with_text("别处的文书"),
+        )
+        .unwrap();
+    }
+    let dir = write_package(&tmp.path().join("pkg"), &minimal_toml("链接〔2024〕1号"), &pkg_files());
+    std::os::unix::fs::symlink(&outside, dir.join("docs/share")).unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("不存在"), dir.join("docs/broken")).unwrap();
+    let mut p = project(tmp.path());
+    let report = import(&mut p, std::slice::from_ref(&dir));
+    assert_eq!(report.imported(), 1, "{:?}", report.items);
+    let warnings = report.items[0].warnings.join("\n");
+    assert!(
+        warnings.contains("忽略了 2 个符号链接") && warnings.contains("docs/share"),
+        "{warnings}"
+    );
+
+    // A folder of scans with a link to other scans: only its own files.
+    let scans = tmp.path().join("扫描件");
+    std::fs::create_dir_all(&scans).unwrap();
+    std::fs::write(scans.join("01-立案审批表.pdf"), pdf_with_text("立案审批表")).unwrap();
+    std::os::unix::fs::symlink(&outside, scans.join("更多")).unwrap();
+    let report = import(&mut p, std::slice::from_ref(&scans));
+    assert_eq!(report.imported(), 1, "{:?}", report.items);
+    let row = p
+        .list_cases()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.title == "扫描件")
+        .unwrap_or_else(|| {
+            panic!(
+                "{:?}",
+                p.list_cases()
+                    .unwrap()
+                    .iter()
+                    .map(|r| (&r.number, &r.title))
+                    .collect::<Vec<_>>()
+            )
+        });
+    assert_eq!(row.documents, 1, "the linked folder is not read");
+
+    // A referenced file that is a broken link is refused, naming it.
+    let r = refused(|d| {
+        let dir = write_package(&d.join("断链"), &minimal_toml("断链〔2024〕1号"), &[]);
+        std::fs::create_dir_all(dir.join("docs")).unwrap();
+        std::os::unix::fs::symlink(d.join("没有这个文件.pdf"), dir.join("docs/01-立案审批表.pdf")).unwrap();
+        dir
+    });
+    assert!(r.contains("docs/01-立案审批表.pdf") && r.contains("链接无效"), "{r}");
+}
+
+#[test]
+fn bad_22_duplicate_zip_members_and_a_case_toml_that_is_not_a_file() {
+    // #19 item 7: the last of two members of one name won silently; #19 item 12: a case.toml
+    // that is a folder turned the package into scans.
+    let r = refused(|d| {
+        let p = d.join("重名.zip");
+        let toml = minimal_toml("重名〔2024〕1号");
+        let pdf = pdf_with_text("立案审批表");
+        write_raw_zip(
+            &p,
+            &[
+                RawEntry::utf8("case.toml", toml.as_bytes()),
+                RawEntry::utf8("docs/01-立案审批表.pdf", &pdf),
+                RawEntry::utf8("docs/01-立案审批表.pdf", b"%PDF-1.4 another"),
+            ],
+        );
+        p
+    });
+    assert!(r.contains("docs/01-立案审批表.pdf") && r.contains("同名成员"), "{r}");
+    let r = refused(|d| {
+        let dir = d.join("目录");
+        std::fs::create_dir_all(dir.join("case.toml")).unwrap();
+        std::fs::write(dir.join("01-立案审批表.pdf"), pdf_with_text("立案审批表")).unwrap();
+        dir
+    });
+    assert!(r.contains("case.toml 不是普通文件"), "{r}");
+}
+
+#[test]
 fn bad_ledger_rows_are_reported_and_the_rest_import() {
     let tmp = tempfile::tempdir().unwrap();
     let ledger = tmp.path().join("台账.csv");

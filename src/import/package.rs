@@ -170,10 +170,21 @@ fn parse_toml_bytes(file: &str, bytes: &[u8]) -> Result<(Case, Vec<String>), Imp
 
 fn open_dir(root: &Path, limits: &ImportLimits) -> Result<Package, ImportError> {
     let mut files = BTreeMap::new();
-    walk_dir(root, root, &mut files)?;
+    let mut links = Vec::new();
+    walk_dir(root, root, &mut files, &mut links)?;
     let toml_path = root.join("case.toml");
-    if !toml_path.is_file() {
-        return scans_package(root.to_path_buf(), Source::Dir(root.to_path_buf()), files);
+    let toml_meta = std::fs::symlink_metadata(&toml_path);
+    let Ok(toml_meta) = toml_meta else {
+        let mut package = scans_package(root.to_path_buf(), Source::Dir(root.to_path_buf()), files)?;
+        package.warnings.extend(ignored_links(&links));
+        return Ok(package);
+    };
+    // case.toml must be a plain file: a folder, a link, a FIFO or a device is refused (not
+    // taken for a case without one).
+    if !toml_meta.file_type().is_file() {
+        return Err(ImportError::Layout(
+            "case.toml 不是普通文件（是文件夹、链接或设备），无法读取".into(),
+        ));
     }
     let mut file = File::open(&toml_path).map_err(|source| ImportError::Io {
         file: "case.toml".into(),
@@ -187,17 +198,42 @@ fn open_dir(root: &Path, limits: &ImportLimits) -> Result<Package, ImportError> 
         file: root.display().to_string(),
         source,
     })?;
-    for path in referenced_paths(&case) {
-        if let Ok(real) = root.join(&path).canonicalize()
-            && !real.starts_with(&canonical_root)
-        {
-            return Err(ImportError::UnsafePath {
-                file: "case.toml".into(),
-                path,
-                why: "链接指向案卷包之外",
-            });
+    let referenced = referenced_paths(&case);
+    for path in &referenced {
+        let full = root.join(path);
+        let through_link = links.iter().any(|l| path == l || path.starts_with(&format!("{l}/")));
+        match full.canonicalize() {
+            Ok(real) if !real.starts_with(&canonical_root) => {
+                return Err(ImportError::UnsafePath {
+                    file: "case.toml".into(),
+                    path: path.clone(),
+                    why: "链接指向案卷包之外",
+                });
+            }
+            // A referenced file reached through a link inside the package is read as listed.
+            Ok(real) if through_link => {
+                if let Ok(meta) = std::fs::metadata(&real)
+                    && meta.is_file()
+                {
+                    files.insert(path.clone(), meta.len());
+                }
+            }
+            Err(_) if through_link => {
+                return Err(ImportError::UnsafePath {
+                    file: "case.toml".into(),
+                    path: path.clone(),
+                    why: "链接无效（目标不存在）",
+                });
+            }
+            _ => {}
         }
     }
+    let unreferenced: Vec<String> = links
+        .iter()
+        .filter(|l| !referenced.iter().any(|p| p == *l || p.starts_with(&format!("{l}/"))))
+        .cloned()
+        .collect();
+    warnings.extend(ignored_links(&unreferenced));
     let members = resolve_members(&case, &files, &mut warnings)?;
     Ok(Package {
         path: root.to_path_buf(),
@@ -210,7 +246,14 @@ fn open_dir(root: &Path, limits: &ImportLimits) -> Result<Package, ImportError> 
     })
 }
 
-fn walk_dir(root: &Path, dir: &Path, files: &mut BTreeMap<String, u64>) -> Result<(), ImportError> {
+/// Lists a package folder's files without following links: a link (to a file or a folder,
+/// inside or outside, dangling or not) is noted in `links` and not entered.
+fn walk_dir(
+    root: &Path,
+    dir: &Path,
+    files: &mut BTreeMap<String, u64>,
+    links: &mut Vec<String>,
+) -> Result<(), ImportError> {
     let io_err = |source| ImportError::Io {
         file: dir.display().to_string(),
         source,
@@ -222,7 +265,6 @@ fn walk_dir(root: &Path, dir: &Path, files: &mut BTreeMap<String, u64>) -> Resul
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
-        let meta = std::fs::metadata(&path).map_err(io_err)?;
         let Ok(rel) = path.strip_prefix(root) else {
             continue;
         };
@@ -230,13 +272,36 @@ fn walk_dir(root: &Path, dir: &Path, files: &mut BTreeMap<String, u64>) -> Resul
         if is_junk(&rel) {
             continue;
         }
-        if meta.is_dir() {
-            walk_dir(root, &path, files)?;
-        } else if meta.is_file() {
-            files.insert(rel, meta.len());
+        let kind = entry.file_type().map_err(|source| ImportError::Io {
+            file: path.display().to_string(),
+            source,
+        })?;
+        if kind.is_symlink() {
+            links.push(rel);
+        } else if kind.is_dir() {
+            walk_dir(root, &path, files, links)?;
+        } else if kind.is_file() {
+            let len = entry.metadata().map_err(|source| ImportError::Io {
+                file: path.display().to_string(),
+                source,
+            })?;
+            files.insert(rel, len.len());
         }
     }
     Ok(())
+}
+
+/// One warning for the links a package holds but does not use.
+fn ignored_links(links: &[String]) -> Option<String> {
+    (!links.is_empty()).then(|| {
+        let shown: Vec<&str> = links.iter().take(5).map(String::as_str).collect();
+        format!(
+            "忽略了 {} 个符号链接（未被 case.toml 引用，不读取）：{}{}",
+            links.len(),
+            shown.join("、"),
+            if links.len() > shown.len() { " 等" } else { "" }
+        )
+    })
 }
 
 fn referenced_paths(case: &Case) -> Vec<String> {
@@ -309,12 +374,67 @@ fn decode_zip_name(raw: &[u8]) -> String {
     }
 }
 
+/// The first member name that occurs twice in a zip's central directory. The zip reader keeps
+/// one entry per name (the last), so duplicates are looked for in the directory itself: the
+/// end record gives its offset and size, each header its name. `None` also when the
+/// directory cannot be read this way (ZIP64); the zip reader then reports what is wrong.
+fn duplicate_member(file: &mut File) -> Option<String> {
+    use std::io::{Seek, SeekFrom};
+    let len = file.metadata().ok()?.len();
+    let tail = len.min(22 + 65_535);
+    file.seek(SeekFrom::Start(len - tail)).ok()?;
+    let mut buf = Vec::with_capacity(usize::try_from(tail).ok()?);
+    file.take(tail).read_to_end(&mut buf).ok()?;
+    let at = (0..buf.len().saturating_sub(21))
+        .rev()
+        .find(|&i| buf[i..i + 4] == [0x50, 0x4b, 0x05, 0x06])?;
+    let u16_at = |b: &[u8], i: usize| u16::from_le_bytes([b[i], b[i + 1]]);
+    let u32_at = |b: &[u8], i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    let size = u32_at(&buf, at + 12);
+    let offset = u32_at(&buf, at + 16);
+    if size == u32::MAX || offset == u32::MAX || u64::from(offset) + u64::from(size) > len {
+        return None;
+    }
+    file.seek(SeekFrom::Start(u64::from(offset))).ok()?;
+    let mut cd = Vec::with_capacity(size as usize);
+    file.take(u64::from(size)).read_to_end(&mut cd).ok()?;
+    let mut seen = std::collections::HashSet::new();
+    let mut i = 0;
+    while i + 46 <= cd.len() && cd[i..i + 4] == [0x50, 0x4b, 0x01, 0x02] {
+        let name_len = usize::from(u16_at(&cd, i + 28));
+        let extra_len = usize::from(u16_at(&cd, i + 30));
+        let comment_len = usize::from(u16_at(&cd, i + 32));
+        let name = cd.get(i + 46..i + 46 + name_len)?;
+        if !name.ends_with(b"/") && !seen.insert(name.to_vec()) {
+            return Some(decode_zip_name(name));
+        }
+        i += 46 + name_len + extra_len + comment_len;
+    }
+    None
+}
+
 fn open_zip(path: &Path, limits: &ImportLimits) -> Result<Package, ImportError> {
     let file = File::open(path).map_err(|source| ImportError::Io {
         file: path.display().to_string(),
         source,
     })?;
     let archive_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut file = file;
+    // Two members of one name: which one is meant cannot be told.
+    if let Some(name) = duplicate_member(&mut file) {
+        return Err(ImportError::UnsafePath {
+            file: "zip 成员".into(),
+            path: name,
+            why: "zip 中有两个同名成员",
+        });
+    }
+    {
+        use std::io::Seek;
+        file.rewind().map_err(|source| ImportError::Io {
+            file: path.display().to_string(),
+            source,
+        })?;
+    }
     let mut archive =
         ZipArchive::new(BufReader::new(file)).map_err(|e| ImportError::NotZip { reason: e.to_string() })?;
     if archive.len() > limits.max_zip_entries {
@@ -324,6 +444,7 @@ fn open_zip(path: &Path, limits: &ImportLimits) -> Result<Package, ImportError> 
     }
     // First pass over the central directory only: names, safety, declared sizes.
     let mut entries = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut total: u64 = 0;
     for i in 0..archive.len() {
         let entry = archive
@@ -340,6 +461,14 @@ fn open_zip(path: &Path, limits: &ImportLimits) -> Result<Package, ImportError> 
                 file: "zip 成员".into(),
                 path: name,
                 why: "不允许符号链接",
+            });
+        }
+        // Two members of one name: which one is meant cannot be told.
+        if !entry.is_dir() && !seen.insert(rel.clone()) {
+            return Err(ImportError::UnsafePath {
+                file: "zip 成员".into(),
+                path: name,
+                why: "zip 中有两个同名成员",
             });
         }
         total = total.saturating_add(entry.size());

@@ -239,13 +239,25 @@ fn plan_path(path: &Path, depth: usize, top: bool, items: &mut Vec<WorkItem>) {
         }
         return;
     }
-    if path.join("case.toml").is_file() {
+    // Anything named case.toml makes the folder a package (one that is not a plain file is
+    // then refused by the reader, not taken for a folder of packages or of scans).
+    if std::fs::symlink_metadata(path.join("case.toml")).is_ok() {
         items.push(WorkItem::Package(path.to_path_buf()));
         return;
     }
+    // Links inside a folder are not followed (a link may lead anywhere on the disk); one
+    // given by the user at the top is.
+    let mut links = Vec::new();
     let mut children: Vec<PathBuf> = match std::fs::read_dir(path) {
         Ok(rd) => rd
             .filter_map(Result::ok)
+            .filter(|e| {
+                let link = e.file_type().is_ok_and(|t| t.is_symlink());
+                if link {
+                    links.push(e.path());
+                }
+                !link
+            })
             .map(|e| e.path())
             .filter(|p| !is_hidden(p))
             .collect(),
@@ -274,6 +286,9 @@ fn plan_path(path: &Path, depth: usize, top: bool, items: &mut Vec<WorkItem>) {
     if depth >= MAX_FOLDER_DEPTH {
         items.push(WorkItem::Skipped(path.to_path_buf(), "文件夹层级过深，已跳过".into()));
         return;
+    }
+    for link in links {
+        items.push(WorkItem::Skipped(link, "符号链接，未跟随，已跳过".into()));
     }
     for child in children {
         plan_path(&child, depth + 1, false, items);

@@ -936,7 +936,8 @@ fn scoring_request_inner(
                 } else {
                     crate::scoring::format::to_toml(&stored.checklist).into_bytes()
                 };
-                crate::places::write_atomically(&path, &bytes).map_err(|e| anyhow::anyhow!("{}：{}", path.display(), crate::places::io_message(&e)))
+                crate::places::write_atomically(&path, &bytes)
+                    .map_err(|e| anyhow::anyhow!("{}：{}", path.display(), crate::places::io_message(&e)))
             });
             match result {
                 Ok(()) => send(Response::Info(format!("已导出到 {}", path.display()))),
@@ -978,12 +979,14 @@ fn report_request(project: &Project, request: ReportRequest, send: &dyn Fn(Respo
             }
             ReportRequest::Xlsx { campaign, path } => {
                 let bytes = r::export_xlsx(project, campaign.as_deref())?;
-                crate::places::write_atomically(&path, &bytes).map_err(|e| anyhow::anyhow!("{}：{}", path.display(), crate::places::io_message(&e)))?;
+                crate::places::write_atomically(&path, &bytes)
+                    .map_err(|e| anyhow::anyhow!("{}：{}", path.display(), crate::places::io_message(&e)))?;
                 return Ok((path, None));
             }
         };
         let rendered = r::render(&document)?;
-        crate::places::write_atomically(&path, &rendered.bytes).map_err(|e| anyhow::anyhow!("{}：{}", path.display(), crate::places::io_message(&e)))?;
+        crate::places::write_atomically(&path, &rendered.bytes)
+            .map_err(|e| anyhow::anyhow!("{}：{}", path.display(), crate::places::io_message(&e)))?;
         Ok((path, Some(rendered.pages)))
     })();
     match result {
