@@ -741,3 +741,41 @@ fn agreement_prints_every_statistic_with_null_where_the_data_do_not_allow_it() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(stderr(&bad).contains("第2行 value“x”不是数字"), "{}", stderr(&bad));
 }
+
+#[test]
+fn control_characters_from_the_data_are_escaped_not_sent_to_the_terminal() {
+    // #19 item 9: a case title or path carrying ESC/BEL sequences cleared the screen and
+    // retitled the terminal when the CLI printed it.
+    let tmp = tempfile::tempdir().unwrap();
+    let toml = minimal_toml("控制〔2024〕1号").replace(
+        "title = \"测试公司未按规定开展安全培训案\"",
+        "title = \"恶意\\u001b]0;被改的标题\\u0007\\u001b[2J案\"",
+    );
+    let pkg = write_package(
+        &tmp.path().join("带\x1b[31m控制符\x07的包"),
+        &toml,
+        &[("docs/01-立案审批表.pdf", pdf_with_text("立案审批表"))],
+    );
+    let project = tmp.path().join("p");
+    let out = pingcha(&["import", project.to_str().unwrap(), pkg.to_str().unwrap()]);
+    let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+    assert!(
+        !all.contains(&0x1b) && !all.contains(&0x07),
+        "{}",
+        String::from_utf8_lossy(&all)
+    );
+    let out = pingcha(&["cases", project.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!out.stdout.contains(&0x1b) && !out.stdout.contains(&0x07));
+    // A refused path is named, escaped.
+    let bad = tmp.path().join("不存在\x1b[2J\x07");
+    let out = pingcha(&["import", project.to_str().unwrap(), bad.to_str().unwrap()]);
+    assert!(!out.stderr.contains(&0x1b) && !out.stderr.contains(&0x07));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不存在\\u{1b}[2J\\u{7}"));
+    let out = pingcha(&["cases", project.to_str().unwrap()]);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains("恶意\\u{1b}]0;被改的标题\\u{7}\\u{1b}[2J案"),
+        "{listed}"
+    );
+}

@@ -65,7 +65,7 @@ pub fn import(cases: usize, dir: Option<PathBuf>) -> Result<()> {
             },
             &mut |_, _| {},
         )?;
-        eprintln!("生成 {cases} 件示例案卷用时 {:.1} s", t.elapsed().as_secs_f64());
+        errln!("生成 {cases} 件示例案卷用时 {:.1} s", t.elapsed().as_secs_f64());
     }
     let bytes = dir_size(&samples);
     // Both timings start after `sync` and end once the data is on disk (`sync` again): the
@@ -165,54 +165,56 @@ pub fn import(cases: usize, dir: Option<PathBuf>) -> Result<()> {
         .sum();
     let check_ms = t.elapsed().as_secs_f64() * 1000.0;
     let mb = bytes as f64 / 1_048_576.0;
-    println!("| 指标 | 数值 |");
-    println!("|---|---|");
-    println!(
+    outln!("| 指标 | 数值 |");
+    outln!("|---|---|");
+    outln!(
         "| 案卷 | {} 件（导入 {}，拒绝 {}）|",
         cases,
         report.imported(),
         report.refused()
     );
-    println!("| 文件总量 | {mb:.1} MB |");
-    println!(
+    outln!("| 文件总量 | {mb:.1} MB |");
+    outln!(
         "| 工作线程 | {} |",
         std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8)
     );
-    println!(
+    outln!(
         "| cp -r + sync 用时（{REPEAT} 次中位数；各次 {}）| {copy_s:.2} s |",
         runs(&copy_runs)
     );
-    println!(
+    outln!(
         "| 导入 + sync 用时（含文字提取与索引；{REPEAT} 次中位数；各次 {}）| {import_s:.2} s |",
         runs(&import_runs)
     );
-    println!(
+    outln!(
         "| 导入速度 | {:.1} 件/s，{:.1} MB/s |",
         cases as f64 / import_s,
         mb / import_s
     );
-    println!("| 与 cp -r 之比（中位数之比）| {:.2} |", import_s / copy_s.max(1e-9));
+    outln!("| 与 cp -r 之比（中位数之比）| {:.2} |", import_s / copy_s.max(1e-9));
     let listed = runs(&ratios);
     let spread = (
         ratios.iter().copied().fold(f64::INFINITY, f64::min),
         median(&mut ratios),
         ratios.iter().copied().fold(0.0, f64::max),
     );
-    println!(
+    outln!(
         "| 每对交替运行的导入/复制之比（各次 {listed}）| 最小 {:.2}，中位 {:.2}，最大 {:.2} |",
-        spread.0, spread.1, spread.2
+        spread.0,
+        spread.1,
+        spread.2
     );
-    println!(
+    outln!(
         "| 重复导入（无变化）| {reimport_s:.2} s，未变化 {} 件 |",
         again.unchanged()
     );
-    println!("| 检索“第一百零一条”| {search_ms:.1} ms，{} 处 |", hits.len());
-    println!(
+    outln!("| 检索“第一百零一条”| {search_ms:.1} ms，{} 处 |", hits.len());
+    outln!(
         "| 检索“罚款”（两字，LIKE 回退）| {short_search_ms:.1} ms，{} 处 |",
         short_hits.len()
     );
-    println!("| 读取全部 {} 件案卷 | {load_ms:.0} ms |", loaded.len());
-    println!(
+    outln!("| 读取全部 {} 件案卷 | {load_ms:.0} ms |", loaded.len());
+    outln!(
         "| 对全部案卷运行 {} 条自动检查规则 | {check_ms:.1} ms（{findings} 项发现）|",
         crate::rules::RULES.len()
     );
@@ -295,13 +297,13 @@ pub fn report(cases: usize, out: Option<PathBuf>) -> Result<()> {
     if let Some(path) = out {
         std::fs::write(&path, &rendered.bytes).with_context(|| format!("{}: 无法写入", path.display()))?;
     }
-    println!("| measure | value |");
-    println!("|---|---|");
-    println!("| cases | {cases} |");
-    println!("| pages | {} |", rendered.pages);
-    println!("| build the document model | {:.3} s |", modelled.as_secs_f64());
-    println!("| model + lay out + write the PDF | {:.2} s |", total.as_secs_f64());
-    println!("| PDF size | {:.0} KB |", rendered.bytes.len() as f64 / 1024.0);
+    outln!("| measure | value |");
+    outln!("|---|---|");
+    outln!("| cases | {cases} |");
+    outln!("| pages | {} |", rendered.pages);
+    outln!("| build the document model | {:.3} s |", modelled.as_secs_f64());
+    outln!("| model + lay out + write the PDF | {:.2} s |", total.as_secs_f64());
+    outln!("| PDF size | {:.0} KB |", rendered.bytes.len() as f64 / 1024.0);
     Ok(())
 }
 
@@ -464,14 +466,14 @@ pub fn campaign(cases: usize, dir: Option<PathBuf>) -> Result<()> {
                 },
             )?;
         }
-        eprintln!("建立 {cases} 件案卷的评查活动用时 {:.1} s", t.elapsed().as_secs_f64());
+        errln!("建立 {cases} 件案卷的评查活动用时 {:.1} s", t.elapsed().as_secs_f64());
     }
     let project = Project::open(&project_dir)?;
     let started = Instant::now();
     let document = crate::jobs::reports::campaign_report_document(&project, name, Some("2024-12-01"), 30)?;
     let gathered = started.elapsed().as_secs_f64();
     let rendered = crate::jobs::reports::render(&document)?;
-    eprintln!(
+    errln!(
         "收集数据 {gathered:.3} s，排版 {:.3} s",
         started.elapsed().as_secs_f64() - gathered
     );
@@ -480,7 +482,7 @@ pub fn campaign(cases: usize, dir: Option<PathBuf>) -> Result<()> {
     if !keep {
         let _ = std::fs::remove_dir_all(&work);
     }
-    println!(
+    outln!(
         "{}",
         serde_json::json!({"cases": cases, "seconds": (seconds * 1000.0).round() / 1000.0, "pages": rendered.pages, "bytes": rendered.bytes.len()})
     );

@@ -2,6 +2,7 @@
 //! terminal — draw, reviewers, assignment preview, kits, returns, comparison, consensus,
 //! sign-off, agreement.
 
+use super::term;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -244,7 +245,7 @@ fn pair(text: &str) -> Result<(String, String)> {
 
 /// `pingcha campaign …`.
 pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
+    let mut out = term::escaped(std::io::stdout().lock());
     match command {
         CampaignCommand::Create {
             project,
@@ -345,7 +346,7 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
                 match import_return(&mut p, file) {
                     Ok((_, summary)) => writeln!(out, "{}", summary.0)?,
                     Err(e) => {
-                        eprintln!("{e}");
+                        errln!("{e}");
                         failed = true;
                     }
                 }
@@ -534,7 +535,7 @@ pub fn kit(command: KitCommand) -> Result<ExitCode> {
         KitCommand::Open { kit, workspace } => open_kit(&kit, &workspace)?,
         KitCommand::Return { workspace, out } => export_return(&workspace, &out)?,
     };
-    println!("{}", summary.0);
+    outln!("{}", summary.0);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -543,8 +544,8 @@ pub fn key(command: KeyCommand) -> Result<ExitCode> {
     match command {
         KeyCommand::Show { name } => {
             let pair = crate::review::kit::key_pair(&name)?;
-            println!("{}", pair.public_hex());
-            eprintln!(
+            outln!("{}", pair.public_hex());
+            errln!(
                 "（{name} 的签名密钥保存在 {}，请勿外传）",
                 crate::review::kit::key_dir()?.display()
             );

@@ -4,6 +4,8 @@
 //! May use every module but `ui` (the binary decides whether to start the UI). Must not
 //! use `egui`.
 
+#[macro_use]
+pub(crate) mod term;
 mod bench;
 mod campaign;
 mod reports;
@@ -285,7 +287,7 @@ pub fn run(command: Command) -> ExitCode {
         // A closed pipe (`pingcha cases p | head`) is not an error worth reporting.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("错误：{err:#}");
+            errln!("错误：{err:#}");
             ExitCode::from(1)
         }
     }
@@ -323,18 +325,18 @@ fn import(project_dir: &std::path::Path, paths: &[PathBuf]) -> Result<ExitCode> 
     }
     for item in &report.items {
         for warning in &item.warnings {
-            eprintln!("{}: 警告：{warning}", item.path);
+            errln!("{}: 警告：{warning}", item.path);
         }
         if let Some(note) = item.result.note() {
             match &item.result {
-                ItemResult::Refused(_) | ItemResult::Skipped(_) => eprintln!("{}: {note}", item.path),
-                _ => println!("{}: {note}", item.path),
+                ItemResult::Refused(_) | ItemResult::Skipped(_) => errln!("{}: {note}", item.path),
+                _ => outln!("{}: {note}", item.path),
             }
         }
     }
-    println!("{}", report.summary());
+    outln!("{}", report.summary());
     if report.imported() == 0 && report.revised() == 0 && report.refused() == 0 && report.unchanged() > 0 {
-        println!("所有案卷均已在项目中且未变化，项目未作改动");
+        outln!("所有案卷均已在项目中且未变化，项目未作改动");
     }
     Ok(if report.refused() > 0 {
         ExitCode::from(1)
@@ -346,7 +348,7 @@ fn import(project_dir: &std::path::Path, paths: &[PathBuf]) -> Result<ExitCode> 
 fn cases(project_dir: &std::path::Path, as_json: bool) -> Result<()> {
     let project = open_project(project_dir)?;
     let rows = project.list_cases()?;
-    let mut out = std::io::stdout().lock();
+    let mut out = term::escaped(std::io::stdout().lock());
     if as_json {
         let mut array = Vec::with_capacity(rows.len());
         for row in &rows {
@@ -393,7 +395,7 @@ fn cases(project_dir: &std::path::Path, as_json: bool) -> Result<()> {
             )?;
         }
         if rows.is_empty() {
-            eprintln!(
+            errln!(
                 "项目中还没有案卷。用 pingcha import {} <案卷包路径> 导入。",
                 project_dir.display()
             );
@@ -405,7 +407,7 @@ fn cases(project_dir: &std::path::Path, as_json: bool) -> Result<()> {
 fn search(project_dir: &std::path::Path, query: &str, as_json: bool, limit: usize) -> Result<()> {
     let project = open_project(project_dir)?;
     let hits = project.search(query, limit)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = term::escaped(std::io::stdout().lock());
     if as_json {
         let array: Vec<_> = hits
             .iter()
@@ -420,9 +422,9 @@ fn search(project_dir: &std::path::Path, query: &str, as_json: bool, limit: usiz
         }
         let cases: std::collections::BTreeSet<&str> = hits.iter().map(|h| h.number.as_str()).collect();
         if hits.is_empty() {
-            eprintln!("未找到包含“{query}”的案卷或文书");
+            errln!("未找到包含“{query}”的案卷或文书");
         } else {
-            eprintln!(
+            errln!(
                 "共 {} 处，涉及 {} 件案卷{}",
                 hits.len(),
                 cases.len(),
@@ -465,19 +467,19 @@ fn check(paths: &[PathBuf], as_json: bool) -> Result<ExitCode> {
                 crate::jobs::WorkItem::Package(p) => match crate::import::open_package(&p, &ImportLimits::default()) {
                     Ok(package) => results.push((package.case.number.clone(), check_case(&package.case, &ctx))),
                     Err(e) => {
-                        eprintln!("{}: {e}", p.display());
+                        errln!("{}: {e}", p.display());
                         failed = true;
                     }
                 },
                 crate::jobs::WorkItem::Refused(p, reason) => {
-                    eprintln!("{}: {reason}", p.display());
+                    errln!("{}: {reason}", p.display());
                     failed = true;
                 }
                 crate::jobs::WorkItem::Sheet(_) | crate::jobs::WorkItem::Skipped(..) => {}
             }
         }
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = term::escaped(std::io::stdout().lock());
     if as_json {
         let array: Vec<_> = results
             .iter()
@@ -509,7 +511,7 @@ fn check(paths: &[PathBuf], as_json: bool) -> Result<ExitCode> {
             .iter()
             .filter(|(_, f)| f.iter().any(|f| f.severity != crate::rules::Severity::Notice))
             .count();
-        eprintln!("检查 {} 件案卷，{with} 件有扣分或否决类问题", results.len());
+        errln!("检查 {} 件案卷，{with} 件有扣分或否决类问题", results.len());
     }
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
@@ -520,7 +522,7 @@ fn agreement(path: &std::path::Path, as_json: bool) -> Result<()> {
     let text = crate::import::decode_text(&bytes);
     let ratings = parse_ratings_csv(&path.display().to_string(), &text).map_err(anyhow::Error::msg)?;
     let stats = agreement(&ratings);
-    let mut out = std::io::stdout().lock();
+    let mut out = term::escaped(std::io::stdout().lock());
     if as_json {
         serde_json::to_writer_pretty(&mut out, &stats)?;
         writeln!(out)?;
@@ -567,24 +569,24 @@ fn calendar(what: CalendarCommand) -> Result<()> {
         CalendarCommand::AddYear { project, file } => {
             let project = open_project(&project)?;
             let year = crate::jobs::checks::add_calendar_year(&project, &file)?;
-            println!("已将 {year} 年节假日安排加入项目 {}", project.name());
+            outln!("已将 {year} 年节假日安排加入项目 {}", project.name());
             return Ok(());
         }
         CalendarCommand::AddWorkingDays { date, n, project } => {
             let cal = project_calendar(&project)?;
             let counted = cal.add_working_days(date, n);
-            println!("{}", counted.value.format("%Y-%m-%d"));
+            outln!("{}", counted.value.format("%Y-%m-%d"));
             counted.unscheduled_years
         }
         CalendarCommand::IsWorkingDay { date, project } => {
             let cal = project_calendar(&project)?;
             let counted = cal.is_working_day(date);
-            println!("{}", if counted.value { "yes" } else { "no" });
+            outln!("{}", if counted.value { "yes" } else { "no" });
             counted.unscheduled_years
         }
     };
     for year in unscheduled {
-        eprintln!("注意：{year} 年没有节假日安排数据，该年按周末计算");
+        errln!("注意：{year} 年没有节假日安排数据，该年按周末计算");
     }
     Ok(())
 }
@@ -610,7 +612,7 @@ fn sample(out_dir: &std::path::Path, cases: usize, seed: u64, defects: f64) -> R
     if interactive {
         eprint!("\r\x1b[K");
     }
-    println!(
+    outln!(
         "已在 {} 生成 {} 件虚构示例案卷、{} 份文书（{:.1} MB），另附执法人员名册.csv",
         out_dir.display(),
         summary.cases,
@@ -618,7 +620,7 @@ fn sample(out_dir: &std::path::Path, cases: usize, seed: u64, defects: f64) -> R
         summary.bytes as f64 / 1_048_576.0
     );
     if defects > 0.0 {
-        println!(
+        outln!(
             "其中 {} 件植入了缺陷（每件违反一条规则），清单见 {}",
             summary.defective,
             out_dir.join("defects.json").display()

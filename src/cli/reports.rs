@@ -181,7 +181,7 @@ pub fn report(command: ReportCommand) -> Result<ExitCode> {
     };
     let rendered = render(&document)?;
     write(&out, &rendered.bytes)?;
-    println!(
+    outln!(
         "已生成 {}：{} 页，{:.0} KB",
         out.display(),
         rendered.pages,
@@ -197,7 +197,7 @@ pub fn export(command: ExportCommand) -> Result<ExitCode> {
             let p = open(&project)?;
             let bytes = export_xlsx(&p, campaign.as_deref())?;
             write(&out, &bytes)?;
-            println!("已导出 {}", out.display());
+            outln!("已导出 {}", out.display());
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,7 @@
 //! `pingcha checklist …`, `pingcha score` and `pingcha mark`: checklists and scores from the
 //! terminal.
 
+use super::term;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -40,7 +41,7 @@ pub enum ChecklistCommand {
 
 /// `pingcha checklist …`.
 pub fn checklist(what: ChecklistCommand) -> Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
+    let mut out = term::escaped(std::io::stdout().lock());
     match what {
         ChecklistCommand::Validate { files } => {
             let mut failed = false;
@@ -61,7 +62,7 @@ pub fn checklist(what: ChecklistCommand) -> Result<ExitCode> {
                     }
                     Err(e) => {
                         failed = true;
-                        eprintln!("{e:#}");
+                        errln!("{e:#}");
                     }
                 }
             }
@@ -182,7 +183,7 @@ pub fn score(
     prepare_project(&mut project)?;
     let reviewer = find_reviewer(&project, reviewer, unit, false)?;
     let scorings = scorings_for(&project, case, &reviewer, checklist)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = term::escaped(std::io::stdout().lock());
     if as_json {
         let list: Vec<_> = scorings.iter().map(score_json).collect();
         let value = json!({
@@ -418,7 +419,7 @@ pub fn mark(args: &MarkArgs) -> Result<ExitCode> {
     crate::review::campaign::check_scorer(&project, &args.reviewer, args.unit.as_deref())?;
     let reviewer = find_reviewer(&project, &args.reviewer, args.unit.as_deref(), true)?;
     let mut scorings = scorings_for(&project, &args.case, &reviewer, args.checklist.as_deref())?;
-    let mut out = std::io::stdout().lock();
+    let mut out = term::escaped(std::io::stdout().lock());
     if !args.stdin {
         let (Some(item), Some(value)) = (&args.item, &args.value) else {
             bail!("需要 --item 和 --value，或 --stdin");
@@ -432,14 +433,14 @@ pub fn mark(args: &MarkArgs) -> Result<ExitCode> {
         let mut parts = line.split_whitespace();
         let (Some(item), Some(value)) = (parts.next(), parts.next()) else {
             if !line.trim().is_empty() {
-                eprintln!("第{}行：应为“评查项 分值 [理由]”", n + 1);
+                errln!("第{}行：应为“评查项 分值 [理由]”", n + 1);
                 failed = true;
             }
             continue;
         };
         let reason = parts.collect::<Vec<_>>().join(" ");
         if let Err(e) = mark_one(&mut project, &mut scorings, item, value, &reason, &mut out) {
-            eprintln!("第{}行：{e:#}", n + 1);
+            errln!("第{}行：{e:#}", n + 1);
             failed = true;
         }
     }
