@@ -675,6 +675,42 @@ fn bad_22_duplicate_zip_members_and_a_case_toml_that_is_not_a_file() {
 }
 
 #[test]
+fn bad_23_a_stray_byte_refuses_its_row_only_and_an_open_quote_names_its_line() {
+    // #19 item 8: one 0xFF switched the whole file to GB18030 and every row was refused with
+    // "needs 案号"; an unterminated quote dropped 18 of 20 rows with exit 0.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut bytes =
+        "案号,案件名称,案件类型\n甲〔1〕号,甲案,行政处罚\n乙〔2〕号,乙案,行政处罚\n丙〔3〕号,丙案,行政处罚\n"
+            .as_bytes()
+            .to_vec();
+    let second = bytes.iter().position(|b| *b == b'\n').unwrap() + 1;
+    let third = second + bytes[second..].iter().position(|b| *b == b'\n').unwrap() + 1;
+    bytes.insert(third + 4, 0xff);
+    let ledger = tmp.path().join("台账.csv");
+    std::fs::write(&ledger, &bytes).unwrap();
+    let mut p = project(tmp.path());
+    let report = import(&mut p, &[ledger]);
+    assert_eq!(report.imported(), 2, "{:?}", report.items);
+    let r = refusal(&report);
+    assert!(r.contains("第3行") && r.contains("无法识别的字节"), "{r}");
+
+    let quoted = tmp.path().join("引号.csv");
+    let mut text = String::from("案号,案件名称\n");
+    for i in 1..=20 {
+        if i == 3 {
+            text.push_str(&format!("第{i}号,\"未闭合的名称\n"));
+        } else {
+            text.push_str(&format!("第{i}号,案{i}\n"));
+        }
+    }
+    std::fs::write(&quoted, text).unwrap();
+    let report = import(&mut p, &[quoted]);
+    assert_eq!(report.imported(), 0);
+    let r = refusal(&report);
+    assert!(r.contains("第4行：引号未闭合"), "{r}");
+}
+
+#[test]
 fn bad_ledger_rows_are_reported_and_the_rest_import() {
     let tmp = tempfile::tempdir().unwrap();
     let ledger = tmp.path().join("台账.csv");

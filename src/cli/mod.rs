@@ -519,7 +519,7 @@ fn check(paths: &[PathBuf], as_json: bool) -> Result<ExitCode> {
 fn agreement(path: &std::path::Path, as_json: bool) -> Result<()> {
     use crate::review::agreement::{agreement, parse_ratings_csv};
     let bytes = std::fs::read(path).with_context(|| format!("{}: 无法读取", path.display()))?;
-    let text = crate::import::decode_text(&bytes);
+    let text = crate::import::decode_text(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let ratings = parse_ratings_csv(&path.display().to_string(), &text).map_err(anyhow::Error::msg)?;
     let stats = agreement(&ratings);
     let mut out = term::escaped(std::io::stdout().lock());

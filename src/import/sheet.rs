@@ -95,7 +95,14 @@ pub fn read_sheet(path: &Path) -> Result<Sheet, ImportError> {
             file: file.clone(),
             source,
         })?;
-        parse_csv(&decode_text(&bytes))
+        let text = decode_text(&bytes).map_err(|message| ImportError::Sheet {
+            file: file.clone(),
+            message,
+        })?;
+        parse_csv(&text).map_err(|message| ImportError::Sheet {
+            file: file.clone(),
+            message,
+        })?
     } else {
         let mut workbook = open_workbook_auto(path).map_err(|e| ImportError::Sheet {
             file: file.clone(),
@@ -140,18 +147,76 @@ pub fn read_sheet(path: &Path) -> Result<Sheet, ImportError> {
     Ok(Sheet { headers, rows })
 }
 
-/// Decodes CSV bytes: UTF-8 (BOM stripped) when valid, else GB18030 (a superset of GBK).
-pub fn decode_text(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned(),
+/// Decodes CSV bytes, deciding from the whole file: a byte-order mark says UTF-8, UTF-16 or
+/// UTF-32; without one, valid UTF-8 is UTF-8; text that is UTF-8 but for a few stray bytes
+/// stays UTF-8 (the damaged rows carry U+FFFD and are refused one by one, see
+/// [`DAMAGED_ROW`]); otherwise GB18030 (a superset of GBK) when it decodes cleanly. Anything
+/// else is refused with what was found.
+pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
+    if let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
+        return Ok(String::from_utf8_lossy(rest).into_owned());
     }
+    if let Some(rest) = bytes.strip_prefix(b"\xff\xfe\x00\x00") {
+        return decode_utf32(rest, u32::from_le_bytes);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\x00\x00\xfe\xff") {
+        return decode_utf32(rest, u32::from_be_bytes);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xff\xfe") {
+        return Ok(encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0.into_owned());
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xfe\xff") {
+        return Ok(encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0.into_owned());
+    }
+    // A text table has no NUL bytes; UTF-16/32 without a mark has them for every ASCII
+    // character (and its CJK pairs can even look like valid UTF-8).
+    if bytes.contains(&0) {
+        return Err("含有 NUL 字节：看起来是 UTF-16 或 UTF-32 编码但没有字节序标记（BOM）；请另存为 UTF-8 或带 BOM 的 Unicode 文本".into());
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_string());
+    }
+    let lossy = String::from_utf8_lossy(bytes);
+    let damaged = lossy.chars().filter(|c| *c == '\u{fffd}').count();
+    let wide = lossy.chars().filter(|c| !c.is_ascii() && *c != '\u{fffd}').count();
+    // Mostly valid UTF-8 with some damage: UTF-8, the damaged rows refused one by one (GBK
+    // read as UTF-8 gives almost no valid characters).
+    if wide > 0 && wide >= damaged * 2 {
+        return Ok(lossy.into_owned());
+    }
+    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+    if !had_errors {
+        return Ok(text.into_owned());
+    }
+    if wide > 0 {
+        return Ok(lossy.into_owned());
+    }
+    Err("文件编码无法识别（既不是 UTF-8，也不是 GBK/GB18030）；请另存为 UTF-8".into())
+}
+
+fn decode_utf32(bytes: &[u8], word: fn([u8; 4]) -> u32) -> Result<String, String> {
+    if !bytes.len().is_multiple_of(4) {
+        return Err("UTF-32 文件长度不是 4 的倍数，文件不完整".into());
+    }
+    Ok(bytes
+        .chunks_exact(4)
+        .map(|c| char::from_u32(word([c[0], c[1], c[2], c[3]])).unwrap_or('\u{fffd}'))
+        .collect())
+}
+
+/// The error of a row that holds bytes the file's encoding could not decode.
+pub const DAMAGED_ROW: &str = "本行含无法识别的字节（文件中有不是 UTF-8 的字节），请检查后重新导出";
+
+/// Whether a row holds undecodable bytes (U+FFFD from [`decode_text`]).
+fn damaged(cells: &[Cell]) -> bool {
+    cells
+        .iter()
+        .any(|c| matches!(c, Cell::Text(t) if t.contains('\u{fffd}')))
 }
 
 /// RFC 4180 CSV: quoted fields, doubled quotes, newlines inside quotes. Tab-separated
 /// text is accepted when the header has tabs and no commas.
-fn parse_csv(text: &str) -> Vec<Vec<Cell>> {
+fn parse_csv(text: &str) -> Result<Vec<Vec<Cell>>, String> {
     let first_line = text.lines().next().unwrap_or("");
     let sep = if first_line.contains('\t') && !first_line.contains(',') {
         '\t'
@@ -162,8 +227,14 @@ fn parse_csv(text: &str) -> Vec<Vec<Cell>> {
     let mut row = Vec::new();
     let mut field = String::new();
     let mut in_quotes = false;
+    // The line being read, and where the open quote began.
+    let mut line = 1usize;
+    let mut quote_line = 0usize;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
+        if c == '\n' {
+            line += 1;
+        }
         if in_quotes {
             if c == '"' {
                 if chars.peek() == Some(&'"') {
@@ -177,6 +248,7 @@ fn parse_csv(text: &str) -> Vec<Vec<Cell>> {
             }
         } else if c == '"' && field.is_empty() {
             in_quotes = true;
+            quote_line = line;
         } else if c == sep {
             row.push(Cell::Text(std::mem::take(&mut field)));
         } else if c == '\n' || c == '\r' {
@@ -189,11 +261,16 @@ fn parse_csv(text: &str) -> Vec<Vec<Cell>> {
             field.push(c);
         }
     }
+    if in_quotes {
+        return Err(format!(
+            "第{quote_line}行：引号未闭合（从这里到文件末尾都成了一个单元格），请检查该行的引号"
+        ));
+    }
     if !field.is_empty() || !row.is_empty() {
         row.push(Cell::Text(field));
         rows.push(row);
     }
-    rows
+    Ok(rows)
 }
 
 /// Parses a date as ledgers write it: `2023-03-01`, `2023/3/1`, `2023.3.1`, `2023年3月1日`,
@@ -248,11 +325,16 @@ fn split_list(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The largest amount a ledger may carry (元): far above any fine, below where arithmetic on
+/// it loses its meaning.
+const MAX_AMOUNT: f64 = 1e12;
+
 /// Parses an amount: `50000`, `50,000`, `5万元`, `5000元`.
 fn parse_amount(cell: &Cell) -> Result<Option<f64>, String> {
     match cell {
         Cell::Empty => Ok(None),
-        Cell::Number(n) if *n >= 0.0 => Ok(Some(*n)),
+        Cell::Number(n) if (0.0..=MAX_AMOUNT).contains(n) => Ok(Some(*n)),
+        Cell::Number(n) if *n > MAX_AMOUNT => Err(format!("{n} 超出合理范围（不超过1万亿元）")),
         Cell::Number(n) => Err(format!("{n} 不能为负数")),
         Cell::Text(text) => {
             let t = text.trim().replace([',', '，'], "");
@@ -265,7 +347,14 @@ fn parse_amount(cell: &Cell) -> Result<Option<f64>, String> {
                 (t.strip_suffix('元').unwrap_or(&t), 1.0)
             };
             match num.trim().parse::<f64>() {
-                Ok(n) if n >= 0.0 && n.is_finite() => Ok(Some(n * factor)),
+                Ok(n) if n.is_finite() && n >= 0.0 => {
+                    let amount = n * factor;
+                    if amount <= MAX_AMOUNT {
+                        Ok(Some(amount))
+                    } else {
+                        Err(format!("“{text}”超出合理范围（不超过1万亿元）"))
+                    }
+                }
                 _ => Err(format!("“{text}”不是有效金额")),
             }
         }
@@ -384,6 +473,9 @@ impl Sheet {
     }
 
     fn ledger_case(&self, cells: &[Cell]) -> Result<Case, String> {
+        if damaged(cells) {
+            return Err(DAMAGED_ROW.into());
+        }
         let number = self.text(cells, "案号").ok_or("「案号」：缺少案号")?;
         let kind = match self.text(cells, "案件类型") {
             None => CaseKind::Penalty,
@@ -481,6 +573,9 @@ impl Sheet {
             .iter()
             .map(|(row, cells)| {
                 let err = |message: String| RowError { row: *row, message };
+                if damaged(cells) {
+                    return Err(err(DAMAGED_ROW.into()));
+                }
                 let name = self
                     .text(cells, "姓名")
                     .ok_or_else(|| err("「姓名」：缺少姓名".into()))?;
@@ -532,11 +627,43 @@ mod tests {
 
     #[test]
     fn csv_quotes_and_encodings() {
-        let rows = parse_csv("a,b\r\n\"x,1\",\"say \"\"hi\"\"\"\n");
+        let rows = parse_csv("a,b\r\n\"x,1\",\"say \"\"hi\"\"\"\n").unwrap();
         assert_eq!(rows[1], vec![Cell::Text("x,1".into()), Cell::Text("say \"hi\"".into())]);
         let (gbk, _, _) = encoding_rs::GBK.encode("案号,当事人");
-        assert_eq!(decode_text(&gbk), "案号,当事人");
-        assert_eq!(decode_text("\u{feff}案号".as_bytes()), "案号");
+        assert_eq!(decode_text(&gbk).unwrap(), "案号,当事人");
+        assert_eq!(decode_text("\u{feff}案号".as_bytes()).unwrap(), "案号");
+    }
+
+    #[test]
+    fn csv_encodings_are_decided_from_the_whole_file() {
+        // #19 item 8: one stray 0xFF switched a UTF-8 file to GB18030 and every row was
+        // refused; UTF-16/32 were refused as "needs 案号"; an open quote ate the rest.
+        let text = "案号,当事人\n甲〔1〕号,某公司\n乙〔2〕号,某厂\n";
+        let mut bytes = text.as_bytes().to_vec();
+        let at = bytes.len() - 4;
+        bytes.insert(at, 0xff);
+        let decoded = decode_text(&bytes).unwrap();
+        assert!(decoded.starts_with("案号,当事人\n甲〔1〕号,某公司\n"), "{decoded}");
+        assert!(decoded.contains('\u{fffd}'), "the damaged row is marked");
+        let utf16: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(decode_text(&utf16).unwrap(), text);
+        let utf16be: Vec<u8> = [0xfe, 0xff]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(decode_text(&utf16be).unwrap(), text);
+        let utf32: Vec<u8> = [0xff, 0xfe, 0, 0]
+            .into_iter()
+            .chain(text.chars().flat_map(|c| (c as u32).to_le_bytes()))
+            .collect();
+        assert_eq!(decode_text(&utf32).unwrap(), text);
+        let no_bom: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert!(decode_text(&no_bom).unwrap_err().contains("没有字节序标记"));
+        let open = parse_csv("案号,当事人\n甲,\"某公司\n乙,丙\n丁,戊\n").unwrap_err();
+        assert!(open.starts_with("第2行：引号未闭合"), "{open}");
     }
 
     #[test]
@@ -544,5 +671,15 @@ mod tests {
         assert_eq!(parse_amount(&Cell::Text("5万元".into())), Ok(Some(50_000.0)));
         assert_eq!(parse_amount(&Cell::Text("3,000元".into())), Ok(Some(3_000.0)));
         assert!(parse_amount(&Cell::Text("若干".into())).is_err());
+        // #19 item 8: 1e305万元 became infinity and was stored as nothing.
+        assert!(
+            parse_amount(&Cell::Text("1e305万元".into()))
+                .unwrap_err()
+                .contains("超出合理范围")
+        );
+        assert!(parse_amount(&Cell::Text("inf".into())).is_err());
+        assert!(parse_amount(&Cell::Number(f64::MAX)).is_err());
+        assert_eq!(parse_amount(&Cell::Text("1000000000000".into())), Ok(Some(1e12)));
+        assert!(parse_amount(&Cell::Text("1000000000001".into())).is_err());
     }
 }
