@@ -770,3 +770,67 @@ fn a_batch_goes_on_past_bad_items() {
         "{r}"
     );
 }
+
+#[test]
+fn bad_24_values_beyond_plausible_limits_are_refused_with_the_field_named() {
+    // #19 item 10: a 4 MB case number was accepted and broke the XLSX export later; dates
+    // 0000-01-01 / 9999-12-31 and amounts up to 1.8e308 were accepted.
+    let long = "号".repeat(65);
+    let r = refused(|d| {
+        write_package(
+            &d.join("长案号"),
+            &minimal_toml(&long),
+            &[("docs/01-立案审批表.pdf", pdf_with_text("立案审批表"))],
+        )
+    });
+    assert!(r.contains("[case].number") && r.contains("超过上限 64 字"), "{r}");
+    let sixty_four = "号".repeat(64);
+    let tmp = tempfile::tempdir().unwrap();
+    let ok = write_package(
+        &tmp.path().join("64字"),
+        &minimal_toml(&sixty_four),
+        &[("docs/01-立案审批表.pdf", pdf_with_text("立案审批表"))],
+    );
+    assert_eq!(
+        import(&mut project(tmp.path()), &[ok]).imported(),
+        1,
+        "64 characters are fine"
+    );
+    let r = refused(|d| {
+        let toml = minimal_toml("远日〔2024〕1号").replace("filed = \"2024-03-01\"", "filed = \"9999-12-31\"");
+        write_package(
+            &d.join("远日"),
+            &toml,
+            &[("docs/01-立案审批表.pdf", pdf_with_text("立案审批表"))],
+        )
+    });
+    assert!(
+        r.contains("[dates].filed") && r.contains("不在 1949–2100 年之间"),
+        "{r}"
+    );
+    let r = refused(|d| {
+        let toml = format!(
+            "{}\n[decision]\ndate = \"2024-04-01\"\npenalties = [{{ kind = \"fine\", amount = 1.8e308 }}]\n",
+            minimal_toml("巨款〔2024〕1号")
+        );
+        write_package(
+            &d.join("巨款"),
+            &toml,
+            &[("docs/01-立案审批表.pdf", pdf_with_text("立案审批表"))],
+        )
+    });
+    assert!(r.contains("amount") && r.contains("超出合理范围"), "{r}");
+    // The same limits in a ledger, row by row.
+    let ledger = tmp.path().join("台账.csv");
+    std::fs::write(
+        &ledger,
+        format!("案号,案件名称,决定日期\n好〔1〕号,甲,2023-01-05\n{long},乙,2023-01-05\n丙〔3〕号,丙,1900-01-05\n"),
+    )
+    .unwrap();
+    let mut p = project(tmp.path());
+    let report = import(&mut p, &[ledger]);
+    assert_eq!(report.imported(), 1);
+    let r = refusal(&report);
+    assert!(r.contains("第3行「案号」：长度 65 字，超过上限 64 字"), "{r}");
+    assert!(r.contains("第4行「决定日期」：1900-01-05 不在 1949–2100 年之间"), "{r}");
+}

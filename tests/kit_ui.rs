@@ -175,7 +175,9 @@ fn a_reviewer_opens_a_kit_scores_and_returns_it_in_the_app() {
     assert!(ret.is_file(), "the return was written");
     let merged = run(&organiser_keys, &["campaign", "import-return", &s(&project), &s(&ret)]);
     assert!(merged.contains("已导入 李评 的回收包：1 条评分"), "{merged}");
-    h.get_by_label_contains("李评（第1号，1 条评分）");
+    wait(&mut h, "the export's notice", |a| {
+        a.notice_log().iter().any(|n| n.contains("李评（第1号，1 条评分）"))
+    });
 
     // A workspace that holds marks by someone else (an older version let them in) says so
     // on export instead of leaving them out in silence.

@@ -319,6 +319,9 @@ pub(super) fn parse_value(target: ItemRef<'_>, text: &str) -> Result<Option<Mark
             if n.fract() != 0.0 {
                 bail!("“{text}”：处数应为整数");
             }
+            if n > crate::domain::limits::MAX_COUNT as f64 {
+                bail!("“{text}”：处数过大（不超过 {}）", crate::domain::limits::MAX_COUNT);
+            }
             Some(MarkValue::Count(n as u32))
         }
         _ if text.starts_with('+') => Some(MarkValue::Award(number(&text[1..])?)),

@@ -12,6 +12,7 @@ pub mod vocabulary;
 pub use calendar::{Counted, Period, PeriodEnd, PeriodUnit, WorkingCalendar, YearSchedule};
 pub use case::*;
 pub use checklist::*;
+pub mod limits;
 pub use natural::{NaturalKey, natural_key};
 pub use vocabulary::{DOCUMENT_TYPES, DocumentStage, archive_rank as archive_rank_of, guess_document_type, stage_of};
 

@@ -34,14 +34,26 @@ pub fn parse_case_toml(file: &str, text: &str) -> Result<(Case, Vec<String>), Im
             message: err.message().trim().to_string(),
         }
     })?;
+    let line_starts = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
     let mut reader = Reader {
         text,
+        line_starts,
+        unknown: 0,
         file,
         problems: Vec::new(),
         warnings: Vec::new(),
         unsafe_path: None,
     };
     let case = reader.read_root(root.get_ref());
+    if reader.unknown > MAX_UNKNOWN_LISTED {
+        reader.warnings.push(format!(
+            "{} 另有 {} 个未知字段，已保留（只列出前 {MAX_UNKNOWN_LISTED} 个）",
+            file,
+            reader.unknown - MAX_UNKNOWN_LISTED
+        ));
+    }
     if let Some((path, why)) = reader.unsafe_path {
         return Err(ImportError::UnsafePath {
             file: file.to_string(),
@@ -58,7 +70,9 @@ pub fn parse_case_toml(file: &str, text: &str) -> Result<(Case, Vec<String>), Im
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
+/// Unknown keys listed one by one in the warnings; the rest are counted.
+const MAX_UNKNOWN_LISTED: usize = 20;
+
 fn type_name(value: &DeValue<'_>) -> &'static str {
     match value {
         DeValue::String(_) => "字符串",
@@ -77,6 +91,11 @@ fn lookup<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a Value<'i>> {
 
 struct Reader<'t> {
     text: &'t str,
+    /// Byte offsets where each line starts (a line number is a binary search, so many
+    /// fields cost linear time, not quadratic).
+    line_starts: Vec<usize>,
+    /// Unknown keys seen (only the first few are listed one by one).
+    unknown: usize,
     file: &'t str,
     problems: Vec<FieldProblem>,
     warnings: Vec<String>,
@@ -102,7 +121,7 @@ impl<'a, 'i> Scope<'a, 'i> {
 
 impl<'t> Reader<'t> {
     fn line(&self, span: &Range<usize>) -> usize {
-        line_column(self.text, span.start).0
+        self.line_starts.partition_point(|&start| start <= span.start)
     }
 
     fn problem(&mut self, field: String, span: Option<&Range<usize>>, message: impl Into<String>) {
@@ -120,9 +139,12 @@ impl<'t> Reader<'t> {
             let key = key.get_ref();
             if !known.contains(&key.as_ref()) {
                 let field = scope.field(key);
-                let line = self.line(&value.span());
-                self.warnings
-                    .push(format!("{} 第{line}行：未知字段 {field}，已保留", self.file));
+                self.unknown += 1;
+                if self.unknown <= MAX_UNKNOWN_LISTED {
+                    let line = self.line(&value.span());
+                    self.warnings
+                        .push(format!("{} 第{line}行：未知字段 {field}，已保留", self.file));
+                }
                 let raw = self.text.get(value.span()).unwrap_or("").to_string();
                 extra.push((field, raw));
             }
@@ -188,6 +210,14 @@ impl<'t> Reader<'t> {
         match value.get_ref() {
             DeValue::String(s) => {
                 let s = s.trim();
+                let field = scope.field(key);
+                let identifier = key == "number";
+                if let Some(why) =
+                    crate::domain::limits::text_problem(s, crate::domain::limits::max_chars(&field), identifier)
+                {
+                    self.problem(field, Some(&value.span()), why);
+                    return None;
+                }
                 (!s.is_empty()).then(|| s.to_string())
             }
             other => {
@@ -245,11 +275,20 @@ impl<'t> Reader<'t> {
             }
         };
         let parsed = parse_iso_date(&text);
-        if parsed.is_none() {
-            let msg = format!("{text} 不是有效日期（应为 YYYY-MM-DD）");
-            self.problem(scope.field(key), Some(&value.span()), msg);
+        match parsed {
+            None => {
+                let msg = format!("{text} 不是有效日期（应为 YYYY-MM-DD）");
+                self.problem(scope.field(key), Some(&value.span()), msg);
+                None
+            }
+            Some(date) => match crate::domain::limits::date_problem(date) {
+                Some(why) => {
+                    self.problem(scope.field(key), Some(&value.span()), why);
+                    None
+                }
+                None => Some(date),
+            },
         }
-        parsed
     }
 
     fn opt_number(&mut self, scope: &Scope<'_, '_>, key: &str) -> Option<f64> {
@@ -269,7 +308,22 @@ impl<'t> Reader<'t> {
             }
         };
         match number {
-            Some(n) if n.is_finite() && n >= 0.0 => Some(n),
+            Some(n) if n.is_infinite() && n > 0.0 => {
+                let raw = self.text.get(value.span()).unwrap_or("").to_string();
+                self.problem(
+                    scope.field(key),
+                    Some(&value.span()),
+                    format!("{raw} 超出合理范围（不超过1万亿）"),
+                );
+                None
+            }
+            Some(n) if n.is_finite() && n >= 0.0 => match crate::domain::limits::amount_problem(n) {
+                Some(why) => {
+                    self.problem(scope.field(key), Some(&value.span()), why);
+                    None
+                }
+                None => Some(n),
+            },
             _ => {
                 let raw = self.text.get(value.span()).unwrap_or("").to_string();
                 self.problem(scope.field(key), Some(&value.span()), format!("{raw} 应为非负数"));
@@ -706,6 +760,25 @@ certificate = "21100123456"
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].contains("未知字段 [case].color"), "{warnings:?}");
         assert_eq!(case.extra.get("[case].color").map(String::as_str), Some("\"red\""));
+    }
+
+    #[test]
+    fn many_unknown_keys_are_kept_counted_and_located_by_index() {
+        // #19 item 5: 100 000 unknown keys took 70 s (each warning counted lines from the
+        // start); now lines come from an index and only the first 20 are listed.
+        let keys: String = (0..5_000).map(|i| format!("k{i} = {i}\n")).collect();
+        let text = MINIMAL.replace("[party]", &format!("{keys}[party]"));
+        let (case, warnings) = parse_case_toml("case.toml", &text).expect("valid");
+        assert_eq!(case.extra.len(), 5_000, "every key kept");
+        assert_eq!(warnings.len(), MAX_UNKNOWN_LISTED + 1, "{:?}", &warnings[..3]);
+        assert!(warnings.last().unwrap().contains("另有 4980 个未知字段"));
+        // The line of the first unknown key is right.
+        let first_line = text.lines().position(|l| l.starts_with("k0 =")).unwrap() + 1;
+        assert!(
+            warnings[0].contains(&format!("第{first_line}行：未知字段 [case].k0")),
+            "{}",
+            warnings[0]
+        );
     }
 
     #[test]

@@ -276,6 +276,14 @@ fn parse_csv(text: &str) -> Result<Vec<Vec<Cell>>, String> {
 /// Parses a date as ledgers write it: `2023-03-01`, `2023/3/1`, `2023.3.1`, `2023年3月1日`,
 /// an Excel date serial (a number, or digits as text), optionally followed by a time.
 pub fn parse_sheet_date(cell: &Cell) -> Result<Option<NaiveDate>, String> {
+    let date = read_sheet_date(cell)?;
+    match date.and_then(crate::domain::limits::date_problem) {
+        Some(why) => Err(why),
+        None => Ok(date),
+    }
+}
+
+fn read_sheet_date(cell: &Cell) -> Result<Option<NaiveDate>, String> {
     let serial = |n: f64| -> Result<Option<NaiveDate>, String> {
         if !(1.0..=2_958_465.0).contains(&n) {
             return Err(format!("{n} 不是有效的 Excel 日期序号"));
@@ -325,9 +333,7 @@ fn split_list(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The largest amount a ledger may carry (元): far above any fine, below where arithmetic on
-/// it loses its meaning.
-const MAX_AMOUNT: f64 = 1e12;
+use crate::domain::limits::MAX_AMOUNT;
 
 /// Parses an amount: `50000`, `50,000`, `5万元`, `5000元`.
 fn parse_amount(cell: &Cell) -> Result<Option<f64>, String> {
@@ -458,6 +464,20 @@ impl Sheet {
         }
     }
 
+    /// Refuses a row whose text is longer than its column allows (a 案号 over 64 characters,
+    /// a 案件名称 over 500, anything over 2 000) or whose 案号 carries control characters.
+    fn check_lengths(&self, cells: &[Cell]) -> Result<(), String> {
+        use crate::domain::limits::{max_chars, text_problem};
+        for (header, cell) in self.headers.iter().zip(cells) {
+            if let Cell::Text(text) = cell
+                && let Some(why) = text_problem(text.trim(), max_chars(header), header == "案号")
+            {
+                return Err(format!("「{header}」：{why}"));
+            }
+        }
+        Ok(())
+    }
+
     /// Reads every ledger row into a case (origin: ledger) or a row error.
     pub fn ledger_cases(&self) -> Vec<(usize, Result<Case, RowError>)> {
         self.rows
@@ -476,6 +496,7 @@ impl Sheet {
         if damaged(cells) {
             return Err(DAMAGED_ROW.into());
         }
+        self.check_lengths(cells)?;
         let number = self.text(cells, "案号").ok_or("「案号」：缺少案号")?;
         let kind = match self.text(cells, "案件类型") {
             None => CaseKind::Penalty,
@@ -576,6 +597,7 @@ impl Sheet {
                 if damaged(cells) {
                     return Err(err(DAMAGED_ROW.into()));
                 }
+                self.check_lengths(cells).map_err(err)?;
                 let name = self
                     .text(cells, "姓名")
                     .ok_or_else(|| err("「姓名」：缺少姓名".into()))?;

@@ -436,15 +436,17 @@ pub fn bundled_checklists() -> Result<Vec<Checklist>, format::ChecklistError> {
 }
 
 /// The most a typed number may ask of an item, where there is such a limit: a range
-/// item's largest deduction, a fixed item's points, a bonus item's points. Counts of a
-/// per-occurrence item have none (what exceeds the item is handled by the engine).
+/// item's largest deduction, a fixed item's points, a bonus item's points, and for a
+/// per-occurrence item [`crate::domain::limits::MAX_COUNT`] occurrences (what exceeds the
+/// item's points is handled by the engine: 扣完为止).
 pub fn typed_limit(target: ItemRef<'_>) -> Option<f64> {
     match target {
         ItemRef::Veto(_) => None,
         ItemRef::Scored(_, item) => match item.deduction {
             Deduction::Range { max, .. } => Some(max),
             Deduction::Fixed { .. } => Some(item.points),
-            Deduction::PerOccurrence { .. } => None,
+            // No item has that many occurrences: a typing slip, not a count.
+            Deduction::PerOccurrence { .. } => Some(crate::domain::limits::MAX_COUNT as f64),
         },
         ItemRef::Bonus(bonus) => Some(bonus.points),
     }
