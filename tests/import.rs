@@ -834,3 +834,61 @@ fn bad_24_values_beyond_plausible_limits_are_refused_with_the_field_named() {
     assert!(r.contains("第3行「案号」：长度 65 字，超过上限 64 字"), "{r}");
     assert!(r.contains("第4行「决定日期」：1900-01-05 不在 1949–2100 年之间"), "{r}");
 }
+
+/// An xlsx ledger with `extra` written at a far cell, and the sheet XML patched by `patch`.
+fn far_cell_xlsx(path: &Path, row: u32, col: u16, patch: impl Fn(&str) -> String) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "案号").unwrap();
+    sheet.write_string(0, 1, "案件名称").unwrap();
+    sheet.write_string(1, 0, "远〔2024〕1号").unwrap();
+    sheet.write_string(1, 1, "甲").unwrap();
+    sheet.write_string(row, col, "远处").unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            data = patch(&String::from_utf8(data).unwrap()).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut out, &data).unwrap();
+    }
+    out.finish().unwrap();
+}
+
+#[test]
+fn bad_25_a_far_or_impossible_cell_in_an_xlsx_is_refused_without_allocating_its_area() {
+    // #19 item 4: one cell at XFD1048576 made the reader ask for 512 GiB and abort; a
+    // reference like ZZZZZZZ99999999999 panicked; one cell at A1048576 cost 1.7 GB.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = project(tmp.path());
+    let corner = tmp.path().join("角落.xlsx");
+    far_cell_xlsx(&corner, 1_048_575, 16_383, str::to_string);
+    let bottom = tmp.path().join("底部.xlsx");
+    far_cell_xlsx(&bottom, 1_048_575, 0, str::to_string);
+    let impossible = tmp.path().join("不可能.xlsx");
+    far_cell_xlsx(&impossible, 5, 3, |xml| {
+        xml.replace("r=\"D6\"", "r=\"ZZZZZZZ99999999999\"")
+    });
+    let fine = tmp.path().join("正常.xlsx");
+    far_cell_xlsx(&fine, 2, 1, str::to_string);
+    let report = import(&mut p, &[corner, bottom, impossible, fine]);
+    assert_eq!(
+        report.imported(),
+        1,
+        "the ordinary sheet still imports: {:?}",
+        report.items
+    );
+    let r = refusal(&report);
+    assert!(
+        r.contains("角落.xlsx") && r.contains("第1048576行有内容，超过上限"),
+        "{r}"
+    );
+    assert!(r.contains("底部.xlsx") && r.contains("第1048576行有内容"), "{r}");
+    assert!(r.contains("不可能.xlsx"), "{r}");
+}

@@ -90,7 +90,7 @@ pub fn read_sheet(path: &Path) -> Result<Sheet, ImportError> {
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    let raw_rows: Vec<Vec<Cell>> = if ext == "csv" || ext == "txt" {
+    let rows: Vec<(usize, Vec<Cell>)> = if ext == "csv" || ext == "txt" {
         let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
             file: file.clone(),
             source,
@@ -99,42 +99,39 @@ pub fn read_sheet(path: &Path) -> Result<Sheet, ImportError> {
             file: file.clone(),
             message,
         })?;
-        parse_csv(&text).map_err(|message| ImportError::Sheet {
+        let rows = parse_csv(&text).map_err(|message| ImportError::Sheet {
             file: file.clone(),
             message,
-        })?
-    } else {
-        let mut workbook = open_workbook_auto(path).map_err(|e| ImportError::Sheet {
-            file: file.clone(),
-            message: format!("无法作为 Excel 表格打开（{e}）"),
         })?;
-        let range = workbook
-            .worksheet_range_at(0)
-            .ok_or_else(|| ImportError::Sheet {
+        if rows.len() > MAX_SHEET_ROWS {
+            return Err(ImportError::Sheet {
                 file: file.clone(),
-                message: "表格中没有工作表".into(),
-            })?
-            .map_err(|e| ImportError::Sheet {
-                file: file.clone(),
-                message: format!("无法读取第一个工作表（{e}）"),
-            })?;
-        range
-            .rows()
-            .map(|row| {
-                row.iter()
-                    .map(|cell| match cell {
-                        Data::Empty | Data::Error(_) => Cell::Empty,
-                        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-                        Data::Int(i) => Cell::Number(*i as f64),
-                        Data::Float(f) => Cell::Number(*f),
-                        Data::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
-                        Data::DateTime(dt) => Cell::Number(dt.as_f64()),
-                    })
-                    .collect()
-            })
-            .collect()
+                message: format!("有 {} 行，超过上限 {MAX_SHEET_ROWS} 行；请分成几个文件导入", rows.len()),
+            });
+        }
+        rows.into_iter().enumerate().map(|(i, r)| (i + 1, r)).collect()
+    } else if ext == "xlsx" || ext == "xlsm" {
+        // The spreadsheet reader panics on some hostile files (a cell reference too long to
+        // count): that file is refused, the batch goes on.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_xlsx_sparse(path, &file))).unwrap_or_else(
+            |_| {
+                Err(ImportError::Sheet {
+                    file: file.clone(),
+                    message: "表格内容损坏，读取器无法解析（例如单元格地址无效）".into(),
+                })
+            },
+        )?
+    } else {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_other_sheet(path, &file))).unwrap_or_else(
+            |_| {
+                Err(ImportError::Sheet {
+                    file: file.clone(),
+                    message: "表格内容损坏，读取器无法解析".into(),
+                })
+            },
+        )?
     };
-    let mut rows = raw_rows.into_iter().enumerate().map(|(i, r)| (i + 1, r));
+    let mut rows = rows.into_iter();
     let header_row = rows
         .by_ref()
         .find(|(_, r)| r.iter().any(|c| !c.text().is_empty()))
@@ -145,6 +142,123 @@ pub fn read_sheet(path: &Path) -> Result<Sheet, ImportError> {
     let headers = header_row.1.iter().map(|c| normalise_header(&c.text())).collect();
     let rows = rows.filter(|(_, r)| r.iter().any(|c| !c.text().is_empty())).collect();
     Ok(Sheet { headers, rows })
+}
+
+/// Most data rows a ledger or registry may have (a province's yearly cases fit many times).
+const MAX_SHEET_ROWS: usize = 200_000;
+/// Most columns read (a ledger has about 20).
+const MAX_SHEET_COLUMNS: u32 = 256;
+/// Most non-empty cells read from a sheet.
+const MAX_SHEET_CELLS: usize = 4_000_000;
+
+fn cell_of(cell: &Data) -> Cell {
+    match cell {
+        Data::Empty | Data::Error(_) => Cell::Empty,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
+        Data::DateTime(dt) => Cell::Number(dt.as_f64()),
+    }
+}
+
+/// Reads the first sheet of an `.xls` or `.ods` whole (those formats have no cell stream);
+/// the sheet's rows are checked against [`MAX_SHEET_ROWS`].
+fn read_other_sheet(path: &Path, file: &str) -> Result<Vec<(usize, Vec<Cell>)>, ImportError> {
+    let sheet_err = |message: String| ImportError::Sheet {
+        file: file.to_string(),
+        message,
+    };
+    let mut workbook = open_workbook_auto(path).map_err(|e| sheet_err(format!("无法作为 Excel 表格打开（{e}）")))?;
+    let range = workbook
+        .worksheet_range_at(0)
+        .ok_or_else(|| sheet_err("表格中没有工作表".into()))?
+        .map_err(|e| sheet_err(format!("无法读取第一个工作表（{e}）")))?;
+    if range.height() > MAX_SHEET_ROWS + 1 || range.width() > MAX_SHEET_COLUMNS as usize {
+        return Err(sheet_err(format!(
+            "工作表有 {} 行 {} 列，超过上限（{MAX_SHEET_ROWS} 行、{MAX_SHEET_COLUMNS} 列）",
+            range.height(),
+            range.width()
+        )));
+    }
+    Ok(range
+        .rows()
+        .map(|row| row.iter().map(cell_of).collect())
+        .enumerate()
+        .map(|(i, r)| (i + 1, r))
+        .collect())
+}
+
+/// Reads the first sheet of an `.xlsx` cell by cell, keeping only cells that hold something:
+/// a sheet that declares (or places one cell at) XFD1048576 costs what it holds, not its
+/// area. Rows beyond [`MAX_SHEET_ROWS`], columns beyond [`MAX_SHEET_COLUMNS`] and more than
+/// [`MAX_SHEET_CELLS`] cells are refused, naming the limit.
+fn read_xlsx_sparse(path: &Path, file: &str) -> Result<Vec<(usize, Vec<Cell>)>, ImportError> {
+    use calamine::{DataRef, Xlsx, open_workbook};
+    let sheet_err = |message: String| ImportError::Sheet {
+        file: file.to_string(),
+        message,
+    };
+    let mut workbook: Xlsx<_> =
+        open_workbook(path).map_err(|e| sheet_err(format!("无法作为 Excel 表格打开（{e}）")))?;
+    let name = workbook
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| sheet_err("表格中没有工作表".into()))?;
+    let mut reader = workbook
+        .worksheet_cells_reader(&name)
+        .map_err(|e| sheet_err(format!("无法读取第一个工作表（{e}）")))?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<(u32, Cell)>> = std::collections::BTreeMap::new();
+    let mut cells = 0usize;
+    loop {
+        let next = reader
+            .next_cell()
+            .map_err(|e| sheet_err(format!("工作表“{name}”无法读取（{e}）")))?;
+        let Some(cell) = next else { break };
+        let (row, col) = cell.get_position();
+        let value = match cell.get_value() {
+            DataRef::Empty | DataRef::Error(_) => continue,
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(s.clone()),
+            DataRef::SharedString(s) => Cell::Text((*s).to_string()),
+            DataRef::Int(i) => Cell::Number(*i as f64),
+            DataRef::Float(f) => Cell::Number(*f),
+            DataRef::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
+            DataRef::DateTime(dt) => Cell::Number(dt.as_f64()),
+        };
+        if matches!(&value, Cell::Text(t) if t.trim().is_empty()) {
+            continue;
+        }
+        if row as usize >= MAX_SHEET_ROWS + 1 {
+            return Err(sheet_err(format!(
+                "第{}行有内容，超过上限 {MAX_SHEET_ROWS} 行；请分成几个文件导入",
+                u64::from(row) + 1
+            )));
+        }
+        if col >= MAX_SHEET_COLUMNS {
+            return Err(sheet_err(format!(
+                "第{}行第{}列有内容，超过上限 {MAX_SHEET_COLUMNS} 列",
+                u64::from(row) + 1,
+                u64::from(col) + 1
+            )));
+        }
+        cells += 1;
+        if cells > MAX_SHEET_CELLS {
+            return Err(sheet_err(format!("单元格超过 {MAX_SHEET_CELLS} 个，超过上限")));
+        }
+        rows.entry(row).or_default().push((col, value));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(row, cells)| {
+            let width = cells.iter().map(|(c, _)| *c + 1).max().unwrap_or(0) as usize;
+            let mut dense = vec![Cell::Empty; width];
+            for (col, value) in cells {
+                dense[col as usize] = value;
+            }
+            (row as usize + 1, dense)
+        })
+        .collect())
 }
 
 /// Decodes CSV bytes, deciding from the whole file: a byte-order mark says UTF-8, UTF-16 or
