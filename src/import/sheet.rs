@@ -229,7 +229,7 @@ fn read_xlsx_sparse(path: &Path, file: &str) -> Result<Vec<(usize, Vec<Cell>)>, 
         if matches!(&value, Cell::Text(t) if t.trim().is_empty()) {
             continue;
         }
-        if row as usize >= MAX_SHEET_ROWS + 1 {
+        if row as usize > MAX_SHEET_ROWS {
             return Err(sheet_err(format!(
                 "第{}行有内容，超过上限 {MAX_SHEET_ROWS} 行；请分成几个文件导入",
                 u64::from(row) + 1
