@@ -891,6 +891,13 @@ fn an_older_return_replayed_after_a_newer_one_is_refused() {
         pingcha::domain::MarkValue::Count(3),
         "the newer marks stay"
     );
+    // #19 item 12: a huge file is refused by its size, before it is read.
+    let huge = t.tmp.path().join("巨大.pchret");
+    std::fs::File::create(&huge).unwrap().set_len(65 << 20).unwrap();
+    let out = t.organiser.run(&["campaign", "import-return", s(&t.project), s(&huge)]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("超过回收包的上限 64 MB"), "{said}");
 }
 
 #[test]

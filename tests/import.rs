@@ -892,3 +892,32 @@ fn bad_25_a_far_or_impossible_cell_in_an_xlsx_is_refused_without_allocating_its_
     assert!(r.contains("底部.xlsx") && r.contains("第1048576行有内容"), "{r}");
     assert!(r.contains("不可能.xlsx"), "{r}");
 }
+
+#[test]
+fn bad_26_a_project_another_process_writes_is_reported_once_in_chinese() {
+    // #19 item 12: import waited 10 s per item (51 items: 512 s), each refused with English
+    // "database is locked".
+    let tmp = tempfile::tempdir().unwrap();
+    let mut p = project(tmp.path());
+    let holder = rusqlite::Connection::open(p.dir().join("project.sqlite")).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let packages: Vec<std::path::PathBuf> = (0..5)
+        .map(|i| {
+            write_package(
+                &tmp.path().join(format!("包{i}")),
+                &minimal_toml(&format!("锁〔2024〕{i}号")),
+                &pkg_files(),
+            )
+        })
+        .collect();
+    let report = import(&mut p, &packages);
+    assert_eq!(report.items.len(), 1, "one message for the batch: {:?}", report.items);
+    let r = refusal(&report);
+    assert!(r.contains("正被另一个程序") && r.contains("未导入任何文件"), "{r}");
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(
+        import(&mut p, &packages).imported(),
+        5,
+        "once released, the batch imports"
+    );
+}

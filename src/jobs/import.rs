@@ -324,6 +324,17 @@ pub fn run_import(
 ) -> ImportReport {
     let mut report = ImportReport::default();
     let total = items.len();
+    // A project another process is writing is said once, not once per item.
+    if !items.is_empty()
+        && let Err(e) = project.check_writable()
+    {
+        report.items.push(ItemReport {
+            path: project.dir().display().to_string(),
+            result: ItemResult::Refused(format!("未导入任何文件：{e}")),
+            warnings: Vec::new(),
+        });
+        return report;
+    }
     let blobs = project.blobs();
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8);
     let readers: Vec<Option<ProjectReader>> = (0..workers).map(|_| project.reader().ok()).collect();

@@ -202,15 +202,40 @@ pub struct Verified {
     pub sha256: String,
 }
 
+/// Largest return file read (marks, reasons and change history; a province-wide review
+/// stays far below).
+pub const MAX_RETURN_FILE: u64 = 64 << 20;
+/// Largest kit file read (the reviewer's cases with their documents).
+pub const MAX_KIT_FILE: u64 = 4 << 30;
+
 /// Reads and verifies a signed zip of the given format. `what` names the file kind in
 /// messages (`评查包`, `回收包`); `max_bytes` bounds what is decompressed.
 pub fn read_signed(path: &Path, format: &str, what: &str, max_bytes: u64) -> Result<Verified, ReviewError> {
-    let bytes = std::fs::read(path).map_err(|source| ReviewError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
     let file = path.display().to_string();
     let refuse = |why: String| ReviewError::Refused(format!("{file}: {why}，已拒绝，项目未作改动"));
+    let io = |source| ReviewError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    // The size is checked before anything is read: a file larger than what it may hold is
+    // refused without being loaded (a return is marks and history; a kit, the documents).
+    let meta = std::fs::metadata(path).map_err(io)?;
+    let cap = if format.contains("return") {
+        MAX_RETURN_FILE
+    } else {
+        MAX_KIT_FILE
+    };
+    if !meta.is_file() {
+        return Err(refuse(format!("不是文件，不是{what}")));
+    }
+    if meta.len() > cap {
+        return Err(refuse(format!(
+            "文件有 {} MB，超过{what}的上限 {} MB",
+            meta.len() >> 20,
+            cap >> 20
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
     // The trailer: a signature over every byte before it.
     if bytes.len() < TRAILER_LEN || !bytes.ends_with(TRAILER_MAGIC) {
         return Err(refuse(format!("不是完整的{what}（缺少签名尾部，可能被截断）")));

@@ -33,10 +33,10 @@ pub const DOCUMENTS_DIR: &str = "documents";
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// SQLite failed.
-    #[error("数据库错误：{0}")]
+    #[error("{}", sql_message(.0))]
     Sql(#[from] rusqlite::Error),
     /// A file of the project could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {}", crate::places::io_message(.source))]
     Io {
         /// The file.
         path: String,
@@ -70,6 +70,24 @@ pub enum StoreError {
     Refused(String),
 }
 
+/// SQLite's failure as a sentence (its own words after it, for support).
+fn sql_message(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode as C;
+    let what = match e.sqlite_error_code() {
+        Some(C::DatabaseBusy | C::DatabaseLocked) => {
+            "项目正被另一个程序（另一个评查窗口或命令）写入，等待 10 秒后仍未释放；请关闭它后重试"
+        }
+        Some(C::DiskFull) => "磁盘已满，未能保存",
+        Some(C::ReadOnly) => "项目文件只读，不能保存",
+        Some(C::CannotOpen) => "无法打开项目数据库文件",
+        Some(C::NotADatabase) => "project.sqlite 不是评查项目数据库（文件损坏或不是本程序的文件）",
+        Some(C::DatabaseCorrupt) => "项目数据库已损坏",
+        Some(C::OutOfMemory) => "内存不足",
+        _ => "数据库错误",
+    };
+    format!("{what}（{e}）")
+}
+
 /// An open review project.
 pub struct Project {
     dir: PathBuf,
@@ -95,6 +113,16 @@ impl ProjectReader {
 }
 
 impl Project {
+    /// Waits (at most the busy timeout) until the project can be written; a project another
+    /// process holds is reported once, before a batch, instead of once per item.
+    pub fn check_writable(&mut self) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.rollback()?;
+        Ok(())
+    }
+
     /// Opens the project in `dir`, creating the folder and an empty project if missing.
     pub fn create_or_open(dir: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir.join(DOCUMENTS_DIR)).map_err(|source| StoreError::Io {
