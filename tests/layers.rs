@@ -209,6 +209,20 @@ const RULES: &[(&str, &[&str])] = &[
     ),
     ("ui", &["rusqlite", "printpdf", "lopdf", "hayro"]),
     (
+        "harness.rs",
+        &[
+            "egui",
+            "eframe",
+            "rusqlite",
+            "printpdf",
+            "rfd",
+            "crate::store",
+            "crate::ui",
+            "crate::jobs",
+            "crate::cli",
+        ],
+    ),
+    (
         "preview.rs",
         &[
             "egui",

@@ -1,0 +1,89 @@
+//! Pingcha's own entry points for hostile bytes, one per kind of input that comes from
+//! outside. The fuzz targets (`fuzz/`, run with cargo-fuzz) call them, and the corpus replay
+//! test (`tests/fuzz_corpus.rs`) runs every stored input — the seeds and every input that
+//! ever failed — through them on stable with `cargo test`. Each reads the bytes the way the
+//! app reads such a file; it may accept or refuse them, never panic or run away.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The input kinds, as named in `fuzz/corpus/<name>/` and `fuzz/fuzz_targets/<name>.rs`.
+pub const TARGETS: &[&str] = &[
+    "case_toml",
+    "zip_package",
+    "csv_ledger",
+    "xlsx_ledger",
+    "checklist_toml",
+    "pdf_text",
+    "signed_file",
+];
+
+/// Feeds `data` to the entry point of `target`. `Err` only for an unknown target name: what
+/// the entry point makes of the data (a case, a refusal) is its business.
+pub fn run(target: &str, data: &[u8]) -> Result<(), String> {
+    match target {
+        "case_toml" => {
+            let text = String::from_utf8_lossy(data);
+            let _ = crate::import::parse_case_toml("case.toml", &text);
+        }
+        "zip_package" => with_file("package.zip", data, |path| {
+            let limits = crate::import::ImportLimits::default();
+            if let Ok(mut package) = crate::import::open_package(path, &limits) {
+                let members: Vec<String> = package.members.iter().map(|m| m.path.clone()).collect();
+                for member in members {
+                    if let Ok(mut reader) = package.read_member(&member) {
+                        // Read in full, bounded as the import reads it.
+                        let mut sink = Vec::new();
+                        let _ = reader.by_ref().take(64 << 20).read_to_end(&mut sink);
+                    }
+                }
+            }
+        }),
+        "csv_ledger" => with_file("台账.csv", data, read_ledger),
+        "xlsx_ledger" => with_file("台账.xlsx", data, read_ledger),
+        "checklist_toml" => {
+            let text = String::from_utf8_lossy(data);
+            let known = crate::scoring::format::Known::with_library(["ZT-01", "LA-02"]);
+            if let Ok(checklist) = crate::scoring::format::parse_checklist("checklist.toml", &text, &known) {
+                let _ = crate::scoring::format::validate(&checklist, &known);
+                let _ = crate::scoring::evaluate(&checklist, &[]);
+            }
+        }
+        "pdf_text" => {
+            let _ = crate::import::extract_pdf_text(data, 64 << 20);
+        }
+        "signed_file" => with_file("signed.pchkit", data, |path| {
+            let _ = crate::review::kit::read_signed(path, "pingcha-kit-1", "评查包", 1 << 30);
+            let _ = crate::review::kit::read_signed(path, "pingcha-return-1", "回收包", 1 << 30);
+        }),
+        other => return Err(format!("unknown target {other}")),
+    }
+    Ok(())
+}
+
+fn read_ledger(path: &Path) {
+    if let Ok(sheet) = crate::import::read_sheet(path) {
+        let _ = sheet.ledger_cases();
+        let _ = sheet.registry_officers();
+    }
+}
+
+/// Writes `data` to a fresh file named `name` in a private temporary folder, runs `f` on it,
+/// and removes the folder.
+fn with_file(name: &str, data: &[u8], f: impl FnOnce(&Path)) {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir: PathBuf = std::env::temp_dir().join(format!(
+        "pingcha-harness-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let path = dir.join(name);
+    if std::fs::write(&path, data).is_ok() {
+        f(&path);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
