@@ -921,3 +921,24 @@ fn bad_26_a_project_another_process_writes_is_reported_once_in_chinese() {
         "once released, the batch imports"
     );
 }
+
+#[test]
+fn many_documents_naming_one_file_are_read_once_and_all_keep_its_text() {
+    // #19 item 5: 20 000 entries naming one PDF re-extracted it each time, and members were
+    // matched by a search per document. Now lookups are by path and each file is read once;
+    // every document still gets the text.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut toml = minimal_toml("同文〔2024〕1号");
+    for i in 0..300 {
+        toml.push_str(&format!(
+            "\n[[documents]]\ntype = \"询问笔录\"\nfile = \"docs/01-立案审批表.pdf\"\ndate = \"2024-03-{:02}\"\n",
+            i % 28 + 1
+        ));
+    }
+    let pkg = write_package(&tmp.path().join("同文"), &toml, &pkg_files());
+    let mut p = project(tmp.path());
+    assert_eq!(import(&mut p, &[pkg]).imported(), 1);
+    let case = p.load_case_by_number("同文〔2024〕1号").unwrap();
+    assert_eq!(case.documents.len(), 301);
+    assert!(case.documents.iter().all(|d| d.text_status == "text"));
+}

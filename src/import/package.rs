@@ -322,8 +322,10 @@ fn resolve_members(
 ) -> Result<Vec<Member>, ImportError> {
     let mut problems = Vec::new();
     let mut members: Vec<Member> = Vec::new();
-    let add = |path: &str, size: u64, members: &mut Vec<Member>| {
-        if !members.iter().any(|m| m.path == path) {
+    // Which paths are members already: a set, so thousands of documents stay linear.
+    let mut listed: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut add = |path: &str, size: u64, members: &mut Vec<Member>| {
+        if listed.insert(path.to_string()) {
             members.push(Member {
                 path: path.to_string(),
                 size_bytes: size,
@@ -357,8 +359,9 @@ fn resolve_members(
             problems,
         });
     }
+    let member_paths: std::collections::HashSet<&str> = members.iter().map(|m| m.path.as_str()).collect();
     for path in files.keys() {
-        if !members.iter().any(|m| &m.path == path) {
+        if !member_paths.contains(path.as_str()) {
             warnings.push(format!("{path}：未在 case.toml 中登记，未导入"));
         }
     }

@@ -3,6 +3,7 @@
 //! is reported (`<path>: <reason>`) and the batch goes on.
 
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::sync_channel;
@@ -592,14 +593,23 @@ fn try_prepare(
         });
     }
     let mut documents = Vec::with_capacity(package.case.documents.len());
+    // Looked up by path (not searched per document), and each distinct file's text extracted
+    // once: 20 000 documents naming one PDF read it once.
+    let by_path: HashMap<&str, &StoredBlob> = files.iter().map(|(p, b)| (p.as_str(), b)).collect();
+    let mut layers: HashMap<String, TextLayer> = HashMap::new();
     for doc in &package.case.documents {
-        let blob = files.iter().find(|(p, _)| *p == doc.file).map(|(_, b)| b.clone());
+        let blob = by_path.get(doc.file.as_str()).map(|b| (*b).clone());
         let layer = match &blob {
-            Some(b) if b.extension == "pdf" => {
-                let bytes = std::fs::read(blobs.path(&b.sha256, &b.extension))
-                    .map_err(|e| format!("{}: 无法读取已保存的文件（{e}）", doc.file))?;
-                extract_pdf_text(&bytes, limits.max_pdf_text_bytes)
-            }
+            Some(b) if b.extension == "pdf" => match layers.get(&b.sha256) {
+                Some(layer) => layer.clone(),
+                None => {
+                    let bytes = std::fs::read(blobs.path(&b.sha256, &b.extension))
+                        .map_err(|e| format!("{}: 无法读取已保存的文件（{e}）", doc.file))?;
+                    let layer = extract_pdf_text(&bytes, limits.max_pdf_text_bytes);
+                    layers.insert(b.sha256.clone(), layer.clone());
+                    layer
+                }
+            },
             _ => TextLayer::NotPdf,
         };
         if let TextLayer::Unreadable(reason) = &layer {
