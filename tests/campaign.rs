@@ -940,23 +940,28 @@ fn a_return_built_on_a_kit_the_organiser_did_not_issue_is_refused() {
             .contains(&organiser_print)
     );
 
-    let case = first_case(&ws);
-    t.li.ok(&[
-        "mark",
-        s(&ws),
-        "--case",
-        &case,
-        "--reviewer",
-        "李评",
-        "--unit",
-        "法规科",
-        "--item",
-        "1.2",
-        "--value",
-        "1",
-    ]);
-    let ret = t.tmp.path().join("伪造.pchret");
-    t.li.ok(&["kit", "return", s(&ws), "--out", s(&ret)]);
+    // Scores one case in a workspace and exports the return; gives the case and the file.
+    let score_and_return = |ws: &Path, name: &str| {
+        let case = first_case(ws);
+        t.li.ok(&[
+            "mark",
+            s(ws),
+            "--case",
+            &case,
+            "--reviewer",
+            "李评",
+            "--unit",
+            "法规科",
+            "--item",
+            "1.2",
+            "--value",
+            "1",
+        ]);
+        let ret = t.tmp.path().join(name);
+        t.li.ok(&["kit", "return", s(ws), "--out", s(&ret)]);
+        (case, ret)
+    };
+    let (case, ret) = score_and_return(&ws, "伪造.pchret");
     let out = t.organiser.run(&["campaign", "import-return", s(&t.project), s(&ret)]);
     assert_eq!(out.status.code(), Some(1));
     let said = String::from_utf8_lossy(&out.stderr);
@@ -969,22 +974,6 @@ fn a_return_built_on_a_kit_the_organiser_did_not_issue_is_refused() {
             .is_empty()
     );
     // A return on the genuine kit is accepted.
-    let case = first_case(&genuine);
-    t.li.ok(&[
-        "mark",
-        s(&genuine),
-        "--case",
-        &case,
-        "--reviewer",
-        "李评",
-        "--unit",
-        "法规科",
-        "--item",
-        "1.2",
-        "--value",
-        "1",
-    ]);
-    let good = t.tmp.path().join("真.pchret");
-    t.li.ok(&["kit", "return", s(&genuine), "--out", s(&good)]);
+    let (_, good) = score_and_return(&genuine, "真.pchret");
     t.organiser.ok(&["campaign", "import-return", s(&t.project), s(&good)]);
 }
