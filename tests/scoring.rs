@@ -582,3 +582,26 @@ fn a_checklist_exports_to_a_printable_xlsx() {
     assert!(cells.iter().any(|v| v.contains("否决项")));
     assert!(cells.iter().any(|v| v == "每处扣1分"));
 }
+
+#[test]
+fn a_checklist_with_more_items_than_any_standard_is_refused_naming_the_cap() {
+    // #19 item 5: a checklist with 100 000 veto entries took 227 s to validate.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/checklists/01-penalty-general.toml"
+    ))
+    .unwrap();
+    let at = text.find("[[veto]]").unwrap();
+    let known = pingcha::scoring::format::Known::with_library(Vec::<&str>::new());
+    let with = |n: usize| {
+        let extra: String = (0..n)
+            .map(|i| format!("\n[[veto]]\nid = \"X{i}\"\ntext = \"否决{i}\"\n"))
+            .collect();
+        format!("{}{extra}{}", &text[..at], &text[at..])
+    };
+    let err = pingcha::scoring::format::parse_checklist("big.toml", &with(2_000), &known).unwrap_err();
+    assert!(err.to_string().contains("超过上限 2000 个"), "{err}");
+    // Within the cap the checklist reads (its own problems, if any, are about content).
+    let ok = pingcha::scoring::format::parse_checklist("fits.toml", &with(1_000), &Default::default());
+    assert!(ok.is_ok() || !ok.unwrap_err().to_string().contains("超过上限"));
+}

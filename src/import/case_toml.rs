@@ -70,6 +70,9 @@ pub fn parse_case_toml(file: &str, text: &str) -> Result<(Case, Vec<String>), Im
     }
 }
 
+/// Most entries of one table array (`[[documents]]`, `[[officers]]`, …) in a `case.toml`.
+pub const MAX_TABLE_ARRAY: usize = 5_000;
+
 /// Unknown keys listed one by one in the warnings; the rest are counted.
 const MAX_UNKNOWN_LISTED: usize = 20;
 
@@ -187,6 +190,12 @@ impl<'t> Reader<'t> {
             self.problem(key.to_string(), Some(&value.span()), msg);
             return Vec::new();
         };
+        // A case file has tens of documents; a bound keeps a hostile one from costing minutes.
+        if items.len() > MAX_TABLE_ARRAY {
+            let msg = format!("共 {} 项，超过上限 {MAX_TABLE_ARRAY} 项", items.len());
+            self.problem(format!("[[{key}]]"), Some(&value.span()), msg);
+            return Vec::new();
+        }
         let mut scopes = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let name = format!("{key}[{}]", i + 1);
@@ -760,6 +769,24 @@ certificate = "21100123456"
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].contains("未知字段 [case].color"), "{warnings:?}");
         assert_eq!(case.extra.get("[case].color").map(String::as_str), Some("\"red\""));
+    }
+
+    #[test]
+    fn a_table_array_beyond_its_cap_is_refused_naming_it() {
+        let docs: String = (0..=MAX_TABLE_ARRAY)
+            .map(|i| format!("\n[[documents]]\ntype = \"询问笔录\"\nfile = \"docs/{i}.pdf\"\n"))
+            .collect();
+        let err = parse_case_toml("case.toml", &format!("{MINIMAL}{docs}"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("[[documents]]") && err.contains("超过上限 5000 项"),
+            "{err}"
+        );
+        let fine: String = (1..MAX_TABLE_ARRAY)
+            .map(|i| format!("\n[[documents]]\ntype = \"询问笔录\"\nfile = \"docs/{i}.pdf\"\n"))
+            .collect();
+        assert!(parse_case_toml("case.toml", &format!("{MINIMAL}{fine}")).is_ok());
     }
 
     #[test]

@@ -211,6 +211,9 @@ impl Lines {
     }
 }
 
+/// Most items (veto, scored and bonus together) a checklist may have.
+pub const MAX_CHECKLIST_ITEMS: usize = 2_000;
+
 /// Reads and validates a checklist. `file` names it in messages.
 pub fn parse_checklist(file: &str, text: &str, known: &Known) -> Result<Checklist, ChecklistError> {
     let fail = |problems: Vec<Problem>| ChecklistError {
@@ -226,6 +229,16 @@ pub fn parse_checklist(file: &str, text: &str, known: &Known) -> Result<Checklis
             message: e.message().trim().to_string(),
         }])
     })?;
+    // A published 评查标准 has tens of items; a bound keeps a hostile file from costing minutes.
+    let items = raw.veto.len() + raw.bonus.len() + raw.sections.iter().map(|s| s.items.len()).sum::<usize>();
+    if items > MAX_CHECKLIST_ITEMS {
+        return Err(fail(vec![Problem {
+            line: None,
+            item: None,
+            field: "items".into(),
+            message: format!("共 {items} 个评查项（含否决项、加分项），超过上限 {MAX_CHECKLIST_ITEMS} 个"),
+        }]));
+    }
     let mut problems = Vec::new();
     let mut lines = Lines::default();
     let problem_at = |span: Range<usize>, item: Option<&str>, field: &str, message: String| Problem {
