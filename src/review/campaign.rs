@@ -385,7 +385,7 @@ pub fn export_kit(
     let bytes = write_signed(KIT_FORMAT, &members, &key)?;
     write_file(out, &bytes)?;
     // The organiser accepts returns only for kits it issued.
-    let sha = hex_sha256(&bytes);
+    let sha = super::kit::sha256_hex(&bytes);
     project.record_issued_kit(info.id, member.reviewer_id, &sha)?;
     Ok(Summary(format!(
         "已为 {reviewer} 生成评查包 {}：{} 件案卷，{:.1} MB{}。组织者密钥指纹 {}：请评查员打开评查包时核对",
@@ -1404,12 +1404,6 @@ pub fn describe(value: Option<MarkValue>, deducted: f64) -> String {
         Some(MarkValue::NotApplicable) => "不涉及".into(),
         Some(_) => format!("扣{}分", fmt_points(deducted)),
     }
-}
-
-/// SHA-256 of bytes, hex.
-fn hex_sha256(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Writes an output file whole or not at all: a temporary file in the same folder, flushed,

@@ -34,6 +34,11 @@ impl KeyPair {
     }
 }
 
+/// SHA-256 of bytes, hex (how kits and returns are identified).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -301,7 +306,7 @@ pub fn read_signed(path: &Path, format: &str, what: &str, max_bytes: u64) -> Res
     Ok(Verified {
         members,
         signer: manifest.signer,
-        sha256: hex(&Sha256::digest(&bytes)),
+        sha256: sha256_hex(&bytes),
     })
 }
 

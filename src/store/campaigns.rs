@@ -98,11 +98,7 @@ pub enum ReturnOutcome {
 
 /// Refuses a change to a case signed off in any campaign.
 pub(super) fn refuse_if_locked(conn: &rusqlite::Connection, case_number: &str) -> Result<(), StoreError> {
-    let locked: Option<i64> = conn
-        .prepare_cached("SELECT 1 FROM signoffs WHERE case_number = :case AND locked = 1 LIMIT 1")?
-        .query_row(named_params! {":case": case_number}, |r| r.get(0))
-        .optional()?;
-    if locked.is_some() {
+    if super::cases::is_locked(conn, case_number)? {
         return Err(StoreError::Locked(case_number.to_string()));
     }
     Ok(())

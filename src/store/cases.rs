@@ -294,7 +294,7 @@ fn unindex(tx: &rusqlite::Connection, case_id: i64) -> Result<(), StoreError> {
 }
 
 /// Whether a campaign sign-off locks this case number.
-fn is_locked(tx: &rusqlite::Connection, number: &str) -> Result<bool, StoreError> {
+pub(super) fn is_locked(tx: &rusqlite::Connection, number: &str) -> Result<bool, StoreError> {
     Ok(tx
         .prepare_cached("SELECT 1 FROM signoffs WHERE case_number = :case AND locked = 1 LIMIT 1")?
         .query_row(named_params! {":case": number}, |r| r.get::<_, i64>(0))
