@@ -51,7 +51,7 @@ pub fn run(target: &str, data: &[u8]) -> Result<(), String> {
             }
         }
         "pdf_text" => {
-            let _ = crate::import::extract_pdf_text(data, 64 << 20);
+            let _ = crate::import::extract_pdf_text(data, &crate::import::ImportLimits::default());
         }
         "signed_file" => with_file("signed.pchkit", data, |path| {
             let _ = crate::review::kit::read_signed(path, "pingcha-kit-1", "评查包", 1 << 30);
@@ -63,7 +63,7 @@ pub fn run(target: &str, data: &[u8]) -> Result<(), String> {
 }
 
 fn read_ledger(path: &Path) {
-    if let Ok(sheet) = crate::import::read_sheet(path) {
+    if let Ok(sheet) = crate::import::read_sheet(path, &crate::import::ImportLimits::default()) {
         let _ = sheet.ledger_cases();
         let _ = sheet.registry_officers();
     }

@@ -17,4 +17,6 @@ pub mod rules;
 pub mod sample;
 pub mod scoring;
 pub mod store;
+#[cfg(feature = "app")]
 pub mod ui;
+pub mod worker;

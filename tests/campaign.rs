@@ -36,7 +36,7 @@ impl Machine {
 }
 
 fn pdf_text(path: &Path) -> String {
-    match pingcha::import::extract_pdf_text(&std::fs::read(path).unwrap(), 1 << 28) {
+    match pingcha::import::extract_pdf_text(&std::fs::read(path).unwrap(), &pingcha::import::ImportLimits { max_pdf_text_bytes: 1 << 28, ..Default::default() }) {
         pingcha::import::TextLayer::Text { text, .. } => text,
         other => panic!("{other:?}"),
     }

@@ -779,3 +779,49 @@ fn control_characters_from_the_data_are_escaped_not_sent_to_the_terminal() {
         "{listed}"
     );
 }
+
+#[test]
+fn a_pdf_that_needs_gigabytes_costs_its_text_not_the_batch() {
+    // #19 item 1: a small PDF whose one page holds millions of operators needed ~4 GB to parse;
+    // under a memory limit the import died with "memory allocation … failed" (exit 134), the
+    // rest of the batch unread and no summary. The text is now read in a reader process with
+    // its own memory limit: that document has no text, the batch goes on. The token caps are
+    // raised here (project settings) so that the reader's memory limit is what stops it.
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    let heavy = pdf_with_pages(&[next_line_operators(3_000_000)]);
+    assert!(heavy.len() < 100_000, "a small file: {}", heavy.len());
+    let hostile = write_package(
+        &tmp.path().join("hostile"),
+        &minimal_toml("内存〔2024〕1号"),
+        &[("docs/01-立案审批表.pdf", heavy)],
+    );
+    let good = late_service_package(&tmp.path().join("good"), "内存〔2024〕2号");
+    let p = pingcha::store::Project::create_or_open(&project).unwrap();
+    let limits = pingcha::import::ImportLimits {
+        max_pdf_page_tokens: 100_000_000,
+        max_pdf_document_tokens: 100_000_000,
+        reader_memory_mib: 384,
+        ..Default::default()
+    };
+    p.set_setting("import_limits", &limits).unwrap();
+    drop(p);
+    // The whole import runs under 1.2 GB of address space, as on a small machine; parsing that
+    // page needs about 1.7 GB.
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1200000 && exec \"$0\" import \"$1\" \"$2\" \"$3\"")
+        .arg(env!("CARGO_BIN_EXE_pingcha"))
+        .args([&project, &hostile, &good])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(all.contains("新导入 2 件"), "{all}");
+    assert!(all.contains("文本未能提取（所需内存超过上限 384 MiB）"), "{all}");
+    let p = pingcha::store::Project::open(&project).unwrap();
+    let case = p.load_case_by_number("内存〔2024〕1号").unwrap();
+    assert_eq!(case.documents[0].text_status, "unreadable");
+    let good = p.load_case_by_number("内存〔2024〕2号").unwrap();
+    assert_eq!(good.documents[0].text_status, "text");
+}

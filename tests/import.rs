@@ -942,3 +942,117 @@ fn many_documents_naming_one_file_are_read_once_and_all_keep_its_text() {
     assert_eq!(case.documents.len(), 301);
     assert!(case.documents.iter().all(|d| d.text_status == "text"));
 }
+
+#[test]
+fn a_page_of_millions_of_operators_is_skipped_not_parsed() {
+    // #19 item 1: a 22 KB PDF whose stream inflates to 21 MiB of T* needed ~4 GB to parse and
+    // the import died. Its operators are counted first and the page is skipped, naming the
+    // cap; the cap is a project setting.
+    use pingcha::import::{ImportLimits, TextLayer, extract_pdf_text};
+    let hostile = next_line_operators(3_000_000);
+    let bytes = pdf_with_pages(&[hostile.clone(), ordinary_page()]);
+    assert!(bytes.len() < 200_000, "a small file: {}", bytes.len());
+    let defaults = ImportLimits::default();
+    match extract_pdf_text(&bytes, &defaults) {
+        TextLayer::Text { text, pages } => {
+            assert_eq!(pages, 2);
+            assert!(text.contains("Ordinary page"), "{text}");
+        }
+        other => panic!("{other:?}"),
+    }
+    match extract_pdf_text(&pdf_with_pages(&[hostile]), &defaults) {
+        TextLayer::Unreadable(why) => assert!(why.contains("第1页有约") && why.contains("超过上限 400000"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    // A page of about 12 000 tokens: refused under a cap of 10 000, read under the default.
+    let page = ordinary_page().repeat(1_000);
+    let tight = ImportLimits {
+        max_pdf_page_tokens: 10_000,
+        ..ImportLimits::default()
+    };
+    let bytes = pdf_with_pages(&[page]);
+    assert!(matches!(extract_pdf_text(&bytes, &tight), TextLayer::Unreadable(_)));
+    assert!(matches!(extract_pdf_text(&bytes, &defaults), TextLayer::Text { .. }));
+}
+
+/// A named pipe nobody writes: whatever opens it for reading waits for ever.
+fn fifo(dir: &Path, name: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    let status = std::process::Command::new("mkfifo").arg(&path).status().unwrap();
+    assert!(status.success());
+    path
+}
+
+#[test]
+fn a_reader_past_its_deadline_or_cancelled_is_stopped_and_says_so() {
+    // Third-party readers run in a reader process with a deadline (project setting
+    // `reader_seconds`): one that hangs is stopped, its file recorded with the reason, and the
+    // caller goes on. Cancelling stops it too.
+    use pingcha::import::{ImportLimits, TextLayer};
+    use_reader_process();
+    assert!(pingcha::worker::isolated());
+    let tmp = tempfile::tempdir().unwrap();
+    let limits = ImportLimits {
+        reader_seconds: 1,
+        ..ImportLimits::default()
+    };
+    let pipe = fifo(tmp.path(), "stuck.pdf");
+    match pingcha::worker::pdf_text(&pipe, &limits, None) {
+        TextLayer::Unreadable(why) => assert_eq!(why, "文本未能提取（用时超过 1 秒，已停止读取）"),
+        other => panic!("{other:?}"),
+    }
+    // The stopped reader is replaced: the next file on this thread is read.
+    let pdf = tmp.path().join("a.pdf");
+    std::fs::write(&pdf, pdf_with_text("行政处罚决定书")).unwrap();
+    assert!(matches!(
+        pingcha::worker::pdf_text(&pdf, &limits, None),
+        TextLayer::Text { .. }
+    ));
+    let sheet_pipe = fifo(tmp.path(), "台账.csv");
+    let err = pingcha::worker::sheet(&sheet_pipe, &limits, None).unwrap_err().to_string();
+    assert!(err.contains("台账.csv") && err.contains("表格未能读取（用时超过 1 秒"), "{err}");
+
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let patient = ImportLimits {
+        reader_seconds: 600,
+        ..ImportLimits::default()
+    };
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+        match pingcha::worker::pdf_text(&pipe, &patient, Some(&cancel)) {
+            TextLayer::Unreadable(why) => assert_eq!(why, "文本未能提取（已取消）"),
+            other => panic!("{other:?}"),
+        }
+    });
+}
+
+#[test]
+fn the_reader_process_answers_what_the_in_process_readers_answer() {
+    // The same file, read in a reader process and here, gives the same text and the same
+    // sheet; a refusal keeps its message (file and row named).
+    use pingcha::import::{ImportLimits, extract_pdf_text, read_sheet};
+    use_reader_process();
+    let tmp = tempfile::tempdir().unwrap();
+    let limits = ImportLimits::default();
+    let pdf = tmp.path().join("a.pdf");
+    std::fs::write(&pdf, pdf_with_text("行政处罚决定书 第一百零一条")).unwrap();
+    assert_eq!(
+        pingcha::worker::pdf_text(&pdf, &limits, None),
+        extract_pdf_text(&std::fs::read(&pdf).unwrap(), &limits)
+    );
+    let csv = tmp.path().join("台账.csv");
+    std::fs::write(&csv, "案号,案件名称\n青禾应急罚〔2024〕1号,某公司案\n").unwrap();
+    let isolated = pingcha::worker::sheet(&csv, &limits, None).unwrap();
+    let here = read_sheet(&csv, &limits).unwrap();
+    assert_eq!((isolated.headers, isolated.rows), (here.headers, here.rows));
+    let big = ImportLimits {
+        max_sheet_rows: 0,
+        ..ImportLimits::default()
+    };
+    let refused = pingcha::worker::sheet(&csv, &big, None).unwrap_err().to_string();
+    assert_eq!(refused, read_sheet(&csv, &big).unwrap_err().to_string());
+    assert!(refused.contains("台账.csv") && refused.contains("超过上限 0 行"), "{refused}");
+}

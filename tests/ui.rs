@@ -929,7 +929,7 @@ fn a_score_sheet_is_rendered_and_previewed_in_the_app() {
         a.viewer_position().is_some_and(|(_, n)| n.is_some())
     });
     let bytes = std::fs::read(&out).unwrap();
-    let text = match pingcha::import::extract_pdf_text(&bytes, 1 << 28) {
+    let text = match pingcha::import::extract_pdf_text(&bytes, &pingcha::import::ImportLimits { max_pdf_text_bytes: 1 << 28, ..Default::default() }) {
         pingcha::import::TextLayer::Text { text, .. } => text,
         other => panic!("{other:?}"),
     };

@@ -165,6 +165,13 @@ pub enum Command {
         #[command(subcommand)]
         what: BenchCommand,
     },
+    /// 内部：读取进程（程序自身启动，在内存和时间限制下读取 PDF 文字层或表格）
+    #[command(hide = true)]
+    Reader {
+        /// 限制（JSON，同项目设置 import_limits）
+        #[arg(long)]
+        limits: String,
+    },
 }
 
 /// Working-day questions.
@@ -280,6 +287,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Report { what } => reports::report(what),
         Command::Export { what } => reports::export(what),
         Command::Agreement { ratings, json } => agreement(&ratings, json).map(|()| ExitCode::SUCCESS),
+        Command::Reader { limits } => Ok(crate::worker::serve(&limits)),
         Command::Open { .. } => Ok(ExitCode::from(2)),
     };
     match result {

@@ -21,8 +21,11 @@ pub use sheet::{Cell, RowError, Sheet, SheetKind, decode_text, parse_sheet_date,
 
 use serde::{Deserialize, Serialize};
 
-/// Limits that protect against hostile or broken packages. Project settings, not constants.
+/// Limits that protect against hostile or broken packages, ledgers and registries. Project
+/// settings (`import_limits`), not constants: a setting stored before a limit existed reads
+/// that limit's default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ImportLimits {
     /// Largest total declared uncompressed size of a zip package.
     pub max_zip_uncompressed_bytes: u64,
@@ -34,6 +37,22 @@ pub struct ImportLimits {
     pub max_case_toml_bytes: u64,
     /// Largest decompressed content read while extracting a PDF's text.
     pub max_pdf_text_bytes: usize,
+    /// Most content-stream tokens (operators and operands) read on one PDF page: a dense page
+    /// of text has some ten thousand; parsing a token costs about a hundred bytes.
+    pub max_pdf_page_tokens: usize,
+    /// Most content-stream tokens read from one PDF document.
+    pub max_pdf_document_tokens: usize,
+    /// Most data rows of a ledger or registry (a province's yearly cases fit many times).
+    pub max_sheet_rows: usize,
+    /// Most columns read from a sheet (a ledger has about 20).
+    pub max_sheet_columns: u32,
+    /// Most non-empty cells read from a sheet.
+    pub max_sheet_cells: usize,
+    /// Address space of the reader process that extracts PDF text and reads spreadsheets, in
+    /// MiB (Linux): a file that needs more is recorded as unreadable, the batch goes on.
+    pub reader_memory_mib: u64,
+    /// Seconds the reader process may take for one file before it is stopped.
+    pub reader_seconds: u64,
 }
 
 impl Default for ImportLimits {
@@ -44,6 +63,13 @@ impl Default for ImportLimits {
             max_zip_entries: 20_000,
             max_case_toml_bytes: 4 * 1024 * 1024,
             max_pdf_text_bytes: 64 * 1024 * 1024,
+            max_pdf_page_tokens: 400_000,
+            max_pdf_document_tokens: 4_000_000,
+            max_sheet_rows: 200_000,
+            max_sheet_columns: 256,
+            max_sheet_cells: 4_000_000,
+            reader_memory_mib: 2048,
+            reader_seconds: 120,
         }
     }
 }

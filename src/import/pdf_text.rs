@@ -3,8 +3,12 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use serde::{Deserialize, Serialize};
+
+use super::ImportLimits;
+
 /// What was found in a document's text layer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TextLayer {
     /// Extracted text (whitespace normalised), with the page count.
     Text {
@@ -48,12 +52,6 @@ impl TextLayer {
 /// software sometimes stamps a page number or a few OCR crumbs on image-only pages).
 const MIN_TEXT_CHARS: usize = 8;
 
-/// Most content-stream tokens (operators and operands) read on one page: a dense page of
-/// text has some ten thousand; parsing a token costs about a hundred bytes.
-const MAX_PAGE_TOKENS: usize = 400_000;
-/// Most tokens read from one document.
-const MAX_DOCUMENT_TOKENS: usize = 4_000_000;
-
 /// What a document may still cost.
 struct Budget {
     bytes: usize,
@@ -75,9 +73,13 @@ fn count_tokens(content: &[u8]) -> usize {
     count
 }
 
-/// Extracts the text layer of a file's bytes. `max_decompressed` bounds the stream data
-/// decompressed while doing so (a PDF can be a decompression bomb too).
-pub fn extract_pdf_text(bytes: &[u8], max_decompressed: usize) -> TextLayer {
+/// Extracts the text layer of a file's bytes, within `limits`: the stream data decompressed
+/// (a PDF can be a decompression bomb too) and the operators parsed per page and per
+/// document. In-process limits; `crate::worker` also runs this in a separate process with a
+/// memory limit and a deadline.
+pub fn extract_pdf_text(bytes: &[u8], limits: &ImportLimits) -> TextLayer {
+    let max_decompressed = limits.max_pdf_text_bytes;
+    let max_page_tokens = limits.max_pdf_page_tokens;
     if !bytes.starts_with(b"%PDF")
         && !bytes
             .get(..1024)
@@ -96,7 +98,7 @@ pub fn extract_pdf_text(bytes: &[u8], max_decompressed: usize) -> TextLayer {
         let mut text = String::new();
         let mut budget = Budget {
             bytes: max_decompressed.saturating_mul(4),
-            tokens: MAX_DOCUMENT_TOKENS,
+            tokens: limits.max_pdf_document_tokens,
         };
         let mut seen_contents = std::collections::HashSet::new();
         let mut skipped: Vec<String> = Vec::new();
@@ -119,8 +121,8 @@ pub fn extract_pdf_text(bytes: &[u8], max_decompressed: usize) -> TextLayer {
                 }
             };
             let tokens = count_tokens(&content);
-            if tokens > MAX_PAGE_TOKENS {
-                skipped.push(format!("第{number}页有约 {tokens} 个操作，超过上限 {MAX_PAGE_TOKENS}"));
+            if tokens > max_page_tokens {
+                skipped.push(format!("第{number}页有约 {tokens} 个操作，超过上限 {max_page_tokens}"));
                 continue;
             }
             if tokens > budget.tokens || content.len() > budget.bytes {
@@ -189,68 +191,20 @@ fn is_cjk(c: char) -> bool {
 mod tests {
     use super::*;
 
+    fn limits(max_decompressed: usize) -> ImportLimits {
+        ImportLimits {
+            max_pdf_text_bytes: max_decompressed,
+            ..ImportLimits::default()
+        }
+    }
+
     #[test]
     fn non_pdf_and_garbage() {
-        assert_eq!(extract_pdf_text(b"\xff\xd8\xff\xe0 jpeg", 1 << 20), TextLayer::NotPdf);
+        assert_eq!(extract_pdf_text(b"\xff\xd8\xff\xe0 jpeg", &limits(1 << 20)), TextLayer::NotPdf);
         assert!(matches!(
-            extract_pdf_text(b"%PDF-1.7\n garbage", 1 << 20),
+            extract_pdf_text(b"%PDF-1.7\n garbage", &limits(1 << 20)),
             TextLayer::Unreadable(_)
         ));
-    }
-
-    /// A PDF whose pages carry these content streams (Helvetica text, Flate-compressed).
-    fn pdf_with_pages(contents: &[Vec<u8>]) -> Vec<u8> {
-        use lopdf::{Document, Object, Stream, dictionary};
-        let mut doc = Document::with_version("1.5");
-        let pages_id = doc.new_object_id();
-        let font = doc.add_object(dictionary! {
-            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-        });
-        let resources = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
-        let mut kids = Vec::new();
-        for content in contents {
-            let mut stream = Stream::new(dictionary! {}, content.clone());
-            stream.compress().unwrap();
-            let content_id = doc.add_object(stream);
-            let page = doc.add_object(dictionary! {
-                "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-                "Resources" => resources, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-            });
-            kids.push(Object::Reference(page));
-        }
-        let count = i64::try_from(kids.len()).unwrap();
-        doc.objects.insert(
-            pages_id,
-            Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
-        );
-        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-        doc.trailer.set("Root", catalog);
-        let mut bytes = Vec::new();
-        doc.save_to(&mut bytes).unwrap();
-        bytes
-    }
-
-    #[test]
-    fn a_page_of_millions_of_operators_is_skipped_not_parsed() {
-        // #19 item 1: a 22 KB PDF whose stream inflates to 21 MiB of T* needed ~4 GB to parse
-        // and the import died. Now its operators are counted first and the page is skipped.
-        let mut hostile = b"BT /F1 12 Tf ".to_vec();
-        hostile.extend(b"T* ".repeat(3_000_000));
-        hostile.extend(b"ET");
-        let normal = b"BT /F1 12 Tf 72 720 Td (Ordinary page with enough text) Tj ET".to_vec();
-        let bytes = pdf_with_pages(&[hostile.clone(), normal]);
-        assert!(bytes.len() < 200_000, "a small file: {}", bytes.len());
-        match extract_pdf_text(&bytes, 64 << 20) {
-            TextLayer::Text { text, pages } => {
-                assert_eq!(pages, 2);
-                assert!(text.contains("Ordinary page"), "{text}");
-            }
-            other => panic!("{other:?}"),
-        }
-        match extract_pdf_text(&pdf_with_pages(&[hostile]), 64 << 20) {
-            TextLayer::Unreadable(why) => assert!(why.contains("第1页有约") && why.contains("超过上限"), "{why}"),
-            other => panic!("{other:?}"),
-        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::path::Path;
 use calamine::{Data, Reader, open_workbook_auto};
 use chrono::{Duration, NaiveDate};
 
+use super::ImportLimits;
 use super::error::ImportError;
 use crate::domain::{
     Case, CaseKind, CaseOrigin, CodeEnum, DateKey, Decision, Officer, Party, PartyKind, Penalty, PenaltyKind,
@@ -14,7 +15,7 @@ use crate::domain::{
 };
 
 /// One cell as read.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Cell {
     /// Nothing.
     Empty,
@@ -60,7 +61,7 @@ impl std::fmt::Display for RowError {
 }
 
 /// A sheet read into headers and rows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Sheet {
     /// Normalised header names.
     pub headers: Vec<String>,
@@ -83,8 +84,10 @@ fn normalise_header(h: &str) -> String {
         .collect()
 }
 
-/// Reads `.xlsx`/`.xls`/`.ods` (first sheet) or `.csv`.
-pub fn read_sheet(path: &Path) -> Result<Sheet, ImportError> {
+/// Reads `.xlsx`/`.xls`/`.ods` (first sheet) or `.csv`, within the sheet limits of `limits`
+/// (rows, columns, cells). In-process; `crate::worker` runs it in a separate process.
+pub fn read_sheet(path: &Path, limits: &ImportLimits) -> Result<Sheet, ImportError> {
+    let max_rows = limits.max_sheet_rows;
     let file = path.display().to_string();
     let ext = path
         .extension()
@@ -103,17 +106,17 @@ pub fn read_sheet(path: &Path) -> Result<Sheet, ImportError> {
             file: file.clone(),
             message,
         })?;
-        if rows.len() > MAX_SHEET_ROWS {
+        if rows.len() > max_rows {
             return Err(ImportError::Sheet {
                 file: file.clone(),
-                message: format!("有 {} 行，超过上限 {MAX_SHEET_ROWS} 行；请分成几个文件导入", rows.len()),
+                message: format!("有 {} 行，超过上限 {max_rows} 行；请分成几个文件导入", rows.len()),
             });
         }
         rows.into_iter().enumerate().map(|(i, r)| (i + 1, r)).collect()
     } else if ext == "xlsx" || ext == "xlsm" {
         // The spreadsheet reader panics on some hostile files (a cell reference too long to
         // count): that file is refused, the batch goes on.
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_xlsx_sparse(path, &file))).unwrap_or_else(
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_xlsx_sparse(path, &file, limits))).unwrap_or_else(
             |_| {
                 Err(ImportError::Sheet {
                     file: file.clone(),
@@ -122,7 +125,7 @@ pub fn read_sheet(path: &Path) -> Result<Sheet, ImportError> {
             },
         )?
     } else {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_other_sheet(path, &file))).unwrap_or_else(
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_other_sheet(path, &file, limits))).unwrap_or_else(
             |_| {
                 Err(ImportError::Sheet {
                     file: file.clone(),
@@ -144,13 +147,6 @@ pub fn read_sheet(path: &Path) -> Result<Sheet, ImportError> {
     Ok(Sheet { headers, rows })
 }
 
-/// Most data rows a ledger or registry may have (a province's yearly cases fit many times).
-const MAX_SHEET_ROWS: usize = 200_000;
-/// Most columns read (a ledger has about 20).
-const MAX_SHEET_COLUMNS: u32 = 256;
-/// Most non-empty cells read from a sheet.
-const MAX_SHEET_CELLS: usize = 4_000_000;
-
 fn cell_of(cell: &Data) -> Cell {
     match cell {
         Data::Empty | Data::Error(_) => Cell::Empty,
@@ -163,8 +159,9 @@ fn cell_of(cell: &Data) -> Cell {
 }
 
 /// Reads the first sheet of an `.xls` or `.ods` whole (those formats have no cell stream);
-/// the sheet's rows are checked against [`MAX_SHEET_ROWS`].
-fn read_other_sheet(path: &Path, file: &str) -> Result<Vec<(usize, Vec<Cell>)>, ImportError> {
+/// the sheet's dimension is checked against the row and column limits first.
+fn read_other_sheet(path: &Path, file: &str, limits: &ImportLimits) -> Result<Vec<(usize, Vec<Cell>)>, ImportError> {
+    let (max_rows, max_columns) = (limits.max_sheet_rows, limits.max_sheet_columns);
     let sheet_err = |message: String| ImportError::Sheet {
         file: file.to_string(),
         message,
@@ -174,9 +171,9 @@ fn read_other_sheet(path: &Path, file: &str) -> Result<Vec<(usize, Vec<Cell>)>, 
         .worksheet_range_at(0)
         .ok_or_else(|| sheet_err("表格中没有工作表".into()))?
         .map_err(|e| sheet_err(format!("无法读取第一个工作表（{e}）")))?;
-    if range.height() > MAX_SHEET_ROWS + 1 || range.width() > MAX_SHEET_COLUMNS as usize {
+    if range.height() > max_rows + 1 || range.width() > max_columns as usize {
         return Err(sheet_err(format!(
-            "工作表有 {} 行 {} 列，超过上限（{MAX_SHEET_ROWS} 行、{MAX_SHEET_COLUMNS} 列）",
+            "工作表有 {} 行 {} 列，超过上限（{max_rows} 行、{max_columns} 列）",
             range.height(),
             range.width()
         )));
@@ -191,9 +188,9 @@ fn read_other_sheet(path: &Path, file: &str) -> Result<Vec<(usize, Vec<Cell>)>, 
 
 /// Reads the first sheet of an `.xlsx` cell by cell, keeping only cells that hold something:
 /// a sheet that declares (or places one cell at) XFD1048576 costs what it holds, not its
-/// area. Rows beyond [`MAX_SHEET_ROWS`], columns beyond [`MAX_SHEET_COLUMNS`] and more than
-/// [`MAX_SHEET_CELLS`] cells are refused, naming the limit.
-fn read_xlsx_sparse(path: &Path, file: &str) -> Result<Vec<(usize, Vec<Cell>)>, ImportError> {
+/// area. Rows, columns and cells beyond the limits are refused, naming the limit.
+fn read_xlsx_sparse(path: &Path, file: &str, limits: &ImportLimits) -> Result<Vec<(usize, Vec<Cell>)>, ImportError> {
+    let (max_rows, max_columns, max_cells) = (limits.max_sheet_rows, limits.max_sheet_columns, limits.max_sheet_cells);
     use calamine::{DataRef, Xlsx, open_workbook};
     let sheet_err = |message: String| ImportError::Sheet {
         file: file.to_string(),
@@ -229,22 +226,22 @@ fn read_xlsx_sparse(path: &Path, file: &str) -> Result<Vec<(usize, Vec<Cell>)>, 
         if matches!(&value, Cell::Text(t) if t.trim().is_empty()) {
             continue;
         }
-        if row as usize > MAX_SHEET_ROWS {
+        if row as usize > max_rows {
             return Err(sheet_err(format!(
-                "第{}行有内容，超过上限 {MAX_SHEET_ROWS} 行；请分成几个文件导入",
+                "第{}行有内容，超过上限 {max_rows} 行；请分成几个文件导入",
                 u64::from(row) + 1
             )));
         }
-        if col >= MAX_SHEET_COLUMNS {
+        if col >= max_columns {
             return Err(sheet_err(format!(
-                "第{}行第{}列有内容，超过上限 {MAX_SHEET_COLUMNS} 列",
+                "第{}行第{}列有内容，超过上限 {max_columns} 列",
                 u64::from(row) + 1,
                 u64::from(col) + 1
             )));
         }
         cells += 1;
-        if cells > MAX_SHEET_CELLS {
-            return Err(sheet_err(format!("单元格超过 {MAX_SHEET_CELLS} 个，超过上限")));
+        if cells > max_cells {
+            return Err(sheet_err(format!("单元格超过 {max_cells} 个，超过上限")));
         }
         rows.entry(row).or_default().push((col, value));
     }

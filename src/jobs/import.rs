@@ -11,7 +11,7 @@ use std::sync::mpsc::sync_channel;
 use sha2::{Digest, Sha256};
 
 use crate::import::{
-    ImportError, ImportLimits, Package, SheetKind, TextLayer, extract_pdf_text, open_package, read_sheet,
+    ImportError, ImportLimits, Package, SheetKind, TextLayer, open_package,
 };
 use crate::store::{
     BlobStore, NewCase, NewDocument, Project, ProjectReader, RegistryOutcome, SaveOutcome, StoreError, StoredBlob,
@@ -362,7 +362,7 @@ pub fn run_import(
                             break;
                         }
                         let prepared = match &items[i] {
-                            WorkItem::Package(path) => prepare_package(blobs, reader.as_ref(), path, limits),
+                            WorkItem::Package(path) => prepare_package(blobs, reader.as_ref(), path, limits, cancel),
                             _ => Prepared::Inline,
                         };
                         if tx.send((i, prepared)).is_err() {
@@ -399,7 +399,7 @@ pub fn run_import(
                     }
                     // Every worker is gone: prepare this item here.
                     Err(_) => match item {
-                        WorkItem::Package(path) => break prepare_package(&blobs, None, path, limits),
+                        WorkItem::Package(path) => break prepare_package(&blobs, None, path, limits, cancel),
                         _ => break Prepared::Inline,
                     },
                 }
@@ -472,7 +472,7 @@ impl Committer {
             (WorkItem::Sheet(path), _) => {
                 // Ledger rows and registries commit on their own: the batch before them first.
                 self.flush(project, report);
-                import_sheet(project, path, cancel, report);
+                import_sheet(project, path, limits, cancel, report);
             }
             (WorkItem::Package(_), Prepared::Refused(reason)) => {
                 self.queue.push(ready(ItemResult::Refused(reason), Vec::new()))
@@ -493,7 +493,7 @@ impl Committer {
                 }
             }
             (WorkItem::Package(path), Prepared::Inline) => {
-                let prepared = prepare_package(&project.blobs(), None, path, limits);
+                let prepared = prepare_package(&project.blobs(), None, path, limits, cancel);
                 self.take(project, item, prepared, path_text, limits, cancel, report);
             }
         }
@@ -548,8 +548,14 @@ fn store_err(e: StoreError) -> String {
 
 /// Reads one package, stores its files and extracts the text of its PDFs. `reader` (a
 /// read-only view of the project) lets an unchanged package skip text extraction.
-fn prepare_package(blobs: &BlobStore, reader: Option<&ProjectReader>, path: &Path, limits: &ImportLimits) -> Prepared {
-    match try_prepare(blobs, reader, path, limits) {
+fn prepare_package(
+    blobs: &BlobStore,
+    reader: Option<&ProjectReader>,
+    path: &Path,
+    limits: &ImportLimits,
+    cancel: &AtomicBool,
+) -> Prepared {
+    match try_prepare(blobs, reader, path, limits, cancel) {
         Ok(prepared) => prepared,
         Err(reason) => Prepared::Refused(reason),
     }
@@ -560,6 +566,7 @@ fn try_prepare(
     reader: Option<&ProjectReader>,
     path: &Path,
     limits: &ImportLimits,
+    cancel: &AtomicBool,
 ) -> Result<Prepared, String> {
     let mut package: Package = open_package(path, limits).map_err(|e| e.to_string())?;
     let mut files: Vec<(String, StoredBlob)> = Vec::new();
@@ -603,9 +610,9 @@ fn try_prepare(
             Some(b) if b.extension == "pdf" => match layers.get(&b.sha256) {
                 Some(layer) => layer.clone(),
                 None => {
-                    let bytes = std::fs::read(blobs.path(&b.sha256, &b.extension))
-                        .map_err(|e| format!("{}: 无法读取已保存的文件（{e}）", doc.file))?;
-                    let layer = extract_pdf_text(&bytes, limits.max_pdf_text_bytes);
+                    // In a reader process: a PDF that aborts or runs away costs this
+                    // document its text, not the batch.
+                    let layer = crate::worker::pdf_text(&blobs.path(&b.sha256, &b.extension), limits, Some(cancel));
                     layers.insert(b.sha256.clone(), layer.clone());
                     layer
                 }
@@ -679,7 +686,13 @@ fn fingerprint(case_toml: Option<&[u8]>, files: &[(String, StoredBlob)]) -> Stri
     crate::store::hex_digest(&hasher.finalize())
 }
 
-fn import_sheet(project: &mut Project, path: &Path, cancel: &AtomicBool, report: &mut ImportReport) {
+fn import_sheet(
+    project: &mut Project,
+    path: &Path,
+    limits: &ImportLimits,
+    cancel: &AtomicBool,
+    report: &mut ImportReport,
+) {
     let path_text = path.display().to_string();
     let file_name = path
         .file_name()
@@ -689,7 +702,7 @@ fn import_sheet(project: &mut Project, path: &Path, cancel: &AtomicBool, report:
         result: ItemResult::Refused(reason),
         warnings: Vec::new(),
     };
-    let sheet = match read_sheet(path).and_then(|s| s.kind(&file_name).map(|k| (s, k))) {
+    let sheet = match crate::worker::sheet(path, limits, Some(cancel)).and_then(|s| s.kind(&file_name).map(|k| (s, k))) {
         Ok(v) => v,
         Err(e) => {
             report.items.push(refused(e.to_string()));

@@ -529,7 +529,11 @@ pub fn open_kit(kit: &Path, workspace: &Path) -> Result<Summary, ReviewError> {
                         .get(member)
                         .ok_or_else(|| ReviewError::Refused(format!("评查包缺少 {member}")))?;
                     let blob = blobs.store(&mut data.as_slice(), &doc.file_path)?;
-                    let layer = crate::import::extract_pdf_text(data, 256 * 1024 * 1024);
+                    let limits = crate::import::ImportLimits {
+                        max_pdf_text_bytes: 256 * 1024 * 1024,
+                        ..crate::import::ImportLimits::default()
+                    };
+                    let layer = crate::worker::pdf_text(&blobs.path(&blob.sha256, &blob.extension), &limits, None);
                     files.push((doc.file_path.clone(), blob.clone()));
                     NewDocument {
                         blob: Some(blob),

@@ -82,6 +82,53 @@ pub fn pdf_with_text(text: &str) -> Vec<u8> {
     render_pdf(&doc).expect("render").bytes
 }
 
+/// A PDF whose pages carry these raw content streams (Helvetica text, Flate-compressed): for
+/// hostile pages (millions of operators in a few kilobytes) no PDF writer would produce.
+pub fn pdf_with_pages(contents: &[Vec<u8>]) -> Vec<u8> {
+    use lopdf::{Document, Object, Stream, dictionary};
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let resources = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
+    let mut kids = Vec::new();
+    for content in contents {
+        let mut stream = Stream::new(dictionary! {}, content.clone());
+        stream.compress().unwrap();
+        let content_id = doc.add_object(stream);
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+            "Resources" => resources, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        });
+        kids.push(Object::Reference(page));
+    }
+    let count = i64::try_from(kids.len()).unwrap();
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    bytes
+}
+
+/// A page content of `count` `T*` operators: a few kilobytes compressed, about 570 bytes
+/// per operator once parsed (#19 item 1: 21 MiB of them needed ~4 GB).
+pub fn next_line_operators(count: usize) -> Vec<u8> {
+    let mut content = b"BT /F1 12 Tf ".to_vec();
+    content.extend(b"T* ".repeat(count));
+    content.extend(b"ET");
+    content
+}
+
+/// A page of ordinary text.
+pub fn ordinary_page() -> Vec<u8> {
+    b"BT /F1 12 Tf 72 720 Td (Ordinary page with enough text) Tj ET".to_vec()
+}
+
 /// Writes a directory package: `case.toml` plus files.
 pub fn write_package(dir: &Path, toml: &str, files: &[(&str, Vec<u8>)]) -> PathBuf {
     std::fs::create_dir_all(dir).expect("mkdir");
@@ -224,8 +271,15 @@ pub fn zip_dir(src: &Path, zip_path: &Path, top: Option<&str>) {
     zip.finish().expect("finish zip");
 }
 
+/// PDF text and spreadsheets are read in reader processes of the `pingcha` binary cargo built,
+/// as in the app (a test binary is not `pingcha`, so it is named here).
+pub fn use_reader_process() {
+    pingcha::worker::use_program(env!("CARGO_BIN_EXE_pingcha"));
+}
+
 /// Runs the import pipeline on paths and returns the report.
 pub fn import(project: &mut pingcha::store::Project, paths: &[PathBuf]) -> pingcha::jobs::ImportReport {
+    use_reader_process();
     let items = pingcha::jobs::plan_import(paths);
     pingcha::jobs::run_import(
         project,
