@@ -825,3 +825,38 @@ fn a_pdf_that_needs_gigabytes_costs_its_text_not_the_batch() {
     let good = p.load_case_by_number("内存〔2024〕2号").unwrap();
     assert_eq!(good.documents[0].text_status, "text");
 }
+
+#[test]
+fn limits_are_shown_and_set_from_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    drop(pingcha::store::Project::create_or_open(&project).unwrap());
+    let shown = pingcha(&["limits", s(&project)]);
+    assert_eq!(shown.status.code(), Some(0));
+    assert!(stdout(&shown).contains("读取进程内存上限（MB）\t2048\treader_memory_mib"), "{}", stdout(&shown));
+    let set = pingcha(&["limits", s(&project), "--set", "reader_memory_mib=1024", "--set", "max_sheet_rows=5000"]);
+    assert_eq!(set.status.code(), Some(0), "{}", stderr(&set));
+    let stored: pingcha::import::ImportLimits = pingcha::store::Project::open(&project)
+        .unwrap()
+        .setting(pingcha::import::IMPORT_LIMITS_KEY)
+        .unwrap()
+        .unwrap();
+    assert_eq!((stored.reader_memory_mib, stored.max_sheet_rows), (1024, 5000));
+    assert_eq!(stored.max_pdf_page_tokens, 400_000, "the others keep their defaults");
+    for (bad, says) in [
+        ("reader_memory_mib=0", "不是大于 0 的整数"),
+        ("memory=5", "没有名为“memory”的导入限制"),
+        ("max_sheet_columns=99999999999", "超出范围"),
+        ("reader_seconds", "应写成 名称=数值"),
+    ] {
+        let out = pingcha(&["limits", s(&project), "--set", bad]);
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        assert!(stderr(&out).contains(says), "{bad}: {}", stderr(&out));
+    }
+    let unchanged: pingcha::import::ImportLimits = pingcha::store::Project::open(&project)
+        .unwrap()
+        .setting(pingcha::import::IMPORT_LIMITS_KEY)
+        .unwrap()
+        .unwrap();
+    assert_eq!(unchanged, stored, "a refused change changes nothing");
+}

@@ -223,6 +223,22 @@ const RULES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "worker.rs",
+        &[
+            "egui",
+            "eframe",
+            "rusqlite",
+            "printpdf",
+            "rfd",
+            "crate::store",
+            "crate::ui",
+            "crate::jobs",
+            "crate::cli",
+            "crate::review",
+            "crate::report",
+        ],
+    ),
+    (
         "preview.rs",
         &[
             "egui",

@@ -716,6 +716,46 @@ fn the_mouse_scores_too() {
 }
 
 #[test]
+fn import_limits_are_project_settings_changed_in_the_settings_window() {
+    // #19: the caps on what a file may cost (operators per page, sheet cells, the reader
+    // process's memory and time) are project settings with defaults, changed in the app.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("p");
+    drop(Project::create_or_open(&dir).unwrap());
+    let mut h = app(dir.clone());
+    h.run_steps(4);
+    h.get_by_label("设置…").click();
+    h.run_steps(4);
+    for _ in 0..400 {
+        if h.query_by_label("保存导入限制").is_some() {
+            break;
+        }
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(
+        h.query_by_label("保存导入限制").is_some_and(|b| egui_kittest::kittest::NodeT::accesskit_node(&b).is_disabled()),
+        "nothing to save before a change"
+    );
+    h.get_by_label("读取进程内存上限（MB）").click_accesskit();
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("读取进程内存上限（MB）").type_text("512");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    h.get_by_label("保存导入限制").click_accesskit();
+    wait_until(&mut h, "the limits stored", |_| {
+        Project::open(&dir)
+            .unwrap()
+            .setting::<pingcha::import::ImportLimits>(pingcha::import::IMPORT_LIMITS_KEY)
+            .unwrap()
+            .is_some_and(|l| l.reader_memory_mib == 512 && l.max_pdf_page_tokens == 400_000)
+    });
+    h.run_steps(4);
+    assert!(h.query_by_label("保存导入限制").is_some_and(|b| egui_kittest::kittest::NodeT::accesskit_node(&b).is_disabled()), "saved");
+}
+
+#[test]
 fn a_rule_setting_changed_in_the_app_changes_the_findings() {
     let tmp = tempfile::tempdir().unwrap();
     let pkg = late_service_package(&tmp.path().join("late"), "设置〔2024〕2号");

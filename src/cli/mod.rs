@@ -147,6 +147,17 @@ pub enum Command {
         #[command(subcommand)]
         what: reports::ExportCommand,
     },
+    /// 查看或修改项目的导入限制（防止损坏或恶意文件拖垮导入）
+    Limits {
+        /// 项目文件夹
+        project: PathBuf,
+        /// 修改一项：名称=数值（可多次），例如 reader_memory_mib=1024
+        #[arg(long = "set", value_name = "名称=数值")]
+        set: Vec<String>,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
     /// 签名密钥
     Key {
         #[command(subcommand)]
@@ -287,6 +298,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Report { what } => reports::report(what),
         Command::Export { what } => reports::export(what),
         Command::Agreement { ratings, json } => agreement(&ratings, json).map(|()| ExitCode::SUCCESS),
+        Command::Limits { project, set, json } => limits(&project, &set, json).map(|()| ExitCode::SUCCESS),
         Command::Reader { limits } => Ok(crate::worker::serve(&limits)),
         Command::Open { .. } => Ok(ExitCode::from(2)),
     };
@@ -299,6 +311,29 @@ pub fn run(command: Command) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `pingcha limits`: shows the project's import limits, after setting the `--set` ones.
+fn limits(project: &std::path::Path, set: &[String], json: bool) -> Result<()> {
+    let project = open_project(project)?;
+    let mut limits: ImportLimits = project.setting(crate::import::IMPORT_LIMITS_KEY)?.unwrap_or_default();
+    if !set.is_empty() {
+        for assignment in set {
+            let (key, value) = assignment
+                .split_once('=')
+                .ok_or_else(|| anyhow::anyhow!("“{assignment}”应写成 名称=数值"))?;
+            limits.set(key.trim(), value).map_err(|e| anyhow::anyhow!(e))?;
+        }
+        project.set_setting(crate::import::IMPORT_LIMITS_KEY, &limits)?;
+    }
+    if json {
+        outln!("{}", serde_json::to_string_pretty(&limits)?);
+    } else {
+        for (key, label, value) in limits.entries() {
+            outln!("{label}\t{value}\t{key}");
+        }
+    }
+    Ok(())
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -318,7 +353,7 @@ fn open_project(path: &std::path::Path) -> Result<Project> {
 fn import(project_dir: &std::path::Path, paths: &[PathBuf]) -> Result<ExitCode> {
     let mut project = Project::create_or_open(project_dir)
         .with_context(|| format!("无法打开或创建项目 {}", project_dir.display()))?;
-    let limits: ImportLimits = project.setting("import_limits")?.unwrap_or_default();
+    let limits: ImportLimits = project.setting(crate::import::IMPORT_LIMITS_KEY)?.unwrap_or_default();
     let items = plan_import(paths);
     let cancel = AtomicBool::new(false);
     let interactive = std::io::stderr().is_terminal();

@@ -21,6 +21,54 @@ pub use sheet::{Cell, RowError, Sheet, SheetKind, decode_text, parse_sheet_date,
 
 use serde::{Deserialize, Serialize};
 
+/// The project setting that holds the [`ImportLimits`].
+pub const IMPORT_LIMITS_KEY: &str = "import_limits";
+
+/// Each import limit's setting key and what it is, in Chinese (with its unit as stored).
+pub const IMPORT_LIMIT_LABELS: &[(&str, &str)] = &[
+    ("max_zip_uncompressed_bytes", "压缩包解压后总大小上限（字节）"),
+    ("max_zip_ratio", "压缩包压缩比上限（倍）"),
+    ("max_zip_entries", "压缩包文件数上限"),
+    ("max_case_toml_bytes", "case.toml 大小上限（字节）"),
+    ("max_pdf_text_bytes", "每份 PDF 解压内容上限（字节）"),
+    ("max_pdf_page_tokens", "PDF 每页操作数上限"),
+    ("max_pdf_document_tokens", "PDF 每份操作数上限"),
+    ("max_sheet_rows", "表格行数上限"),
+    ("max_sheet_columns", "表格列数上限"),
+    ("max_sheet_cells", "表格单元格数上限"),
+    ("reader_memory_mib", "读取进程内存上限（MB）"),
+    ("reader_seconds", "读取单个文件时限（秒）"),
+];
+
+impl ImportLimits {
+    /// Sets one limit by its key (as in [`IMPORT_LIMIT_LABELS`]) to a whole number ≥ 1.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        if !IMPORT_LIMIT_LABELS.iter().any(|(k, _)| *k == key) {
+            let keys: Vec<&str> = IMPORT_LIMIT_LABELS.iter().map(|(k, _)| *k).collect();
+            return Err(format!("没有名为“{key}”的导入限制（可用：{}）", keys.join("、")));
+        }
+        let number: u64 = value
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| format!("{key} 的值“{value}”不是大于 0 的整数"))?;
+        let mut object = serde_json::to_value(&*self).map_err(|e| e.to_string())?;
+        object[key] = serde_json::Value::from(number);
+        *self = serde_json::from_value(object).map_err(|_| format!("{key} 的值 {number} 超出范围"))?;
+        Ok(())
+    }
+
+    /// Each limit: key, label and value.
+    pub fn entries(&self) -> Vec<(&'static str, &'static str, u64)> {
+        let object = serde_json::to_value(self).unwrap_or_default();
+        IMPORT_LIMIT_LABELS
+            .iter()
+            .map(|(key, label)| (*key, *label, object[*key].as_u64().unwrap_or(0)))
+            .collect()
+    }
+}
+
 /// Limits that protect against hostile or broken packages, ledgers and registries. Project
 /// settings (`import_limits`), not constants: a setting stored before a limit existed reads
 /// that limit's default.

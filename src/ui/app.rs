@@ -825,6 +825,7 @@ impl PingchaApp {
                         self.backend.send(Request::LoadCase(id));
                     }
                 }
+                Response::ImportLimits(limits) => self.settings.set_limits(*limits),
                 Response::SearchHits { query, summary } => {
                     if query == self.search_sent {
                         let ids: HashSet<i64> = summary.cases.into_iter().collect();

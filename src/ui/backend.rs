@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 use crate::domain::{Checklist, LibraryEntry, Mark};
-use crate::import::ImportLimits;
+use crate::import::{IMPORT_LIMITS_KEY, ImportLimits};
 use crate::jobs::checks::{CALENDAR_YEARS_KEY, ProjectRules, RULE_SETTINGS_KEY, to_cached};
 use crate::jobs::review::{CaseScoring, apply_mark, case_scorings, prepare_project};
 use crate::jobs::{ImportProgress, ImportReport, plan_import, run_import};
@@ -120,6 +120,8 @@ pub enum Request {
     },
     /// Save the rule parameters (then every case is checked again).
     SaveRuleSettings(Box<RuleSettings>),
+    /// Save the import limits (used by the next import).
+    SaveImportLimits(Box<ImportLimits>),
     /// Add a year's holiday schedule from a file.
     AddCalendarYear(PathBuf),
     /// Remove a year the project added.
@@ -381,6 +383,8 @@ pub enum Response {
         /// The years the project added (removable).
         added_years: Vec<i32>,
     },
+    /// The project's import limits (after open or a change).
+    ImportLimits(Box<ImportLimits>),
 }
 
 /// How many findings the automatic checks report for a case.
@@ -462,6 +466,7 @@ impl Backend {
                 send_library(&project, &send);
                 send_checklists(&project, &send);
                 let mut rules = load_rules(&project, &send);
+                send(Response::ImportLimits(Box::new(import_limits(&project))));
                 let mut reviewer: Option<Reviewer> = None;
                 if let Some(packages) = demo_packages
                     && project.case_count().unwrap_or(0) == 0
@@ -577,6 +582,13 @@ impl Backend {
                             }
                             rules = load_rules(&project, &send);
                             start_counting(&project, &rules, &mut counting, reviewer.as_ref());
+                        }
+                        Request::SaveImportLimits(limits) => {
+                            match project.set_setting(IMPORT_LIMITS_KEY, &*limits) {
+                                Ok(()) => send(Response::Info("已保存导入限制，下次导入起生效".into())),
+                                Err(e) => send(Response::Error(format!("未能保存导入限制：{e}"))),
+                            }
+                            send(Response::ImportLimits(Box::new(import_limits(&project))));
                         }
                         Request::AddCalendarYear(path) => {
                             match crate::jobs::checks::add_calendar_year(&project, &path) {
@@ -749,6 +761,11 @@ fn count_findings(project: &Project, id: i64, findings: &[CachedFinding], review
         decided: decided_count,
         notices: findings.len() - serious.len(),
     }
+}
+
+/// The project's import limits (defaults where none are stored).
+fn import_limits(project: &Project) -> ImportLimits {
+    project.setting(IMPORT_LIMITS_KEY).ok().flatten().unwrap_or_default()
 }
 
 fn load_rules(project: &Project, send: &dyn Fn(Response)) -> ProjectRules {
@@ -951,6 +968,7 @@ fn scoring_request_inner(
         | Request::Import(_)
         | Request::SetReviewer { .. }
         | Request::SaveRuleSettings(_)
+        | Request::SaveImportLimits(_)
         | Request::AddCalendarYear(_)
         | Request::RemoveCalendarYear(_)
         | Request::Campaign(_)
@@ -1198,7 +1216,7 @@ fn list(project: &Project) -> Response {
 }
 
 fn run_import_request(project: &mut Project, paths: Vec<PathBuf>, cancel: &AtomicBool, send: &dyn Fn(Response)) {
-    let limits: ImportLimits = project.setting("import_limits").ok().flatten().unwrap_or_default();
+    let limits = import_limits(project);
     let items = plan_import(&paths);
     let mut last_sent = std::time::Instant::now() - std::time::Duration::from_secs(1);
     let report = run_import(project, &items, &limits, cancel, &mut |p| {

@@ -8,6 +8,7 @@ use egui::RichText;
 use super::backend::Request;
 use super::path_field::{PathField, Pick};
 use super::theme;
+use crate::import::ImportLimits;
 use crate::rules::{DepartmentalRegime, ParameterSource, RuleSettings};
 
 /// Window state.
@@ -22,6 +23,8 @@ pub struct SettingsWindow {
     stages_text: String,
     from_texts: Vec<String>,
     add_path: PathField,
+    limits_draft: Option<ImportLimits>,
+    limits_stored: Option<ImportLimits>,
 }
 
 impl SettingsWindow {
@@ -37,6 +40,12 @@ impl SettingsWindow {
         self.stored = Some(settings);
         self.years = years;
         self.added = added;
+    }
+
+    /// The project's import limits from the backend (after open or a save).
+    pub fn set_limits(&mut self, limits: ImportLimits) {
+        self.limits_draft = Some(limits.clone());
+        self.limits_stored = Some(limits);
     }
 
     /// Draws the window; returns requests for the backend.
@@ -220,6 +229,12 @@ impl SettingsWindow {
                         {
                             requests.push(Request::AddCalendarYear(path));
                         }
+                        if let Some(limits) = self.limits_draft.as_mut() {
+                            ui.add_space(12.0);
+                            if let Some(request) = limits_section(ui, limits, self.limits_stored.as_ref()) {
+                                requests.push(request);
+                            }
+                        }
                     });
                 draft.recording_required_stages = self
                     .stages_text
@@ -293,4 +308,70 @@ fn flag(ui: &mut egui::Ui, label: &str, value: &mut bool, source: Option<Paramet
     ui.checkbox(value, "").labelled_by(l.id);
     source_label(ui, source);
     ui.end_row();
+}
+
+/// 导入限制: the caps that keep a damaged or hostile file from taking an import down, with
+/// their own save button (they apply from the next import; nothing is checked again).
+fn limits_section(ui: &mut egui::Ui, limits: &mut ImportLimits, stored: Option<&ImportLimits>) -> Option<Request> {
+    let palette = theme::palette(ui.visuals().dark_mode);
+    ui.label(RichText::new("导入限制").strong());
+    ui.label(
+        RichText::new("防止损坏或恶意的文件拖垮导入：超过限制的文件被拒绝或记为“文本未能提取”，其余文件照常导入。一般无需修改；电脑内存较小时可调低读取进程内存上限。")
+            .small()
+            .color(palette.weak_text),
+    );
+    egui::Grid::new("import-limits").num_columns(2).striped(true).show(ui, |ui| {
+        mib(ui, "压缩包解压后总大小上限（MB）", &mut limits.max_zip_uncompressed_bytes);
+        count(ui, "压缩包压缩比上限（倍）", &mut limits.max_zip_ratio, 1_000_000);
+        count(ui, "压缩包文件数上限", &mut limits.max_zip_entries, 10_000_000);
+        let mut case_toml = limits.max_case_toml_bytes >> 10;
+        if count(ui, "case.toml 大小上限（KB）", &mut case_toml, 1 << 20) {
+            limits.max_case_toml_bytes = case_toml << 10;
+        }
+        let mut pdf_bytes = limits.max_pdf_text_bytes as u64;
+        if mib(ui, "每份 PDF 解压内容上限（MB）", &mut pdf_bytes) {
+            limits.max_pdf_text_bytes = usize::try_from(pdf_bytes).unwrap_or(usize::MAX);
+        }
+        count(ui, "PDF 每页操作数上限", &mut limits.max_pdf_page_tokens, 1_000_000_000);
+        count(ui, "PDF 每份操作数上限", &mut limits.max_pdf_document_tokens, 1_000_000_000);
+        count(ui, "表格行数上限", &mut limits.max_sheet_rows, 1_048_576);
+        count(ui, "表格列数上限", &mut limits.max_sheet_columns, 16_384);
+        count(ui, "表格单元格数上限", &mut limits.max_sheet_cells, 1_000_000_000);
+        count(ui, "读取进程内存上限（MB）", &mut limits.reader_memory_mib, 1 << 20);
+        count(ui, "读取单个文件时限（秒）", &mut limits.reader_seconds, 86_400);
+    });
+    let mut request = None;
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(stored != Some(&*limits), egui::Button::new("保存导入限制"))
+            .clicked()
+        {
+            request = Some(Request::SaveImportLimits(Box::new(limits.clone())));
+        }
+        if ui.button("导入限制恢复默认值").clicked() {
+            *limits = ImportLimits::default();
+        }
+    });
+    request
+}
+
+/// A whole-number limit (at least 1); whether it changed.
+fn count<T: egui::emath::Numeric>(ui: &mut egui::Ui, label: &str, value: &mut T, max: u64) -> bool {
+    let l = ui.label(label);
+    let changed = ui
+        .add(egui::DragValue::new(value).range(1..=max))
+        .labelled_by(l.id)
+        .changed();
+    ui.end_row();
+    changed
+}
+
+/// A size in bytes, edited in MB; whether it changed.
+fn mib(ui: &mut egui::Ui, label: &str, bytes: &mut u64) -> bool {
+    let mut mb = *bytes >> 20;
+    let changed = count(ui, label, &mut mb, 1 << 30);
+    if changed {
+        *bytes = mb << 20;
+    }
+    changed
 }
