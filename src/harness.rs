@@ -54,8 +54,13 @@ pub fn run(target: &str, data: &[u8]) -> Result<(), String> {
             let _ = crate::import::extract_pdf_text(data, &crate::import::ImportLimits::default());
         }
         "signed_file" => with_file("signed.pchkit", data, |path| {
-            let _ = crate::review::kit::read_signed(path, "pingcha-kit-1", "评查包", 1 << 30);
-            let _ = crate::review::kit::read_signed(path, "pingcha-return-1", "回收包", 1 << 30);
+            for (format, what) in [("pingcha-kit-1", "评查包"), ("pingcha-return-1", "回收包")] {
+                if let Ok(mut verified) = crate::review::kit::read_signed(path, format, what, 1 << 30) {
+                    for name in verified.names() {
+                        let _ = verified.read(&name);
+                    }
+                }
+            }
         }),
         other => return Err(format!("unknown target {other}")),
     }

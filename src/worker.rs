@@ -420,7 +420,10 @@ fn limit_self(limits: &ImportLimits) {
         // SAFETY: setrlimit reads the struct it is given and changes only this process.
         unsafe { libc::setrlimit(resource, &limit) };
     };
-    set(libc::RLIMIT_AS, limits.reader_memory_mib.max(MIN_MEMORY_MIB).saturating_mul(1 << 20));
+    set(
+        libc::RLIMIT_AS,
+        limits.reader_memory_mib.max(MIN_MEMORY_MIB).saturating_mul(1 << 20),
+    );
     set(
         libc::RLIMIT_CPU,
         limits.reader_seconds.max(1).saturating_mul(FILES_PER_PROCESS as u64),

@@ -36,7 +36,13 @@ impl Machine {
 }
 
 fn pdf_text(path: &Path) -> String {
-    match pingcha::import::extract_pdf_text(&std::fs::read(path).unwrap(), &pingcha::import::ImportLimits { max_pdf_text_bytes: 1 << 28, ..Default::default() }) {
+    match pingcha::import::extract_pdf_text(
+        &std::fs::read(path).unwrap(),
+        &pingcha::import::ImportLimits {
+            max_pdf_text_bytes: 1 << 28,
+            ..Default::default()
+        },
+    ) {
         pingcha::import::TextLayer::Text { text, .. } => text,
         other => panic!("{other:?}"),
     }
@@ -358,8 +364,9 @@ fn a_campaign_round_trip_through_kits_and_returns() {
 
     // A return signed by 李评 but carrying a mark on a case not assigned to 李评 is refused.
     {
-        let verified = pingcha::review::kit::read_signed(&li_return, "pingcha-return-1", "回收包", 1 << 30).unwrap();
-        let mut ret: serde_json::Value = serde_json::from_slice(&verified.members["return.json"]).unwrap();
+        let mut verified =
+            pingcha::review::kit::read_signed(&li_return, "pingcha-return-1", "回收包", 1 << 30).unwrap();
+        let mut ret: serde_json::Value = serde_json::from_slice(&verified.read("return.json").unwrap()).unwrap();
         let p = pingcha::store::Project::open(&project).unwrap();
         let info = p.campaign("2024年度评查").unwrap();
         let foreign = info
@@ -905,14 +912,14 @@ fn a_return_built_on_a_kit_the_organiser_did_not_issue_is_refused() {
     // #19 item 3: a kit with an edited case, re-signed with a fresh key, opened normally and
     // its return was accepted.
     let t = one_reviewer();
-    let verified = pingcha::review::kit::read_signed(&t.kit, "pingcha-kit-1", "评查包", 1 << 32).unwrap();
+    let mut verified = pingcha::review::kit::read_signed(&t.kit, "pingcha-kit-1", "评查包", 1 << 32).unwrap();
     let organiser_print = pingcha::review::kit::fingerprint(&verified.signer);
     assert!(
         t.issued.contains(&organiser_print),
         "the organiser is told the fingerprint: {}",
         t.issued
     );
-    let mut members = verified.members.clone();
+    let mut members = verified.read_all().unwrap();
     let name = members.keys().find(|k| k.starts_with("cases/")).unwrap().clone();
     let mut case: serde_json::Value = serde_json::from_slice(&members[&name]).unwrap();
     case["case"]["title"] = serde_json::Value::String("被篡改的案件名称".into());

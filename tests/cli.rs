@@ -833,8 +833,19 @@ fn limits_are_shown_and_set_from_the_command_line() {
     drop(pingcha::store::Project::create_or_open(&project).unwrap());
     let shown = pingcha(&["limits", s(&project)]);
     assert_eq!(shown.status.code(), Some(0));
-    assert!(stdout(&shown).contains("读取进程内存上限（MB）\t2048\treader_memory_mib"), "{}", stdout(&shown));
-    let set = pingcha(&["limits", s(&project), "--set", "reader_memory_mib=1024", "--set", "max_sheet_rows=5000"]);
+    assert!(
+        stdout(&shown).contains("读取进程内存上限（MB）\t2048\treader_memory_mib"),
+        "{}",
+        stdout(&shown)
+    );
+    let set = pingcha(&[
+        "limits",
+        s(&project),
+        "--set",
+        "reader_memory_mib=1024",
+        "--set",
+        "max_sheet_rows=5000",
+    ]);
     assert_eq!(set.status.code(), Some(0), "{}", stderr(&set));
     let stored: pingcha::import::ImportLimits = pingcha::store::Project::open(&project)
         .unwrap()

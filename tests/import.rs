@@ -1009,8 +1009,13 @@ fn a_reader_past_its_deadline_or_cancelled_is_stopped_and_says_so() {
         TextLayer::Text { .. }
     ));
     let sheet_pipe = fifo(tmp.path(), "台账.csv");
-    let err = pingcha::worker::sheet(&sheet_pipe, &limits, None).unwrap_err().to_string();
-    assert!(err.contains("台账.csv") && err.contains("表格未能读取（用时超过 1 秒"), "{err}");
+    let err = pingcha::worker::sheet(&sheet_pipe, &limits, None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("台账.csv") && err.contains("表格未能读取（用时超过 1 秒"),
+        "{err}"
+    );
 
     let cancel = std::sync::atomic::AtomicBool::new(false);
     let patient = ImportLimits {
@@ -1054,5 +1059,8 @@ fn the_reader_process_answers_what_the_in_process_readers_answer() {
     };
     let refused = pingcha::worker::sheet(&csv, &big, None).unwrap_err().to_string();
     assert_eq!(refused, read_sheet(&csv, &big).unwrap_err().to_string());
-    assert!(refused.contains("台账.csv") && refused.contains("超过上限 0 行"), "{refused}");
+    assert!(
+        refused.contains("台账.csv") && refused.contains("超过上限 0 行"),
+        "{refused}"
+    );
 }

@@ -240,7 +240,13 @@ fn the_campaign_report_has_every_section() {
 }
 
 fn pdf_text(bytes: &[u8]) -> String {
-    match pingcha::import::extract_pdf_text(bytes, &pingcha::import::ImportLimits { max_pdf_text_bytes: 1 << 28, ..Default::default() }) {
+    match pingcha::import::extract_pdf_text(
+        bytes,
+        &pingcha::import::ImportLimits {
+            max_pdf_text_bytes: 1 << 28,
+            ..Default::default()
+        },
+    ) {
         pingcha::import::TextLayer::Text { text, .. } => text,
         other => panic!("no text layer: {other:?}"),
     }

@@ -734,7 +734,8 @@ fn import_limits_are_project_settings_changed_in_the_settings_window() {
         std::thread::sleep(Duration::from_millis(5));
     }
     assert!(
-        h.query_by_label("保存导入限制").is_some_and(|b| egui_kittest::kittest::NodeT::accesskit_node(&b).is_disabled()),
+        h.query_by_label("保存导入限制")
+            .is_some_and(|b| egui_kittest::kittest::NodeT::accesskit_node(&b).is_disabled()),
         "nothing to save before a change"
     );
     h.get_by_label("读取进程内存上限（MB）").click_accesskit();
@@ -752,7 +753,11 @@ fn import_limits_are_project_settings_changed_in_the_settings_window() {
             .is_some_and(|l| l.reader_memory_mib == 512 && l.max_pdf_page_tokens == 400_000)
     });
     h.run_steps(4);
-    assert!(h.query_by_label("保存导入限制").is_some_and(|b| egui_kittest::kittest::NodeT::accesskit_node(&b).is_disabled()), "saved");
+    assert!(
+        h.query_by_label("保存导入限制")
+            .is_some_and(|b| egui_kittest::kittest::NodeT::accesskit_node(&b).is_disabled()),
+        "saved"
+    );
 }
 
 #[test]
@@ -969,7 +974,13 @@ fn a_score_sheet_is_rendered_and_previewed_in_the_app() {
         a.viewer_position().is_some_and(|(_, n)| n.is_some())
     });
     let bytes = std::fs::read(&out).unwrap();
-    let text = match pingcha::import::extract_pdf_text(&bytes, &pingcha::import::ImportLimits { max_pdf_text_bytes: 1 << 28, ..Default::default() }) {
+    let text = match pingcha::import::extract_pdf_text(
+        &bytes,
+        &pingcha::import::ImportLimits {
+            max_pdf_text_bytes: 1 << 28,
+            ..Default::default()
+        },
+    ) {
         pingcha::import::TextLayer::Text { text, .. } => text,
         other => panic!("{other:?}"),
     };

@@ -200,7 +200,10 @@ mod tests {
 
     #[test]
     fn non_pdf_and_garbage() {
-        assert_eq!(extract_pdf_text(b"\xff\xd8\xff\xe0 jpeg", &limits(1 << 20)), TextLayer::NotPdf);
+        assert_eq!(
+            extract_pdf_text(b"\xff\xd8\xff\xe0 jpeg", &limits(1 << 20)),
+            TextLayer::NotPdf
+        );
         assert!(matches!(
             extract_pdf_text(b"%PDF-1.7\n garbage", &limits(1 << 20)),
             TextLayer::Unreadable(_)

@@ -116,23 +116,21 @@ pub fn read_sheet(path: &Path, limits: &ImportLimits) -> Result<Sheet, ImportErr
     } else if ext == "xlsx" || ext == "xlsm" {
         // The spreadsheet reader panics on some hostile files (a cell reference too long to
         // count): that file is refused, the batch goes on.
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_xlsx_sparse(path, &file, limits))).unwrap_or_else(
-            |_| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_xlsx_sparse(path, &file, limits)))
+            .unwrap_or_else(|_| {
                 Err(ImportError::Sheet {
                     file: file.clone(),
                     message: "表格内容损坏，读取器无法解析（例如单元格地址无效）".into(),
                 })
-            },
-        )?
+            })?
     } else {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_other_sheet(path, &file, limits))).unwrap_or_else(
-            |_| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_other_sheet(path, &file, limits)))
+            .unwrap_or_else(|_| {
                 Err(ImportError::Sheet {
                     file: file.clone(),
                     message: "表格内容损坏，读取器无法解析".into(),
                 })
-            },
-        )?
+            })?
     };
     let mut rows = rows.into_iter();
     let header_row = rows

@@ -10,9 +10,7 @@ use std::sync::mpsc::sync_channel;
 
 use sha2::{Digest, Sha256};
 
-use crate::import::{
-    ImportError, ImportLimits, Package, SheetKind, TextLayer, open_package,
-};
+use crate::import::{ImportError, ImportLimits, Package, SheetKind, TextLayer, open_package};
 use crate::store::{
     BlobStore, NewCase, NewDocument, Project, ProjectReader, RegistryOutcome, SaveOutcome, StoreError, StoredBlob,
 };
@@ -702,7 +700,8 @@ fn import_sheet(
         result: ItemResult::Refused(reason),
         warnings: Vec::new(),
     };
-    let sheet = match crate::worker::sheet(path, limits, Some(cancel)).and_then(|s| s.kind(&file_name).map(|k| (s, k))) {
+    let sheet = match crate::worker::sheet(path, limits, Some(cancel)).and_then(|s| s.kind(&file_name).map(|k| (s, k)))
+    {
         Ok(v) => v,
         Err(e) => {
             report.items.push(refused(e.to_string()));

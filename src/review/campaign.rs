@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::ReviewError;
 use super::agreement::{Agreement, Rating, agreement};
 use super::assign::{AssignInput, AssignmentPlan, CaseSlot, ReviewerSlot, assign, draw};
-use super::kit::{key_pair, read_signed, write_signed};
+use super::kit::{Verified, key_pair, read_signed, write_signed};
 use crate::domain::{Case, Checklist, CodeEnum, LibraryEntry, Mark, MarkValue, fmt_points};
 use crate::scoring::{Evaluation, evaluate, score_only};
 use crate::store::{
@@ -406,11 +406,12 @@ fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, ReviewError> {
     serde_json::to_vec_pretty(value).map_err(|e| ReviewError::Refused(format!("无法写入：{e}")))
 }
 
-fn parse<T: serde::de::DeserializeOwned>(members: &BTreeMap<String, Vec<u8>>, name: &str) -> Result<T, ReviewError> {
-    let bytes = members
-        .get(name)
-        .ok_or_else(|| ReviewError::Refused(format!("缺少 {name}")))?;
-    serde_json::from_slice(bytes).map_err(|e| ReviewError::Refused(format!("{name} 无法读取：{e}")))
+fn parse<T: serde::de::DeserializeOwned>(verified: &mut Verified, name: &str) -> Result<T, ReviewError> {
+    if !verified.contains(name) {
+        return Err(ReviewError::Refused(format!("缺少 {name}")));
+    }
+    let bytes = verified.read(name)?;
+    serde_json::from_slice(&bytes).map_err(|e| ReviewError::Refused(format!("{name} 无法读取：{e}")))
 }
 
 /// What a reviewer workspace records about its kit.
@@ -471,8 +472,8 @@ const MAX_KIT_BYTES: u64 = 8 * 1024 * 1024 * 1024;
 /// Opens a kit as a new reviewer workspace (a project folder holding exactly the kit's cases,
 /// checklists, library and settings).
 pub fn open_kit(kit: &Path, workspace: &Path) -> Result<Summary, ReviewError> {
-    let verified = read_signed(kit, KIT_FORMAT, "评查包", MAX_KIT_BYTES)?;
-    let header: KitHeader = parse(&verified.members, "kit.json")?;
+    let mut verified = read_signed(kit, KIT_FORMAT, "评查包", MAX_KIT_BYTES)?;
+    let header: KitHeader = parse(&mut verified, "kit.json")?;
     if workspace.join(crate::store::DB_FILE).exists() {
         return Err(ReviewError::Refused(format!(
             "{} 已是一个评查项目；请为评查包选择一个新文件夹",
@@ -494,41 +495,38 @@ pub fn open_kit(kit: &Path, workspace: &Path) -> Result<Summary, ReviewError> {
             returns_exported: 0,
         },
     )?;
-    let library: Vec<LibraryEntry> = parse(&verified.members, "library.json")?;
+    let library: Vec<LibraryEntry> = parse(&mut verified, "library.json")?;
     project.seed_library(&library)?;
-    if let Some(settings) = parse::<Option<serde_json::Value>>(&verified.members, "rule_settings.json")? {
+    if let Some(settings) = parse::<Option<serde_json::Value>>(&mut verified, "rule_settings.json")? {
         project.set_setting("rule_settings", &settings)?;
     }
-    for (name, bytes) in &verified.members {
+    let names = verified.names();
+    for name in &names {
         if let Some(stem) = name.strip_prefix("checklists/").and_then(|n| n.strip_suffix(".json")) {
-            let checklist: Checklist =
-                serde_json::from_slice(bytes).map_err(|e| ReviewError::Refused(format!("{name} 无法读取：{e}")))?;
-            let toml = verified
-                .members
-                .get(&format!("checklists/{stem}.toml"))
-                .map(|b| String::from_utf8_lossy(b).into_owned())
-                .unwrap_or_default();
+            let checklist: Checklist = parse(&mut verified, name)?;
+            let toml_name = format!("checklists/{stem}.toml");
+            let toml = if verified.contains(&toml_name) {
+                String::from_utf8_lossy(&verified.read(&toml_name)?).into_owned()
+            } else {
+                String::new()
+            };
             project.seed_checklist(&checklist, &toml)?;
         }
     }
     let blobs = project.blobs();
     let mut count = 0;
-    for (name, bytes) in &verified.members {
+    for name in &names {
         if !(name.starts_with("cases/") && name.ends_with(".json")) {
             continue;
         }
-        let kit_case: KitCase =
-            serde_json::from_slice(bytes).map_err(|e| ReviewError::Refused(format!("{name} 无法读取：{e}")))?;
+        let kit_case: KitCase = parse(&mut verified, name)?;
         let mut documents = Vec::new();
         let mut files = Vec::new();
         for doc in &kit_case.documents {
             let new = match &doc.member {
                 Some(member) => {
-                    let data = verified
-                        .members
-                        .get(member)
-                        .ok_or_else(|| ReviewError::Refused(format!("评查包缺少 {member}")))?;
-                    let blob = blobs.store(&mut data.as_slice(), &doc.file_path)?;
+                    // Streamed from the kit into the project's files, its hash checked on the way.
+                    let blob = blobs.store(&mut verified.reader(member)?, &doc.file_path)?;
                     let limits = crate::import::ImportLimits {
                         max_pdf_text_bytes: 256 * 1024 * 1024,
                         ..crate::import::ImportLimits::default()
@@ -723,10 +721,10 @@ pub fn export_return(workspace: &Path, out: &Path) -> Result<Summary, ReviewErro
 /// fits its checklist; then replaces the reviewer's marks (a later return supersedes an
 /// earlier one; the same file twice changes nothing).
 pub fn import_return(project: &mut Project, path: &Path) -> Result<(ReturnOutcome, Summary), ReviewError> {
-    let verified = read_signed(path, RETURN_FORMAT, "回收包", MAX_KIT_BYTES)?;
+    let mut verified = read_signed(path, RETURN_FORMAT, "回收包", MAX_KIT_BYTES)?;
     let file = path.display().to_string();
     let refuse = |why: String| ReviewError::Refused(format!("{file}: {why}，已拒绝，项目未作改动"));
-    let ret: ReturnFile = parse(&verified.members, "return.json").map_err(|e| refuse(e.to_string()))?;
+    let ret: ReturnFile = parse(&mut verified, "return.json").map_err(|e| refuse(e.to_string()))?;
     let info = project
         .campaigns()?
         .into_iter()

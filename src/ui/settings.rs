@@ -320,26 +320,38 @@ fn limits_section(ui: &mut egui::Ui, limits: &mut ImportLimits, stored: Option<&
             .small()
             .color(palette.weak_text),
     );
-    egui::Grid::new("import-limits").num_columns(2).striped(true).show(ui, |ui| {
-        mib(ui, "压缩包解压后总大小上限（MB）", &mut limits.max_zip_uncompressed_bytes);
-        count(ui, "压缩包压缩比上限（倍）", &mut limits.max_zip_ratio, 1_000_000);
-        count(ui, "压缩包文件数上限", &mut limits.max_zip_entries, 10_000_000);
-        let mut case_toml = limits.max_case_toml_bytes >> 10;
-        if count(ui, "case.toml 大小上限（KB）", &mut case_toml, 1 << 20) {
-            limits.max_case_toml_bytes = case_toml << 10;
-        }
-        let mut pdf_bytes = limits.max_pdf_text_bytes as u64;
-        if mib(ui, "每份 PDF 解压内容上限（MB）", &mut pdf_bytes) {
-            limits.max_pdf_text_bytes = usize::try_from(pdf_bytes).unwrap_or(usize::MAX);
-        }
-        count(ui, "PDF 每页操作数上限", &mut limits.max_pdf_page_tokens, 1_000_000_000);
-        count(ui, "PDF 每份操作数上限", &mut limits.max_pdf_document_tokens, 1_000_000_000);
-        count(ui, "表格行数上限", &mut limits.max_sheet_rows, 1_048_576);
-        count(ui, "表格列数上限", &mut limits.max_sheet_columns, 16_384);
-        count(ui, "表格单元格数上限", &mut limits.max_sheet_cells, 1_000_000_000);
-        count(ui, "读取进程内存上限（MB）", &mut limits.reader_memory_mib, 1 << 20);
-        count(ui, "读取单个文件时限（秒）", &mut limits.reader_seconds, 86_400);
-    });
+    egui::Grid::new("import-limits")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            mib(
+                ui,
+                "压缩包解压后总大小上限（MB）",
+                &mut limits.max_zip_uncompressed_bytes,
+            );
+            count(ui, "压缩包压缩比上限（倍）", &mut limits.max_zip_ratio, 1_000_000);
+            count(ui, "压缩包文件数上限", &mut limits.max_zip_entries, 10_000_000);
+            let mut case_toml = limits.max_case_toml_bytes >> 10;
+            if count(ui, "case.toml 大小上限（KB）", &mut case_toml, 1 << 20) {
+                limits.max_case_toml_bytes = case_toml << 10;
+            }
+            let mut pdf_bytes = limits.max_pdf_text_bytes as u64;
+            if mib(ui, "每份 PDF 解压内容上限（MB）", &mut pdf_bytes) {
+                limits.max_pdf_text_bytes = usize::try_from(pdf_bytes).unwrap_or(usize::MAX);
+            }
+            count(ui, "PDF 每页操作数上限", &mut limits.max_pdf_page_tokens, 1_000_000_000);
+            count(
+                ui,
+                "PDF 每份操作数上限",
+                &mut limits.max_pdf_document_tokens,
+                1_000_000_000,
+            );
+            count(ui, "表格行数上限", &mut limits.max_sheet_rows, 1_048_576);
+            count(ui, "表格列数上限", &mut limits.max_sheet_columns, 16_384);
+            count(ui, "表格单元格数上限", &mut limits.max_sheet_cells, 1_000_000_000);
+            count(ui, "读取进程内存上限（MB）", &mut limits.reader_memory_mib, 1 << 20);
+            count(ui, "读取单个文件时限（秒）", &mut limits.reader_seconds, 86_400);
+        });
     let mut request = None;
     ui.horizontal(|ui| {
         if ui
