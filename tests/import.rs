@@ -1064,3 +1064,33 @@ fn the_reader_process_answers_what_the_in_process_readers_answer() {
         "{refused}"
     );
 }
+
+/// A PDF whose cross-reference stream declares a field 2^40 bytes wide (lopdf #532: 0.44 sized
+/// a buffer from it and the allocation aborted the process).
+fn wide_xref_field() -> Vec<u8> {
+    let mut out = b"%PDF-1.5\n".to_vec();
+    out.extend(b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+    out.extend(b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
+    let xref = out.len();
+    out.extend(b"3 0 obj\n<< /Type /XRef /Size 4 /W [1 1099511627776 1] /Root 1 0 R /Length 4 >>\nstream\n");
+    out.extend(b"\x01\x00\x00\x00\nendstream\nendobj\n");
+    out.extend(format!("startxref\n{xref}\n%%EOF\n").as_bytes());
+    out
+}
+
+#[test]
+fn a_cross_reference_field_terabytes_wide_is_refused_or_repaired_not_an_abort() {
+    // Read through the reader process, so that a regression costs that process, not this
+    // test binary: the answer must be lopdf's (a refusal, or the damaged cross-reference data
+    // repaired), not a reader that died.
+    use pingcha::import::{ImportLimits, TextLayer};
+    use_reader_process();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("wide.pdf");
+    std::fs::write(&path, wide_xref_field()).unwrap();
+    match pingcha::worker::pdf_text(&path, &ImportLimits::default(), None) {
+        TextLayer::Unreadable(why) => assert!(why.starts_with("无法解析 PDF"), "{why}"),
+        TextLayer::NoText { .. } => {}
+        other => panic!("{other:?}"),
+    }
+}

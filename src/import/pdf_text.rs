@@ -89,7 +89,12 @@ pub fn extract_pdf_text(bytes: &[u8], limits: &ImportLimits) -> TextLayer {
     }
     // lopdf is defensive, but a panic on hostile input must not take an import down.
     let result = catch_unwind(AssertUnwindSafe(|| {
-        let doc = lopdf::Document::load_mem(bytes).map_err(|e| format!("无法解析 PDF：{e}"))?;
+        // Object and cross-reference streams are decoded while loading: bounded the same way.
+        let options = lopdf::LoadOptions {
+            max_decompressed_size: Some(max_decompressed),
+            ..lopdf::LoadOptions::default()
+        };
+        let doc = lopdf::Document::load_mem_with_options(bytes, options).map_err(|e| format!("无法解析 PDF：{e}"))?;
         if doc.is_encrypted() {
             return Err("PDF 已加密，无法读取文字".to_string());
         }
