@@ -1065,6 +1065,30 @@ fn the_reader_process_answers_what_the_in_process_readers_answer() {
     );
 }
 
+#[test]
+fn the_row_limit_counts_data_rows_on_both_sides() {
+    // The limit is on data rows: a CSV of exactly `max_sheet_rows` rows under its header is
+    // read (it was refused: the header was counted), one more is refused naming the limit.
+    use pingcha::import::{ImportLimits, read_sheet};
+    let tmp = tempfile::tempdir().unwrap();
+    let limits = ImportLimits {
+        max_sheet_rows: 3,
+        ..ImportLimits::default()
+    };
+    let csv = |rows: usize| {
+        let path = tmp.path().join(format!("台账{rows}.csv"));
+        let mut text = "案号,案件名称\n".to_string();
+        for i in 1..=rows {
+            text.push_str(&format!("青禾应急罚〔2024〕{i}号,某公司案\n"));
+        }
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    assert_eq!(read_sheet(&csv(3), &limits).unwrap().rows.len(), 3);
+    let refused = read_sheet(&csv(4), &limits).unwrap_err().to_string();
+    assert!(refused.contains("有 4 行数据，超过上限 3 行"), "{refused}");
+}
+
 /// A PDF whose cross-reference stream declares a field 2^40 bytes wide (lopdf #532: 0.44 sized
 /// a buffer from it and the allocation aborted the process).
 fn wide_xref_field() -> Vec<u8> {

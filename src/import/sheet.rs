@@ -106,10 +106,12 @@ pub fn read_sheet(path: &Path, limits: &ImportLimits) -> Result<Sheet, ImportErr
             file: file.clone(),
             message,
         })?;
-        if rows.len() > max_rows {
+        // The header row is not counted: the limit is on data rows, as for a workbook.
+        let data_rows = rows.len().saturating_sub(1);
+        if data_rows > max_rows {
             return Err(ImportError::Sheet {
                 file: file.clone(),
-                message: format!("有 {} 行，超过上限 {max_rows} 行；请分成几个文件导入", rows.len()),
+                message: format!("有 {data_rows} 行数据，超过上限 {max_rows} 行；请分成几个文件导入"),
             });
         }
         rows.into_iter().enumerate().map(|(i, r)| (i + 1, r)).collect()

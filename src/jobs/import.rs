@@ -684,6 +684,9 @@ fn fingerprint(case_toml: Option<&[u8]>, files: &[(String, StoredBlob)]) -> Stri
     crate::store::hex_digest(&hasher.finalize())
 }
 
+/// Ledger rows saved per transaction.
+const LEDGER_BATCH: usize = 500;
+
 fn import_sheet(
     project: &mut Project,
     path: &Path,
@@ -728,8 +731,39 @@ fn import_sheet(
             });
         }
         (sheet, SheetKind::Ledger) => {
+            // Rows are saved in batches, one transaction each (a savepoint per row: a row
+            // that fails is refused alone); a cancel takes effect between batches.
+            let mut batch: Vec<(String, NewCase)> = Vec::with_capacity(LEDGER_BATCH);
+            let flush = |project: &mut Project, batch: &mut Vec<(String, NewCase)>, report: &mut ImportReport| {
+                if batch.is_empty() {
+                    return;
+                }
+                let cases: Vec<NewCase> = batch.iter().map(|(_, c)| c.clone()).collect();
+                let numbers: Vec<String> = batch.drain(..).map(|(n, _)| n).collect();
+                match project.save_cases(&cases) {
+                    Ok(outcomes) => {
+                        for (number, outcome) in numbers.into_iter().zip(outcomes) {
+                            report.items.push(ItemReport {
+                                path: path_text.clone(),
+                                result: match outcome {
+                                    Ok(outcome) => outcome_result(outcome, number),
+                                    Err(e) => ItemResult::Refused(store_err(e)),
+                                },
+                                warnings: Vec::new(),
+                            });
+                        }
+                    }
+                    Err(e) => {
+                        let reason = store_err(e);
+                        for number in numbers {
+                            report.items.push(refused(format!("{number}：{reason}")));
+                        }
+                    }
+                }
+            };
             for (_, row) in sheet.ledger_cases() {
                 if cancel.load(Ordering::Relaxed) {
+                    flush(project, &mut batch, report);
                     report.cancelled = true;
                     return;
                 }
@@ -748,24 +782,22 @@ fn import_sheet(
                     h.update(&json);
                     crate::store::hex_digest(&h.finalize())
                 };
-                let new = NewCase {
-                    case,
-                    fingerprint,
-                    source_path: path_text.clone(),
-                    warnings: Vec::new(),
-                    documents: Vec::new(),
-                    files: Vec::new(),
-                };
-                let result = match project.save_case(&new) {
-                    Ok(outcome) => outcome_result(outcome, number),
-                    Err(e) => ItemResult::Refused(store_err(e)),
-                };
-                report.items.push(ItemReport {
-                    path: path_text.clone(),
-                    result,
-                    warnings: Vec::new(),
-                });
+                batch.push((
+                    number,
+                    NewCase {
+                        case,
+                        fingerprint,
+                        source_path: path_text.clone(),
+                        warnings: Vec::new(),
+                        documents: Vec::new(),
+                        files: Vec::new(),
+                    },
+                ));
+                if batch.len() >= LEDGER_BATCH {
+                    flush(project, &mut batch, report);
+                }
             }
+            flush(project, &mut batch, report);
         }
     }
 }
