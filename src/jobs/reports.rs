@@ -412,7 +412,7 @@ pub fn campaign_report_document(
     let mut drawn_units = BTreeSet::new();
     let mut grades: Vec<String> = Vec::new();
     let mut problem_counts: BTreeMap<String, (usize, String)> = BTreeMap::new();
-    let mut three: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut three: BTreeMap<crate::rules::ThreeSystem, (usize, usize)> = BTreeMap::new();
     let mut current = project.current_cases()?;
     for number in &info.cases {
         let case = current
@@ -426,33 +426,10 @@ pub fn campaign_report_document(
             grades = checklist.bands.iter().map(|b| b.grade.clone()).collect();
         }
         let findings = rules.check(&stored.case);
-        let has = |rule: &str| {
-            findings
-                .iter()
-                .any(|f| f.rule == rule && f.severity != crate::rules::Severity::Notice)
-        };
-        if stored.case.kind == crate::domain::CaseKind::Penalty && stored.case.decision.is_some() {
-            let e = three.entry("行政执法公示（按期公示）").or_default();
+        for (system, met) in crate::rules::three_systems(&stored.case, &findings, &rules.settings) {
+            let e = three.entry(system).or_default();
             e.1 += 1;
-            if !has("publication_deadline") {
-                e.0 += 1;
-            }
-        }
-        if stored.case.kind == crate::domain::CaseKind::Coercion || !stored.case.recordings.is_empty() {
-            let e = three.entry("执法全过程记录（规定环节音像记录）").or_default();
-            e.1 += 1;
-            if !has("recording_present") {
-                e.0 += 1;
-            }
-        }
-        // 行政处罚法第五十八条: the 目录 flag, a hearing held (第一款第（二）项), or a finding.
-        let major = stored.case.decision.as_ref().and_then(|d| d.major) == Some(true)
-            || stored.case.effective_date(crate::domain::DateKey::Hearing).is_some()
-            || has("legal_review_required");
-        if major {
-            let e = three.entry("重大执法决定法制审核").or_default();
-            e.1 += 1;
-            if !has("legal_review_required") && !has("legal_review_order") {
+            if met {
                 e.0 += 1;
             }
         }
@@ -527,7 +504,7 @@ pub fn campaign_report_document(
         cases,
         three_systems: three
             .into_iter()
-            .map(|(k, (ok, total))| (k.to_string(), ok, total))
+            .map(|(k, (ok, total))| (k.label().to_string(), ok, total))
             .collect(),
         problems,
         agreement: if stats.totals.percent_agreement.is_some() {

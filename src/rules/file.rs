@@ -100,6 +100,24 @@ pub const REQUIRED_DOCUMENTS: Rule = Rule {
     },
 };
 
+/// The stages of this case that must be recorded on video or audio: those of `required` (the
+/// setting `recording_required_stages`) that happened in the case.
+pub fn recorded_stages_due<'a>(case: &Case, required: &'a [String]) -> Vec<&'a str> {
+    required
+        .iter()
+        .map(String::as_str)
+        .filter(|stage| match *stage {
+            "查封扣押" => has(case, "查封扣押决定书"),
+            "现场检查" => has(case, "现场检查记录"),
+            "听证" => case.effective_date(DateKey::Hearing).is_some(),
+            "送达" => has(case, "送达回执"),
+            "整改复查" => has(case, "整改复查意见书"),
+            "调查取证" => has(case, "询问笔录") || has(case, "勘验笔录"),
+            _ => false,
+        })
+        .collect()
+}
+
 /// 音像记录 for every stage the settings require (default: 查封扣押, per 国办发〔2018〕118号).
 pub const RECORDING_PRESENT: Rule = Rule {
     id: "recording_present",
@@ -107,17 +125,8 @@ pub const RECORDING_PRESENT: Rule = Rule {
     basis: "国办发〔2018〕118号",
     check: |case, ctx| {
         let mut findings = Vec::new();
-        for stage in &ctx.settings.recording_required_stages {
-            let happened = match stage.as_str() {
-                "查封扣押" => has(case, "查封扣押决定书"),
-                "现场检查" => has(case, "现场检查记录"),
-                "听证" => case.effective_date(DateKey::Hearing).is_some(),
-                "送达" => has(case, "送达回执"),
-                "整改复查" => has(case, "整改复查意见书"),
-                "调查取证" => has(case, "询问笔录") || has(case, "勘验笔录"),
-                _ => false,
-            };
-            if happened && !case.recordings.iter().any(|r| &r.stage == stage) {
+        for stage in recorded_stages_due(case, &ctx.settings.recording_required_stages) {
+            if !case.recordings.iter().any(|r| r.stage == stage) {
                 findings.push(Finding::new(
                     Severity::Deduction,
                     format!("本案有{stage}环节，卷内未见该环节的音像记录"),

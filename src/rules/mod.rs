@@ -284,6 +284,60 @@ pub const RULES: &[Rule] = &[
     file::DATE_CONSISTENCY,
 ];
 
+/// One of the 三项制度, as the campaign report counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ThreeSystem {
+    /// 行政执法公示: penalty decisions published in time (国办发〔2018〕118号).
+    Publication,
+    /// 执法全过程记录: every stage that must be recorded has its recording.
+    Recording,
+    /// 重大执法决定法制审核 (行政处罚法第五十八条).
+    LegalReview,
+}
+
+impl ThreeSystem {
+    /// The row's label in the report.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Publication => "行政执法公示（按期公示）",
+            Self::Recording => "执法全过程记录（规定环节音像记录）",
+            Self::LegalReview => "重大执法决定法制审核",
+        }
+    }
+}
+
+/// Which of the 三项制度 concern a case, and whether the case meets each, from the case and its
+/// findings (`check_case`). A system concerns the case when its occasion arose: a penalty
+/// decision was made (公示), a stage the settings require to be recorded happened (全过程记录),
+/// the decision is one 行政处罚法第五十八条 names (法制审核). A case without the record that
+/// shows compliance does not meet it: no 公示 record is not 按期公示.
+pub fn three_systems(case: &Case, findings: &[Finding], settings: &RuleSettings) -> Vec<(ThreeSystem, bool)> {
+    let has = |rule: &str| {
+        findings
+            .iter()
+            .any(|f| f.rule == rule && f.severity != Severity::Notice)
+    };
+    let mut rows = Vec::new();
+    if case.kind == crate::domain::CaseKind::Penalty && case.decision.is_some() {
+        let published = case.effective_date(crate::domain::DateKey::Published).is_some();
+        rows.push((ThreeSystem::Publication, published && !has("publication_deadline")));
+    }
+    if !file::recorded_stages_due(case, &settings.recording_required_stages).is_empty() {
+        rows.push((ThreeSystem::Recording, !has("recording_present")));
+    }
+    // 行政处罚法第五十八条: the 目录 flag, a hearing held (第一款第（二）项), or a finding.
+    let major = case.decision.as_ref().and_then(|d| d.major) == Some(true)
+        || case.effective_date(crate::domain::DateKey::Hearing).is_some()
+        || has("legal_review_required");
+    if major {
+        rows.push((
+            ThreeSystem::LegalReview,
+            !has("legal_review_required") && !has("legal_review_order"),
+        ));
+    }
+    rows
+}
+
 /// Runs every rule on a case.
 pub fn check_case(case: &Case, ctx: &RuleContext<'_>) -> Vec<Finding> {
     RULES.iter().flat_map(|rule| rule.run(case, ctx)).collect()

@@ -647,3 +647,94 @@ fn an_extension_approval_that_does_not_say_who_approved_counts_as_the_heads() {
     assert!(f[0].message.contains("审批表未载明审批层级"), "{f:?}");
     assert!(f[0].message.contains("办案期限90日"), "{f:?}");
 }
+
+// ── 三项制度 in the campaign report: 国办发〔2018〕118号, 行政处罚法第五十八条 ──
+
+fn systems(case: &Case) -> Vec<(ThreeSystem, bool)> {
+    let calendar = crate::import::bundled_calendar().expect("bundled calendar");
+    let settings = RuleSettings::default();
+    let findings = check_case(
+        case,
+        &RuleContext {
+            calendar: &calendar,
+            settings: &settings,
+            registry: &[],
+        },
+    );
+    three_systems(case, &findings, &settings)
+}
+
+fn row(case: &Case, system: ThreeSystem) -> Option<bool> {
+    systems(case)
+        .into_iter()
+        .find(|(s, _)| *s == system)
+        .map(|(_, met)| met)
+}
+
+#[test]
+fn publication_is_met_only_by_a_record_within_the_limit_国办发2018第118号() {
+    // 行政执法公示: a penalty decision is published within 7 working days (the default, a
+    // local setting). Decided Monday 2025-03-03: the 7th working day is 2025-03-12.
+    let mut case = penalty(10_000.0);
+    set(&mut case, DateKey::Decision, "2025-03-03");
+    // No 公示 record: not met (it counted as met before).
+    assert_eq!(row(&case, ThreeSystem::Publication), Some(false));
+    set(&mut case, DateKey::Published, "2025-03-12");
+    assert_eq!(row(&case, ThreeSystem::Publication), Some(true), "the 7th working day");
+    set(&mut case, DateKey::Published, "2025-03-13");
+    assert_eq!(row(&case, ThreeSystem::Publication), Some(false), "the 8th");
+    // An inspection has no penalty decision to publish: not counted at all.
+    let inspection = Case::new("辽阳应急检〔2025〕1号", CaseKind::Inspection, CaseOrigin::Package);
+    assert_eq!(row(&inspection, ThreeSystem::Publication), None);
+}
+
+#[test]
+fn recording_counts_the_cases_whose_stages_must_be_recorded_国办发2018第118号() {
+    // The denominator is the cases in which a stage the settings require to be recorded
+    // happened (default: 查封扣押), not every case that happens to carry a recording.
+    let mut filmed_inspection = penalty(5_000.0);
+    filmed_inspection.recordings.push(crate::domain::Recording {
+        stage: "现场检查".into(),
+        date: Some(d("2025-03-01")),
+        file: None,
+        duration_seconds: Some(600),
+    });
+    assert_eq!(row(&filmed_inspection, ThreeSystem::Recording), None);
+    let mut seizure = Case::new("辽阳应急强〔2025〕1号", CaseKind::Coercion, CaseOrigin::Package);
+    seizure.documents.push(doc("查封扣押决定书", "2025-03-01"));
+    assert_eq!(
+        row(&seizure, ThreeSystem::Recording),
+        Some(false),
+        "seized, not recorded"
+    );
+    seizure.recordings.push(crate::domain::Recording {
+        stage: "查封扣押".into(),
+        date: Some(d("2025-03-01")),
+        file: None,
+        duration_seconds: Some(900),
+    });
+    assert_eq!(row(&seizure, ThreeSystem::Recording), Some(true));
+    // A coercion case without the seizure document has no stage due.
+    let other = Case::new("辽阳应急强〔2025〕2号", CaseKind::Coercion, CaseOrigin::Package);
+    assert_eq!(row(&other, ThreeSystem::Recording), None);
+}
+
+#[test]
+fn legal_review_concerns_major_decisions_and_is_met_by_a_review_行政处罚法第五十八条() {
+    let mut case = penalty(10_000.0);
+    set(&mut case, DateKey::Decision, "2025-03-03");
+    assert_eq!(row(&case, ThreeSystem::LegalReview), None, "not a major decision");
+    decision(&mut case).major = Some(true);
+    assert_eq!(row(&case, ThreeSystem::LegalReview), Some(false), "major, not reviewed");
+    case.legal_review = Some(LegalReview {
+        reviewer: Some("法制科王某".into()),
+        qualified: Some(true),
+        opinion: None,
+    });
+    set(&mut case, DateKey::LegalReview, "2025-02-27");
+    assert_eq!(
+        row(&case, ThreeSystem::LegalReview),
+        Some(true),
+        "reviewed before the decision"
+    );
+}
