@@ -1,7 +1,8 @@
 //! The settings window (自动检查设置): the rules' parameters (statutory defaults; local or
 //! unconfirmed ones marked), the departmental regimes by date (原安监总局令第15号 /
-//! 应急管理部令第18号), and the holiday schedules (bundled years and years the project added).
-//! Saving sends the whole settings to the backend, which stores them and checks every case again.
+//! 应急管理部令第18号), the holiday schedules (bundled years and years the project added), and
+//! the import limits (导入限制, saved on their own: they apply from the next import). Saving the
+//! rules sends the whole settings to the backend, which stores them and checks every case again.
 
 use egui::RichText;
 
