@@ -17,6 +17,7 @@ pub const TARGETS: &[&str] = &[
     "checklist_toml",
     "pdf_text",
     "signed_file",
+    "folder_package",
 ];
 
 /// Feeds `data` to the entry point of `target`. `Err` only for an unknown target name: what
@@ -62,6 +63,18 @@ pub fn run(target: &str, data: &[u8]) -> Result<(), String> {
                 }
             }
         }),
+        "folder_package" => with_dir(data, |root| {
+            let limits = crate::import::ImportLimits::default();
+            if let Ok(mut package) = crate::import::open_package(root, &limits) {
+                let members: Vec<String> = package.members.iter().map(|m| m.path.clone()).collect();
+                for member in members {
+                    if let Ok(mut reader) = package.read_member(&member) {
+                        let mut sink = Vec::new();
+                        let _ = reader.by_ref().take(64 << 20).read_to_end(&mut sink);
+                    }
+                }
+            }
+        }),
         other => return Err(format!("unknown target {other}")),
     }
     Ok(())
@@ -72,6 +85,55 @@ fn read_ledger(path: &Path) {
         let _ = sheet.ledger_cases();
         let _ = sheet.registry_officers();
     }
+}
+
+/// Builds a package folder from `data` and runs `f` on it: each line `F path<TAB>content`
+/// writes a file, `D path` makes a folder, `L path<TAB>target` makes a symbolic link (Unix),
+/// paths relative to the package (a path that leaves it is skipped: the harness builds the
+/// package, the walker is what is tested). The folder is removed after.
+fn with_dir(data: &[u8], f: impl FnOnce(&Path)) {
+    let text = String::from_utf8_lossy(data);
+    with_file("unused", b"", |anchor| {
+        let Some(root) = anchor.parent().map(|p| p.join("package")) else {
+            return;
+        };
+        if std::fs::create_dir_all(&root).is_err() {
+            return;
+        }
+        for line in text.lines().take(200) {
+            let (Some(kind), Some(rest)) = (line.get(..2), line.get(2..)) else {
+                continue;
+            };
+            let (path, content) = rest.split_once('\t').unwrap_or((rest, ""));
+            let relative = Path::new(path);
+            if path.is_empty()
+                || relative.is_absolute()
+                || relative
+                    .components()
+                    .any(|c| !matches!(c, std::path::Component::Normal(_)))
+            {
+                continue;
+            }
+            let target = root.join(relative);
+            if let Some(parent) = target.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            match kind {
+                "F " => {
+                    let _ = std::fs::write(&target, content.replace("\\n", "\n"));
+                }
+                "D " => {
+                    let _ = std::fs::create_dir_all(&target);
+                }
+                #[cfg(unix)]
+                "L " => {
+                    let _ = std::os::unix::fs::symlink(content, &target);
+                }
+                _ => {}
+            }
+        }
+        f(&root);
+    });
 }
 
 /// Writes `data` to a fresh file named `name` in a private temporary folder, runs `f` on it,
