@@ -1086,7 +1086,7 @@ fn the_row_limit_counts_data_rows_on_both_sides() {
     };
     assert_eq!(read_sheet(&csv(3), &limits).unwrap().rows.len(), 3);
     let refused = read_sheet(&csv(4), &limits).unwrap_err().to_string();
-    assert!(refused.contains("有 4 行数据，超过上限 3 行"), "{refused}");
+    assert!(refused.contains("数据超过上限 3 行（读到第5行时停止）"), "{refused}");
 }
 
 /// A PDF whose cross-reference stream declares a field 2^40 bytes wide (lopdf #532: 0.44 sized

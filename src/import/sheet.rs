@@ -102,7 +102,7 @@ pub fn read_sheet(path: &Path, limits: &ImportLimits) -> Result<Sheet, ImportErr
             file: file.clone(),
             message,
         })?;
-        let rows = parse_csv(&text).map_err(|message| ImportError::Sheet {
+        let rows = parse_csv(&text, max_rows).map_err(|message| ImportError::Sheet {
             file: file.clone(),
             message,
         })?;
@@ -327,7 +327,10 @@ fn damaged(cells: &[Cell]) -> bool {
 
 /// RFC 4180 CSV: quoted fields, doubled quotes, newlines inside quotes. Tab-separated
 /// text is accepted when the header has tabs and no commas.
-fn parse_csv(text: &str) -> Result<Vec<Vec<Cell>>, String> {
+/// Parses CSV text into rows. More than `max_rows` rows with content after the header stop
+/// the reading there (a million-row file is refused without being held whole).
+fn parse_csv(text: &str, max_rows: usize) -> Result<Vec<Vec<Cell>>, String> {
+    let mut filled = 0usize;
     let first_line = text.lines().next().unwrap_or("");
     let sep = if first_line.contains('\t') && !first_line.contains(',') {
         '\t'
@@ -367,6 +370,15 @@ fn parse_csv(text: &str) -> Result<Vec<Vec<Cell>>, String> {
                 chars.next();
             }
             row.push(Cell::Text(std::mem::take(&mut field)));
+            if row.iter().any(|c| matches!(c, Cell::Text(t) if !t.trim().is_empty())) {
+                filled += 1;
+                if filled > max_rows.saturating_add(1) {
+                    return Err(format!(
+                        "数据超过上限 {max_rows} 行（读到第{}行时停止）；请分成几个文件导入",
+                        line - 1
+                    ));
+                }
+            }
             rows.push(std::mem::take(&mut row));
         } else {
             field.push(c);
@@ -760,7 +772,7 @@ mod tests {
 
     #[test]
     fn csv_quotes_and_encodings() {
-        let rows = parse_csv("a,b\r\n\"x,1\",\"say \"\"hi\"\"\"\n").unwrap();
+        let rows = parse_csv("a,b\r\n\"x,1\",\"say \"\"hi\"\"\"\n", 10).unwrap();
         assert_eq!(rows[1], vec![Cell::Text("x,1".into()), Cell::Text("say \"hi\"".into())]);
         let (gbk, _, _) = encoding_rs::GBK.encode("案号,当事人");
         assert_eq!(decode_text(&gbk).unwrap(), "案号,当事人");
@@ -795,7 +807,7 @@ mod tests {
         assert_eq!(decode_text(&utf32).unwrap(), text);
         let no_bom: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
         assert!(decode_text(&no_bom).unwrap_err().contains("没有字节序标记"));
-        let open = parse_csv("案号,当事人\n甲,\"某公司\n乙,丙\n丁,戊\n").unwrap_err();
+        let open = parse_csv("案号,当事人\n甲,\"某公司\n乙,丙\n丁,戊\n", 10).unwrap_err();
         assert!(open.starts_with("第2行：引号未闭合"), "{open}");
     }
 
