@@ -946,6 +946,31 @@ fn a_return_built_on_a_kit_the_organiser_did_not_issue_is_refused() {
         t.li.ok(&["kit", "open", s(&t.kit), s(&genuine)])
             .contains(&organiser_print)
     );
+    // The cover sheet printed with the kit (评查包交接单) carries the same fingerprint and the
+    // kit's SHA-256, for the reviewer to compare on paper.
+    let cover = t
+        .kit
+        .with_file_name(format!("{}-交接单.pdf", t.kit.file_stem().unwrap().to_string_lossy()));
+    assert!(t.issued.contains("交接单"), "{}", t.issued);
+    let cover_text = match pingcha::import::extract_pdf_text(
+        &std::fs::read(&cover).expect("the cover sheet beside the kit"),
+        &pingcha::import::ImportLimits::default(),
+    ) {
+        pingcha::import::TextLayer::Text { text, .. } => text,
+        other => panic!("{other:?}"),
+    };
+    let sha = pingcha::review::kit::sha256_hex(&std::fs::read(&t.kit).unwrap());
+    for expected in [
+        "评查包交接单".to_string(),
+        organiser_print.clone(),
+        sha[..8].to_string(),
+        sha[56..].to_string(),
+        "李评".to_string(),
+        first_case(&genuine),
+    ] {
+        assert!(cover_text.contains(&expected), "{expected} not in: {cover_text}");
+    }
+    assert!(!cover_text.contains(&forged_print));
 
     // Scores one case in a workspace and exports the return; gives the case and the file.
     let score_and_return = |ws: &Path, name: &str| {

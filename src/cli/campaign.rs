@@ -13,8 +13,7 @@ use clap::Subcommand;
 use crate::domain::{Mark, fmt_points};
 use crate::review::campaign::{
     CampaignConfig, add_reviewer, apply_assignment, campaign_stats, compare_all, compare_case, create_campaign,
-    describe, export_kit, export_return, import_return, open_kit, preview_assignment, record_consensus, sign_off,
-    update_config,
+    describe, export_return, import_return, open_kit, preview_assignment, record_consensus, sign_off, update_config,
 };
 use crate::store::Project;
 
@@ -336,7 +335,7 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
             unmasked,
         } => {
             let mut p = open(&project)?;
-            let summary = export_kit(&mut p, &campaign, &reviewer, &organiser, unmasked, &file)?;
+            let summary = crate::jobs::reports::issue_kit(&mut p, &campaign, &reviewer, &organiser, unmasked, &file)?;
             writeln!(out, "{}", summary.0)?;
         }
         CampaignCommand::ImportReturn { project, files } => {

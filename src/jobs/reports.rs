@@ -700,3 +700,52 @@ pub fn export_xlsx(project: &Project, campaign: Option<&str>) -> Result<Vec<u8>>
     }
     Ok(workbook(&sheets)?)
 }
+
+/// The cover sheet's path for a kit: beside it, `<kit name>-交接单.pdf`.
+pub fn kit_cover_path(kit: &std::path::Path) -> std::path::PathBuf {
+    let stem = kit
+        .file_stem()
+        .map_or_else(|| "评查包".into(), |s| s.to_string_lossy().into_owned());
+    kit.with_file_name(format!("{stem}-交接单.pdf"))
+}
+
+/// Issues a reviewer's kit (`review::campaign::export_kit`) and writes its cover sheet, the
+/// 评查包交接单, beside it: the organiser's key fingerprint and the kit's SHA-256, printed and
+/// handed over with the kit so the reviewer compares them on paper. The app and the command
+/// line both issue kits through this.
+pub fn issue_kit(
+    project: &mut Project,
+    campaign: &str,
+    reviewer: &str,
+    organiser: &str,
+    unmasked: bool,
+    out: &std::path::Path,
+) -> Result<crate::review::campaign::Summary> {
+    let issued = crate::review::campaign::export_kit(project, campaign, reviewer, organiser, unmasked, out)?;
+    let agency = agency(project)?;
+    let file = out
+        .file_name()
+        .map_or_else(|| out.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let date = chinese_date(&chrono::Local::now().format("%Y-%m-%d").to_string());
+    let document = crate::report::documents::kit_cover(&crate::report::documents::KitCover {
+        agency: &agency,
+        campaign: &issued.campaign,
+        reviewer: &issued.reviewer,
+        unit: &issued.unit,
+        file: &file,
+        sha256: &issued.sha256,
+        fingerprint: &issued.fingerprint,
+        masked: issued.masked,
+        cases: &issued.cases,
+        date: &date,
+    });
+    let cover = kit_cover_path(out);
+    let pdf = render(&document)?;
+    crate::places::write_atomically(&cover, &pdf.bytes)
+        .with_context(|| format!("评查包已生成，但交接单 {} 未能写出", cover.display()))?;
+    Ok(crate::review::campaign::Summary(format!(
+        "{}。交接单 {}：打印后随评查包交给评查员",
+        issued.summary.0,
+        cover.display()
+    )))
+}

@@ -396,6 +396,84 @@ pub fn rectification_notice(
     doc
 }
 
+/// What the 评查包交接单 (a kit's cover sheet) says.
+pub struct KitCover<'a> {
+    /// The organiser's agency.
+    pub agency: &'a str,
+    /// Campaign name.
+    pub campaign: &'a str,
+    /// Reviewer and unit.
+    pub reviewer: &'a str,
+    /// Reviewer's unit.
+    pub unit: &'a str,
+    /// The kit's file name.
+    pub file: &'a str,
+    /// SHA-256 of the kit file, hex.
+    pub sha256: &'a str,
+    /// The organiser's key fingerprint (`3F2A-91C0-77D4-0B1E`).
+    pub fingerprint: &'a str,
+    /// Whether personal data were masked.
+    pub masked: bool,
+    /// Case numbers in the kit.
+    pub cases: &'a [String],
+    /// Issue date.
+    pub date: &'a str,
+}
+
+/// The 评查包交接单: printed with the kit and handed over with it, so that the reviewer can
+/// compare, on paper, the signer's key fingerprint the app shows when the kit is opened.
+pub fn kit_cover(c: &KitCover<'_>) -> Document {
+    let mut doc = Document::new(format!("评查包交接单 {}", c.reviewer));
+    // The hash in groups of eight, four groups a line: read aloud or compared by eye.
+    let groups: Vec<&str> = (0..c.sha256.len())
+        .step_by(8)
+        .filter_map(|i| c.sha256.get(i..(i + 8).min(c.sha256.len())))
+        .collect();
+    let hash = groups
+        .chunks(4)
+        .map(|line| line.join(" "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    doc.push(Block::Issuer(c.agency.to_string()))
+        .push(Block::Title("评查包交接单".into()))
+        .push(Block::KeyValues(vec![
+            ("评查活动".into(), c.campaign.to_string()),
+            ("评查员".into(), format!("{}（{}）", c.reviewer, c.unit)),
+            ("评查包文件".into(), c.file.to_string()),
+            ("案卷数".into(), format!("{} 件", c.cases.len())),
+            (
+                "个人信息".into(),
+                if c.masked { "身份证号已遮蔽" } else { "未遮蔽" }.to_string(),
+            ),
+            ("签发日期".into(), c.date.to_string()),
+        ]))
+        .push(Block::Heading("核对".into()))
+        .push(Block::KeyValues(vec![
+            ("组织者密钥指纹".into(), c.fingerprint.to_string()),
+            ("评查包校验值（SHA-256）".into(), hash),
+        ]))
+        .push(Block::Paragraph(
+            "评查员在本机打开评查包时，程序会显示签发者密钥指纹，应与上列组织者密钥指纹一致；不一致的，不要评分，立即告知组织者。回收包会注明所依据评查包的校验值，组织者只接收依据本单所列评查包作出的回收包。".into(),
+        ))
+        // The handover is signed on the first page, whatever the length of the case list.
+        .push(Block::Space(8.0))
+        .push(Block::Signature(vec![
+            "交付人（组织者）：__________　日期：__________".into(),
+            "接收人（评查员）：__________　日期：__________".into(),
+        ]))
+        .push(Block::Heading("案卷清单".into()))
+        .push(Block::Table(Table {
+            headers: vec!["序号".into(), "案号".into()],
+            rows: c
+                .cases
+                .iter()
+                .enumerate()
+                .map(|(i, n)| vec![(i + 1).to_string(), n.clone()])
+                .collect(),
+        }));
+    doc
+}
+
 /// A case's line in the campaign report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportCase {

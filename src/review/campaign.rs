@@ -288,6 +288,27 @@ struct KitDocument {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary(pub String);
 
+/// A kit as issued: what its cover sheet (评查包交接单) prints.
+#[derive(Debug, Clone)]
+pub struct IssuedKit {
+    /// What happened, in Chinese.
+    pub summary: Summary,
+    /// Campaign name.
+    pub campaign: String,
+    /// Reviewer.
+    pub reviewer: String,
+    /// Reviewer's unit.
+    pub unit: String,
+    /// Case numbers in the kit.
+    pub cases: Vec<String>,
+    /// SHA-256 of the kit file, hex.
+    pub sha256: String,
+    /// The organiser's key fingerprint.
+    pub fingerprint: String,
+    /// Whether personal data were masked.
+    pub masked: bool,
+}
+
 /// Exports the kit of one reviewer: only their cases (personal data masked unless
 /// `unmasked`), the campaign's checklist versions, the finding library and rule settings;
 /// signed with the organiser's key (`organiser` names it).
@@ -298,7 +319,7 @@ pub fn export_kit(
     organiser: &str,
     unmasked: bool,
     out: &Path,
-) -> Result<Summary, ReviewError> {
+) -> Result<IssuedKit, ReviewError> {
     let info = project.campaign(campaign)?;
     let config = config_of(&info);
     let member = project
@@ -387,18 +408,28 @@ pub fn export_kit(
     // The organiser accepts returns only for kits it issued.
     let sha = super::kit::sha256_hex(&bytes);
     project.record_issued_kit(info.id, member.reviewer_id, &sha)?;
-    Ok(Summary(format!(
-        "已为 {reviewer} 生成评查包 {}：{} 件案卷，{:.1} MB{}。组织者密钥指纹 {}：请评查员打开评查包时核对",
-        out.display(),
-        cases.len(),
-        bytes.len() as f64 / 1_048_576.0,
-        if unmasked {
-            "（未遮蔽个人信息）"
-        } else {
-            "（身份证号已遮蔽）"
-        },
-        super::kit::fingerprint(&key.public_hex())
-    )))
+    let fingerprint = super::kit::fingerprint(&key.public_hex());
+    Ok(IssuedKit {
+        summary: Summary(format!(
+            "已为 {reviewer} 生成评查包 {}：{} 件案卷，{:.1} MB{}。组织者密钥指纹 {}：请评查员打开评查包时核对",
+            out.display(),
+            cases.len(),
+            bytes.len() as f64 / 1_048_576.0,
+            if unmasked {
+                "（未遮蔽个人信息）"
+            } else {
+                "（身份证号已遮蔽）"
+            },
+            fingerprint
+        )),
+        campaign: info.name.clone(),
+        reviewer: member.name.clone(),
+        unit: member.unit.clone(),
+        cases,
+        sha256: sha,
+        fingerprint,
+        masked: !unmasked,
+    })
 }
 
 /// JSON for a kit member, with a Chinese error.

@@ -1155,9 +1155,9 @@ fn campaign_request(
             path,
         } => {
             let organiser = reviewer.map_or("组织者".to_string(), |r| r.name.clone());
-            match c::export_kit(project, &campaign, &name, &organiser, false, &path) {
+            match crate::jobs::reports::issue_kit(project, &campaign, &name, &organiser, false, &path) {
                 Ok(summary) => send(Response::Info(summary.0)),
-                Err(e) => fail("未能生成评查包", &e),
+                Err(e) => send(Response::Error(format!("未能生成评查包：{e:#}"))),
             }
         }
         CampaignRequest::ImportReturn(path) => {
