@@ -871,3 +871,39 @@ fn limits_are_shown_and_set_from_the_command_line() {
         .unwrap();
     assert_eq!(unchanged, stored, "a refused change changes nothing");
 }
+
+#[test]
+fn a_large_kit_is_verified_streaming_within_a_small_memory_limit() {
+    // #19 item 12: kits were read whole before their signature was checked (a 2 GiB file
+    // peaked at 2.1 GB). Now the signature is checked over the file in chunks: a forged
+    // 768 MiB kit (sparse: costs no disk) is refused as forged under a 600 MB address-space
+    // limit, and no workspace is made.
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = tmp.path().join("大.pchkit");
+    let file = std::fs::File::create(&kit).unwrap();
+    file.set_len(768 << 20).unwrap();
+    drop(file);
+    // A trailer: a signature that does not match, a valid public key (the base point), the tag.
+    let mut trailer = vec![1u8; 64];
+    trailer.push(0x58);
+    trailer.extend([0x66u8; 31]);
+    trailer.extend(b"PCHSIG01");
+    let mut f = std::fs::OpenOptions::new().append(true).open(&kit).unwrap();
+    std::io::Write::write_all(&mut f, &trailer).unwrap();
+    drop(f);
+    let ws = tmp.path().join("工作区");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 600000 && exec \"$0\" kit open \"$1\" \"$2\"")
+        .arg(env!("CARGO_BIN_EXE_pingcha"))
+        .args([&kit, &ws])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("评查包已被改动（整体签名不符）"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!ws.join("project.sqlite").exists());
+}
