@@ -907,3 +907,29 @@ fn a_large_kit_is_verified_streaming_within_a_small_memory_limit() {
     );
     assert!(!ws.join("project.sqlite").exists());
 }
+
+#[test]
+fn a_busy_project_names_the_process_that_holds_it() {
+    // #19 item 12: "one Chinese message naming what holds it". This test process opens the
+    // project (leaving its note in .pingcha-holders/) and holds its write lock; an import in
+    // another process waits its 10 s once and names this process.
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    let opened = pingcha::store::Project::create_or_open(&project).unwrap();
+    let lock = rusqlite::Connection::open(project.join("project.sqlite")).unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let pkg = late_service_package(&tmp.path().join("pkg"), "占用〔2024〕1号");
+    let out = pingcha(&["import", s(&project), s(&pkg)]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = stderr(&out);
+    let me = format!("评查程序（进程 {}", std::process::id());
+    assert!(
+        said.contains(&format!("项目正被{me}")) && said.contains("未导入任何文件"),
+        "{said}"
+    );
+    lock.execute_batch("ROLLBACK").unwrap();
+    drop(opened);
+    // Closed, the note is gone: nobody is named any more.
+    let notes = std::fs::read_dir(project.join(".pingcha-holders")).unwrap().count();
+    assert_eq!(notes, 0);
+}

@@ -913,7 +913,10 @@ fn bad_26_a_project_another_process_writes_is_reported_once_in_chinese() {
     let report = import(&mut p, &packages);
     assert_eq!(report.items.len(), 1, "one message for the batch: {:?}", report.items);
     let r = refusal(&report);
-    assert!(r.contains("正被另一个程序") && r.contains("未导入任何文件"), "{r}");
+    assert!(
+        r.contains("项目正被") && r.contains("写入，等待 10 秒后仍未释放") && r.contains("未导入任何文件"),
+        "{r}"
+    );
     holder.execute_batch("ROLLBACK").unwrap();
     assert_eq!(
         import(&mut p, &packages).imported(),

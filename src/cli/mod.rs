@@ -255,6 +255,19 @@ pub enum BenchCommand {
 
 /// Runs a parsed command other than the UI ones. Returns the process exit code.
 pub fn run(command: Command) -> ExitCode {
+    // What a busy project names this process as, in another process's message.
+    let subcommand: Vec<String> = std::env::args()
+        .skip(1)
+        .take(2)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let subcommand = match subcommand.first().map(String::as_str) {
+        Some("campaign" | "kit" | "checklist" | "calendar" | "report" | "export" | "key" | "bench") => {
+            subcommand.join(" ")
+        }
+        _ => subcommand.first().cloned().unwrap_or_default(),
+    };
+    crate::store::holders::describe_process(format!("命令 pingcha {subcommand}"));
     let result = match command {
         Command::Import { project, paths } => import(&project, &paths),
         Command::Cases { project, json } => cases(&project, json).map(|()| ExitCode::SUCCESS),

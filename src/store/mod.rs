@@ -6,6 +6,7 @@
 mod blobs;
 mod campaigns;
 mod cases;
+pub mod holders;
 mod migrations;
 mod scores;
 mod search;
@@ -68,6 +69,9 @@ pub enum StoreError {
     /// Something the campaign does not allow.
     #[error("{0}")]
     Refused(String),
+    /// Another process holds the project's write lock past the busy wait; what it is.
+    #[error("项目正被{0}写入，等待 10 秒后仍未释放；请关闭它后重试")]
+    Busy(String),
 }
 
 /// SQLite's failure as a sentence (its own words after it, for support).
@@ -92,6 +96,8 @@ fn sql_message(e: &rusqlite::Error) -> String {
 pub struct Project {
     dir: PathBuf,
     conn: Connection,
+    /// This process's note in `.pingcha-holders/` (removed when the project is closed).
+    _holder: holders::Holder,
 }
 
 impl std::fmt::Debug for Project {
@@ -116,11 +122,29 @@ impl Project {
     /// Waits (at most the busy timeout) until the project can be written; a project another
     /// process holds is reported once, before a batch, instead of once per item.
     pub fn check_writable(&mut self) -> Result<(), StoreError> {
-        let tx = self
+        match self
             .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.rollback()?;
-        Ok(())
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        {
+            Ok(tx) => {
+                tx.rollback()?;
+                Ok(())
+            }
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) =>
+            {
+                let others = holders::others(&self.dir);
+                Err(StoreError::Busy(if others.is_empty() {
+                    "另一个评查窗口或命令（未能确定是哪一个）".to_string()
+                } else {
+                    others.join("、")
+                }))
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Opens the project in `dir`, creating the folder and an empty project if missing.
@@ -155,6 +179,7 @@ impl Project {
         let project = Self {
             dir: dir.to_path_buf(),
             conn,
+            _holder: holders::Holder::register(dir),
         };
         // Temporary files of an import that was killed: never referenced, safe to remove.
         project.blobs().remove_leftovers();

@@ -113,6 +113,7 @@ impl WindowFailure {
 /// by the sample generator on first start, in the user's data folder).
 pub fn run(project: Option<PathBuf>) -> ExitCode {
     crate::places::log_panics();
+    crate::store::holders::describe_process("评查窗口");
     let places = match crate::places::Places::of_user() {
         Ok(p) => p,
         Err(e) => {
