@@ -275,6 +275,12 @@ thread_local! {
     static READER: RefCell<Option<Reader>> = const { RefCell::new(None) };
 }
 
+/// Ends this thread's reader process, if it has one (a long-lived thread, such as the app's
+/// backend, after an import: an idle reader is not kept for the next one).
+pub fn release() {
+    READER.with(|cell| cell.borrow_mut().take());
+}
+
 /// A request to a reader process.
 #[derive(Debug, Serialize, Deserialize)]
 struct Request {

@@ -410,6 +410,8 @@ pub fn run_import(
         stop.store(true, Ordering::Relaxed);
         drop(rx);
     });
+    // The reader process this thread used for ledgers (the worker threads' end with them).
+    crate::worker::release();
     progress(&ImportProgress {
         done: report.items.len().min(total),
         total,
