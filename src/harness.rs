@@ -28,19 +28,7 @@ pub fn run(target: &str, data: &[u8]) -> Result<(), String> {
             let text = String::from_utf8_lossy(data);
             let _ = crate::import::parse_case_toml("case.toml", &text);
         }
-        "zip_package" => with_file("package.zip", data, |path| {
-            let limits = crate::import::ImportLimits::default();
-            if let Ok(mut package) = crate::import::open_package(path, &limits) {
-                let members: Vec<String> = package.members.iter().map(|m| m.path.clone()).collect();
-                for member in members {
-                    if let Ok(mut reader) = package.read_member(&member) {
-                        // Read in full, bounded as the import reads it.
-                        let mut sink = Vec::new();
-                        let _ = reader.by_ref().take(64 << 20).read_to_end(&mut sink);
-                    }
-                }
-            }
-        }),
+        "zip_package" => with_file("package.zip", data, read_package),
         "csv_ledger" => with_file("台账.csv", data, read_ledger),
         "xlsx_ledger" => with_file("台账.xlsx", data, read_ledger),
         "checklist_toml" => {
@@ -63,21 +51,25 @@ pub fn run(target: &str, data: &[u8]) -> Result<(), String> {
                 }
             }
         }),
-        "folder_package" => with_dir(data, |root| {
-            let limits = crate::import::ImportLimits::default();
-            if let Ok(mut package) = crate::import::open_package(root, &limits) {
-                let members: Vec<String> = package.members.iter().map(|m| m.path.clone()).collect();
-                for member in members {
-                    if let Ok(mut reader) = package.read_member(&member) {
-                        let mut sink = Vec::new();
-                        let _ = reader.by_ref().take(64 << 20).read_to_end(&mut sink);
-                    }
-                }
-            }
-        }),
+        "folder_package" => with_dir(data, read_package),
         other => return Err(format!("unknown target {other}")),
     }
     Ok(())
+}
+
+/// Opens a package (zip or folder) and reads every member in full, bounded as the import
+/// reads it.
+fn read_package(path: &Path) {
+    let limits = crate::import::ImportLimits::default();
+    if let Ok(mut package) = crate::import::open_package(path, &limits) {
+        let members: Vec<String> = package.members.iter().map(|m| m.path.clone()).collect();
+        for member in members {
+            if let Ok(mut reader) = package.read_member(&member) {
+                let mut sink = Vec::new();
+                let _ = reader.by_ref().take(64 << 20).read_to_end(&mut sink);
+            }
+        }
+    }
 }
 
 fn read_ledger(path: &Path) {
