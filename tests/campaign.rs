@@ -703,6 +703,17 @@ fn a_campaign_round_trip_through_kits_and_returns() {
         text.contains("关于2024年度评查情况的通报") && text.contains("附件1"),
         "{text}"
     );
+    // All three of the 三项制度 have their row in the table, in their order.
+    let table = &text[text.find("落实率").expect("the 三项制度 table")..];
+    let rows: Vec<usize> = [
+        "行政执法公示（按期公示）",
+        "执法全过程记录（规定环节音像记录）",
+        "重大执法决定法制审核",
+    ]
+    .iter()
+    .map(|row| table.find(row).unwrap_or_else(|| panic!("{row} not in: {table}")))
+    .collect();
+    assert!(rows.windows(2).all(|w| w[0] < w[1]), "{rows:?}");
     let again = tmp.path().join("报告2.pdf");
     organiser.ok(&[
         "report",

@@ -412,7 +412,7 @@ pub fn campaign_report_document(
     let mut drawn_units = BTreeSet::new();
     let mut grades: Vec<String> = Vec::new();
     let mut problem_counts: BTreeMap<String, (usize, String)> = BTreeMap::new();
-    let mut three: BTreeMap<crate::rules::ThreeSystem, (usize, usize)> = BTreeMap::new();
+    let mut three: Vec<Vec<(crate::rules::ThreeSystem, bool)>> = Vec::new();
     let mut current = project.current_cases()?;
     for number in &info.cases {
         let case = current
@@ -426,13 +426,7 @@ pub fn campaign_report_document(
             grades = checklist.bands.iter().map(|b| b.grade.clone()).collect();
         }
         let findings = rules.check(&stored.case);
-        for (system, met) in crate::rules::three_systems(&stored.case, &findings, &rules.settings) {
-            let e = three.entry(system).or_default();
-            e.1 += 1;
-            if met {
-                e.0 += 1;
-            }
-        }
+        three.push(crate::rules::three_systems(&stored.case, &findings, &rules.settings));
         if cmp.reviewers.is_empty() {
             comparisons.push(cmp);
             continue;
@@ -502,10 +496,7 @@ pub fn campaign_report_document(
         per_case: config.per_case,
         grades,
         cases,
-        three_systems: three
-            .into_iter()
-            .map(|(k, (ok, total))| (k.label().to_string(), ok, total))
-            .collect(),
+        three_systems: three_system_rows(&three),
         problems,
         agreement: if stats.totals.percent_agreement.is_some() {
             agreement
@@ -701,6 +692,19 @@ pub fn export_xlsx(project: &Project, campaign: Option<&str>) -> Result<Vec<u8>>
     Ok(workbook(&sheets)?)
 }
 
+/// The report's 三项制度 table from each case's systems: (row, cases meeting it, cases it
+/// concerns), every one of the three in its order — one no case concerns too (shown "—").
+fn three_system_rows(per_case: &[Vec<(crate::rules::ThreeSystem, bool)>]) -> Vec<(String, usize, usize)> {
+    crate::rules::ThreeSystem::ALL
+        .iter()
+        .map(|system| {
+            let rows = per_case.iter().flatten().filter(|(s, _)| s == system);
+            let met = rows.clone().filter(|(_, met)| *met).count();
+            (system.label().to_string(), met, rows.count())
+        })
+        .collect()
+}
+
 /// The cover sheet's path for a kit: beside it, `<kit name>-交接单.pdf`.
 pub fn kit_cover_path(kit: &std::path::Path) -> std::path::PathBuf {
     let stem = kit
@@ -748,4 +752,20 @@ pub fn issue_kit(
         issued.summary.0,
         cover.display()
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::three_system_rows;
+    use crate::rules::ThreeSystem::*;
+
+    #[test]
+    fn every_one_of_the_three_systems_has_its_row() {
+        // A campaign with no major decision still shows the 法制审核 row (it was left out).
+        let rows = three_system_rows(&[vec![(Publication, true)], vec![(Publication, false), (Recording, true)]]);
+        let counts: Vec<(usize, usize)> = rows.iter().map(|(_, met, of)| (*met, *of)).collect();
+        assert_eq!(counts, [(1, 2), (1, 1), (0, 0)]);
+        assert_eq!(rows[2].0, "重大执法决定法制审核");
+        assert_eq!(three_system_rows(&[]).len(), 3);
+    }
 }

@@ -296,6 +296,9 @@ pub enum ThreeSystem {
 }
 
 impl ThreeSystem {
+    /// The three, in their usual order.
+    pub const ALL: [Self; 3] = [Self::Publication, Self::Recording, Self::LegalReview];
+
     /// The row's label in the report.
     pub fn label(self) -> &'static str {
         match self {
