@@ -317,3 +317,12 @@ fn the_notice_pdf_matches_its_golden_file() {
         "the notice PDF changed; rerun with PINGCHA_UPDATE_GOLDEN=1 if that is intended"
     );
 }
+
+#[test]
+fn a_report_title_says_ping_cha_once() {
+    // #17: no "评查…评查" doubled in titles.
+    use pingcha::report::documents::report_title;
+    assert_eq!(report_title("2024年度评查"), "2024年度评查报告");
+    assert_eq!(report_title("2024年度行政执法案卷评查"), "2024年度行政执法案卷评查报告");
+    assert_eq!(report_title("2024年度专项"), "2024年度专项评查报告");
+}

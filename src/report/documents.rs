@@ -527,9 +527,20 @@ pub struct CampaignReport<'a> {
     pub templates: &'a Templates,
 }
 
+/// The report's title from the campaign's name, without saying 评查 twice:
+/// `2024年度案卷评查` → `2024年度案卷评查报告`, `2024年度专项` → `2024年度专项评查报告`.
+pub fn report_title(campaign: &str) -> String {
+    let name = campaign.trim();
+    if name.ends_with("评查") {
+        format!("{name}报告")
+    } else {
+        format!("{name}评查报告")
+    }
+}
+
 /// The 评查报告 of a campaign.
 pub fn campaign_report(r: &CampaignReport<'_>) -> Document {
-    let mut doc = Document::new(format!("{} 评查报告", r.name));
+    let mut doc = Document::new(report_title(r.name));
     let n = r.cases.len();
     let average = if n == 0 {
         0.0
