@@ -151,6 +151,11 @@ fn report(cases: usize) -> Document {
 
 /// A campaign report of `cases` scored cases out of `drawn`.
 fn report_drawn(cases: usize, drawn: usize) -> Document {
+    report_for(cases, drawn, false)
+}
+
+/// The report of `cases` scored of `drawn`, with the internal annex or without.
+fn report_for(cases: usize, drawn: usize, internal: bool) -> Document {
     let templates = Templates::bundled().unwrap();
     let units = ["执法一科", "执法二科", "执法三科", "执法支队一大队", "执法支队二大队"];
     let grades = ["优秀", "良好", "合格", "不合格"];
@@ -203,6 +208,7 @@ fn report_drawn(cases: usize, drawn: usize) -> Document {
             "青禾应急罚〔2024〕3号".into(),
         )],
         agreement: vec![("总分一致率".into(), "0.812".into())],
+        internal,
         templates: &templates,
     })
 }
@@ -231,10 +237,17 @@ fn the_campaign_report_has_every_section() {
         "四、存在的主要问题",
         "五、整改要求和建议",
         "附件1：案卷评查得分表",
-        "附件2：评查员一致性统计",
     ] {
         assert!(text.contains(heading), "{heading}");
     }
+    // #17: the reviewers' agreement is not in the 通报 sent to the units; the organiser's copy
+    // carries it as an internal annex.
+    assert!(!text.contains("一致性") && !text.contains("0.812"), "{text}");
+    let internal = report_for(40, 40, true).plain_text();
+    assert!(
+        internal.contains("内部附件：评查员一致性统计（不随通报印发）") && internal.contains("总分一致率：0.812"),
+        "{internal}"
+    );
     assert!(text.contains("共抽取5个单位的行政执法案卷40件"), "{text}");
     assert!(text.contains("行政执法公示（按期公示） 40 50 80.0%"), "{text}");
 }

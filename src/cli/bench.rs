@@ -279,6 +279,7 @@ pub fn report(cases: usize, out: Option<PathBuf>) -> Result<()> {
         grades: grades.iter().map(|g| g.to_string()).collect(),
         cases: list,
         three_systems: vec![("行政执法公示（按期公示）".into(), cases * 9 / 10, cases)],
+        internal: true,
         problems: (1..=15)
             .map(|k| {
                 (
@@ -470,7 +471,7 @@ pub fn campaign(cases: usize, dir: Option<PathBuf>) -> Result<()> {
     }
     let project = Project::open(&project_dir)?;
     let started = Instant::now();
-    let document = crate::jobs::reports::campaign_report_document(&project, name, Some("2024-12-01"), 30)?;
+    let document = crate::jobs::reports::campaign_report_document(&project, name, Some("2024-12-01"), 30, true)?;
     let gathered = started.elapsed().as_secs_f64();
     let rendered = crate::jobs::reports::render(&document)?;
     errln!(

@@ -79,6 +79,9 @@ pub enum ReportCommand {
         /// 整改期限（日）
         #[arg(long, default_value_t = 30)]
         reply_days: i64,
+        /// 加内部附件：评查员一致性统计（不随通报印发）
+        #[arg(long)]
+        internal: bool,
     },
 }
 
@@ -162,6 +165,7 @@ pub fn report(command: ReportCommand) -> Result<ExitCode> {
             out,
             date,
             reply_days,
+            internal,
         } => {
             let p = open(&project)?;
             let campaign = match campaign {
@@ -175,7 +179,7 @@ pub fn report(command: ReportCommand) -> Result<ExitCode> {
             };
             (
                 out,
-                campaign_report_document(&p, &campaign, date.as_deref(), reply_days)?,
+                campaign_report_document(&p, &campaign, date.as_deref(), reply_days, internal)?,
             )
         }
     };

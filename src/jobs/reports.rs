@@ -394,12 +394,14 @@ fn dates(project: &Project, cases: &[String], date: Option<&str>, reply_days: i6
     })
 }
 
-/// The campaign report.
+/// The campaign report (the 通报 sent to the units); `internal` adds the reviewers' agreement
+/// statistics as an internal annex, for the organiser's copy only.
 pub fn campaign_report_document(
     project: &Project,
     campaign: &str,
     date: Option<&str>,
     reply_days: i64,
+    internal: bool,
 ) -> Result<Document> {
     // Everything the comparisons read is loaded once: the report is linear in the campaign.
     let data = CampaignData::load(project, campaign)?;
@@ -497,6 +499,7 @@ pub fn campaign_report_document(
         grades,
         cases,
         three_systems: three_system_rows(&three),
+        internal,
         problems,
         agreement: if stats.totals.percent_agreement.is_some() {
             agreement

@@ -523,6 +523,9 @@ pub struct CampaignReport<'a> {
     pub problems: Vec<(String, usize, String)>,
     /// Reviewer agreement lines (statistic, value).
     pub agreement: Vec<(String, String)>,
+    /// Whether the internal annex (the reviewers' agreement statistics) is added: the 通报
+    /// sent to the units goes without it.
+    pub internal: bool,
     /// Wording.
     pub templates: &'a Templates,
 }
@@ -734,12 +737,16 @@ pub fn campaign_report(r: &CampaignReport<'_>) -> Document {
                     ]
                 })
                 .collect(),
-        }))
-        .push(Block::Heading("附件2：评查员一致性统计".into()));
-    if r.agreement.is_empty() {
-        doc.push(Block::Line("评分不足，无法统计。".into()));
-    } else {
-        doc.push(Block::KeyValues(r.agreement.clone()));
+        }));
+    // The reviewers' agreement is the organiser's business, not the units': an internal
+    // annex, only when asked for.
+    if r.internal {
+        doc.push(Block::Heading("内部附件：评查员一致性统计（不随通报印发）".into()));
+        if r.agreement.is_empty() {
+            doc.push(Block::Line("评分不足，无法统计。".into()));
+        } else {
+            doc.push(Block::KeyValues(r.agreement.clone()));
+        }
     }
     doc
 }

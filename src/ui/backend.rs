@@ -239,6 +239,8 @@ pub enum ReportRequest {
     Campaign {
         /// Campaign.
         campaign: String,
+        /// With the internal annex (the reviewers' agreement statistics).
+        internal: bool,
         /// Where.
         path: PathBuf,
     },
@@ -992,9 +994,14 @@ fn report_request(project: &Project, request: ReportRequest, send: &dyn Fn(Respo
             ReportRequest::Notice { unit, campaign, path } => {
                 (path, r::notice_document(project, &unit, campaign.as_deref(), None, 30)?)
             }
-            ReportRequest::Campaign { campaign, path } => {
-                (path, r::campaign_report_document(project, &campaign, None, 30)?)
-            }
+            ReportRequest::Campaign {
+                campaign,
+                internal,
+                path,
+            } => (
+                path,
+                r::campaign_report_document(project, &campaign, None, 30, internal)?,
+            ),
             ReportRequest::Xlsx { campaign, path } => {
                 let bytes = r::export_xlsx(project, campaign.as_deref())?;
                 crate::places::write_atomically(&path, &bytes)

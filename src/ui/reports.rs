@@ -55,6 +55,8 @@ pub struct ReportsWindow {
     progress_asked: String,
     /// The user chose to issue the campaign report with cases unscored.
     issue_anyway: bool,
+    /// The campaign report with its internal annex (agreement statistics; not for the units).
+    internal: bool,
 }
 
 impl ReportsWindow {
@@ -147,6 +149,7 @@ impl ReportsWindow {
                     }
                     Kind::Campaign => {
                         campaign_combo(ui, &mut self.campaign, false);
+                        ui.checkbox(&mut self.internal, "附评查员一致性统计（内部附件，不随通报印发）");
                         // Before it is issued: how many drawn cases are scored.
                         if !self.campaign.is_empty() && self.progress_asked != self.campaign {
                             self.progress_asked = self.campaign.clone();
@@ -218,6 +221,7 @@ impl ReportsWindow {
                             },
                             Kind::Campaign => ReportRequest::Campaign {
                                 campaign: self.campaign.clone(),
+                                internal: self.internal,
                                 path,
                             },
                             Kind::Xlsx => ReportRequest::Xlsx { campaign, path },
