@@ -1896,6 +1896,37 @@ fn the_campaign_report_warns_before_it_is_issued_with_cases_unscored() {
         std::thread::sleep(Duration::from_millis(10));
     }
     assert!(out.exists(), "{:?}", h.state().notice_log());
+    let report_text = |path: &std::path::Path| match pingcha::import::extract_pdf_text(
+        &std::fs::read(path).unwrap(),
+        &pingcha::import::ImportLimits::default(),
+    ) {
+        pingcha::import::TextLayer::Text { text, .. } => text,
+        other => panic!("{other:?}"),
+    };
+    // #17: the 通报 for the units has no agreement statistics; ticked, the organiser's copy
+    // carries them as an internal annex.
+    assert!(!report_text(&out).contains("一致性"));
+    let internal = tmp.path().join("通报-内部.pdf");
+    h.get_by_label("附评查员一致性统计（内部附件，不随通报印发）").click();
+    h.run_steps(2);
+    h.get_by_label("保存到").click();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("保存到").type_text(internal.to_str().unwrap());
+    h.run_steps(2);
+    h.get_by_label("生成").click();
+    for _ in 0..1000 {
+        h.step();
+        if internal.exists() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        report_text(&internal).contains("内部附件：评查员一致性统计"),
+        "{:?}",
+        h.state().notice_log()
+    );
 }
 
 #[test]

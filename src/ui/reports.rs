@@ -174,6 +174,8 @@ impl ReportsWindow {
                                     true
                                 }
                             }
+                            // Nothing to read before a campaign is chosen.
+                            _ if self.campaign.is_empty() => false,
                             _ => {
                                 ui.label(RichText::new("正在读取评查进度…").small());
                                 false
