@@ -1915,13 +1915,7 @@ fn the_campaign_report_warns_before_it_is_issued_with_cases_unscored() {
     h.get_by_label("保存到").type_text(internal.to_str().unwrap());
     h.run_steps(2);
     h.get_by_label("生成").click();
-    for _ in 0..1000 {
-        h.step();
-        if internal.exists() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_until(&mut h, "the organiser's copy", |_| internal.exists());
     assert!(
         report_text(&internal).contains("内部附件：评查员一致性统计"),
         "{:?}",
