@@ -1088,6 +1088,14 @@ fn the_row_limit_counts_data_rows_on_both_sides() {
         path
     };
     assert_eq!(read_sheet(&csv(3), &limits).unwrap().rows.len(), 3);
+    // Blank lines are not rows: three rows spread over blank lines are still three.
+    let spaced = tmp.path().join("台账-空行.csv");
+    std::fs::write(
+        &spaced,
+        "案号,案件名称\n\n青禾应急罚〔2024〕1号,甲\n\n\n青禾应急罚〔2024〕2号,乙\n,\n青禾应急罚〔2024〕3号,丙\n\n",
+    )
+    .unwrap();
+    assert_eq!(read_sheet(&spaced, &limits).unwrap().rows.len(), 3);
     let refused = read_sheet(&csv(4), &limits).unwrap_err().to_string();
     assert!(refused.contains("数据超过上限 3 行（读到第5行时停止）"), "{refused}");
 }

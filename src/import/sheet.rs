@@ -102,18 +102,12 @@ pub fn read_sheet(path: &Path, limits: &ImportLimits) -> Result<Sheet, ImportErr
             file: file.clone(),
             message,
         })?;
+        // The row limit (on rows with content after the header, blank lines not counted) is
+        // applied while parsing.
         let rows = parse_csv(&text, max_rows).map_err(|message| ImportError::Sheet {
             file: file.clone(),
             message,
         })?;
-        // The header row is not counted: the limit is on data rows, as for a workbook.
-        let data_rows = rows.len().saturating_sub(1);
-        if data_rows > max_rows {
-            return Err(ImportError::Sheet {
-                file: file.clone(),
-                message: format!("有 {data_rows} 行数据，超过上限 {max_rows} 行；请分成几个文件导入"),
-            });
-        }
         rows.into_iter().enumerate().map(|(i, r)| (i + 1, r)).collect()
     } else if ext == "xlsx" || ext == "xlsm" {
         // The spreadsheet reader panics on some hostile files (a cell reference too long to
