@@ -77,15 +77,20 @@ pub fn isolated() -> bool {
 /// The text layer of the PDF at `path`, read in a reader process. Never fails: a file that
 /// cannot be read is [`TextLayer::Unreadable`] with the reason ("文本未能提取（…）").
 pub fn pdf_text(path: &Path, limits: &ImportLimits, cancel: Option<&AtomicBool>) -> TextLayer {
-    let in_process = || match std::fs::read(path) {
-        Ok(bytes) => extract_pdf_text(&bytes, limits),
-        Err(e) => TextLayer::Unreadable(format!("文本未能提取（无法读取文件：{e}）")),
-    };
     match run(ReaderJob::PdfText, path, limits, cancel) {
         Ran::Answer(bytes) => serde_json::from_slice(&bytes)
             .unwrap_or_else(|e| TextLayer::Unreadable(format!("文本未能提取（读取进程的答复无法解析：{e}）"))),
-        Ran::NoProgram => in_process(),
+        Ran::NoProgram => pdf_text_here(path, limits),
         Ran::Failed(why) => TextLayer::Unreadable(format!("文本未能提取（{why}）")),
+    }
+}
+
+/// The text layer of the PDF at `path`, read in this process (the reader's side, and the
+/// fallback where there is no reader program).
+fn pdf_text_here(path: &Path, limits: &ImportLimits) -> TextLayer {
+    match std::fs::read(path) {
+        Ok(bytes) => extract_pdf_text(&bytes, limits),
+        Err(e) => TextLayer::Unreadable(format!("文本未能提取（无法读取文件：{e}）")),
     }
 }
 
@@ -95,7 +100,7 @@ pub fn sheet(path: &Path, limits: &ImportLimits, cancel: Option<&AtomicBool>) ->
     match run(ReaderJob::Sheet, path, limits, cancel) {
         Ran::Answer(bytes) => match serde_json::from_slice(&bytes) {
             Ok(SheetReply::Read(sheet)) => Ok(sheet),
-            Ok(SheetReply::Refused(message)) => Err(ImportError::Layout(message)),
+            Ok(SheetReply::Refused(message)) => Err(ImportError::Relayed(message)),
             Err(e) => Err(ImportError::Sheet {
                 file,
                 message: format!("表格未能读取（读取进程的答复无法解析：{e}）"),
@@ -380,13 +385,7 @@ pub fn serve(limits_json: &str) -> std::process::ExitCode {
             }
         };
         let answer = match request.job {
-            ReaderJob::PdfText => {
-                let layer = match std::fs::read(&request.path) {
-                    Ok(bytes) => extract_pdf_text(&bytes, &limits),
-                    Err(e) => TextLayer::Unreadable(format!("文本未能提取（无法读取文件：{e}）")),
-                };
-                serde_json::to_vec(&layer)
-            }
+            ReaderJob::PdfText => serde_json::to_vec(&pdf_text_here(&request.path, &limits)),
             ReaderJob::Sheet => {
                 let reply = match read_sheet(&request.path, &limits) {
                     Ok(sheet) => SheetReply::Read(sheet),

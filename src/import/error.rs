@@ -88,6 +88,10 @@ pub enum ImportError {
     /// A zip with more than one top-level folder holding `case.toml`, or other layout errors.
     #[error("{0}")]
     Layout(String),
+    /// A refusal made by the reader process (`crate::worker`), relayed as it worded it (the
+    /// file and the row already named).
+    #[error("{0}")]
+    Relayed(String),
     /// A spreadsheet that is neither a ledger nor a registry.
     #[error("{file}: {message}")]
     Sheet {
