@@ -85,10 +85,8 @@ fn read_ledger(path: &Path) {
 /// package, the walker is what is tested). The folder is removed after.
 fn with_dir(data: &[u8], f: impl FnOnce(&Path)) {
     let text = String::from_utf8_lossy(data);
-    with_file("unused", b"", |anchor| {
-        let Some(root) = anchor.parent().map(|p| p.join("package")) else {
-            return;
-        };
+    with_temp_dir(|dir| {
+        let root = dir.join("package");
         if std::fs::create_dir_all(&root).is_err() {
             return;
         }
@@ -128,21 +126,26 @@ fn with_dir(data: &[u8], f: impl FnOnce(&Path)) {
     });
 }
 
-/// Writes `data` to a fresh file named `name` in a private temporary folder, runs `f` on it,
-/// and removes the folder.
+/// Writes `data` to a fresh file named `name` in a private temporary folder and runs `f` on it.
 fn with_file(name: &str, data: &[u8], f: impl FnOnce(&Path)) {
+    with_temp_dir(|dir| {
+        let path = dir.join(name);
+        if std::fs::write(&path, data).is_ok() {
+            f(&path);
+        }
+    });
+}
+
+/// Runs `f` in a fresh private temporary folder, removed after.
+fn with_temp_dir(f: impl FnOnce(&Path)) {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let dir: PathBuf = std::env::temp_dir().join(format!(
         "pingcha-harness-{}-{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed)
     ));
-    if std::fs::create_dir_all(&dir).is_err() {
-        return;
-    }
-    let path = dir.join(name);
-    if std::fs::write(&path, data).is_ok() {
-        f(&path);
+    if std::fs::create_dir_all(&dir).is_ok() {
+        f(&dir);
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
