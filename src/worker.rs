@@ -27,7 +27,9 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::import::{ImportError, ImportLimits, Sheet, TextLayer, extract_pdf_text, read_sheet};
+use crate::import::{
+    ImportError, ImportLimits, NamedSheet, Sheet, TextLayer, extract_pdf_text, read_sheet, read_workbook,
+};
 
 /// The hidden subcommand a reader process is started with (`pingcha reader --limits JSON`).
 pub const SUBCOMMAND: &str = "reader";
@@ -39,12 +41,21 @@ pub enum ReaderJob {
     PdfText,
     /// A ledger or registry → [`Sheet`].
     Sheet,
+    /// Every sheet of a workbook (a 评查标准 table) → [`NamedSheet`]s.
+    Workbook,
 }
 
 /// What a sheet reader answers.
 #[derive(Debug, Serialize, Deserialize)]
 enum SheetReply {
     Read(Sheet),
+    Refused(String),
+}
+
+/// What a workbook reader answers.
+#[derive(Debug, Serialize, Deserialize)]
+enum WorkbookReply {
+    Read(Vec<NamedSheet>),
     Refused(String),
 }
 
@@ -107,6 +118,30 @@ pub fn sheet(path: &Path, limits: &ImportLimits, cancel: Option<&AtomicBool>) ->
             }),
         },
         Ran::NoProgram => read_sheet(path, limits),
+        Ran::Failed(why) => Err(ImportError::Sheet {
+            file,
+            message: format!("表格未能读取（{why}）"),
+        }),
+    }
+}
+
+/// Every sheet of the workbook at `path` (a 评查标准 table), read in a reader process.
+pub fn workbook(
+    path: &Path,
+    limits: &ImportLimits,
+    cancel: Option<&AtomicBool>,
+) -> Result<Vec<NamedSheet>, ImportError> {
+    let file = path.display().to_string();
+    match run(ReaderJob::Workbook, path, limits, cancel) {
+        Ran::Answer(bytes) => match serde_json::from_slice(&bytes) {
+            Ok(WorkbookReply::Read(sheets)) => Ok(sheets),
+            Ok(WorkbookReply::Refused(message)) => Err(ImportError::Relayed(message)),
+            Err(e) => Err(ImportError::Sheet {
+                file,
+                message: format!("表格未能读取（读取进程的答复无法解析：{e}）"),
+            }),
+        },
+        Ran::NoProgram => read_workbook(path, limits),
         Ran::Failed(why) => Err(ImportError::Sheet {
             file,
             message: format!("表格未能读取（{why}）"),
@@ -390,6 +425,13 @@ pub fn serve(limits_json: &str) -> std::process::ExitCode {
                 let reply = match read_sheet(&request.path, &limits) {
                     Ok(sheet) => SheetReply::Read(sheet),
                     Err(e) => SheetReply::Refused(e.to_string()),
+                };
+                serde_json::to_vec(&reply)
+            }
+            ReaderJob::Workbook => {
+                let reply = match read_workbook(&request.path, &limits) {
+                    Ok(sheets) => WorkbookReply::Read(sheets),
+                    Err(e) => WorkbookReply::Refused(e.to_string()),
                 };
                 serde_json::to_vec(&reply)
             }

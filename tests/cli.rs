@@ -933,3 +933,356 @@ fn a_busy_project_names_the_process_that_holds_it() {
     let notes = std::fs::read_dir(project.join(".pingcha-holders")).unwrap().count();
     assert_eq!(notes, 0);
 }
+
+/// A provincial-style 普通程序 table (after DOMAIN.md §3.4 Table C and §3.5 Table D): a 基础标准
+/// heading with 一票否决 rows, 评查项目 as merged cells with the section's points in them, a
+/// 否决情形 column, the wordings 缺一项扣0.5分、扣完为止、不得分、每处扣3分、视情况扣1～4分.
+const PROVINCE_ROWS: &[&[&str]] = &[
+    &["一、基础标准（一票否决）"],
+    &[
+        "1",
+        "",
+        "执法主体不合法或超越职权",
+        "",
+        "一票否决",
+        "",
+        "行政处罚法第十七条",
+    ],
+    &["2", "", "处罚对象错误", "", "一票否决", "", "行政处罚法第四十条"],
+    &["二、一般标准"],
+    &[
+        "3",
+        "立案（5分）",
+        "案由书写规范：当事人+具体违法行为+案",
+        "1",
+        "不符合格式的扣1分",
+        "",
+        "",
+    ],
+    &[
+        "4",
+        "立案（5分）",
+        "当事人基本情况清楚",
+        "1",
+        "缺一项扣0.5分，扣完为止",
+        "",
+        "",
+    ],
+    &[
+        "5",
+        "立案（5分）",
+        "简要案情清楚，注明可能违反的法律条款",
+        "2",
+        "视情况扣0.5～2分",
+        "",
+        "行政处罚法第五十四条",
+    ],
+    &[
+        "6",
+        "立案（5分）",
+        "有明确的立案时间",
+        "1",
+        "无立案时间的不得分",
+        "",
+        "",
+    ],
+    &[
+        "7",
+        "调查取证（6分）",
+        "询问笔录由两名执法人员签名并注明执法证号",
+        "2",
+        "每处扣1分",
+        "执法人员少于两人",
+        "行政处罚法第四十二条",
+    ],
+    &[
+        "8",
+        "调查取证（6分）",
+        "询问笔录逐页签名，涂改处捺指印",
+        "4",
+        "视情况扣1～4分",
+        "",
+        "行政处罚法第五十五条",
+    ],
+    &[
+        "9",
+        "决定（9分）",
+        "行政处罚决定书载明当事人、违法事实、依据、履行方式和救济途径",
+        "6",
+        "内容不完整或错误的，每处扣3分，扣完为止",
+        "",
+        "行政处罚法第五十九条",
+    ],
+    &[
+        "10",
+        "决定（9分）",
+        "决定书依法送达，送达回执齐全",
+        "3",
+        "回执不全的每处扣1分",
+        "",
+        "行政处罚法第六十一条",
+    ],
+    &["满分20分。等次：优秀 ≥18分；合格 ≥12分；不合格 ≥0分。"],
+];
+
+#[test]
+fn a_provinces_excel_standard_imports_into_a_valid_checklist() {
+    // #17 §2: the table in the common layout (written here) becomes a checklist file that
+    // `checklist validate` accepts, with each wording read as the deduction it says.
+    let tmp = tempfile::tempdir().unwrap();
+    let table = tmp.path().join("省应急评查标准.xlsx");
+    write_standard_table(
+        &table,
+        "评查标准",
+        "××省应急管理行政处罚案卷评查标准（普通程序）",
+        PROVINCE_ROWS,
+    );
+    let toml = tmp.path().join("标准.toml");
+    let o = pingcha(&[
+        "checklist",
+        "import",
+        s(&table),
+        "--out",
+        s(&toml),
+        "--id",
+        "province-general",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("否决项 3 项，3 个部分，评查项 8 项，满分 20 分"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("行政处罚（普通程序）"),
+        "scope from the title: {}",
+        stdout(&o)
+    );
+    let v = pingcha(&["checklist", "validate", s(&toml)]);
+    assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
+
+    let shown = pingcha(&["checklist", "show", s(&toml), "--json"]);
+    let c: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(c["name"], "××省应急管理行政处罚案卷评查标准（普通程序）");
+    let vetoes: Vec<&str> = c["veto_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(vetoes, ["执法主体不合法或超越职权", "处罚对象错误", "执法人员少于两人"]);
+    let sections: Vec<(&str, f64)> = c["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap(), s["points"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(sections, [("立案", 5.0), ("调查取证", 6.0), ("决定", 9.0)]);
+    let item = |id: &str| {
+        c["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["items"].as_array().unwrap())
+            .find(|i| i["id"] == id)
+            .unwrap_or_else(|| panic!("item {id}"))
+            .clone()
+    };
+    assert_eq!(
+        item("3")["deduction"],
+        serde_json::json!({"mode": "fixed", "points": 1.0})
+    );
+    assert_eq!(
+        item("4")["deduction"],
+        serde_json::json!({"mode": "per_occurrence", "points": 0.5})
+    );
+    assert_eq!(
+        item("5")["deduction"],
+        serde_json::json!({"mode": "range", "min": 0.5, "max": 2.0})
+    );
+    assert_eq!(
+        item("6")["deduction"],
+        serde_json::json!({"mode": "fixed", "points": 1.0})
+    );
+    assert_eq!(
+        item("9")["deduction"],
+        serde_json::json!({"mode": "per_occurrence", "points": 3.0})
+    );
+    assert_eq!(item("9")["basis"], "行政处罚法第五十九条");
+    let bands: Vec<(&str, f64)> = c["bands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["grade"].as_str().unwrap(), b["min_points"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(bands, [("优秀", 18.0), ("合格", 12.0), ("不合格", 0.0)]);
+
+    // Saved into a project as a checklist of its own.
+    let project = tmp.path().join("p");
+    drop(pingcha::store::Project::create_or_open(&project).unwrap());
+    let o = pingcha(&[
+        "checklist",
+        "import",
+        s(&table),
+        "--project",
+        s(&project),
+        "--id",
+        "province-general",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let listed = stdout(&pingcha(&["checklist", "list", s(&project)]));
+    assert!(listed.contains("province-general\t第1版"), "{listed}");
+}
+
+#[test]
+fn a_table_with_a_bad_cell_is_refused_naming_sheet_row_and_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    let table = tmp.path().join("表.xlsx");
+    let mut rows: Vec<&[&str]> = PROVINCE_ROWS.to_vec();
+    // Sheet row 7 (title 1, header 2, rows from 3): 分值 not a number; row 8: a wording
+    // that names no deduction; and the section 立案 no longer adds up to its 5 points.
+    rows[4] = &[
+        "4",
+        "立案（5分）",
+        "当事人基本情况清楚",
+        "待定",
+        "缺一项扣0.5分",
+        "",
+        "",
+    ];
+    rows[5] = &["5", "立案（5分）", "简要案情清楚", "2", "按实际情况处理", "", ""];
+    write_standard_table(&table, "标准", "评查标准", &rows);
+    let toml = tmp.path().join("out.toml");
+    let o = pingcha(&["checklist", "import", s(&table), "--out", s(&toml)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("工作表“标准”第7行D列（分值）：“待定”不是分值"), "{err}");
+    assert!(
+        err.contains("工作表“标准”第8行E列（扣分标准）：无法识别扣分方式：“按实际情况处理”"),
+        "{err}"
+    );
+    assert!(err.contains("未生成评查标准"), "{err}");
+    assert!(!toml.exists(), "nothing is written when the table has problems");
+
+    // A section whose items do not add up to the points its heading declares.
+    let mut rows: Vec<&[&str]> = PROVINCE_ROWS.to_vec();
+    rows[7] = &[
+        "6",
+        "立案（5分）",
+        "有明确的立案时间",
+        "2",
+        "无立案时间的不得分",
+        "",
+        "",
+    ];
+    write_standard_table(&table, "标准", "评查标准", &rows);
+    let o = pingcha(&["checklist", "import", s(&table), "--out", s(&toml)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("第7行B列（评查项目）：部分“立案”写明5分，其下评查项分值合计6分"),
+        "{}",
+        stderr(&o)
+    );
+    // Columns named by hand when the header is not recognised.
+    let o = pingcha(&[
+        "checklist",
+        "import",
+        s(&table),
+        "--out",
+        s(&toml),
+        "--column",
+        "内容=C",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("没有“内容”这一列"), "{}", stderr(&o));
+}
+
+#[test]
+fn every_bundled_checklist_exported_as_a_table_imports_back_the_same() {
+    // The export is the table form the import reads: items, points, deductions, 扣完为止,
+    // bases, vetoes, bonus items and bands come back (the automatic-check links are not in a
+    // published table and are added in the editor).
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, text) in pingcha::assets::CHECKLISTS {
+        let file = tmp.path().join(Path::new(name).file_name().unwrap());
+        std::fs::write(&file, text).unwrap();
+        let xlsx = file.with_extension("xlsx");
+        let o = pingcha(&["checklist", "export", s(&file), "--xlsx", s(&xlsx)]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        let original: serde_json::Value =
+            serde_json::from_slice(&pingcha(&["checklist", "show", s(&file), "--json"]).stdout).unwrap();
+        let back = file.with_extension("back.toml");
+        let id = original["id"].as_str().unwrap();
+        let mut args = vec!["checklist", "import", s(&xlsx), "--out", s(&back), "--id", id];
+        let kinds: Vec<String> = original["applies_to"]["kinds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap().to_string())
+            .collect();
+        let procedures: Vec<String> = original["applies_to"]["procedures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap().to_string())
+            .collect();
+        for k in &kinds {
+            args.extend(["--kind", k]);
+        }
+        if kinds.is_empty() {
+            args.extend(["--kind", "all"]);
+        }
+        for p in &procedures {
+            args.extend(["--procedure", p]);
+        }
+        let o = pingcha(&args);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        let imported: serde_json::Value =
+            serde_json::from_slice(&pingcha(&["checklist", "show", s(&back), "--json"]).stdout).unwrap();
+        for key in [
+            "name",
+            "total_points",
+            "bands",
+            "applies_to",
+            "bonus_enabled",
+            "bonus_items",
+        ] {
+            assert_eq!(imported[key], original[key], "{name}: {key}");
+        }
+        let strip = |v: &serde_json::Value, fields: &[&str]| -> serde_json::Value {
+            let mut v = v.clone();
+            for f in fields {
+                v.as_object_mut().unwrap().remove(*f);
+            }
+            v
+        };
+        let vetoes = |c: &serde_json::Value| -> Vec<serde_json::Value> {
+            c["veto_items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| strip(v, &["rules", "findings", "effect"]))
+                .collect()
+        };
+        assert_eq!(vetoes(&imported), vetoes(&original), "{name}: veto items");
+        let sections = |c: &serde_json::Value| -> Vec<serde_json::Value> {
+            c["sections"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| {
+                    let mut s = s.clone();
+                    let items: Vec<_> = s["items"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|i| strip(i, &["rules", "findings"]))
+                        .collect();
+                    s["items"] = serde_json::Value::Array(items);
+                    s
+                })
+                .collect()
+        };
+        assert_eq!(sections(&imported), sections(&original), "{name}: sections");
+    }
+}

@@ -37,6 +37,60 @@ pub enum ChecklistCommand {
         /// 项目文件夹
         project: PathBuf,
     },
+    /// 从 Excel 评查标准表（序号/评查项目/评查内容/分值/扣分标准/否决情形/依据）生成评查标准
+    Import {
+        /// 表格文件（.xlsx、.xls、.ods）
+        table: PathBuf,
+        /// 写出的评查标准文件（.toml）
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// 同时保存到项目（已有同编号的评查标准时成为新版本）
+        #[arg(long)]
+        project: Option<PathBuf>,
+        /// 工作表名称（默认：第一个能识别表头的工作表）
+        #[arg(long)]
+        sheet: Option<String>,
+        /// 评查标准编号（默认由文件名生成）
+        #[arg(long)]
+        id: Option<String>,
+        /// 名称（默认取表格标题）
+        #[arg(long)]
+        name: Option<String>,
+        /// 适用案件类型 penalty、inspection、coercion 或 all（可多次；默认由标题推断）
+        #[arg(long = "kind")]
+        kinds: Vec<String>,
+        /// 适用程序 general、summary（可多次）
+        #[arg(long = "procedure")]
+        procedures: Vec<String>,
+        /// 指定某一列，如 --column 评查内容=C（可多次；其余按表头识别）
+        #[arg(long = "column")]
+        columns: Vec<String>,
+        /// 表头所在行号（默认自动识别）
+        #[arg(long)]
+        header_row: Option<usize>,
+    },
+    /// 把评查标准文件（TOML）导出为 Excel 表格（可再导入的表格式，另有扣分、得分栏供纸面评查）
+    Export {
+        /// 评查标准文件
+        file: PathBuf,
+        /// 写出的表格
+        #[arg(long)]
+        xlsx: PathBuf,
+    },
+}
+
+/// The options of `checklist import`.
+struct TableImport {
+    table: PathBuf,
+    out: Option<PathBuf>,
+    project: Option<PathBuf>,
+    sheet: Option<String>,
+    id: Option<String>,
+    name: Option<String>,
+    kinds: Vec<String>,
+    procedures: Vec<String>,
+    columns: Vec<String>,
+    header_row: Option<usize>,
 }
 
 /// `pingcha checklist …`.
@@ -108,6 +162,37 @@ pub fn checklist(what: ChecklistCommand) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        ChecklistCommand::Import {
+            table,
+            out,
+            project,
+            sheet,
+            id,
+            name,
+            kinds,
+            procedures,
+            columns,
+            header_row,
+        } => import_table(&TableImport {
+            table,
+            out,
+            project,
+            sheet,
+            id,
+            name,
+            kinds,
+            procedures,
+            columns,
+            header_row,
+        }),
+        ChecklistCommand::Export { file, xlsx } => {
+            let c = read_checklist_file(&file, &[])?;
+            let bytes = crate::report::xlsx::checklist_xlsx(&c).context("表格无法生成")?;
+            crate::places::write_atomically(&xlsx, &bytes)
+                .map_err(|e| anyhow::anyhow!("{}：{}", xlsx.display(), crate::places::io_message(&e)))?;
+            writeln!(out, "已导出到 {}", xlsx.display())?;
+            Ok(ExitCode::SUCCESS)
+        }
         ChecklistCommand::List { project } => {
             let mut project = Project::open(&project).with_context(|| format!("无法打开项目 {}", project.display()))?;
             prepare_project(&mut project)?;
@@ -128,6 +213,138 @@ pub fn checklist(what: ChecklistCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `pingcha checklist import`: a table into a checklist file and/or a project. Problems are
+/// listed (sheet, row, column) and nothing is written; assumptions are listed as notes.
+fn import_table(o: &TableImport) -> Result<ExitCode> {
+    use crate::domain::{AppliesTo, CaseKind, CodeEnum, Procedure};
+    use crate::jobs::review::{pick_checklist_sheet, read_checklist_tables, save_checklist};
+    use crate::scoring::table::{Field, TableMeta, guess_applies, id_from_name, read_table, title_of};
+    if o.out.is_none() && o.project.is_none() {
+        bail!("请用 --out 指定写出的文件，或用 --project 保存到项目");
+    }
+    let mut out = term::escaped(std::io::stdout().lock());
+    let limits = match &o.project {
+        Some(dir) => Project::open(dir)
+            .with_context(|| format!("无法打开项目 {}", dir.display()))?
+            .setting(crate::import::IMPORT_LIMITS_KEY)?
+            .unwrap_or_default(),
+        None => crate::import::ImportLimits::default(),
+    };
+    let tables = read_checklist_tables(&o.table, &limits)?;
+    let (table, detected) = pick_checklist_sheet(&tables, o.sheet.as_deref())?;
+    let mut mapping = detected.unwrap_or_default();
+    if let Some(row) = o.header_row {
+        mapping.header_row = row;
+    }
+    for spec in &o.columns {
+        let (field, column) = spec
+            .split_once('=')
+            .with_context(|| format!("--column {spec}：应写作 评查内容=C"))?;
+        let field = Field::ALL
+            .into_iter()
+            .find(|f| f.label() == field.trim())
+            .with_context(|| {
+                let labels: Vec<&str> = Field::ALL.iter().map(|f| f.label()).collect();
+                format!("--column {spec}：没有“{field}”这一列（可用：{}）", labels.join("、"))
+            })?;
+        let column =
+            column_index(column.trim()).with_context(|| format!("--column {spec}：“{column}”不是列名（A、B、…）"))?;
+        mapping.columns.insert(field, column);
+    }
+    if mapping.header_row == 0 {
+        bail!(
+            "{}：工作表“{}”中没有识别出表头（应有“评查内容”“分值”等列名）；请用 --header-row 和 --column 指定",
+            o.table.display(),
+            table.sheet
+        );
+    }
+    let stem = o
+        .table
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let title = title_of(table, &mapping).unwrap_or_else(|| stem.clone());
+    let mut applies = guess_applies(&title);
+    if !o.kinds.is_empty() {
+        applies = AppliesTo {
+            kinds: o
+                .kinds
+                .iter()
+                .filter(|k| k.as_str() != "all")
+                .map(|k| CaseKind::parse(k).with_context(|| format!("--kind {k}：应为 {} 或 all", CaseKind::allowed())))
+                .collect::<Result<_>>()?,
+            procedures: Vec::new(),
+        };
+    }
+    if !o.procedures.is_empty() {
+        applies.procedures = o
+            .procedures
+            .iter()
+            .map(|p| Procedure::parse(p).with_context(|| format!("--procedure {p}：应为 {}", Procedure::allowed())))
+            .collect::<Result<_>>()?;
+    }
+    let meta = TableMeta {
+        id: o.id.clone().unwrap_or_else(|| id_from_name(&stem)),
+        name: o.name.clone().unwrap_or(title),
+        applies_to: applies,
+        source: o
+            .table
+            .file_name()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default(),
+    };
+    let reading = read_table(table, &mapping, &meta);
+    for note in &reading.notes {
+        errln!("{}：提示：{note}", o.table.display());
+    }
+    if !reading.problems.is_empty() {
+        for problem in &reading.problems {
+            errln!("{}：{problem}", o.table.display());
+        }
+        errln!("共 {} 处问题，未生成评查标准", reading.problems.len());
+        return Ok(ExitCode::from(1));
+    }
+    let c = &reading.checklist;
+    if let Some(path) = &o.out {
+        crate::places::write_atomically(path, crate::scoring::format::to_toml(c).as_bytes())
+            .map_err(|e| anyhow::anyhow!("{}：{}", path.display(), crate::places::io_message(&e)))?;
+    }
+    let items: usize = c.sections.iter().map(|s| s.items.len()).sum();
+    writeln!(
+        out,
+        "{}（编号 {}，{}）：否决项 {} 项，{} 个部分，评查项 {} 项，满分 {} 分",
+        c.name,
+        c.id,
+        crate::scoring::table::describe_applies(&c.applies_to),
+        c.veto_items.len(),
+        c.sections.len(),
+        items,
+        fmt_points(c.total_points)
+    )?;
+    if let Some(path) = &o.out {
+        writeln!(out, "已写出 {}", path.display())?;
+    }
+    if let Some(dir) = &o.project {
+        let mut project = Project::open(dir).with_context(|| format!("无法打开项目 {}", dir.display()))?;
+        prepare_project(&mut project)?;
+        let (_, version) = save_checklist(&mut project, c)?;
+        writeln!(out, "已保存到项目：第{version}版")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `C` → 2, `AA` → 26.
+fn column_index(name: &str) -> Option<usize> {
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphabetic()) || name.len() > 3 {
+        return None;
+    }
+    Some(
+        name.chars().fold(0usize, |n, c| {
+            n * 26 + (c.to_ascii_uppercase() as usize - 'A' as usize + 1)
+        }) - 1,
+    )
 }
 
 /// Finds a reviewer by name (and unit). With `create`, a name and unit not seen yet is added.

@@ -17,7 +17,10 @@ pub use case_toml::parse_case_toml;
 pub use error::{FieldProblem, ImportError};
 pub use package::{Member, Package, PackageKind, open_package};
 pub use pdf_text::{TextLayer, extract_pdf_text};
-pub use sheet::{Cell, RowError, Sheet, SheetKind, decode_text, parse_sheet_date, read_sheet};
+pub use sheet::{
+    Cell, MAX_WORKBOOK_SHEETS, NamedSheet, RowError, Sheet, SheetKind, decode_text, parse_sheet_date, read_sheet,
+    read_workbook,
+};
 
 use serde::{Deserialize, Serialize};
 

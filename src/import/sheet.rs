@@ -26,7 +26,8 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn text(&self) -> String {
+    /// The cell as text (whole numbers without a decimal point).
+    pub fn text(&self) -> String {
         match self {
             Cell::Empty => String::new(),
             Cell::Text(s) => s.trim().to_string(),
@@ -112,21 +113,25 @@ pub fn read_sheet(path: &Path, limits: &ImportLimits) -> Result<Sheet, ImportErr
     } else if ext == "xlsx" || ext == "xlsm" {
         // The spreadsheet reader panics on some hostile files (a cell reference too long to
         // count): that file is refused, the batch goes on.
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_xlsx_sparse(path, &file, limits)))
-            .unwrap_or_else(|_| {
-                Err(ImportError::Sheet {
-                    file: file.clone(),
-                    message: "表格内容损坏，读取器无法解析（例如单元格地址无效）".into(),
-                })
-            })?
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_xlsx_sparse(path, &file, limits, 0)
+        }))
+        .unwrap_or_else(|_| {
+            Err(ImportError::Sheet {
+                file: file.clone(),
+                message: "表格内容损坏，读取器无法解析（例如单元格地址无效）".into(),
+            })
+        })?
     } else {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_other_sheet(path, &file, limits)))
-            .unwrap_or_else(|_| {
-                Err(ImportError::Sheet {
-                    file: file.clone(),
-                    message: "表格内容损坏，读取器无法解析".into(),
-                })
-            })?
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_other_sheet(path, &file, limits, 0)
+        }))
+        .unwrap_or_else(|_| {
+            Err(ImportError::Sheet {
+                file: file.clone(),
+                message: "表格内容损坏，读取器无法解析".into(),
+            })
+        })?
     };
     let mut rows = rows.into_iter();
     let header_row = rows
@@ -141,6 +146,67 @@ pub fn read_sheet(path: &Path, limits: &ImportLimits) -> Result<Sheet, ImportErr
     Ok(Sheet { headers, rows })
 }
 
+/// One sheet of a workbook, every row that holds something (row numbers as Excel shows them).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NamedSheet {
+    /// The sheet's name.
+    pub name: String,
+    /// (row number, cells).
+    pub rows: Vec<(usize, Vec<Cell>)>,
+}
+
+/// Most sheets of a workbook read by [`read_workbook`].
+pub const MAX_WORKBOOK_SHEETS: usize = 64;
+
+/// Every sheet of an `.xlsx`/`.xls`/`.ods` workbook (a 评查标准 table), each within the sheet
+/// limits of `limits`; a workbook of more than [`MAX_WORKBOOK_SHEETS`] sheets is refused.
+/// In-process; `crate::worker` runs it in a separate process.
+pub fn read_workbook(path: &Path, limits: &ImportLimits) -> Result<Vec<NamedSheet>, ImportError> {
+    let file = path.display().to_string();
+    let sheet_err = |message: String| ImportError::Sheet {
+        file: file.clone(),
+        message,
+    };
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+        return Err(sheet_err("不是 Excel 表格（应为 .xlsx、.xls 或 .ods）".into()));
+    }
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let names = open_workbook_auto(path)
+            .map_err(|e| sheet_err(format!("无法作为 Excel 表格打开（{e}）")))?
+            .sheet_names();
+        if names.is_empty() {
+            return Err(sheet_err("表格中没有工作表".into()));
+        }
+        if names.len() > MAX_WORKBOOK_SHEETS {
+            return Err(sheet_err(format!(
+                "表格有 {} 个工作表，超过上限 {MAX_WORKBOOK_SHEETS} 个",
+                names.len()
+            )));
+        }
+        names
+            .into_iter()
+            .enumerate()
+            .map(|(index, name)| {
+                let rows = if ext == "xlsx" || ext == "xlsm" {
+                    read_xlsx_sparse(path, &file, limits, index)?
+                } else {
+                    read_other_sheet(path, &file, limits, index)?
+                };
+                let rows = rows
+                    .into_iter()
+                    .filter(|(_, r)| r.iter().any(|c| !c.text().is_empty()))
+                    .collect();
+                Ok(NamedSheet { name, rows })
+            })
+            .collect()
+    }))
+    .unwrap_or_else(|_| Err(sheet_err("表格内容损坏，读取器无法解析（例如单元格地址无效）".into())))
+}
+
 fn cell_of(cell: &Data) -> Cell {
     match cell {
         Data::Empty | Data::Error(_) => Cell::Empty,
@@ -152,9 +218,14 @@ fn cell_of(cell: &Data) -> Cell {
     }
 }
 
-/// Reads the first sheet of an `.xls` or `.ods` whole (those formats have no cell stream);
+/// Reads sheet `index` of an `.xls` or `.ods` whole (those formats have no cell stream);
 /// the sheet's dimension is checked against the row and column limits first.
-fn read_other_sheet(path: &Path, file: &str, limits: &ImportLimits) -> Result<Vec<(usize, Vec<Cell>)>, ImportError> {
+fn read_other_sheet(
+    path: &Path,
+    file: &str,
+    limits: &ImportLimits,
+    index: usize,
+) -> Result<Vec<(usize, Vec<Cell>)>, ImportError> {
     let (max_rows, max_columns) = (limits.max_sheet_rows, limits.max_sheet_columns);
     let sheet_err = |message: String| ImportError::Sheet {
         file: file.to_string(),
@@ -162,9 +233,9 @@ fn read_other_sheet(path: &Path, file: &str, limits: &ImportLimits) -> Result<Ve
     };
     let mut workbook = open_workbook_auto(path).map_err(|e| sheet_err(format!("无法作为 Excel 表格打开（{e}）")))?;
     let range = workbook
-        .worksheet_range_at(0)
+        .worksheet_range_at(index)
         .ok_or_else(|| sheet_err("表格中没有工作表".into()))?
-        .map_err(|e| sheet_err(format!("无法读取第一个工作表（{e}）")))?;
+        .map_err(|e| sheet_err(format!("无法读取第{}个工作表（{e}）", index + 1)))?;
     if range.height() > max_rows + 1 || range.width() > max_columns as usize {
         return Err(sheet_err(format!(
             "工作表有 {} 行 {} 列，超过上限（{max_rows} 行、{max_columns} 列）",
@@ -180,10 +251,15 @@ fn read_other_sheet(path: &Path, file: &str, limits: &ImportLimits) -> Result<Ve
         .collect())
 }
 
-/// Reads the first sheet of an `.xlsx` cell by cell, keeping only cells that hold something:
+/// Reads sheet `index` of an `.xlsx` cell by cell, keeping only cells that hold something:
 /// a sheet that declares (or places one cell at) XFD1048576 costs what it holds, not its
 /// area. Rows, columns and cells beyond the limits are refused, naming the limit.
-fn read_xlsx_sparse(path: &Path, file: &str, limits: &ImportLimits) -> Result<Vec<(usize, Vec<Cell>)>, ImportError> {
+fn read_xlsx_sparse(
+    path: &Path,
+    file: &str,
+    limits: &ImportLimits,
+    index: usize,
+) -> Result<Vec<(usize, Vec<Cell>)>, ImportError> {
     let (max_rows, max_columns, max_cells) = (limits.max_sheet_rows, limits.max_sheet_columns, limits.max_sheet_cells);
     use calamine::{DataRef, Xlsx, open_workbook};
     let sheet_err = |message: String| ImportError::Sheet {
@@ -194,12 +270,12 @@ fn read_xlsx_sparse(path: &Path, file: &str, limits: &ImportLimits) -> Result<Ve
         open_workbook(path).map_err(|e| sheet_err(format!("无法作为 Excel 表格打开（{e}）")))?;
     let name = workbook
         .sheet_names()
-        .first()
+        .get(index)
         .cloned()
         .ok_or_else(|| sheet_err("表格中没有工作表".into()))?;
     let mut reader = workbook
         .worksheet_cells_reader(&name)
-        .map_err(|e| sheet_err(format!("无法读取第一个工作表（{e}）")))?;
+        .map_err(|e| sheet_err(format!("无法读取工作表“{name}”（{e}）")))?;
     let mut rows: std::collections::BTreeMap<u32, Vec<(u32, Cell)>> = std::collections::BTreeMap::new();
     let mut cells = 0usize;
     loop {

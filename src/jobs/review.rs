@@ -135,3 +135,73 @@ pub fn read_checklist_file(path: &std::path::Path, extra_codes: &[String]) -> Re
     );
     Ok(format::parse_checklist(&path.display().to_string(), &text, &known)?)
 }
+
+/// The sheets of a 评查标准 table (`.xlsx`, `.xls`, `.ods`) as cell texts, read in a reader
+/// process within `limits`.
+pub fn read_checklist_tables(
+    path: &std::path::Path,
+    limits: &crate::import::ImportLimits,
+) -> Result<Vec<crate::scoring::table::Table>> {
+    let sheets = crate::worker::workbook(path, limits, None)?;
+    Ok(sheets
+        .into_iter()
+        .map(|sheet| crate::scoring::table::Table {
+            sheet: sheet.name,
+            rows: sheet
+                .rows
+                .into_iter()
+                .map(|(row, cells)| crate::scoring::table::TableRow {
+                    row,
+                    cells: cells.iter().map(crate::import::Cell::text).collect(),
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+/// The sheet to read a checklist from: the one named, else the first whose header row is
+/// recognised; with its mapping (detected, or `None` when the user must map by hand).
+pub fn pick_checklist_sheet<'a>(
+    tables: &'a [crate::scoring::table::Table],
+    sheet: Option<&str>,
+) -> Result<(&'a crate::scoring::table::Table, Option<crate::scoring::table::Mapping>)> {
+    use crate::scoring::table::detect_mapping;
+    match sheet {
+        Some(name) => {
+            let table = tables.iter().find(|t| t.sheet == name).with_context(|| {
+                let names: Vec<&str> = tables.iter().map(|t| t.sheet.as_str()).collect();
+                format!("没有名为“{name}”的工作表（有：{}）", names.join("、"))
+            })?;
+            Ok((table, detect_mapping(table)))
+        }
+        None => {
+            let found = tables.iter().find_map(|t| detect_mapping(t).map(|m| (t, Some(m))));
+            match found {
+                Some(found) => Ok(found),
+                None => {
+                    let first = tables.first().context("表格中没有工作表")?;
+                    Ok((first, None))
+                }
+            }
+        }
+    }
+}
+
+/// Validates a checklist against the rules and the project's finding library, then saves it
+/// (a new version when the stored one is frozen). Returns (key, version); the error names the
+/// first problem and how many there are.
+pub fn save_checklist(project: &mut Project, checklist: &crate::domain::Checklist) -> Result<(i64, u32)> {
+    let library: Vec<String> = project.library()?.into_iter().map(|e| e.code).collect();
+    let known = format::Known::with_library(library.iter().map(String::as_str));
+    let problems = format::validate(checklist, &known);
+    if let Some(first) = problems.first() {
+        anyhow::bail!(
+            "评查标准“{}”有 {} 处问题，未保存：{first}",
+            checklist.name,
+            problems.len()
+        );
+    }
+    project
+        .save_checklist(checklist, format::to_toml)
+        .map_err(|e| anyhow::anyhow!("未能保存评查标准：{e}"))
+}

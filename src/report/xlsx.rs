@@ -1,6 +1,7 @@
 //! XLSX export (the only `rust_xlsxwriter` user): a checklist as a printable score sheet
 //! template (否决项 first, then the sections with points, deduction rule and basis, and
-//! blank 扣分/得分 columns for paper use).
+//! blank 扣分/得分 columns for paper use) — in the table form a 评查标准 is published in, so
+//! the file imports back (`scoring::table`).
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
@@ -36,8 +37,8 @@ pub fn checklist_xlsx(checklist: &Checklist) -> Result<Vec<u8>, XlsxError> {
         .set_align(FormatAlign::VerticalCenter);
 
     let columns = [
-        ("部分", 14.0),
-        ("编号", 6.0),
+        ("序号", 6.0),
+        ("评查项目", 14.0),
         ("评查内容", 46.0),
         ("分值", 6.0),
         ("扣分标准", 16.0),
@@ -79,8 +80,8 @@ pub fn checklist_xlsx(checklist: &Checklist) -> Result<Vec<u8>, XlsxError> {
         )?;
         row += 1;
         for veto in &checklist.veto_items {
-            sheet.write_string_with_format(row, 0, "否决项", &cell)?;
-            sheet.write_string_with_format(row, 1, &veto.id, &number)?;
+            sheet.write_string_with_format(row, 0, &veto.id, &number)?;
+            sheet.write_string_with_format(row, 1, "否决项", &cell)?;
             sheet.write_string_with_format(row, 2, &veto.text, &cell)?;
             sheet.write_string_with_format(row, 3, "—", &number)?;
             sheet.write_string_with_format(row, 4, "成立即否决", &cell)?;
@@ -102,12 +103,43 @@ pub fn checklist_xlsx(checklist: &Checklist) -> Result<Vec<u8>, XlsxError> {
         )?;
         row += 1;
         for item in &section.items {
-            sheet.write_string_with_format(row, 0, &section.name, &cell)?;
-            sheet.write_string_with_format(row, 1, &item.id, &number)?;
+            sheet.write_string_with_format(row, 0, &item.id, &number)?;
+            sheet.write_string_with_format(row, 1, &section.name, &cell)?;
             sheet.write_string_with_format(row, 2, &item.text, &cell)?;
             sheet.write_number_with_format(row, 3, item.points, &number)?;
-            sheet.write_string_with_format(row, 4, item.deduction.describe(item.points), &cell)?;
+            let mut rule = item.deduction.describe(item.points);
+            if !item.floor_at_zero {
+                rule.push_str("（超出部分计入本部分）");
+            }
+            sheet.write_string_with_format(row, 4, &rule, &cell)?;
             sheet.write_string_with_format(row, 5, &item.basis, &cell)?;
+            for col in 6..=last_col {
+                sheet.write_string_with_format(row, col, "", &cell)?;
+            }
+            row += 1;
+        }
+    }
+    if !checklist.bonus_items.is_empty() {
+        sheet.merge_range(
+            row,
+            0,
+            row,
+            last_col,
+            if checklist.bonus_enabled {
+                "加分项"
+            } else {
+                "加分项（未启用）"
+            },
+            &group,
+        )?;
+        row += 1;
+        for bonus in &checklist.bonus_items {
+            sheet.write_string_with_format(row, 0, &bonus.id, &number)?;
+            sheet.write_string_with_format(row, 1, "加分项", &cell)?;
+            sheet.write_string_with_format(row, 2, &bonus.text, &cell)?;
+            sheet.write_number_with_format(row, 3, bonus.points, &number)?;
+            sheet.write_string_with_format(row, 4, &format!("最多加{}分", fmt_points(bonus.points)), &cell)?;
+            sheet.write_string_with_format(row, 5, &bonus.basis, &cell)?;
             for col in 6..=last_col {
                 sheet.write_string_with_format(row, col, "", &cell)?;
             }

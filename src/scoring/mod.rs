@@ -7,6 +7,7 @@
 
 pub mod format;
 mod library;
+pub mod table;
 
 use std::collections::BTreeMap;
 

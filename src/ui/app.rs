@@ -761,6 +761,7 @@ impl PingchaApp {
                     self.history = Some((case_number, entries));
                 }
                 Response::Library(entries) => self.library = entries,
+                Response::ChecklistTables { path, tables } => self.editor.show_tables(path, tables),
                 Response::Checklists(all) => {
                     self.editor.set_checklists(Arc::clone(&all));
                     self.checklists = all;

@@ -105,6 +105,8 @@ pub enum Request {
     SaveChecklist(Box<Checklist>),
     /// Read a checklist file and save it.
     ImportChecklist(PathBuf),
+    /// Read a 评查标准 table (Excel) for the mapping window.
+    ReadChecklistTable(PathBuf),
     /// Campaign work (评查活动).
     Campaign(CampaignRequest),
     /// Render a report to a file.
@@ -290,6 +292,13 @@ pub enum CampaignResponse {
 /// What the backend answers.
 #[derive(Debug, Clone)]
 pub enum Response {
+    /// A 评查标准 table was read (every sheet), for the mapping window.
+    ChecklistTables {
+        /// The file.
+        path: PathBuf,
+        /// Its sheets.
+        tables: Arc<Vec<crate::scoring::table::Table>>,
+    },
     /// The project is open.
     Opened {
         /// Display name.
@@ -663,6 +672,7 @@ impl Backend {
                         | Request::AddLibraryEntry(_)
                         | Request::SaveChecklist(_)
                         | Request::ImportChecklist(_)
+                        | Request::ReadChecklistTable(_)
                         | Request::ExportChecklist { .. }) => {
                             scoring_request(&mut project, reviewer.as_ref(), other, &send);
                         }
@@ -947,6 +957,15 @@ fn scoring_request_inner(
                 Err(e) => send(Response::Error(format!("{e:#}"))),
             }
         }
+        Request::ReadChecklistTable(path) => {
+            match crate::jobs::review::read_checklist_tables(&path, &import_limits(project)) {
+                Ok(tables) => send(Response::ChecklistTables {
+                    path,
+                    tables: Arc::new(tables),
+                }),
+                Err(e) => send(Response::Error(format!("评查标准表格未能读取：{e:#}"))),
+            }
+        }
         Request::ExportChecklist { key, path } => {
             let result = project.checklist(key).map_err(anyhow::Error::from).and_then(|stored| {
                 let is_xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
@@ -1179,23 +1198,7 @@ fn campaign_request(
 }
 
 fn save_checklist(project: &mut Project, checklist: &Checklist, send: &dyn Fn(Response)) {
-    let library: Vec<String> = project
-        .library()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|e| e.code)
-        .collect();
-    let known = crate::scoring::format::Known::with_library(library.iter().map(String::as_str));
-    let problems = crate::scoring::format::validate(checklist, &known);
-    if let Some(first) = problems.first() {
-        send(Response::Error(format!(
-            "评查标准“{}”有 {} 处问题，未保存：{first}",
-            checklist.name,
-            problems.len()
-        )));
-        return;
-    }
-    match project.save_checklist(checklist, crate::scoring::format::to_toml) {
+    match crate::jobs::review::save_checklist(project, checklist) {
         Ok((_, version)) => {
             send(Response::Info(format!(
                 "已保存评查标准“{}”第{version}版",
@@ -1203,7 +1206,7 @@ fn save_checklist(project: &mut Project, checklist: &Checklist, send: &dyn Fn(Re
             )));
             send_checklists(project, send);
         }
-        Err(e) => send(Response::Error(format!("未能保存评查标准：{e}"))),
+        Err(e) => send(Response::Error(format!("{e:#}"))),
     }
 }
 

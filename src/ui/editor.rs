@@ -1,7 +1,8 @@
 //! The checklist editor (评查标准): every checklist version in the project; the newest of one
 //! checklist editable in tables with inline validation; saving makes a new version when the
 //! stored one is already used by a score (frozen); TOML import and export, XLSX export for
-//! printing. Files are read and written by the backend, never on the UI thread.
+//! printing; a province's Excel table through the table window (`table_import`). Files are
+//! read and written by the backend, never on the UI thread.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use egui_extras::{Column, TableBuilder};
 
 use super::backend::Request;
 use super::path_field::{PathField, Pick};
+use super::table_import::TableImport;
 use super::theme;
 use crate::domain::{Checklist, Deduction, Item, NotApplicableMode, Section, VetoEffect, VetoItem};
 use crate::scoring::format::{Known, Problem, validate};
@@ -27,6 +29,7 @@ pub struct ChecklistEditor {
     dirty: bool,
     import_path: PathField,
     export_path: PathField,
+    table: TableImport,
 }
 
 impl ChecklistEditor {
@@ -40,6 +43,18 @@ impl ChecklistEditor {
             let id = id.clone();
             self.load(&id);
         }
+    }
+
+    /// A 评查标准 table was read: show the mapping window.
+    pub fn show_tables(&mut self, path: PathBuf, tables: Arc<Vec<crate::scoring::table::Table>>) {
+        self.table.show(path, tables);
+    }
+
+    /// Opens a checklist not saved yet (read from a table) for review; saving stores it.
+    pub fn open_draft(&mut self, checklist: Checklist) {
+        self.draft = Some((checklist.id.clone(), checklist));
+        self.dirty = true;
+        self.open = true;
     }
 
     fn newest(&self, id: &str) -> Option<&StoredChecklist> {
@@ -59,6 +74,9 @@ impl ChecklistEditor {
     /// Draws the window; returns requests for the backend.
     pub fn ui(&mut self, ctx: &egui::Context) -> Vec<Request> {
         let mut requests = Vec::new();
+        if let Some(draft) = self.table.ui(ctx) {
+            self.open_draft(draft);
+        }
         if !self.open {
             return requests;
         }
@@ -100,14 +118,26 @@ impl ChecklistEditor {
                             self.load(&id);
                         }
                         ui.separator();
-                        self.import_path
-                            .ui(ui, "导入", "评查标准 .toml", &[("选择…", Pick::Checklist)]);
+                        self.import_path.ui(
+                            ui,
+                            "导入",
+                            "评查标准 .toml 或 Excel 表格",
+                            &[("选择…", Pick::Checklist)],
+                        );
                         if ui
                             .add_enabled(self.import_path.path().is_some(), egui::Button::new("导入评查标准"))
+                            .on_hover_text(".toml 直接保存；Excel 表格先核对列对应和预览，再在编辑器中打开")
                             .clicked()
                             && let Some(path) = self.import_path.path()
                         {
-                            requests.push(Request::ImportChecklist(path));
+                            let is_table = path.extension().is_some_and(|e| {
+                                ["xlsx", "xlsm", "xls", "ods"].iter().any(|t| e.eq_ignore_ascii_case(t))
+                            });
+                            requests.push(if is_table {
+                                Request::ReadChecklistTable(path)
+                            } else {
+                                Request::ImportChecklist(path)
+                            });
                         }
                     });
                     ui.separator();

@@ -12,6 +12,7 @@ mod path_field;
 mod reports;
 pub mod scoring;
 mod settings;
+mod table_import;
 pub mod theme;
 mod viewer;
 

@@ -13,7 +13,7 @@ pub enum Pick {
     Folder,
     /// A package or table file.
     File,
-    /// A checklist file (`.toml`).
+    /// A checklist file (`.toml`) or a 评查标准 table.
     Checklist,
     /// Where to save a file.
     Save,
@@ -80,7 +80,9 @@ fn spawn_dialog(pick: Pick) -> Receiver<Option<PathBuf>> {
             Pick::File => dialog
                 .add_filter("案卷包或表格", &["zip", "xlsx", "xls", "csv"])
                 .pick_file(),
-            Pick::Checklist => dialog.add_filter("评查标准", &["toml"]).pick_file(),
+            Pick::Checklist => dialog
+                .add_filter("评查标准", &["toml", "xlsx", "xls", "ods"])
+                .pick_file(),
             Pick::Save => dialog
                 .add_filter("评查标准 TOML", &["toml"])
                 .add_filter("Excel 表格", &["xlsx"])

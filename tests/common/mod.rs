@@ -303,3 +303,61 @@ pub fn refusal(report: &pingcha::jobs::ImportReport) -> String {
     assert!(!refused.is_empty(), "expected a refusal, got {:?}", report.items);
     refused.join("\n")
 }
+
+/// A row of a 评查标准 table as provinces publish it: 序号 | 评查项目 | 评查内容 | 分值 |
+/// 扣分标准 | 否决情形 | 依据 (empty strings for empty cells). A row of one text is written
+/// merged across the table, as headings are.
+pub type TableRowSpec<'a> = &'a [&'a str];
+
+/// Writes a 评查标准 table in the common layout: a merged title row, the header row, then
+/// `rows` (a one-cell row is merged across, as headings and closing lines are; the 评查项目
+/// cell is written only on the first row of its group, as merged cells read).
+#[allow(dead_code)]
+pub fn write_standard_table(path: &Path, sheet_name: &str, title: &str, rows: &[TableRowSpec<'_>]) {
+    use rust_xlsxwriter::{Format, Workbook};
+    let headers = [
+        "序号",
+        "评查项目",
+        "评查内容",
+        "分值（分）",
+        "扣分标准",
+        "否决情形",
+        "依据",
+    ];
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet_name).unwrap();
+    let plain = Format::new();
+    sheet.merge_range(0, 0, 0, 6, title, &plain).unwrap();
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(1, c as u16, *h).unwrap();
+    }
+    let mut group_start: Option<(u32, String)> = None;
+    for (i, cells) in rows.iter().enumerate() {
+        let r = 2 + i as u32;
+        if cells.len() == 1 {
+            sheet.merge_range(r, 0, r, 6, cells[0], &plain).unwrap();
+            continue;
+        }
+        for (c, text) in cells.iter().enumerate() {
+            if text.is_empty() {
+                continue;
+            }
+            if c == 3
+                && let Ok(n) = text.parse::<f64>()
+            {
+                sheet.write_number(r, c as u16, n).unwrap();
+                continue;
+            }
+            if c == 1 {
+                // The 评查项目 of a group is one merged cell: written once.
+                if group_start.as_ref().is_some_and(|(_, g)| g == text) {
+                    continue;
+                }
+                group_start = Some((r, text.to_string()));
+            }
+            sheet.write_string(r, c as u16, *text).unwrap();
+        }
+    }
+    workbook.save(path).unwrap();
+}
