@@ -1968,3 +1968,90 @@ fn the_campaign_window_shows_reviewers_registered_elsewhere_and_offers_the_units
         );
     }
 }
+
+#[test]
+fn a_provinces_excel_standard_is_mapped_previewed_and_opened_in_the_editor_before_saving() {
+    // #17 §2: the table window detects the columns, previews how each row reads and names the
+    // problems; the draft opens in the checklist editor and is saved only from there.
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let table = tmp.path().join("省应急评查标准.xlsx");
+    write_standard_table(
+        &table,
+        "评查标准",
+        "××省应急管理行政处罚案卷评查标准（普通程序）",
+        PROVINCE_ROWS,
+    );
+    let (mut h, _) = scoring_app(dir.clone(), &rows);
+    h.get_by_label("评查标准…").click();
+    h.run_steps(4);
+    type_into(&mut h, "导入", table.to_str().unwrap());
+    h.get_by_label("导入评查标准").click();
+    for _ in 0..200 {
+        h.step();
+        if h.query_by_label("导入评查标准表格").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run_steps(3);
+    h.get_by_label("读出：否决项 3 项，3 个部分，评查项 8 项，满分 20 分");
+    h.get_by_label("校验通过，可在编辑器中打开");
+    // Rows as read (the preview scrolls; the first screenful is there).
+    assert!(
+        h.query_all_by_label_contains("评查项 ·").count() >= 6,
+        "items in the preview"
+    );
+    h.get_by_label("评查项 · 每处扣0.5分");
+    h.get_by_label("评查项 · 视情况扣1–4分");
+    h.get_by_label("否决项标题");
+
+    // Mapping 分值 to no column: the window says what is missing and cannot open the draft.
+    let points = || (egui::accesskit::Role::ComboBox, "分值*");
+    h.get_by_role_and_label(points().0, points().1).click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "—（无）")
+        .click();
+    h.run_steps(2);
+    h.get_by_label_contains("没有指定“分值”所在的列");
+    let open = h.get_by_label("在编辑器中打开");
+    assert!(egui_kittest::kittest::NodeT::accesskit_node(&open).is_disabled());
+    h.get_by_role_and_label(points().0, points().1).click();
+    h.run_steps(2);
+    h.get_by_label("D 分值（分）").click();
+    h.run_steps(2);
+    h.get_by_label("校验通过，可在编辑器中打开");
+
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "编号")
+        .click();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "编号")
+        .type_text("province-general");
+    h.run_steps(2);
+    h.get_by_label("在编辑器中打开").click();
+    h.run_steps(3);
+    assert!(
+        h.query_by_label("导入评查标准表格").is_none(),
+        "the table window closes"
+    );
+    assert!(
+        !Project::open(&dir)
+            .unwrap()
+            .checklists()
+            .unwrap()
+            .iter()
+            .any(|c| c.checklist.id == "province-general"),
+        "nothing is saved before the editor's save"
+    );
+    h.get_by_label("校验通过");
+    h.get_by_label("保存").click();
+    wait_until(&mut h, "the imported checklist saved", |_| {
+        Project::open(&dir)
+            .unwrap()
+            .checklists()
+            .unwrap()
+            .iter()
+            .any(|c| c.checklist.id == "province-general" && c.checklist.total_points == 20.0)
+    });
+}

@@ -125,7 +125,8 @@ pub fn apply_mark(
 /// Reads and validates a checklist file against the rules and the bundled finding library
 /// (plus the project's library codes, when given).
 pub fn read_checklist_file(path: &std::path::Path, extra_codes: &[String]) -> Result<crate::domain::Checklist> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}: 无法读取", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("{}: 无法读取（{}）", path.display(), crate::places::io_message(&e)))?;
     let library = bundled_library().context("内置问题库无法读取")?;
     let known = format::Known::with_library(
         library

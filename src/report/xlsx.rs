@@ -138,7 +138,7 @@ pub fn checklist_xlsx(checklist: &Checklist) -> Result<Vec<u8>, XlsxError> {
             sheet.write_string_with_format(row, 1, "加分项", &cell)?;
             sheet.write_string_with_format(row, 2, &bonus.text, &cell)?;
             sheet.write_number_with_format(row, 3, bonus.points, &number)?;
-            sheet.write_string_with_format(row, 4, &format!("最多加{}分", fmt_points(bonus.points)), &cell)?;
+            sheet.write_string_with_format(row, 4, format!("最多加{}分", fmt_points(bonus.points)), &cell)?;
             sheet.write_string_with_format(row, 5, &bonus.basis, &cell)?;
             for col in 6..=last_col {
                 sheet.write_string_with_format(row, col, "", &cell)?;

@@ -667,7 +667,7 @@ fn read_bands(text: &str) -> Vec<GradeBand> {
                 .filter(|c| !matches!(c, '≥' | '>' | '='))
                 .collect();
             let (min, _) = number_at(&chars, digit)?;
-            (!grade.is_empty()).then(|| GradeBand { grade, min_points: min })
+            (!grade.is_empty()).then_some(GradeBand { grade, min_points: min })
         })
         .collect()
 }
@@ -697,6 +697,13 @@ struct PendingItem {
     item: Item,
 }
 
+/// A section being built: its name, the points a heading declared (and where), its items.
+struct PendingSection {
+    name: String,
+    declared: Option<(f64, usize)>,
+    items: Vec<PendingItem>,
+}
+
 /// Reads the table below the header row into a checklist.
 pub fn read_table(table: &Table, mapping: &Mapping, meta: &TableMeta) -> TableReading {
     let sheet = table.sheet.clone();
@@ -723,7 +730,7 @@ pub fn read_table(table: &Table, mapping: &Mapping, meta: &TableMeta) -> TableRe
     let mut in_bonus = false;
     let mut bonus_off = false;
     // Sections in order of first appearance: name → (declared points, declaring row, items).
-    let mut sections: Vec<(String, Option<(f64, usize)>, Vec<PendingItem>)> = Vec::new();
+    let mut sections: Vec<PendingSection> = Vec::new();
     let mut in_veto = false;
     let mut heading_section: Option<String> = None;
     let mut last_section_cell = String::new();
@@ -731,9 +738,13 @@ pub fn read_table(table: &Table, mapping: &Mapping, meta: &TableMeta) -> TableRe
     let mut bands = Vec::new();
     let mapped: HashSet<usize> = mapping.columns.values().copied().collect();
 
-    let section_index = |sections: &mut Vec<(String, Option<(f64, usize)>, Vec<PendingItem>)>, name: &str| {
-        sections.iter().position(|(n, _, _)| n == name).unwrap_or_else(|| {
-            sections.push((name.to_string(), None, Vec::new()));
+    let section_index = |sections: &mut Vec<PendingSection>, name: &str| {
+        sections.iter().position(|s| s.name == name).unwrap_or_else(|| {
+            sections.push(PendingSection {
+                name: name.to_string(),
+                declared: None,
+                items: Vec::new(),
+            });
             sections.len() - 1
         })
     };
@@ -766,7 +777,9 @@ pub fn read_table(table: &Table, mapping: &Mapping, meta: &TableMeta) -> TableRe
         let distinct: HashSet<&str> = filled.iter().copied().collect();
         if distinct.len() == 1 && points_text.is_empty() && rule_text.is_empty() {
             let text = filled[0];
-            if text.starts_with("满分") || text.contains("等次") {
+            // 否决项 headings may name their effect (…定为不合格等次): 满分 first, then 否决.
+            let footer = text.starts_with("满分") || (!text.contains("否决") && text.contains("等次"));
+            if footer {
                 footer_total = read_total(text).map(|t| (t, row.row));
                 bands = read_bands(text);
                 rows.push((row.row, RowKind::Footer));
@@ -785,7 +798,7 @@ pub fn read_table(table: &Table, mapping: &Mapping, meta: &TableMeta) -> TableRe
                 let (name, declared) = section_name(text);
                 let index = section_index(&mut sections, &name);
                 if let Some(points) = declared {
-                    sections[index].1 = Some((points, row.row));
+                    sections[index].declared = Some((points, row.row));
                 }
                 heading_section = Some(name.clone());
                 rows.push((row.row, RowKind::Heading(name)));
@@ -919,9 +932,9 @@ pub fn read_table(table: &Table, mapping: &Mapping, meta: &TableMeta) -> TableRe
         let (name, declared) = section_name(&section_text);
         let index = section_index(&mut sections, &name);
         if let Some(points) = declared
-            && sections[index].1.is_none()
+            && sections[index].declared.is_none()
         {
-            sections[index].1 = Some((points, row.row));
+            sections[index].declared = Some((points, row.row));
         }
         rows.push((
             row.row,
@@ -930,7 +943,7 @@ pub fn read_table(table: &Table, mapping: &Mapping, meta: &TableMeta) -> TableRe
                 deduction: deduction.describe(points),
             },
         ));
-        sections[index].2.push(PendingItem {
+        sections[index].items.push(PendingItem {
             row: row.row,
             number,
             item: Item {
@@ -953,11 +966,7 @@ pub fn read_table(table: &Table, mapping: &Mapping, meta: &TableMeta) -> TableRe
     let numbered = vetoes
         .iter()
         .filter_map(|(_, n, _)| n.as_deref())
-        .chain(
-            sections
-                .iter()
-                .flat_map(|(_, _, items)| items.iter().map(|p| p.number.as_str())),
-        )
+        .chain(sections.iter().flat_map(|s| s.items.iter().map(|p| p.number.as_str())))
         .chain(bonuses.iter().map(|(_, n, _)| n.as_str()));
     for number in numbered {
         *numbers.entry(number).or_default() += 1;
@@ -965,9 +974,7 @@ pub fn read_table(table: &Table, mapping: &Mapping, meta: &TableMeta) -> TableRe
     let section_ids: Vec<String> = (1..=sections.len()).map(|i| format!("S{i}")).collect();
     let usable = |n: &str| !n.is_empty() && numbers.get(n) == Some(&1) && !section_ids.iter().any(|s| s == n);
     let own_numbers = vetoes.iter().all(|(_, n, _)| n.as_deref().is_none_or(usable))
-        && sections
-            .iter()
-            .all(|(_, _, items)| items.iter().all(|p| usable(&p.number)))
+        && sections.iter().all(|s| s.items.iter().all(|p| usable(&p.number)))
         && bonuses.iter().all(|(_, n, _)| usable(n));
     if !own_numbers && numbers.keys().any(|n| !n.is_empty()) {
         notes.push(problem(
@@ -1010,7 +1017,7 @@ pub fn read_table(table: &Table, mapping: &Mapping, meta: &TableMeta) -> TableRe
         })
         .collect();
     let mut built = Vec::new();
-    for (s, (name, declared, items)) in sections.into_iter().enumerate() {
+    for (s, PendingSection { name, declared, items }) in sections.into_iter().enumerate() {
         let sum: f64 = items.iter().map(|p| p.item.points).sum();
         if items.is_empty() {
             if let Some((_, row)) = declared {

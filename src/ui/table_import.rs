@@ -90,9 +90,13 @@ impl TableImport {
         let mut open = true;
         let mut accepted = None;
         let mut changed = false;
+        let screen = ctx.content_rect();
         egui::Window::new("导入评查标准表格")
             .open(&mut open)
             .default_size([1040.0, 640.0])
+            .default_pos(screen.min + egui::vec2(20.0, 50.0))
+            .max_height((screen.height() - 90.0).max(300.0))
+            .max_width((screen.width() - 40.0).max(400.0))
             .show(ctx, |ui| {
                 ui.label(format!("文件：{}", self.path.display()));
                 changed |= self.source_controls(ui);
@@ -172,7 +176,7 @@ impl TableImport {
                 } else {
                     field.label().to_string()
                 };
-                ui.label(label);
+                let label = ui.label(label);
                 let mut pick: Option<Option<usize>> = None;
                 egui::ComboBox::from_id_salt(("table-column", field))
                     .selected_text(name(current))
@@ -186,7 +190,9 @@ impl TableImport {
                                 pick = Some(Some(c));
                             }
                         }
-                    });
+                    })
+                    .response
+                    .labelled_by(label.id);
                 if let Some(pick) = pick {
                     match pick {
                         Some(c) => self.mapping.columns.insert(field, c),
@@ -286,9 +292,14 @@ impl TableImport {
             .collect();
         let bad: std::collections::HashSet<usize> = reading.problems.iter().filter_map(|p| p.row).collect();
         let rows: Vec<(usize, &RowKind)> = reading.rows.iter().map(|(r, k)| (*r, k)).take(PREVIEW_ROWS).collect();
+        // To the screen's bottom edge at most, however tall the sheet.
+        let bottom = ui.ctx().content_rect().bottom() - 40.0;
+        let height = (bottom - ui.cursor().top()).min(ui.available_height()).max(120.0);
         let mut builder = TableBuilder::new(ui)
             .id_salt("table-preview")
             .striped(true)
+            .auto_shrink([false, false])
+            .max_scroll_height(height)
             .column(Column::exact(40.0))
             .column(Column::exact(150.0));
         for (field, _) in &fields {
