@@ -35,19 +35,6 @@ impl Machine {
     }
 }
 
-fn pdf_text(path: &Path) -> String {
-    match pingcha::import::extract_pdf_text(
-        &std::fs::read(path).unwrap(),
-        &pingcha::import::ImportLimits {
-            max_pdf_text_bytes: 1 << 28,
-            ..Default::default()
-        },
-    ) {
-        pingcha::import::TextLayer::Text { text, .. } => text,
-        other => panic!("{other:?}"),
-    }
-}
-
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
@@ -642,7 +629,7 @@ fn a_campaign_round_trip_through_kits_and_returns() {
         "--date",
         "2024-12-01",
     ]);
-    let text = pdf_text(&sheet);
+    let text = pdf_text_of(&sheet);
     assert!(
         text.contains("合议意见") && text.contains("卷内决定书原件已盖章"),
         "{text}"
@@ -668,7 +655,7 @@ fn a_campaign_round_trip_through_kits_and_returns() {
         "--date",
         "2024-12-01",
     ]);
-    let text = pdf_text(&notice);
+    let text = pdf_text_of(&notice);
     assert!(text.contains("整改通知书") && text.contains("2024年12月31日"), "{text}");
     // #13 item 6: the notice prints the problem — the item's text, the deduction and the
     // agreed finding — never the consensus note, which names a reviewer of a back-to-back review.
@@ -698,7 +685,7 @@ fn a_campaign_round_trip_through_kits_and_returns() {
         "--date",
         "2024-12-01",
     ]);
-    let text = pdf_text(&report);
+    let text = pdf_text_of(&report);
     assert!(
         text.contains("关于2024年度评查情况的通报") && text.contains("附件1"),
         "{text}"

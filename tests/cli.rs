@@ -1195,3 +1195,248 @@ fn every_bundled_checklist_exported_as_a_table_imports_back_the_same() {
         assert_eq!(sections(&imported), sections(&original), "{name}: sections");
     }
 }
+
+#[test]
+fn a_notices_problems_go_from_issued_to_closed() {
+    // #17 §4: issuing a unit's notice records its problems; the unit's answer, a partial
+    // verification with a new due date, then 已整改 closes one (销号); the other stays open and
+    // becomes overdue the day after its due date; every step is audited on the case.
+    let tmp = tempfile::tempdir().unwrap();
+    let project = v1_copy(tmp.path());
+    let p = s(&project);
+    for (item, value, reason) in [
+        ("1.2", "2", "询问笔录仅一名执法人员签名"),
+        ("3.2", "1", "询问笔录未逐页签名"),
+    ] {
+        let o = pingcha(&[
+            "mark",
+            p,
+            "--case",
+            V1_CASE,
+            "--reviewer",
+            "张三",
+            "--unit",
+            "法规科",
+            "--checklist",
+            "yjcf-general",
+            "--item",
+            item,
+            "--value",
+            value,
+            "--reason",
+            reason,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let cases: serde_json::Value = serde_json::from_slice(&pingcha(&["cases", p, "--json"]).stdout).unwrap();
+    let unit = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["number"] == V1_CASE)
+        .unwrap()["unit"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let pdf = tmp.path().join("通知.pdf");
+    let issue = |extra: &[&str]| {
+        let mut args = vec![
+            "rectify",
+            "issue",
+            p,
+            "--unit",
+            &unit,
+            "--date",
+            "2024-05-06",
+            "--due",
+            "2024-06-05",
+            "--by",
+            "张三",
+            "--by-unit",
+            "法规科",
+            "--out",
+            s(&pdf),
+        ];
+        args.extend(extra);
+        pingcha(&args)
+    };
+    let o = issue(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!(
+            "已印发 评查整改〔2024〕1号（{unit}）：2 个问题登记为整改跟踪项，2024-06-05 前整改"
+        )),
+        "{}",
+        stdout(&o)
+    );
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let again = issue(&[]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("不能重复登记"), "{}", stderr(&again));
+
+    let list = |today: &str| -> Vec<serde_json::Value> {
+        let o = pingcha(&["rectify", "list", p, "--json", "--today", today]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let items = list("2024-06-05");
+    assert_eq!(items.len(), 2);
+    assert!(
+        items.iter().all(|i| i["status"] == "open" && i["overdue"] == false),
+        "in time on the due date"
+    );
+    assert!(
+        list("2024-06-06").iter().all(|i| i["overdue"] == true),
+        "overdue the day after"
+    );
+    let first = items[0]["id"].as_i64().unwrap().to_string();
+    let second = items[1]["id"].as_i64().unwrap().to_string();
+
+    let evidence = tmp.path().join("培训签到表.pdf");
+    std::fs::write(&evidence, pdf_with_text("培训签到表")).unwrap();
+    let missing = tmp.path().join("没有这个文件.pdf");
+    let o = pingcha(&[
+        "rectify",
+        "answer",
+        p,
+        &first,
+        "--date",
+        "2024-06-01",
+        "--text",
+        "已组织执法人员培训",
+        "--file",
+        s(&missing),
+        "--by",
+        "张三",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("没有这个文件.pdf：不是文件或不存在"),
+        "{}",
+        stderr(&o)
+    );
+    let o = pingcha(&[
+        "rectify",
+        "answer",
+        p,
+        &first,
+        "--date",
+        "2024-06-01",
+        "--text",
+        "已组织执法人员培训",
+        "--file",
+        s(&evidence),
+        "--by",
+        "张三",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("附件 1 个"));
+    let o = pingcha(&[
+        "rectify",
+        "verify",
+        p,
+        &first,
+        "--outcome",
+        "partial",
+        "--reason",
+        " ",
+        "--date",
+        "2024-06-03",
+        "--by",
+        "张三",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("须写明理由"), "{}", stderr(&o));
+    let o = pingcha(&[
+        "rectify",
+        "verify",
+        p,
+        &first,
+        "--outcome",
+        "partial",
+        "--reason",
+        "培训已办，笔录格式未改",
+        "--date",
+        "2024-06-03",
+        "--new-due",
+        "2024-07-01",
+        "--by",
+        "张三",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let now = list("2024-06-20");
+    assert_eq!(now[0]["status"], "partial");
+    assert_eq!(now[0]["overdue"], false, "the new due date is in force");
+    assert_eq!(now[1]["overdue"], true);
+    let o = pingcha(&[
+        "rectify",
+        "verify",
+        p,
+        &first,
+        "--outcome",
+        "done",
+        "--reason",
+        "抽查新制作笔录三份，均两人签名",
+        "--date",
+        "2024-06-28",
+        "--by",
+        "张三",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("已整改（销号）"));
+    let o = pingcha(&[
+        "rectify",
+        "verify",
+        p,
+        &first,
+        "--outcome",
+        "not_done",
+        "--reason",
+        "再查",
+        "--date",
+        "2024-06-29",
+        "--by",
+        "张三",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("已于 2024-06-28 整改销号"), "{}", stderr(&o));
+
+    let o = pingcha(&["rectify", "summary", p, "--today", "2024-07-10", "--json"]);
+    let sum: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(sum["total"]["problems"], 2);
+    assert_eq!(sum["total"]["closed"], 1);
+    assert_eq!(sum["total"]["open"], 1);
+    assert_eq!(sum["total"]["overdue"], 1);
+    assert_eq!(sum["units"][0]["unit"], unit.as_str());
+    let summary_pdf = tmp.path().join("汇总.pdf");
+    let o = pingcha(&[
+        "rectify",
+        "summary",
+        p,
+        "--today",
+        "2024-07-10",
+        "--out",
+        s(&summary_pdf),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = pdf_text_of(&summary_pdf);
+    assert!(text.contains("整改情况汇总表"), "{text}");
+    assert!(text.contains("逾期未整改问题（1 个）"), "{text}");
+    assert!(text.contains("询问笔录未逐页签名"), "{text}");
+    let _ = second;
+
+    let audit = pingcha::store::Project::open(&project).unwrap().audit(V1_CASE).unwrap();
+    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions.iter().filter(|a| **a == "rectification_issued").count(), 2);
+    assert_eq!(actions.iter().filter(|a| **a == "rectification_answer").count(), 1);
+    assert_eq!(actions.iter().filter(|a| **a == "rectification_verified").count(), 2);
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.note.contains("已整改") && e.note.contains("抽查新制作笔录三份"))
+    );
+}

@@ -8,6 +8,7 @@
 pub(crate) mod term;
 mod bench;
 mod campaign;
+mod rectify;
 mod reports;
 mod score;
 
@@ -100,7 +101,12 @@ pub enum Command {
         #[command(subcommand)]
         what: CalendarCommand,
     },
-    /// 评查标准：校验、显示、列出
+    /// 整改跟踪：印发整改通知、登记回复和核查、汇总（销号）
+    Rectify {
+        #[command(subcommand)]
+        what: rectify::RectifyCommand,
+    },
+    /// 评查标准：校验、显示、列出、从 Excel 导入、导出
     Checklist {
         #[command(subcommand)]
         what: score::ChecklistCommand,
@@ -262,7 +268,7 @@ pub fn run(command: Command) -> ExitCode {
         .filter(|a| !a.starts_with('-'))
         .collect();
     let subcommand = match subcommand.first().map(String::as_str) {
-        Some("campaign" | "kit" | "checklist" | "calendar" | "report" | "export" | "key" | "bench") => {
+        Some("campaign" | "kit" | "checklist" | "calendar" | "report" | "export" | "key" | "bench" | "rectify") => {
             subcommand.join(" ")
         }
         _ => subcommand.first().cloned().unwrap_or_default(),
@@ -295,6 +301,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Calendar { what } => calendar(what).map(|()| ExitCode::SUCCESS),
         Command::Check { paths, json } => check(&paths, json),
         Command::Checklist { what } => score::checklist(what),
+        Command::Rectify { what } => rectify::rectify(what),
         Command::Score {
             project,
             case,

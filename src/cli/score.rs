@@ -11,7 +11,9 @@ use clap::Subcommand;
 use serde_json::json;
 
 use crate::domain::{ItemRef, Mark, MarkValue, fmt_points};
-use crate::jobs::review::{CaseScoring, apply_mark, case_scorings, prepare_project, read_checklist_file};
+use crate::jobs::review::{
+    CaseScoring, apply_mark, case_scorings, find_reviewer, prepare_project, read_checklist_file,
+};
 use crate::scoring::quick_value;
 use crate::store::{Project, Reviewer};
 
@@ -345,24 +347,6 @@ fn column_index(name: &str) -> Option<usize> {
             n * 26 + (c.to_ascii_uppercase() as usize - 'A' as usize + 1)
         }) - 1,
     )
-}
-
-/// Finds a reviewer by name (and unit). With `create`, a name and unit not seen yet is added.
-fn find_reviewer(project: &Project, name: &str, unit: Option<&str>, create: bool) -> Result<Reviewer> {
-    let matches: Vec<Reviewer> = project
-        .reviewers()?
-        .into_iter()
-        .filter(|r| r.name == name && unit.is_none_or(|u| r.unit == u))
-        .collect();
-    match (matches.len(), unit) {
-        (1, _) => Ok(matches.into_iter().next().expect("one")),
-        (0, Some(unit)) if create => Ok(project.reviewer(name, unit)?),
-        (0, _) => bail!(
-            "项目中没有评查员“{name}”{}",
-            unit.map(|u| format!("（{u}）")).unwrap_or_default()
-        ),
-        _ => bail!("有多名评查员叫“{name}”，请用 --unit 指明单位"),
-    }
 }
 
 fn scorings_for(

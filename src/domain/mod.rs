@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod case;
 pub mod checklist;
 pub mod natural;
+pub mod rectification;
 pub mod vocabulary;
 
 pub use calendar::{Counted, Period, PeriodEnd, PeriodUnit, WorkingCalendar, YearSchedule};

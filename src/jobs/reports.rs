@@ -31,7 +31,7 @@ pub enum SheetSource {
 }
 
 /// The reviewing agency's name: the project setting `agency`, else the cases' 执法主体.
-fn agency(project: &Project) -> Result<String> {
+pub(crate) fn agency(project: &Project) -> Result<String> {
     if let Some(a) = project.setting::<String>("agency")? {
         return Ok(a);
     }
@@ -43,7 +43,7 @@ fn agency(project: &Project) -> Result<String> {
 }
 
 /// The wording templates: the project's, else the bundled ones.
-fn templates(project: &Project) -> Result<Templates> {
+pub(crate) fn templates(project: &Project) -> Result<Templates> {
     if let Some(text) = project.setting::<String>("report_templates")? {
         return toml::from_str(&text).context("项目设置 report_templates 无法读取");
     }
@@ -51,7 +51,7 @@ fn templates(project: &Project) -> Result<Templates> {
 }
 
 /// `2026-11-29 10:00:00` → `2026年11月29日`.
-fn chinese_date(at: &str) -> String {
+pub(crate) fn chinese_date(at: &str) -> String {
     let parts: Vec<&str> = at.get(..10).unwrap_or(at).split('-').collect();
     match parts.as_slice() {
         [y, m, d] => format!("{y}年{}月{}日", m.trim_start_matches('0'), d.trim_start_matches('0')),
@@ -307,15 +307,9 @@ fn problems_of(checklist: &Checklist, marks: &[Mark], library: &[crate::domain::
     out
 }
 
-/// The rectification notice of a unit: its cases in the campaign (or, without one, every
-/// scored case of the unit).
-pub fn notice_document(
-    project: &Project,
-    unit: &str,
-    campaign: Option<&str>,
-    date: Option<&str>,
-    reply_days: i64,
-) -> Result<Document> {
+/// The cases of a unit on its rectification notice, with their problems: its cases in the
+/// campaign (or, without one, every scored case of the unit).
+pub fn notice_cases(project: &Project, unit: &str, campaign: Option<&str>) -> Result<Vec<NoticeCase>> {
     let data = campaign.map(|c| CampaignData::load(project, c)).transpose()?;
     let numbers: Vec<String> = match &data {
         Some(d) => d.info.cases.clone(),
@@ -356,12 +350,26 @@ pub fn notice_document(
             campaign.map(|c| format!("（评查活动“{c}”）")).unwrap_or_default()
         );
     }
+    Ok(cases)
+}
+
+/// The rectification notice of a unit (a draft: not recorded for tracking; see
+/// `jobs::rectify::issue`).
+pub fn notice_document(
+    project: &Project,
+    unit: &str,
+    campaign: Option<&str>,
+    date: Option<&str>,
+    reply_days: i64,
+) -> Result<Document> {
+    let cases = notice_cases(project, unit, campaign)?;
     let numbers: Vec<String> = cases.iter().map(|c| c.number.clone()).collect();
     let (date_text, deadline) = dates(project, &numbers, date, reply_days)?;
     Ok(rectification_notice(
         &agency(project)?,
         campaign.unwrap_or("案卷评查"),
         unit,
+        None,
         &date_text,
         &deadline,
         &cases,
@@ -370,7 +378,12 @@ pub fn notice_document(
 }
 
 /// The printed date and the reply deadline (`reply_days` calendar days later).
-fn dates(project: &Project, cases: &[String], date: Option<&str>, reply_days: i64) -> Result<(String, String)> {
+pub(crate) fn dates(
+    project: &Project,
+    cases: &[String],
+    date: Option<&str>,
+    reply_days: i64,
+) -> Result<(String, String)> {
     let iso = match date {
         Some(d) => Some(d.to_string()),
         None => {

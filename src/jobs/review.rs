@@ -2,11 +2,11 @@
 //! finding library, find the checklists that apply to a case for a reviewer (the version the
 //! reviewer already used, else the newest), and evaluate their marks.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::domain::{Case, Mark};
 use crate::scoring::{Evaluation, bundled_checklists, bundled_library, evaluate, format};
-use crate::store::{Project, ReviewKey, StoredChecklist};
+use crate::store::{Project, ReviewKey, Reviewer, StoredChecklist};
 
 /// Adds the bundled default checklists and finding library to a project that lacks them.
 /// Checklists already present (any version of the same id) are left alone.
@@ -205,4 +205,22 @@ pub fn save_checklist(project: &mut Project, checklist: &crate::domain::Checklis
     project
         .save_checklist(checklist, format::to_toml)
         .map_err(|e| anyhow::anyhow!("未能保存评查标准：{e}"))
+}
+
+/// Finds a reviewer by name (and unit). With `create`, a name and unit not seen yet is added.
+pub fn find_reviewer(project: &Project, name: &str, unit: Option<&str>, create: bool) -> Result<Reviewer> {
+    let matches: Vec<Reviewer> = project
+        .reviewers()?
+        .into_iter()
+        .filter(|r| r.name == name && unit.is_none_or(|u| r.unit == u))
+        .collect();
+    match (matches.len(), unit) {
+        (1, _) => Ok(matches.into_iter().next().expect("one")),
+        (0, Some(unit)) if create => Ok(project.reviewer(name, unit)?),
+        (0, _) => bail!(
+            "项目中没有评查员“{name}”{}",
+            unit.map(|u| format!("（{u}）")).unwrap_or_default()
+        ),
+        _ => bail!("有多名评查员叫“{name}”，请用 --unit 指明单位"),
+    }
 }

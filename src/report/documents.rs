@@ -327,19 +327,24 @@ pub fn fill(template: &str, values: &[(&str, String)]) -> String {
     out
 }
 
-/// The 整改通知书 with its 问题清单, to one unit.
+/// The 整改通知书 with its 问题清单, to one unit; `number` is its 文号 once issued.
+#[allow(clippy::too_many_arguments)]
 pub fn rectification_notice(
     agency: &str,
     campaign: &str,
     unit: &str,
+    number: Option<&str>,
     date: &str,
     deadline: &str,
     cases: &[NoticeCase],
     templates: &Templates,
 ) -> Document {
     let mut doc = Document::new(format!("整改通知书 {unit}"));
-    doc.push(Block::Issuer(agency.to_string()))
-        .push(Block::Title("行政执法案卷评查问题整改通知书".into()))
+    doc.push(Block::Issuer(agency.to_string()));
+    if let Some(number) = number {
+        doc.push(Block::Centered(number.to_string()));
+    }
+    doc.push(Block::Title("行政执法案卷评查问题整改通知书".into()))
         .push(Block::Line(format!("{unit}：")))
         .push(Block::Paragraph(fill(
             &templates.notice,

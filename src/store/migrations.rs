@@ -276,6 +276,58 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (campaign, reviewer_id, sha256)
     );
     "#,
+    // 9: rectification tracked to closure: the notices issued to units, each problem of a
+    // notice with its due date, the units' written answers and the organiser's
+    // verifications (append-only, like the audit log).
+    r#"
+    CREATE TABLE rectify_notices (
+        id         INTEGER PRIMARY KEY,
+        number     TEXT NOT NULL,
+        unit       TEXT NOT NULL,
+        campaign   TEXT,
+        issued_on  TEXT NOT NULL,
+        due_on     TEXT NOT NULL,
+        issued_by  TEXT NOT NULL,
+        issued_at  TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX rectify_notices_once ON rectify_notices (unit, IFNULL(campaign, ''));
+    CREATE TABLE rectify_items (
+        id          INTEGER PRIMARY KEY,
+        notice      INTEGER NOT NULL REFERENCES rectify_notices (id),
+        case_number TEXT NOT NULL,
+        item_id     TEXT NOT NULL,
+        item        TEXT NOT NULL,
+        problem     TEXT NOT NULL,
+        basis       TEXT NOT NULL,
+        advice      TEXT NOT NULL
+    );
+    CREATE INDEX rectify_items_notice ON rectify_items (notice);
+    CREATE TABLE rectify_answers (
+        id          INTEGER PRIMARY KEY,
+        item        INTEGER NOT NULL REFERENCES rectify_items (id),
+        answered_on TEXT NOT NULL,
+        text        TEXT NOT NULL,
+        files_json  TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+    );
+    CREATE INDEX rectify_answers_item ON rectify_answers (item);
+    CREATE TABLE rectify_verifications (
+        id          INTEGER PRIMARY KEY,
+        item        INTEGER NOT NULL REFERENCES rectify_items (id),
+        outcome     TEXT NOT NULL CHECK (outcome IN ('done', 'partial', 'not_done')),
+        reason      TEXT NOT NULL,
+        verified_on TEXT NOT NULL,
+        new_due     TEXT,
+        recorded_by TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+    );
+    CREATE INDEX rectify_verifications_item ON rectify_verifications (item);
+    CREATE TRIGGER rectify_answers_no_update BEFORE UPDATE ON rectify_answers
+    BEGIN SELECT RAISE(ABORT, 'rectify_answers is append-only'); END;
+    CREATE TRIGGER rectify_verifications_no_update BEFORE UPDATE ON rectify_verifications
+    BEGIN SELECT RAISE(ABORT, 'rectify_verifications is append-only'); END;
+    "#,
 ];
 
 /// The schema version this program writes.

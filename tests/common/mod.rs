@@ -453,3 +453,18 @@ pub const PROVINCE_ROWS: &[&[&str]] = &[
     ],
     &["满分20分。等次：优秀 ≥18分；合格 ≥12分；不合格 ≥0分。"],
 ];
+
+/// The text layer of a PDF the program wrote.
+#[allow(dead_code)]
+pub fn pdf_text_of(path: &Path) -> String {
+    match pingcha::import::extract_pdf_text(
+        &std::fs::read(path).unwrap(),
+        &pingcha::import::ImportLimits {
+            max_pdf_text_bytes: 1 << 28,
+            ..Default::default()
+        },
+    ) {
+        pingcha::import::TextLayer::Text { text, .. } => text,
+        other => panic!("{}: {other:?}", path.display()),
+    }
+}
