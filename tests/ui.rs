@@ -2055,3 +2055,65 @@ fn a_provinces_excel_standard_is_mapped_previewed_and_opened_in_the_editor_befor
             .any(|c| c.checklist.id == "province-general" && c.checklist.total_points == 20.0)
     });
 }
+
+#[test]
+fn a_problem_is_issued_answered_and_closed_in_the_rectification_window() {
+    // #17 §4 in the app: a unit's notice issued from the 整改跟踪 window tracks its problem;
+    // overdue shows in the status bar; the unit's answer and the verification 已整改 close it.
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let (mut h, row) = scoring_app(dir.clone(), &rows);
+    select_item(&mut h, "1.2");
+    h.key_press(egui::Key::Num1);
+    h.run_steps(2);
+    settle(&mut h);
+    assert_eq!(stored_marks(&dir, &row.number, "yjcf-general").len(), 1);
+
+    h.get_by_label("整改跟踪").click();
+    h.run_steps(3);
+    h.get_by_label_contains("尚未登记整改通知");
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "承办单位")
+        .click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::accesskit::Role::Button, &row.unit)
+        .click();
+    h.run_steps(2);
+    type_into(&mut h, "通知日期", "2024-05-06");
+    type_into(&mut h, "整改期限", "2024-06-05");
+    let pdf = tmp.path().join("notice.pdf");
+    type_into(&mut h, "保存到", pdf.to_str().unwrap());
+    h.get_by_label("印发并登记跟踪").click();
+    let items = |dir: &Path| Project::open(dir).unwrap().rectify_items().unwrap();
+    wait_until(&mut h, "the notice issued", |_| items(&dir).len() == 1);
+    wait_until(&mut h, "the list", |a| a.rectify_overdue() == 1);
+    assert!(pdf.exists());
+    h.run_steps(3);
+    h.get_by_label("整改跟踪（逾期 1 项）");
+    h.get_by_label("待整改（逾期）").click();
+    h.run_steps(2);
+    type_into(&mut h, "回复日期", "2024-06-01");
+    let multiline = |h: &mut Harness<'static, PingchaApp>, label: &str, text: &str| {
+        h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, label)
+            .click();
+        h.run_steps(1);
+        h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, label)
+            .type_text(text);
+        h.run_steps(1);
+    };
+    multiline(&mut h, "回复内容", "已组织执法人员学习文书规范");
+    h.get_by_label("登记回复").click();
+    wait_until(&mut h, "the answer", |_| items(&dir)[0].answers.len() == 1);
+    h.run_steps(3);
+    // Once answered, the verification form is the one shown.
+    assert!(h.query_by_label("登记回复").is_none());
+    type_into(&mut h, "核查日期", "2024-06-10");
+    multiline(&mut h, "核查理由", "抽查新制作笔录，均两人签名");
+    h.get_by_label("登记核查结果").click();
+    wait_until(&mut h, "closed", |_| items(&dir)[0].closed_on().is_some());
+    wait_until(&mut h, "the list again", |a| a.rectify_overdue() == 0);
+    h.run_steps(3);
+    h.get_by_label("已整改销号，不再登记。");
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "整改跟踪");
+    let audit = Project::open(&dir).unwrap().audit(&row.number).unwrap();
+    assert!(audit.iter().any(|e| e.action == "rectification_verified"));
+}

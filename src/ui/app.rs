@@ -128,6 +128,8 @@ pub enum UiCommand {
     Campaigns,
     /// Open the reports window.
     Reports,
+    /// Open rectification tracking.
+    Rectify,
 }
 
 impl UiCommand {
@@ -155,6 +157,7 @@ impl UiCommand {
         UiCommand::Settings,
         UiCommand::Campaigns,
         UiCommand::Reports,
+        UiCommand::Rectify,
     ];
 }
 
@@ -185,6 +188,7 @@ impl UiCommand {
             Self::Settings => "设置…",
             Self::Campaigns => "评查活动…",
             Self::Reports => "报告…",
+            Self::Rectify => "整改跟踪…",
         }
     }
 
@@ -212,7 +216,8 @@ impl UiCommand {
             | Self::EditChecklists
             | Self::Settings
             | Self::Campaigns
-            | Self::Reports => None,
+            | Self::Reports
+            | Self::Rectify => None,
         }
     }
 
@@ -368,6 +373,7 @@ pub struct PingchaApp {
     settings: SettingsWindow,
     campaigns: CampaignWindow,
     reports: ReportsWindow,
+    rectify: super::rectify::RectifyWindow,
     campaign_names: Vec<String>,
     kit_path: PathField,
     kit_workspace: PathField,
@@ -477,6 +483,7 @@ impl PingchaApp {
             settings: SettingsWindow::default(),
             campaigns: CampaignWindow::default(),
             reports: ReportsWindow::default(),
+            rectify: super::rectify::RectifyWindow::default(),
             campaign_names: Vec::new(),
             kit_path: PathField::default(),
             kit_workspace: PathField::default(),
@@ -559,6 +566,11 @@ impl PingchaApp {
     /// The open document's page and page count, when the viewer shows one.
     pub fn viewer_position(&self) -> Option<(usize, Option<usize>)> {
         self.viewer.is_open().then(|| self.viewer.position())
+    }
+
+    /// Tracked rectification problems past their due date, as last read.
+    pub fn rectify_overdue(&self) -> usize {
+        self.rectify.overdue_count()
     }
 
     /// Number of cases shown in the list after filters and search.
@@ -686,6 +698,9 @@ impl PingchaApp {
                         }),
                         (_, None) => {}
                     }
+                    // The status bar names overdue rectification from the start.
+                    self.backend
+                        .send(Request::Rectify(super::backend::RectifyRequest::List));
                 }
                 Response::OpenFailed(msg) => {
                     self.project_name = "未打开项目".into();
@@ -762,6 +777,7 @@ impl PingchaApp {
                 }
                 Response::Library(entries) => self.library = entries,
                 Response::ChecklistTables { path, tables } => self.editor.show_tables(path, tables),
+                Response::Rectify { items, today } => self.rectify.set_items(items, today),
                 Response::Checklists(all) => {
                     self.editor.set_checklists(Arc::clone(&all));
                     self.checklists = all;
@@ -1104,6 +1120,13 @@ impl PingchaApp {
             UiCommand::ToggleList => self.list_hidden = !self.list_hidden,
             UiCommand::Settings => self.settings.open = true,
             UiCommand::Campaigns => self.campaigns.open = true,
+            UiCommand::Rectify => {
+                self.rectify.open = true;
+                self.backend
+                    .send(Request::Rectify(super::backend::RectifyRequest::List));
+                self.backend
+                    .send(Request::Campaign(super::backend::CampaignRequest::List));
+            }
             UiCommand::Reports => {
                 self.reports.open = true;
                 self.backend
@@ -2245,6 +2268,9 @@ impl PingchaApp {
                             "return_imported" => "回收评分包",
                             "signed_off" => "复核锁定",
                             "unlocked" => "解除锁定",
+                            "rectification_issued" => "印发整改通知",
+                            "rectification_answer" => "登记整改回复",
+                            "rectification_verified" => "核查整改",
                             other => other,
                         };
                         let mut line = format!("{}  {}（{}）  {what}", e.at, e.reviewer, e.unit);
@@ -2369,6 +2395,19 @@ impl PingchaApp {
                 };
                 if ui.small_button(label).clicked() {
                     self.notice_log_open = true;
+                }
+                let overdue = self.rectify.overdue_count();
+                let label = if overdue > 0 {
+                    RichText::new(format!("整改跟踪（逾期 {overdue} 项）")).color(theme::palette(self.dark).veto)
+                } else {
+                    RichText::new("整改跟踪")
+                };
+                if ui
+                    .small_button(label)
+                    .on_hover_text("整改通知印发后的问题，跟踪到销号")
+                    .clicked()
+                {
+                    commands.push(UiCommand::Rectify);
                 }
             });
         });
@@ -2598,6 +2637,13 @@ impl PingchaApp {
         }
         for request in self.settings.ui(&ctx) {
             self.backend.send(request);
+        }
+        let (requests, error) = self.rectify.ui(&ctx, &self.units, &self.campaign_names);
+        for request in requests {
+            self.backend.send(request);
+        }
+        if let Some(message) = error {
+            self.notify(&ctx, Level::Error, message);
         }
         let case_number = self.case.as_ref().map(|c| c.row.number.clone());
         let reviewer = self.reviewer.as_ref().map(|r| (r.name.clone(), r.unit.clone()));

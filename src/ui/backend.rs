@@ -111,6 +111,8 @@ pub enum Request {
     Campaign(CampaignRequest),
     /// Render a report to a file.
     Report(ReportRequest),
+    /// Rectification tracking (整改跟踪).
+    Rectify(RectifyRequest),
     /// Export this workspace's scores as a signed return.
     ExportReturn(PathBuf),
     /// Open a reviewer kit as a new workspace (the app then switches to it).
@@ -133,6 +135,59 @@ pub enum Request {
         /// Version key.
         key: i64,
         /// Target file; the extension picks the format.
+        path: PathBuf,
+    },
+}
+
+/// Requests of the rectification window.
+#[derive(Debug, Clone)]
+pub enum RectifyRequest {
+    /// Every tracked problem.
+    List,
+    /// Issue a unit's notice: write the PDF and track its problems.
+    Issue {
+        /// Unit.
+        unit: String,
+        /// Campaign.
+        campaign: Option<String>,
+        /// Notice date.
+        date: Option<chrono::NaiveDate>,
+        /// Due date.
+        due: Option<chrono::NaiveDate>,
+        /// 文号 (empty: numbered by the project's pattern).
+        number: String,
+        /// The PDF.
+        path: PathBuf,
+    },
+    /// A unit's written answer.
+    Answer {
+        /// Problem.
+        item: i64,
+        /// Date.
+        date: chrono::NaiveDate,
+        /// Text.
+        text: String,
+        /// Files to store with it.
+        files: Vec<PathBuf>,
+    },
+    /// The organiser's verification.
+    Verify {
+        /// Problem.
+        item: i64,
+        /// Outcome.
+        outcome: crate::domain::rectification::Outcome,
+        /// Reason.
+        reason: String,
+        /// Date.
+        date: chrono::NaiveDate,
+        /// New due date.
+        new_due: Option<chrono::NaiveDate>,
+    },
+    /// The 整改情况汇总表 as a PDF.
+    Summary {
+        /// As of.
+        today: chrono::NaiveDate,
+        /// The PDF.
         path: PathBuf,
     },
 }
@@ -292,6 +347,13 @@ pub enum CampaignResponse {
 /// What the backend answers.
 #[derive(Debug, Clone)]
 pub enum Response {
+    /// The tracked problems (after any rectification change), and the day they were read on.
+    Rectify {
+        /// Every problem.
+        items: Arc<Vec<crate::domain::rectification::RectifyItem>>,
+        /// Today.
+        today: chrono::NaiveDate,
+    },
     /// A 评查标准 table was read (every sheet), for the mapping window.
     ChecklistTables {
         /// The file.
@@ -649,6 +711,7 @@ impl Backend {
                             }
                         }
                         Request::Report(request) => report_request(&project, request, &send),
+                        Request::Rectify(request) => rectify_request(&mut project, reviewer.as_ref(), request, &send),
                         Request::OpenKit { kit, workspace } => {
                             match crate::review::campaign::open_kit(&kit, &workspace) {
                                 Ok(summary) => send(Response::KitOpened {
@@ -994,8 +1057,108 @@ fn scoring_request_inner(
         | Request::RemoveCalendarYear(_)
         | Request::Campaign(_)
         | Request::Report(_)
+        | Request::Rectify(_)
         | Request::ExportReturn(_)
         | Request::OpenKit { .. } => {}
+    }
+}
+
+/// Rectification work; every change answers with the full list again.
+fn rectify_request(
+    project: &mut Project,
+    reviewer: Option<&Reviewer>,
+    request: RectifyRequest,
+    send: &dyn Fn(Response),
+) {
+    use crate::jobs::rectify as r;
+    let write_pdf = |document: &crate::report::Document, path: &std::path::Path| -> anyhow::Result<u32> {
+        let rendered = crate::jobs::reports::render(document)?;
+        crate::places::write_atomically(path, &rendered.bytes)
+            .map_err(|e| anyhow::anyhow!("{}：{}", path.display(), crate::places::io_message(&e)))?;
+        Ok(rendered.pages)
+    };
+    let result: anyhow::Result<()> = (|| {
+        let who = || reviewer.ok_or_else(|| anyhow::anyhow!("请先选择评查员身份（登记人）"));
+        match request {
+            RectifyRequest::List => {}
+            RectifyRequest::Issue {
+                unit,
+                campaign,
+                date,
+                due,
+                number,
+                path,
+            } => {
+                let by = who()?;
+                let issued = r::issue(
+                    project,
+                    &r::IssueRequest {
+                        unit: &unit,
+                        campaign: campaign.as_deref(),
+                        date,
+                        due,
+                        number: Some(number),
+                    },
+                    by,
+                )?;
+                let pages = write_pdf(&issued.document, &path)?;
+                send(Response::Info(format!(
+                    "已印发 {}：{} 个问题登记为整改跟踪项，{} 前整改",
+                    issued.number,
+                    issued.problems,
+                    issued.due.format("%Y-%m-%d")
+                )));
+                send(Response::ReportReady {
+                    path,
+                    pages: Some(pages),
+                });
+            }
+            RectifyRequest::Answer {
+                item,
+                date,
+                text,
+                files,
+            } => {
+                let by = who()?;
+                r::check_files(&files)?;
+                let stored = r::store_attachments(project, &files)?;
+                project.record_answer(item, date, &text, &stored, by.id, &by.name)?;
+                send(Response::Info(format!("已登记整改回复（附件 {} 个）", stored.len())));
+            }
+            RectifyRequest::Verify {
+                item,
+                outcome,
+                reason,
+                date,
+                new_due,
+            } => {
+                let by = who()?;
+                project.record_verification(item, outcome, &reason, date, new_due, by.id, &by.name)?;
+                send(Response::Info(format!(
+                    "已登记核查结果：{}",
+                    crate::domain::CodeEnum::label(outcome)
+                )));
+            }
+            RectifyRequest::Summary { today, path } => {
+                let document = r::summary_document(project, today)?;
+                let pages = write_pdf(&document, &path)?;
+                send(Response::ReportReady {
+                    path,
+                    pages: Some(pages),
+                });
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        send(Response::Error(format!("整改跟踪：{e:#}")));
+    }
+    match project.rectify_items() {
+        Ok(items) => send(Response::Rectify {
+            items: Arc::new(items),
+            today: crate::jobs::rectify::today(),
+        }),
+        Err(e) => send(Response::Error(format!("整改跟踪项无法读取：{e}"))),
     }
 }
 

@@ -9,6 +9,7 @@ mod backend;
 mod campaigns;
 mod editor;
 mod path_field;
+mod rectify;
 mod reports;
 pub mod scoring;
 mod settings;
