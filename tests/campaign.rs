@@ -687,6 +687,10 @@ fn a_campaign_round_trip_through_kits_and_returns() {
     ]);
     let text = pdf_text_of(&report);
     assert!(
+        !text.contains("以往整改通知"),
+        "no notice was issued before: no repeats"
+    );
+    assert!(
         text.contains("关于2024年度评查情况的通报") && text.contains("附件1"),
         "{text}"
     );
@@ -1006,4 +1010,80 @@ fn a_return_built_on_a_kit_the_organiser_did_not_issue_is_refused() {
     // A return on the genuine kit is accepted.
     let (_, good) = score_and_return(&genuine, "真.pchret");
     t.organiser.ok(&["campaign", "import-return", s(&t.project), s(&good)]);
+}
+
+#[test]
+fn the_next_campaigns_report_names_problems_an_earlier_notice_already_named() {
+    // #17 §4: a unit told in an earlier 整改通知 about checklist item 1.2 has the same problem
+    // in the campaign: the 通报 lists it as a repeat, naming the earlier notice.
+    let t = one_reviewer();
+    let ws = t.tmp.path().join("工作区");
+    t.li.ok(&["kit", "open", s(&t.kit), s(&ws)]);
+    let case = first_case(&ws);
+    let unit = pingcha::store::Project::open(&t.project)
+        .unwrap()
+        .load_case_by_number(&case)
+        .unwrap()
+        .case
+        .unit;
+    let mark = |who: &Machine, project: &Path, name: &str| {
+        who.ok(&[
+            "mark",
+            s(project),
+            "--case",
+            &case,
+            "--reviewer",
+            name,
+            "--unit",
+            "法规科",
+            "--checklist",
+            "yjcf-general",
+            "--item",
+            "1.2",
+            "--value",
+            "1",
+            "--reason",
+            "询问笔录仅一名执法人员签名",
+        ]);
+    };
+    // Last year's review, outside the campaign, and its notice.
+    mark(&t.organiser, &t.project, "张三");
+    let notice = t.tmp.path().join("去年通知.pdf");
+    t.organiser.ok(&[
+        "rectify",
+        "issue",
+        s(&t.project),
+        "--unit",
+        &unit,
+        "--date",
+        "2024-03-01",
+        "--due",
+        "2024-04-01",
+        "--by",
+        "张三",
+        "--by-unit",
+        "法规科",
+        "--out",
+        s(&notice),
+    ]);
+    // The campaign's reviewer finds it again.
+    mark(&t.li, &ws, "李评");
+    let ret = t.tmp.path().join("回收.pchret");
+    t.li.ok(&["kit", "return", s(&ws), "--out", s(&ret)]);
+    t.organiser.ok(&["campaign", "import-return", s(&t.project), s(&ret)]);
+    let report = t.tmp.path().join("通报.pdf");
+    t.organiser.ok(&[
+        "report",
+        "campaign",
+        s(&t.project),
+        "--campaign",
+        "专项评查",
+        "--out",
+        s(&report),
+        "--date",
+        "2024-12-01",
+    ]);
+    let text = pdf_text_of(&report).replace(['\n', ' '], "");
+    assert!(text.contains("在以往整改通知中已向同一单位指出"), "{text}");
+    assert!(text.contains("评查整改〔2024〕1号"), "{text}");
 }

@@ -1429,6 +1429,26 @@ fn a_notices_problems_go_from_issued_to_closed() {
     assert!(text.contains("询问笔录未逐页签名"), "{text}");
     let _ = second;
 
+    // The XLSX export carries the tracked problems.
+    let xlsx = tmp.path().join("数据.xlsx");
+    let o = pingcha(&["export", "xlsx", p, "--out", s(&xlsx)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    {
+        use calamine::{Reader, Xlsx};
+        let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+        let sheet = book.worksheet_range("整改跟踪").unwrap();
+        let rows: Vec<Vec<String>> = sheet
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        assert_eq!(rows.len(), 3, "header and two problems");
+        assert!(rows.iter().any(|r| r.contains(&"已整改销号".to_string())), "{rows:?}");
+        assert!(
+            rows.iter().any(|r| r.contains(&"询问笔录未逐页签名".to_string())),
+            "{rows:?}"
+        );
+    }
+
     let audit = pingcha::store::Project::open(&project).unwrap().audit(V1_CASE).unwrap();
     let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions.iter().filter(|a| **a == "rectification_issued").count(), 2);

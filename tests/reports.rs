@@ -203,6 +203,7 @@ fn report_for(cases: usize, drawn: usize, internal: bool) -> Document {
             ("行政执法公示（按期公示）".into(), 40, 50),
             ("重大执法决定法制审核".into(), 9, 10),
         ],
+        repeats: Vec::new(),
         problems: vec![(
             "1.2 调查、检查文书由两名以上执法人员签名".into(),
             12,

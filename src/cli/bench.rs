@@ -280,6 +280,7 @@ pub fn report(cases: usize, out: Option<PathBuf>) -> Result<()> {
         cases: list,
         three_systems: vec![("行政执法公示（按期公示）".into(), cases * 9 / 10, cases)],
         internal: true,
+        repeats: Vec::new(),
         problems: (1..=15)
             .map(|k| {
                 (

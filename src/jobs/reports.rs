@@ -428,6 +428,8 @@ pub fn campaign_report_document(
     let mut grades: Vec<String> = Vec::new();
     let mut problem_counts: BTreeMap<String, (usize, String)> = BTreeMap::new();
     let mut three: Vec<Vec<(crate::rules::ThreeSystem, bool)>> = Vec::new();
+    // (unit, printed item) of every problem, to find those an earlier notice named.
+    let mut found: Vec<(String, String)> = Vec::new();
     let mut current = project.current_cases()?;
     for number in &info.cases {
         let case = current
@@ -452,6 +454,7 @@ pub fn campaign_report_document(
                 let label = item_label(checklist, &f.id);
                 let entry = problem_counts.entry(label).or_insert((0, number.clone()));
                 entry.0 += 1;
+                found.push((stored.case.unit.clone(), f.item));
             }
         }
         cases.push(ReportCase {
@@ -468,6 +471,15 @@ pub fn campaign_report_document(
         });
         comparisons.push(cmp);
     }
+    let earlier: Vec<_> = project
+        .rectify_items()?
+        .into_iter()
+        .filter(|i| i.campaign.as_deref() != Some(info.name.as_str()))
+        .collect();
+    let repeats: Vec<(String, String, Vec<String>)> = crate::domain::rectification::repeated(&earlier, &found)
+        .into_iter()
+        .map(|(unit, item, notices)| (unit, item, notices.into_iter().map(str::to_string).collect()))
+        .collect();
     let mut problems: Vec<(String, usize, String)> = problem_counts.into_iter().map(|(w, (k, e))| (w, k, e)).collect();
     problems.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     problems.truncate(15);
@@ -514,6 +526,7 @@ pub fn campaign_report_document(
         three_systems: three_system_rows(&three),
         internal,
         problems,
+        repeats,
         agreement: if stats.totals.percent_agreement.is_some() {
             agreement
         } else {
@@ -703,6 +716,37 @@ pub fn export_xlsx(project: &Project, campaign: Option<&str>) -> Result<Vec<u8>>
                 .map(String::from)
                 .to_vec(),
             rows,
+        });
+    }
+    // Rectification tracked (整改跟踪), the campaign's own notices or all of them.
+    let today = super::rectify::today();
+    let tracked: Vec<_> = project
+        .rectify_items()?
+        .into_iter()
+        .filter(|i| campaign.is_none_or(|c| i.campaign.as_deref() == Some(c)))
+        .collect();
+    if !tracked.is_empty() {
+        sheets.push(Sheet {
+            name: "整改跟踪".into(),
+            headers: [
+                "通知文号",
+                "承办单位",
+                "案号",
+                "评查项",
+                "问题",
+                "通知日期",
+                "整改期限",
+                "回复日期",
+                "核查",
+                "状态",
+                &format!("截至{today}"),
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: super::rectify::rows_for_export(&tracked, today)
+                .into_iter()
+                .map(|r| r.into_iter().map(Cell::Text).collect())
+                .collect(),
         });
     }
     Ok(workbook(&sheets)?)

@@ -526,6 +526,8 @@ pub struct CampaignReport<'a> {
     pub three_systems: Vec<(String, usize, usize)>,
     /// Most frequent problems: (wording, cases, example case).
     pub problems: Vec<(String, usize, String)>,
+    /// Problems an earlier 整改通知 already named for the same unit: (unit, item, notices).
+    pub repeats: Vec<(String, String, Vec<String>)>,
     /// Reviewer agreement lines (statistic, value).
     pub agreement: Vec<(String, String)>,
     /// Whether the internal annex (the reviewers' agreement statistics) is added: the 通报
@@ -705,6 +707,23 @@ pub fn campaign_report(r: &CampaignReport<'_>) -> Document {
                 .iter()
                 .enumerate()
                 .map(|(i, (w, k, e))| vec![(i + 1).to_string(), w.clone(), k.to_string(), e.clone()])
+                .collect(),
+        }));
+    }
+    if !r.repeats.is_empty() {
+        doc.push(Block::Paragraph(format!(
+            "以下 {} 个问题在以往整改通知中已向同一单位指出，本次评查再次出现，请相关单位重点整改：",
+            r.repeats.len()
+        )))
+        .push(Block::Table(Table {
+            headers: vec!["序号".into(), "承办单位".into(), "问题".into(), "以往整改通知".into()],
+            rows: r
+                .repeats
+                .iter()
+                .enumerate()
+                .map(|(i, (unit, item, notices))| {
+                    vec![(i + 1).to_string(), unit.clone(), item.clone(), notices.join("、")]
+                })
                 .collect(),
         }));
     }
