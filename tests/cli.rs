@@ -1460,3 +1460,35 @@ fn a_notices_problems_go_from_issued_to_closed() {
             .any(|e| e.note.contains("已整改") && e.note.contains("抽查新制作笔录三份"))
     );
 }
+
+#[test]
+fn a_penalty_only_item_takes_no_deduction_on_an_inspection_case() {
+    // 行政处罚法第四十八条 公示 concerns 处罚决定: the 三项制度 item 1.1 is refused on an
+    // inspection case (不涉及 is accepted) and accepted on a penalty case.
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    let mut p = pingcha::store::Project::create_or_open(&project).unwrap();
+    import(&mut p, &[samples(8).to_path_buf()]);
+    let rows = p.list_cases().unwrap();
+    drop(p);
+    let of_kind = |kind: pingcha::domain::CaseKind| rows.iter().find(|r| r.kind == kind).unwrap().number.clone();
+    let inspection = of_kind(pingcha::domain::CaseKind::Inspection);
+    let penalty = of_kind(pingcha::domain::CaseKind::Penalty);
+    let mark = |case: &str, value: &str| {
+        pingcha(&[
+            "mark", s(&project), "--case", case, "--reviewer", "张三", "--unit", "法规科", "--checklist", "sxzd",
+            "--item", "1.1", "--value", value, "--reason", "未公示",
+        ])
+    };
+    let refused = mark(&inspection, "15");
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("评查项 1.1 只适用于行政处罚案件"),
+        "{}",
+        stderr(&refused)
+    );
+    let na = mark(&inspection, "na");
+    assert_eq!(na.status.code(), Some(0), "{}", stderr(&na));
+    let ok = mark(&penalty, "15");
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+}

@@ -605,3 +605,156 @@ fn a_checklist_with_more_items_than_any_standard_is_refused_naming_the_cap() {
     let ok = pingcha::scoring::format::parse_checklist("fits.toml", &with(1_000), &Default::default());
     assert!(ok.is_ok() || !ok.unwrap_err().to_string().contains("超过上限"));
 }
+
+/// A bundled checklist by id.
+fn default_checklist(id: &str) -> Checklist {
+    bundled_checklists()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("{id}"))
+}
+
+fn item_of<'a>(c: &'a Checklist, id: &str) -> &'a pingcha::domain::Item {
+    c.sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .find(|i| i.id == id)
+        .unwrap_or_else(|| panic!("{} {id}", c.id))
+}
+
+/// The item whose basis cites `article` (exactly, as the law names it).
+fn citing<'a>(c: &'a Checklist, article: &str) -> &'a pingcha::domain::Item {
+    c.sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .find(|i| i.basis.contains(article))
+        .unwrap_or_else(|| panic!("{}: no item cites {article}", c.id))
+}
+
+#[test]
+fn the_general_procedure_weighs_substance_at_30_to_40_points() {
+    // #17 §3: 定性、法律适用、裁量与处理 carry 30–40 of 100 points, each item on the article
+    // that requires it.
+    let c = default_checklist("yjcf-general");
+    let substance = c.sections.iter().find(|s| s.name.contains("实体")).expect("a substance section");
+    assert!(
+        (30.0..=40.0).contains(&substance.points),
+        "substance {} of {}",
+        substance.points,
+        c.total_points
+    );
+    for article in [
+        "行政处罚法第四十条",                            // 查明事实、定性
+        "行政处罚法第五十九条第一款第（三）项",          // 种类和依据：援引到条款项
+        "行政处罚法第三十四条",                          // 裁量基准
+        "行政处罚法第四十五条第二款",                    // 不因陈述申辩加重
+        "安全生产法第九十四条",                          // 处罚到人
+        "行政处罚法第二十八条第一款",                    // 责令改正一并作出
+        "行政处罚法第五十九条第一款第（五）项",          // 复议诉讼途径和期限
+    ] {
+        assert!(
+            substance.items.iter().any(|i| i.basis.contains(article)),
+            "{article} is substance"
+        );
+    }
+    // Procedure around the decision, outside the substance section.
+    for article in ["行政处罚法第六十一条第二款", "行政强制法第五十三条", "行政处罚法第五十七条第二款"] {
+        let item = citing(&c, article);
+        assert!(!substance.items.iter().any(|i| i.id == item.id), "{article}");
+    }
+    assert!(c.sections.iter().flat_map(|s| &s.items).any(|i| i.text.contains("结案")));
+    // 第四十二条 (two officers, qualified): V2 takes both automatic checks; 第四十四条 告知
+    // and 第六十三条 听证 vetoes take theirs.
+    let veto = |id: &str| c.veto_items.iter().find(|v| v.id == id).unwrap();
+    assert!(veto("V2").rules.contains(&"two_officers".to_string()));
+    assert!(veto("V2").rules.contains(&"certificate_valid".to_string()));
+    assert_eq!(veto("V8").rules, ["notice_before_decision"]);
+    assert_eq!(veto("V9").rules, ["hearing_right_notice"]);
+}
+
+#[test]
+fn in_the_summary_procedure_an_unsealed_decision_is_a_deduction_not_a_veto() {
+    // 行政处罚法第五十二条第二款: the 当场处罚决定书 is signed or sealed by the officers; no veto
+    // asks for the agency's seal. 第四十二条 (two officers) and 第七十一条 (当场收缴 within two
+    // days) are items.
+    let c = default_checklist("yjcf-summary");
+    assert!(
+        !c.veto_items.iter().any(|v| v.text.contains("印章") || v.rules.contains(&"decision_sealed".to_string())),
+        "{:?}",
+        c.veto_items
+    );
+    let signed = citing(&c, "行政处罚法第五十二条第二款");
+    assert!(c.sections.iter().flat_map(|s| &s.items).any(|i| i.text.contains("签名或者盖章")));
+    assert!(signed.points > 0.0);
+    assert!(
+        c.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .any(|i| i.basis.contains("行政处罚法第四十二条") && i.rules == ["two_officers"] && i.text.contains("两人"))
+    );
+    assert!(citing(&c, "行政处罚法第七十一条").text.contains("二日内"));
+    // The other side: the general procedure keeps the seal veto of 第五十九条第二款.
+    let general = default_checklist("yjcf-general");
+    assert!(
+        general
+            .veto_items
+            .iter()
+            .any(|v| v.rules.contains(&"decision_sealed".to_string()) && v.basis.contains("第五十九条"))
+    );
+}
+
+#[test]
+fn inspection_and_seizure_checklists_stand_on_their_own_statutes() {
+    // 行政检查 rests on 安全生产法 (第六十二条第二款 计划, 第六十五条 职权, 第六十七条 证件,
+    // 第六十八条 记录), never on 行政处罚法.
+    let c = default_checklist("yjjc-inspection");
+    for item in c.sections.iter().flat_map(|s| &s.items) {
+        assert!(!item.basis.contains("行政处罚法"), "{}: {}", item.id, item.basis);
+    }
+    for v in &c.veto_items {
+        assert!(!v.basis.contains("行政处罚法"), "{}: {}", v.id, v.basis);
+    }
+    citing(&c, "安全生产法第六十二条第二款");
+    citing(&c, "安全生产法第六十七条第二款");
+    assert!(citing(&c, "安全生产法第六十五条第一款第（三）项").text.contains("恢复"));
+    assert!(citing(&c, "安全生产法第六十五条第一款第（二）项").text.contains("不以责令改正代替处罚"));
+    assert!(c.sections.iter().flat_map(|s| &s.items).any(|i| i.text.contains("延长整改期限")));
+    assert!(c.sections.iter().flat_map(|s| &s.items).any(|i| i.text.contains("公示")));
+
+    // 查封扣押: the object within 安全生产法第六十五条第一款第（四）项, 行政强制法第二十五条第三款
+    // (testing period told in writing), 第二十六条 (保管), 第十八条第（九）项 (witness).
+    let c = default_checklist("yjqz-coercion");
+    assert!(
+        c.veto_items
+            .iter()
+            .any(|v| v.basis.contains("安全生产法第六十五条第一款第（四）项"))
+    );
+    citing(&c, "行政强制法第二十五条第三款");
+    citing(&c, "行政强制法第二十六条");
+    assert!(citing(&c, "行政强制法第十八条第（九）项").text.contains("见证人"));
+    assert_eq!(citing(&c, "行政强制法第二十五条").rules, ["seizure_term"]);
+}
+
+#[test]
+fn no_fact_is_deducted_twice_within_a_checklist() {
+    // One automatic check suggests a deduction on one scored item of a checklist; 三项制度's
+    // 公示 of a 处罚决定 (行政处罚法第四十八条) concerns penalties only.
+    for c in bundled_checklists().unwrap() {
+        let mut seen: std::collections::BTreeMap<&str, &str> = Default::default();
+        for item in c.sections.iter().flat_map(|s| &s.items) {
+            for rule in &item.rules {
+                if let Some(first) = seen.insert(rule, &item.id) {
+                    panic!("{}: rule {rule} on {first} and {}", c.id, item.id);
+                }
+            }
+        }
+    }
+    let c = default_checklist("sxzd");
+    let publication = citing(&c, "行政处罚法第四十八条");
+    assert_eq!(publication.kinds, [pingcha::domain::CaseKind::Penalty]);
+    assert!(publication.concerns(pingcha::domain::CaseKind::Penalty));
+    assert!(!publication.concerns(pingcha::domain::CaseKind::Inspection));
+    // The other items concern every kind.
+    assert!(c.sections.iter().flat_map(|s| &s.items).filter(|i| i.id != publication.id).all(|i| i.kinds.is_empty()));
+}

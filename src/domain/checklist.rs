@@ -170,6 +170,18 @@ pub struct Item {
     pub rules: Vec<String>,
     /// Finding library codes with the standard wording and advice.
     pub findings: Vec<String>,
+    /// The case kinds the item concerns (empty: every kind the checklist applies to). An item
+    /// of a general checklist that concerns penalties only (公示 of a 处罚决定) is not
+    /// deducted on an inspection case.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<CaseKind>,
+}
+
+impl Item {
+    /// Whether the item concerns a case of `kind`.
+    pub fn concerns(&self, kind: CaseKind) -> bool {
+        self.kinds.is_empty() || self.kinds.contains(&kind)
+    }
 }
 
 /// A section with its point budget.

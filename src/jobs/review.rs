@@ -114,12 +114,42 @@ pub fn apply_mark(
         if m.item != item {
             anyhow::bail!("评分记录的评查项 {} 与 {item} 不符", m.item);
         }
+        refuse_if_not_concerned(project, &checklist.checklist, key, m)?;
         marks.push(m.clone());
     }
     // Refuse a mark the engine would refuse, before anything is written.
     let evaluation = evaluate(&checklist.checklist, &marks)?;
     project.set_mark(key, item, mark.as_ref(), action, note)?;
     Ok(evaluation)
+}
+
+/// An item that concerns other case kinds only (a 三项制度 item about 处罚决定 on an inspection
+/// case) takes no deduction: 不涉及 is the only mark it may have.
+fn refuse_if_not_concerned(
+    project: &Project,
+    checklist: &crate::domain::Checklist,
+    key: &ReviewKey,
+    mark: &Mark,
+) -> Result<()> {
+    use crate::domain::{CodeEnum, MarkValue};
+    let Some(item) = checklist.sections.iter().flat_map(|s| &s.items).find(|i| i.id == mark.item) else {
+        return Ok(());
+    };
+    if item.kinds.is_empty() || mark.value == MarkValue::NotApplicable {
+        return Ok(());
+    }
+    let kind = project.load_case_by_number(&key.case_number)?.case.kind;
+    if !item.concerns(kind) {
+        let kinds: Vec<&str> = item.kinds.iter().map(|k| k.label()).collect();
+        bail!(
+            "评查项 {} 只适用于{}案件，{} 是{}案件，不扣分（可标为不涉及）",
+            item.id,
+            kinds.join("、"),
+            key.case_number,
+            kind.label()
+        );
+    }
+    Ok(())
 }
 
 /// Reads and validates a checklist file against the rules and the bundled finding library

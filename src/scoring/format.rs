@@ -171,6 +171,8 @@ struct RawItem {
     rules: Vec<Spanned<String>>,
     #[serde(default)]
     findings: Vec<Spanned<String>>,
+    #[serde(default)]
+    kinds: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -387,7 +389,9 @@ pub fn parse_checklist(file: &str, text: &str, known: &Known) -> Result<Checklis
             };
             let rules = spanned_list(text, &id, "rules", &item.rules, &mut lines);
             let findings = spanned_list(text, &id, "findings", &item.findings, &mut lines);
+            let item_kinds = parse_codes::<CaseKind>(&item.kinds, "kinds", "案件类型", text, &mut problems);
             items.push(Item {
+                kinds: item_kinds,
                 id,
                 text: item.text.trim().to_string(),
                 points,
@@ -813,6 +817,10 @@ pub fn to_toml(checklist: &Checklist) -> String {
             }
             if !item.findings.is_empty() {
                 out.push_str(&format!("findings = {}\n", list(&item.findings)));
+            }
+            if !item.kinds.is_empty() {
+                let kinds: Vec<String> = item.kinds.iter().map(|k| k.code().to_string()).collect();
+                out.push_str(&format!("kinds = {}\n", list(&kinds)));
             }
         }
     }

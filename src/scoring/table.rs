@@ -952,6 +952,7 @@ pub fn read_table(table: &Table, mapping: &Mapping, meta: &TableMeta) -> TableRe
                 points,
                 deduction,
                 floor_at_zero: floor.unwrap_or(true),
+                kinds: Vec::new(),
                 basis,
                 rules: Vec::new(),
                 findings: Vec::new(),

@@ -497,6 +497,7 @@ fn items_table(
             points: 1.0,
             deduction: Deduction::Fixed { points: 1.0 },
             floor_at_zero: true,
+            kinds: Vec::new(),
             basis: String::new(),
             rules: Vec::new(),
             findings: Vec::new(),

@@ -1290,6 +1290,15 @@ fn item_id<'a>(target: ItemRef<'a>) -> &'a str {
 fn points_suffix(target: ItemRef<'_>) -> String {
     match target {
         ItemRef::Veto(_) => String::new(),
+        ItemRef::Scored(_, i) if !i.kinds.is_empty() => {
+            let kinds: Vec<&str> = i.kinds.iter().map(|k| crate::domain::CodeEnum::label(*k)).collect();
+            format!(
+                "（{}分，{}；仅适用于{}案件）",
+                fmt_points(i.points),
+                i.deduction.describe(i.points),
+                kinds.join("、")
+            )
+        }
         ItemRef::Scored(_, i) => format!("（{}分，{}）", fmt_points(i.points), i.deduction.describe(i.points)),
         ItemRef::Bonus(b) => format!("（最多加{}分）", fmt_points(b.points)),
     }
