@@ -645,6 +645,15 @@ pub fn section_name(text: &str) -> (String, Option<f64>) {
     (name.to_string(), declared)
 }
 
+/// The id a heading starts with, `S8 定性…` → `S8` (an ASCII letter, digits, then a space).
+fn section_code(text: &str) -> Option<String> {
+    let (head, rest) = text.trim().split_once([' ', '　'])?;
+    let mut chars = head.chars();
+    let first = chars.next()?;
+    (first.is_ascii_alphabetic() && !rest.trim().is_empty() && head.len() > 1 && chars.all(|c| c.is_ascii_digit()))
+        .then(|| head.to_string())
+}
+
 fn is_numeral(c: char) -> bool {
     c.is_ascii_digit() || "一二三四五六七八九十".contains(c)
 }
@@ -699,6 +708,8 @@ struct PendingItem {
 
 /// A section being built: its name, the points a heading declared (and where), its items.
 struct PendingSection {
+    /// The id a heading wrote before the name (`S8 定性…`, as Pingcha's export writes).
+    code: Option<String>,
     name: String,
     declared: Option<(f64, usize)>,
     items: Vec<PendingItem>,
@@ -741,6 +752,7 @@ pub fn read_table(table: &Table, mapping: &Mapping, meta: &TableMeta) -> TableRe
     let section_index = |sections: &mut Vec<PendingSection>, name: &str| {
         sections.iter().position(|s| s.name == name).unwrap_or_else(|| {
             sections.push(PendingSection {
+                code: None,
                 name: name.to_string(),
                 declared: None,
                 items: Vec::new(),
@@ -800,6 +812,7 @@ pub fn read_table(table: &Table, mapping: &Mapping, meta: &TableMeta) -> TableRe
                 if let Some(points) = declared {
                     sections[index].declared = Some((points, row.row));
                 }
+                sections[index].code = section_code(text);
                 heading_section = Some(name.clone());
                 rows.push((row.row, RowKind::Heading(name)));
             }
@@ -972,7 +985,13 @@ pub fn read_table(table: &Table, mapping: &Mapping, meta: &TableMeta) -> TableRe
     for number in numbered {
         *numbers.entry(number).or_default() += 1;
     }
-    let section_ids: Vec<String> = (1..=sections.len()).map(|i| format!("S{i}")).collect();
+    // Section ids: the headings' own (`S8`) when every section has a distinct one, else S1….
+    let codes: HashSet<&str> = sections.iter().filter_map(|s| s.code.as_deref()).collect();
+    let section_ids: Vec<String> = if codes.len() == sections.len() {
+        sections.iter().filter_map(|s| s.code.clone()).collect()
+    } else {
+        (1..=sections.len()).map(|i| format!("S{i}")).collect()
+    };
     let usable = |n: &str| !n.is_empty() && numbers.get(n) == Some(&1) && !section_ids.iter().any(|s| s == n);
     let own_numbers = vetoes.iter().all(|(_, n, _)| n.as_deref().is_none_or(usable))
         && sections.iter().all(|s| s.items.iter().all(|p| usable(&p.number)))
@@ -1018,7 +1037,7 @@ pub fn read_table(table: &Table, mapping: &Mapping, meta: &TableMeta) -> TableRe
         })
         .collect();
     let mut built = Vec::new();
-    for (s, PendingSection { name, declared, items }) in sections.into_iter().enumerate() {
+    for (s, PendingSection { name, declared, items, .. }) in sections.into_iter().enumerate() {
         let sum: f64 = items.iter().map(|p| p.item.points).sum();
         if items.is_empty() {
             if let Some((_, row)) = declared {
@@ -1039,7 +1058,7 @@ pub fn read_table(table: &Table, mapping: &Mapping, meta: &TableMeta) -> TableRe
                 ),
             ));
         }
-        let id = format!("S{}", s + 1);
+        let id = section_ids[s].clone();
         let items = items
             .into_iter()
             .enumerate()
