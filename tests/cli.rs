@@ -1477,8 +1477,22 @@ fn a_penalty_only_item_takes_no_deduction_on_an_inspection_case() {
     let penalty = of_kind(pingcha::domain::CaseKind::Penalty);
     let mark = |case: &str, value: &str| {
         pingcha(&[
-            "mark", s(&project), "--case", case, "--reviewer", "张三", "--unit", "法规科", "--checklist", "sxzd",
-            "--item", "1.1", "--value", value, "--reason", "未公示",
+            "mark",
+            s(&project),
+            "--case",
+            case,
+            "--reviewer",
+            "张三",
+            "--unit",
+            "法规科",
+            "--checklist",
+            "sxzd",
+            "--item",
+            "1.1",
+            "--value",
+            value,
+            "--reason",
+            "未公示",
         ])
     };
     let refused = mark(&inspection, "15");

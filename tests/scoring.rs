@@ -637,7 +637,11 @@ fn the_general_procedure_weighs_substance_at_30_to_40_points() {
     // #17 §3: 定性、法律适用、裁量与处理 carry 30–40 of 100 points, each item on the article
     // that requires it.
     let c = default_checklist("yjcf-general");
-    let substance = c.sections.iter().find(|s| s.name.contains("实体")).expect("a substance section");
+    let substance = c
+        .sections
+        .iter()
+        .find(|s| s.name.contains("实体"))
+        .expect("a substance section");
     assert!(
         (30.0..=40.0).contains(&substance.points),
         "substance {} of {}",
@@ -645,13 +649,13 @@ fn the_general_procedure_weighs_substance_at_30_to_40_points() {
         c.total_points
     );
     for article in [
-        "行政处罚法第四十条",                            // 查明事实、定性
-        "行政处罚法第五十九条第一款第（三）项",          // 种类和依据：援引到条款项
-        "行政处罚法第三十四条",                          // 裁量基准
-        "行政处罚法第四十五条第二款",                    // 不因陈述申辩加重
-        "安全生产法第九十四条",                          // 处罚到人
-        "行政处罚法第二十八条第一款",                    // 责令改正一并作出
-        "行政处罚法第五十九条第一款第（五）项",          // 复议诉讼途径和期限
+        "行政处罚法第四十条",                   // 查明事实、定性
+        "行政处罚法第五十九条第一款第（三）项", // 种类和依据：援引到条款项
+        "行政处罚法第三十四条",                 // 裁量基准
+        "行政处罚法第四十五条第二款",           // 不因陈述申辩加重
+        "安全生产法第九十四条",                 // 处罚到人
+        "行政处罚法第二十八条第一款",           // 责令改正一并作出
+        "行政处罚法第五十九条第一款第（五）项", // 复议诉讼途径和期限
     ] {
         assert!(
             substance.items.iter().any(|i| i.basis.contains(article)),
@@ -659,11 +663,20 @@ fn the_general_procedure_weighs_substance_at_30_to_40_points() {
         );
     }
     // Procedure around the decision, outside the substance section.
-    for article in ["行政处罚法第六十一条第二款", "行政强制法第五十三条", "行政处罚法第五十七条第二款"] {
+    for article in [
+        "行政处罚法第六十一条第二款",
+        "行政强制法第五十三条",
+        "行政处罚法第五十七条第二款",
+    ] {
         let item = citing(&c, article);
         assert!(!substance.items.iter().any(|i| i.id == item.id), "{article}");
     }
-    assert!(c.sections.iter().flat_map(|s| &s.items).any(|i| i.text.contains("结案")));
+    assert!(
+        c.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .any(|i| i.text.contains("结案"))
+    );
     // 第四十二条 (two officers, qualified): V2 takes both automatic checks; 第四十四条 告知
     // and 第六十三条 听证 vetoes take theirs.
     let veto = |id: &str| c.veto_items.iter().find(|v| v.id == id).unwrap();
@@ -680,18 +693,27 @@ fn in_the_summary_procedure_an_unsealed_decision_is_a_deduction_not_a_veto() {
     // days) are items.
     let c = default_checklist("yjcf-summary");
     assert!(
-        !c.veto_items.iter().any(|v| v.text.contains("印章") || v.rules.contains(&"decision_sealed".to_string())),
+        !c.veto_items
+            .iter()
+            .any(|v| v.text.contains("印章") || v.rules.contains(&"decision_sealed".to_string())),
         "{:?}",
         c.veto_items
     );
     let signed = citing(&c, "行政处罚法第五十二条第二款");
-    assert!(c.sections.iter().flat_map(|s| &s.items).any(|i| i.text.contains("签名或者盖章")));
+    assert!(
+        c.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .any(|i| i.text.contains("签名或者盖章"))
+    );
     assert!(signed.points > 0.0);
     assert!(
         c.sections
             .iter()
             .flat_map(|s| &s.items)
-            .any(|i| i.basis.contains("行政处罚法第四十二条") && i.rules == ["two_officers"] && i.text.contains("两人"))
+            .any(|i| i.basis.contains("行政处罚法第四十二条")
+                && i.rules == ["two_officers"]
+                && i.text.contains("两人"))
     );
     assert!(citing(&c, "行政处罚法第七十一条").text.contains("二日内"));
     // The other side: the general procedure keeps the seal veto of 第五十九条第二款.
@@ -718,9 +740,23 @@ fn inspection_and_seizure_checklists_stand_on_their_own_statutes() {
     citing(&c, "安全生产法第六十二条第二款");
     citing(&c, "安全生产法第六十七条第二款");
     assert!(citing(&c, "安全生产法第六十五条第一款第（三）项").text.contains("恢复"));
-    assert!(citing(&c, "安全生产法第六十五条第一款第（二）项").text.contains("不以责令改正代替处罚"));
-    assert!(c.sections.iter().flat_map(|s| &s.items).any(|i| i.text.contains("延长整改期限")));
-    assert!(c.sections.iter().flat_map(|s| &s.items).any(|i| i.text.contains("公示")));
+    assert!(
+        citing(&c, "安全生产法第六十五条第一款第（二）项")
+            .text
+            .contains("不以责令改正代替处罚")
+    );
+    assert!(
+        c.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .any(|i| i.text.contains("延长整改期限"))
+    );
+    assert!(
+        c.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .any(|i| i.text.contains("公示"))
+    );
 
     // 查封扣押: the object within 安全生产法第六十五条第一款第（四）项, 行政强制法第二十五条第三款
     // (testing period told in writing), 第二十六条 (保管), 第十八条第（九）项 (witness).
@@ -756,5 +792,11 @@ fn no_fact_is_deducted_twice_within_a_checklist() {
     assert!(publication.concerns(pingcha::domain::CaseKind::Penalty));
     assert!(!publication.concerns(pingcha::domain::CaseKind::Inspection));
     // The other items concern every kind.
-    assert!(c.sections.iter().flat_map(|s| &s.items).filter(|i| i.id != publication.id).all(|i| i.kinds.is_empty()));
+    assert!(
+        c.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .filter(|i| i.id != publication.id)
+            .all(|i| i.kinds.is_empty())
+    );
 }

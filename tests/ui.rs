@@ -417,18 +417,18 @@ fn scoring_from_the_keyboard_updates_total_and_grade() {
     h.get_by_label("优秀");
     settle(&mut h);
     select_item(&mut h, "3.4");
-    h.key_press(egui::Key::Num5);
+    h.key_press(egui::Key::Num3);
     h.run_steps(2);
     select_item(&mut h, "4.6");
-    h.key_press(egui::Key::Num4);
+    h.key_press(egui::Key::Num2);
     h.run_steps(2);
-    h.get_by_label("89 / 100");
-    h.get_by_label("良好");
+    h.get_by_label("93 / 100");
+    h.get_by_label("优秀");
     // N: not applicable (full marks under this checklist) — the total does not move.
     select_item(&mut h, "4.3");
     h.key_press(egui::Key::N);
     h.run_steps(2);
-    h.get_by_label("89 / 100");
+    h.get_by_label("93 / 100");
     // V on a veto item: 0 points, 不合格.
     select_item(&mut h, "V11");
     h.key_press(egui::Key::V);
@@ -438,7 +438,7 @@ fn scoring_from_the_keyboard_updates_total_and_grade() {
     // Undo takes the veto back.
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run_steps(2);
-    h.get_by_label("89 / 100");
+    h.get_by_label("93 / 100");
     settle(&mut h);
     let marks = stored_marks(&dir, &row.number, "yjcf-general");
     let summary: Vec<(String, pingcha::domain::MarkValue)> = marks.iter().map(|m| (m.item.clone(), m.value)).collect();
@@ -447,9 +447,9 @@ fn scoring_from_the_keyboard_updates_total_and_grade() {
         summary,
         [
             ("1.2".to_string(), Count(2)),
-            ("3.4".to_string(), Deduct(5.0)),
+            ("3.4".to_string(), Deduct(3.0)),
             ("4.3".to_string(), NotApplicable),
-            ("4.6".to_string(), Count(4)),
+            ("4.6".to_string(), Count(2)),
         ]
     );
     // Ctrl+Enter marks the case reviewed — but a deduction without a reason is asked for
@@ -650,7 +650,7 @@ fn the_checklist_editor_validates_inline_and_versions_a_used_checklist() {
     h.run_steps(2);
     h.get_by_label("1 处问题，修正后才能保存");
     assert!(
-        h.query_all_by_label_contains("各项分值合计8分，与本部分分值10分不符")
+        h.query_all_by_label_contains("各项分值合计6分，与本部分分值8分不符")
             .count()
             >= 1
     );
@@ -1286,7 +1286,7 @@ fn case_numbers_and_units_are_listed_in_natural_order() {
 
 #[test]
 fn a_typed_value_above_the_items_limit_is_refused_and_said() {
-    // #13 item 16 (and the "扣15分" of item 7): 1 then 5 on a 1–5 item saved 扣15分 and let the
+    // #13 item 16 (and the "扣15分" of item 7): 1 then 5 on a 1–5 item (now 1–3) saved 扣15分 and let the
     // engine clamp it. Now 15 is refused with a note; the mark stays at 扣1分, and the
     // history holds no 扣15分.
     let tmp = tempfile::tempdir().unwrap();
@@ -1312,12 +1312,12 @@ fn a_typed_value_above_the_items_limit_is_refused_and_said() {
     );
     // A value within the range still saves.
     h.run_steps(90);
-    h.key_press(egui::Key::Num4);
+    h.key_press(egui::Key::Num3);
     h.run_steps(2);
     settle(&mut h);
     let marks = stored_marks(&dir, &row.number, "yjcf-general");
     let mark = marks.iter().find(|m| m.item == "3.4").unwrap();
-    assert_eq!(mark.value, pingcha::domain::MarkValue::Deduct(4.0));
+    assert_eq!(mark.value, pingcha::domain::MarkValue::Deduct(3.0));
     assert!(
         h.query_by_label_contains("未保存").is_none(),
         "the note goes with the next valid key"
@@ -1501,8 +1501,8 @@ fn the_history_records_the_number_meant_and_an_anchor_as_an_anchor() {
     h.run_steps(1);
     h.key_press(egui::Key::Num2);
     h.run_steps(1);
-    // Shown at once (12 occurrences take the item's 6 points), saved once the entry settles.
-    h.get_by_label_contains("S3 调查取证\u{3000}24 / 30");
+    // Shown at once (12 occurrences take the item's 3 points), saved once the entry settles.
+    h.get_by_label_contains("S3 调查取证\u{3000}15 / 18");
     settle(&mut h);
     let audit = |dir: &Path| {
         Project::open(dir)

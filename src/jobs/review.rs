@@ -132,7 +132,12 @@ fn refuse_if_not_concerned(
     mark: &Mark,
 ) -> Result<()> {
     use crate::domain::{CodeEnum, MarkValue};
-    let Some(item) = checklist.sections.iter().flat_map(|s| &s.items).find(|i| i.id == mark.item) else {
+    let Some(item) = checklist
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .find(|i| i.id == mark.item)
+    else {
         return Ok(());
     };
     if item.kinds.is_empty() || mark.value == MarkValue::NotApplicable {

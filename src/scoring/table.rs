@@ -1037,7 +1037,13 @@ pub fn read_table(table: &Table, mapping: &Mapping, meta: &TableMeta) -> TableRe
         })
         .collect();
     let mut built = Vec::new();
-    for (s, PendingSection { name, declared, items, .. }) in sections.into_iter().enumerate() {
+    for (
+        s,
+        PendingSection {
+            name, declared, items, ..
+        },
+    ) in sections.into_iter().enumerate()
+    {
         let sum: f64 = items.iter().map(|p| p.item.points).sum();
         if items.is_empty() {
             if let Some((_, row)) = declared {
