@@ -615,14 +615,6 @@ fn default_checklist(id: &str) -> Checklist {
         .unwrap_or_else(|| panic!("{id}"))
 }
 
-fn item_of<'a>(c: &'a Checklist, id: &str) -> &'a pingcha::domain::Item {
-    c.sections
-        .iter()
-        .flat_map(|s| &s.items)
-        .find(|i| i.id == id)
-        .unwrap_or_else(|| panic!("{} {id}", c.id))
-}
-
 /// The item whose basis cites `article` (exactly, as the law names it).
 fn citing<'a>(c: &'a Checklist, article: &str) -> &'a pingcha::domain::Item {
     c.sections
