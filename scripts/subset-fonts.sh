@@ -23,3 +23,55 @@ for weight in Regular Bold; do
     --output-file="$out/NotoSansCJKsc-$weight.otf"
 done
 ls -l "$out"
+
+# The 公文 fallbacks (used when the system has no 方正小标宋/仿宋/楷体): Noto Serif CJK SC
+# (宋体 style: titles and body) and LXGW WenKai (楷体 style), cut to GB 2312 plus ASCII and
+# punctuation — a character outside falls back, glyph by glyph, to Noto Sans CJK SC above.
+# Needs also: apt-get install fonts-lxgw-wenkai.
+kai=${LXGW_WENKAI_DIR:-/usr/share/fonts/truetype/lxgw-wenkai}
+chars=$(mktemp)
+python3 - "$chars" <<'PY'
+import sys
+chars = set()
+for b1 in range(0xA1, 0xF8):
+    for b2 in range(0xA1, 0xFF):
+        try:
+            chars.add(bytes([b1, b2]).decode("gb2312"))
+        except UnicodeDecodeError:
+            pass
+chars.update(chr(c) for c in range(0x20, 0x7F))
+chars.update(chr(c) for c in range(0x3000, 0x3040))
+chars.update(chr(c) for c in range(0xFF01, 0xFF5F))
+chars.update("〔〕【】《》〈〉「」『』—–·“”‘’×÷≤≥％‰℃№①②③④⑤⑥⑦⑧⑨⑩ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ￥〇√✓✗□■○●★☆→←↑↓")
+open(sys.argv[1], "w", encoding="utf-8").write("".join(sorted(chars)))
+PY
+for weight in Regular Bold; do
+  pyftsubset "$src/NotoSerifCJK-$weight.ttc" --font-number=$face \
+    --text-file="$chars" --layout-features='*' --no-hinting \
+    --name-IDs='*' --name-languages='*' --notdef-outline \
+    --output-file="$out/NotoSerifCJKsc-$weight-GB2312.otf"
+done
+# LXGW WenKai reserves the names "霞鹜" and "LXGW" (OFL 1.1): the subset is a Modified
+# Version, so it is renamed "Pingcha Kai".
+pyftsubset "$kai/LXGWWenKai-Regular.ttf" \
+  --text-file="$chars" --layout-features='*' --no-hinting \
+  --name-IDs='*' --name-languages='*' --notdef-outline \
+  --output-file="$out/PingchaKai-Regular-GB2312.ttf"
+python3 - "$out/PingchaKai-Regular-GB2312.ttf" <<'PY'
+import sys
+from fontTools.ttLib import TTFont
+path = sys.argv[1]
+font = TTFont(path)
+names = {1: "Pingcha Kai", 2: "Regular", 3: "Pingcha Kai Regular GB2312 subset", 4: "Pingcha Kai Regular",
+         6: "PingchaKai-Regular", 16: "Pingcha Kai", 17: "Regular"}
+table = font["name"]
+for record in list(table.names):
+    if record.nameID in names:
+        table.removeNames(nameID=record.nameID)
+for name_id, value in names.items():
+    table.setName(value, name_id, 3, 1, 0x409)
+    table.setName(value, name_id, 1, 0, 0)
+font.save(path)
+PY
+rm -f "$chars"
+ls -l "$out"

@@ -9,6 +9,18 @@ pub static FONT_REGULAR: &[u8] = include_bytes!("../assets/fonts/NotoSansCJKsc-R
 /// Noto Sans CJK SC Bold, same subset.
 pub static FONT_BOLD: &[u8] = include_bytes!("../assets/fonts/NotoSansCJKsc-Bold.otf");
 
+/// Noto Serif CJK SC Regular cut to GB 2312 (SIL OFL 1.1): the 公文 fallback for 仿宋 and
+/// 宋体 when the machine has neither (`scripts/subset-fonts.sh`).
+pub static FONT_SERIF: &[u8] = include_bytes!("../assets/fonts/NotoSerifCJKsc-Regular-GB2312.otf");
+
+/// Noto Serif CJK SC Bold cut to GB 2312: the fallback for 小标宋 titles.
+pub static FONT_SERIF_BOLD: &[u8] = include_bytes!("../assets/fonts/NotoSerifCJKsc-Bold-GB2312.otf");
+
+/// Pingcha Kai: LXGW WenKai Regular cut to GB 2312 and renamed, as the OFL asks of a
+/// modified version of a font with reserved names (`assets/fonts/OFL-PingchaKai.txt`): the
+/// fallback for 楷体.
+pub static FONT_KAI: &[u8] = include_bytes!("../assets/fonts/PingchaKai-Regular-GB2312.ttf");
+
 /// The official holiday schedules (法定节假日与调休), one TOML file per year (see
 /// `assets/calendars/README.md`).
 pub static CALENDARS: &[(&str, &str)] = &[

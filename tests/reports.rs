@@ -4,10 +4,11 @@
 
 use pingcha::domain::{Anchor, Case, CaseKind, CaseOrigin, Mark, MarkValue, Party, PartyKind, Procedure};
 use pingcha::report::documents::{
-    CampaignReport, NoticeCase, NoticeFinding, ReportCase, ScoreSheet, Templates, campaign_report,
-    rectification_notice, score_sheet,
+    CampaignReport, Notice, NoticeCase, NoticeFinding, OfficialSettings, ReportCase, ScoreSheet, Templates,
+    campaign_report, rectification_notice, score_sheet,
 };
-use pingcha::report::{Document, render_pdf};
+use pingcha::report::fonts::FontSet;
+use pingcha::report::{Document, render_pdf_with};
 use pingcha::scoring::{bundled_checklists, evaluate};
 
 fn case() -> Case {
@@ -107,14 +108,21 @@ fn the_blank_form_lists_the_automatic_checks_as_suggestions() {
 
 fn notice() -> Document {
     let templates = Templates::bundled().unwrap();
-    rectification_notice(
-        "青禾市应急管理局",
-        "2024年度交叉评查",
-        "执法一科",
-        None,
-        "2024年12月1日",
-        "2024年12月31日",
-        &[NoticeCase {
+    let official = OfficialSettings {
+        contact: "张敏".into(),
+        phone: "0419-1234567".into(),
+        copy_to: vec!["青禾市司法局".into()],
+        printed_by: "青禾市应急管理局办公室".into(),
+        ..OfficialSettings::default()
+    };
+    rectification_notice(&Notice {
+        agency: "青禾市应急管理局",
+        campaign: "2024年度交叉评查",
+        unit: "执法一科",
+        number: "评查整改〔2024〕1号",
+        date: "2024年12月1日",
+        deadline: "2024年12月31日",
+        cases: &[NoticeCase {
             number: "青禾应急罚〔2024〕9号".into(),
             title: "某公司未按规定储存烟花爆竹案".into(),
             result: "95分，优秀".into(),
@@ -127,8 +135,9 @@ fn notice() -> Document {
                 advice: "决定书在宣告后当场交付；当事人不在场的，七日内送达".into(),
             }],
         }],
-        &templates,
-    )
+        templates: &templates,
+        official: &official,
+    })
 }
 
 #[test]
@@ -212,6 +221,9 @@ fn report_for(cases: usize, drawn: usize, internal: bool) -> Document {
         agreement: vec![("总分一致率".into(), "0.812".into())],
         internal,
         templates: &templates,
+        number: "评查通报〔2024〕3号",
+        period: Some("2024年11月28日至12月1日".into()),
+        official: &Default::default(),
     })
 }
 
@@ -219,9 +231,14 @@ fn report_for(cases: usize, drawn: usize, internal: bool) -> Document {
 fn a_report_issued_with_unscored_cases_says_so_on_its_first_page() {
     // #13 item 19: 1 of 10 scored, and the report read as if the campaign were complete.
     let doc = report_drawn(1, 10);
-    let rendered = render_pdf(&doc).unwrap();
+    let rendered = render_pdf_with(&doc, FontSet::bundled()).unwrap();
     let pdf = lopdf::Document::load_mem(&rendered.bytes).unwrap();
-    let first = pdf.extract_text(&[1]).unwrap();
+    let first: String = pdf
+        .extract_text(&[1])
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     assert!(first.contains("已评1件") && first.contains("尚有9件未评"), "{first}");
     assert!(
         !report(40).plain_text().contains("未评"),
@@ -236,8 +253,9 @@ fn the_campaign_report_has_every_section() {
         "一、基本情况",
         "二、评查结果",
         "三、三项制度落实情况",
-        "四、存在的主要问题",
-        "五、整改要求和建议",
+        "四、好的做法",
+        "五、存在的主要问题",
+        "六、整改要求和建议",
         "附件1：案卷评查得分表",
     ] {
         assert!(text.contains(heading), "{heading}");
@@ -247,7 +265,8 @@ fn the_campaign_report_has_every_section() {
     assert!(!text.contains("一致性") && !text.contains("0.812"), "{text}");
     let internal = report_for(40, 40, true).plain_text();
     assert!(
-        internal.contains("内部附件：评查员一致性统计（不随通报印发）") && internal.contains("总分一致率：0.812"),
+        internal.contains("附件2：评查员一致性统计（内部附件，不随通报印发）")
+            && internal.contains("总分一致率：0.812"),
         "{internal}"
     );
     assert!(text.contains("共抽取5个单位的行政执法案卷40件"), "{text}");
@@ -270,7 +289,7 @@ fn pdf_text(bytes: &[u8]) -> String {
 #[test]
 fn pdfs_embed_subset_fonts_keep_text_and_repeat_table_headers() {
     let doc = report(120);
-    let rendered = render_pdf(&doc).unwrap();
+    let rendered = render_pdf_with(&doc, FontSet::bundled()).unwrap();
     assert!(rendered.pages >= 5, "{} pages", rendered.pages);
     let pdf = lopdf::Document::load_mem(&rendered.bytes).unwrap();
     assert_eq!(pdf.get_pages().len() as u32, rendered.pages);
@@ -287,8 +306,10 @@ fn pdfs_embed_subset_fonts_keep_text_and_repeat_table_headers() {
             }
         }
     }
-    assert!(names.iter().any(|n| n.starts_with("PCHREG+")), "{names:?}");
-    assert!(embedded >= 2, "regular and bold embedded");
+    // A 公文: 仿宋 body and 小标宋 title, here the bundled fallbacks (no system fonts asked).
+    assert!(names.iter().any(|n| n.starts_with("PCHSRF+")), "{names:?}");
+    assert!(names.iter().any(|n| n.starts_with("PCHSRB+")), "{names:?}");
+    assert!(embedded >= 2, "body and title faces embedded");
     assert!(
         rendered.bytes.len() < 400_000,
         "subset, not the whole face: {} bytes",
@@ -316,12 +337,16 @@ fn pdfs_embed_subset_fonts_keep_text_and_repeat_table_headers() {
     assert!(first.0 < first.1, "portrait first page {first:?}");
     assert!(last.0 > last.1, "landscape appendix {last:?}");
     // Deterministic.
-    assert_eq!(render_pdf(&doc).unwrap().bytes, rendered.bytes, "byte-identical twice");
+    assert_eq!(
+        render_pdf_with(&doc, FontSet::bundled()).unwrap().bytes,
+        rendered.bytes,
+        "byte-identical twice"
+    );
 }
 
 #[test]
 fn the_notice_pdf_matches_its_golden_file() {
-    let bytes = render_pdf(&notice()).unwrap().bytes;
+    let bytes = render_pdf_with(&notice(), FontSet::bundled()).unwrap().bytes;
     let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/notice.pdf");
     if std::env::var_os("PINGCHA_UPDATE_GOLDEN").is_some() {
         std::fs::write(&golden, &bytes).unwrap();

@@ -292,6 +292,9 @@ pub fn report(cases: usize, out: Option<PathBuf>) -> Result<()> {
             .collect(),
         agreement: vec![("总分一致率".into(), "0.800".into())],
         templates: &templates,
+        number: "评查通报〔2024〕3号",
+        period: Some("2024年11月28日至12月1日".into()),
+        official: &Default::default(),
     });
     let modelled = started.elapsed();
     let rendered = crate::report::render_pdf(&document)?;
@@ -472,7 +475,7 @@ pub fn campaign(cases: usize, dir: Option<PathBuf>) -> Result<()> {
     }
     let project = Project::open(&project_dir)?;
     let started = Instant::now();
-    let document = crate::jobs::reports::campaign_report_document(&project, name, Some("2024-12-01"), 30, true)?;
+    let document = crate::jobs::reports::campaign_report_document(&project, name, Some("2024-12-01"), 30, true, None)?;
     let gathered = started.elapsed().as_secs_f64();
     let rendered = crate::jobs::reports::render(&document)?;
     errln!(

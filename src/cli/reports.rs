@@ -82,6 +82,9 @@ pub enum ReportCommand {
         /// 加内部附件：评查员一致性统计（不随通报印发）
         #[arg(long)]
         internal: bool,
+        /// 发文字号（默认按项目的文号格式，序号留空待填）
+        #[arg(long)]
+        number: Option<String>,
     },
 }
 
@@ -166,6 +169,7 @@ pub fn report(command: ReportCommand) -> Result<ExitCode> {
             date,
             reply_days,
             internal,
+            number,
         } => {
             let p = open(&project)?;
             let campaign = match campaign {
@@ -179,7 +183,7 @@ pub fn report(command: ReportCommand) -> Result<ExitCode> {
             };
             (
                 out,
-                campaign_report_document(&p, &campaign, date.as_deref(), reply_days, internal)?,
+                campaign_report_document(&p, &campaign, date.as_deref(), reply_days, internal, number.as_deref())?,
             )
         }
     };

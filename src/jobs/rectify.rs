@@ -17,13 +17,6 @@ use crate::report::documents::rectification_notice;
 use crate::report::model::{Block, Table};
 use crate::store::{NewNotice, NewProblem, Project, Reviewer};
 
-/// Setting: the pattern of a notice's 文号, `{year}` and `{n}` (the year's running number)
-/// filled in. A local convention [I]: each 局 has its own 机关代字.
-pub const NOTICE_NUMBER_KEY: &str = "notice_number_pattern";
-
-/// The pattern used until the project sets its own.
-pub const DEFAULT_NOTICE_NUMBER: &str = "评查整改〔{year}〕{n}号";
-
 /// Days a unit has to rectify, unless a due date is given ([I]: campaigns set their own).
 pub const DEFAULT_REPLY_DAYS: i64 = 30;
 
@@ -37,21 +30,21 @@ pub fn parse_day(text: &str, what: &str) -> Result<NaiveDate> {
     crate::domain::parse_iso_date(text).with_context(|| format!("{what}“{text}”不是日期（应写作 2024-05-06）"))
 }
 
-/// The next 文号 for a notice dated `on`: the project's pattern with the year and the count
-/// of the year's notices plus one.
+/// The next 文号 for a notice dated `on`: the project's pattern (公文 settings) with the year
+/// and the count of the year's notices plus one.
 pub fn next_notice_number(project: &Project, on: NaiveDate) -> Result<String> {
-    let pattern: String = project
-        .setting(NOTICE_NUMBER_KEY)?
-        .unwrap_or_else(|| DEFAULT_NOTICE_NUMBER.to_string());
+    let official = super::reports::official_settings(project)?;
     let n = project
         .issued_notices()?
         .iter()
         .filter(|n| n.issued_on.year() == on.year())
         .count()
         + 1;
-    Ok(pattern
-        .replace("{year}", &on.year().to_string())
-        .replace("{n}", &n.to_string()))
+    Ok(crate::report::documents::OfficialSettings::number(
+        &official.notice_number,
+        on.year(),
+        Some(n),
+    ))
 }
 
 /// What issuing a notice needs.
@@ -119,16 +112,18 @@ pub fn issue(project: &mut Project, request: &IssueRequest<'_>, by: &Reviewer) -
         &by.name,
     )?;
     let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
-    let document = rectification_notice(
-        &agency(project)?,
-        request.campaign.unwrap_or("案卷评查"),
-        request.unit,
-        Some(&number),
-        &chinese_date(&iso(date)),
-        &chinese_date(&iso(due)),
-        &cases,
-        &templates(project)?,
-    );
+    let official = super::reports::official_settings(project)?;
+    let document = rectification_notice(&crate::report::documents::Notice {
+        agency: &agency(project)?,
+        campaign: request.campaign.unwrap_or("案卷评查"),
+        unit: request.unit,
+        number: &number,
+        date: &chinese_date(&iso(date)),
+        deadline: &chinese_date(&iso(due)),
+        cases: &cases,
+        templates: &templates(project)?,
+        official: &official,
+    });
     Ok(Issued {
         document,
         number,

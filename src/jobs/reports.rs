@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context, Result, bail};
+use chrono::Datelike;
 
 use crate::domain::{Checklist, CodeEnum, Mark, MarkValue, fmt_points};
 use crate::jobs::checks::ProjectRules;
@@ -48,6 +49,42 @@ pub(crate) fn templates(project: &Project) -> Result<Templates> {
         return toml::from_str(&text).context("项目设置 report_templates 无法读取");
     }
     Templates::bundled().map_err(anyhow::Error::msg)
+}
+
+/// Project setting: the 公文 settings (numbering, 依据文件, contact, 抄送, 印发).
+pub const OFFICIAL_KEY: &str = "official_documents";
+
+/// The project's 公文 settings (defaults where none are saved).
+pub fn official_settings(project: &Project) -> Result<crate::report::documents::OfficialSettings> {
+    Ok(project.setting(OFFICIAL_KEY)?.unwrap_or_default())
+}
+
+/// The first and last day changes were recorded for these cases (`2024年11月28日至12月1日`).
+fn review_period(project: &Project, cases: &[String]) -> Result<Option<String>> {
+    let (mut first, mut last) = (String::new(), String::new());
+    for c in cases {
+        for entry in project.audit(c)? {
+            let day = entry.at.get(..10).unwrap_or(&entry.at).to_string();
+            if first.is_empty() || day < first {
+                first = day.clone();
+            }
+            if day > last {
+                last = day;
+            }
+        }
+    }
+    if first.is_empty() {
+        return Ok(None);
+    }
+    let (a, b) = (chinese_date(&first), chinese_date(&last));
+    Ok(Some(if a == b {
+        a
+    } else if first.get(..4) == last.get(..4) {
+        // 2024年11月28日至12月1日: the year once.
+        format!("{a}至{}", b.split_once('年').map_or(b.as_str(), |(_, rest)| rest))
+    } else {
+        format!("{a}至{b}")
+    }))
 }
 
 /// `2026-11-29 10:00:00` → `2026年11月29日`.
@@ -364,26 +401,32 @@ pub fn notice_document(
 ) -> Result<Document> {
     let cases = notice_cases(project, unit, campaign)?;
     let numbers: Vec<String> = cases.iter().map(|c| c.number.clone()).collect();
-    let (date_text, deadline) = dates(project, &numbers, date, reply_days)?;
-    Ok(rectification_notice(
-        &agency(project)?,
-        campaign.unwrap_or("案卷评查"),
+    let (day, date_text, deadline) = dates(project, &numbers, date, reply_days)?;
+    let official = official_settings(project)?;
+    // A draft: the 文号's running number is left blank (issuing it numbers it).
+    let year = day.map_or_else(|| chrono::Local::now().year(), |d| d.year());
+    let number = crate::report::documents::OfficialSettings::number(&official.notice_number, year, None);
+    Ok(rectification_notice(&crate::report::documents::Notice {
+        agency: &agency(project)?,
+        campaign: campaign.unwrap_or("案卷评查"),
         unit,
-        None,
-        &date_text,
-        &deadline,
-        &cases,
-        &templates(project)?,
-    ))
+        number: &number,
+        date: &date_text,
+        deadline: &deadline,
+        cases: &cases,
+        templates: &templates(project)?,
+        official: &official,
+    }))
 }
 
-/// The printed date and the reply deadline (`reply_days` calendar days later).
+/// The day a document is dated (given, else the last change recorded for its cases), as
+/// printed, and the reply deadline (`reply_days` calendar days later).
 pub(crate) fn dates(
     project: &Project,
     cases: &[String],
     date: Option<&str>,
     reply_days: i64,
-) -> Result<(String, String)> {
+) -> Result<(Option<chrono::NaiveDate>, String, String)> {
     let iso = match date {
         Some(d) => Some(d.to_string()),
         None => {
@@ -398,12 +441,14 @@ pub(crate) fn dates(
             (!latest.is_empty()).then(|| latest[..10.min(latest.len())].to_string())
         }
     };
-    Ok(match iso.as_deref().and_then(crate::domain::parse_iso_date) {
+    let day = iso.as_deref().and_then(crate::domain::parse_iso_date);
+    Ok(match day {
         Some(d) => (
+            Some(d),
             chinese_date(&d.format("%Y-%m-%d").to_string()),
             chinese_date(&(d + chrono::Duration::days(reply_days)).format("%Y-%m-%d").to_string()),
         ),
-        None => ("　　年　　月　　日".into(), "规定期限".into()),
+        None => (None, "　　年　　月　　日".into(), "规定期限".into()),
     })
 }
 
@@ -415,9 +460,11 @@ pub fn campaign_report_document(
     date: Option<&str>,
     reply_days: i64,
     internal: bool,
+    number: Option<&str>,
 ) -> Result<Document> {
     // Everything the comparisons read is loaded once: the report is linear in the campaign.
     let data = CampaignData::load(project, campaign)?;
+    let library = project.library()?;
     let info = &data.info;
     let config = &data.config;
     let rules = ProjectRules::load(project)?;
@@ -450,9 +497,11 @@ pub fn campaign_report_document(
         }
         if let Some((key, marks, _)) = agreed_marks(project, Some((&data, &cmp)), number, &BTreeMap::new())? {
             let checklist = data.checklist(key)?;
-            for f in problems_of(checklist, &marks, &[]) {
-                let label = item_label(checklist, &f.id);
-                let entry = problem_counts.entry(label).or_insert((0, number.clone()));
+            // 主要问题 as the problems found: the agreed reasons (the library's wording, or the
+            // item's text, where a reviewer gave none), counted by case.
+            for f in problems_of(checklist, &marks, &library) {
+                let wording = f.wording.trim().trim_end_matches(['。', '；', ';']).to_string();
+                let entry = problem_counts.entry(wording).or_insert((0, number.clone()));
                 entry.0 += 1;
                 found.push((stored.case.unit.clone(), f.item));
             }
@@ -508,9 +557,19 @@ pub fn campaign_report_document(
         ));
     }
     let numbers: Vec<String> = cases.iter().map(|c| c.number.clone()).collect();
-    let (date_text, deadline) = dates(project, &numbers, date, reply_days)?;
+    let (day, date_text, deadline) = dates(project, &numbers, date, reply_days)?;
     let templates = templates(project)?;
     let agency = agency(project)?;
+    let official = official_settings(project)?;
+    let number = match number {
+        Some(n) if !n.trim().is_empty() => n.trim().to_string(),
+        _ => crate::report::documents::OfficialSettings::number(
+            &official.report_number,
+            day.map_or(info.year, |d| d.year()),
+            None,
+        ),
+    };
+    let period = review_period(project, &numbers)?;
     Ok(campaign_report(&CampaignReport {
         agency: &agency,
         name: &info.name,
@@ -533,6 +592,9 @@ pub fn campaign_report_document(
             Vec::new()
         },
         templates: &templates,
+        number: &number,
+        period,
+        official: &official,
     }))
 }
 

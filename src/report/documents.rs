@@ -327,36 +327,121 @@ pub fn fill(template: &str, values: &[(&str, String)]) -> String {
     out
 }
 
-/// The 整改通知书 with its 问题清单, to one unit; `number` is its 文号 once issued.
-#[allow(clippy::too_many_arguments)]
-pub fn rectification_notice(
-    agency: &str,
-    campaign: &str,
-    unit: &str,
-    number: Option<&str>,
-    date: &str,
-    deadline: &str,
-    cases: &[NoticeCase],
-    templates: &Templates,
-) -> Document {
-    let mut doc = Document::new(format!("整改通知书 {unit}"));
-    doc.push(Block::Issuer(agency.to_string()));
-    if let Some(number) = number {
-        doc.push(Block::Centered(number.to_string()));
+/// What a project says about its 公文 (the 通报 and the 整改通知书): numbering, the document
+/// the campaign rests on, the contact for questions, 抄送 and 印发. Local practice [I]:
+/// every field is the project's to set; empty fields leave their line blank or out.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
+#[serde(default)]
+pub struct OfficialSettings {
+    /// 发文字号 of the 通报: `{year}` and `{n}` filled in (an unnumbered draft leaves `{n}`
+    /// blank for the office to fill).
+    pub report_number: String,
+    /// 发文字号 of a 整改通知书, numbered per year as notices are issued.
+    pub notice_number: String,
+    /// 依据文件 named in the 通报 (`《××市应急管理局2024年度行政执法案卷评查工作方案》`).
+    pub basis: String,
+    /// 联系人 on the 整改通知书.
+    pub contact: String,
+    /// 联系电话.
+    pub phone: String,
+    /// 抄送机关 (版记).
+    pub copy_to: Vec<String>,
+    /// 印发机关 (版记); empty: the agency itself.
+    pub printed_by: String,
+}
+
+impl Default for OfficialSettings {
+    fn default() -> Self {
+        Self {
+            report_number: "评查通报〔{year}〕{n}号".into(),
+            notice_number: "评查整改〔{year}〕{n}号".into(),
+            basis: String::new(),
+            contact: String::new(),
+            phone: String::new(),
+            copy_to: Vec::new(),
+            printed_by: String::new(),
+        }
     }
-    doc.push(Block::Title("行政执法案卷评查问题整改通知书".into()))
-        .push(Block::Line(format!("{unit}：")))
-        .push(Block::Paragraph(fill(
-            &templates.notice,
-            &[
-                ("agency", agency.to_string()),
-                ("name", campaign.to_string()),
-                ("cases", cases.len().to_string()),
-                ("deadline", deadline.to_string()),
-            ],
-        )));
+}
+
+impl OfficialSettings {
+    /// A 文号 from a pattern: `n` None leaves the number blank (a draft).
+    pub fn number(pattern: &str, year: i32, n: Option<usize>) -> String {
+        pattern
+            .replace("{year}", &year.to_string())
+            .replace("{n}", &n.map_or_else(|| "　".to_string(), |n| n.to_string()))
+    }
+
+    /// The 印发机关: the setting, else the agency.
+    pub fn printer(&self, agency: &str) -> String {
+        if self.printed_by.trim().is_empty() {
+            agency.to_string()
+        } else {
+            self.printed_by.trim().to_string()
+        }
+    }
+}
+
+/// The subject of a campaign in titles, 评查 said once: `2024年度交叉评查` stays,
+/// `2024年度专项` → `2024年度专项案卷评查`.
+fn campaign_subject(campaign: &str) -> String {
+    let name = campaign.trim();
+    if name.contains("评查") {
+        name.to_string()
+    } else {
+        format!("{name}案卷评查")
+    }
+}
+
+/// What a 整改通知书 says.
+pub struct Notice<'a> {
+    /// The issuing agency.
+    pub agency: &'a str,
+    /// The campaign (or `案卷评查`).
+    pub campaign: &'a str,
+    /// The unit it goes to (主送机关).
+    pub unit: &'a str,
+    /// Its 文号 (a draft: the pattern with the number blank).
+    pub number: &'a str,
+    /// 成文日期 (`2024年12月1日`).
+    pub date: &'a str,
+    /// 整改期限.
+    pub deadline: &'a str,
+    /// The unit's cases with their problems.
+    pub cases: &'a [NoticeCase],
+    /// Wording.
+    pub templates: &'a Templates,
+    /// Contact, 抄送, 印发.
+    pub official: &'a OfficialSettings,
+}
+
+/// The 整改通知书 as a 公文 (GB/T 9704-2012): 发文机关标志 and 文号, the title naming the
+/// agency, the unit as 主送机关, then per case each problem with the item, the deduction, the
+/// agreed reason, the basis and the advice; the 整改期限 and the contact; 署名, 成文日期, 版记.
+pub fn rectification_notice(n: &Notice<'_>) -> Document {
+    let mut doc = Document::new(format!("整改通知书 {}", n.unit));
+    doc.official = true;
+    doc.push(Block::OfficialHead {
+        issuer: n.agency.to_string(),
+        number: n.number.to_string(),
+    })
+    .push(Block::Title(format!(
+        "{}关于{}发现问题整改的通知",
+        n.agency,
+        campaign_subject(n.campaign)
+    )))
+    .push(Block::Addressee(format!("{}：", n.unit)))
+    .push(Block::Paragraph(fill(
+        &n.templates.notice,
+        &[
+            ("agency", n.agency.to_string()),
+            ("name", n.campaign.to_string()),
+            ("cases", n.cases.len().to_string()),
+            ("deadline", n.deadline.to_string()),
+        ],
+    )));
     let mut count = 0;
-    for (i, c) in cases.iter().enumerate() {
+    for (i, c) in n.cases.iter().enumerate() {
         doc.push(Block::Heading(format!(
             "{}. {}　{}（{}）",
             i + 1,
@@ -375,7 +460,7 @@ pub fn rectification_notice(
         doc.push(Block::Table(Table {
             headers: vec![
                 "序号".into(),
-                "评查项".into(),
+                "评查项（扣分）".into(),
                 "问题".into(),
                 "依据".into(),
                 "整改建议".into(),
@@ -396,8 +481,31 @@ pub fn rectification_notice(
                 .collect(),
         }));
     }
-    doc.push(Block::Line(format!("以上共 {} 件案卷、{count} 个问题。", cases.len())));
-    doc.push(Block::Signature(vec![agency.to_string(), date.to_string()]));
+    doc.push(Block::Paragraph(format!(
+        "以上共 {} 件案卷、{count} 个问题，请于{}前整改完毕，并将整改情况（逐项说明整改措施，附相关材料）书面报送{}。",
+        n.cases.len(),
+        n.deadline,
+        n.agency
+    )));
+    let blank = "＿＿＿＿＿＿";
+    let or_blank = |s: &str| {
+        if s.trim().is_empty() {
+            blank.to_string()
+        } else {
+            s.trim().to_string()
+        }
+    };
+    doc.push(Block::Paragraph(format!(
+        "联系人：{}　　联系电话：{}",
+        or_blank(&n.official.contact),
+        or_blank(&n.official.phone)
+    )))
+    .push(Block::Signature(vec![n.agency.to_string(), n.date.to_string()]))
+    .push(Block::Colophon {
+        copy_to: n.official.copy_to.clone(),
+        printed_by: n.official.printer(n.agency),
+        printed_on: n.date.to_string(),
+    });
     doc
 }
 
@@ -535,6 +643,12 @@ pub struct CampaignReport<'a> {
     pub internal: bool,
     /// Wording.
     pub templates: &'a Templates,
+    /// 发文字号.
+    pub number: &'a str,
+    /// The period the cases were reviewed in (`2024年11月28日至12月1日`), if known.
+    pub period: Option<String>,
+    /// 依据文件, 抄送, 印发.
+    pub official: &'a OfficialSettings,
 }
 
 /// The report's title from the campaign's name, without saying 评查 twice:
@@ -552,6 +666,7 @@ pub fn report_title(campaign: &str) -> String {
 pub fn campaign_report(r: &CampaignReport<'_>) -> Document {
     let mut doc = Document::new(report_title(r.name));
     let n = r.cases.len();
+    // 主送机关: the units whose cases were scored.
     let average = if n == 0 {
         0.0
     } else {
@@ -576,8 +691,17 @@ pub fn campaign_report(r: &CampaignReport<'_>) -> Document {
         ("date", r.date.to_string()),
         ("deadline", r.deadline.to_string()),
     ];
-    doc.push(Block::Issuer(r.agency.to_string()))
-        .push(Block::Title(format!("关于{}情况的通报", r.name)));
+    doc.official = true;
+    doc.push(Block::OfficialHead {
+        issuer: r.agency.to_string(),
+        number: r.number.to_string(),
+    })
+    .push(Block::Title(format!(
+        "{}关于{}情况的通报",
+        r.agency,
+        campaign_subject(r.name)
+    )))
+    .push(Block::Addressee(format!("{}：", units.join("、"))));
     // Issued before every drawn case was scored: said on the first page, under the title.
     if n < r.drawn_cases {
         doc.push(Block::Paragraph(format!(
@@ -587,8 +711,18 @@ pub fn campaign_report(r: &CampaignReport<'_>) -> Document {
         )));
     }
     doc.push(Block::Heading("一、基本情况".into()))
-        .push(Block::Paragraph(fill(&r.templates.basic, &values)))
-        .push(Block::Heading("二、评查结果".into()))
+        .push(Block::Paragraph(fill(&r.templates.basic, &values)));
+    let mut grounds = Vec::new();
+    if !r.official.basis.trim().is_empty() {
+        grounds.push(format!("本次评查依据{}组织实施", r.official.basis.trim()));
+    }
+    if let Some(period) = &r.period {
+        grounds.push(format!("评查工作于{period}进行"));
+    }
+    if !grounds.is_empty() {
+        doc.push(Block::Paragraph(format!("{}。", grounds.join("，"))));
+    }
+    doc.push(Block::Heading("二、评查结果".into()))
         .push(Block::Paragraph(fill(&r.templates.results, &values)));
     let grade_rows: Vec<(String, f64, String)> = r
         .grades
@@ -695,7 +829,35 @@ pub fn campaign_report(r: &CampaignReport<'_>) -> Document {
                 })
                 .collect(),
         }));
-    doc.push(Block::Heading("四、存在的主要问题".into()))
+    // 好的做法: the cases that reached the top grade, named, for the units to learn from.
+    let top = r.grades.first().cloned().unwrap_or_default();
+    let mut best: Vec<&ReportCase> = r.cases.iter().filter(|c| c.grade == top).collect();
+    best.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.number.cmp(&b.number)));
+    doc.push(Block::Heading("四、好的做法".into()));
+    if best.is_empty() {
+        doc.push(Block::Paragraph(format!("本次评查没有评为{top}的案卷。")));
+    } else {
+        doc.push(Block::Paragraph(format!(
+            "本次评查中，以下{}件案卷评为{top}，事实认定、法律适用和程序文书较为规范，可供各单位办案时参照：",
+            best.len()
+        )))
+        .push(Block::Table(Table {
+            headers: vec!["序号".into(), "案号".into(), "承办单位".into(), "得分".into()],
+            rows: best
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    vec![
+                        (i + 1).to_string(),
+                        c.number.clone(),
+                        c.unit.clone(),
+                        fmt_points(c.score),
+                    ]
+                })
+                .collect(),
+        }));
+    }
+    doc.push(Block::Heading("五、存在的主要问题".into()))
         .push(Block::Paragraph(fill(&r.templates.problems, &values)));
     if r.problems.is_empty() {
         doc.push(Block::Line("本次评查未发现扣分问题。".into()));
@@ -727,9 +889,19 @@ pub fn campaign_report(r: &CampaignReport<'_>) -> Document {
                 .collect(),
         }));
     }
-    doc.push(Block::Heading("五、整改要求和建议".into()))
+    let mut attachments = vec!["案卷评查得分表".to_string()];
+    if r.internal {
+        attachments.push("评查员一致性统计（内部附件，不随通报印发）".to_string());
+    }
+    doc.push(Block::Heading("六、整改要求和建议".into()))
         .push(Block::Paragraph(fill(&r.templates.requirements, &values)))
+        .push(Block::Attachments(attachments))
         .push(Block::Signature(vec![r.agency.to_string(), r.date.to_string()]))
+        .push(Block::Colophon {
+            copy_to: r.official.copy_to.clone(),
+            printed_by: r.official.printer(r.agency),
+            printed_on: r.date.to_string(),
+        })
         // The appendix table is wide: landscape pages.
         .push(Block::Landscape(true))
         .push(Block::Heading("附件1：案卷评查得分表".into()))
@@ -765,7 +937,9 @@ pub fn campaign_report(r: &CampaignReport<'_>) -> Document {
     // The reviewers' agreement is the organiser's business, not the units': an internal
     // annex, only when asked for.
     if r.internal {
-        doc.push(Block::Heading("内部附件：评查员一致性统计（不随通报印发）".into()));
+        doc.push(Block::Heading(
+            "附件2：评查员一致性统计（内部附件，不随通报印发）".into(),
+        ));
         if r.agreement.is_empty() {
             doc.push(Block::Line("评分不足，无法统计。".into()));
         } else {

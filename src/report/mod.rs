@@ -6,10 +6,11 @@
 //! `printpdf`.
 
 pub mod documents;
+pub mod fonts;
 pub mod model;
 pub mod pdf;
 pub mod text;
 pub mod xlsx;
 
 pub use model::{Block, Chart, ChartKind, Document, Table};
-pub use pdf::{PdfError, RenderedPdf, render_pdf};
+pub use pdf::{PdfError, RenderedPdf, render_pdf, render_pdf_with};

@@ -7,6 +7,10 @@ pub struct Document {
     pub title: String,
     /// Small grey line at the top of every page (e.g. "虚构示例，非真实案件").
     pub running_header: Option<String>,
+    /// Set as a 公文 (GB/T 9704-2012): its type area, 仿宋 三号 body, 小标宋 title, headings in
+    /// 黑体 (一、) and 楷体 (（一）), page numbers "— 1 —" at the outer edge. Otherwise a plain
+    /// document in the bundled sans.
+    pub official: bool,
     /// The content, in order.
     pub blocks: Vec<Block>,
 }
@@ -41,6 +45,26 @@ pub enum Block {
     /// From here on, pages are landscape (`true`) or portrait (a new page unless the current
     /// one is empty) — for wide tables.
     Landscape(bool),
+    /// The head of a 公文: 发文机关标志 (red), 发文字号 and the red separator line.
+    OfficialHead {
+        /// 发文机关标志 (the issuing body's name, with 文件 when used).
+        issuer: String,
+        /// 发文字号 (`辽阳应急〔2024〕3号`).
+        number: String,
+    },
+    /// 主送机关, flush left, ending in a full-width colon.
+    Addressee(String),
+    /// 附件说明: the names of the attachments, numbered.
+    Attachments(Vec<String>),
+    /// 版记 at the foot of the last page: 抄送 and 印发机关、印发日期, between rules.
+    Colophon {
+        /// 抄送机关 (none: no 抄送 line).
+        copy_to: Vec<String>,
+        /// 印发机关.
+        printed_by: String,
+        /// 印发日期 (`2024年12月1日`).
+        printed_on: String,
+    },
 }
 
 /// A ruled table: a header row repeated on every page, and rows that wrap.
@@ -109,6 +133,22 @@ impl Document {
                 Block::Chart(c) => {
                     out.push(c.caption.clone());
                     out.extend(c.rows.iter().map(|(l, _, v)| format!("{l} {v}")));
+                }
+                Block::OfficialHead { issuer, number } => {
+                    out.push(issuer.clone());
+                    out.push(number.clone());
+                }
+                Block::Addressee(t) => out.push(t.clone()),
+                Block::Attachments(names) => out.extend(names.iter().cloned()),
+                Block::Colophon {
+                    copy_to,
+                    printed_by,
+                    printed_on,
+                } => {
+                    if !copy_to.is_empty() {
+                        out.push(format!("抄送：{}。", copy_to.join("，")));
+                    }
+                    out.push(format!("{printed_by} {printed_on}印发"));
                 }
                 Block::Space(_) | Block::PageBreak | Block::Landscape(_) => {}
             }

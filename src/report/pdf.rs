@@ -1,83 +1,122 @@
 //! Lays a [`Document`] out on A4 pages and writes it with printpdf — the only user of
-//! printpdf. Text is measured with the bundled font's advances and broken by
-//! [`super::text::wrap`]; each line is one positioned text section; fonts are embedded as
-//! subsets with ToUnicode maps, so text stays extractable. Output is deterministic: the same
-//! document gives the same bytes (fixed font ids, no clock).
+//! printpdf. Text is measured with the fonts' advances and broken by [`super::text::wrap`];
+//! each line is set in runs, one per font (a character a face's font lacks is set in the sans
+//! fallback, see [`super::fonts`]); fonts are embedded as subsets with ToUnicode maps, so text
+//! stays extractable. Plain documents use the bundled sans and a plain type area; a 公文
+//! ([`Document::official`]) follows GB/T 9704-2012: 天头 37 mm, 订口 28 mm, a 156 × 225 mm
+//! type area of 22 lines of 三号 仿宋, the 发文机关标志 in red over a red rule, 小标宋 title,
+//! 黑体/楷体 headings, 版记 and "— 1 —" page numbers at the outer edge. Output is
+//! deterministic for a set of fonts: the same document gives the same bytes (fixed font ids,
+//! no clock).
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::collections::{BTreeMap, BTreeSet};
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Point, Polygon, PolygonRing, Pt, Rgb, TextItem, WindingOrder,
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
+    Polygon, PolygonRing, Pt, Rgb, TextItem, WindingOrder,
 };
 
+use super::fonts::{Face, FontSet};
 use super::model::{Block, Chart, ChartKind, Document, Table};
 use super::text::{units, wrap};
 
 /// Why a PDF could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
-    /// The bundled font could not be parsed (a broken build).
-    #[error("内置字体无法加载：{0}")]
+    /// A font could not be read or parsed (a broken build or a damaged system font).
+    #[error("字体无法加载：{0}")]
     Font(String),
 }
 
-/// Page geometry and type sizes, in points (1 mm = 2.835 pt).
-mod style {
-    pub const PAGE_W: f32 = 595.28;
-    pub const PAGE_H: f32 = 841.89;
-    pub const MARGIN_TOP: f32 = 72.0;
-    pub const MARGIN_BOTTOM: f32 = 68.0;
-    pub const MARGIN_LEFT: f32 = 76.0;
-    pub const MARGIN_RIGHT: f32 = 70.0;
-    pub const BODY: f32 = 12.0;
-    pub const TITLE: f32 = 20.0;
-    pub const ISSUER: f32 = 15.0;
-    pub const HEADING: f32 = 13.0;
-    pub const TABLE: f32 = 10.5;
-    pub const SMALL: f32 = 9.0;
-    pub const LEADING: f32 = 1.7;
-    pub const CELL_PAD: f32 = 4.0;
-    pub const RULE: f32 = 0.6;
-}
-use style::*;
+/// Points per millimetre.
+const MM: f32 = 2.834_646;
 
-struct Fonts {
-    regular: ParsedFont,
-    bold: ParsedFont,
-}
+/// A4 in points.
+const PAGE_W: f32 = 595.28;
+const PAGE_H: f32 = 841.89;
 
-fn fonts() -> Result<&'static Fonts, PdfError> {
-    static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
-    FONTS
-        .get_or_init(|| {
-            let parse = |bytes: &[u8], name: &str| {
-                ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or_else(|| format!("{name} 解析失败"))
-            };
-            Ok(Fonts {
-                regular: parse(crate::assets::FONT_REGULAR, "NotoSansCJKsc-Regular")?,
-                bold: parse(crate::assets::FONT_BOLD, "NotoSansCJKsc-Bold")?,
-            })
-        })
-        .as_ref()
-        .map_err(|e| PdfError::Font(e.clone()))
+/// Geometry and type sizes of a page style, in points.
+#[derive(Clone, Copy)]
+struct Style {
+    top: f32,
+    bottom: f32,
+    left: f32,
+    right: f32,
+    body: f32,
+    title: f32,
+    issuer: f32,
+    heading: f32,
+    table: f32,
+    small: f32,
+    /// Line pitch as a multiple of the body size.
+    leading: f32,
+    official: bool,
 }
 
+/// Plain documents: the bundled sans, a comfortable type area.
+const PLAIN: Style = Style {
+    top: 72.0,
+    bottom: 68.0,
+    left: 76.0,
+    right: 70.0,
+    body: 12.0,
+    title: 20.0,
+    issuer: 15.0,
+    heading: 13.0,
+    table: 10.5,
+    small: 9.0,
+    leading: 1.7,
+    official: false,
+};
+
+/// GB/T 9704-2012 §5.2: 天头 37 mm, 订口 28 mm, 版心 156 × 225 mm; 三号 (16 pt) body, 22 lines
+/// a page (225 mm / 22 = 28.97 pt a line); 二号 (22 pt) title; tables in 小四 (12 pt).
+const OFFICIAL: Style = Style {
+    top: 37.0 * MM,
+    bottom: 35.0 * MM,
+    left: 28.0 * MM,
+    right: 26.0 * MM,
+    body: 16.0,
+    title: 22.0,
+    issuer: 36.0,
+    heading: 16.0,
+    table: 12.0,
+    small: 9.0,
+    leading: 225.0 * MM / 22.0 / 16.0,
+    official: true,
+};
+
+const CELL_PAD: f32 = 4.0;
+const RULE: f32 = 0.6;
+
+/// Colours text and rules are drawn in.
 #[derive(Clone, Copy, PartialEq)]
-enum Weight {
-    Regular,
-    Bold,
+enum Ink {
+    Black,
+    Grey,
+    /// The 发文机关标志 and the separator under it (GB/T 9704: 红色).
+    Red,
+}
+
+impl Ink {
+    fn color(self) -> Color {
+        match self {
+            Self::Black => Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)),
+            Self::Grey => Color::Rgb(Rgb::new(0.45, 0.45, 0.45, None)),
+            Self::Red => Color::Rgb(Rgb::new(0.88, 0.0, 0.0, None)),
+        }
+    }
 }
 
 /// A positioned item on a page; y is measured from the top edge.
 enum Item {
+    /// A run of text in one font.
     Text {
         x: f32,
         baseline: f32,
         size: f32,
-        weight: Weight,
-        grey: bool,
+        font: usize,
+        ink: Ink,
         text: String,
     },
     Rule {
@@ -85,45 +124,87 @@ enum Item {
         y1: f32,
         x2: f32,
         y2: f32,
+        width: f32,
+        ink: Ink,
     },
     /// A filled rectangle (chart bars), top-left corner and size, in a grey level 0–1.
-    Rect {
-        x: f32,
-        y: f32,
-        w: f32,
-        h: f32,
-        level: f32,
-    },
+    Rect { x: f32, y: f32, w: f32, h: f32, level: f32 },
 }
 
 struct Layout<'f> {
-    fonts: &'f Fonts,
+    set: &'f FontSet,
+    style: Style,
     pages: Vec<Vec<Item>>,
     /// Orientation of each page (true: landscape), parallel to `pages`.
     landscape: Vec<bool>,
     /// Orientation of the next page.
     next_landscape: bool,
     y: f32,
-    advance_cache: BTreeMap<(char, bool), f32>,
+    /// Per character and face: advance in ems and the font entry that sets it.
+    advance_cache: BTreeMap<(char, Face), (f32, usize)>,
+    /// The first font that failed to load (its characters went to the fallback).
+    error: Option<PdfError>,
 }
 
 impl<'f> Layout<'f> {
+    fn new(set: &'f FontSet, style: Style) -> Self {
+        Layout {
+            set,
+            style,
+            pages: Vec::new(),
+            landscape: Vec::new(),
+            next_landscape: false,
+            y: style.top,
+            advance_cache: BTreeMap::new(),
+            error: None,
+        }
+    }
+
     fn is_landscape(&self) -> bool {
         self.landscape.last().copied().unwrap_or(self.next_landscape)
     }
 
+    /// Margins of the current page: a landscape page (a wide appendix table) keeps the plain
+    /// margins in every style.
+    fn margins(&self) -> (f32, f32, f32, f32) {
+        let s = if self.is_landscape() { PLAIN } else { self.style };
+        (s.top, s.right, s.bottom, s.left)
+    }
+
+    fn left(&self) -> f32 {
+        self.margins().3
+    }
+
+    fn top(&self) -> f32 {
+        self.margins().0
+    }
+
     fn content_width(&self) -> f32 {
-        page_size(self.is_landscape()).0 - MARGIN_LEFT - MARGIN_RIGHT
+        let (_, right, _, left) = self.margins();
+        page_size(self.is_landscape()).0 - left - right
     }
 
     fn bottom(&self) -> f32 {
-        page_size(self.is_landscape()).1 - MARGIN_BOTTOM
+        page_size(self.is_landscape()).1 - self.margins().2
+    }
+
+    /// The body face and the bold face of the style.
+    fn body_face(&self) -> Face {
+        if self.style.official { Face::Body } else { Face::Sans }
+    }
+
+    fn bold_face(&self) -> Face {
+        if self.style.official { Face::Hei } else { Face::SansBold }
+    }
+
+    fn line_height(&self, size: f32) -> f32 {
+        size * self.style.leading
     }
 
     fn new_page(&mut self) {
         self.pages.push(Vec::new());
         self.landscape.push(self.next_landscape);
-        self.y = MARGIN_TOP;
+        self.y = self.top();
     }
 
     /// Switches orientation: a new page unless the current one is still empty.
@@ -136,53 +217,61 @@ impl<'f> Layout<'f> {
             if let Some(last) = self.landscape.last_mut() {
                 *last = landscape;
             }
+            self.y = self.top();
         } else {
             self.new_page();
         }
     }
 
-    /// Width of `text` at `size`, in points.
-    fn width(&mut self, text: &str, size: f32, weight: Weight) -> f32 {
-        let bold = weight == Weight::Bold;
-        let mut total = 0.0;
-        for c in text.chars() {
-            let per_em = match self.advance_cache.get(&(c, bold)) {
-                Some(w) => *w,
-                None => {
-                    let font = if bold { &self.fonts.bold } else { &self.fonts.regular };
-                    let upm = f32::from(font.font_metrics.units_per_em.max(1));
-                    let w = font
-                        .lookup_glyph_index(u32::from(c))
-                        .map_or(if c.is_ascii() { 0.5 } else { 1.0 }, |g| {
-                            f32::from(font.get_horizontal_advance(g)) / upm
-                        });
-                    self.advance_cache.insert((c, bold), w);
-                    w
+    /// Advance (in ems) of `c` in `face`, and the font entry that sets it: the face's font
+    /// when it has the glyph, else its fallback.
+    fn char_info(&mut self, c: char, face: Face) -> (f32, usize) {
+        if let Some(info) = self.advance_cache.get(&(c, face)) {
+            return *info;
+        }
+        let (primary, fallback) = self.set.entry_of(face);
+        let mut info = None;
+        for entry in [primary, fallback] {
+            match self.set.font(entry) {
+                Ok(font) => {
+                    if let Some(g) = font.lookup_glyph_index(u32::from(c)) {
+                        let upm = f32::from(font.font_metrics.units_per_em.max(1));
+                        info = Some((f32::from(font.get_horizontal_advance(g)) / upm, entry));
+                        break;
+                    }
                 }
-            };
-            total += per_em * size;
+                Err(e) => {
+                    self.error.get_or_insert(e);
+                }
+            }
         }
-        total
+        // No font has it: keep the fallback's .notdef at a plausible width.
+        let info = info.unwrap_or((if c.is_ascii() { 0.5 } else { 1.0 }, fallback));
+        self.advance_cache.insert((c, face), info);
+        info
     }
 
-    fn measure_fn(&mut self, size: f32, weight: Weight) -> impl Fn(&str) -> f32 + use<> {
-        // Precompute advances for the text about to be wrapped is not possible without the
-        // text; instead snapshot the cache after warming it in `wrap_text`.
-        let cache = self.advance_cache.clone();
-        let bold = weight == Weight::Bold;
-        move |s: &str| {
-            s.chars()
-                .map(|c| cache.get(&(c, bold)).copied().unwrap_or(1.0) * size)
-                .sum()
-        }
+    /// Width of `text` at `size`, in points.
+    fn width(&mut self, text: &str, size: f32, face: Face) -> f32 {
+        text.chars().map(|c| self.char_info(c, face).0 * size).sum()
     }
 
-    fn wrap_text(&mut self, text: &str, size: f32, weight: Weight, max_width: f32, indent: f32) -> Vec<String> {
-        // Warm the advance cache for every character, then wrap with a pure measure.
-        for unit in units(text) {
-            self.width(unit, size, weight);
+    fn measure_fn(&mut self, size: f32, face: Face) -> impl Fn(&str) -> f32 + use<> {
+        // The wrapper needs a pure measure: snapshot the cache after warming it in `wrap_text`.
+        let cache: BTreeMap<char, f32> = self
+            .advance_cache
+            .iter()
+            .filter(|((_, f), _)| *f == face)
+            .map(|((c, _), (em, _))| (*c, *em))
+            .collect();
+        move |s: &str| s.chars().map(|c| cache.get(&c).copied().unwrap_or(1.0) * size).sum()
+    }
+
+    fn wrap_text(&mut self, text: &str, size: f32, face: Face, max_width: f32, indent: f32) -> Vec<String> {
+        for c in text.chars() {
+            self.char_info(c, face);
         }
-        let measure = self.measure_fn(size, weight);
+        let measure = self.measure_fn(size, face);
         wrap(text, max_width, indent, &measure)
     }
 
@@ -192,76 +281,110 @@ impl<'f> Layout<'f> {
         }
     }
 
-    fn push_text(&mut self, x: f32, top: f32, line_height: f32, size: f32, weight: Weight, text: String) {
-        // Centre the em box in the line box; Noto CJK's ascender is 0.88 em.
+    /// One line of text at `x`, vertically centred in a line box at `top`, in runs by font.
+    fn push_text(&mut self, x: f32, top: f32, line_height: f32, size: f32, face: Face, text: String) {
+        self.push_ink(x, top, line_height, size, face, Ink::Black, text);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_ink(&mut self, x: f32, top: f32, line_height: f32, size: f32, face: Face, ink: Ink, text: String) {
+        // Centre the em box in the line box; CJK fonts' ascender is about 0.88 em.
         let baseline = top + (line_height - size) / 2.0 + size * 0.88;
+        self.push_runs(x, baseline, size, face, ink, &text);
+    }
+
+    fn push_runs(&mut self, x: f32, baseline: f32, size: f32, face: Face, ink: Ink, text: &str) {
+        let mut runs: Vec<(usize, f32, String)> = Vec::new();
+        let mut cursor = x;
+        for c in text.chars() {
+            let (em, entry) = self.char_info(c, face);
+            match runs.last_mut() {
+                Some((font, _, run)) if *font == entry => run.push(c),
+                _ => runs.push((entry, cursor, c.to_string())),
+            }
+            cursor += em * size;
+        }
         if let Some(page) = self.pages.last_mut() {
-            page.push(Item::Text {
-                x,
-                baseline,
-                size,
-                weight,
-                grey: false,
-                text,
-            });
+            for (font, x, text) in runs {
+                page.push(Item::Text {
+                    x,
+                    baseline,
+                    size,
+                    font,
+                    ink,
+                    text,
+                });
+            }
         }
     }
 
     fn rule(&mut self, x1: f32, y1: f32, x2: f32, y2: f32) {
+        self.rule_with(x1, y1, x2, y2, RULE, Ink::Black);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn rule_with(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32, ink: Ink) {
         if let Some(page) = self.pages.last_mut() {
-            page.push(Item::Rule { x1, y1, x2, y2 });
+            page.push(Item::Rule {
+                x1,
+                y1,
+                x2,
+                y2,
+                width,
+                ink,
+            });
         }
     }
 
     /// Lines of text flowing across pages, aligned left, centred or right.
-    fn flow(&mut self, text: &str, size: f32, weight: Weight, indent_chars: f32, align: Align) {
-        let line_height = size * LEADING;
+    fn flow(&mut self, text: &str, size: f32, face: Face, indent_chars: f32, align: Align) {
+        self.flow_ink(text, size, face, indent_chars, align, Ink::Black);
+    }
+
+    fn flow_ink(&mut self, text: &str, size: f32, face: Face, indent_chars: f32, align: Align, ink: Ink) {
+        let line_height = self.line_height(size);
         let width = self.content_width();
         let indent = indent_chars * size;
-        let lines = self.wrap_text(text, size, weight, width, indent);
+        let lines = self.wrap_text(text, size, face, width, indent);
         for (i, line) in lines.into_iter().enumerate() {
             self.ensure_room(line_height);
-            let w = self.width(&line, size, weight);
+            let w = self.width(&line, size, face);
+            let left = self.left();
             let x = match align {
-                Align::Left => MARGIN_LEFT + if i == 0 { indent } else { 0.0 },
-                Align::Center => MARGIN_LEFT + (width - w).max(0.0) / 2.0,
-                Align::Right => MARGIN_LEFT + (width - w - 2.0 * size).max(0.0),
+                Align::Left => left + if i == 0 { indent } else { 0.0 },
+                Align::Center => left + (width - w).max(0.0) / 2.0,
+                Align::Right => left + (width - w - 2.0 * size).max(0.0),
             };
             let top = self.y;
-            self.push_text(x, top, line_height, size, weight, line);
+            self.push_ink(x, top, line_height, size, face, ink, line);
             self.y += line_height;
         }
     }
 
     fn key_values(&mut self, rows: &[(String, String)]) {
-        let size = BODY;
-        let line_height = size * LEADING;
+        let size = self.style.body;
+        let line_height = self.line_height(size);
+        let (body, bold) = (self.body_face(), self.bold_face());
         let label_width = rows
             .iter()
             .map(|(k, _)| format!("{k}："))
-            .map(|k| self.width(&k, size, Weight::Bold))
+            .map(|k| self.width(&k, size, bold))
             .fold(0.0_f32, f32::max)
             .min(self.content_width() * 0.35);
         let value_width = self.content_width() - label_width;
         for (key, value) in rows {
-            let label_lines = self.wrap_text(&format!("{key}："), size, Weight::Bold, label_width, 0.0);
-            let value_lines = self.wrap_text(value, size, Weight::Regular, value_width, 0.0);
+            let label_lines = self.wrap_text(&format!("{key}："), size, bold, label_width, 0.0);
+            let value_lines = self.wrap_text(value, size, body, value_width, 0.0);
             let n = label_lines.len().max(value_lines.len());
             for i in 0..n {
                 self.ensure_room(line_height);
                 let top = self.y;
+                let left = self.left();
                 if let Some(l) = label_lines.get(i) {
-                    self.push_text(MARGIN_LEFT, top, line_height, size, Weight::Bold, l.clone());
+                    self.push_text(left, top, line_height, size, bold, l.clone());
                 }
                 if let Some(v) = value_lines.get(i) {
-                    self.push_text(
-                        MARGIN_LEFT + label_width,
-                        top,
-                        line_height,
-                        size,
-                        Weight::Regular,
-                        v.clone(),
-                    );
+                    self.push_text(left + label_width, top, line_height, size, body, v.clone());
                 }
                 self.y += line_height;
             }
@@ -269,25 +392,27 @@ impl<'f> Layout<'f> {
     }
 
     fn column_widths(&mut self, table: &Table) -> Vec<f32> {
+        let size = self.style.table;
+        let body = self.body_face();
         let n = table
             .headers
             .len()
             .max(table.rows.iter().map(Vec::len).max().unwrap_or(0))
             .max(1);
         let pad = 2.0 * CELL_PAD;
-        let mut natural = vec![pad + TABLE * 2.0; n];
-        let mut minimum = vec![pad + TABLE * 2.0; n];
+        let mut natural = vec![pad + size * 2.0; n];
+        let mut minimum = vec![pad + size * 2.0; n];
         let all_rows = std::iter::once(&table.headers)
             .chain(&table.rows)
             .cloned()
             .collect::<Vec<_>>();
         for row in &all_rows {
             for (i, cell) in row.iter().enumerate().take(n) {
-                let w = self.width(cell, TABLE, Weight::Regular) + pad;
+                let w = self.width(cell, size, body) + pad;
                 natural[i] = natural[i].max(w.min(self.content_width()));
                 let longest_unit = units(cell)
                     .into_iter()
-                    .map(|u| self.width(u, TABLE, Weight::Regular))
+                    .map(|u| self.width(u, size, body))
                     .fold(0.0, f32::max);
                 minimum[i] = minimum[i].max((longest_unit + pad).min(self.content_width() / n as f32));
             }
@@ -310,29 +435,32 @@ impl<'f> Layout<'f> {
             .collect()
     }
 
-    fn table_row(&mut self, cells: &[String], widths: &[f32], weight: Weight) -> (Vec<Vec<String>>, f32) {
-        let line_height = TABLE * 1.45;
+    fn table_row(&mut self, cells: &[String], widths: &[f32], face: Face) -> (Vec<Vec<String>>, f32) {
+        let size = self.style.table;
+        let line_height = size * 1.45;
         let mut wrapped = Vec::new();
         for (i, w) in widths.iter().enumerate() {
             let text = cells.get(i).map_or("", String::as_str);
-            wrapped.push(self.wrap_text(text, TABLE, weight, w - 2.0 * CELL_PAD, 0.0));
+            wrapped.push(self.wrap_text(text, size, face, w - 2.0 * CELL_PAD, 0.0));
         }
         let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
         (wrapped, lines as f32 * line_height + 2.0 * CELL_PAD)
     }
 
-    fn draw_row(&mut self, wrapped: Vec<Vec<String>>, widths: &[f32], height: f32, weight: Weight) {
-        let line_height = TABLE * 1.45;
+    fn draw_row(&mut self, wrapped: Vec<Vec<String>>, widths: &[f32], height: f32, face: Face) {
+        let size = self.style.table;
+        let line_height = size * 1.45;
         let top = self.y;
-        let mut x = MARGIN_LEFT;
-        let right = MARGIN_LEFT + widths.iter().sum::<f32>();
-        self.rule(MARGIN_LEFT, top, right, top);
-        self.rule(MARGIN_LEFT, top + height, right, top + height);
-        self.rule(MARGIN_LEFT, top, MARGIN_LEFT, top + height);
+        let left = self.left();
+        let mut x = left;
+        let right = left + widths.iter().sum::<f32>();
+        self.rule(left, top, right, top);
+        self.rule(left, top + height, right, top + height);
+        self.rule(left, top, left, top + height);
         for (cell, w) in wrapped.into_iter().zip(widths) {
             for (i, line) in cell.into_iter().enumerate() {
                 let line_top = top + CELL_PAD + i as f32 * line_height;
-                self.push_text(x + CELL_PAD, line_top, line_height, TABLE, weight, line);
+                self.push_text(x + CELL_PAD, line_top, line_height, size, face, line);
             }
             x += w;
             self.rule(x, top, x, top + height);
@@ -345,57 +473,62 @@ impl<'f> Layout<'f> {
             page.push(Item::Rect { x, y, w, h, level });
         }
     }
-
     /// A chart: a caption, then bars (label | bar | value) or a histogram (columns with
     /// labels under them). Kept on one page.
     fn chart(&mut self, chart: &Chart) {
-        let row_h = TABLE * 1.9;
+        let (body, bold) = (self.body_face(), self.bold_face());
+        let left = self.left();
+        let row_h = self.style.table * 1.9;
         let max = if chart.max > 0.0 { chart.max } else { 1.0 };
         let height = match chart.kind {
-            ChartKind::Bars => HEADING * LEADING + chart.rows.len() as f32 * row_h,
-            ChartKind::Histogram => HEADING * LEADING + 130.0,
+            ChartKind::Bars => self.style.heading * self.style.leading + chart.rows.len() as f32 * row_h,
+            ChartKind::Histogram => self.style.heading * self.style.leading + 130.0,
         };
-        self.ensure_room(height.min(self.bottom() - MARGIN_TOP));
-        self.flow(&chart.caption, BODY, Weight::Bold, 0.0, Align::Left);
+        self.ensure_room(height.min(self.bottom() - self.top()));
+        let caption_face = if self.style.official {
+            match heading_level(&chart.caption) {
+                1 => Face::Hei,
+                2 => Face::Kai,
+                _ => Face::Body,
+            }
+        } else {
+            bold
+        };
+        let indent = if self.style.official { 2.0 } else { 0.0 };
+        self.flow(&chart.caption, self.style.body, caption_face, indent, Align::Left);
         let width = self.content_width();
         match chart.kind {
             ChartKind::Bars => {
                 let label_w = chart
                     .rows
                     .iter()
-                    .map(|(l, _, _)| self.width(l, TABLE, Weight::Regular))
+                    .map(|(l, _, _)| self.width(l, self.style.table, body))
                     .fold(0.0_f32, f32::max)
                     .min(width * 0.35)
                     + CELL_PAD;
                 let value_w = chart
                     .rows
                     .iter()
-                    .map(|(_, _, v)| self.width(v, TABLE, Weight::Regular))
+                    .map(|(_, _, v)| self.width(v, self.style.table, body))
                     .fold(0.0_f32, f32::max)
                     + CELL_PAD;
                 let bar_w = (width - label_w - value_w - CELL_PAD).max(40.0);
                 for (label, value, shown) in &chart.rows {
                     self.ensure_room(row_h);
                     let top = self.y;
-                    let label = self.wrap_text(label, TABLE, Weight::Regular, label_w - CELL_PAD, 0.0);
+                    let label = self.wrap_text(label, self.style.table, body, label_w - CELL_PAD, 0.0);
                     if let Some(first) = label.into_iter().next() {
-                        self.push_text(MARGIN_LEFT, top, row_h, TABLE, Weight::Regular, first);
+                        self.push_text(left, top, row_h, self.style.table, body, first);
                     }
                     let fraction = (value / max).clamp(0.0, 1.0) as f32;
-                    self.rect(MARGIN_LEFT + label_w, top + row_h * 0.2, bar_w, row_h * 0.6, 0.92);
-                    self.rect(
-                        MARGIN_LEFT + label_w,
-                        top + row_h * 0.2,
-                        bar_w * fraction,
-                        row_h * 0.6,
-                        0.35,
-                    );
+                    self.rect(left + label_w, top + row_h * 0.2, bar_w, row_h * 0.6, 0.92);
+                    self.rect(left + label_w, top + row_h * 0.2, bar_w * fraction, row_h * 0.6, 0.35);
                     self.push_text(
-                        MARGIN_LEFT + label_w + bar_w + CELL_PAD,
+                        left + label_w + bar_w + CELL_PAD,
                         top,
                         row_h,
-                        TABLE,
-                        Weight::Regular,
+                        self.style.table,
+                        body,
                         shown.clone(),
                     );
                     self.y += row_h;
@@ -407,52 +540,53 @@ impl<'f> Layout<'f> {
                 let n = chart.rows.len().max(1) as f32;
                 let slot = width / n;
                 let base = top + plot_h;
-                self.rule(MARGIN_LEFT, base, MARGIN_LEFT + width, base);
+                self.rule(left, base, left + width, base);
                 for (i, (label, value, shown)) in chart.rows.iter().enumerate() {
                     let fraction = (value / max).clamp(0.0, 1.0) as f32;
                     let h = plot_h * 0.9 * fraction;
-                    let x = MARGIN_LEFT + slot * i as f32;
+                    let x = left + slot * i as f32;
                     self.rect(x + slot * 0.15, base - h, slot * 0.7, h, 0.35);
-                    let vw = self.width(shown, SMALL, Weight::Regular);
+                    let vw = self.width(shown, self.style.small, body);
                     self.push_text(
                         x + (slot - vw) / 2.0,
-                        base - h - SMALL * 1.6,
-                        SMALL * 1.4,
-                        SMALL,
-                        Weight::Regular,
+                        base - h - self.style.small * 1.6,
+                        self.style.small * 1.4,
+                        self.style.small,
+                        body,
                         shown.clone(),
                     );
-                    let lw = self.width(label, SMALL, Weight::Regular);
+                    let lw = self.width(label, self.style.small, body);
                     self.push_text(
                         x + (slot - lw).max(0.0) / 2.0,
                         base + 2.0,
-                        SMALL * 1.4,
-                        SMALL,
-                        Weight::Regular,
+                        self.style.small * 1.4,
+                        self.style.small,
+                        body,
                         label.clone(),
                     );
                 }
-                self.y = base + SMALL * 2.0;
+                self.y = base + self.style.small * 2.0;
             }
         }
-        self.y += BODY * 0.6;
+        self.y += self.style.body * 0.6;
     }
 
     fn table(&mut self, table: &Table) {
+        let (body, bold) = (self.body_face(), self.bold_face());
         let widths = self.column_widths(table);
-        let (header_cells, header_height) = self.table_row(&table.headers, &widths, Weight::Bold);
+        let (header_cells, header_height) = self.table_row(&table.headers, &widths, bold);
         self.ensure_room(header_height * 2.0);
-        self.draw_row(header_cells.clone(), &widths, header_height, Weight::Bold);
+        self.draw_row(header_cells.clone(), &widths, header_height, bold);
         for row in &table.rows {
-            let (cells, height) = self.table_row(row, &widths, Weight::Regular);
+            let (cells, height) = self.table_row(row, &widths, body);
             if self.y + height > self.bottom() {
                 // The row moves to the next page, under a repeated header.
                 self.new_page();
-                self.draw_row(header_cells.clone(), &widths, header_height, Weight::Bold);
+                self.draw_row(header_cells.clone(), &widths, header_height, bold);
             }
-            self.draw_row(cells, &widths, height, Weight::Regular);
+            self.draw_row(cells, &widths, height, body);
         }
-        self.y += BODY * 0.6;
+        self.y += self.style.body * 0.6;
     }
 }
 
@@ -477,102 +611,363 @@ pub struct RenderedPdf {
     pub pages: u32,
 }
 
-/// Renders a document to PDF.
+/// Renders a document to PDF with this machine's fonts (a 公文 takes the installed
+/// 小标宋/仿宋/楷体/黑体 where there are any; a plain document is the same everywhere).
 pub fn render_pdf(document: &Document) -> Result<RenderedPdf, PdfError> {
-    let fonts = fonts()?;
-    let mut layout = Layout {
-        fonts,
-        pages: Vec::new(),
-        landscape: Vec::new(),
-        next_landscape: false,
-        y: MARGIN_TOP,
-        advance_cache: BTreeMap::new(),
-    };
+    render_pdf_with(document, FontSet::installed())
+}
+
+/// The heading level of a 公文 heading by its numbering: `一、` 1 (黑体), `（一）` 2 (楷体),
+/// anything else 3 (仿宋).
+fn heading_level(text: &str) -> u8 {
+    let numeral = |c: char| "一二三四五六七八九十".contains(c);
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) if numeral(c) => {
+            let rest: String = chars.take_while(|c| numeral(*c) || *c == '、').collect();
+            if rest.ends_with('、') { 1 } else { 3 }
+        }
+        Some('（' | '(') => {
+            let inner: String = chars.take_while(|c| numeral(*c)).collect();
+            if inner.is_empty() { 3 } else { 2 }
+        }
+        _ => 3,
+    }
+}
+
+/// Renders a document with the given fonts.
+pub fn render_pdf_with(document: &Document, set: &FontSet) -> Result<RenderedPdf, PdfError> {
+    let style = if document.official { OFFICIAL } else { PLAIN };
+    let mut layout = Layout::new(set, style);
     layout.new_page();
     for block in &document.blocks {
-        match block {
-            Block::Issuer(t) => layout.flow(t, ISSUER, Weight::Bold, 0.0, Align::Center),
-            Block::Title(t) => {
-                layout.y += 4.0;
-                layout.flow(t, TITLE, Weight::Bold, 0.0, Align::Center);
-                layout.y += 4.0;
-            }
-            Block::Centered(t) => layout.flow(t, BODY, Weight::Regular, 0.0, Align::Center),
-            Block::Heading(t) => {
-                // Keep a heading with at least two lines of what follows.
-                layout.ensure_room(HEADING * LEADING + 2.0 * BODY * LEADING);
-                layout.y += 4.0;
-                layout.flow(t, HEADING, Weight::Bold, 0.0, Align::Left);
-            }
-            Block::Paragraph(t) => layout.flow(t, BODY, Weight::Regular, 2.0, Align::Left),
-            Block::Line(t) => layout.flow(t, BODY, Weight::Regular, 0.0, Align::Left),
-            Block::KeyValues(rows) => layout.key_values(rows),
-            Block::Table(table) => layout.table(table),
-            Block::Signature(lines) => {
-                layout.ensure_room(lines.len() as f32 * BODY * LEADING + BODY);
-                layout.y += BODY;
-                for line in lines {
-                    layout.flow(line, BODY, Weight::Regular, 0.0, Align::Right);
-                }
-            }
-            Block::Chart(chart) => layout.chart(chart),
-            Block::Landscape(on) => layout.orient(*on),
-            Block::Space(mm) => layout.y += mm * 2.834_646,
-            Block::PageBreak => layout.new_page(),
-        }
+        layout.block(block);
     }
     let total = layout.pages.len();
     let mut pages_items = std::mem::take(&mut layout.pages);
     let orientations = std::mem::take(&mut layout.landscape);
     for (i, items) in pages_items.iter_mut().enumerate() {
-        let (page_w, page_h) = page_size(orientations.get(i).copied().unwrap_or(false));
-        let footer = format!("第 {} 页 共 {} 页", i + 1, total);
-        let w = layout.width(&footer, SMALL, Weight::Regular);
-        items.push(Item::Text {
-            x: (page_w - w) / 2.0,
-            baseline: page_h - MARGIN_BOTTOM / 2.0,
-            size: SMALL,
-            weight: Weight::Regular,
-            grey: false,
-            text: footer,
-        });
-        if let Some(header) = &document.running_header {
-            let w = layout.width(header, SMALL, Weight::Regular);
-            items.push(Item::Text {
-                x: (page_w - w) / 2.0,
-                baseline: MARGIN_TOP / 2.0,
-                size: SMALL,
-                weight: Weight::Regular,
-                grey: true,
-                text: header.clone(),
-            });
-        }
+        let landscape = orientations.get(i).copied().unwrap_or(false);
+        layout.pages.push(std::mem::take(items));
+        layout.landscape.push(landscape);
+        layout.page_furniture(i, total, document.running_header.as_deref());
+        *items = layout.pages.pop().unwrap_or_default();
+        layout.landscape.pop();
+    }
+    if let Some(e) = layout.error {
+        return Err(e);
     }
     let pages = u32::try_from(pages_items.len()).unwrap_or(u32::MAX);
     Ok(RenderedPdf {
-        bytes: write_pdf(document, fonts, pages_items, &orientations),
+        bytes: write_pdf(document, set, pages_items, &orientations)?,
         pages,
     })
 }
 
-fn write_pdf(document: &Document, fonts: &Fonts, pages: Vec<Vec<Item>>, landscape: &[bool]) -> Vec<u8> {
+impl Layout<'_> {
+    fn block(&mut self, block: &Block) {
+        let s = self.style;
+        let (body, bold) = (self.body_face(), self.bold_face());
+        let title_face = if s.official { Face::Title } else { Face::SansBold };
+        match block {
+            Block::Issuer(t) if s.official => self.flow(t, s.title, Face::Title, 0.0, Align::Center),
+            Block::Issuer(t) => self.flow(t, s.issuer, bold, 0.0, Align::Center),
+            Block::Title(t) if s.official => {
+                self.balanced_title(t, s.title, title_face);
+                self.y += self.line_height(s.body);
+            }
+            Block::Title(t) => {
+                self.y += 4.0;
+                self.flow(t, s.title, title_face, 0.0, Align::Center);
+                self.y += 4.0;
+            }
+            Block::Centered(t) => self.flow(t, s.body, body, 0.0, Align::Center),
+            Block::Heading(t) if s.official => {
+                let face = match heading_level(t) {
+                    1 => Face::Hei,
+                    2 => Face::Kai,
+                    _ => Face::Body,
+                };
+                self.ensure_room(3.0 * self.line_height(s.body));
+                self.flow(t, s.body, face, 2.0, Align::Left);
+            }
+            Block::Heading(t) => {
+                // Keep a heading with at least two lines of what follows.
+                self.ensure_room(s.heading * s.leading + 2.0 * s.body * s.leading);
+                self.y += 4.0;
+                self.flow(t, s.heading, bold, 0.0, Align::Left);
+            }
+            Block::Paragraph(t) => self.flow(t, s.body, body, 2.0, Align::Left),
+            Block::Line(t) => self.flow(t, s.body, body, 0.0, Align::Left),
+            Block::KeyValues(rows) => self.key_values(rows),
+            Block::Table(table) => self.table(table),
+            Block::Signature(lines) if s.official => self.official_signature(lines),
+            Block::Signature(lines) => {
+                self.ensure_room(lines.len() as f32 * s.body * s.leading + s.body);
+                self.y += s.body;
+                for line in lines {
+                    self.flow(line, s.body, body, 0.0, Align::Right);
+                }
+            }
+            Block::Chart(chart) => self.chart(chart),
+            Block::Landscape(on) => self.orient(*on),
+            Block::Space(mm) => self.y += mm * MM,
+            Block::PageBreak => self.new_page(),
+            Block::OfficialHead { issuer, number } => self.official_head(issuer, number),
+            Block::Addressee(t) => self.flow(t, s.body, body, 0.0, Align::Left),
+            Block::Attachments(names) => self.attachments(names),
+            Block::Colophon {
+                copy_to,
+                printed_by,
+                printed_on,
+            } => self.colophon(copy_to, printed_by, printed_on),
+        }
+    }
+
+    /// A 公文 title over as many lines as it needs, the lines of about equal length (GB/T
+    /// 9704 §7.3.1: 排列对称, 长短适宜) — not a full line and one character.
+    fn balanced_title(&mut self, text: &str, size: f32, face: Face) {
+        let full = self.content_width();
+        let lines = self.wrap_text(text, size, face, full, 0.0);
+        // Two lines broken where the words allow (before 关于, before the subject's last
+        // phrase), the most even of those that fit; else as even as the width allows.
+        let phrase_break = (lines.len() == 2)
+            .then(|| {
+                ["关于", "发现问题", "情况的", "的通知", "的通报"]
+                    .iter()
+                    .filter_map(|p| text.find(p))
+                    .filter(|&at| at > 0)
+                    .filter_map(|at| {
+                        let (a, b) = text.split_at(at);
+                        let (wa, wb) = (self.width(a, size, face), self.width(b, size, face));
+                        (wa <= full && wb <= full).then(|| ((wa - wb).abs(), vec![a.to_string(), b.to_string()]))
+                    })
+                    .min_by(|x, y| x.0.total_cmp(&y.0))
+                    .map(|(_, lines)| lines)
+            })
+            .flatten();
+        let lines = if let Some(lines) = phrase_break {
+            lines
+        } else if lines.len() > 1 {
+            let n = lines.len();
+            let total = self.width(text, size, face);
+            let mut width = (total / n as f32).min(full);
+            loop {
+                let tried = self.wrap_text(text, size, face, width, 0.0);
+                if tried.len() <= n || width >= full {
+                    break tried;
+                }
+                width = (width + size).min(full);
+            }
+        } else {
+            lines
+        };
+        let line_height = size * 1.5;
+        for line in lines {
+            self.ensure_room(line_height);
+            let w = self.width(&line, size, face);
+            let x = self.left() + (full - w).max(0.0) / 2.0;
+            let top = self.y;
+            self.push_text(x, top, line_height, size, face, line);
+            self.y += line_height;
+        }
+    }
+
+    /// 发文机关标志 (red 小标宋, its top 35 mm below the type area's), 发文字号 two lines under
+    /// it, a red rule 4 mm under that, and two empty lines before the title (GB/T 9704 §7.2).
+    fn official_head(&mut self, issuer: &str, number: &str) {
+        let s = self.style;
+        let width = self.content_width();
+        self.ensure_room(35.0 * MM + 5.0 * self.line_height(s.body));
+        self.y = self.top() + 35.0 * MM;
+        let chars = issuer.chars().count().max(1) as f32;
+        let size = s.issuer.min(width * 0.9 / chars);
+        let w = self.width(issuer, size, Face::Title);
+        let left = self.left();
+        let top = self.y;
+        self.push_ink(
+            left + (width - w).max(0.0) / 2.0,
+            top,
+            size * 1.2,
+            size,
+            Face::Title,
+            Ink::Red,
+            issuer.to_string(),
+        );
+        self.y += size * 1.2 + 2.0 * self.line_height(s.body);
+        if !number.is_empty() {
+            self.flow(number, s.body, Face::Body, 0.0, Align::Center);
+        }
+        self.y += 4.0 * MM;
+        let y = self.y;
+        self.rule_with(left, y, left + width, y, 1.5, Ink::Red);
+        self.y += 2.0 * self.line_height(s.body);
+    }
+
+    /// 发文机关署名 centred over the 成文日期, which stands four characters from the right
+    /// edge, one empty line under the text (GB/T 9704 §7.3.5).
+    fn official_signature(&mut self, lines: &[String]) {
+        let s = self.style;
+        let line = self.line_height(s.body);
+        self.ensure_room((lines.len() + 1) as f32 * line);
+        self.y += line;
+        let Some((date, names)) = lines.split_last() else {
+            return;
+        };
+        let left = self.left();
+        let right_edge = left + self.content_width() - 4.0 * s.body;
+        let date_w = self.width(date, s.body, Face::Body);
+        let centre = right_edge - date_w / 2.0;
+        for name in names {
+            let w = self.width(name, s.body, Face::Body);
+            let top = self.y;
+            self.push_text(
+                (centre - w / 2.0).max(left),
+                top,
+                line,
+                s.body,
+                Face::Body,
+                name.clone(),
+            );
+            self.y += line;
+        }
+        let top = self.y;
+        self.push_text(right_edge - date_w, top, line, s.body, Face::Body, date.clone());
+        self.y += line;
+    }
+
+    /// 附件说明: one empty line under the text, two characters in, `附件：1. …`, further
+    /// names aligned under the first.
+    fn attachments(&mut self, names: &[String]) {
+        if names.is_empty() {
+            return;
+        }
+        let s = self.style;
+        let face = self.body_face();
+        let line = self.line_height(s.body);
+        self.y += line;
+        let left = self.left() + 2.0 * s.body;
+        let label = "附件：";
+        let label_w = self.width(label, s.body, face);
+        for (i, name) in names.iter().enumerate() {
+            let text = if names.len() == 1 {
+                name.clone()
+            } else {
+                format!("{}. {name}", i + 1)
+            };
+            let avail = self.content_width() - 2.0 * s.body - label_w;
+            let wrapped = self.wrap_text(&text, s.body, face, avail, 0.0);
+            for (k, part) in wrapped.into_iter().enumerate() {
+                self.ensure_room(line);
+                let top = self.y;
+                if i == 0 && k == 0 {
+                    self.push_text(left, top, line, s.body, face, label.to_string());
+                }
+                self.push_text(left + label_w, top, line, s.body, face, part);
+                self.y += line;
+            }
+        }
+    }
+
+    /// 版记 at the foot of the page: a thick rule, 抄送 (one character in on both sides), a thin
+    /// rule, 印发机关 and 印发日期 ("印发"), a thick rule; 四号仿宋 (GB/T 9704 §7.4).
+    fn colophon(&mut self, copy_to: &[String], printed_by: &str, printed_on: &str) {
+        let size = 14.0;
+        let line = size * 2.0;
+        let rows = if copy_to.is_empty() { 1.0 } else { 2.0 };
+        let height = rows * line + 2.0;
+        self.ensure_room(height + self.line_height(self.style.body));
+        let left = self.left();
+        let width = self.content_width();
+        let face = self.body_face();
+        let mut y = self.bottom() - height;
+        self.rule_with(left, y, left + width, y, 0.35 * MM, Ink::Black);
+        if !copy_to.is_empty() {
+            let text = format!("抄送：{}。", copy_to.join("，"));
+            self.push_text(left + size, y, line, size, face, text);
+            y += line;
+            self.rule_with(left, y, left + width, y, 0.25 * MM, Ink::Black);
+        }
+        self.push_text(left + size, y, line, size, face, printed_by.to_string());
+        let date = format!("{printed_on}印发");
+        let w = self.width(&date, size, face);
+        self.push_text(left + width - size - w, y, line, size, face, date);
+        y += line;
+        self.rule_with(left, y, left + width, y, 0.35 * MM, Ink::Black);
+        self.y = y;
+    }
+
+    /// Page numbers and the running header of page `index` (0-based) of `total`.
+    fn page_furniture(&mut self, index: usize, total: usize, header: Option<&str>) {
+        let landscape = self.is_landscape();
+        let (page_w, page_h) = page_size(landscape);
+        let s = if landscape { PLAIN } else { self.style };
+        if self.style.official {
+            // "— 1 —" in 四号宋体, 7 mm under the type area; odd pages right, even pages left,
+            // one character from the edge of the type area.
+            let size = 14.0;
+            let text = format!("— {} —", index + 1);
+            let w = self.width(&text, size, Face::Song);
+            let x = if index.is_multiple_of(2) {
+                page_w - s.right - size - w
+            } else {
+                s.left + size
+            };
+            let baseline = page_h - s.bottom + 7.0 * MM + size * 0.88;
+            self.push_runs(x, baseline, size, Face::Song, Ink::Black, &text);
+        } else {
+            let footer = format!("第 {} 页 共 {} 页", index + 1, total);
+            let w = self.width(&footer, s.small, Face::Sans);
+            self.push_runs(
+                (page_w - w) / 2.0,
+                page_h - s.bottom / 2.0,
+                s.small,
+                Face::Sans,
+                Ink::Black,
+                &footer,
+            );
+        }
+        if let Some(header) = header {
+            let w = self.width(header, s.small, Face::Sans);
+            let baseline = if self.style.official {
+                s.top / 2.0
+            } else {
+                PLAIN.top / 2.0
+            };
+            self.push_runs((page_w - w) / 2.0, baseline, s.small, Face::Sans, Ink::Grey, header);
+        }
+    }
+}
+
+fn write_pdf(
+    document: &Document,
+    set: &FontSet,
+    pages: Vec<Vec<Item>>,
+    landscape: &[bool],
+) -> Result<Vec<u8>, PdfError> {
     let mut doc = PdfDocument::new(&document.title);
     doc.metadata.info.creator = "Pingcha 评查".into();
     doc.metadata.info.producer = "Pingcha 评查".into();
     // Fixed ids, not printpdf's process-wide counter: the same document gives the same bytes.
-    // Six capital letters, because the id doubles as the subset tag (`PCHREG+NotoSans…`).
-    let regular = FontId("PCHREG".into());
-    let bold = FontId("PCHBLD".into());
-    doc.resources
-        .fonts
-        .map
-        .insert(regular.clone(), printpdf::PdfFont::new(fonts.regular.clone()));
-    doc.resources
-        .fonts
-        .map
-        .insert(bold.clone(), printpdf::PdfFont::new(fonts.bold.clone()));
-    let black = Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None));
-    let grey = Color::Rgb(Rgb::new(0.45, 0.45, 0.45, None));
+    // The two sans faces are always there (a plain document's bytes do not change); the others
+    // only when used.
+    let used: BTreeSet<usize> = [0, 1]
+        .into_iter()
+        .chain(pages.iter().flatten().filter_map(|item| match item {
+            Item::Text { font, .. } => Some(*font),
+            _ => None,
+        }))
+        .collect();
+    let mut ids = vec![None; set.len()];
+    for entry in used {
+        let id = FontId(set.id(entry).to_string());
+        doc.resources
+            .fonts
+            .map
+            .insert(id.clone(), printpdf::PdfFont::new(set.font(entry)?.clone()));
+        ids[entry] = Some(id);
+    }
+    let black = Ink::Black.color();
     let pdf_pages = pages
         .into_iter()
         .enumerate()
@@ -583,27 +978,24 @@ fn write_pdf(document: &Document, fonts: &Fonts, pages: Vec<Vec<Item>>, landscap
                 Op::SetOutlineColor { col: black.clone() },
                 Op::SetOutlineThickness { pt: Pt(RULE) },
             ];
+            let mut outline = (RULE, Ink::Black);
             for item in items {
                 match item {
                     Item::Text {
                         x,
                         baseline,
                         size,
-                        weight,
-                        grey: is_grey,
+                        font,
+                        ink,
                         text,
                     } => {
-                        let font = if weight == Weight::Bold {
-                            bold.clone()
-                        } else {
-                            regular.clone()
+                        let Some(id) = ids.get(font).cloned().flatten() else {
+                            continue;
                         };
                         ops.push(Op::StartTextSection);
-                        ops.push(Op::SetFillColor {
-                            col: if is_grey { grey.clone() } else { black.clone() },
-                        });
+                        ops.push(Op::SetFillColor { col: ink.color() });
                         ops.push(Op::SetFont {
-                            font: PdfFontHandle::External(font),
+                            font: PdfFontHandle::External(id),
                             size: Pt(size),
                         });
                         ops.push(Op::SetTextCursor {
@@ -643,27 +1035,41 @@ fn write_pdf(document: &Document, fonts: &Fonts, pages: Vec<Vec<Item>>, landscap
                             },
                         });
                     }
-                    Item::Rule { x1, y1, x2, y2 } => ops.push(Op::DrawLine {
-                        line: Line {
-                            points: vec![
-                                LinePoint {
-                                    p: Point {
-                                        x: Pt(x1),
-                                        y: Pt(page_h - y1),
+                    Item::Rule {
+                        x1,
+                        y1,
+                        x2,
+                        y2,
+                        width,
+                        ink,
+                    } => {
+                        if outline != (width, ink) {
+                            ops.push(Op::SetOutlineColor { col: ink.color() });
+                            ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+                            outline = (width, ink);
+                        }
+                        ops.push(Op::DrawLine {
+                            line: Line {
+                                points: vec![
+                                    LinePoint {
+                                        p: Point {
+                                            x: Pt(x1),
+                                            y: Pt(page_h - y1),
+                                        },
+                                        bezier: false,
                                     },
-                                    bezier: false,
-                                },
-                                LinePoint {
-                                    p: Point {
-                                        x: Pt(x2),
-                                        y: Pt(page_h - y2),
+                                    LinePoint {
+                                        p: Point {
+                                            x: Pt(x2),
+                                            y: Pt(page_h - y2),
+                                        },
+                                        bezier: false,
                                     },
-                                    bezier: false,
-                                },
-                            ],
-                            is_closed: false,
-                        },
-                    }),
+                                ],
+                                is_closed: false,
+                            },
+                        });
+                    }
                 }
             }
             if is_landscape {
@@ -681,7 +1087,7 @@ fn write_pdf(document: &Document, fonts: &Fonts, pages: Vec<Vec<Item>>, landscap
     let mut warnings = Vec::new();
     let mut bytes = doc.with_pages(pdf_pages).save(&options, &mut warnings);
     stabilise_trailer_id(&mut bytes);
-    bytes
+    Ok(bytes)
 }
 
 /// printpdf fills the trailer's `/ID` with two strings from a process-wide counter, so the

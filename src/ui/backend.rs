@@ -1173,16 +1173,30 @@ fn report_request(project: &Project, request: ReportRequest, send: &dyn Fn(Respo
                 unmasked,
                 path,
             } => (path, r::score_sheet_document(project, &case, &source, unmasked, None)?),
-            ReportRequest::Notice { unit, campaign, path } => {
-                (path, r::notice_document(project, &unit, campaign.as_deref(), None, 30)?)
-            }
+            ReportRequest::Notice { unit, campaign, path } => (
+                path,
+                r::notice_document(
+                    project,
+                    &unit,
+                    campaign.as_deref(),
+                    None,
+                    crate::jobs::rectify::DEFAULT_REPLY_DAYS,
+                )?,
+            ),
             ReportRequest::Campaign {
                 campaign,
                 internal,
                 path,
             } => (
                 path,
-                r::campaign_report_document(project, &campaign, None, 30, internal)?,
+                r::campaign_report_document(
+                    project,
+                    &campaign,
+                    None,
+                    crate::jobs::rectify::DEFAULT_REPLY_DAYS,
+                    internal,
+                    None,
+                )?,
             ),
             ReportRequest::Xlsx { campaign, path } => {
                 let bytes = r::export_xlsx(project, campaign.as_deref())?;
