@@ -656,7 +656,7 @@ fn a_campaign_round_trip_through_kits_and_returns() {
         "2024-12-01",
     ]);
     let text = pdf_text_of(&notice);
-    assert!(text.contains("整改通知书") && text.contains("2024年12月31日"), "{text}");
+    assert!(text.contains("整改的通知") && text.contains("2024年12月31日"), "{text}");
     // #13 item 6: the notice prints the problem — the item's text, the deduction and the
     // agreed finding — never the consensus note, which names a reviewer of a back-to-back review.
     let p = pingcha::store::Project::open(&project).unwrap();

@@ -1507,3 +1507,95 @@ fn a_penalty_only_item_takes_no_deduction_on_an_inspection_case() {
     let ok = mark(&penalty, "15");
     assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
 }
+
+#[test]
+fn official_settings_reach_the_notice_and_bad_patterns_are_refused() {
+    // #17 §1: contact, 抄送 and 印发 from the project's 公文 settings print on the 整改通知书;
+    // a 文号 pattern without its number is refused, naming the setting.
+    let tmp = tempfile::tempdir().unwrap();
+    let project = v1_copy(tmp.path());
+    let p = s(&project);
+    let o = pingcha(&[
+        "official",
+        p,
+        "--set",
+        "contact=张敏",
+        "--set",
+        "phone=0419-1234567",
+        "--set",
+        "copy_to=青禾市司法局、市委依法治市办",
+        "--set",
+        "printed_by=青禾市应急管理局办公室",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("联系人\t张敏\tcontact"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("正文（仿宋）："),
+        "the fonts of each role are listed: {}",
+        stdout(&o)
+    );
+    let bad = pingcha(&["official", p, "--set", "notice_number=整改〔{year}〕号"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("notice_number：文号格式须含 {n}"),
+        "{}",
+        stderr(&bad)
+    );
+    let unknown = pingcha(&["official", p, "--set", "seal=x"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(stderr(&unknown).contains("没有“seal”这一项"), "{}", stderr(&unknown));
+
+    let o = pingcha(&[
+        "mark",
+        p,
+        "--case",
+        V1_CASE,
+        "--reviewer",
+        "张三",
+        "--unit",
+        "法规科",
+        "--checklist",
+        "yjcf-general",
+        "--item",
+        "1.2",
+        "--value",
+        "1",
+        "--reason",
+        "询问笔录仅一名执法人员签名",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let cases: serde_json::Value = serde_json::from_slice(&pingcha(&["cases", p, "--json"]).stdout).unwrap();
+    let unit = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["number"] == V1_CASE)
+        .unwrap()["unit"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let pdf = tmp.path().join("通知.pdf");
+    let o = pingcha(&[
+        "report",
+        "notice",
+        p,
+        "--unit",
+        &unit,
+        "--out",
+        s(&pdf),
+        "--date",
+        "2024-12-01",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text: String = pdf_text_of(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
+    for expected in [
+        "联系人：张敏",
+        "联系电话：0419-1234567",
+        "抄送：青禾市司法局，市委依法治市办。",
+        "青禾市应急管理局办公室2024年12月1日印发",
+        "询问笔录仅一名执法人员签名",
+        "于2024年12月31日前",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+}

@@ -366,3 +366,80 @@ fn a_report_title_says_ping_cha_once() {
     assert_eq!(report_title("2024年度行政执法案卷评查"), "2024年度行政执法案卷评查报告");
     assert_eq!(report_title("2024年度专项"), "2024年度专项评查报告");
 }
+
+/// Text sections of a page: (font size, x, y, fill colour) per shown string, from the content
+/// stream.
+fn text_runs(pdf: &lopdf::Document, page: u32) -> Vec<(f32, f32, f32, Vec<f32>, String)> {
+    use lopdf::content::Content;
+    let pages = pdf.get_pages();
+    let id = pages[&page];
+    let content = Content::decode(&pdf.get_page_content(id)).unwrap();
+    let mut out = Vec::new();
+    let (mut size, mut x, mut y, mut fill) = (0.0, 0.0, 0.0, vec![0.0, 0.0, 0.0]);
+    let num = |o: &lopdf::Object| o.as_float().unwrap_or(0.0);
+    for op in &content.operations {
+        match op.operator.as_str() {
+            "Tf" => size = num(&op.operands[1]),
+            "Td" => {
+                x = num(&op.operands[0]);
+                y = num(&op.operands[1]);
+            }
+            "Tm" => {
+                x = num(&op.operands[4]);
+                y = num(&op.operands[5]);
+            }
+            "rg" => fill = op.operands.iter().map(num).collect(),
+            "Tj" | "TJ" => out.push((size, x, y, fill.clone(), String::new())),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn the_notice_follows_the_gb_t_9704_layout() {
+    // GB/T 9704-2012 §5.2.1: 版心 156 × 225 mm, 天头 37 mm, 订口 28 mm; §7: 发文机关标志 red,
+    // 标题 二号 (22 pt), 正文 三号 (16 pt), page numbers 四号 (14 pt) at the outer edge.
+    let bytes = render_pdf_with(&notice(), FontSet::bundled()).unwrap().bytes;
+    let pdf = lopdf::Document::load_mem(&bytes).unwrap();
+    let mm = 72.0 / 25.4;
+    let left = 28.0 * mm;
+    let right = 595.28 - 26.0 * mm;
+    let first = text_runs(&pdf, 1);
+    assert!(!first.is_empty());
+    let red: Vec<_> = first
+        .iter()
+        .filter(|r| r.3.len() == 3 && r.3[0] > 0.8 && r.3[1] < 0.1)
+        .collect();
+    assert_eq!(red.len(), 1, "the 发文机关标志 alone is red: {first:?}");
+    // Its top 35 mm under the type area's top (37 mm): baseline ≈ 72 mm + ascent from the top.
+    let mark_top_from_page_top = 841.89 - red[0].2 - red[0].0 * 0.88;
+    assert!(
+        (mark_top_from_page_top - 72.0 * mm).abs() < 12.0,
+        "标志 at {:.1} mm",
+        mark_top_from_page_top / mm
+    );
+    let sizes: std::collections::BTreeSet<i32> = first.iter().map(|r| r.0.round() as i32).collect();
+    assert!(
+        sizes.contains(&22) && sizes.contains(&16),
+        "title 二号 and body 三号: {sizes:?}"
+    );
+    // Body text starts at the 订口 and stays inside the type area.
+    let body: Vec<_> = first.iter().filter(|r| (r.0 - 16.0).abs() < 0.01).collect();
+    let min_x = body.iter().map(|r| r.1).fold(f32::MAX, f32::min);
+    assert!((min_x - left).abs() < 0.5, "left edge {min_x} vs {left}");
+    assert!(body.iter().all(|r| r.1 < right), "inside the type area");
+    // Page numbers (四号, 14 pt): odd pages at the right, even pages at the left.
+    let number_x = |page: u32| {
+        text_runs(&pdf, page)
+            .into_iter()
+            .filter(|r| (r.0 - 14.0).abs() < 0.01)
+            .map(|r| r.1)
+            .next_back()
+            .unwrap()
+    };
+    assert!(number_x(1) > 595.28 / 2.0, "odd page number at the right");
+    if pdf.get_pages().len() > 1 {
+        assert!(number_x(2) < 595.28 / 2.0, "even page number at the left");
+    }
+}

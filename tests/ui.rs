@@ -2117,3 +2117,32 @@ fn a_problem_is_issued_answered_and_closed_in_the_rectification_window() {
     let audit = Project::open(&dir).unwrap().audit(&row.number).unwrap();
     assert!(audit.iter().any(|e| e.action == "rectification_verified"));
 }
+
+#[test]
+fn the_reports_window_edits_the_official_settings_and_names_each_roles_font() {
+    // #17 §1: the report settings show which font each 公文 role uses; the contact saved there
+    // is the project's setting the notices print.
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let mut h = app(dir.clone());
+    wait_until(&mut h, "the case list", |a| a.visible_case_count() == rows.len());
+    h.get_by_label("报告…").click();
+    h.run_steps(3);
+    h.get_by_label("公文设置与字体（通报、整改通知书）").click();
+    for _ in 0..300 {
+        h.step();
+        if h.query_by_label_contains("正文（仿宋）：").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.get_by_label_contains("标题、发文机关标志（小标宋）：");
+    h.get_by_label_contains("二级标题（楷体）：");
+    type_into(&mut h, "联系人", "张敏");
+    h.get_by_label("保存公文设置").click();
+    let saved = |dir: &Path| {
+        let p = Project::open(dir).unwrap();
+        pingcha::jobs::reports::official_settings(&p).unwrap().contact == "张敏"
+    };
+    wait_until(&mut h, "the settings saved", |_| saved(&dir));
+}

@@ -164,6 +164,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 查看或修改公文设置（文号格式、依据文件、联系人、抄送、印发机关），并列出各部分所用字体
+    Official {
+        /// 项目文件夹
+        project: PathBuf,
+        /// 修改一项：名称=内容（可多次），例如 contact=张敏
+        #[arg(long = "set", value_name = "名称=内容")]
+        set: Vec<String>,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
     /// 签名密钥
     Key {
         #[command(subcommand)]
@@ -319,6 +330,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Export { what } => reports::export(what),
         Command::Agreement { ratings, json } => agreement(&ratings, json).map(|()| ExitCode::SUCCESS),
         Command::Limits { project, set, json } => limits(&project, &set, json).map(|()| ExitCode::SUCCESS),
+        Command::Official { project, set, json } => official(&project, &set, json).map(|()| ExitCode::SUCCESS),
         Command::Reader { limits } => Ok(crate::worker::serve(&limits)),
         Command::Open { .. } => Ok(ExitCode::from(2)),
     };
@@ -351,6 +363,48 @@ fn limits(project: &std::path::Path, set: &[String], json: bool) -> Result<()> {
     } else {
         for (key, label, value) in limits.entries() {
             outln!("{label}\t{value}\t{key}");
+        }
+    }
+    Ok(())
+}
+
+fn official(project: &std::path::Path, set: &[String], json: bool) -> Result<()> {
+    let project = open_project(project)?;
+    let mut settings = crate::jobs::reports::official_settings(&project)?;
+    if !set.is_empty() {
+        for assignment in set {
+            let (key, value) = assignment
+                .split_once('=')
+                .ok_or_else(|| anyhow::anyhow!("“{assignment}”应写成 名称=内容"))?;
+            settings.set(key.trim(), value).map_err(|e| anyhow::anyhow!(e))?;
+        }
+        project.set_setting(crate::jobs::reports::OFFICIAL_KEY, &settings)?;
+    }
+    let fonts = &crate::report::fonts::FontSet::installed().choices;
+    if json {
+        let fonts: Vec<serde_json::Value> = fonts
+            .iter()
+            .map(|c| {
+                json!({
+                    "role": c.face.label(),
+                    "family": c.family,
+                    "system_file": match &c.source {
+                        crate::report::fonts::Source::System { path, .. } => Some(path.display().to_string()),
+                        crate::report::fonts::Source::Bundled => None,
+                    },
+                })
+            })
+            .collect();
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&json!({"settings": settings, "fonts": fonts}))?
+        );
+    } else {
+        for (key, label, value) in settings.entries() {
+            outln!("{label}\t{value}\t{key}");
+        }
+        for choice in fonts {
+            outln!("{}", choice.describe());
         }
     }
     Ok(())

@@ -372,6 +372,49 @@ impl OfficialSettings {
             .replace("{n}", &n.map_or_else(|| "　".to_string(), |n| n.to_string()))
     }
 
+    /// The settings as (key, label, value) for listing.
+    pub fn entries(&self) -> Vec<(&'static str, &'static str, String)> {
+        vec![
+            ("report_number", "通报文号格式", self.report_number.clone()),
+            ("notice_number", "整改通知文号格式", self.notice_number.clone()),
+            ("basis", "依据文件", self.basis.clone()),
+            ("contact", "联系人", self.contact.clone()),
+            ("phone", "联系电话", self.phone.clone()),
+            ("copy_to", "抄送机关", self.copy_to.join("、")),
+            ("printed_by", "印发机关", self.printed_by.clone()),
+        ]
+    }
+
+    /// Sets one field by its key (`copy_to` takes names separated by 、 or commas).
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let value = value.trim().to_string();
+        match key {
+            "report_number" | "notice_number" if !value.contains("{n}") => {
+                return Err(format!(
+                    "{key}：文号格式须含 {{n}}（序号），如 评查通报〔{{year}}〕{{n}}号"
+                ));
+            }
+            "report_number" => self.report_number = value,
+            "notice_number" => self.notice_number = value,
+            "basis" => self.basis = value,
+            "contact" => self.contact = value,
+            "phone" => self.phone = value,
+            "printed_by" => self.printed_by = value,
+            "copy_to" => {
+                self.copy_to = value
+                    .split(['、', ',', '，'])
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+            }
+            other => {
+                let keys: Vec<&str> = self.entries().iter().map(|(k, _, _)| *k).collect();
+                return Err(format!("没有“{other}”这一项（可用：{}）", keys.join("、")));
+            }
+        }
+        Ok(())
+    }
+
     /// The 印发机关: the setting, else the agency.
     pub fn printer(&self, agency: &str) -> String {
         if self.printed_by.trim().is_empty() {

@@ -778,6 +778,7 @@ impl PingchaApp {
                 Response::Library(entries) => self.library = entries,
                 Response::ChecklistTables { path, tables } => self.editor.show_tables(path, tables),
                 Response::Rectify { items, today } => self.rectify.set_items(items, today),
+                Response::Official { settings, fonts } => self.reports.set_official(*settings, fonts),
                 Response::Checklists(all) => {
                     self.editor.set_checklists(Arc::clone(&all));
                     self.checklists = all;

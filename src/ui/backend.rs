@@ -126,6 +126,10 @@ pub enum Request {
     SaveRuleSettings(Box<RuleSettings>),
     /// Save the import limits (used by the next import).
     SaveImportLimits(Box<ImportLimits>),
+    /// The 公文 settings and the fonts each role uses.
+    OfficialSettings,
+    /// Save the 公文 settings.
+    SaveOfficialSettings(Box<crate::report::documents::OfficialSettings>),
     /// Add a year's holiday schedule from a file.
     AddCalendarYear(PathBuf),
     /// Remove a year the project added.
@@ -298,6 +302,8 @@ pub enum ReportRequest {
         campaign: String,
         /// With the internal annex (the reviewers' agreement statistics).
         internal: bool,
+        /// 发文字号 (empty: the project's pattern, the number left blank).
+        number: String,
         /// Where.
         path: PathBuf,
     },
@@ -347,6 +353,13 @@ pub enum CampaignResponse {
 /// What the backend answers.
 #[derive(Debug, Clone)]
 pub enum Response {
+    /// The 公文 settings, and per role the font used (described).
+    Official {
+        /// Settings.
+        settings: Box<crate::report::documents::OfficialSettings>,
+        /// `正文（仿宋）：仿宋_GB2312（系统字体 …）`, one per role.
+        fonts: Vec<String>,
+    },
     /// The tracked problems (after any rectification change), and the day they were read on.
     Rectify {
         /// Every problem.
@@ -655,6 +668,14 @@ impl Backend {
                             }
                             rules = load_rules(&project, &send);
                             start_counting(&project, &rules, &mut counting, reviewer.as_ref());
+                        }
+                        Request::OfficialSettings => send_official(&project, &send),
+                        Request::SaveOfficialSettings(settings) => {
+                            match project.set_setting(crate::jobs::reports::OFFICIAL_KEY, &*settings) {
+                                Ok(()) => send(Response::Info("已保存公文设置，下次生成起生效".into())),
+                                Err(e) => send(Response::Error(format!("未能保存公文设置：{e}"))),
+                            }
+                            send_official(&project, &send);
                         }
                         Request::SaveImportLimits(limits) => {
                             match project.set_setting(IMPORT_LIMITS_KEY, &*limits) {
@@ -1053,6 +1074,8 @@ fn scoring_request_inner(
         | Request::SetReviewer { .. }
         | Request::SaveRuleSettings(_)
         | Request::SaveImportLimits(_)
+        | Request::OfficialSettings
+        | Request::SaveOfficialSettings(_)
         | Request::AddCalendarYear(_)
         | Request::RemoveCalendarYear(_)
         | Request::Campaign(_)
@@ -1060,6 +1083,22 @@ fn scoring_request_inner(
         | Request::Rectify(_)
         | Request::ExportReturn(_)
         | Request::OpenKit { .. } => {}
+    }
+}
+
+/// The 公文 settings and the fonts of each role (font discovery reads the system's font
+/// folders: here, never on the UI thread).
+fn send_official(project: &Project, send: &dyn Fn(Response)) {
+    match crate::jobs::reports::official_settings(project) {
+        Ok(settings) => send(Response::Official {
+            settings: Box::new(settings),
+            fonts: crate::report::fonts::FontSet::installed()
+                .choices
+                .iter()
+                .map(crate::report::fonts::FontChoice::describe)
+                .collect(),
+        }),
+        Err(e) => send(Response::Error(format!("公文设置无法读取：{e:#}"))),
     }
 }
 
@@ -1186,6 +1225,7 @@ fn report_request(project: &Project, request: ReportRequest, send: &dyn Fn(Respo
             ReportRequest::Campaign {
                 campaign,
                 internal,
+                number,
                 path,
             } => (
                 path,
@@ -1195,7 +1235,7 @@ fn report_request(project: &Project, request: ReportRequest, send: &dyn Fn(Respo
                     None,
                     crate::jobs::rectify::DEFAULT_REPLY_DAYS,
                     internal,
-                    None,
+                    Some(number.as_str()),
                 )?,
             ),
             ReportRequest::Xlsx { campaign, path } => {

@@ -7,6 +7,7 @@ use super::backend::{CampaignRequest, ReportRequest, Request};
 use super::path_field::{PathField, Pick};
 use super::theme;
 use crate::jobs::reports::SheetSource;
+use crate::report::documents::OfficialSettings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum Kind {
@@ -57,12 +58,26 @@ pub struct ReportsWindow {
     issue_anyway: bool,
     /// The campaign report with its internal annex (agreement statistics; not for the units).
     internal: bool,
+    /// The 通报's 发文字号 (empty: the pattern, number blank).
+    number: String,
+    /// The 公文 settings as stored and as edited, and the fonts of each role.
+    official: Option<(OfficialSettings, OfficialSettings)>,
+    copy_to_text: String,
+    fonts: Vec<String>,
+    official_asked: bool,
 }
 
 impl ReportsWindow {
     /// The backend's answer to a progress question.
     pub fn set_progress(&mut self, campaign: &str, scored: usize, drawn: usize) {
         self.progress = Some((campaign.to_string(), scored, drawn));
+    }
+
+    /// The 公文 settings and fonts from the backend.
+    pub fn set_official(&mut self, settings: OfficialSettings, fonts: Vec<String>) {
+        self.copy_to_text = settings.copy_to.join("、");
+        self.official = Some((settings.clone(), settings));
+        self.fonts = fonts;
     }
 
     /// Draws the window. `case`: the selected case number; `reviewer`: the current reviewer.
@@ -150,6 +165,15 @@ impl ReportsWindow {
                     Kind::Campaign => {
                         campaign_combo(ui, &mut self.campaign, false);
                         ui.checkbox(&mut self.internal, "附评查员一致性统计（内部附件，不随通报印发）");
+                        ui.horizontal(|ui| {
+                            let l = ui.label("发文字号");
+                            ui.add(
+                                egui::TextEdit::singleline(&mut self.number)
+                                    .hint_text("留空：按文号格式，序号待填")
+                                    .desired_width(220.0),
+                            )
+                            .labelled_by(l.id);
+                        });
                         // Before it is issued: how many drawn cases are scored.
                         if !self.campaign.is_empty() && self.progress_asked != self.campaign {
                             self.progress_asked = self.campaign.clone();
@@ -224,6 +248,7 @@ impl ReportsWindow {
                             Kind::Campaign => ReportRequest::Campaign {
                                 campaign: self.campaign.clone(),
                                 internal: self.internal,
+                                number: self.number.trim().to_string(),
                                 path,
                             },
                             Kind::Xlsx => ReportRequest::Xlsx { campaign, path },
@@ -238,10 +263,92 @@ impl ReportsWindow {
                     )
                     .small(),
                 );
+                ui.separator();
+                let header = egui::CollapsingHeader::new("公文设置与字体（通报、整改通知书）").show(ui, |ui| {
+                    if let Some(r) = self.official_section(ui) {
+                        requests.push(r);
+                    }
+                });
+                if header.fully_open() && !self.official_asked {
+                    self.official_asked = true;
+                    requests.push(Request::OfficialSettings);
+                }
             });
         if !open {
             self.open = false;
         }
         requests
+    }
+}
+
+impl ReportsWindow {
+    /// 发文字号 patterns, 依据文件, contact, 抄送 and 印发 (saved on their own), and the font of
+    /// each 公文 role (installed, or the bundled fallback).
+    fn official_section(&mut self, ui: &mut egui::Ui) -> Option<Request> {
+        let palette = theme::palette(ui.visuals().dark_mode);
+        let Some((stored, draft)) = self.official.as_mut() else {
+            ui.label(RichText::new("正在读取…").small());
+            return None;
+        };
+        let mut request = None;
+        egui::Grid::new("official-settings").num_columns(2).show(ui, |ui| {
+            for (label, value, hint) in [
+                ("通报文号格式", &mut draft.report_number, "{year} 年份，{n} 序号"),
+                ("整改通知文号格式", &mut draft.notice_number, "{year} 年份，{n} 序号"),
+                ("依据文件", &mut draft.basis, "《……评查工作方案》"),
+                ("联系人", &mut draft.contact, ""),
+                ("联系电话", &mut draft.phone, ""),
+                ("印发机关", &mut draft.printed_by, "留空：本机关"),
+            ] {
+                let l = ui.label(label);
+                ui.add(egui::TextEdit::singleline(value).hint_text(hint).desired_width(300.0))
+                    .labelled_by(l.id);
+                ui.end_row();
+            }
+            let l = ui.label("抄送机关");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.copy_to_text)
+                    .hint_text("多个用顿号分隔")
+                    .desired_width(300.0),
+            )
+            .labelled_by(l.id);
+            ui.end_row();
+        });
+        draft.copy_to = self
+            .copy_to_text
+            .split(['、', ',', '，'])
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let patterns_ok = draft.report_number.contains("{n}") && draft.notice_number.contains("{n}");
+        if !patterns_ok {
+            ui.label(RichText::new("文号格式须含 {n}（序号），如 评查通报〔{year}〕{n}号").color(palette.veto));
+        }
+        if ui
+            .add_enabled(stored != draft && patterns_ok, egui::Button::new("保存公文设置"))
+            .clicked()
+        {
+            request = Some(Request::SaveOfficialSettings(Box::new(draft.clone())));
+            *stored = draft.clone();
+        }
+        ui.label(
+            RichText::new("各部分所用字体（GB/T 9704：标题小标宋、正文仿宋、一级标题黑体、二级标题楷体）").strong(),
+        );
+        for line in &self.fonts {
+            let color = if line.contains("内置替代字体") {
+                palette.deduction
+            } else {
+                palette.pass
+            };
+            ui.label(RichText::new(line).small().color(color));
+        }
+        if self.fonts.iter().any(|l| l.contains("内置替代字体")) {
+            ui.label(
+                RichText::new("未找到的字体以内置开源字体替代；安装方正小标宋简体、仿宋_GB2312、楷体_GB2312、黑体后重新打开程序即用系统字体。")
+                    .small()
+                    .color(palette.weak_text),
+            );
+        }
+        request
     }
 }
