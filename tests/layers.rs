@@ -257,7 +257,8 @@ const RULES: &[(&str, &[&str])] = &[
 /// Crates only one place may use.
 const OWNERS: &[(&str, &[&str])] = &[
     ("rusqlite", &["store"]),
-    ("printpdf", &["report/pdf.rs"]),
+    ("printpdf", &["report/pdf.rs", "report/fonts.rs"]),
+    ("fontdb", &["report/fonts.rs"]),
     ("rust_xlsxwriter", &["report/xlsx.rs"]),
     ("ed25519_dalek", &["review"]),
     ("egui", &["ui"]),

@@ -1917,7 +1917,7 @@ fn the_campaign_report_warns_before_it_is_issued_with_cases_unscored() {
     h.get_by_label("生成").click();
     wait_until(&mut h, "the organiser's copy", |_| internal.exists());
     assert!(
-        report_text(&internal).contains("内部附件：评查员一致性统计"),
+        report_text(&internal).contains("评查员一致性统计（内部附件"),
         "{:?}",
         h.state().notice_log()
     );
