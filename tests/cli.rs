@@ -411,6 +411,15 @@ fn v1_copy(tmp: &Path) -> std::path::PathBuf {
 
 const V1_CASE: &str = "青禾应急罚〔2023〕1号";
 
+/// The 承办单位 of a case, as `pingcha cases --json` says.
+fn unit_of(project: &str, case: &str) -> String {
+    let cases: serde_json::Value = serde_json::from_slice(&pingcha(&["cases", project, "--json"]).stdout).unwrap();
+    cases.as_array().unwrap().iter().find(|c| c["number"] == case).unwrap()["unit"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 #[test]
 fn checklist_validate_and_show() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/checklists");
@@ -1229,16 +1238,7 @@ fn a_notices_problems_go_from_issued_to_closed() {
         ]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     }
-    let cases: serde_json::Value = serde_json::from_slice(&pingcha(&["cases", p, "--json"]).stdout).unwrap();
-    let unit = cases
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["number"] == V1_CASE)
-        .unwrap()["unit"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let unit = unit_of(p, V1_CASE);
     let pdf = tmp.path().join("通知.pdf");
     let issue = |extra: &[&str]| {
         let mut args = vec![
@@ -1564,16 +1564,7 @@ fn official_settings_reach_the_notice_and_bad_patterns_are_refused() {
         "询问笔录仅一名执法人员签名",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let cases: serde_json::Value = serde_json::from_slice(&pingcha(&["cases", p, "--json"]).stdout).unwrap();
-    let unit = cases
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["number"] == V1_CASE)
-        .unwrap()["unit"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let unit = unit_of(p, V1_CASE);
     let pdf = tmp.path().join("通知.pdf");
     let o = pingcha(&[
         "report",

@@ -2114,6 +2114,14 @@ fn a_problem_is_issued_answered_and_closed_in_the_rectification_window() {
     h.run_steps(3);
     h.get_by_label("已整改销号，不再登记。");
     h.get_by_role_and_label(egui::accesskit::Role::Button, "整改跟踪");
+    // The 汇总 by unit in the window: one problem, closed.
+    h.get_by_label("整改情况汇总（按单位）").click();
+    h.run_steps(2);
+    h.get_by_label("合计");
+    assert!(
+        h.query_all_by_label("100%").count() >= 2,
+        "the unit and the total, all closed"
+    );
     let audit = Project::open(&dir).unwrap().audit(&row.number).unwrap();
     assert!(audit.iter().any(|e| e.action == "rectification_verified"));
 }

@@ -40,37 +40,8 @@ pub enum ChecklistCommand {
         project: PathBuf,
     },
     /// 从 Excel 评查标准表（序号/评查项目/评查内容/分值/扣分标准/否决情形/依据）生成评查标准
-    Import {
-        /// 表格文件（.xlsx、.xls、.ods）
-        table: PathBuf,
-        /// 写出的评查标准文件（.toml）
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// 同时保存到项目（已有同编号的评查标准时成为新版本）
-        #[arg(long)]
-        project: Option<PathBuf>,
-        /// 工作表名称（默认：第一个能识别表头的工作表）
-        #[arg(long)]
-        sheet: Option<String>,
-        /// 评查标准编号（默认由文件名生成）
-        #[arg(long)]
-        id: Option<String>,
-        /// 名称（默认取表格标题）
-        #[arg(long)]
-        name: Option<String>,
-        /// 适用案件类型 penalty、inspection、coercion 或 all（可多次；默认由标题推断）
-        #[arg(long = "kind")]
-        kinds: Vec<String>,
-        /// 适用程序 general、summary（可多次）
-        #[arg(long = "procedure")]
-        procedures: Vec<String>,
-        /// 指定某一列，如 --column 评查内容=C（可多次；其余按表头识别）
-        #[arg(long = "column")]
-        columns: Vec<String>,
-        /// 表头所在行号（默认自动识别）
-        #[arg(long)]
-        header_row: Option<usize>,
-    },
+    Import(TableImport),
+
     /// 把评查标准文件（TOML）导出为 Excel 表格（可再导入的表格式，另有扣分、得分栏供纸面评查）
     Export {
         /// 评查标准文件
@@ -82,16 +53,36 @@ pub enum ChecklistCommand {
 }
 
 /// The options of `checklist import`.
-struct TableImport {
+#[derive(Debug, clap::Args)]
+pub struct TableImport {
+    /// 表格文件（.xlsx、.xls、.ods）
     table: PathBuf,
+    /// 写出的评查标准文件（.toml）
+    #[arg(long)]
     out: Option<PathBuf>,
+    /// 同时保存到项目（已有同编号的评查标准时成为新版本）
+    #[arg(long)]
     project: Option<PathBuf>,
+    /// 工作表名称（默认：第一个能识别表头的工作表）
+    #[arg(long)]
     sheet: Option<String>,
+    /// 评查标准编号（默认由文件名生成）
+    #[arg(long)]
     id: Option<String>,
+    /// 名称（默认取表格标题）
+    #[arg(long)]
     name: Option<String>,
+    /// 适用案件类型 penalty、inspection、coercion 或 all（可多次；默认由标题推断）
+    #[arg(long = "kind")]
     kinds: Vec<String>,
+    /// 适用程序 general、summary（可多次）
+    #[arg(long = "procedure")]
     procedures: Vec<String>,
+    /// 指定某一列，如 --column 评查内容=C（可多次；其余按表头识别）
+    #[arg(long = "column")]
     columns: Vec<String>,
+    /// 表头所在行号（默认自动识别）
+    #[arg(long)]
     header_row: Option<usize>,
 }
 
@@ -164,29 +155,7 @@ pub fn checklist(what: ChecklistCommand) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        ChecklistCommand::Import {
-            table,
-            out,
-            project,
-            sheet,
-            id,
-            name,
-            kinds,
-            procedures,
-            columns,
-            header_row,
-        } => import_table(&TableImport {
-            table,
-            out,
-            project,
-            sheet,
-            id,
-            name,
-            kinds,
-            procedures,
-            columns,
-            header_row,
-        }),
+        ChecklistCommand::Import(options) => import_table(&options),
         ChecklistCommand::Export { file, xlsx } => {
             let c = read_checklist_file(&file, &[])?;
             let bytes = crate::report::xlsx::checklist_xlsx(&c).context("表格无法生成")?;

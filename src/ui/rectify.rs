@@ -131,6 +131,7 @@ impl RectifyWindow {
                         }
                     });
                 ui.separator();
+                self.unit_summary(ui, palette);
                 self.filters(ui);
                 ui.separator();
                 let rows = self.visible_rows();
@@ -271,6 +272,48 @@ impl RectifyWindow {
                 ));
             }
         });
+    }
+
+    /// 整改情况汇总表 in the window: per unit, problems, closed, partial, open, overdue.
+    fn unit_summary(&self, ui: &mut egui::Ui, palette: theme::Palette) {
+        let Some(today) = self.today else { return };
+        if self.items.is_empty() {
+            return;
+        }
+        let (units, total) = summarise(&self.items, today);
+        egui::CollapsingHeader::new("整改情况汇总（按单位）")
+            .default_open(false)
+            .show(ui, |ui| {
+                egui::Grid::new("rectify-summary").striped(true).show(ui, |ui| {
+                    for title in [
+                        "承办单位",
+                        "问题数",
+                        "已整改销号",
+                        "部分整改",
+                        "未完成",
+                        "其中逾期",
+                        "销号率",
+                    ] {
+                        ui.strong(title);
+                    }
+                    ui.end_row();
+                    for s in units.iter().chain(std::iter::once(&total)) {
+                        ui.label(&s.unit);
+                        ui.label(s.problems.to_string());
+                        ui.label(s.closed.to_string());
+                        ui.label(s.partial.to_string());
+                        ui.label(s.open.to_string());
+                        let overdue = RichText::new(s.overdue.to_string());
+                        ui.label(if s.overdue > 0 {
+                            overdue.color(palette.veto)
+                        } else {
+                            overdue
+                        });
+                        ui.label(format!("{:.0}%", s.closed_rate()));
+                        ui.end_row();
+                    }
+                });
+            });
     }
 
     /// The problems the filters leave, in their stored order.
