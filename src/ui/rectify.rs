@@ -135,14 +135,16 @@ impl RectifyWindow {
                 self.filters(ui);
                 ui.separator();
                 let rows = self.visible_rows();
+                // The list and the details share what the window has left above the 汇总表 row.
+                let body_height = (ui.available_height() - 48.0).max(140.0);
                 ui.horizontal_top(|ui| {
                     ui.vertical(|ui| {
                         ui.set_width((ui.available_width() * 0.55).max(420.0));
-                        self.table(ui, &rows, palette);
+                        self.table(ui, &rows, palette, body_height);
                     });
                     ui.separator();
                     ui.vertical(|ui| {
-                        if let Some(r) = self.details(ui, palette, &mut error) {
+                        if let Some(r) = self.details(ui, palette, &mut error, body_height) {
                             requests.push(r);
                         }
                     });
@@ -329,19 +331,18 @@ impl RectifyWindow {
             .collect()
     }
 
-    fn table(&mut self, ui: &mut egui::Ui, rows: &[usize], palette: theme::Palette) {
+    fn table(&mut self, ui: &mut egui::Ui, rows: &[usize], palette: theme::Palette, height: f32) {
         if self.items.is_empty() {
             ui.label("尚未登记整改通知。在上方选择承办单位，印发整改通知书后，其中的问题在此跟踪到销号。");
             return;
         }
         let items = Arc::clone(&self.items);
         let today = self.today;
-        let height = (ui.ctx().content_rect().bottom() - ui.cursor().top() - 120.0).max(120.0);
         TableBuilder::new(ui)
             .id_salt("rectify-table")
             .striped(true)
             .sense(egui::Sense::click())
-            .max_scroll_height(height)
+            .max_scroll_height(height - 24.0)
             .column(Column::auto().at_most(130.0).clip(true))
             .column(Column::auto().at_least(150.0).clip(true))
             .column(Column::remainder().at_least(120.0).clip(true))
@@ -391,7 +392,13 @@ impl RectifyWindow {
             });
     }
 
-    fn details(&mut self, ui: &mut egui::Ui, palette: theme::Palette, error: &mut Option<String>) -> Option<Request> {
+    fn details(
+        &mut self,
+        ui: &mut egui::Ui,
+        palette: theme::Palette,
+        error: &mut Option<String>,
+        height: f32,
+    ) -> Option<Request> {
         let Some(item) = self
             .selected
             .and_then(|id| self.items.iter().find(|i| i.id == id))
@@ -402,7 +409,7 @@ impl RectifyWindow {
         };
         egui::ScrollArea::vertical()
             .id_salt("rectify-details")
-            .max_height((ui.ctx().content_rect().bottom() - ui.cursor().top() - 120.0).max(160.0))
+            .max_height(height)
             .show(ui, |ui| {
                 ui.label(RichText::new(format!("{} · {}", item.notice_number, item.case_number)).strong());
                 ui.label(format!("评查项：{}", item.item));
