@@ -188,7 +188,15 @@ fn a_reviewer_opens_a_kit_scores_and_returns_it_in_the_app() {
         .unwrap()
         .remove(0);
     let mark = pingcha::domain::Mark::new("2.1", pingcha::domain::MarkValue::Count(1));
-    pingcha::jobs::review::apply_mark(&mut w, &scoring.key, "2.1", Some(mark), "mark", "").unwrap();
+    pingcha::jobs::review::apply_mark(
+        &mut w,
+        &scoring.key,
+        "2.1",
+        Some(mark),
+        pingcha::domain::AuditAction::Mark,
+        "",
+    )
+    .unwrap();
     drop(w);
     let again = tmp.path().join("李评2.pchret");
     let said = run(&reviewer_keys, &["kit", "return", &s(&workspace), "--out", &s(&again)]);

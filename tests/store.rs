@@ -245,8 +245,15 @@ fn marks_are_saved_with_an_audit_row_and_freeze_their_checklist_version() {
     assert!(!general.checklist.frozen);
     let mut mark = Mark::new("1.2", MarkValue::Count(2));
     mark.reason = "询问笔录仅一名执法人员签名".into();
-    let e = pingcha::jobs::review::apply_mark(&mut p, &general.key, "1.2", Some(mark.clone()), "mark", &mark.reason)
-        .unwrap();
+    let e = pingcha::jobs::review::apply_mark(
+        &mut p,
+        &general.key,
+        "1.2",
+        Some(mark.clone()),
+        pingcha::domain::AuditAction::Mark,
+        &mark.reason,
+    )
+    .unwrap();
     assert_eq!(e.total, 98.0);
     assert_eq!(p.marks(&general.key).unwrap(), vec![mark.clone()]);
     let frozen = p.checklist(general.checklist.key).unwrap();
@@ -281,7 +288,15 @@ fn marks_are_saved_with_an_audit_row_and_freeze_their_checklist_version() {
     );
 
     // Clearing, then the audit trail: every change, old → new.
-    pingcha::jobs::review::apply_mark(&mut p, &again[0].key, "1.2", None, "undo", "").unwrap();
+    pingcha::jobs::review::apply_mark(
+        &mut p,
+        &again[0].key,
+        "1.2",
+        None,
+        pingcha::domain::AuditAction::Undo,
+        "",
+    )
+    .unwrap();
     p.set_reviewed(&general.key, true).unwrap();
     let log = p.audit(V1_CASE).unwrap();
     let actions: Vec<&str> = log.iter().map(|a| a.action.as_str()).collect();
@@ -299,7 +314,15 @@ fn the_audit_log_refuses_updates_and_deletes() {
     let tmp = tempfile::tempdir().unwrap();
     let (mut p, general, _) = scored_project(tmp.path());
     let mark = pingcha::domain::Mark::new("V11", pingcha::domain::MarkValue::VetoHit);
-    pingcha::jobs::review::apply_mark(&mut p, &general.key, "V11", Some(mark), "mark", "").unwrap();
+    pingcha::jobs::review::apply_mark(
+        &mut p,
+        &general.key,
+        "V11",
+        Some(mark),
+        pingcha::domain::AuditAction::Mark,
+        "",
+    )
+    .unwrap();
     let dir = p.dir().to_path_buf();
     drop(p);
     let conn = rusqlite::Connection::open(dir.join("project.sqlite")).unwrap();
@@ -319,7 +342,17 @@ fn a_mark_that_does_not_fit_is_refused_before_anything_is_written() {
     let tmp = tempfile::tempdir().unwrap();
     let (mut p, general, _) = scored_project(tmp.path());
     let wrong = Mark::new("1.2", MarkValue::VetoHit);
-    assert!(pingcha::jobs::review::apply_mark(&mut p, &general.key, "1.2", Some(wrong), "mark", "").is_err());
+    assert!(
+        pingcha::jobs::review::apply_mark(
+            &mut p,
+            &general.key,
+            "1.2",
+            Some(wrong),
+            pingcha::domain::AuditAction::Mark,
+            ""
+        )
+        .is_err()
+    );
     assert!(p.marks(&general.key).unwrap().is_empty());
     assert!(p.audit(V1_CASE).unwrap().is_empty());
     assert!(!p.checklist(general.key.checklist).unwrap().frozen);

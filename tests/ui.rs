@@ -896,10 +896,26 @@ fn a_campaign_is_created_assigned_compared_and_settled_in_the_app() {
             .remove(0);
         if count > 0 {
             let mark = Mark::new("1.2", MarkValue::Count(count));
-            pingcha::jobs::review::apply_mark(&mut p, &scoring.key, "1.2", Some(mark), "mark", "").unwrap();
+            pingcha::jobs::review::apply_mark(
+                &mut p,
+                &scoring.key,
+                "1.2",
+                Some(mark),
+                pingcha::domain::AuditAction::Mark,
+                "",
+            )
+            .unwrap();
         }
         let mark = Mark::new("2.1", MarkValue::Count(1));
-        pingcha::jobs::review::apply_mark(&mut p, &scoring.key, "2.1", Some(mark), "mark", "").unwrap();
+        pingcha::jobs::review::apply_mark(
+            &mut p,
+            &scoring.key,
+            "2.1",
+            Some(mark),
+            pingcha::domain::AuditAction::Mark,
+            "",
+        )
+        .unwrap();
     }
     drop(p);
     h.get_by_label("分歧与合议").click();

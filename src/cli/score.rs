@@ -537,7 +537,14 @@ fn mark_one(
         from_rule: old.as_ref().and_then(|m| m.from_rule.clone()),
         anchor: old.as_ref().and_then(|m| m.anchor.clone()),
     });
-    let evaluation = apply_mark(project, &scoring.key, item, mark.clone(), "mark", reason)?;
+    let evaluation = apply_mark(
+        project,
+        &scoring.key,
+        item,
+        mark.clone(),
+        crate::domain::AuditAction::Mark,
+        reason,
+    )?;
     scoring.marks.retain(|m| m.item != item);
     scoring.marks.extend(mark.clone());
     scoring.evaluation = evaluation;

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CaseKind, Procedure};
+use super::{CaseKind, CodeEnum, Procedure};
 
 /// What a veto item (否决项) does to a case when it is hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -490,4 +490,72 @@ pub fn fmt_points(points: f64) -> String {
     let rounded = if rounded == 0.0 { 0.0 } else { rounded };
     let text = format!("{rounded:.2}");
     text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+super::case::code_enum! {
+    /// What an audit row records (修改记录): the code stored in the project and the Chinese the
+    /// history window shows, in one place.
+    AuditAction {
+        /// A mark set or changed.
+        Mark => "mark", "评分";
+        /// An evidence page anchored to a mark.
+        Anchor => "anchor", "标注证据";
+        /// A change taken back.
+        Undo => "undo", "撤销";
+        /// A change made again.
+        Redo => "redo", "重做";
+        /// The review marked done.
+        Reviewed => "reviewed", "完成评查";
+        /// A done review opened again.
+        Reopened => "reopened", "重新打开";
+        /// An automatic check's finding taken as a mark.
+        FindingAccepted => "finding_accepted", "采纳自动检查";
+        /// An automatic check's finding declined, with the reason.
+        FindingRejected => "finding_rejected", "不采纳自动检查";
+        /// A decision on a finding withdrawn.
+        FindingWithdrawn => "finding_withdrawn", "撤销对自动检查的处理";
+        /// A consensus mark (合议).
+        Consensus => "consensus", "合议";
+        /// A reviewer's signed return imported.
+        ReturnImported => "return_imported", "回收评分包";
+        /// A return imported again, its marks replacing those of the earlier one.
+        ReturnSuperseded => "return_superseded", "回收评分包（替换此前回收的评分）";
+        /// A case locked after review (复核).
+        SignedOff => "signed_off", "复核锁定";
+        /// A lock lifted, with the reason.
+        Unlocked => "unlocked", "解除锁定";
+        /// A problem put on an issued 整改通知书.
+        RectificationIssued => "rectification_issued", "印发整改通知";
+        /// A unit's answer to a problem.
+        RectificationAnswer => "rectification_answer", "登记整改回复";
+        /// The organiser's verification of a problem.
+        RectificationVerified => "rectification_verified", "核查整改";
+    }
+}
+
+/// The Chinese of a stored audit code; a code this version does not know is shown as it is.
+pub fn audit_label(code: &str) -> String {
+    AuditAction::parse(code).map_or_else(|| code.to_string(), |a| a.label().to_string())
+}
+
+#[cfg(test)]
+mod audit_tests {
+    use super::*;
+
+    #[test]
+    fn every_audit_action_has_its_own_code_and_a_chinese_label() {
+        let mut codes = std::collections::HashSet::new();
+        for action in AuditAction::ALL {
+            assert!(codes.insert(action.code()), "{} twice", action.code());
+            assert!(
+                !action.label().is_empty() && !action.label().chars().any(|c| c.is_ascii_alphabetic()),
+                "{:?}: {}",
+                action,
+                action.label()
+            );
+            assert_eq!(AuditAction::parse(action.code()), Some(*action));
+            assert_eq!(audit_label(action.code()), action.label());
+        }
+        assert_eq!(audit_label("from_a_newer_version"), "from_a_newer_version");
+    }
 }

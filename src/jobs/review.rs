@@ -105,7 +105,7 @@ pub fn apply_mark(
     key: &ReviewKey,
     item: &str,
     mark: Option<Mark>,
-    action: &str,
+    action: crate::domain::AuditAction,
     note: &str,
 ) -> Result<Evaluation> {
     let checklist = project.checklist(key.checklist)?;

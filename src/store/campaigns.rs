@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, named_params};
 
 use super::scores::{append_audit, from_json, now, to_json};
 use super::{Project, ReviewKey, StoreError};
-use crate::domain::Mark;
+use crate::domain::{AuditAction, CodeEnum, Mark};
 
 /// A campaign as stored.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -324,9 +324,9 @@ impl Project {
             ReturnOutcome::Imported
         };
         let action = if previous.is_some() {
-            "return_superseded"
+            AuditAction::ReturnSuperseded
         } else {
-            "return_imported"
+            AuditAction::ReturnImported
         };
         for case in &cases {
             tx.prepare_cached("DELETE FROM marks WHERE case_number = :case AND reviewer_id = :r")?
@@ -422,7 +422,7 @@ impl Project {
             &tx,
             &key,
             Some(&consensus.item),
-            "consensus",
+            AuditAction::Consensus,
             old.flatten().as_deref(),
             json.as_deref(),
             &consensus.reason,
@@ -540,7 +540,7 @@ impl Project {
         )?
         .execute(named_params! {
             ":at": now(), ":r": reviewer_id, ":case": case_number,
-            ":action": if lock { "signed_off" } else { "unlocked" }, ":note": reason,
+            ":action": if lock { AuditAction::SignedOff } else { AuditAction::Unlocked }.code(), ":note": reason,
         })?;
         let released = if lock {
             None

@@ -7,8 +7,8 @@ use rusqlite::{OptionalExtension, TransactionBehavior, named_params};
 
 use super::scores::{from_json, now, to_json};
 use super::{Project, StoreError};
-use crate::domain::CodeEnum;
 use crate::domain::rectification::{Answer, Attachment, Outcome, RectifyItem, Verification};
+use crate::domain::{AuditAction, CodeEnum};
 
 /// A problem put on a notice.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +77,7 @@ fn audit(
     reviewer_id: i64,
     case_number: &str,
     item: Option<&str>,
-    action: &str,
+    action: AuditAction,
     note: &str,
 ) -> Result<(), StoreError> {
     tx.prepare_cached(
@@ -85,7 +85,7 @@ fn audit(
          VALUES (:at, :r, :case, NULL, :item, :action, NULL, NULL, :note)",
     )?
     .execute(named_params! {
-        ":at": now(), ":r": reviewer_id, ":case": case_number, ":item": item, ":action": action, ":note": note,
+        ":at": now(), ":r": reviewer_id, ":case": case_number, ":item": item, ":action": action.code(), ":note": note,
     })?;
     Ok(())
 }
@@ -151,7 +151,7 @@ impl Project {
                 reviewer_id,
                 &p.case_number,
                 Some(&p.item_id),
-                "rectification_issued",
+                AuditAction::RectificationIssued,
                 &format!("{}：{}；{} 前整改", notice.number, p.problem, iso(notice.due_on)),
             )?;
         }
@@ -338,7 +338,7 @@ impl Project {
             reviewer_id,
             &current.case_number,
             Some(&current.item_id),
-            "rectification_answer",
+            AuditAction::RectificationAnswer,
             &format!(
                 "{} {} 回复：{}{}",
                 current.notice_number,
@@ -407,7 +407,7 @@ impl Project {
             reviewer_id,
             &current.case_number,
             Some(&current.item_id),
-            "rectification_verified",
+            AuditAction::RectificationVerified,
             &format!(
                 "{} {} 核查：{}。{}{}",
                 current.notice_number,

@@ -8,7 +8,7 @@
 use rusqlite::{OptionalExtension, TransactionBehavior, named_params};
 
 use super::{Project, StoreError};
-use crate::domain::{Checklist, LibraryEntry, Mark};
+use crate::domain::{AuditAction, Checklist, CodeEnum, LibraryEntry, Mark};
 
 /// A checklist version as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -287,7 +287,7 @@ impl Project {
         key: &ReviewKey,
         item: &str,
         mark: Option<&Mark>,
-        action: &str,
+        action: AuditAction,
         note: &str,
     ) -> Result<Option<Mark>, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -368,7 +368,11 @@ impl Project {
         .execute(named_params! {
             ":at": at, ":case": key.case_number, ":reviewer": key.reviewer_id, ":checklist": key.checklist,
         })?;
-        let action = if done { "reviewed" } else { "reopened" };
+        let action = if done {
+            AuditAction::Reviewed
+        } else {
+            AuditAction::Reopened
+        };
         append_audit(&tx, key, None, action, None, None, "")?;
         tx.commit()?;
         Ok(())
@@ -532,9 +536,9 @@ impl Project {
             ":reason": decision.reason, ":item": decision.item, ":at": now(),
         })?;
         let action = if decision.accepted {
-            "finding_accepted"
+            AuditAction::FindingAccepted
         } else {
-            "finding_rejected"
+            AuditAction::FindingRejected
         };
         let note = format!("规则 {}：{}（{}）", decision.rule, decision.message, decision.reason);
         append_audit(&tx, key, decision.item.as_deref(), action, None, None, &note)?;
@@ -561,7 +565,7 @@ impl Project {
                 &tx,
                 key,
                 decision.item.as_deref(),
-                "finding_withdrawn",
+                AuditAction::FindingWithdrawn,
                 None,
                 None,
                 &note,
@@ -594,7 +598,7 @@ pub(super) fn append_audit(
     tx: &rusqlite::Transaction<'_>,
     key: &ReviewKey,
     item: Option<&str>,
-    action: &str,
+    action: AuditAction,
     old_json: Option<&str>,
     new_json: Option<&str>,
     note: &str,
@@ -605,7 +609,7 @@ pub(super) fn append_audit(
     )?
     .execute(named_params! {
         ":at": now(), ":reviewer": key.reviewer_id, ":case": key.case_number, ":checklist": key.checklist,
-        ":item": item, ":action": action, ":old": old_json, ":new": new_json, ":note": note,
+        ":item": item, ":action": action.code(), ":old": old_json, ":new": new_json, ":note": note,
     })?;
     Ok(())
 }

@@ -979,7 +979,7 @@ impl PingchaApp {
                 } => {
                     self.scoring_seq += 1;
                     let note = match (action, &mark) {
-                        ("anchor", Some(m)) => m
+                        (crate::domain::AuditAction::Anchor, Some(m)) => m
                             .anchor
                             .as_ref()
                             .map(|a| format!("证据：{} 第{}页", a.doc_type, a.page))
@@ -2255,25 +2255,7 @@ impl PingchaApp {
                 ui.label(RichText::new(format!("{number}：共 {} 条（只增不改）", entries.len())).strong());
                 egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
                     for e in entries.iter().rev() {
-                        let what = match e.action.as_str() {
-                            "mark" => "评分",
-                            "anchor" => "标注证据",
-                            "undo" => "撤销",
-                            "redo" => "重做",
-                            "reviewed" => "完成评查",
-                            "reopened" => "重新打开",
-                            "finding_accepted" => "采纳自动检查",
-                            "finding_rejected" => "不采纳自动检查",
-                            "finding_withdrawn" => "撤销对自动检查的处理",
-                            "consensus" => "合议",
-                            "return_imported" => "回收评分包",
-                            "signed_off" => "复核锁定",
-                            "unlocked" => "解除锁定",
-                            "rectification_issued" => "印发整改通知",
-                            "rectification_answer" => "登记整改回复",
-                            "rectification_verified" => "核查整改",
-                            other => other,
-                        };
+                        let what = crate::domain::audit_label(&e.action);
                         let mut line = format!("{}  {}（{}）  {what}", e.at, e.reviewer, e.unit);
                         if let Some(item) = &e.item {
                             line.push_str(&format!("  评查项 {item}"));

@@ -1,6 +1,7 @@
 //! The project's backend thread: it owns the open project (the SQLite connection) and
 //! answers the UI's requests; the UI only ever draws the last answers it received.
 
+use crate::domain::AuditAction;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -58,8 +59,8 @@ pub enum Request {
         item: String,
         /// The new mark, `None` to clear.
         mark: Option<Mark>,
-        /// `mark`, `undo` or `redo`.
-        action: &'static str,
+        /// Mark, anchor, undo or redo.
+        action: AuditAction,
         /// Note for the audit log.
         note: String,
         /// Echoed in the answer.
@@ -980,7 +981,7 @@ fn scoring_request_inner(
         } => {
             let saved = match (&mark, &decision.item) {
                 (Some(m), Some(item)) => {
-                    apply_mark(project, &key, item, Some(m.clone()), "mark", &m.reason).map(|_| ())
+                    apply_mark(project, &key, item, Some(m.clone()), AuditAction::Mark, &m.reason).map(|_| ())
                 }
                 _ => Ok(()),
             }
@@ -997,7 +998,7 @@ fn scoring_request_inner(
             seq,
         } => {
             let saved = match &decision.item {
-                Some(item) => apply_mark(project, &key, item, mark, "undo", "").map(|_| ()),
+                Some(item) => apply_mark(project, &key, item, mark, AuditAction::Undo, "").map(|_| ()),
                 None => Ok(()),
             }
             .and_then(|()| Ok(project.withdraw_finding_decision(&key, &decision)?));

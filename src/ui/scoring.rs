@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use egui::{Key, Modifiers, RichText};
 
 use super::theme::{self, Palette};
+use crate::domain::AuditAction;
 use crate::domain::{Anchor, Deduction, ItemRef, LibraryEntry, Mark, MarkValue, fmt_points};
 use crate::jobs::review::CaseScoring;
 use crate::rules::{Finding, Severity};
@@ -29,8 +30,8 @@ pub enum Action {
         item: String,
         /// New mark.
         mark: Option<Mark>,
-        /// `mark`, `undo` or `redo`.
-        action: &'static str,
+        /// Mark, anchor, undo or redo.
+        action: AuditAction,
     },
     /// Mark the review done or reopen it.
     SetReviewed {
@@ -233,7 +234,7 @@ impl ScoringPanel {
 
     /// Sets a mark locally (the total follows at once) and returns the save action, recording
     /// the change for undo unless it is an undo or redo itself.
-    fn change(&mut self, item: &str, mark: Option<Mark>, action: &'static str) -> Option<Action> {
+    fn change(&mut self, item: &str, mark: Option<Mark>, action: AuditAction) -> Option<Action> {
         let scoring = self.scorings.get_mut(self.tab)?;
         let before = scoring.marks.iter().find(|m| m.item == item).cloned();
         if before == mark {
@@ -245,7 +246,7 @@ impl ScoringPanel {
         scoring.marks = marks;
         scoring.evaluation = evaluation;
         let key = scoring.key.clone();
-        if action == "mark" || action == "anchor" {
+        if matches!(action, AuditAction::Mark | AuditAction::Anchor) {
             let case = key.case_number.clone();
             self.undo.entry(case.clone()).or_default().push(Change {
                 key: key.clone(),
@@ -308,7 +309,7 @@ impl ScoringPanel {
             from_rule: old.as_ref().and_then(|m| m.from_rule.clone()),
             anchor: old.as_ref().and_then(|m| m.anchor.clone()),
         });
-        self.change(&item, mark, "mark")
+        self.change(&item, mark, AuditAction::Mark)
     }
 
     /// Sets the selected item's reason (a mark without a value gets the item's default
@@ -322,7 +323,7 @@ impl ScoringPanel {
             None => Mark::new(item.clone(), default_value(target)),
         };
         mark.reason = reason;
-        self.change(&item, Some(mark), "mark")
+        self.change(&item, Some(mark), AuditAction::Mark)
     }
 
     /// Anchors the selected item's mark to a page. Returns `None` when there is no mark.
@@ -330,7 +331,7 @@ impl ScoringPanel {
         let mut mark = self.selected_mark()?.clone();
         mark.anchor = Some(anchor);
         let item = mark.item.clone();
-        self.change(&item, Some(mark), "anchor")
+        self.change(&item, Some(mark), AuditAction::Anchor)
     }
 
     fn undo_redo(&mut self, redo: bool) -> Option<Action> {
@@ -350,7 +351,11 @@ impl ScoringPanel {
         if let Some(decision) = change.accepted.clone() {
             // An acceptance: the mark and the decision go back (or forward) together.
             let mark = if redo { change.after } else { change.before };
-            let _ = self.change(&change.item, mark.clone(), if redo { "redo" } else { "undo" });
+            let _ = self.change(
+                &change.item,
+                mark.clone(),
+                if redo { AuditAction::Redo } else { AuditAction::Undo },
+            );
             self.decisions
                 .retain(|d| !(d.rule == decision.rule && d.message == decision.message));
             return Some(if redo {
@@ -369,7 +374,11 @@ impl ScoringPanel {
             });
         }
         let mark = if redo { change.after } else { change.before };
-        self.change(&change.item, mark, if redo { "redo" } else { "undo" })
+        self.change(
+            &change.item,
+            mark,
+            if redo { AuditAction::Redo } else { AuditAction::Undo },
+        )
     }
 
     /// Whether there is something to undo / redo on this case.
@@ -632,7 +641,7 @@ impl ScoringPanel {
         };
         // Update locally through `change` (undo covers the mark), then send the decision
         // with the mark: the backend saves both.
-        self.change(&item, Some(mark.clone()), "mark")?;
+        self.change(&item, Some(mark.clone()), AuditAction::Mark)?;
         let decision = FindingDecision {
             rule: finding.rule.to_string(),
             message: finding.message.clone(),
