@@ -614,7 +614,13 @@ pub struct RenderedPdf {
 /// Renders a document to PDF with this machine's fonts (a 公文 takes the installed
 /// 小标宋/仿宋/楷体/黑体 where there are any; a plain document is the same everywhere).
 pub fn render_pdf(document: &Document) -> Result<RenderedPdf, PdfError> {
-    render_pdf_with(document, FontSet::installed())
+    // A plain document uses the bundled sans only: no need to look for system fonts.
+    let set = if document.official {
+        FontSet::installed()
+    } else {
+        FontSet::bundled()
+    };
+    render_pdf_with(document, set)
 }
 
 /// The heading level of a 公文 heading by its numbering: `一、` 1 (黑体), `（一）` 2 (楷体),
