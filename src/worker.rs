@@ -45,18 +45,20 @@ pub enum ReaderJob {
     Workbook,
 }
 
-/// What a sheet reader answers.
+/// What a sheet or workbook reader answers: what it read, or why it refused.
 #[derive(Debug, Serialize, Deserialize)]
-enum SheetReply {
-    Read(Sheet),
+enum Reply<T> {
+    Read(T),
     Refused(String),
 }
 
-/// What a workbook reader answers.
-#[derive(Debug, Serialize, Deserialize)]
-enum WorkbookReply {
-    Read(Vec<NamedSheet>),
-    Refused(String),
+impl<T> Reply<T> {
+    fn of(result: Result<T, ImportError>) -> Self {
+        match result {
+            Ok(value) => Self::Read(value),
+            Err(e) => Self::Refused(e.to_string()),
+        }
+    }
 }
 
 static PROGRAM: OnceLock<PathBuf> = OnceLock::new();
@@ -107,22 +109,7 @@ fn pdf_text_here(path: &Path, limits: &ImportLimits) -> TextLayer {
 
 /// The ledger or registry at `path`, read in a reader process.
 pub fn sheet(path: &Path, limits: &ImportLimits, cancel: Option<&AtomicBool>) -> Result<Sheet, ImportError> {
-    let file = path.display().to_string();
-    match run(ReaderJob::Sheet, path, limits, cancel) {
-        Ran::Answer(bytes) => match serde_json::from_slice(&bytes) {
-            Ok(SheetReply::Read(sheet)) => Ok(sheet),
-            Ok(SheetReply::Refused(message)) => Err(ImportError::Relayed(message)),
-            Err(e) => Err(ImportError::Sheet {
-                file,
-                message: format!("表格未能读取（读取进程的答复无法解析：{e}）"),
-            }),
-        },
-        Ran::NoProgram => read_sheet(path, limits),
-        Ran::Failed(why) => Err(ImportError::Sheet {
-            file,
-            message: format!("表格未能读取（{why}）"),
-        }),
-    }
+    read_relayed(ReaderJob::Sheet, path, limits, cancel, read_sheet)
 }
 
 /// Every sheet of the workbook at `path` (a 评查标准 table), read in a reader process.
@@ -131,17 +118,29 @@ pub fn workbook(
     limits: &ImportLimits,
     cancel: Option<&AtomicBool>,
 ) -> Result<Vec<NamedSheet>, ImportError> {
+    read_relayed(ReaderJob::Workbook, path, limits, cancel, read_workbook)
+}
+
+/// A table read in a reader process (`here` where there is no reader program); the reader's
+/// refusal is relayed, a reader that did not answer is a table not read.
+fn read_relayed<T: serde::de::DeserializeOwned>(
+    job: ReaderJob,
+    path: &Path,
+    limits: &ImportLimits,
+    cancel: Option<&AtomicBool>,
+    here: fn(&Path, &ImportLimits) -> Result<T, ImportError>,
+) -> Result<T, ImportError> {
     let file = path.display().to_string();
-    match run(ReaderJob::Workbook, path, limits, cancel) {
+    match run(job, path, limits, cancel) {
         Ran::Answer(bytes) => match serde_json::from_slice(&bytes) {
-            Ok(WorkbookReply::Read(sheets)) => Ok(sheets),
-            Ok(WorkbookReply::Refused(message)) => Err(ImportError::Relayed(message)),
+            Ok(Reply::Read(value)) => Ok(value),
+            Ok(Reply::Refused(message)) => Err(ImportError::Relayed(message)),
             Err(e) => Err(ImportError::Sheet {
                 file,
                 message: format!("表格未能读取（读取进程的答复无法解析：{e}）"),
             }),
         },
-        Ran::NoProgram => read_workbook(path, limits),
+        Ran::NoProgram => here(path, limits),
         Ran::Failed(why) => Err(ImportError::Sheet {
             file,
             message: format!("表格未能读取（{why}）"),
@@ -421,20 +420,8 @@ pub fn serve(limits_json: &str) -> std::process::ExitCode {
         };
         let answer = match request.job {
             ReaderJob::PdfText => serde_json::to_vec(&pdf_text_here(&request.path, &limits)),
-            ReaderJob::Sheet => {
-                let reply = match read_sheet(&request.path, &limits) {
-                    Ok(sheet) => SheetReply::Read(sheet),
-                    Err(e) => SheetReply::Refused(e.to_string()),
-                };
-                serde_json::to_vec(&reply)
-            }
-            ReaderJob::Workbook => {
-                let reply = match read_workbook(&request.path, &limits) {
-                    Ok(sheets) => WorkbookReply::Read(sheets),
-                    Err(e) => WorkbookReply::Refused(e.to_string()),
-                };
-                serde_json::to_vec(&reply)
-            }
+            ReaderJob::Sheet => serde_json::to_vec(&Reply::of(read_sheet(&request.path, &limits))),
+            ReaderJob::Workbook => serde_json::to_vec(&Reply::of(read_workbook(&request.path, &limits))),
         };
         let written = answer.map_err(std::io::Error::other).and_then(|mut bytes| {
             bytes.push(b'\n');

@@ -11,7 +11,7 @@ use clap::Subcommand;
 
 use super::term;
 use crate::domain::CodeEnum;
-use crate::domain::rectification::{Outcome, summarise};
+use crate::domain::rectification::{Outcome, UnitSummary, summarise};
 use crate::jobs::rectify::{
     IssueRequest, check_files, issue, parse_day, status_of, store_attachments, summary_document, today,
 };
@@ -166,9 +166,7 @@ pub fn rectify(what: RectifyCommand) -> Result<ExitCode> {
                 number,
             };
             let issued = issue(&mut p, &request, &reviewer)?;
-            let rendered = crate::jobs::reports::render(&issued.document)?;
-            crate::places::write_atomically(&pdf, &rendered.bytes)
-                .map_err(|e| anyhow::anyhow!("{}：{}", pdf.display(), crate::places::io_message(&e)))?;
+            crate::jobs::reports::write_pdf(&issued.document, &pdf)?;
             writeln!(
                 out,
                 "已印发 {}（{}）：{} 个问题登记为整改跟踪项，{} 前整改；已写出 {}",
@@ -283,20 +281,13 @@ pub fn rectify(what: RectifyCommand) -> Result<ExitCode> {
                 serde_json::to_writer_pretty(&mut out, &serde_json::json!({"units": units, "total": total}))?;
                 writeln!(out)?;
             } else {
-                writeln!(out, "承办单位\t问题数\t已整改销号\t部分整改\t未完成\t其中逾期")?;
+                writeln!(out, "{}", UnitSummary::HEADERS.join("\t"))?;
                 for s in units.iter().chain(std::iter::once(&total)) {
-                    writeln!(
-                        out,
-                        "{}\t{}\t{}\t{}\t{}\t{}",
-                        s.unit, s.problems, s.closed, s.partial, s.open, s.overdue
-                    )?;
+                    writeln!(out, "{}", s.cells().join("\t"))?;
                 }
             }
             if let Some(pdf) = pdf {
-                let document = summary_document(&p, on)?;
-                let rendered = crate::jobs::reports::render(&document)?;
-                crate::places::write_atomically(&pdf, &rendered.bytes)
-                    .map_err(|e| anyhow::anyhow!("{}：{}", pdf.display(), crate::places::io_message(&e)))?;
+                crate::jobs::reports::write_pdf(&summary_document(&p, on)?, &pdf)?;
                 writeln!(out, "已写出 {}", pdf.display())?;
             }
         }

@@ -6,9 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 
-use crate::jobs::reports::{
-    SheetSource, campaign_report_document, export_xlsx, notice_document, render, score_sheet_document,
-};
+use crate::jobs::reports::{SheetSource, campaign_report_document, export_xlsx, notice_document, score_sheet_document};
 use crate::store::Project;
 
 /// Report commands.
@@ -187,8 +185,7 @@ pub fn report(command: ReportCommand) -> Result<ExitCode> {
             )
         }
     };
-    let rendered = render(&document)?;
-    write(&out, &rendered.bytes)?;
+    let rendered = crate::jobs::reports::write_pdf(&document, &out)?;
     outln!(
         "已生成 {}：{} 页，{:.0} KB",
         out.display(),

@@ -179,6 +179,30 @@ pub struct UnitSummary {
 }
 
 impl UnitSummary {
+    /// The columns of the 整改情况汇总表, as the PDF, the window and the CLI head them.
+    pub const HEADERS: [&'static str; 7] = [
+        "承办单位",
+        "问题数",
+        "已整改销号",
+        "部分整改",
+        "未完成",
+        "其中逾期",
+        "销号率",
+    ];
+
+    /// The line's cells under [`UnitSummary::HEADERS`].
+    pub fn cells(&self) -> [String; 7] {
+        [
+            self.unit.clone(),
+            self.problems.to_string(),
+            self.closed.to_string(),
+            self.partial.to_string(),
+            self.open.to_string(),
+            self.overdue.to_string(),
+            format!("{:.0}%", self.closed_rate()),
+        ]
+    }
+
     /// Closed share in percent (0 when nothing was issued).
     pub fn closed_rate(&self) -> f64 {
         if self.problems == 0 {

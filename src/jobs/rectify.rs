@@ -175,18 +175,12 @@ pub fn summary_document(project: &Project, today: NaiveDate) -> Result<Document>
         .push(Block::Title("行政执法案卷评查问题整改情况汇总表".into()))
         .push(Block::Centered(format!("截至{}", chinese_date(&iso))))
         .push(Block::Table(Table {
-            headers: [
-                "承办单位",
-                "问题数",
-                "已整改销号",
-                "部分整改",
-                "未完成",
-                "其中逾期",
-                "销号率",
-            ]
-            .map(String::from)
-            .to_vec(),
-            rows: units.iter().chain(std::iter::once(&total)).map(summary_row).collect(),
+            headers: UnitSummary::HEADERS.map(String::from).to_vec(),
+            rows: units
+                .iter()
+                .chain(std::iter::once(&total))
+                .map(|s| s.cells().to_vec())
+                .collect(),
         }));
     let overdue: Vec<&RectifyItem> = items.iter().filter(|i| i.overdue(today)).collect();
     doc.push(Block::Heading(format!("逾期未整改问题（{} 个）", overdue.len())));
@@ -213,18 +207,6 @@ pub fn summary_document(project: &Project, today: NaiveDate) -> Result<Document>
         }));
     }
     Ok(doc)
-}
-
-fn summary_row(s: &UnitSummary) -> Vec<String> {
-    vec![
-        s.unit.clone(),
-        s.problems.to_string(),
-        s.closed.to_string(),
-        s.partial.to_string(),
-        s.open.to_string(),
-        s.overdue.to_string(),
-        format!("{:.0}%", s.closed_rate()),
-    ]
 }
 
 /// The tracked problems as spreadsheet rows (for the XLSX export), on `today`.

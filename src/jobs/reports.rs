@@ -608,6 +608,15 @@ pub fn render(document: &Document) -> Result<RenderedPdf> {
     Ok(render_pdf(document)?)
 }
 
+/// Renders a document and writes it to `path` (atomically: an old file stays whole until the
+/// new one is complete); the error names the file. Returns the rendered PDF.
+pub fn write_pdf(document: &Document, path: &std::path::Path) -> Result<RenderedPdf> {
+    let rendered = render(document)?;
+    crate::places::write_atomically(path, &rendered.bytes)
+        .map_err(|e| anyhow::anyhow!("{}：{}", path.display(), crate::places::io_message(&e)))?;
+    Ok(rendered)
+}
+
 /// Cases, marks, findings and statistics as sheets.
 pub fn export_xlsx(project: &Project, campaign: Option<&str>) -> Result<Vec<u8>> {
     let rules = ProjectRules::load(project)?;

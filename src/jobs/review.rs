@@ -172,13 +172,21 @@ pub fn read_checklist_file(path: &std::path::Path, extra_codes: &[String]) -> Re
     Ok(format::parse_checklist(&path.display().to_string(), &text, &known)?)
 }
 
+/// Most rows a 评查标准 sheet may have: ten per item a checklist may hold (headings, notes and
+/// blank rows included) — a standard is never a ledger.
+pub const MAX_TABLE_ROWS: usize = 10 * format::MAX_CHECKLIST_ITEMS;
+
 /// The sheets of a 评查标准 table (`.xlsx`, `.xls`, `.ods`) as cell texts, read in a reader
-/// process within `limits`.
+/// process within `limits`, and within [`MAX_TABLE_ROWS`] rows a sheet.
 pub fn read_checklist_tables(
     path: &std::path::Path,
     limits: &crate::import::ImportLimits,
 ) -> Result<Vec<crate::scoring::table::Table>> {
-    let sheets = crate::worker::workbook(path, limits, None)?;
+    let limits = crate::import::ImportLimits {
+        max_sheet_rows: limits.max_sheet_rows.min(MAX_TABLE_ROWS),
+        ..limits.clone()
+    };
+    let sheets = crate::worker::workbook(path, &limits, None)?;
     Ok(sheets
         .into_iter()
         .map(|sheet| crate::scoring::table::Table {

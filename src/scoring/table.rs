@@ -1088,6 +1088,17 @@ pub fn read_table(table: &Table, mapping: &Mapping, meta: &TableMeta) -> TableRe
         });
     }
     let total: f64 = built.iter().map(|s| s.points).sum();
+    let count = veto_items.len() + bonus_items.len() + built.iter().map(|s| s.items.len()).sum::<usize>();
+    if count > super::format::MAX_CHECKLIST_ITEMS {
+        problems.push(problem(
+            None,
+            None,
+            format!(
+                "读出 {count} 个评查项（含否决项、加分项），超过上限 {} 个：请确认选对了工作表和列",
+                super::format::MAX_CHECKLIST_ITEMS
+            ),
+        ));
+    }
     if built.is_empty() && problems.is_empty() {
         problems.push(problem(None, None, "表头以下没有读到评查项（有分值的行）".into()));
     }
@@ -1271,6 +1282,41 @@ mod tests {
         assert_eq!(section_name("第一部分 案件办理"), ("案件办理".into(), None));
         assert_eq!(section_name("执法主体"), ("执法主体".into(), None));
         assert_eq!(section_name("三项制度（共15分）"), ("三项制度".into(), Some(15.0)));
+    }
+
+    #[test]
+    fn a_table_of_more_items_than_any_standard_is_refused_naming_the_cap() {
+        let n = super::super::format::MAX_CHECKLIST_ITEMS + 1;
+        let mut rows = vec![TableRow {
+            row: 1,
+            cells: vec!["评查内容".into(), "分值".into(), "扣分标准".into()],
+        }];
+        rows.extend((0..n).map(|i| TableRow {
+            row: i + 2,
+            cells: vec![format!("第{i}项"), "1".into(), "扣1分".into()],
+        }));
+        let table = Table {
+            sheet: "表".into(),
+            rows,
+        };
+        let mapping = detect_mapping(&table).unwrap();
+        let meta = TableMeta {
+            id: "big".into(),
+            name: "大表".into(),
+            applies_to: AppliesTo::default(),
+            source: "big.xlsx".into(),
+        };
+        let reading = read_table(&table, &mapping, &meta);
+        assert!(
+            reading.problems.iter().any(|p| p.message.contains("超过上限 2000 个")),
+            "{:?}",
+            reading.problems.first()
+        );
+        // At the cap itself, no such problem.
+        let mut at_cap = table.clone();
+        at_cap.rows.truncate(n);
+        let reading = read_table(&at_cap, &mapping, &meta);
+        assert!(!reading.problems.iter().any(|p| p.message.contains("超过上限")));
     }
 
     #[test]

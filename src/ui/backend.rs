@@ -1111,11 +1111,8 @@ fn rectify_request(
     send: &dyn Fn(Response),
 ) {
     use crate::jobs::rectify as r;
-    let write_pdf = |document: &crate::report::Document, path: &std::path::Path| -> anyhow::Result<u32> {
-        let rendered = crate::jobs::reports::render(document)?;
-        crate::places::write_atomically(path, &rendered.bytes)
-            .map_err(|e| anyhow::anyhow!("{}：{}", path.display(), crate::places::io_message(&e)))?;
-        Ok(rendered.pages)
+    let write_pdf = |document: &crate::report::Document, path: &std::path::Path| {
+        crate::jobs::reports::write_pdf(document, path).map(|r| r.pages)
     };
     let result: anyhow::Result<()> = (|| {
         let who = || reviewer.ok_or_else(|| anyhow::anyhow!("请先选择评查员身份（登记人）"));
@@ -1246,9 +1243,7 @@ fn report_request(project: &Project, request: ReportRequest, send: &dyn Fn(Respo
                 return Ok((path, None));
             }
         };
-        let rendered = r::render(&document)?;
-        crate::places::write_atomically(&path, &rendered.bytes)
-            .map_err(|e| anyhow::anyhow!("{}：{}", path.display(), crate::places::io_message(&e)))?;
+        let rendered = r::write_pdf(&document, &path)?;
         Ok((path, Some(rendered.pages)))
     })();
     match result {

@@ -14,7 +14,7 @@ use super::backend::{RectifyRequest, Request};
 use super::path_field::{PathField, Pick};
 use super::theme;
 use crate::domain::CodeEnum;
-use crate::domain::rectification::{Outcome, RectifyItem, Status, summarise};
+use crate::domain::rectification::{Outcome, RectifyItem, Status, UnitSummary, summarise};
 
 /// The window's state.
 #[derive(Default)]
@@ -287,31 +287,20 @@ impl RectifyWindow {
             .default_open(false)
             .show(ui, |ui| {
                 egui::Grid::new("rectify-summary").striped(true).show(ui, |ui| {
-                    for title in [
-                        "承办单位",
-                        "问题数",
-                        "已整改销号",
-                        "部分整改",
-                        "未完成",
-                        "其中逾期",
-                        "销号率",
-                    ] {
+                    for title in UnitSummary::HEADERS {
                         ui.strong(title);
                     }
                     ui.end_row();
                     for s in units.iter().chain(std::iter::once(&total)) {
-                        ui.label(&s.unit);
-                        ui.label(s.problems.to_string());
-                        ui.label(s.closed.to_string());
-                        ui.label(s.partial.to_string());
-                        ui.label(s.open.to_string());
-                        let overdue = RichText::new(s.overdue.to_string());
-                        ui.label(if s.overdue > 0 {
-                            overdue.color(palette.veto)
-                        } else {
-                            overdue
-                        });
-                        ui.label(format!("{:.0}%", s.closed_rate()));
+                        for (column, cell) in s.cells().into_iter().enumerate() {
+                            // 其中逾期, in red when there are any.
+                            let text = RichText::new(cell);
+                            ui.label(if column == 5 && s.overdue > 0 {
+                                text.color(palette.veto)
+                            } else {
+                                text
+                            });
+                        }
                         ui.end_row();
                     }
                 });
