@@ -1297,6 +1297,60 @@ fn a_notices_problems_go_from_issued_to_closed() {
     let first = items[0]["id"].as_i64().unwrap().to_string();
     let second = items[1]["id"].as_i64().unwrap().to_string();
 
+    // Bad input is refused, naming what is wrong: no such problem; a date before the notice.
+    let o = pingcha(&[
+        "rectify",
+        "answer",
+        p,
+        "999",
+        "--date",
+        "2024-06-01",
+        "--text",
+        "已整改",
+        "--by",
+        "张三",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("没有编号为 999 的整改问题"), "{}", stderr(&o));
+    let o = pingcha(&[
+        "rectify",
+        "answer",
+        p,
+        &first,
+        "--date",
+        "2024-05-05",
+        "--text",
+        "已整改",
+        "--by",
+        "张三",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("回复日期 2024-05-05 早于整改通知日期 2024-05-06"),
+        "{}",
+        stderr(&o)
+    );
+    let o = pingcha(&[
+        "rectify",
+        "verify",
+        p,
+        &first,
+        "--outcome",
+        "maybe",
+        "--reason",
+        "x",
+        "--date",
+        "2024-06-01",
+        "--by",
+        "张三",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("--outcome maybe：应为 done、partial、not_done"),
+        "{}",
+        stderr(&o)
+    );
+
     let evidence = tmp.path().join("培训签到表.pdf");
     std::fs::write(&evidence, pdf_with_text("培训签到表")).unwrap();
     let missing = tmp.path().join("没有这个文件.pdf");

@@ -317,8 +317,24 @@ impl FontSet {
                     db.load_fonts_dir(dir);
                 }
             }
-            FontSet::build(&find_system_fonts(&db))
+            FontSet::usable(find_system_fonts(&db))
         })
+    }
+
+    /// A set from the system fonts found, leaving out any that cannot be read or parsed (a
+    /// damaged file): its role takes the bundled font, and every 公文 can still be written.
+    fn usable(found: Vec<(Face, String, PathBuf, u32)>) -> FontSet {
+        let set = FontSet::build(&found);
+        let readable: Vec<_> = found
+            .iter()
+            .filter(|(face, ..)| set.font(set.entry_of(*face).0).is_ok())
+            .cloned()
+            .collect();
+        if readable.len() == found.len() {
+            set
+        } else {
+            FontSet::build(&readable)
+        }
     }
 
     /// Entry index of the font set in `face`, and of its glyph fallback.
@@ -403,6 +419,23 @@ mod tests {
                 .lookup_glyph_index(u32::from('堃'))
                 .is_some()
         );
+    }
+
+    #[test]
+    fn a_damaged_system_font_leaves_its_role_to_the_bundled_font() {
+        let dir = tempfile::tempdir().unwrap();
+        let broken = dir.path().join("simfang.ttf");
+        std::fs::write(&broken, b"not a font").unwrap();
+        let good = dir.path().join("kai.ttf");
+        std::fs::write(&good, crate::assets::FONT_KAI).unwrap();
+        let set = FontSet::usable(vec![
+            (Face::Body, "仿宋_GB2312".into(), broken, 0),
+            (Face::Kai, "楷体".into(), good.clone(), 0),
+        ]);
+        let source = |face| set.choices.iter().find(|c| c.face == face).unwrap().source.clone();
+        assert_eq!(source(Face::Body), Source::Bundled, "the damaged file is not used");
+        assert_eq!(source(Face::Kai), Source::System { path: good, index: 0 });
+        assert!(set.font(set.entry_of(Face::Body).0).is_ok());
     }
 
     #[test]
