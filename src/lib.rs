@@ -9,6 +9,7 @@ pub mod domain;
 pub mod harness;
 pub mod import;
 pub mod jobs;
+pub mod ocr;
 pub mod places;
 pub mod preview;
 pub mod report;

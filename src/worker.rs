@@ -13,7 +13,9 @@
 //! Where no `pingcha` binary is at hand (a test binary, a library user) the same readers run in
 //! this process, with the in-process caps only.
 //!
-//! May use `import` and `domain`, `std::process` and `libc`. Must not use `rusqlite`, `egui`,
+//! Pages are rendered for OCR here too (`page_image`: hayro for PDFs, `image` for scans).
+//!
+//! May use `import`, `domain`, `preview` and `ocr::raster`, `std::process` and `libc`. Must not use `rusqlite`, `egui`,
 //! `printpdf`, `rfd`, or the layers above (`store`, `jobs`, `review`, `cli`, `ui`).
 
 use std::cell::RefCell;
@@ -30,6 +32,8 @@ use serde::{Deserialize, Serialize};
 use crate::import::{
     ImportError, ImportLimits, NamedSheet, Sheet, TextLayer, extract_pdf_text, read_sheet, read_workbook,
 };
+use crate::ocr::Gray;
+use crate::preview::PdfDocument;
 
 /// The hidden subcommand a reader process is started with (`pingcha reader --limits JSON`).
 pub const SUBCOMMAND: &str = "reader";
@@ -43,6 +47,20 @@ pub enum ReaderJob {
     Sheet,
     /// Every sheet of a workbook (a 评查标准 table) → [`NamedSheet`]s.
     Workbook,
+    /// One page of a PDF (rendered at [`crate::ocr::OCR_DPI`]) or an image file, as a grey
+    /// PNG written to the request's `out` → [`PageShape`].
+    PageImage,
+}
+
+/// What a page-image reader answers beside the PNG it wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageShape {
+    /// Pages in the file (1 for an image).
+    pub pages: u32,
+    /// The image's width in pixels.
+    pub width: u32,
+    /// The image's height in pixels.
+    pub height: u32,
 }
 
 /// What a sheet or workbook reader answers: what it read, or why it refused.
@@ -320,23 +338,104 @@ pub fn release() {
     READER.with(|cell| cell.borrow_mut().take());
 }
 
+/// Page `page` (1-based) of the PDF or image at `path` as a grey image at OCR resolution,
+/// with the file's page count; rendered in a reader process (a PDF that aborts or runs away
+/// costs this page, not the caller). The error is in Chinese.
+pub fn page_image(
+    path: &Path,
+    page: u32,
+    limits: &ImportLimits,
+    cancel: Option<&AtomicBool>,
+) -> Result<(Gray, u32), String> {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let out = std::env::temp_dir().join(format!(
+        "pingcha-page-{}-{}.png",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let request = Request {
+        job: ReaderJob::PageImage,
+        path: path.to_path_buf(),
+        page,
+        out: Some(out.clone()),
+    };
+    let result = match run_request(request, limits, cancel) {
+        Ran::Answer(bytes) => match serde_json::from_slice::<Reply<PageShape>>(&bytes) {
+            Ok(Reply::Read(shape)) => std::fs::read(&out)
+                .map_err(|e| format!("页面图像未能读回：{e}"))
+                .and_then(|png| Gray::decode(&png))
+                .map(|image| (image, shape.pages)),
+            Ok(Reply::Refused(message)) => Err(message),
+            Err(e) => Err(format!("页面未能渲染（读取进程的答复无法解析：{e}）")),
+        },
+        Ran::NoProgram => page_image_here(path, page),
+        Ran::Failed(why) => Err(format!("页面未能渲染（{why}）")),
+    };
+    // The reader may have written it before failing; never left behind.
+    let _ = std::fs::remove_file(&out);
+    result
+}
+
+/// The page-image reader's side (and the fallback where there is no reader program).
+fn page_image_here(path: &Path, page: u32) -> Result<(Gray, u32), String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("无法读取文件：{e}"))?;
+    let is_pdf = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    if is_pdf {
+        let pdf = PdfDocument::open(bytes).map_err(|e| e.to_string())?;
+        let pages = u32::try_from(pdf.page_count()).unwrap_or(u32::MAX);
+        let rgba = pdf
+            .render_page(page as usize, crate::ocr::OCR_DPI / 72.0)
+            .map_err(|e| e.to_string())?;
+        Ok((Gray::from_rgba(rgba.width, rgba.height, &rgba.pixels), pages))
+    } else if page <= 1 {
+        Gray::decode(&bytes)
+            .map(|image| (image, 1))
+            .map_err(|e| format!("无法解码图片（{e}）"))
+    } else {
+        Err(format!("没有第 {page} 页（共 1 页）"))
+    }
+}
+
+fn write_png(image: &(Gray, u32), out: &Path) -> Result<(), String> {
+    let png = image.0.to_png()?;
+    std::fs::write(out, png).map_err(|e| format!("页面图像无法写出：{e}"))
+}
+
 /// A request to a reader process.
 #[derive(Debug, Serialize, Deserialize)]
 struct Request {
     job: ReaderJob,
     path: PathBuf,
+    /// The page of a page-image request (1-based).
+    #[serde(default)]
+    page: u32,
+    /// Where a page-image request writes its PNG.
+    #[serde(default)]
+    out: Option<PathBuf>,
 }
 
 fn run(job: ReaderJob, path: &Path, limits: &ImportLimits, cancel: Option<&AtomicBool>) -> Ran {
+    run_request(
+        Request {
+            job,
+            path: path.to_path_buf(),
+            page: 0,
+            out: None,
+        },
+        limits,
+        cancel,
+    )
+}
+
+fn run_request(request: Request, limits: &ImportLimits, cancel: Option<&AtomicBool>) -> Ran {
     let Some(program) = program() else {
         return Ran::NoProgram;
     };
     let limits_json = serde_json::to_string(limits).unwrap_or_default();
-    let mut request = serde_json::to_vec(&Request {
-        job,
-        path: path.to_path_buf(),
-    })
-    .unwrap_or_default();
+    let mut request = serde_json::to_vec(&request).unwrap_or_default();
     request.push(b'\n');
     READER.with(|cell| {
         let mut slot = cell.borrow_mut();
@@ -422,6 +521,18 @@ pub fn serve(limits_json: &str) -> std::process::ExitCode {
             ReaderJob::PdfText => serde_json::to_vec(&pdf_text_here(&request.path, &limits)),
             ReaderJob::Sheet => serde_json::to_vec(&Reply::of(read_sheet(&request.path, &limits))),
             ReaderJob::Workbook => serde_json::to_vec(&Reply::of(read_workbook(&request.path, &limits))),
+            ReaderJob::PageImage => serde_json::to_vec(&match page_image_here(&request.path, request.page) {
+                Ok(image) => match request.out.as_deref().map(|out| write_png(&image, out)) {
+                    Some(Ok(())) => Reply::Read(PageShape {
+                        pages: image.1,
+                        width: image.0.width,
+                        height: image.0.height,
+                    }),
+                    Some(Err(e)) => Reply::Refused(e),
+                    None => Reply::Refused("请求中没有输出文件".into()),
+                },
+                Err(e) => Reply::Refused(e),
+            }),
         };
         let written = answer.map_err(std::io::Error::other).and_then(|mut bytes| {
             bytes.push(b'\n');

@@ -8,6 +8,7 @@
 pub(crate) mod term;
 mod bench;
 mod campaign;
+mod ocr;
 mod rectify;
 mod reports;
 mod score;
@@ -193,6 +194,17 @@ pub enum Command {
         #[command(subcommand)]
         what: BenchCommand,
     },
+    /// 识别一页扫描件的文字（PDF 或图片；离线 OCR）
+    OcrPage {
+        /// PDF、PNG 或 JPEG 文件
+        file: PathBuf,
+        /// 页码（从 1 开始）
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+        /// 以 JSON 输出（每行文字、位置框、置信度）
+        #[arg(long)]
+        json: bool,
+    },
     /// 内部：读取进程（程序自身启动，在内存和时间限制下读取 PDF 文字层或表格）
     #[command(hide = true)]
     Reader {
@@ -331,6 +343,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Agreement { ratings, json } => agreement(&ratings, json).map(|()| ExitCode::SUCCESS),
         Command::Limits { project, set, json } => limits(&project, &set, json).map(|()| ExitCode::SUCCESS),
         Command::Official { project, set, json } => official(&project, &set, json).map(|()| ExitCode::SUCCESS),
+        Command::OcrPage { file, page, json } => ocr::ocr_page(&file, page, json),
         Command::Reader { limits } => Ok(crate::worker::serve(&limits)),
         Command::Open { .. } => Ok(ExitCode::from(2)),
     };

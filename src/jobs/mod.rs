@@ -6,6 +6,7 @@
 
 pub mod checks;
 pub mod import;
+pub mod ocr;
 pub mod rectify;
 pub mod reports;
 pub mod review;

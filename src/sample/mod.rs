@@ -8,6 +8,7 @@
 pub mod defects;
 mod documents;
 mod names;
+pub mod scans;
 mod toml_out;
 mod world;
 
@@ -37,6 +38,9 @@ pub const DEMO: SampleOptions = SampleOptions {
     seed: 2024,
     defect_rate: 0.2,
 };
+
+/// The small grey line at the top of every sample document's pages.
+pub const RUNNING_HEADER: &str = "虚构示例（Pingcha 生成的测试数据，非真实案件）";
 
 /// The officer registry written beside the packages (last, after every case).
 pub const REGISTRY_FILE: &str = "执法人员名册.csv";

@@ -494,7 +494,7 @@ pub fn generate_case_with(
         let subject = spec.subject.as_deref().map(|s| format!("（{s}）")).unwrap_or_default();
         let file = format!("docs/{:02}-{}{subject}.pdf", i + 1, spec.doc_type);
         let mut report = ReportDocument::new(format!("{} {}", spec.doc_type, number));
-        report.running_header = Some("虚构示例（Pingcha 生成的测试数据，非真实案件）".into());
+        report.running_header = Some(super::RUNNING_HEADER.into());
         report.blocks = content(spec, &ctx);
         let rendered = render_pdf(&report)?;
         case.documents.push(Document {

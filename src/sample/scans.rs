@@ -1,0 +1,304 @@
+//! Scanned pages with known text, for measuring OCR: the sample generator's documents of the
+//! kinds a reviewer reads most (行政处罚决定书, 行政处罚告知书, 询问笔录, 送达回执), rendered at
+//! 200 dpi from their PDFs and degraded the way a scanner and a copier degrade paper — with a
+//! fixed seed, so every run measures the same pages.
+//!
+//! The truth of a page is the text its PDF was written with (its text layer); the key facts
+//! are the 案号, every date and the fine amount found in that text.
+
+use super::names::Rng;
+use super::world::{World, generate_case_with};
+use crate::import::{ImportLimits, TextLayer, extract_pdf_text};
+use crate::ocr::Gray;
+use crate::preview::PdfDocument;
+
+/// The document kinds of the corpus.
+pub const KINDS: &[&str] = &["行政处罚决定书", "行政处罚告知书", "询问笔录", "送达回执"];
+
+/// How a page is degraded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Degradation {
+    /// Largest tilt either way, in degrees.
+    pub max_tilt_degrees: f32,
+    /// Gaussian blur radius (standard deviation in pixels).
+    pub blur_sigma: f32,
+    /// Standard deviation of the pixel noise (grey levels).
+    pub noise_sigma: f32,
+    /// Darkest and lightest paper (grey level of a blank page).
+    pub paper: (u8, u8),
+    /// JPEG quality the scan is saved with.
+    pub jpeg_quality: u8,
+}
+
+impl Default for Degradation {
+    /// The corpus of the OCR issue: ±1°, a slight blur, noise, grey paper, JPEG quality 55.
+    fn default() -> Self {
+        Self {
+            max_tilt_degrees: 1.0,
+            blur_sigma: 0.8,
+            noise_sigma: 8.0,
+            paper: (215, 245),
+            jpeg_quality: 55,
+        }
+    }
+}
+
+/// One scanned page and what is on it.
+#[derive(Debug, Clone)]
+pub struct ScanPage {
+    /// The case's 案号.
+    pub case: String,
+    /// 文书类型.
+    pub doc_type: String,
+    /// The text the page was written with.
+    pub truth: String,
+    /// 案号, dates and fine amount as they appear in `truth`.
+    pub facts: Vec<String>,
+    /// The page as a scanner saved it (JPEG bytes).
+    pub jpeg: Vec<u8>,
+    /// The tilt applied, degrees.
+    pub tilt: f32,
+}
+
+/// `count` pages from the sample cases of `seed`, one-page documents of [`KINDS`] in turn
+/// (so every kind is represented), degraded by `how`.
+pub fn scan_corpus(count: usize, seed: u64, how: &Degradation) -> Result<Vec<ScanPage>, String> {
+    let mut world = World::new(seed);
+    let mut rng = Rng::new(seed ^ 0x5ca9_5ca9);
+    let mut pages = Vec::new();
+    let mut per_kind = vec![0usize; KINDS.len()];
+    let wanted_per_kind = count.div_ceil(KINDS.len());
+    for index in 0..count * 20 {
+        if pages.len() == count {
+            break;
+        }
+        let generated = generate_case_with(&mut world, index, None).map_err(|e| e.to_string())?;
+        for (path, bytes) in &generated.files {
+            // `05-行政处罚决定书.pdf`, `08-询问笔录（冯德明）.pdf`.
+            let name = path.rsplit('/').next().unwrap_or(path);
+            let Some(kind) = KINDS.iter().position(|k| {
+                name.ends_with(".pdf") && name.split_once('-').is_some_and(|(_, rest)| rest.starts_with(k))
+            }) else {
+                continue;
+            };
+            if per_kind[kind] >= wanted_per_kind || pages.len() == count {
+                continue;
+            }
+            let TextLayer::Text { text, pages: 1 } = extract_pdf_text(bytes, &ImportLimits::default()) else {
+                continue;
+            };
+            let text = in_reading_order(&text);
+            let pdf = PdfDocument::open(bytes.clone()).map_err(|e| e.to_string())?;
+            let rgba = pdf
+                .render_page(1, crate::ocr::OCR_DPI / 72.0)
+                .map_err(|e| e.to_string())?;
+            let clean = Gray::from_rgba(rgba.width, rgba.height, &rgba.pixels);
+            let (scanned, tilt) = degrade(&clean, how, &mut rng);
+            per_kind[kind] += 1;
+            pages.push(ScanPage {
+                case: generated.case.number.clone(),
+                doc_type: KINDS[kind].to_string(),
+                facts: key_facts(&text, &generated.case.number),
+                truth: text,
+                jpeg: scanned.to_jpeg(how.jpeg_quality)?,
+                tilt,
+            });
+        }
+    }
+    Ok(pages)
+}
+
+/// The page's text in the order a reader reads it: the running header, which the PDF writes
+/// last, is at the top of the page.
+fn in_reading_order(text: &str) -> String {
+    match text.trim_end().strip_suffix(super::RUNNING_HEADER) {
+        Some(body) => format!("{}\n{}", super::RUNNING_HEADER, body.trim_end()),
+        None => text.to_string(),
+    }
+}
+
+/// The 案号 (when on the page), every date written 2024年4月8日, and the fine amount (the
+/// figure after ¥ and the amount in words ending 元整).
+pub fn key_facts(truth: &str, number: &str) -> Vec<String> {
+    let flat: String = truth.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut facts = Vec::new();
+    let number_flat: String = number.chars().filter(|c| !c.is_whitespace()).collect();
+    if flat.contains(&number_flat) {
+        facts.push(number_flat);
+    }
+    let chars: Vec<char> = flat.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        // Dates: 4 digits 年 1–2 digits 月 1–2 digits 日.
+        if let Some(len) = date_at(&chars[i..]) {
+            facts.push(chars[i..i + len].iter().collect());
+            i += len;
+            continue;
+        }
+        if chars[i] == '¥' || chars[i] == '￥' {
+            let digits: String = chars[i + 1..].iter().take_while(|c| c.is_ascii_digit()).collect();
+            if !digits.is_empty() {
+                facts.push(format!("¥{digits}"));
+            }
+        }
+        if chars[i] == '币' {
+            let words: String = chars[i + 1..]
+                .iter()
+                .take_while(|c| "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元整".contains(**c))
+                .collect();
+            if words.ends_with("元整") {
+                facts.push(words);
+            }
+        }
+        i += 1;
+    }
+    facts
+}
+
+fn date_at(chars: &[char]) -> Option<usize> {
+    let digits = |from: usize, min: usize, max: usize| {
+        let n = chars[from.min(chars.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        (min..=max).contains(&n).then_some(n)
+    };
+    let mut at = digits(0, 4, 4)?;
+    if chars.get(at) != Some(&'年') {
+        return None;
+    }
+    at += 1;
+    at += digits(at, 1, 2)?;
+    if chars.get(at) != Some(&'月') {
+        return None;
+    }
+    at += 1;
+    at += digits(at, 1, 2)?;
+    (chars.get(at) == Some(&'日')).then_some(at + 1)
+}
+
+/// A clean page as scanned: tilted, on grey paper, blurred, with noise. Returns the tilt.
+pub fn degrade(clean: &Gray, how: &Degradation, rng: &mut Rng) -> (Gray, f32) {
+    let unit = |rng: &mut Rng| (rng.next_u64() >> 11) as f32 / (1u64 << 53) as f32;
+    let tilt = (unit(rng) * 2.0 - 1.0) * how.max_tilt_degrees;
+    let paper = f32::from(how.paper.0) + unit(rng) * f32::from(how.paper.1 - how.paper.0);
+    let (sin, cos) = tilt.to_radians().sin_cos();
+    let (w, h) = (clean.width as f32, clean.height as f32);
+    let (cx, cy) = (w / 2.0, h / 2.0);
+    let mut pixels = Vec::with_capacity(clean.pixels.len());
+    for y in 0..clean.height {
+        for x in 0..clean.width {
+            // Where this scanner pixel was on the paper (rotation about the centre).
+            let (dx, dy) = (x as f32 + 0.5 - cx, y as f32 + 0.5 - cy);
+            let sx = cos * dx + sin * dy + cx;
+            let sy = -sin * dx + cos * dy + cy;
+            let ink = if sx < 0.0 || sy < 0.0 || sx >= w || sy >= h {
+                255.0
+            } else {
+                clean.sample(sx, sy)
+            };
+            // Ink stays dark, white becomes the paper's grey.
+            pixels.push(ink / 255.0 * paper);
+        }
+    }
+    let blurred = gaussian_blur(&pixels, clean.width as usize, clean.height as usize, how.blur_sigma);
+    let mut out = Vec::with_capacity(blurred.len());
+    let mut spare: Option<f32> = None;
+    for v in blurred {
+        let n = match spare.take() {
+            Some(n) => n,
+            None => {
+                // Box–Muller: two normal deviates per two uniforms.
+                let u1 = unit(rng).max(1e-7);
+                let u2 = unit(rng);
+                let r = (-2.0 * u1.ln()).sqrt();
+                let (s, c) = (std::f32::consts::TAU * u2).sin_cos();
+                spare = Some(r * s);
+                r * c
+            }
+        };
+        out.push((v + n * how.noise_sigma).round().clamp(0.0, 255.0) as u8);
+    }
+    (
+        Gray {
+            width: clean.width,
+            height: clean.height,
+            pixels: out,
+        },
+        tilt,
+    )
+}
+
+/// Separable Gaussian blur (kernel to 3σ, border repeated).
+fn gaussian_blur(pixels: &[f32], width: usize, height: usize, sigma: f32) -> Vec<f32> {
+    if sigma <= 0.0 {
+        return pixels.to_vec();
+    }
+    let radius = (sigma * 3.0).ceil() as isize;
+    let mut kernel: Vec<f32> = (-radius..=radius)
+        .map(|i| (-(i * i) as f32 / (2.0 * sigma * sigma)).exp())
+        .collect();
+    let sum: f32 = kernel.iter().sum();
+    kernel.iter_mut().for_each(|k| *k /= sum);
+    let pass = |src: &[f32], horizontal: bool| {
+        let mut dst = vec![0.0f32; src.len()];
+        for y in 0..height {
+            for x in 0..width {
+                let mut acc = 0.0;
+                for (k, weight) in kernel.iter().enumerate() {
+                    let offset = k as isize - radius;
+                    let (sx, sy) = if horizontal {
+                        ((x as isize + offset).clamp(0, width as isize - 1) as usize, y)
+                    } else {
+                        (x, (y as isize + offset).clamp(0, height as isize - 1) as usize)
+                    };
+                    acc += src[sy * width + sx] * weight;
+                }
+                dst[y * width + x] = acc;
+            }
+        }
+        dst
+    };
+    pass(&pass(pixels, true), false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_facts_are_the_number_dates_and_amounts() {
+        let truth = "青禾应急罚〔2024〕12号\n决定给予罚款人民币贰仟伍佰元整（¥2500）的行政处罚。\n2024年6月20日 于 2024年 1月 2日";
+        assert_eq!(
+            key_facts(truth, "青禾应急罚〔2024〕12号"),
+            vec![
+                "青禾应急罚〔2024〕12号",
+                "贰仟伍佰元整",
+                "¥2500",
+                "2024年6月20日",
+                "2024年1月2日"
+            ]
+        );
+        assert!(key_facts("二〇二四年", "X").is_empty());
+    }
+
+    #[test]
+    fn degrading_is_repeatable_and_keeps_the_size() {
+        let clean = Gray {
+            width: 40,
+            height: 30,
+            pixels: (0..1200).map(|i| if i % 7 == 0 { 0 } else { 255 }).collect(),
+        };
+        let how = Degradation::default();
+        let (a, tilt_a) = degrade(&clean, &how, &mut Rng::new(7));
+        let (b, tilt_b) = degrade(&clean, &how, &mut Rng::new(7));
+        assert_eq!((a.width, a.height), (40, 30));
+        assert_eq!(a, b);
+        assert_eq!(tilt_a, tilt_b);
+        assert!(tilt_a.abs() <= 1.0);
+        // The paper is grey: a blank area is darker than white.
+        let blank = degrade(&Gray::white(40, 30), &how, &mut Rng::new(3)).0;
+        let mean = blank.pixels.iter().map(|&p| f64::from(p)).sum::<f64>() / 1200.0;
+        assert!((200.0..250.0).contains(&mean), "{mean}");
+    }
+}
