@@ -152,3 +152,137 @@ fn a_blank_page_has_no_lines_and_a_turned_page_is_still_read() {
         got.iter().collect::<String>()
     );
 }
+
+/// The installed engine's folder, handed to the command line (whose data folder is a fresh
+/// one per test).
+fn ocr_dir() -> std::path::PathBuf {
+    match ocr::OcrInstall::locate() {
+        Ok(install) => install.dir,
+        Err(e) => panic!("the OCR engine must be installed for these tests (run scripts/fetch-ocr.sh): {e}"),
+    }
+}
+
+fn pingcha(home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_pingcha"))
+        .args(args)
+        .env("PINGCHA_HOME", home)
+        .env("PINGCHA_OCR_DIR", ocr_dir())
+        .output()
+        .expect("pingcha runs")
+}
+
+#[test]
+fn a_folder_of_scanned_pages_is_read_on_import_and_found_by_a_phrase_on_its_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    let scans = tmp.path().join("扫描案卷");
+    std::fs::create_dir_all(&scans).unwrap();
+    let corpus = scan_corpus(8, SEED, &Degradation::default()).expect("corpus");
+    let of = |kind: &str| {
+        corpus
+            .iter()
+            .find(|p| p.doc_type == kind)
+            .expect("kind in corpus")
+            .clone()
+    };
+    let pages = [of("行政处罚决定书"), of("送达回执")];
+    std::fs::write(scans.join("01-行政处罚决定书.jpg"), &pages[0].jpeg).unwrap();
+    let png = Gray::decode(&pages[1].jpeg).unwrap().to_png().unwrap();
+    std::fs::write(scans.join("02-送达回执.png"), png).unwrap();
+    let project = tmp.path().join("项目");
+    let p = project.to_str().unwrap();
+
+    let out = pingcha(&home, &["import", p, scans.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("文字识别：已识别 2 页"), "{text}");
+
+    // A phrase of the first page (one the engine read; accuracy is measured above) is found on
+    // that page of that document.
+    let store = pingcha::store::Project::open(&project).unwrap();
+    let case = store.list_cases().unwrap().remove(0);
+    let stored = store.load_case(case.id).unwrap();
+    let (sha, _) = stored.documents[0].file.clone().unwrap();
+    let page = store.ocr_page(&sha, 1).unwrap().expect("page 1 stored");
+    assert!(page.engine.contains("PP-OCRv4"), "{}", page.engine);
+    let line = page
+        .lines
+        .iter()
+        .skip(3)
+        .find(|l| l.text.chars().count() >= 12 && !l.is_uncertain())
+        .expect("a long line read with confidence");
+    let phrase: String = line.text.chars().skip(2).take(8).collect();
+    assert!(pages[0].truth.contains(&phrase), "{phrase} is on the page");
+    let out = pingcha(&home, &["search", p, &phrase, "--json"]);
+    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let hit = &hits.as_array().expect("hits")[0];
+    assert_eq!(hit["page"], 1, "{hits}");
+    assert_eq!(hit["document"], "行政处罚决定书", "{hits}");
+    assert!(
+        hit["snippet"].as_str().unwrap().contains(&format!("【{phrase}】")),
+        "{hits}"
+    );
+    // The line boxes are on the page (fractions of its size), and the matched line among them.
+    assert!(
+        page.lines
+            .iter()
+            .all(|l| l.quad.iter().flatten().all(|v| (0.0..=1.0).contains(v)))
+    );
+    drop(store);
+
+    // Nothing is read twice: a second run finds nothing to do.
+    let out = pingcha(&home, &["ocr", p]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("没有需要识别的页面"));
+    // One page as JSON: lines with boxes and confidence.
+    let out = pingcha(
+        &home,
+        &["ocr-page", scans.join("02-送达回执.png").to_str().unwrap(), "--json"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let lines = json["lines"].as_array().expect("lines");
+    assert!(
+        lines.iter().any(|l| l["text"].as_str().unwrap().contains("送达回执")),
+        "{json}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["box"].as_array().unwrap().len() == 4 && l["confidence"].as_f64().unwrap() > 0.5)
+    );
+}
+
+#[test]
+fn without_the_engine_import_still_works_and_ocr_says_what_to_install() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scans = tmp.path().join("扫描案卷");
+    std::fs::create_dir_all(&scans).unwrap();
+    std::fs::write(
+        scans.join("01-行政处罚决定书.png"),
+        Gray::white(200, 300).to_png().unwrap(),
+    )
+    .unwrap();
+    let project = tmp.path().join("项目");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_pingcha"))
+            .args(args)
+            .env("PINGCHA_HOME", tmp.path().join("home"))
+            .env("PINGCHA_OCR_DIR", tmp.path().join("没有安装"))
+            .output()
+            .unwrap()
+    };
+    let out = run(&["import", project.to_str().unwrap(), scans.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("scripts/fetch-ocr.sh") && err.contains("导入已完成"),
+        "{err}"
+    );
+    let out = run(&["ocr", project.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("ONNX Runtime 1.31.1") && err.contains("scripts/fetch-ocr.sh"),
+        "{err}"
+    );
+}

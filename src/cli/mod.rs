@@ -194,6 +194,17 @@ pub enum Command {
         #[command(subcommand)]
         what: BenchCommand,
     },
+    /// 识别项目中扫描件的文字（离线 OCR；已识别的页面不再识别，中断后再次运行即从中断处继续）
+    Ocr {
+        /// 项目文件夹
+        project: PathBuf,
+        /// 只识别该案卷（案号）
+        #[arg(long)]
+        case: Option<String>,
+        /// 也识别已有文字层的页面
+        #[arg(long)]
+        all_pages: bool,
+    },
     /// 识别一页扫描件的文字（PDF 或图片；离线 OCR）
     OcrPage {
         /// PDF、PNG 或 JPEG 文件
@@ -343,6 +354,11 @@ pub fn run(command: Command) -> ExitCode {
         Command::Agreement { ratings, json } => agreement(&ratings, json).map(|()| ExitCode::SUCCESS),
         Command::Limits { project, set, json } => limits(&project, &set, json).map(|()| ExitCode::SUCCESS),
         Command::Official { project, set, json } => official(&project, &set, json).map(|()| ExitCode::SUCCESS),
+        Command::Ocr {
+            project,
+            case,
+            all_pages,
+        } => ocr::ocr_project(&project, case.as_deref(), all_pages),
         Command::OcrPage { file, page, json } => ocr::ocr_page(&file, page, json),
         Command::Reader { limits } => Ok(crate::worker::serve(&limits)),
         Command::Open { .. } => Ok(ExitCode::from(2)),
@@ -468,6 +484,7 @@ fn import(project_dir: &std::path::Path, paths: &[PathBuf]) -> Result<ExitCode> 
     if report.imported() == 0 && report.revised() == 0 && report.refused() == 0 && report.unchanged() > 0 {
         outln!("所有案卷均已在项目中且未变化，项目未作改动");
     }
+    ocr::after_import(&mut project)?;
     Ok(if report.refused() > 0 {
         ExitCode::from(1)
     } else {
@@ -541,14 +558,17 @@ fn search(project_dir: &std::path::Path, query: &str, as_json: bool, limit: usiz
     if as_json {
         let array: Vec<_> = hits
             .iter()
-            .map(|h| json!({"case": h.number, "title": h.title, "document": h.document_type, "document_id": h.document_id, "snippet": h.snippet}))
+            .map(|h| json!({"case": h.number, "title": h.title, "document": h.document_type, "document_id": h.document_id, "page": h.page, "snippet": h.snippet}))
             .collect();
         serde_json::to_writer_pretty(&mut out, &array)?;
         writeln!(out)?;
     } else {
         for hit in &hits {
             let place = hit.document_type.as_deref().unwrap_or("案件信息");
-            writeln!(out, "{}\t{}\t{}", hit.number, place, hit.snippet)?;
+            match hit.page {
+                Some(page) => writeln!(out, "{}\t{place} 第 {page} 页（识别文字）\t{}", hit.number, hit.snippet)?,
+                None => writeln!(out, "{}\t{place}\t{}", hit.number, hit.snippet)?,
+            }
         }
         let cases: std::collections::BTreeSet<&str> = hits.iter().map(|h| h.number.as_str()).collect();
         if hits.is_empty() {

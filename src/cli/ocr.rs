@@ -1,12 +1,15 @@
 //! `pingcha ocr-page` (one page read, as text or JSON) and `pingcha ocr` (a project's scans).
 
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 
 use anyhow::Context;
 use serde_json::json;
 
 use crate::import::ImportLimits;
+use crate::jobs::ocr::{OcrReport, OcrScope, plan_ocr, run_ocr};
 use crate::ocr::{OcrLine, PageText};
 
 /// `pingcha ocr-page FILE [--page N] [--json]`: reads one page of a PDF or image file.
@@ -67,4 +70,76 @@ fn page_json(read: &PageText, engine: &str, page: u32, pages: u32) -> serde_json
         "timings_ms": read.timings,
         "lines": read.lines.iter().map(line_json).collect::<Vec<_>>(),
     })
+}
+
+/// `pingcha ocr PROJECT [--case NUMBER] [--all-pages]`: reads the project's scanned pages not
+/// read yet (pages without a text layer, or every page), progress on stderr. Exit code 1 when
+/// a page could not be read or the engine is not installed.
+pub fn ocr_project(project_dir: &Path, case: Option<&str>, all_pages: bool) -> anyhow::Result<ExitCode> {
+    let mut project = super::open_project(project_dir)?;
+    if let Some(number) = case {
+        project
+            .load_case_by_number(number)
+            .with_context(|| format!("项目中没有案卷 {number}"))?;
+    }
+    let scope = if all_pages {
+        OcrScope::AllPages
+    } else {
+        OcrScope::MissingText
+    };
+    let report = read_planned(&mut project, case, scope)?;
+    Ok(if report.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// After `pingcha import`: the project's `ocr_on_import` scope. Without the engine, says so
+/// and how to install it; the import itself stands.
+pub fn after_import(project: &mut crate::store::Project) -> anyhow::Result<()> {
+    let scope = crate::jobs::ocr::ocr_scope(project);
+    if scope == OcrScope::Off {
+        return Ok(());
+    }
+    if plan_ocr(project, None, scope)?.is_empty() {
+        return Ok(());
+    }
+    if let Err(e) = crate::ocr::OcrInstall::locate() {
+        errln!("{e}（导入已完成；安装后运行 pingcha ocr 项目 即可识别）");
+        return Ok(());
+    }
+    read_planned(project, None, scope).map(|_| ())
+}
+
+fn read_planned(project: &mut crate::store::Project, case: Option<&str>, scope: OcrScope) -> anyhow::Result<OcrReport> {
+    let plan = plan_ocr(project, case, scope)?;
+    if plan.is_empty() {
+        outln!("没有需要识别的页面（扫描件均已识别，或均有文字层）");
+        return Ok(OcrReport::default());
+    }
+    let mut reader = crate::ocr::open_reader(crate::jobs::ocr::threads_for_command_line())?;
+    let cancel = AtomicBool::new(false);
+    let interactive = std::io::stderr().is_terminal();
+    let report = run_ocr(project, &plan, reader.as_mut(), &cancel, &mut |p| {
+        if interactive {
+            eprint!(
+                "\r\x1b[K识别中 {}/{} 页 {}…",
+                p.pages_done + 1,
+                p.pages_total,
+                p.current
+            );
+            let _ = std::io::stderr().flush();
+        } else if !p.current.is_empty() && p.pages_done < p.pages_total {
+            eprintln!("识别中 {}/{} 页 {}", p.pages_done + 1, p.pages_total, p.current);
+        }
+    })?;
+    if interactive {
+        eprint!("\r\x1b[K");
+    }
+    for failure in &report.failures {
+        errln!("{failure}");
+    }
+    outln!("{}", report.summary());
+    Ok(report)
 }

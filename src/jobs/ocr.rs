@@ -1,6 +1,264 @@
-//! OCR of a project's scans, as a long job: which pages to read, reading them one by one
-//! (rendered in a reader process, read by the installed engine), storing each page's lines as
-//! it is read — so a job that is cancelled or interrupted resumes where it stopped.
+//! OCR of a project's scans, as a long job: which pages to read ([`plan_ocr`]), then reading
+//! them one by one ([`run_ocr`]) — each page rendered in a reader process, read by the
+//! installed engine, and stored at once, so a job that is cancelled or interrupted resumes
+//! where it stopped (pages already stored are not read again). A page that cannot be read is
+//! reported and the job goes on.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::{Deserialize, Serialize};
+
+use crate::import::{IMPORT_LIMITS_KEY, ImportLimits};
+use crate::ocr::{OcrError, PageReader};
+use crate::store::{Project, StoreError};
+
+/// The project setting: which pages are read when cases are imported.
+pub const OCR_SETTING_KEY: &str = "ocr_on_import";
+
+/// Which pages of a project's files are read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OcrScope {
+    /// None on import (OCR only on request).
+    Off,
+    /// Pages without a text layer: scanned PDFs and images (the default).
+    #[default]
+    MissingText,
+    /// Every page, text layer or not.
+    AllPages,
+}
+
+impl OcrScope {
+    /// Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Off => "导入时不识别",
+            Self::MissingText => "识别没有文字层的页面",
+            Self::AllPages => "识别全部页面",
+        }
+    }
+
+    /// Every scope, for a picker.
+    pub const ALL: [Self; 3] = [Self::Off, Self::MissingText, Self::AllPages];
+}
+
+/// The project's setting (default: pages without a text layer).
+pub fn ocr_scope(project: &Project) -> OcrScope {
+    project.setting(OCR_SETTING_KEY).ok().flatten().unwrap_or_default()
+}
+
+/// One file to read, and which of its pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OcrDocument {
+    /// 案号 of the case holding it.
+    pub case_number: String,
+    /// 文书类型.
+    pub doc_type: String,
+    /// Path inside the package (for messages).
+    pub file_path: String,
+    /// Stored file.
+    pub sha256: String,
+    /// Its extension.
+    pub extension: String,
+    /// Pages in the file, when known from import (an image has one).
+    pub pages: Option<u32>,
+    /// Pages already read (skipped).
+    pub done: Vec<u32>,
+}
+
+/// What to read: the current cases' (or one case's) files that need it. A file shared by
+/// several documents is read once.
+pub fn plan_ocr(project: &Project, case: Option<&str>, scope: OcrScope) -> Result<Vec<OcrDocument>, StoreError> {
+    let rows = project.list_cases()?;
+    let mut seen = std::collections::HashSet::new();
+    let mut plan = Vec::new();
+    for row in rows.iter().filter(|r| case.is_none_or(|c| c == r.number)) {
+        let stored = project.load_case(row.id)?;
+        for doc in &stored.documents {
+            let Some((sha256, extension)) = &doc.file else { continue };
+            let ext = extension.to_ascii_lowercase();
+            let wanted = match ext.as_str() {
+                "png" | "jpg" | "jpeg" => true,
+                "pdf" => match scope {
+                    OcrScope::AllPages => doc.text_status != "unreadable",
+                    OcrScope::MissingText | OcrScope::Off => doc.text_status == "no_text",
+                },
+                _ => false,
+            };
+            if !wanted || !seen.insert(sha256.clone()) {
+                continue;
+            }
+            let pages = if ext == "pdf" { doc.pages } else { Some(1) };
+            let done = project.ocr_status(sha256)?.pages_read;
+            if pages.is_some_and(|n| (1..=n).all(|p| done.contains(&p))) {
+                continue;
+            }
+            plan.push(OcrDocument {
+                case_number: row.number.clone(),
+                doc_type: doc.doc_type.clone(),
+                file_path: doc.file_path.clone(),
+                sha256: sha256.clone(),
+                extension: extension.clone(),
+                pages,
+                done,
+            });
+        }
+    }
+    Ok(plan)
+}
+
+/// Where a job stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OcrProgress {
+    /// Pages handled (read, or failed).
+    pub pages_done: usize,
+    /// Pages to handle, as far as known (a PDF's count is learnt when its first page renders).
+    pub pages_total: usize,
+    /// The document being read: 案号 and 文书类型.
+    pub current: String,
+}
+
+/// A page that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OcrFailure {
+    /// 案号.
+    pub case_number: String,
+    /// Path inside the package.
+    pub file_path: String,
+    /// Page, 1-based.
+    pub page: u32,
+    /// Why, in Chinese.
+    pub reason: String,
+}
+
+impl std::fmt::Display for OcrFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} 第 {} 页：{}",
+            self.case_number, self.file_path, self.page, self.reason
+        )
+    }
+}
+
+/// How a job ended.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OcrReport {
+    /// Pages read and stored.
+    pub pages_read: usize,
+    /// Lines read, of which uncertain.
+    pub lines: usize,
+    /// Lines below [`crate::ocr::LOW_CONFIDENCE`].
+    pub uncertain_lines: usize,
+    /// Pages that could not be read.
+    pub failures: Vec<OcrFailure>,
+    /// Stopped on request (what was read is kept; a new job resumes).
+    pub cancelled: bool,
+    /// Seconds per stage, summed: detection, classification, recognition.
+    pub seconds: [f64; 3],
+}
+
+impl OcrReport {
+    /// One line for a notification or the command line.
+    pub fn summary(&self) -> String {
+        let mut s = format!("文字识别：已识别 {} 页，{} 行", self.pages_read, self.lines);
+        if self.uncertain_lines > 0 {
+            s.push_str(&format!("（{} 行识别存疑）", self.uncertain_lines));
+        }
+        if !self.failures.is_empty() {
+            s.push_str(&format!("；{} 页未能识别", self.failures.len()));
+        }
+        if self.cancelled {
+            s.push_str("；已取消，再次运行将从中断处继续");
+        }
+        s
+    }
+}
+
+/// Reads every planned page not read yet, storing each as it is read. Stops early on cancel
+/// (keeping what was stored); a page that fails is reported and the job goes on. `Err` only
+/// when the project itself cannot be written.
+pub fn run_ocr(
+    project: &mut Project,
+    plan: &[OcrDocument],
+    reader: &mut dyn PageReader,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(&OcrProgress),
+) -> Result<OcrReport, StoreError> {
+    let limits: ImportLimits = project.setting(IMPORT_LIMITS_KEY).ok().flatten().unwrap_or_default();
+    let blobs = project.blobs();
+    let mut report = OcrReport::default();
+    let mut state = OcrProgress {
+        pages_total: plan
+            .iter()
+            .map(|d| d.pages.unwrap_or(1) as usize - d.done.len().min(d.pages.unwrap_or(1) as usize))
+            .sum(),
+        ..OcrProgress::default()
+    };
+    for doc in plan {
+        let path = blobs.path(&doc.sha256, &doc.extension);
+        state.current = format!("{} {}", doc.case_number, doc.doc_type);
+        let mut pages = doc.pages;
+        let mut page = 1;
+        while pages.is_none_or(|n| page <= n) {
+            if cancel.load(Ordering::Relaxed) {
+                report.cancelled = true;
+                return Ok(report);
+            }
+            if doc.done.contains(&page) {
+                page += 1;
+                continue;
+            }
+            progress(&state);
+            let fail = |reason: String| OcrFailure {
+                case_number: doc.case_number.clone(),
+                file_path: doc.file_path.clone(),
+                page,
+                reason,
+            };
+            match crate::worker::page_image(&path, page, &limits, Some(cancel)) {
+                Ok((image, count)) => {
+                    if pages.is_none() {
+                        // Learnt from the file: the total grows by the pages after the first.
+                        state.pages_total += count.saturating_sub(1) as usize;
+                        pages = Some(count);
+                    }
+                    match reader.read_page(&image, Some(cancel)) {
+                        Ok(read) => {
+                            project.save_ocr_page(&doc.sha256, page, reader.engine(), &read)?;
+                            report.pages_read += 1;
+                            report.lines += read.lines.len();
+                            report.uncertain_lines += read.lines.iter().filter(|l| l.is_uncertain()).count();
+                            report.seconds[0] += read.timings.detect_ms as f64 / 1000.0;
+                            report.seconds[1] += read.timings.classify_ms as f64 / 1000.0;
+                            report.seconds[2] += read.timings.recognise_ms as f64 / 1000.0;
+                        }
+                        Err(OcrError::Cancelled) => {
+                            report.cancelled = true;
+                            return Ok(report);
+                        }
+                        Err(e) => report.failures.push(fail(e.to_string())),
+                    }
+                }
+                Err(_) if cancel.load(Ordering::Relaxed) => {
+                    report.cancelled = true;
+                    return Ok(report);
+                }
+                Err(reason) => {
+                    report.failures.push(fail(reason));
+                    if pages.is_none() {
+                        // Not even the first page renders: the rest will not either.
+                        pages = Some(page);
+                    }
+                }
+            }
+            state.pages_done += 1;
+            page += 1;
+        }
+    }
+    progress(&state);
+    Ok(report)
+}
 
 /// Threads per network run for the command line: every core (nothing else is drawing).
 pub fn threads_for_command_line() -> usize {

@@ -267,16 +267,28 @@ fn index_text(
     document_id: Option<i64>,
     held: bool,
 ) -> Result<(), StoreError> {
+    index_page_text(tx, content, case_id, document_id, None, held)
+}
+
+/// Adds one text to the full-text index; `page` for the OCR text of one page.
+pub(super) fn index_page_text(
+    tx: &rusqlite::Connection,
+    content: &str,
+    case_id: i64,
+    document_id: Option<i64>,
+    page: Option<u32>,
+    held: bool,
+) -> Result<(), StoreError> {
     tx.prepare_cached("INSERT INTO search_index (content, case_id, document_id) VALUES (:content, :case_id, :doc_id)")?
         .execute(named_params! {":content": content, ":case_id": case_id, ":doc_id": document_id})?;
     let rowid = tx.last_insert_rowid();
     let sql = if held {
-        "INSERT INTO held_rows (rowid, case_id, document_id) VALUES (:rowid, :case_id, :doc_id)"
+        "INSERT INTO held_rows (rowid, case_id, document_id, page) VALUES (:rowid, :case_id, :doc_id, :page)"
     } else {
-        "INSERT INTO search_rows (rowid, case_id, document_id) VALUES (:rowid, :case_id, :doc_id)"
+        "INSERT INTO search_rows (rowid, case_id, document_id, page) VALUES (:rowid, :case_id, :doc_id, :page)"
     };
     tx.prepare_cached(sql)?
-        .execute(named_params! {":rowid": rowid, ":case_id": case_id, ":doc_id": document_id})?;
+        .execute(named_params! {":rowid": rowid, ":case_id": case_id, ":doc_id": document_id, ":page": page})?;
     Ok(())
 }
 
@@ -333,8 +345,8 @@ pub(super) fn release_held(tx: &rusqlite::Connection, number: &str) -> Result<Op
     tx.prepare_cached("UPDATE cases SET is_current = 1 WHERE id = :id")?
         .execute(named_params! {":id": newest})?;
     tx.prepare_cached(
-        "INSERT INTO search_rows (rowid, case_id, document_id) SELECT rowid, case_id, document_id FROM held_rows
-          WHERE case_id = :id",
+        "INSERT INTO search_rows (rowid, case_id, document_id, page)
+              SELECT rowid, case_id, document_id, page FROM held_rows WHERE case_id = :id",
     )?
     .execute(named_params! {":id": newest})?;
     tx.prepare_cached("DELETE FROM held_rows WHERE case_id = :id")?
@@ -467,6 +479,10 @@ fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome,
         let document_id = tx.last_insert_rowid();
         if let Some(text) = stored.text.as_deref().filter(|t| !t.is_empty()) {
             index_text(tx, text, case_id, Some(document_id), held.is_some())?;
+        }
+        // Pages read before (an earlier revision, another case with the same file).
+        if let Some(blob) = &stored.blob {
+            super::ocr::index_stored_pages(tx, &blob.sha256, case_id, document_id, held.is_some())?;
         }
     }
     Ok(match (current, held) {

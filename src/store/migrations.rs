@@ -328,6 +328,24 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER rectify_verifications_no_update BEFORE UPDATE ON rectify_verifications
     BEGIN SELECT RAISE(ABORT, 'rectify_verifications is append-only'); END;
     "#,
+    // 10: OCR text of scanned pages, per stored file and page (so re-import, reopening and
+    //     kits reuse it), and the page an index row comes from (NULL: a whole text layer).
+    r#"
+    CREATE TABLE ocr_pages (
+        sha256     TEXT NOT NULL REFERENCES blobs (sha256),
+        page       INTEGER NOT NULL,
+        engine     TEXT NOT NULL,
+        text       TEXT NOT NULL,
+        lines_json TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        width      INTEGER NOT NULL,
+        height     INTEGER NOT NULL,
+        read_at    TEXT NOT NULL,
+        PRIMARY KEY (sha256, page)
+    );
+    ALTER TABLE search_rows ADD COLUMN page INTEGER;
+    ALTER TABLE held_rows ADD COLUMN page INTEGER;
+    "#,
 ];
 
 /// The schema version this program writes.

@@ -8,6 +8,7 @@ mod campaigns;
 mod cases;
 pub mod holders;
 mod migrations;
+mod ocr;
 mod rectification;
 mod scores;
 mod search;
@@ -23,6 +24,7 @@ pub use cases::{
     CachedFinding, CaseRow, NewCase, NewDocument, RegistryOutcome, SaveOutcome, StoredCase, StoredDocument,
 };
 pub use migrations::SCHEMA_VERSION;
+pub use ocr::{OcrStatus, StoredOcrPage};
 pub use rectification::{IssuedNotice, NewNotice, NewProblem};
 pub use scores::{AuditEntry, FindingDecision, ReviewKey, Reviewer, StoredChecklist};
 pub use search::{SearchHit, SearchSummary};

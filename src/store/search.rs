@@ -19,6 +19,9 @@ pub struct SearchHit {
     pub document_id: Option<i64>,
     /// 文书类型, `None` for a metadata match.
     pub document_type: Option<String>,
+    /// The page, for a match in the OCR text of a scanned page (`None`: a text layer or
+    /// metadata).
+    pub page: Option<u32>,
     /// Text around the first match, the match in 【】.
     pub snippet: String,
 }
@@ -156,13 +159,13 @@ impl Project {
             return Ok(Vec::new());
         }
         let mut stmt = self.conn.prepare_cached(
-            "SELECT c.number, c.title, sr.document_id, d.doc_type, s.content
+            "SELECT c.number, c.title, sr.document_id, d.doc_type, s.content, sr.page
                FROM search_rows sr
                JOIN cases c ON c.id = sr.case_id
                JOIN search_index s ON s.rowid = sr.rowid
                LEFT JOIN documents d ON d.id = sr.document_id
               WHERE sr.case_id = ?1
-              ORDER BY d.position IS NOT NULL, d.position",
+              ORDER BY d.position IS NOT NULL, d.position, sr.page",
         )?;
         let mut hits = Vec::new();
         let mut rows = stmt.query([case_id])?;
@@ -175,6 +178,7 @@ impl Project {
                     title: row.get(1)?,
                     document_id: row.get(2)?,
                     document_type: row.get(3)?,
+                    page: row.get(5)?,
                     snippet: snippet(&content, &terms),
                 });
             }
@@ -193,11 +197,11 @@ impl Project {
         let (cte, params) = matching_rows(&terms);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let sql = format!(
-            "{cte} SELECT sr.rowid, sr.case_id, c.number, c.title, sr.document_id, d.doc_type FROM m
+            "{cte} SELECT sr.rowid, sr.case_id, c.number, c.title, sr.document_id, d.doc_type, sr.page FROM m
                  JOIN search_rows sr ON sr.rowid = m.r
                  JOIN cases c ON c.id = sr.case_id AND c.is_current = 1
                  LEFT JOIN documents d ON d.id = sr.document_id
-             ORDER BY c.number, d.position IS NOT NULL, d.position LIMIT {limit}"
+             ORDER BY c.number, d.position IS NOT NULL, d.position, sr.page LIMIT {limit}"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let found = stmt
@@ -210,6 +214,7 @@ impl Project {
                         title: r.get(3)?,
                         document_id: r.get(4)?,
                         document_type: r.get(5)?,
+                        page: r.get(6)?,
                         snippet: String::new(),
                     },
                 ))
