@@ -45,6 +45,13 @@ case "$(uname -m)" in
 esac
 
 python=$(command -v python3 || command -v python || true)
+if { [ -z "$python" ] || ! "$python" -m pip --version >/dev/null 2>&1; } && command -v apt-get >/dev/null; then
+  # A fresh Debian has Python but not always pip.
+  echo "fetch-ocr.sh: installing python3-pip (pip download fetches the wheels from PyPI)"
+  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq python3-pip >/dev/null
+  else sudo apt-get install -y -qq python3-pip >/dev/null; fi
+  python=$(command -v python3)
+fi
 if [ -z "$python" ] || ! "$python" -m pip --version >/dev/null 2>&1; then
   echo "fetch-ocr.sh: needs Python 3 with pip (Debian: apt-get install python3-pip)" >&2
   exit 1

@@ -4,8 +4,17 @@
 //! a pair. These tests need the engine installed (`scripts/fetch-ocr.sh`): without it they
 //! fail, they do not skip.
 
+mod common;
+#[path = "common/kittest.rs"]
+mod kittest;
+
+use std::time::Duration;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use pingcha::ocr::{self, Gray, PageReader};
 use pingcha::sample::scans::{Degradation, KINDS, ScanPage, scan_corpus};
+use pingcha::ui::{PingchaApp, install_fonts};
 
 /// Pages measured (an equal share of each kind).
 const PAGES: usize = 16;
@@ -285,4 +294,115 @@ fn without_the_engine_import_still_works_and_ocr_says_what_to_install() {
         err.contains("ONNX Runtime 1.31.1") && err.contains("scripts/fetch-ocr.sh"),
         "{err}"
     );
+}
+
+/// Steps the app until `done` holds, for up to `seconds` (OCR in a debug build takes seconds
+/// a page).
+fn wait_long(h: &mut Harness<'static, PingchaApp>, what: &str, seconds: u64, done: impl Fn(&PingchaApp) -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(seconds);
+    while std::time::Instant::now() < deadline {
+        h.step();
+        if done(h.state()) {
+            h.run_steps(3);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// A project holding one case: a folder of two scanned pages (决定书, 送达回执), not read yet.
+fn scanned_project(root: &std::path::Path) -> (std::path::PathBuf, Vec<ScanPage>) {
+    let corpus = scan_corpus(8, SEED, &Degradation::default()).expect("corpus");
+    let of = |kind: &str| {
+        corpus
+            .iter()
+            .find(|p| p.doc_type == kind)
+            .expect("kind in corpus")
+            .clone()
+    };
+    let pages = vec![of("行政处罚决定书"), of("送达回执")];
+    let scans = root.join("扫描案卷");
+    std::fs::create_dir_all(&scans).unwrap();
+    for (i, page) in pages.iter().enumerate() {
+        std::fs::write(scans.join(format!("{:02}-{}.jpg", i + 1, page.doc_type)), &page.jpeg).unwrap();
+    }
+    let dir = root.join("project");
+    let mut project = pingcha::store::Project::create_or_open(&dir).unwrap();
+    common::import(&mut project, &[scans]);
+    (dir, pages)
+}
+
+#[test]
+fn the_app_reads_a_case_in_the_background_and_a_search_hit_opens_the_page_with_its_line_marked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, _) = scanned_project(tmp.path());
+    let project_dir = dir.clone();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(install_fonts)
+        .build_eframe(move |cc| PingchaApp::new(&cc.egui_ctx, dir, None, None));
+    kittest::wait_until(&mut h, "the case list", |a| a.visible_case_count() == 1);
+    h.state_mut().set_reviewer("张敏", "法规科");
+    wait_long(&mut h, "the reviewer", 30, |a| a.reviewer().is_some());
+    // 案号 and 案件名称 are both the folder's name.
+    h.query_all_by_label("扫描案卷").next().expect("the case row").click();
+    for _ in 0..500 {
+        h.step();
+        if h.query_by_label("识别扫描件文字").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.get_by_label("扫描件 2 份");
+    h.get_by_label("识别扫描件文字").click();
+    h.run_steps(2);
+    assert!(h.state().ocr_running(), "the job started: {:?}", h.state().notice_log());
+    // While it reads, a search is answered: the job has its own thread and connection.
+    kittest::type_into(&mut h, "全文检索", "行政处罚决定书");
+    for _ in 0..500 {
+        h.step();
+        if h.query_by_label_contains("“行政处罚决定书”：").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.get_by_label_contains("“行政处罚决定书”：");
+    assert!(h.state().ocr_running(), "the search was answered before the job ended");
+    wait_long(&mut h, "the job to end", 300, |a| !a.ocr_running());
+    assert!(
+        h.state()
+            .notice_log()
+            .iter()
+            .any(|n| n.contains("文字识别：已识别 2 页")),
+        "{:?}",
+        h.state().notice_log()
+    );
+
+    // A phrase read on the 决定书's page: the hit names the page, and opens it marked.
+    let store = pingcha::store::Project::open(&project_dir).unwrap();
+    let hits = store.search("行政处罚决定书", 10).unwrap();
+    let hit = hits
+        .iter()
+        .find(|h| h.page == Some(1) && h.document_type.as_deref() == Some("行政处罚决定书"));
+    assert!(hit.is_some(), "{hits:?}");
+    drop(store);
+    // The case's matches are asked again once pages are stored: the hit on the page appears.
+    let link = "1. 行政处罚决定书 第 1 页";
+    for _ in 0..1000 {
+        h.step();
+        if h.query_by_label(link).is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.get_by_label(link).click();
+    wait_long(&mut h, "the page with its matched line highlighted", 60, |a| {
+        a.highlighted_ocr_lines() > 0
+    });
+    assert!(
+        h.query_all_by_label_contains("识别 ").count() >= 1,
+        "the toolbar counts the lines read"
+    );
+    h.get_by_label("复制本页文字");
 }

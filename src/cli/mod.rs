@@ -282,6 +282,18 @@ pub enum BenchCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// 识别 N 页生成的扫描件（与准确率测试同一语料），每阶段每页耗时、每分钟页数和内存峰值
+    Ocr {
+        /// 页数
+        #[arg(long, default_value_t = 30)]
+        pages: usize,
+        /// 每次推理的线程数（默认全部核心）
+        #[arg(long)]
+        threads: Option<usize>,
+        /// 另存扫描件（JPEG）到该文件夹
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// 生成 N 件案卷的评查报告（PDF），报告页数、耗时和大小
     Report {
         /// 案卷数量
@@ -332,6 +344,9 @@ pub fn run(command: Command) -> ExitCode {
         Command::Bench {
             what: BenchCommand::Report { cases, out },
         } => bench::report(cases, out).map(|()| ExitCode::SUCCESS),
+        Command::Bench {
+            what: BenchCommand::Ocr { pages, threads, out },
+        } => bench::ocr(pages, threads, out).map(|()| ExitCode::SUCCESS),
         Command::Calendar { what } => calendar(what).map(|()| ExitCode::SUCCESS),
         Command::Check { paths, json } => check(&paths, json),
         Command::Checklist { what } => score::checklist(what),

@@ -270,3 +270,81 @@ pub fn threads_for_command_line() -> usize {
 pub fn threads_for_app() -> usize {
     threads_for_command_line().saturating_sub(1).max(1)
 }
+
+/// Where a background job stands, shared with the thread running it.
+#[derive(Debug, Clone, Default)]
+pub struct OcrJobState {
+    /// Pages done and to do.
+    pub progress: OcrProgress,
+    /// Set once, when the job ends: its report, or why it could not run (in Chinese).
+    pub finished: Option<Result<OcrReport, String>>,
+}
+
+/// An OCR job on its own thread with its own connection to the project, so marking,
+/// browsing and search (the project thread) never wait for it; the engine runs on
+/// [`threads_for_app`] threads.
+pub struct OcrJob {
+    cancel: std::sync::Arc<AtomicBool>,
+    state: std::sync::Arc<std::sync::Mutex<OcrJobState>>,
+    /// The case it reads, `None` for the whole project.
+    pub case: Option<String>,
+}
+
+impl OcrJob {
+    /// Starts reading the project at `dir` (`case`, or every case) by `scope`; `wake` is
+    /// called after each page and at the end.
+    pub fn start(
+        dir: std::path::PathBuf,
+        case: Option<String>,
+        scope: OcrScope,
+        wake: impl Fn() + Send + 'static,
+    ) -> Result<Self, String> {
+        let cancel = std::sync::Arc::new(AtomicBool::new(false));
+        let state = std::sync::Arc::new(std::sync::Mutex::new(OcrJobState::default()));
+        let (job_cancel, job_state, job_case) = (cancel.clone(), state.clone(), case.clone());
+        std::thread::Builder::new()
+            .name("pingcha-ocr".into())
+            .spawn(move || {
+                let result = run_job(&dir, job_case.as_deref(), scope, &job_cancel, &job_state, &wake);
+                if let Ok(mut state) = job_state.lock() {
+                    state.finished = Some(result);
+                }
+                wake();
+            })
+            .map_err(|e| format!("无法启动文字识别：{e}"))?;
+        Ok(Self { cancel, state, case })
+    }
+
+    /// A copy of where it stands.
+    pub fn state(&self) -> OcrJobState {
+        self.state.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Asks it to stop after the current stage (what was read is kept).
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+fn run_job(
+    dir: &std::path::Path,
+    case: Option<&str>,
+    scope: OcrScope,
+    cancel: &AtomicBool,
+    state: &std::sync::Mutex<OcrJobState>,
+    wake: &dyn Fn(),
+) -> Result<OcrReport, String> {
+    let mut project = Project::open(dir).map_err(|e| format!("无法打开项目：{e}"))?;
+    let plan = plan_ocr(&project, case, scope).map_err(|e| format!("无法列出要识别的页面：{e}"))?;
+    if plan.is_empty() {
+        return Ok(OcrReport::default());
+    }
+    let mut reader = crate::ocr::open_reader(threads_for_app()).map_err(|e| e.to_string())?;
+    run_ocr(&mut project, &plan, reader.as_mut(), cancel, &mut |p| {
+        if let Ok(mut s) = state.lock() {
+            s.progress = p.clone();
+        }
+        wake();
+    })
+    .map_err(|e| format!("识别结果无法保存：{e}"))
+}

@@ -374,6 +374,7 @@ pub struct PingchaApp {
     campaigns: CampaignWindow,
     reports: ReportsWindow,
     rectify: super::rectify::RectifyWindow,
+    ocr: super::ocr::OcrPanel,
     campaign_names: Vec<String>,
     kit_path: PathField,
     kit_workspace: PathField,
@@ -484,6 +485,7 @@ impl PingchaApp {
             campaigns: CampaignWindow::default(),
             reports: ReportsWindow::default(),
             rectify: super::rectify::RectifyWindow::default(),
+            ocr: super::ocr::OcrPanel::default(),
             campaign_names: Vec::new(),
             kit_path: PathField::default(),
             kit_workspace: PathField::default(),
@@ -571,6 +573,16 @@ impl PingchaApp {
     /// Tracked rectification problems past their due date, as last read.
     pub fn rectify_overdue(&self) -> usize {
         self.rectify.overdue_count()
+    }
+
+    /// Recognised lines of the page in the viewer that hold the search terms (highlighted).
+    pub fn highlighted_ocr_lines(&self) -> usize {
+        self.viewer.highlighted_lines()
+    }
+
+    /// Whether an OCR job is reading.
+    pub fn ocr_running(&self) -> bool {
+        self.ocr.running()
     }
 
     /// Number of cases shown in the list after filters and search.
@@ -844,6 +856,8 @@ impl PingchaApp {
                     }
                 }
                 Response::ImportLimits(limits) => self.settings.set_limits(*limits),
+                Response::OcrScope(scope) => self.ocr.set_scope(scope),
+                Response::OcrPage { sha256, page, stored } => self.viewer.set_ocr(sha256, page, stored.map(|s| *s)),
                 Response::SearchHits { query, summary } => {
                     if query == self.search_sent {
                         let ids: HashSet<i64> = summary.cases.into_iter().collect();
@@ -873,6 +887,12 @@ impl PingchaApp {
                         }
                     }
                     self.notify(ctx, Level::Info, format!("导入完成：{}", report.summary()));
+                    if report.imported() + report.revised() > 0
+                        && let Some(dir) = self.project_dir.clone()
+                        && let Some(intent) = self.ocr.after_import(dir, ctx)
+                    {
+                        self.apply_ocr(ctx, intent);
+                    }
                     self.last_report = Some(report);
                 }
                 Response::Error(msg) => {
@@ -1716,6 +1736,19 @@ impl PingchaApp {
         let case = &stored.case;
         let palette = theme::palette(self.dark);
         let mut opened = None;
+        let mut opened_hit: Option<(usize, usize, String)> = None;
+        let mut read_scans = false;
+        let scans = stored
+            .documents
+            .iter()
+            .filter(|d| {
+                d.text_status == "no_text"
+                    || d.file
+                        .as_ref()
+                        .is_some_and(|(_, e)| matches!(e.as_str(), "png" | "jpg" | "jpeg"))
+            })
+            .count();
+        let ocr_running = self.ocr.running();
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
             // Keep content clear of the scroll bar.
             ui.set_max_width(ui.available_width() - theme::SPACE * 1.5);
@@ -1833,11 +1866,18 @@ impl PingchaApp {
                             .and_then(|id| stored.documents.iter().position(|d| d.id == id))
                         {
                             Some(i) => {
-                                if ui
-                                    .link(format!("{}. {}", i + 1, stored.documents[i].doc_type))
-                                    .clicked()
-                                {
-                                    opened = Some(i);
+                                let place = match hit.page {
+                                    Some(page) => format!("{}. {} 第 {page} 页", i + 1, stored.documents[i].doc_type),
+                                    None => format!("{}. {}", i + 1, stored.documents[i].doc_type),
+                                };
+                                let link = ui.link(place);
+                                let link = if hit.page.is_some() {
+                                    link.on_hover_text("在扫描件识别出的文字中找到；打开该页并标出所在行")
+                                } else {
+                                    link
+                                };
+                                if link.clicked() {
+                                    opened_hit = Some((i, hit.page.unwrap_or(1) as usize, query.clone()));
                                 }
                             }
                             None => {
@@ -1849,7 +1889,19 @@ impl PingchaApp {
                 }
             }
             ui.add_space(theme::SPACE);
-            ui.label(RichText::new(format!("卷内目录（{} 份）", stored.documents.len())).strong());
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(format!("卷内目录（{} 份）", stored.documents.len())).strong());
+                if scans > 0 {
+                    ui.label(RichText::new(format!("扫描件 {scans} 份")).color(palette.weak_text));
+                    if ui
+                        .add_enabled(!ocr_running, egui::Button::new("识别扫描件文字").small())
+                        .on_hover_text("离线识别本案扫描件中尚未识别的页面（后台进行，识别后可全文检索）")
+                        .clicked()
+                    {
+                        read_scans = true;
+                    }
+                }
+            });
             let mut page = 1u32;
             let mut open_document = None;
             let row_height = theme::row_height(ui);
@@ -1947,6 +1999,55 @@ impl PingchaApp {
         if let Some(i) = opened {
             self.open_document(i);
         }
+        if let Some((i, page, query)) = opened_hit {
+            self.open_document_at(i, page);
+            self.viewer
+                .set_highlight(query.split_whitespace().map(str::to_string).collect());
+        }
+        if read_scans {
+            let ctx = ui.ctx().clone();
+            self.read_case_scans(&ctx);
+        }
+    }
+
+    /// Carries out what the OCR component asks.
+    fn apply_ocr(&mut self, ctx: &egui::Context, intent: super::ocr::OcrIntent) {
+        use super::ocr::OcrIntent;
+        match intent {
+            OcrIntent::SaveScope(scope) => self.backend.send(Request::SaveOcrScope(scope)),
+            OcrIntent::Notify(error, text) => {
+                self.notify(ctx, if error { Level::Error } else { Level::Info }, text);
+            }
+            OcrIntent::PagesStored => {
+                self.viewer.forget_ocr();
+                // Search results may have grown.
+                self.case_hits_sent = None;
+            }
+        }
+    }
+
+    /// The OCR job, the viewer's questions for page readings and its request to read.
+    fn ocr_frame(&mut self, ctx: &egui::Context) {
+        for intent in self.ocr.poll() {
+            self.apply_ocr(ctx, intent);
+        }
+        if let Some((sha256, page)) = self.viewer.wanted_ocr() {
+            self.backend.send(Request::OcrPage { sha256, page });
+        }
+        if self.viewer.take_run_ocr() {
+            self.read_case_scans(ctx);
+        }
+    }
+
+    /// Starts reading the selected case's scans.
+    fn read_case_scans(&mut self, ctx: &egui::Context) {
+        let (Some(dir), Some(case)) = (self.project_dir.clone(), self.case.as_ref()) else {
+            return;
+        };
+        let number = case.row.number.clone();
+        if let Some(intent) = self.ocr.start(dir, Some(number), false, ctx) {
+            self.apply_ocr(ctx, intent);
+        }
     }
 
     /// Opens document `index` of the selected case in the viewer.
@@ -1985,15 +2086,24 @@ impl PingchaApp {
         }
         let mut open = self.import_open;
         let mut start = None;
+        let mut ocr_intent = None;
         egui::Window::new("导入案卷").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
             ui.label("可导入：案卷包文件夹或 .zip、装有多个案卷包的文件夹、扫描件文件夹、案件台账（.xlsx/.csv）、执法人员名册。");
             self.import_path.ui(ui, "导入路径", "文件夹、.zip 或表格", &[("选择文件夹…", Pick::Folder), ("选择文件…", Pick::File)]);
+            ui.horizontal(|ui| {
+                if let Some(intent) = self.ocr.scope_ui(ui) {
+                    ocr_intent = Some(intent);
+                }
+            });
             let path = self.import_path.path();
             if ui.add_enabled(path.is_some() && !self.is_importing(), egui::Button::new("开始导入")).clicked() {
                 start = path;
             }
         });
         self.import_open = open;
+        if let Some(intent) = ocr_intent {
+            self.apply_ocr(ctx, intent);
+        }
         if let Some(path) = start {
             self.import_open = false;
             self.start_import(vec![path]);
@@ -2054,6 +2164,7 @@ impl PingchaApp {
         self.search_sent.clear();
         self.search_text.clear();
         self.import_progress = None;
+        self.ocr.stop();
         self.last_report = None;
         self.finding_counts = Arc::new(std::collections::HashMap::new());
         self.findings.clear();
@@ -2349,6 +2460,7 @@ impl PingchaApp {
 
     fn status_bar(&mut self, ui: &mut egui::Ui, commands: &mut Vec<UiCommand>) {
         ui.horizontal(|ui| {
+            self.ocr.status_ui(ui);
             if let Some(p) = &self.import_progress {
                 let fraction = if p.total == 0 {
                     0.0
@@ -2505,6 +2617,7 @@ impl PingchaApp {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.apply_responses(&ctx);
+        self.ocr_frame(&ctx);
         let mut commands = self.keyboard(&ctx);
         egui::Panel::top("top-bar").show(ui, |ui| {
             ui.add_space(4.0);

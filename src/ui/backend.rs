@@ -37,6 +37,15 @@ pub enum Request {
     },
     /// Import paths (packages, folders, ledgers, registries).
     Import(Vec<PathBuf>),
+    /// The stored OCR reading of one page of a file.
+    OcrPage {
+        /// The file.
+        sha256: String,
+        /// Page, 1-based.
+        page: u32,
+    },
+    /// Which pages are read on import.
+    SaveOcrScope(crate::jobs::ocr::OcrScope),
     /// Who is scoring (created in the project if new).
     SetReviewer {
         /// Name.
@@ -472,6 +481,17 @@ pub enum Response {
     },
     /// The project's import limits (after open or a change).
     ImportLimits(Box<ImportLimits>),
+    /// The OCR reading of one page (`None`: not read yet).
+    OcrPage {
+        /// The file.
+        sha256: String,
+        /// Page, 1-based.
+        page: u32,
+        /// What was read.
+        stored: Option<Box<crate::store::StoredOcrPage>>,
+    },
+    /// Which pages are read on import (after open or a change).
+    OcrScope(crate::jobs::ocr::OcrScope),
 }
 
 /// How many findings the automatic checks report for a case.
@@ -554,6 +574,7 @@ impl Backend {
                 send_checklists(&project, &send);
                 let mut rules = load_rules(&project, &send);
                 send(Response::ImportLimits(Box::new(import_limits(&project))));
+                send(Response::OcrScope(crate::jobs::ocr::ocr_scope(&project)));
                 let mut reviewer: Option<Reviewer> = None;
                 if let Some(packages) = demo_packages
                     && project.case_count().unwrap_or(0) == 0
@@ -677,6 +698,21 @@ impl Backend {
                                 Err(e) => send(Response::Error(format!("未能保存公文设置：{e}"))),
                             }
                             send_official(&project, &send);
+                        }
+                        Request::OcrPage { sha256, page } => match project.ocr_page(&sha256, page) {
+                            Ok(stored) => send(Response::OcrPage {
+                                sha256,
+                                page,
+                                stored: stored.map(Box::new),
+                            }),
+                            Err(e) => send(Response::Error(format!("识别文字无法读取：{e}"))),
+                        },
+                        Request::SaveOcrScope(scope) => {
+                            match project.set_setting(crate::jobs::ocr::OCR_SETTING_KEY, &scope) {
+                                Ok(()) => send(Response::Info(format!("导入时文字识别：{}", scope.label()))),
+                                Err(e) => send(Response::Error(format!("未能保存文字识别设置：{e}"))),
+                            }
+                            send(Response::OcrScope(crate::jobs::ocr::ocr_scope(&project)));
                         }
                         Request::SaveImportLimits(limits) => {
                             match project.set_setting(IMPORT_LIMITS_KEY, &*limits) {
@@ -1072,6 +1108,8 @@ fn scoring_request_inner(
         | Request::Search(_)
         | Request::SearchInCase { .. }
         | Request::Import(_)
+        | Request::OcrPage { .. }
+        | Request::SaveOcrScope(_)
         | Request::SetReviewer { .. }
         | Request::SaveRuleSettings(_)
         | Request::SaveImportLimits(_)

@@ -65,6 +65,33 @@ pub struct Viewer {
     scroll_reset: bool,
     /// The page's scroll position in the last frame.
     scroll_offset: egui::Vec2,
+    /// The OCR reading of the page shown: (file, page, what was read — `None`: not read).
+    ocr: Option<(String, usize, Option<crate::store::StoredOcrPage>)>,
+    /// The reading asked of the project for (file, page), not yet answered.
+    ocr_asked: Option<(String, usize)>,
+    /// Draw the recognised lines' boxes over the page.
+    show_ocr: bool,
+    /// Search terms whose lines are highlighted.
+    highlight: Vec<String>,
+    /// The user asked to read this case's scans.
+    run_ocr_asked: bool,
+}
+
+/// Whether a recognised line holds one of the search terms (case and spaces ignored).
+pub fn line_matches(text: &str, terms: &[String]) -> bool {
+    let flat: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    terms.iter().any(|t| {
+        let term: String = t
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase();
+        !term.is_empty() && flat.contains(&term)
+    })
 }
 
 impl Viewer {
@@ -111,6 +138,148 @@ impl Viewer {
             textures: VecDeque::new(),
             pending: Vec::new(),
             error: None,
+            ocr: None,
+            ocr_asked: None,
+            show_ocr: false,
+            highlight: Vec::new(),
+            run_ocr_asked: false,
+        }
+    }
+
+    /// The page whose OCR reading should be asked of the project, once per page shown.
+    pub fn wanted_ocr(&mut self) -> Option<(String, u32)> {
+        let doc = self.open.as_ref()?;
+        if doc.kind == PreviewKind::External || doc.sha256.starts_with("report:") {
+            return None;
+        }
+        let shown = (doc.sha256.clone(), self.page);
+        let loaded = self
+            .ocr
+            .as_ref()
+            .is_some_and(|(s, p, _)| (s, *p) == (&shown.0, shown.1));
+        if loaded || self.ocr_asked.as_ref() == Some(&shown) {
+            return None;
+        }
+        self.ocr_asked = Some(shown.clone());
+        Some((shown.0, u32::try_from(shown.1).unwrap_or(u32::MAX)))
+    }
+
+    /// The project's answer for one page.
+    pub fn set_ocr(&mut self, sha256: String, page: u32, stored: Option<crate::store::StoredOcrPage>) {
+        let page = page as usize;
+        if self.ocr_asked.as_ref() == Some(&(sha256.clone(), page)) {
+            self.ocr_asked = None;
+        }
+        self.ocr = Some((sha256, page, stored));
+    }
+
+    /// Forgets the page's reading (an OCR job stored more): asked again next frame.
+    pub fn forget_ocr(&mut self) {
+        self.ocr = None;
+        self.ocr_asked = None;
+    }
+
+    /// Search terms to highlight on recognised pages (empty: none).
+    pub fn set_highlight(&mut self, terms: Vec<String>) {
+        self.highlight = terms;
+    }
+
+    /// How many recognised lines of the shown page hold a highlighted search term.
+    pub fn highlighted_lines(&self) -> usize {
+        match self.shown_ocr() {
+            Some(Some(page)) if !self.highlight.is_empty() => page
+                .lines
+                .iter()
+                .filter(|l| line_matches(&l.text, &self.highlight))
+                .count(),
+            _ => 0,
+        }
+    }
+
+    /// Whether the user asked, from the viewer, to read this case's scans (once).
+    pub fn take_run_ocr(&mut self) -> bool {
+        std::mem::take(&mut self.run_ocr_asked)
+    }
+
+    /// The reading of the page shown, when loaded.
+    fn shown_ocr(&self) -> Option<&Option<crate::store::StoredOcrPage>> {
+        let doc = self.open.as_ref()?;
+        self.ocr
+            .as_ref()
+            .filter(|(s, p, _)| *s == doc.sha256 && *p == self.page)
+            .map(|(_, _, stored)| stored)
+    }
+
+    /// The OCR part of the toolbar: box toggle, copy, counts — or that the page is not read.
+    fn ocr_toolbar(&mut self, ui: &mut egui::Ui, palette: &theme::Palette) {
+        let Some(stored) = self.shown_ocr().cloned() else {
+            return;
+        };
+        ui.separator();
+        match stored {
+            Some(page) => {
+                ui.checkbox(&mut self.show_ocr, "识别文字框")
+                    .on_hover_text("在页面上标出识别出的每行文字；橙色为识别存疑的行");
+                if ui.button("复制本页文字").clicked() {
+                    ui.ctx().copy_text(page.text());
+                }
+                let uncertain = page.lines.iter().filter(|l| l.is_uncertain()).count();
+                let mut label = RichText::new(if uncertain > 0 {
+                    format!("识别 {} 行，{uncertain} 行存疑", page.lines.len())
+                } else {
+                    format!("识别 {} 行", page.lines.len())
+                });
+                if uncertain > 0 {
+                    label = label.color(palette.deduction);
+                }
+                ui.label(label)
+                    .on_hover_text(format!("{}，{}", page.engine, page.read_at));
+            }
+            None => {
+                ui.label(RichText::new("本页尚未识别文字").color(palette.weak_text));
+                if ui.button("识别本案扫描件").clicked() {
+                    self.run_ocr_asked = true;
+                }
+            }
+        }
+    }
+
+    /// Boxes of the recognised lines over the page image at `rect`: search matches filled,
+    /// and with the toggle every line outlined (uncertain ones in the warning colour), its text
+    /// on hover.
+    fn ocr_overlay(&self, ui: &egui::Ui, rect: egui::Rect, palette: &theme::Palette) {
+        let Some(Some(page)) = self.shown_ocr() else { return };
+        let painter = ui.painter_at(rect);
+        for (i, line) in page.lines.iter().enumerate() {
+            let [x0, y0, x1, y1] = line.bounds();
+            let r = egui::Rect::from_min_max(
+                rect.min + egui::vec2(x0 * rect.width(), y0 * rect.height()),
+                rect.min + egui::vec2(x1 * rect.width(), y1 * rect.height()),
+            );
+            if !self.highlight.is_empty() && line_matches(&line.text, &self.highlight) {
+                painter.rect_filled(r, 2.0, egui::Color32::from_rgba_unmultiplied(255, 210, 0, 90));
+                painter.rect_stroke(
+                    r,
+                    2.0,
+                    egui::Stroke::new(1.5, palette.deduction),
+                    egui::StrokeKind::Outside,
+                );
+            }
+            if self.show_ocr {
+                let color = if line.is_uncertain() {
+                    palette.deduction
+                } else {
+                    palette.accent
+                };
+                painter.rect_stroke(r, 1.0, egui::Stroke::new(1.0, color), egui::StrokeKind::Outside);
+                let hover = if line.is_uncertain() {
+                    format!("{}\n（识别存疑，置信度 {:.2}）", line.text, line.confidence)
+                } else {
+                    line.text.clone()
+                };
+                ui.interact(r, ui.scope_id().with(("ocr-line", i)), egui::Sense::hover())
+                    .on_hover_text(hover);
+            }
         }
     }
 
@@ -121,6 +290,7 @@ impl Viewer {
             self.page_count = None;
             self.page_width_pt = None;
         }
+        self.highlight.clear();
         // Opened (again, or at another page): shown from the top of the page.
         self.scroll_reset = true;
         self.page = page.max(1);
@@ -282,6 +452,7 @@ impl Viewer {
             {
                 self.error = Some(e);
             }
+            self.ocr_toolbar(ui, &palette);
         });
         ui.separator();
         if let Some(error) = &self.error {
@@ -331,7 +502,8 @@ impl Viewer {
                 } else {
                     size * (scale / (key.scale_centi as f32 / 100.0))
                 };
-                ui.add(egui::Image::new((texture.id(), display)));
+                let shown = ui.add(egui::Image::new((texture.id(), display)));
+                self.ocr_overlay(ui, shown.rect, &palette);
             }
             None => {
                 ui.add_space(theme::SPACE * 4.0);

@@ -1,0 +1,157 @@
+//! The OCR component: the project's 导入时文字识别 setting, the background job (started for
+//! a case, for the project, or after an import), its progress and cancel in the status bar,
+//! and what it reports when it ends. The job runs on its own thread (`jobs::ocr::OcrJob`), so
+//! marking, browsing and search go on while it reads.
+
+use std::path::PathBuf;
+
+use egui::RichText;
+
+use crate::jobs::ocr::{OcrJob, OcrScope};
+
+/// What the component asks of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OcrIntent {
+    /// Save the project's setting.
+    SaveScope(OcrScope),
+    /// A message for the notifications: (is an error, text).
+    Notify(bool, String),
+    /// Pages were stored: the viewer asks for the shown page's reading again.
+    PagesStored,
+}
+
+/// The OCR setting and job of the open project.
+#[derive(Default)]
+pub struct OcrPanel {
+    scope: OcrScope,
+    job: Option<OcrJob>,
+    /// Pages done at the last look (to notice new pages stored).
+    seen_done: usize,
+}
+
+impl OcrPanel {
+    /// The project's setting, from the project thread.
+    pub fn set_scope(&mut self, scope: OcrScope) {
+        self.scope = scope;
+    }
+
+    /// Whether a job is reading.
+    pub fn running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Starts reading `case` (or the whole project) in the project at `dir`: pages without a
+    /// text layer, or every page with `all_pages`. A job already running is left to finish.
+    pub fn start(
+        &mut self,
+        dir: PathBuf,
+        case: Option<String>,
+        all_pages: bool,
+        ctx: &egui::Context,
+    ) -> Option<OcrIntent> {
+        if self.job.is_some() {
+            return Some(OcrIntent::Notify(false, "文字识别正在进行，完成后再试".into()));
+        }
+        let scope = if all_pages {
+            OcrScope::AllPages
+        } else {
+            OcrScope::MissingText
+        };
+        let wake = ctx.clone();
+        match OcrJob::start(dir, case, scope, move || wake.request_repaint()) {
+            Ok(job) => {
+                self.job = Some(job);
+                self.seen_done = 0;
+                None
+            }
+            Err(e) => Some(OcrIntent::Notify(true, e)),
+        }
+    }
+
+    /// After an import: reads what the project's setting asks for (nothing when it is off).
+    pub fn after_import(&mut self, dir: PathBuf, ctx: &egui::Context) -> Option<OcrIntent> {
+        match self.scope {
+            OcrScope::Off => None,
+            scope => self.start(dir, None, scope == OcrScope::AllPages, ctx),
+        }
+    }
+
+    /// Stops the job (a closed project).
+    pub fn stop(&mut self) {
+        if let Some(job) = self.job.take() {
+            job.cancel();
+        }
+    }
+
+    /// Looks at the job: new pages, and its end.
+    pub fn poll(&mut self) -> Vec<OcrIntent> {
+        let Some(job) = &self.job else { return Vec::new() };
+        let state = job.state();
+        let mut intents = Vec::new();
+        if state.progress.pages_done != self.seen_done {
+            self.seen_done = state.progress.pages_done;
+            intents.push(OcrIntent::PagesStored);
+        }
+        if let Some(finished) = state.finished {
+            self.job = None;
+            match finished {
+                Ok(report) if report.pages_read == 0 && report.failures.is_empty() && !report.cancelled => {}
+                Ok(report) => {
+                    for failure in &report.failures {
+                        intents.push(OcrIntent::Notify(true, failure.to_string()));
+                    }
+                    intents.push(OcrIntent::Notify(false, report.summary()));
+                }
+                Err(e) => intents.push(OcrIntent::Notify(true, e)),
+            }
+            intents.push(OcrIntent::PagesStored);
+        }
+        intents
+    }
+
+    /// Progress and 取消 in the status bar (nothing when idle).
+    pub fn status_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(job) = &self.job else { return };
+        let p = job.state().progress;
+        let fraction = if p.pages_total == 0 {
+            0.0
+        } else {
+            p.pages_done as f32 / p.pages_total as f32
+        };
+        ui.add(
+            egui::ProgressBar::new(fraction)
+                .desired_width(200.0)
+                .text(format!("文字识别 {}/{} 页", p.pages_done, p.pages_total)),
+        );
+        ui.label(RichText::new(&p.current).small());
+        if ui
+            .button("取消识别")
+            .on_hover_text("已识别的页面保留；再次识别时从中断处继续")
+            .clicked()
+        {
+            job.cancel();
+        }
+        ui.separator();
+    }
+
+    /// The setting in the import window.
+    pub fn scope_ui(&mut self, ui: &mut egui::Ui) -> Option<OcrIntent> {
+        let mut chosen = self.scope;
+        let label = ui.label("导入时文字识别");
+        egui::ComboBox::from_id_salt("ocr-scope")
+            .selected_text(chosen.label())
+            .show_ui(ui, |ui| {
+                for scope in OcrScope::ALL {
+                    ui.selectable_value(&mut chosen, scope, scope.label());
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text("扫描件（没有文字层的 PDF 和图片）导入后在后台识别文字，识别后可全文检索");
+        if chosen != self.scope {
+            self.scope = chosen;
+            return Some(OcrIntent::SaveScope(chosen));
+        }
+        None
+    }
+}
