@@ -155,6 +155,24 @@ fn a_campaign_round_trip_through_kits_and_returns() {
         .expect("a general case shared by 李评 and 王评")
         .clone();
     drop(p);
+    // A page of the shared case read by OCR in the organiser's project (as a scanned page
+    // would be): the kit carries its text, so the reviewer's search finds it on that page.
+    let mut p = pingcha::store::Project::open(&project).unwrap();
+    let first_doc = p.load_case_by_number(&shared).unwrap().documents[0].clone();
+    let (ocr_sha, _) = first_doc.file.clone().expect("a stored file");
+    let read = pingcha::ocr::PageText {
+        width: 1654,
+        height: 2339,
+        lines: vec![pingcha::ocr::OcrLine {
+            text: "旁注：整改回执已收悉".into(),
+            confidence: 0.97,
+            quad: [[0.1, 0.2], [0.6, 0.2], [0.6, 0.23], [0.1, 0.23]],
+        }],
+        timings: pingcha::ocr::Timings::default(),
+    };
+    p.save_ocr_page(&ocr_sha, 2, "PP-OCRv4 test page", &read).unwrap();
+    assert_eq!(p.search("整改回执已收悉", 10).unwrap()[0].page, Some(2));
+    drop(p);
 
     // Kits: the lead has no key yet, so no kit; 李评's kit holds only 李评's cases.
     let no_key = organiser.run(&[
@@ -204,6 +222,17 @@ fn a_campaign_round_trip_through_kits_and_returns() {
     let mut got = ws_cases.clone();
     got.sort();
     assert_eq!(got, expected, "exactly the reviewer's cases");
+    let hits = ws.search("整改回执已收悉", 10).unwrap();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!((hits[0].number.as_str(), hits[0].page), (shared.as_str(), Some(2)));
+    let carried = ws
+        .ocr_page(&ocr_sha, 2)
+        .unwrap()
+        .expect("the page's reading came with the kit");
+    assert_eq!(
+        (carried.lines, carried.engine.as_str()),
+        (read.lines.clone(), "PP-OCRv4 test page")
+    );
     let mut masked = 0;
     for number in &ws_cases {
         if let Some(id) = ws

@@ -282,6 +282,20 @@ struct KitDocument {
     file_path: String,
     member: Option<String>,
     pages: Option<u32>,
+    /// The OCR text of the file's scanned pages, as the organiser's project read them (the
+    /// reviewer's laptop need not read them again, nor have the engine).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    ocr: Vec<KitOcrPage>,
+}
+
+/// One page's OCR reading in a kit.
+#[derive(Serialize, Deserialize)]
+struct KitOcrPage {
+    page: u32,
+    engine: String,
+    width: u32,
+    height: u32,
+    lines: Vec<crate::ocr::OcrLine>,
 }
 
 /// What an export or import did, for the user.
@@ -368,10 +382,25 @@ pub fn export_kit(
                 }
                 None => None,
             };
+            let ocr = match &doc.file {
+                Some((sha, _)) => project
+                    .ocr_pages(sha)?
+                    .into_iter()
+                    .map(|p| KitOcrPage {
+                        page: p.page,
+                        engine: p.engine,
+                        width: p.width,
+                        height: p.height,
+                        lines: p.lines,
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
             documents.push(KitDocument {
                 file_path: doc.file_path.clone(),
                 member: member_name,
                 pages: doc.pages,
+                ocr,
             });
         }
         let kit_case = KitCase {
@@ -584,6 +613,10 @@ pub fn open_kit(kit: &Path, workspace: &Path) -> Result<Summary, ReviewError> {
             documents.push(new);
         }
         blobs.sync_dir()?;
+        let stored_files: Vec<Option<String>> = documents
+            .iter()
+            .map(|d| d.blob.as_ref().map(|b| b.sha256.clone()))
+            .collect();
         project.save_case(&NewCase {
             case: kit_case.case.clone(),
             fingerprint: format!("kit:{}:{}", header.campaign_uid, kit_case.case.number),
@@ -592,6 +625,19 @@ pub fn open_kit(kit: &Path, workspace: &Path) -> Result<Summary, ReviewError> {
             documents,
             files,
         })?;
+        // The OCR text the organiser's project read, stored and indexed for these documents.
+        for (doc, sha256) in kit_case.documents.iter().zip(&stored_files) {
+            let Some(sha256) = sha256 else { continue };
+            for page in &doc.ocr {
+                let read = crate::ocr::PageText {
+                    width: page.width,
+                    height: page.height,
+                    lines: page.lines.clone(),
+                    timings: crate::ocr::Timings::default(),
+                };
+                project.save_ocr_page(sha256, page.page, &page.engine, &read)?;
+            }
+        }
         count += 1;
     }
     project.reviewer(&header.reviewer_name, &header.reviewer_unit)?;

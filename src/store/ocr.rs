@@ -18,6 +18,10 @@ pub struct StoredOcrPage {
     pub lines: Vec<OcrLine>,
     /// Mean confidence.
     pub confidence: f32,
+    /// The page image's size in pixels when it was read.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
     /// When it was read.
     pub read_at: String,
 }
@@ -111,16 +115,17 @@ impl Project {
 
     /// The stored reading of page `page` of the file `sha256`.
     pub fn ocr_page(&self, sha256: &str, page: u32) -> Result<Option<StoredOcrPage>, StoreError> {
-        let row: Option<(String, String, f64, String)> = self
+        let row: Option<(String, String, f64, String, u32, u32)> = self
             .conn
             .prepare_cached(
-                "SELECT engine, lines_json, confidence, read_at FROM ocr_pages WHERE sha256 = :sha AND page = :page",
+                "SELECT engine, lines_json, confidence, read_at, width, height FROM ocr_pages
+                  WHERE sha256 = :sha AND page = :page",
             )?
             .query_row(named_params! {":sha": sha256, ":page": page}, |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
             })
             .optional()?;
-        let Some((engine, lines_json, confidence, read_at)) = row else {
+        let Some((engine, lines_json, confidence, read_at, width, height)) = row else {
             return Ok(None);
         };
         let lines: Vec<OcrLine> = serde_json::from_str(&lines_json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -129,6 +134,8 @@ impl Project {
             engine,
             lines,
             confidence: confidence as f32,
+            width,
+            height,
             read_at,
         }))
     }
