@@ -239,6 +239,22 @@ const RULES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "ocr",
+        &[
+            "egui",
+            "eframe",
+            "rusqlite",
+            "printpdf",
+            "rfd",
+            "crate::store",
+            "crate::ui",
+            "crate::jobs",
+            "crate::cli",
+            "crate::review",
+            "crate::report",
+        ],
+    ),
+    (
         "preview.rs",
         &[
             "egui",
@@ -267,7 +283,8 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("rfd", &["ui"]),
     ("clap", &["cli", "main.rs"]),
     ("hayro", &["preview.rs"]),
-    ("image", &["preview.rs"]),
+    ("image", &["preview.rs", "ocr/raster.rs"]),
+    ("ort", &["ocr/onnx.rs"]),
 ];
 
 /// The code of a file without its test module.

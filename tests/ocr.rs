@@ -406,3 +406,60 @@ fn the_app_reads_a_case_in_the_background_and_a_search_hit_opens_the_page_with_i
     );
     h.get_by_label("复制本页文字");
 }
+
+#[test]
+fn stored_pages_are_searchable_through_revisions_and_an_uncertain_match_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scans = tmp.path().join("扫描案卷");
+    std::fs::create_dir_all(&scans).unwrap();
+    std::fs::write(scans.join("01-送达回执.png"), Gray::white(300, 400).to_png().unwrap()).unwrap();
+    let dir = tmp.path().join("project");
+    let mut project = pingcha::store::Project::create_or_open(&dir).unwrap();
+    common::import(&mut project, &[scans.clone()]);
+    let case = project.list_cases().unwrap().remove(0);
+    let stored = project.load_case(case.id).unwrap();
+    let (sha, _) = stored.documents[0].file.clone().unwrap();
+    let line = |text: &str, confidence: f32, y: f32| ocr::OcrLine {
+        text: text.into(),
+        confidence,
+        quad: [[0.1, y], [0.8, y], [0.8, y + 0.03], [0.1, y + 0.03]],
+    };
+    let read = ocr::PageText {
+        width: 300,
+        height: 400,
+        lines: vec![
+            line("受送达人签名：孙文博", 0.97, 0.2),
+            line("送达地点：北岭路99号", 0.62, 0.3),
+        ],
+        timings: ocr::Timings::default(),
+    };
+    project.save_ocr_page(&sha, 1, "test", &read).unwrap();
+    let hits = project.search_in_case("孙文博", case.id).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].page, Some(1));
+    assert!(!hits[0].snippet.starts_with("〔识别存疑〕"), "{}", hits[0].snippet);
+    let hits = project.search_in_case("北岭路", case.id).unwrap();
+    assert!(
+        hits[0].snippet.starts_with("〔识别存疑〕"),
+        "a match in an uncertain line says so: {}",
+        hits[0].snippet
+    );
+    // Reading the page again replaces its rows (no duplicates).
+    project.save_ocr_page(&sha, 1, "test", &read).unwrap();
+    assert_eq!(project.search("孙文博", 10).unwrap().len(), 1);
+
+    // A new revision of the case (another file added) keeps the page's text searchable.
+    std::fs::write(scans.join("02-询问笔录.png"), Gray::white(200, 300).to_png().unwrap()).unwrap();
+    common::import(&mut project, &[scans]);
+    let revised = project.list_cases().unwrap().remove(0);
+    assert_eq!(revised.revision, 2);
+    let hits = project.search("孙文博", 10).unwrap();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!((hits[0].case_id, hits[0].page), (revised.id, Some(1)));
+    let status = project.ocr_status(&sha).unwrap();
+    assert_eq!(status.pages_read, vec![1]);
+    // The new file is still to be read; the old one is not read again.
+    let plan = pingcha::jobs::ocr::plan_ocr(&project, None, pingcha::jobs::ocr::OcrScope::MissingText).unwrap();
+    assert_eq!(plan.len(), 1);
+    assert_eq!(plan[0].file_path, "02-询问笔录.png");
+}

@@ -204,6 +204,9 @@ pub enum Command {
         /// 也识别已有文字层的页面
         #[arg(long)]
         all_pages: bool,
+        /// 只设置导入时的文字识别（off 不识别、missing_text 识别没有文字层的页面、all_pages 全部页面），不识别
+        #[arg(long, value_parser = parse_ocr_scope)]
+        on_import: Option<crate::jobs::ocr::OcrScope>,
     },
     /// 识别一页扫描件的文字（PDF 或图片；离线 OCR）
     OcrPage {
@@ -255,6 +258,11 @@ pub enum CalendarCommand {
         /// 节假日安排文件
         file: PathBuf,
     },
+}
+
+fn parse_ocr_scope(text: &str) -> Result<crate::jobs::ocr::OcrScope, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_string()))
+        .map_err(|_| format!("“{text}”不是有效取值（off、missing_text 或 all_pages）"))
 }
 
 fn parse_date_arg(text: &str) -> Result<chrono::NaiveDate, String> {
@@ -371,8 +379,14 @@ pub fn run(command: Command) -> ExitCode {
         Command::Official { project, set, json } => official(&project, &set, json).map(|()| ExitCode::SUCCESS),
         Command::Ocr {
             project,
+            on_import: Some(scope),
+            ..
+        } => ocr::set_scope(&project, scope).map(|()| ExitCode::SUCCESS),
+        Command::Ocr {
+            project,
             case,
             all_pages,
+            on_import: None,
         } => ocr::ocr_project(&project, case.as_deref(), all_pages),
         Command::OcrPage { file, page, json } => ocr::ocr_page(&file, page, json),
         Command::Reader { limits } => Ok(crate::worker::serve(&limits)),

@@ -143,3 +143,11 @@ fn read_planned(project: &mut crate::store::Project, case: Option<&str>, scope: 
     outln!("{}", report.summary());
     Ok(report)
 }
+
+/// `pingcha ocr PROJECT --on-import SCOPE`: which pages imports read.
+pub fn set_scope(project_dir: &Path, scope: OcrScope) -> anyhow::Result<()> {
+    let project = super::open_project(project_dir)?;
+    project.set_setting(crate::jobs::ocr::OCR_SETTING_KEY, &scope)?;
+    outln!("导入时文字识别：{}", scope.label());
+    Ok(())
+}

@@ -141,3 +141,26 @@ impl PageReader for OnnxReader {
         pipeline::read_page(self, page, &params, cancel)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_damaged_runtime_library_is_an_error_not_a_crash() {
+        let installed = OcrInstall::locate().expect("the OCR engine is installed (scripts/fetch-ocr.sh)");
+        let dir = tempfile::tempdir().unwrap();
+        for model in [DETECTION, CLASSIFIER, RECOGNITION] {
+            std::fs::copy(installed.model(&model), dir.path().join(model.name)).unwrap();
+        }
+        std::fs::write(dir.path().join(install::RUNTIME_FILE), b"\x7fELF not really a library").unwrap();
+        let install = OcrInstall::at(dir.path()).expect("models pinned, runtime present");
+        let err = OnnxReader::open(&install, 1).unwrap_err();
+        assert!(
+            matches!(err, OcrError::Runtime(ref m) if m.contains("无法加载")),
+            "{err}"
+        );
+        // Nothing was kept: a later call tries again.
+        assert!(ENVIRONMENT.lock().unwrap().is_none());
+    }
+}

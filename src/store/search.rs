@@ -2,7 +2,7 @@
 //! tokenizer for phrases of three characters or more, and a `LIKE` scan of the same index
 //! for one- and two-character queries (罚款, a surname), which trigrams cannot match.
 
-use rusqlite::params_from_iter;
+use rusqlite::{OptionalExtension, params_from_iter};
 
 use super::{Project, StoreError};
 
@@ -124,6 +124,27 @@ fn contains_all(content: &str, terms: &[String]) -> bool {
 }
 
 impl Project {
+    /// Whether a match on an OCR'd page lies in a line read with low confidence (the snippet
+    /// then says so).
+    fn ocr_match_uncertain(&self, document_id: i64, page: u32, terms: &[String]) -> Result<bool, StoreError> {
+        let lines_json: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT o.lines_json FROM ocr_pages o JOIN documents d ON d.sha256 = o.sha256
+                  WHERE d.id = ?1 AND o.page = ?2",
+            )?
+            .query_row(rusqlite::params![document_id, page], |r| r.get(0))
+            .optional()?;
+        let Some(lines_json) = lines_json else { return Ok(false) };
+        let lines: Vec<crate::ocr::OcrLine> =
+            serde_json::from_str(&lines_json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let matched: Vec<&crate::ocr::OcrLine> = lines
+            .iter()
+            .filter(|l| terms.iter().any(|t| l.text.to_lowercase().contains(&t.to_lowercase())))
+            .collect();
+        Ok(!matched.is_empty() && matched.iter().all(|l| l.is_uncertain()))
+    }
+
     /// Which current cases match `query` (every whitespace-separated term), and in how many
     /// places: read from the index alone, without any document text — the case list's
     /// filter and count.
@@ -181,6 +202,14 @@ impl Project {
                     page: row.get(5)?,
                     snippet: snippet(&content, &terms),
                 });
+            }
+        }
+        drop(rows);
+        for hit in &mut hits {
+            if let (Some(document_id), Some(page)) = (hit.document_id, hit.page)
+                && self.ocr_match_uncertain(document_id, page, &terms)?
+            {
+                hit.snippet = format!("〔识别存疑〕{}", hit.snippet);
             }
         }
         Ok(hits)

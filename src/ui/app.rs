@@ -585,6 +585,16 @@ impl PingchaApp {
         self.ocr.running()
     }
 
+    /// Starts reading every scanned page of the project not read yet (识别项目全部扫描件).
+    pub fn read_all_scans(&mut self) {
+        let ctx = self.wake.clone();
+        if let Some(dir) = self.project_dir.clone()
+            && let Some(intent) = self.ocr.start(dir, None, false, &ctx)
+        {
+            self.apply_ocr(&ctx, intent);
+        }
+    }
+
     /// Number of cases shown in the list after filters and search.
     pub fn visible_case_count(&self) -> usize {
         self.visible.len()
@@ -2087,12 +2097,20 @@ impl PingchaApp {
         let mut open = self.import_open;
         let mut start = None;
         let mut ocr_intent = None;
+        let mut read_all = false;
         egui::Window::new("导入案卷").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
             ui.label("可导入：案卷包文件夹或 .zip、装有多个案卷包的文件夹、扫描件文件夹、案件台账（.xlsx/.csv）、执法人员名册。");
             self.import_path.ui(ui, "导入路径", "文件夹、.zip 或表格", &[("选择文件夹…", Pick::Folder), ("选择文件…", Pick::File)]);
             ui.horizontal(|ui| {
                 if let Some(intent) = self.ocr.scope_ui(ui) {
                     ocr_intent = Some(intent);
+                }
+                if ui
+                    .add_enabled(!self.ocr.running(), egui::Button::new("识别项目全部扫描件"))
+                    .on_hover_text("在后台识别项目中所有尚未识别的扫描页面")
+                    .clicked()
+                {
+                    read_all = true;
                 }
             });
             let path = self.import_path.path();
@@ -2103,6 +2121,9 @@ impl PingchaApp {
         self.import_open = open;
         if let Some(intent) = ocr_intent {
             self.apply_ocr(ctx, intent);
+        }
+        if read_all {
+            self.read_all_scans();
         }
         if let Some(path) = start {
             self.import_open = false;
