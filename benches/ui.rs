@@ -333,7 +333,7 @@ fn main() {
     let mut i = 0usize;
     let mut last = Instant::now();
     while h.state().ocr_running() {
-        let down = if (i / 100) % 2 == 0 { -2.0 } else { 2.0 };
+        let down = if (i / 100).is_multiple_of(2) { -2.0 } else { 2.0 };
         i += 1;
         h.event(egui::Event::MouseWheel {
             unit: egui::MouseWheelUnit::Line,

@@ -415,7 +415,7 @@ fn stored_pages_are_searchable_through_revisions_and_an_uncertain_match_says_so(
     std::fs::write(scans.join("01-送达回执.png"), Gray::white(300, 400).to_png().unwrap()).unwrap();
     let dir = tmp.path().join("project");
     let mut project = pingcha::store::Project::create_or_open(&dir).unwrap();
-    common::import(&mut project, &[scans.clone()]);
+    common::import(&mut project, std::slice::from_ref(&scans));
     let case = project.list_cases().unwrap().remove(0);
     let stored = project.load_case(case.id).unwrap();
     let (sha, _) = stored.documents[0].file.clone().unwrap();
