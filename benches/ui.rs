@@ -115,6 +115,17 @@ fn percentile(values: &mut [f64], p: f64) -> f64 {
     values[((values.len() - 1) as f64 * p).round() as usize]
 }
 
+/// A mouse-wheel turn of `lines` lines (negative: down the list).
+fn wheel(lines: f32) -> egui::Event {
+    egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Line,
+        delta: egui::vec2(0.0, lines),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: egui::Modifiers::NONE,
+    }
+}
+
 fn main() {
     // `cargo test --all-targets` runs bench targets too, without `--bench`: then the same
     // code runs as a smoke test on 200 cases and reports like a test.
@@ -169,13 +180,7 @@ fn main() {
     for i in 0..400 {
         // Three hundred frames down the list, then a hundred slowly back up.
         let down = if i < 300 { -4.0 } else { 1.0 };
-        h.event(egui::Event::MouseWheel {
-            unit: egui::MouseWheelUnit::Line,
-            delta: egui::vec2(0.0, down),
-            phase: egui::TouchPhase::Move,
-            source: egui::MouseWheelSource::Wheel,
-            modifiers: egui::Modifiers::NONE,
-        });
+        h.event(wheel(down));
         let t = Instant::now();
         h.step();
         frame_ms.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -335,13 +340,7 @@ fn main() {
     while h.state().ocr_running() {
         let down = if (i / 100).is_multiple_of(2) { -2.0 } else { 2.0 };
         i += 1;
-        h.event(egui::Event::MouseWheel {
-            unit: egui::MouseWheelUnit::Line,
-            delta: egui::vec2(0.0, down),
-            phase: egui::TouchPhase::Move,
-            source: egui::MouseWheelSource::Wheel,
-            modifiers: egui::Modifiers::NONE,
-        });
+        h.event(wheel(down));
         let t = Instant::now();
         h.step();
         ocr_frame_ms.push(t.elapsed().as_secs_f64() * 1000.0);

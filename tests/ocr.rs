@@ -162,6 +162,19 @@ fn a_blank_page_has_no_lines_and_a_turned_page_is_still_read() {
     );
 }
 
+/// A scanned 行政处罚决定书 and a 送达回执 of the corpus.
+fn decision_and_receipt() -> [ScanPage; 2] {
+    let corpus = scan_corpus(8, SEED, &Degradation::default()).expect("corpus");
+    let of = |kind: &str| {
+        corpus
+            .iter()
+            .find(|p| p.doc_type == kind)
+            .expect("kind in corpus")
+            .clone()
+    };
+    [of("行政处罚决定书"), of("送达回执")]
+}
+
 /// The installed engine's folder, handed to the command line (whose data folder is a fresh
 /// one per test).
 fn ocr_dir() -> std::path::PathBuf {
@@ -186,15 +199,7 @@ fn a_folder_of_scanned_pages_is_read_on_import_and_found_by_a_phrase_on_its_page
     let home = tmp.path().join("home");
     let scans = tmp.path().join("扫描案卷");
     std::fs::create_dir_all(&scans).unwrap();
-    let corpus = scan_corpus(8, SEED, &Degradation::default()).expect("corpus");
-    let of = |kind: &str| {
-        corpus
-            .iter()
-            .find(|p| p.doc_type == kind)
-            .expect("kind in corpus")
-            .clone()
-    };
-    let pages = [of("行政处罚决定书"), of("送达回执")];
+    let pages = decision_and_receipt();
     std::fs::write(scans.join("01-行政处罚决定书.jpg"), &pages[0].jpeg).unwrap();
     let png = Gray::decode(&pages[1].jpeg).unwrap().to_png().unwrap();
     std::fs::write(scans.join("02-送达回执.png"), png).unwrap();
@@ -311,17 +316,27 @@ fn wait_long(h: &mut Harness<'static, PingchaApp>, what: &str, seconds: u64, don
     panic!("timed out waiting for {what}");
 }
 
+/// Steps the app until a node labelled `label` (or containing it, with `contains`) is
+/// there, for up to ten seconds.
+fn wait_for_label(h: &mut Harness<'static, PingchaApp>, label: &str, contains: bool) {
+    for _ in 0..1000 {
+        h.step();
+        let found = if contains {
+            h.query_by_label_contains(label).is_some()
+        } else {
+            h.query_by_label(label).is_some()
+        };
+        if found {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("timed out waiting for “{label}”");
+}
+
 /// A project holding one case: a folder of two scanned pages (决定书, 送达回执), not read yet.
 fn scanned_project(root: &std::path::Path) -> (std::path::PathBuf, Vec<ScanPage>) {
-    let corpus = scan_corpus(8, SEED, &Degradation::default()).expect("corpus");
-    let of = |kind: &str| {
-        corpus
-            .iter()
-            .find(|p| p.doc_type == kind)
-            .expect("kind in corpus")
-            .clone()
-    };
-    let pages = vec![of("行政处罚决定书"), of("送达回执")];
+    let pages = decision_and_receipt().to_vec();
     let scans = root.join("扫描案卷");
     std::fs::create_dir_all(&scans).unwrap();
     for (i, page) in pages.iter().enumerate() {
@@ -347,27 +362,14 @@ fn the_app_reads_a_case_in_the_background_and_a_search_hit_opens_the_page_with_i
     wait_long(&mut h, "the reviewer", 30, |a| a.reviewer().is_some());
     // 案号 and 案件名称 are both the folder's name.
     h.query_all_by_label("扫描案卷").next().expect("the case row").click();
-    for _ in 0..500 {
-        h.step();
-        if h.query_by_label("识别扫描件文字").is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_for_label(&mut h, "识别扫描件文字", false);
     h.get_by_label("扫描件 2 份");
     h.get_by_label("识别扫描件文字").click();
     h.run_steps(2);
     assert!(h.state().ocr_running(), "the job started: {:?}", h.state().notice_log());
     // While it reads, a search is answered: the job has its own thread and connection.
     kittest::type_into(&mut h, "全文检索", "行政处罚决定书");
-    for _ in 0..500 {
-        h.step();
-        if h.query_by_label_contains("“行政处罚决定书”：").is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    h.get_by_label_contains("“行政处罚决定书”：");
+    wait_for_label(&mut h, "“行政处罚决定书”：", true);
     assert!(h.state().ocr_running(), "the search was answered before the job ended");
     wait_long(&mut h, "the job to end", 300, |a| !a.ocr_running());
     assert!(
@@ -389,13 +391,7 @@ fn the_app_reads_a_case_in_the_background_and_a_search_hit_opens_the_page_with_i
     drop(store);
     // The case's matches are asked again once pages are stored: the hit on the page appears.
     let link = "1. 行政处罚决定书 第 1 页";
-    for _ in 0..1000 {
-        h.step();
-        if h.query_by_label(link).is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_for_label(&mut h, link, false);
     h.get_by_label(link).click();
     wait_long(&mut h, "the page with its matched line highlighted", 60, |a| {
         a.highlighted_ocr_lines() > 0

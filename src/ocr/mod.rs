@@ -63,6 +63,11 @@ impl OcrLine {
     }
 }
 
+/// The text of lines, one per line.
+pub fn lines_text(lines: &[OcrLine]) -> String {
+    lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n")
+}
+
 /// Milliseconds spent in each stage of one page.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timings {
@@ -100,11 +105,7 @@ impl PageText {
 
     /// The page's text, one line per line.
     pub fn text(&self) -> String {
-        self.lines
-            .iter()
-            .map(|l| l.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\n")
+        lines_text(&self.lines)
     }
 
     /// Mean confidence over the lines (1 for an empty page: nothing was doubtful).

@@ -59,30 +59,23 @@ impl Gray {
 
     /// Encodes as PNG (lossless; for passing a page between processes and for tests).
     pub fn to_png(&self) -> Result<Vec<u8>, String> {
-        let mut out = Vec::new();
-        let encoder = image::codecs::png::PngEncoder::new(&mut out);
-        image::ImageEncoder::write_image(
-            encoder,
-            &self.pixels,
-            self.width,
-            self.height,
-            image::ExtendedColorType::L8,
-        )
-        .map_err(|e| e.to_string())?;
-        Ok(out)
+        self.encode(None)
     }
 
     /// Encodes as JPEG at `quality` (1–100).
     pub fn to_jpeg(&self, quality: u8) -> Result<Vec<u8>, String> {
+        self.encode(Some(quality))
+    }
+
+    /// PNG, or JPEG at a quality.
+    fn encode(&self, jpeg_quality: Option<u8>) -> Result<Vec<u8>, String> {
+        use image::ImageEncoder;
         let mut out = Vec::new();
-        let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
-        image::ImageEncoder::write_image(
-            encoder,
-            &self.pixels,
-            self.width,
-            self.height,
-            image::ExtendedColorType::L8,
-        )
+        let (pixels, w, h, grey) = (&self.pixels, self.width, self.height, image::ExtendedColorType::L8);
+        match jpeg_quality {
+            None => image::codecs::png::PngEncoder::new(&mut out).write_image(pixels, w, h, grey),
+            Some(q) => image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, q).write_image(pixels, w, h, grey),
+        }
         .map_err(|e| e.to_string())?;
         Ok(out)
     }

@@ -29,11 +29,7 @@ pub struct StoredOcrPage {
 impl StoredOcrPage {
     /// The page's text, one line per line.
     pub fn text(&self) -> String {
-        self.lines
-            .iter()
-            .map(|l| l.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\n")
+        crate::ocr::lines_text(&self.lines)
     }
 }
 
