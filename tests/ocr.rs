@@ -459,3 +459,32 @@ fn stored_pages_are_searchable_through_revisions_and_an_uncertain_match_says_so(
     assert_eq!(plan.len(), 1);
     assert_eq!(plan[0].file_path, "02-询问笔录.png");
 }
+
+#[test]
+fn a_cancelled_job_keeps_what_it_read_and_the_next_one_resumes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, _) = scanned_project(tmp.path());
+    let mut project = pingcha::store::Project::open(&dir).unwrap();
+    let scope = pingcha::jobs::ocr::OcrScope::MissingText;
+    let plan = pingcha::jobs::ocr::plan_ocr(&project, None, scope).unwrap();
+    assert_eq!(plan.len(), 2);
+    let mut reader = reader();
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    // Cancelled once the first page is stored (the callback runs before each page).
+    let report = pingcha::jobs::ocr::run_ocr(&mut project, &plan, reader.as_mut(), &cancel, &mut |p| {
+        if p.pages_done == 1 {
+            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    })
+    .unwrap();
+    assert!(report.cancelled);
+    assert_eq!(report.pages_read, 1);
+    assert!(report.summary().contains("已取消"), "{}", report.summary());
+    let rest = pingcha::jobs::ocr::plan_ocr(&project, None, scope).unwrap();
+    assert_eq!(rest.len(), 1, "only the page not read is left");
+    assert_eq!(rest[0].file_path, plan[1].file_path);
+    cancel.store(false, std::sync::atomic::Ordering::Relaxed);
+    let report = pingcha::jobs::ocr::run_ocr(&mut project, &rest, reader.as_mut(), &cancel, &mut |_| {}).unwrap();
+    assert_eq!((report.pages_read, report.cancelled), (1, false));
+    assert!(pingcha::jobs::ocr::plan_ocr(&project, None, scope).unwrap().is_empty());
+}

@@ -124,6 +124,18 @@ fn contains_all(content: &str, terms: &[String]) -> bool {
 }
 
 impl Project {
+    /// Prefixes 〔识别存疑〕 to the snippets of matches found only in uncertain OCR lines.
+    fn mark_uncertain(&self, hits: &mut [SearchHit], terms: &[String]) -> Result<(), StoreError> {
+        for hit in hits {
+            if let (Some(document_id), Some(page)) = (hit.document_id, hit.page)
+                && self.ocr_match_uncertain(document_id, page, terms)?
+            {
+                hit.snippet = format!("〔识别存疑〕{}", hit.snippet);
+            }
+        }
+        Ok(())
+    }
+
     /// Whether a match on an OCR'd page lies in a line read with low confidence (the snippet
     /// then says so).
     fn ocr_match_uncertain(&self, document_id: i64, page: u32, terms: &[String]) -> Result<bool, StoreError> {
@@ -205,13 +217,7 @@ impl Project {
             }
         }
         drop(rows);
-        for hit in &mut hits {
-            if let (Some(document_id), Some(page)) = (hit.document_id, hit.page)
-                && self.ocr_match_uncertain(document_id, page, &terms)?
-            {
-                hit.snippet = format!("〔识别存疑〕{}", hit.snippet);
-            }
-        }
+        self.mark_uncertain(&mut hits, &terms)?;
         Ok(hits)
     }
 
@@ -258,6 +264,8 @@ impl Project {
             hit.snippet = snippet(&content, &terms);
             hits.push(hit);
         }
+        drop(text);
+        self.mark_uncertain(&mut hits, &terms)?;
         Ok(hits)
     }
 }
