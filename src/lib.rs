@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod cli;
 pub mod domain;
+pub mod facts;
 pub mod harness;
 pub mod import;
 pub mod jobs;

@@ -74,6 +74,50 @@ struct Measured {
     distance: usize,
     truth_chars: usize,
     missed: Vec<String>,
+    /// Facts of the case model the page states, and those proposed from it with the right
+    /// value: (expected, right, wrong ones without a doubt).
+    facts: (usize, usize, Vec<String>),
+}
+
+/// The facts a page of the corpus must give (document date, 文号, the decision's fine), checked
+/// against the proposals made from what the engine read.
+fn check_facts(page: &ScanPage, read: &ocr::PageText) -> (usize, usize, Vec<String>) {
+    use pingcha::facts::{ReadDocument, ReadPage, propose};
+    let proposals = propose(&[ReadDocument {
+        doc_type: page.doc_type.clone(),
+        pages: vec![ReadPage {
+            page: 1,
+            lines: read.lines.clone(),
+        }],
+    }]);
+    let mut expected = Vec::new();
+    if let Some(date) = page.date {
+        expected.push(("documents[0].date", date.to_string()));
+    }
+    if let Some(number) = &page.doc_number {
+        let field = if page.doc_type == "行政处罚决定书" {
+            "number"
+        } else {
+            "documents[0].number"
+        };
+        expected.push((field, number.clone()));
+    }
+    if page.doc_type == "行政处罚决定书"
+        && let Some(fine) = page.fine
+    {
+        expected.push(("decision.fine", fine.to_string()));
+    }
+    let mut right = 0;
+    let mut silent_wrong = Vec::new();
+    for (field, value) in &expected {
+        match proposals.iter().find(|p| p.field == *field) {
+            Some(p) if p.value == *value => right += 1,
+            Some(p) if p.doubt.is_some() => {}
+            Some(p) => silent_wrong.push(format!("{field}: {} ≠ {value}", p.value)),
+            None => {}
+        }
+    }
+    (expected.len(), right, silent_wrong)
 }
 
 fn measure(pages: Vec<ScanPage>) -> Vec<Measured> {
@@ -86,7 +130,9 @@ fn measure(pages: Vec<ScanPage>) -> Vec<Measured> {
             let got = normalised(&read.text());
             let truth = normalised(&page.truth);
             let missed = page.facts.iter().filter(|f| !fact_read(f, &got)).cloned().collect();
+            let facts = check_facts(&page, &read);
             Measured {
+                facts,
                 distance: edit_distance(&truth, &got),
                 truth_chars: truth.len(),
                 missed,
@@ -127,6 +173,15 @@ fn scanned_pages_are_read_with_98_percent_character_accuracy_and_exact_key_facts
         accuracy * 100.0,
         measured.len()
     );
+    // Facts of the case model proposed from the pages (issue #16 §2): ≥ 95 % right, and a
+    // wrong one is never proposed without a doubt.
+    let expected: usize = measured.iter().map(|m| m.facts.0).sum();
+    let right: usize = measured.iter().map(|m| m.facts.1).sum();
+    let silent: Vec<&String> = measured.iter().flat_map(|m| &m.facts.2).collect();
+    eprintln!("facts proposed right: {right}/{expected}; wrong without doubt: {silent:?}");
+    assert!(expected >= PAGES, "every page states a fact of the model");
+    assert!(right * 100 >= expected * 95, "facts right {right}/{expected} (< 95 %)");
+    assert!(silent.is_empty(), "wrong facts proposed without a doubt: {silent:?}");
     assert!(
         accuracy >= 0.98,
         "character accuracy {:.2} % < 98 %\n{}",

@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod case;
 pub mod checklist;
+pub mod identity;
 pub mod natural;
 pub mod rectification;
 pub mod vocabulary;

@@ -153,6 +153,12 @@ const ALIASES: &[(&str, &str)] = &[
     ("音像资料", "音像记录登记表"),
 ];
 
+/// The vocabulary name a title written as an alias means (处罚决定书 → 行政处罚决定书): the
+/// whole title must be the alias.
+pub fn canonical_document_type(title: &str) -> Option<&'static str> {
+    ALIASES.iter().find(|(alias, _)| *alias == title).map(|(_, name)| *name)
+}
+
 /// Guesses a document type from a scan's file name, e.g. `05-询问笔录(张某).pdf` → 询问笔录.
 ///
 /// The longest vocabulary name contained in the file stem wins (so 不予行政处罚决定书 is not

@@ -127,27 +127,19 @@ pub fn address(rng: &mut Rng, city: &str, district: &str) -> String {
 
 /// A syntactically valid 统一社会信用代码 (18 characters with its check character).
 pub fn credit_code(rng: &mut Rng, region: &str) -> String {
-    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-    const WEIGHTS: [usize; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    use crate::domain::identity::{CREDIT_CODE_ALPHABET, credit_code_check};
     let mut body = String::from("91");
     body.push_str(region);
     while body.len() < 17 {
-        body.push(ALPHABET[rng.range(0, 30) as usize] as char);
+        body.push(CREDIT_CODE_ALPHABET[rng.range(0, 30) as usize] as char);
     }
-    let sum: usize = body
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(b, w)| ALPHABET.iter().position(|&a| a == b).unwrap_or(0) * w)
-        .sum();
-    let check = (31 - sum % 31) % 31;
-    body.push(ALPHABET[check] as char);
+    let check = credit_code_check(&body).unwrap_or('0');
+    body.push(check);
     body
 }
 
 /// A syntactically valid 18-digit 身份证号 (ISO 7064 MOD 11-2 check digit).
 pub fn id_card(rng: &mut Rng, region: &str) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const CHECK: &[u8] = b"10X98765432";
     let body = format!(
         "{region}{:04}{:02}{:02}{:03}",
         rng.range(1960, 2000),
@@ -155,8 +147,8 @@ pub fn id_card(rng: &mut Rng, region: &str) -> String {
         rng.range(1, 28),
         rng.range(1, 999)
     );
-    let sum: u32 = body.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
-    format!("{body}{}", CHECK[(sum % 11) as usize] as char)
+    let check = crate::domain::identity::id_number_check(&body).unwrap_or('0');
+    format!("{body}{check}")
 }
 
 /// Chinese numerals for amounts in words (壹万伍仟元整), as 决定书 write them.

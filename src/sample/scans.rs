@@ -56,6 +56,13 @@ pub struct ScanPage {
     pub facts: Vec<String>,
     /// The page as a scanner saved it (JPEG bytes).
     pub jpeg: Vec<u8>,
+    /// The document's date and 文号 in the case model (what the facts read from the page
+    /// must give).
+    pub date: Option<chrono::NaiveDate>,
+    /// The document's 文号.
+    pub doc_number: Option<String>,
+    /// The fine of the case's decision, in yuan.
+    pub fine: Option<u64>,
     /// The tilt applied, degrees.
     pub tilt: f32,
 }
@@ -95,7 +102,21 @@ pub fn scan_corpus(count: usize, seed: u64, how: &Degradation) -> Result<Vec<Sca
             let clean = Gray::from_rgba(rgba.width, rgba.height, &rgba.pixels);
             let (scanned, tilt) = degrade(&clean, how, &mut rng);
             per_kind[kind] += 1;
+            let model = generated
+                .case
+                .documents
+                .iter()
+                .find(|d| path.ends_with(&d.file) || d.file.ends_with(name));
+            let fine = generated
+                .case
+                .decision
+                .as_ref()
+                .and_then(|d| d.penalties.iter().find_map(|p| p.amount_yuan))
+                .map(|yuan| yuan.round() as u64);
             pages.push(ScanPage {
+                date: model.and_then(|d| d.date),
+                doc_number: model.and_then(|d| d.number.clone()),
+                fine,
                 case: generated.case.number.clone(),
                 doc_type: KINDS[kind].to_string(),
                 facts: key_facts(&text, &generated.case.number),

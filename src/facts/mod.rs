@@ -1,0 +1,399 @@
+//! Facts of a case proposed from the OCR text of its scanned 文书: the 案号, each document's
+//! date, the fine (大写 and 小写 must agree), the party's identity number (check character
+//! verified), officers with their 执法证号, the legal bases a decision cites, and whether the
+//! 告知书 offers a hearing. Each proposal keeps its source — document, page, line, the text read
+//! and the OCR confidence — and says when it is doubtful (low confidence, a failed check, words
+//! and figures that disagree). Nothing here changes a case: a person accepts a proposal.
+//!
+//! Owns: reading facts from lines (`read`), finding documents in a scan (`split`), and turning
+//! a case's recognised pages into proposals. Pure: must not use `rusqlite`, `egui`, files or
+//! the layers above.
+
+pub mod read;
+pub mod split;
+
+use serde::Serialize;
+
+use crate::ocr::OcrLine;
+use read::PartyId;
+
+/// Where a proposed value was read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    /// The document's position in the case (0-based).
+    pub document: usize,
+    /// Page of that document's file, 1-based.
+    pub page: u32,
+    /// Line of the page (reading order, 0-based).
+    pub line: usize,
+    /// The line as read.
+    pub text: String,
+    /// The line's OCR confidence.
+    pub confidence: f32,
+    /// The line's box on the page (fractions: top-left, top-right, bottom-right, bottom-left).
+    #[serde(rename = "box")]
+    pub quad: [[f32; 2]; 4],
+}
+
+/// A value proposed for a field of the case model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Proposal {
+    /// The field, as `pingcha facts --set` names it: `number`, `documents[3].date`,
+    /// `documents[3].number`, `decision.fine`, `party.name`, `party.id_number`, `officers`,
+    /// `decision.basis`, `hearing_offered`.
+    pub field: String,
+    /// The value, as text (dates ISO, amounts in yuan).
+    pub value: String,
+    /// Where it was read.
+    pub source: Source,
+    /// Why it needs a careful look, when it does.
+    pub doubt: Option<String>,
+}
+
+/// One page of a document as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadPage {
+    /// Page of the document's file, 1-based.
+    pub page: u32,
+    /// Lines in reading order.
+    pub lines: Vec<OcrLine>,
+}
+
+/// One document of the case with its recognised pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadDocument {
+    /// 文书类型.
+    pub doc_type: String,
+    /// Its pages as read (any order).
+    pub pages: Vec<ReadPage>,
+}
+
+fn source(document: usize, page: &ReadPage, line: usize) -> Source {
+    let l = &page.lines[line];
+    Source {
+        document,
+        page: page.page,
+        line,
+        text: l.text.clone(),
+        confidence: l.confidence,
+        quad: l.quad,
+    }
+}
+
+fn low_confidence(source: &Source) -> Option<String> {
+    (source.confidence < crate::ocr::LOW_CONFIDENCE).then(|| format!("识别存疑（置信度 {:.2}）", source.confidence))
+}
+
+/// Lines of a document in page order: (page, line index, line).
+fn lines_of(doc: &ReadDocument) -> Vec<(&ReadPage, usize)> {
+    let mut pages: Vec<&ReadPage> = doc.pages.iter().collect();
+    pages.sort_by_key(|p| p.page);
+    pages
+        .into_iter()
+        .flat_map(|p| (0..p.lines.len()).map(move |i| (p, i)))
+        .collect()
+}
+
+/// Where a document's own date is: the 签收/送达 line of a 送达回执, the 时间 line of a 笔录,
+/// else the last date of the document (the date at the foot of 决定书 and 告知书).
+fn document_date(index: usize, doc: &ReadDocument) -> Option<Proposal> {
+    let lines = lines_of(doc);
+    let keyed = |keys: &[&str]| {
+        lines.iter().find_map(|(page, i)| {
+            let text = &page.lines[*i].text;
+            if !keys.iter().any(|k| text.contains(k)) {
+                return None;
+            }
+            read::dates(text).first().map(|d| (d.value, *page, *i))
+        })
+    };
+    let found = match doc.doc_type.as_str() {
+        "送达回执" => keyed(&["签收", "送达时间", "送达日期"]),
+        t if t.ends_with("笔录") => keyed(&["时间"]),
+        _ => None,
+    }
+    .or_else(|| {
+        lines
+            .iter()
+            .rev()
+            .find_map(|(page, i)| read::dates(&page.lines[*i].text).last().map(|d| (d.value, *page, *i)))
+    })?;
+    let (date, page, line) = found;
+    let source = source(index, page, line);
+    Some(Proposal {
+        field: format!("documents[{index}].date"),
+        value: date.to_string(),
+        doubt: low_confidence(&source),
+        source,
+    })
+}
+
+/// The fine of a decision: amounts in words and figures in the sentence that imposes it
+/// (the line with 罚款 and the next, where the sentence wraps), which must agree.
+fn fine(index: usize, doc: &ReadDocument) -> Option<Proposal> {
+    let lines = lines_of(doc);
+    for (k, &(page, i)) in lines.iter().enumerate() {
+        let text = &page.lines[i].text;
+        if !text.contains("罚款") {
+            continue;
+        }
+        let mut sentence = text.clone();
+        if let Some((next_page, j)) = lines.get(k + 1) {
+            sentence.push_str(&next_page.lines[*j].text);
+        }
+        let amounts = read::amounts(&sentence);
+        let words = amounts.iter().find(|a| a.value.1).map(|a| a.value.0);
+        let figures = amounts.iter().find(|a| !a.value.1).map(|a| a.value.0);
+        let value = match (words, figures) {
+            (Some(w), _) => w,
+            (None, Some(f)) => f,
+            (None, None) => continue,
+        };
+        let source = source(index, page, i);
+        let doubt = match (words, figures) {
+            (Some(w), Some(f)) if w != f => Some(format!("大写金额 {w} 元与小写金额 {f} 元不一致")),
+            _ => low_confidence(&source),
+        };
+        return Some(Proposal {
+            field: "decision.fine".into(),
+            value: value.to_string(),
+            source,
+            doubt,
+        });
+    }
+    None
+}
+
+/// The value of a form row `label：value` — on the line after the colon, or the next line
+/// when the form puts the value in its own cell.
+fn labelled<'a>(lines: &[(&'a ReadPage, usize)], label: &str) -> Option<(String, &'a ReadPage, usize)> {
+    for (k, (page, i)) in lines.iter().enumerate() {
+        let text: String = page.lines[*i].text.chars().filter(|c| !c.is_whitespace()).collect();
+        let Some(rest) = text.strip_prefix(label) else { continue };
+        let rest = rest.trim_start_matches(['：', ':']);
+        if !rest.is_empty() {
+            return Some((rest.to_string(), page, *i));
+        }
+        if let Some((next_page, j)) = lines.get(k + 1) {
+            let value = next_page.lines[*j].text.trim().to_string();
+            if !value.is_empty() && !value.contains('：') {
+                return Some((value, next_page, *j));
+            }
+        }
+    }
+    None
+}
+
+/// Every proposal for a case from its documents' recognised pages.
+pub fn propose(documents: &[ReadDocument]) -> Vec<Proposal> {
+    let mut out = Vec::new();
+    let mut party_seen = false;
+    for (index, doc) in documents.iter().enumerate() {
+        let lines = lines_of(doc);
+        // 文号 of the document (the first one on it); the decision's is the case's number.
+        if let Some((page, i, number)) = lines.iter().find_map(|(p, i)| {
+            read::case_numbers(&p.lines[*i].text)
+                .into_iter()
+                .next()
+                .map(|f| (*p, *i, f.value))
+        }) {
+            let source = source(index, page, i);
+            let field = if doc.doc_type == "行政处罚决定书" {
+                "number".to_string()
+            } else {
+                format!("documents[{index}].number")
+            };
+            out.push(Proposal {
+                field,
+                value: number,
+                doubt: low_confidence(&source),
+                source,
+            });
+        }
+        if let Some(p) = document_date(index, doc) {
+            out.push(p);
+        }
+        if doc.doc_type == "行政处罚决定书" {
+            out.extend(fine(index, doc));
+            for (page, i) in &lines {
+                for basis in read::legal_bases(&page.lines[*i].text) {
+                    let source = source(index, page, *i);
+                    out.push(Proposal {
+                        field: "decision.basis".into(),
+                        value: basis.value,
+                        doubt: low_confidence(&source),
+                        source,
+                    });
+                }
+            }
+        }
+        if doc.doc_type == "行政处罚告知书" {
+            let text: String = lines.iter().map(|(p, i)| p.lines[*i].text.as_str()).collect();
+            if let (Some(offered), Some((page, i))) = (read::hearing_offered(&text), lines.first()) {
+                let at = lines
+                    .iter()
+                    .find(|(p, i)| p.lines[*i].text.contains("听证"))
+                    .copied()
+                    .unwrap_or((*page, *i));
+                let source = source(index, at.0, at.1);
+                out.push(Proposal {
+                    field: "hearing_offered".into(),
+                    value: offered.to_string(),
+                    doubt: low_confidence(&source),
+                    source,
+                });
+            }
+        }
+        if !party_seen && let Some((name, page, i)) = labelled(&lines, "当事人") {
+            party_seen = true;
+            let source = source(index, page, i);
+            out.push(Proposal {
+                field: "party.name".into(),
+                value: name,
+                doubt: low_confidence(&source),
+                source,
+            });
+        }
+        for (page, i) in &lines {
+            let text = &page.lines[*i].text;
+            for id in read::party_ids(text) {
+                let source = source(index, page, *i);
+                let (value, doubt) = match id.value {
+                    PartyId::CreditCode(v) | PartyId::IdNumber(v) => (v, low_confidence(&source)),
+                    PartyId::Unchecked(v) => (v, Some("校验位不符：号码有误或识别有误".to_string())),
+                };
+                out.push(Proposal {
+                    field: "party.id_number".into(),
+                    value,
+                    source,
+                    doubt,
+                });
+            }
+            for officer in read::officers(text) {
+                let source = source(index, page, *i);
+                out.push(Proposal {
+                    field: "officers".into(),
+                    value: format!("{}（{}）", officer.value.0, officer.value.1),
+                    doubt: low_confidence(&source),
+                    source,
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(text: &str, confidence: f32) -> OcrLine {
+        OcrLine {
+            text: text.into(),
+            confidence,
+            quad: [[0.1, 0.1], [0.9, 0.1], [0.9, 0.12], [0.1, 0.12]],
+        }
+    }
+
+    fn doc(doc_type: &str, lines: &[(&str, f32)]) -> ReadDocument {
+        ReadDocument {
+            doc_type: doc_type.into(),
+            pages: vec![ReadPage {
+                page: 1,
+                lines: lines.iter().map(|(t, c)| line(t, *c)).collect(),
+            }],
+        }
+    }
+
+    fn value<'a>(proposals: &'a [Proposal], field: &str) -> Option<&'a Proposal> {
+        proposals.iter().find(|p| p.field == field)
+    }
+
+    #[test]
+    fn a_decision_gives_number_fine_bases_date_and_party() {
+        let decision = doc(
+            "行政处罚决定书",
+            &[
+                ("青禾市应急管理局", 0.99),
+                ("行政处罚决定书", 0.99),
+                ("青禾应急罚〔2024]12号", 0.95),
+                ("当事人：", 0.99),
+                ("青禾市锦程金属制品有限公司", 0.98),
+                ("统一社会信用代码：91350100M000100Y43", 0.97),
+                (
+                    "依据《中华人民共和国安全生产法》第一百零一条第（五）项的规定，决定给予罚款人民币伍万肆仟元整（¥54000）的行政处罚。",
+                    0.96,
+                ),
+                ("青禾市应急管理局（印章）", 0.98),
+                ("2024年6月20日", 0.97),
+            ],
+        );
+        let proposals = propose(&[decision]);
+        assert_eq!(value(&proposals, "number").unwrap().value, "青禾应急罚〔2024〕12号");
+        let fine = value(&proposals, "decision.fine").unwrap();
+        assert_eq!((fine.value.as_str(), fine.doubt.as_deref()), ("54000", None));
+        assert_eq!(
+            value(&proposals, "decision.basis").unwrap().value,
+            "《中华人民共和国安全生产法》第一百零一条第（五）项"
+        );
+        assert_eq!(value(&proposals, "documents[0].date").unwrap().value, "2024-06-20");
+        let party = value(&proposals, "party.name").unwrap();
+        assert_eq!(party.value, "青禾市锦程金属制品有限公司");
+        assert_eq!(party.source.line, 4, "the value's own cell");
+        assert_eq!(value(&proposals, "party.id_number").unwrap().doubt, None);
+    }
+
+    #[test]
+    fn disagreeing_amounts_failed_checks_and_low_confidence_are_doubtful() {
+        let decision = doc(
+            "行政处罚决定书",
+            &[
+                ("决定给予罚款人民币伍万肆仟元整（¥5400）的行政处罚。", 0.97),
+                ("统一社会信用代码：91350100M000100Y48", 0.97),
+                ("2024年6月2O日", 0.60),
+                ("2024年6月20日", 0.62),
+            ],
+        );
+        let proposals = propose(&[decision]);
+        let fine = value(&proposals, "decision.fine").unwrap();
+        assert!(fine.doubt.as_deref().unwrap().contains("不一致"), "{fine:?}");
+        let id = value(&proposals, "party.id_number").unwrap();
+        assert!(id.doubt.as_deref().unwrap().contains("校验位"), "{id:?}");
+        let date = value(&proposals, "documents[0].date").unwrap();
+        assert!(date.doubt.as_deref().unwrap().contains("识别存疑"), "{date:?}");
+    }
+
+    #[test]
+    fn receipts_notices_and_records_give_their_own_dates_and_hearing() {
+        let receipt = doc(
+            "送达回执",
+            &[
+                ("送达回执", 0.99),
+                ("送达时间", 0.99),
+                ("2024年6月21日10时", 0.97),
+                ("受送达人签名：孙文博", 0.95),
+            ],
+        );
+        let notice = doc(
+            "行政处罚告知书",
+            &[
+                ("你（单位）有权进行陈述和申辩，并有权要求听证。", 0.95),
+                ("青禾市应急管理局（印章）", 0.98),
+                ("2024年6月1日", 0.97),
+            ],
+        );
+        let record = doc(
+            "询问笔录",
+            &[
+                ("询问时间：2024年5月20日 14时00分至15时20分", 0.93),
+                ("询问人：陈超（执法证号：21010020230001）", 0.96),
+            ],
+        );
+        let proposals = propose(&[receipt, notice, record]);
+        assert_eq!(value(&proposals, "documents[0].date").unwrap().value, "2024-06-21");
+        assert_eq!(value(&proposals, "documents[1].date").unwrap().value, "2024-06-01");
+        assert_eq!(value(&proposals, "documents[2].date").unwrap().value, "2024-05-20");
+        assert_eq!(value(&proposals, "hearing_offered").unwrap().value, "true");
+        assert_eq!(value(&proposals, "officers").unwrap().value, "陈超（21010020230001）");
+    }
+}
