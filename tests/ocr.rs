@@ -299,6 +299,33 @@ fn a_folder_of_scanned_pages_is_read_on_import_and_found_by_a_phrase_on_its_page
     );
     drop(store);
 
+    // Facts proposed from the pages, each with its source (issue #16 §2; proposals only).
+    let out = pingcha(&home, &["facts", p, "--case", "扫描案卷", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let facts: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let fact = |field: &str| {
+        facts["facts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["field"] == field)
+            .cloned()
+            .unwrap_or_else(|| panic!("{field} proposed: {facts}"))
+    };
+    assert_eq!(fact("number")["value"], pages[0].doc_number.clone().unwrap().as_str());
+    assert_eq!(
+        fact("decision.fine")["value"],
+        pages[0].fine.unwrap().to_string().as_str()
+    );
+    let date = fact("documents[0].date");
+    assert_eq!(date["value"], pages[0].date.unwrap().to_string().as_str());
+    assert_eq!(
+        (date["source"]["document"].as_u64(), date["source"]["page"].as_u64()),
+        (Some(0), Some(1))
+    );
+    assert!(date["source"]["text"].as_str().unwrap().contains('日'), "{date}");
+    assert_eq!(date["source"]["box"].as_array().unwrap().len(), 4);
+
     // Nothing is read twice: a second run finds nothing to do.
     let out = pingcha(&home, &["ocr", p]);
     assert!(out.status.success());

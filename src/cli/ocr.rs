@@ -151,3 +151,66 @@ pub fn set_scope(project_dir: &Path, scope: OcrScope) -> anyhow::Result<()> {
     outln!("导入时文字识别：{}", scope.label());
     Ok(())
 }
+
+/// `pingcha facts PROJECT --case NUMBER [--json]`: the facts proposed from the case's scanned
+/// pages, each with its source (document, page, line, text read, confidence, box) and doubt;
+/// and the documents found in a multi-page scan. Proposals only: the case is not changed.
+pub fn facts(project_dir: &Path, number: &str, json_out: bool) -> anyhow::Result<ExitCode> {
+    let project = super::open_project(project_dir)?;
+    let stored = project
+        .load_case_by_number(number)
+        .with_context(|| format!("项目中没有案卷 {number}"))?;
+    let proposals = crate::jobs::facts::case_proposals(&project, number)?;
+    let doc_name = |i: usize| {
+        stored
+            .documents
+            .get(i)
+            .map_or_else(|| format!("第 {} 份", i + 1), |d| format!("{}. {}", i + 1, d.doc_type))
+    };
+    if json_out {
+        let value = json!({
+            "case": number,
+            "facts": proposals.facts,
+            "splits": proposals.splits.iter().map(|(i, found)| json!({
+                "document": i,
+                "found": found.iter().map(|d| json!({"type": d.doc_type, "first_page": d.first_page, "last_page": d.last_page})).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "unread_documents": proposals.unread,
+        });
+        outln!("{}", serde_json::to_string_pretty(&value)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    for p in &proposals.facts {
+        outln!(
+            "{}\t{}\t{} 第 {} 页第 {} 行：{}{}",
+            p.field,
+            p.value,
+            doc_name(p.source.document),
+            p.source.page,
+            p.source.line + 1,
+            p.source.text,
+            p.doubt.as_deref().map(|d| format!("  〔{d}〕")).unwrap_or_default()
+        );
+    }
+    for (i, found) in &proposals.splits {
+        outln!("{} 中识别出 {} 份文书：", doc_name(*i), found.len());
+        for d in found {
+            outln!("  {} 第 {}–{} 页", d.doc_type, d.first_page, d.last_page);
+        }
+    }
+    if !proposals.unread.is_empty() {
+        errln!(
+            "尚未识别文字的扫描件：{}（运行 pingcha ocr 项目 --case 案号）",
+            proposals
+                .unread
+                .iter()
+                .map(|i| doc_name(*i))
+                .collect::<Vec<_>>()
+                .join("、")
+        );
+    }
+    if proposals.facts.is_empty() {
+        errln!("没有从扫描件中读出事实");
+    }
+    Ok(ExitCode::SUCCESS)
+}

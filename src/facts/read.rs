@@ -339,9 +339,47 @@ pub fn party_ids(line: &str) -> Vec<Found<PartyId>> {
     out
 }
 
-/// Officers named with their certificate: 张三（执法证号：21010020230001） — the name (2–4
+/// Officers named with their certificate: 张三（执法证号：21010020230001）, or in a form row
+/// of officers (询问人、记录人、执法人员、检查人员) 张三（21010020230001） — the name (2–4
 /// Chinese characters before the bracket) and the number.
 pub fn officers(line: &str) -> Vec<Found<(String, String)>> {
+    let mut out = labelled_officers(line);
+    if out.is_empty()
+        && ["询问人", "记录人", "执法人员", "检查人员", "承办人"]
+            .iter()
+            .any(|l| line.contains(l))
+    {
+        out = bracketed_officers(line);
+    }
+    out
+}
+
+/// 张三（21010020230001）: a name and a number of at least eight characters in brackets.
+fn bracketed_officers(line: &str) -> Vec<Found<(String, String)>> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = Vec::new();
+    for (i, c) in chars.iter().enumerate() {
+        if !matches!(c, '（' | '(') {
+            continue;
+        }
+        let number = chars[i + 1..].iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+        let close = i + 1 + number;
+        let name = chars[..i].iter().rev().take_while(|c| is_cjk(**c)).count();
+        if number >= 8 && chars.get(close).is_some_and(|c| matches!(c, '）' | ')')) && (2..=4).contains(&name) {
+            out.push(Found {
+                value: (
+                    chars[i - name..i].iter().collect(),
+                    chars[i + 1..close].iter().collect(),
+                ),
+                start: i - name,
+                end: close + 1,
+            });
+        }
+    }
+    out
+}
+
+fn labelled_officers(line: &str) -> Vec<Found<(String, String)>> {
     let chars: Vec<char> = line.chars().collect();
     let text: String = chars.iter().collect();
     let mut out = Vec::new();
@@ -541,6 +579,11 @@ mod tests {
             ]
         );
         assert!(officers("执法证号：").is_empty());
+        // A form row of officers: the number in brackets.
+        let found = officers("询问人：陈超（21010020230001）");
+        assert_eq!(found[0].value, ("陈超".to_string(), "21010020230001".to_string()));
+        // A name with a phone number in brackets elsewhere is not an officer.
+        assert!(officers("联系人：白佳琪（04190000000）").is_empty());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! (the UI's wakes the frame with `request_repaint`).
 
 pub mod checks;
+pub mod facts;
 pub mod import;
 pub mod ocr;
 pub mod rectify;
