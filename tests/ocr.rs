@@ -570,3 +570,54 @@ fn a_cancelled_job_keeps_what_it_read_and_the_next_one_resumes() {
     assert_eq!((report.pages_read, report.cancelled), (1, false));
     assert!(pingcha::jobs::ocr::plan_ocr(&project, None, scope).unwrap().is_empty());
 }
+
+#[test]
+fn documents_are_found_in_whole_scanned_cases_with_and_without_a_contents_page() {
+    use pingcha::facts::split::split_pages;
+    use pingcha::sample::scans::scanned_case;
+    let mut reader = reader();
+    let (mut right, mut total) = (0, 0);
+    let mut report = Vec::new();
+    for (index, contents) in [(0, true), (3, false)] {
+        let case = scanned_case(SEED, index, contents, &Degradation::default()).expect("scanned case");
+        let lines: Vec<Vec<String>> = case
+            .pages
+            .iter()
+            .map(|jpeg| {
+                let image = Gray::decode(jpeg).expect("page decodes");
+                let read = reader.read_page(&image, None).expect("page is read");
+                read.lines.into_iter().map(|l| l.text).collect()
+            })
+            .collect();
+        let found = split_pages(&lines);
+        for (doc_type, first, last) in &case.documents {
+            total += 1;
+            if found
+                .iter()
+                .any(|d| d.doc_type == *doc_type && d.first_page == *first && d.last_page == *last)
+            {
+                right += 1;
+            } else {
+                report.push(format!(
+                    "{} ({contents}): {doc_type} {first}–{last} not found",
+                    case.number
+                ));
+            }
+        }
+        report.push(format!(
+            "{}: {} pages, found {:?}",
+            case.number,
+            case.pages.len(),
+            found
+                .iter()
+                .map(|d| (d.doc_type.as_str(), d.first_page, d.last_page))
+                .collect::<Vec<_>>()
+        ));
+    }
+    eprintln!("{}\ndocuments found {right}/{total}", report.join("\n"));
+    assert!(
+        right * 100 >= total * 95,
+        "documents found {right}/{total} (< 95 %)\n{}",
+        report.join("\n")
+    );
+}

@@ -323,3 +323,96 @@ mod tests {
         assert!((200.0..250.0).contains(&mean), "{mean}");
     }
 }
+
+/// A whole case scanned in archive order, as one stack of pages.
+#[derive(Debug, Clone)]
+pub struct ScannedCase {
+    /// 案号.
+    pub number: String,
+    /// The pages as a scanner saved them (JPEG), in order.
+    pub pages: Vec<Vec<u8>>,
+    /// The documents and their pages: (文书类型, first page, last page), 1-based.
+    pub documents: Vec<(String, usize, usize)>,
+}
+
+/// Case `index` of the sample cases of `seed`, every page of every document rendered and
+/// degraded by `how`. With `contents`, the file's first document is a 卷内目录 listing every
+/// document with its pages (as archives number them); without, there is none and the documents
+/// are found by their titles.
+pub fn scanned_case(seed: u64, index: usize, contents: bool, how: &Degradation) -> Result<ScannedCase, String> {
+    let mut world = World::new(seed);
+    let generated = (0..=index)
+        .map(|i| generate_case_with(&mut world, i, None))
+        .last()
+        .ok_or("没有案卷")?
+        .map_err(|e| e.to_string())?;
+    let mut rng = Rng::new(seed ^ index as u64 ^ 0x5ca9);
+    // The documents to scan: the sample's own (its 卷内目录 lists no pages) without their 卷内目录.
+    let mut docs: Vec<(String, Vec<Gray>)> = Vec::new();
+    for (doc, (_, bytes)) in generated.case.documents.iter().zip(&generated.files) {
+        if doc.doc_type == "卷内目录" {
+            continue;
+        }
+        let pdf = PdfDocument::open(bytes.clone()).map_err(|e| e.to_string())?;
+        let mut pages = Vec::new();
+        for page in 1..=pdf.page_count() {
+            let rgba = pdf
+                .render_page(page, crate::ocr::OCR_DPI / 72.0)
+                .map_err(|e| e.to_string())?;
+            pages.push(Gray::from_rgba(rgba.width, rgba.height, &rgba.pixels));
+        }
+        docs.push((doc.doc_type.clone(), pages));
+    }
+    if contents {
+        // Pages numbered from the 卷内目录 itself (one page), in archive order.
+        let mut rows = vec![vec!["1".to_string(), "卷内目录".to_string(), "1".to_string()]];
+        let mut next = 2;
+        for (i, (doc_type, pages)) in docs.iter().enumerate() {
+            let last = next + pages.len() - 1;
+            let range = if last == next {
+                next.to_string()
+            } else {
+                format!("{next}-{last}")
+            };
+            rows.push(vec![(i + 2).to_string(), doc_type.clone(), range]);
+            next = last + 1;
+        }
+        let mut report = crate::report::Document::new(format!("卷内目录 {}", generated.case.number));
+        report.blocks = vec![
+            crate::report::Block::Issuer(generated.case.agency.clone()),
+            crate::report::Block::Title("卷内目录".into()),
+            crate::report::Block::Centered(generated.case.number.clone()),
+            crate::report::Block::Table(crate::report::Table {
+                headers: vec!["序号".into(), "文书名称".into(), "页码".into()],
+                rows,
+            }),
+        ];
+        let rendered = crate::report::render_pdf(&report).map_err(|e| e.to_string())?;
+        let pdf = PdfDocument::open(rendered.bytes).map_err(|e| e.to_string())?;
+        let rgba = pdf
+            .render_page(1, crate::ocr::OCR_DPI / 72.0)
+            .map_err(|e| e.to_string())?;
+        docs.insert(
+            0,
+            (
+                "卷内目录".into(),
+                vec![Gray::from_rgba(rgba.width, rgba.height, &rgba.pixels)],
+            ),
+        );
+    }
+    let mut pages = Vec::new();
+    let mut documents = Vec::new();
+    for (doc_type, images) in docs {
+        let first = pages.len() + 1;
+        for image in &images {
+            let (scanned, _) = degrade(image, how, &mut rng);
+            pages.push(scanned.to_jpeg(how.jpeg_quality)?);
+        }
+        documents.push((doc_type, first, pages.len()));
+    }
+    Ok(ScannedCase {
+        number: generated.case.number,
+        pages,
+        documents,
+    })
+}
