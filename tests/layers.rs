@@ -239,6 +239,23 @@ const RULES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "facts",
+        &[
+            "rusqlite",
+            "egui",
+            "eframe",
+            "printpdf",
+            "rfd",
+            "std::fs",
+            "crate::store",
+            "crate::import",
+            "crate::report",
+            "crate::jobs",
+            "crate::ui",
+            "crate::cli",
+        ],
+    ),
+    (
         "ocr",
         &[
             "egui",
