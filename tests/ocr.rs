@@ -463,6 +463,9 @@ fn the_app_reads_a_case_in_the_background_and_a_search_hit_opens_the_page_with_i
         h.state().notice_log()
     );
 
+    // The case view lists the facts read from the scans, for checking against the pages.
+    wait_for_label(&mut h, "扫描件中读出的事实（建议", true);
+
     // A phrase read on the 决定书's page: the hit names the page, and opens it marked.
     let store = pingcha::store::Project::open(&project_dir).unwrap();
     let hits = store.search("行政处罚决定书", 10).unwrap();

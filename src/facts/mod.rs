@@ -50,6 +50,35 @@ pub struct Proposal {
     pub doubt: Option<String>,
 }
 
+impl Proposal {
+    /// The field in Chinese, for the case view and the command line.
+    pub fn label(&self) -> String {
+        let document = |f: &str| -> Option<usize> { f.strip_prefix("documents[")?.split(']').next()?.parse().ok() };
+        match self.field.as_str() {
+            "number" => "案号（决定书文号）".into(),
+            "decision.fine" => "罚款金额".into(),
+            "decision.basis" => "处罚依据".into(),
+            "party.name" => "当事人".into(),
+            "party.id_number" => "当事人证件号码".into(),
+            "officers" => "执法人员".into(),
+            "hearing_offered" => "告知听证权利".into(),
+            f if f.ends_with(".date") => format!("第 {} 份文书日期", document(f).map_or(0, |i| i + 1)),
+            f if f.ends_with(".number") => format!("第 {} 份文书文号", document(f).map_or(0, |i| i + 1)),
+            f => f.to_string(),
+        }
+    }
+
+    /// The value as a reader writes it (amounts in 元, yes/no in Chinese).
+    pub fn display_value(&self) -> String {
+        match (self.field.as_str(), self.value.as_str()) {
+            ("decision.fine", v) => format!("{v} 元"),
+            ("hearing_offered", "true") => "已告知".into(),
+            ("hearing_offered", _) => "未告知".into(),
+            (_, v) => v.to_string(),
+        }
+    }
+}
+
 /// One page of a document as read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReadPage {
@@ -361,6 +390,27 @@ mod tests {
         assert!(id.doubt.as_deref().unwrap().contains("校验位"), "{id:?}");
         let date = value(&proposals, "documents[0].date").unwrap();
         assert!(date.doubt.as_deref().unwrap().contains("识别存疑"), "{date:?}");
+    }
+
+    #[test]
+    fn fields_read_in_chinese() {
+        let decision = doc(
+            "行政处罚决定书",
+            &[
+                ("决定给予罚款人民币贰仟伍佰元整（¥2500）", 0.97),
+                ("2024年6月20日", 0.97),
+            ],
+        );
+        let proposals = propose(&[decision]);
+        let fine = value(&proposals, "decision.fine").unwrap();
+        assert_eq!(
+            (fine.label(), fine.display_value()),
+            ("罚款金额".to_string(), "2500 元".to_string())
+        );
+        assert_eq!(
+            value(&proposals, "documents[0].date").unwrap().label(),
+            "第 1 份文书日期"
+        );
     }
 
     #[test]

@@ -867,6 +867,7 @@ impl PingchaApp {
                 }
                 Response::ImportLimits(limits) => self.settings.set_limits(*limits),
                 Response::OcrScope(scope) => self.ocr.set_scope(scope),
+                Response::Facts(number, proposals) => self.ocr.set_facts(number, *proposals),
                 Response::OcrPage { sha256, page, stored } => self.viewer.set_ocr(sha256, page, stored.map(|s| *s)),
                 Response::SearchHits { query, summary } => {
                     if query == self.search_sent {
@@ -1898,6 +1899,15 @@ impl PingchaApp {
                     });
                 }
             }
+            let names: Vec<String> = stored
+                .documents
+                .iter()
+                .enumerate()
+                .map(|(i, d)| format!("{}. {}", i + 1, d.doc_type))
+                .collect();
+            if let Some(link) = self.ocr.facts_ui(ui, &stored.row.number, &names, self.dark) {
+                opened_hit = Some((link.document, link.page, link.line));
+            }
             ui.add_space(theme::SPACE);
             ui.horizontal(|ui| {
                 ui.label(RichText::new(format!("卷内目录（{} 份）", stored.documents.len())).strong());
@@ -2030,6 +2040,7 @@ impl PingchaApp {
             }
             OcrIntent::PagesStored => {
                 self.viewer.forget_ocr();
+                self.ocr.forget_facts();
                 // Search results may have grown.
                 self.case_hits_sent = None;
             }
@@ -2043,6 +2054,10 @@ impl PingchaApp {
         }
         if let Some((sha256, page)) = self.viewer.wanted_ocr() {
             self.backend.send(Request::OcrPage { sha256, page });
+        }
+        let shown = self.case.as_ref().map(|c| c.row.number.clone());
+        if let Some(number) = self.ocr.wanted_facts(shown.as_deref()) {
+            self.backend.send(Request::Facts(number));
         }
         if self.viewer.take_run_ocr() {
             self.read_case_scans(ctx);

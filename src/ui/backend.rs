@@ -46,6 +46,8 @@ pub enum Request {
     },
     /// Which pages are read on import.
     SaveOcrScope(crate::jobs::ocr::OcrScope),
+    /// The facts proposed from a case's scanned pages.
+    Facts(String),
     /// Who is scoring (created in the project if new).
     SetReviewer {
         /// Name.
@@ -492,6 +494,8 @@ pub enum Response {
     },
     /// Which pages are read on import (after open or a change).
     OcrScope(crate::jobs::ocr::OcrScope),
+    /// The facts proposed for a case (its number) from its scanned pages.
+    Facts(String, Box<crate::jobs::facts::CaseProposals>),
 }
 
 /// How many findings the automatic checks report for a case.
@@ -706,6 +710,10 @@ impl Backend {
                                 stored: stored.map(Box::new),
                             }),
                             Err(e) => send(Response::Error(format!("识别文字无法读取：{e}"))),
+                        },
+                        Request::Facts(number) => match crate::jobs::facts::case_proposals(&project, &number) {
+                            Ok(proposals) => send(Response::Facts(number, Box::new(proposals))),
+                            Err(e) => send(Response::Error(format!("无法读出扫描件中的事实：{e}"))),
                         },
                         Request::SaveOcrScope(scope) => {
                             match project.set_setting(crate::jobs::ocr::OCR_SETTING_KEY, &scope) {
@@ -1110,6 +1118,7 @@ fn scoring_request_inner(
         | Request::Import(_)
         | Request::OcrPage { .. }
         | Request::SaveOcrScope(_)
+        | Request::Facts(_)
         | Request::SetReviewer { .. }
         | Request::SaveRuleSettings(_)
         | Request::SaveImportLimits(_)

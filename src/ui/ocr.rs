@@ -27,6 +27,21 @@ pub struct OcrPanel {
     job: Option<OcrJob>,
     /// Pages done at the last look (to notice new pages stored).
     seen_done: usize,
+    /// The facts proposed for the case on screen (its number), once the project answered.
+    facts: Option<(String, crate::jobs::facts::CaseProposals)>,
+    /// The case whose facts were asked for.
+    facts_asked: Option<String>,
+}
+
+/// A source link the user followed: open document `document` at `page`, marking `line`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLink {
+    /// Document position in the case.
+    pub document: usize,
+    /// Page, 1-based.
+    pub page: usize,
+    /// The line's text (highlighted on the page).
+    pub line: String,
 }
 
 impl OcrPanel {
@@ -81,6 +96,92 @@ impl OcrPanel {
         if let Some(job) = self.job.take() {
             job.cancel();
         }
+    }
+
+    /// The case whose facts to ask the project for, once per case (and again after new pages).
+    pub fn wanted_facts(&mut self, number: Option<&str>) -> Option<String> {
+        let number = number?;
+        let have = self.facts.as_ref().is_some_and(|(n, _)| n == number);
+        if have || self.facts_asked.as_deref() == Some(number) {
+            return None;
+        }
+        self.facts_asked = Some(number.to_string());
+        Some(number.to_string())
+    }
+
+    /// The project's answer.
+    pub fn set_facts(&mut self, number: String, proposals: crate::jobs::facts::CaseProposals) {
+        if self.facts_asked.as_deref() == Some(number.as_str()) {
+            self.facts_asked = None;
+        }
+        self.facts = Some((number, proposals));
+    }
+
+    /// Forgets the facts (pages were stored): asked again.
+    pub fn forget_facts(&mut self) {
+        self.facts = None;
+        self.facts_asked = None;
+    }
+
+    /// The facts proposed from the case's scans, each with a link to its page; nothing when
+    /// there are none. Returns the source the user followed.
+    pub fn facts_ui(&self, ui: &mut egui::Ui, number: &str, documents: &[String], dark: bool) -> Option<SourceLink> {
+        let (_, proposals) = self.facts.as_ref().filter(|(n, _)| n == number)?;
+        if proposals.facts.is_empty() {
+            return None;
+        }
+        let palette = super::theme::palette(dark);
+        let mut followed = None;
+        let doubtful = proposals.facts.iter().filter(|p| p.doubt.is_some()).count();
+        let title = if doubtful > 0 {
+            format!(
+                "扫描件中读出的事实（建议 {} 项，{doubtful} 项存疑）",
+                proposals.facts.len()
+            )
+        } else {
+            format!("扫描件中读出的事实（建议 {} 项）", proposals.facts.len())
+        };
+        egui::CollapsingHeader::new(RichText::new(title).strong())
+            .id_salt(("facts", number))
+            .show(ui, |ui| {
+                ui.label(
+                    RichText::new("由文字识别读出，仅供核对；点出处打开该页并标出所在行。").color(palette.weak_text),
+                );
+                egui::Grid::new(("facts-grid", number))
+                    .num_columns(3)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for p in &proposals.facts {
+                            ui.label(p.label());
+                            // The source before the value: a long value (a cited basis) wraps in
+                            // the last column instead of pushing the link out of view.
+                            let place = format!(
+                                "{} 第 {} 页",
+                                documents.get(p.source.document).map_or("?", String::as_str),
+                                p.source.page
+                            );
+                            if ui.link(place).on_hover_text(&p.source.text).clicked() {
+                                followed = Some(SourceLink {
+                                    document: p.source.document,
+                                    page: p.source.page as usize,
+                                    line: p.source.text.clone(),
+                                });
+                            }
+                            let value = RichText::new(p.display_value());
+                            match &p.doubt {
+                                Some(doubt) => {
+                                    ui.add(egui::Label::new(value.color(palette.deduction)).wrap())
+                                        .on_hover_text(doubt);
+                                }
+                                None => {
+                                    ui.add(egui::Label::new(value).wrap());
+                                }
+                            }
+                            ui.end_row();
+                        }
+                    });
+            });
+        followed
     }
 
     /// Looks at the job: new pages, and its end.
