@@ -463,8 +463,11 @@ fn the_app_reads_a_case_in_the_background_and_a_search_hit_opens_the_page_with_i
         h.state().notice_log()
     );
 
-    // The case view lists the facts read from the scans, for checking against the pages.
+    // The case view lists the facts read from the scans, for checking against the pages, and
+    // says every scan is read (no button to read them again).
     wait_for_label(&mut h, "扫描件中读出的事实（建议", true);
+    wait_for_label(&mut h, "扫描件 2 份，均已识别文字", false);
+    assert!(h.query_by_label("识别扫描件文字").is_none());
 
     // A phrase read on the 决定书's page: the hit names the page, and opens it marked.
     let store = pingcha::store::Project::open(&project_dir).unwrap();

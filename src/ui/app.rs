@@ -1760,6 +1760,7 @@ impl PingchaApp {
             })
             .count();
         let ocr_running = self.ocr.running();
+        let unread = self.ocr.unread(&stored.row.number);
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
             // Keep content clear of the scroll bar.
             ui.set_max_width(ui.available_width() - theme::SPACE * 1.5);
@@ -1911,7 +1912,9 @@ impl PingchaApp {
             ui.add_space(theme::SPACE);
             ui.horizontal(|ui| {
                 ui.label(RichText::new(format!("卷内目录（{} 份）", stored.documents.len())).strong());
-                if scans > 0 {
+                if scans > 0 && unread == Some(0) {
+                    ui.label(RichText::new(format!("扫描件 {scans} 份，均已识别文字")).color(palette.weak_text));
+                } else if scans > 0 {
                     ui.label(RichText::new(format!("扫描件 {scans} 份")).color(palette.weak_text));
                     if ui
                         .add_enabled(!ocr_running, egui::Button::new("识别扫描件文字").small())

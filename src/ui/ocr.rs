@@ -117,6 +117,14 @@ impl OcrPanel {
         self.facts = Some((number, proposals));
     }
 
+    /// How many of the case's scanned documents are not read yet, once the project said.
+    pub fn unread(&self, number: &str) -> Option<usize> {
+        self.facts
+            .as_ref()
+            .filter(|(n, _)| n == number)
+            .map(|(_, p)| p.unread.len())
+    }
+
     /// Forgets the facts (pages were stored): asked again.
     pub fn forget_facts(&mut self) {
         self.facts = None;
