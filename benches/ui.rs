@@ -67,6 +67,7 @@ fn build_project(dir: &Path, cases: usize, base: usize) -> PathBuf {
                     text_status: d.text_status.clone(),
                     text: None,
                     page_count: d.pages,
+                    bare_pages: d.bare_pages.clone(),
                 })
                 .collect();
             let files = stored

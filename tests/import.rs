@@ -957,7 +957,7 @@ fn a_page_of_millions_of_operators_is_skipped_not_parsed() {
     assert!(bytes.len() < 200_000, "a small file: {}", bytes.len());
     let defaults = ImportLimits::default();
     match extract_pdf_text(&bytes, &defaults) {
-        TextLayer::Text { text, pages } => {
+        TextLayer::Text { text, pages, .. } => {
             assert_eq!(pages, 2);
             assert!(text.contains("Ordinary page"), "{text}");
         }

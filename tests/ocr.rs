@@ -627,3 +627,43 @@ fn documents_are_found_in_whole_scanned_cases_with_and_without_a_contents_page()
         report.join("\n")
     );
 }
+
+#[test]
+fn only_the_scanned_pages_of_a_pdf_with_a_text_layer_are_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scans = tmp.path().join("混合案卷");
+    std::fs::create_dir_all(&scans).unwrap();
+    // Page 1 typed (a text layer), page 2 a scan (no text of its own), page 3 typed.
+    let text = b"BT /F1 12 Tf 72 700 Td (Decision of the Qinghe emergency bureau, page with text) Tj ET".to_vec();
+    let pdf = common::pdf_with_pages(&[text.clone(), Vec::new(), text]);
+    std::fs::write(scans.join("01-行政处罚决定书.pdf"), pdf).unwrap();
+    let dir = tmp.path().join("project");
+    let mut project = pingcha::store::Project::create_or_open(&dir).unwrap();
+    common::import(&mut project, std::slice::from_ref(&scans));
+    let case = project.list_cases().unwrap().remove(0);
+    let stored = project.load_case(case.id).unwrap();
+    assert_eq!(stored.documents[0].text_status, "text");
+    assert_eq!(stored.documents[0].bare_pages, vec![2]);
+    assert!(stored.documents[0].is_scan());
+    let scope = pingcha::jobs::ocr::OcrScope::MissingText;
+    let plan = pingcha::jobs::ocr::plan_ocr(&project, None, scope).unwrap();
+    assert_eq!(plan.len(), 1);
+    assert_eq!(plan[0].only_pages, Some(vec![2]));
+    assert_eq!(plan[0].pages_to_read(), 1);
+    let mut reader = reader();
+    let report = pingcha::jobs::ocr::run_ocr(
+        &mut project,
+        &plan,
+        reader.as_mut(),
+        &std::sync::atomic::AtomicBool::new(false),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(report.pages_read, 1, "{report:?}");
+    let (sha, _) = stored.documents[0].file.clone().unwrap();
+    assert_eq!(project.ocr_status(&sha).unwrap().pages_read, vec![2]);
+    assert!(pingcha::jobs::ocr::plan_ocr(&project, None, scope).unwrap().is_empty());
+    // Every page on request (pages 1 and 3 are left).
+    let all = pingcha::jobs::ocr::plan_ocr(&project, None, pingcha::jobs::ocr::OcrScope::AllPages).unwrap();
+    assert_eq!((all[0].only_pages.clone(), all[0].pages_to_read()), (None, 2));
+}

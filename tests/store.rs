@@ -415,6 +415,7 @@ fn a_batch_saves_its_cases_in_one_transaction_and_a_bad_case_fails_alone() {
         text_status: "text".into(),
         text: Some("文字".into()),
         page_count: Some(1),
+        bare_pages: Vec::new(),
     };
     let batch = vec![
         bare_case("批〔1〕号", Vec::new()),

@@ -359,6 +359,7 @@ pub fn campaign(cases: usize, dir: Option<PathBuf>) -> Result<()> {
                     text_status: "missing".into(),
                     text: None,
                     page_count: None,
+                    bare_pages: Vec::new(),
                 })
                 .collect();
             batch.push(NewCase {

@@ -16,6 +16,10 @@ pub enum TextLayer {
         text: String,
         /// Number of pages.
         pages: u32,
+        /// Pages with (almost) no text of their own: scanned pages in a PDF that otherwise has
+        /// a text layer, for OCR. 1-based.
+        #[serde(default)]
+        bare_pages: Vec<u32>,
     },
     /// A PDF with no text on its pages (a scan): 无文字层.
     NoText {
@@ -36,6 +40,14 @@ impl TextLayer {
             Self::NoText { .. } => "no_text",
             Self::NotPdf => "not_pdf",
             Self::Unreadable(_) => "unreadable",
+        }
+    }
+
+    /// Pages without text of their own in a PDF that has a text layer.
+    pub fn bare_pages(&self) -> Vec<u32> {
+        match self {
+            Self::Text { bare_pages, .. } => bare_pages.clone(),
+            _ => Vec::new(),
         }
     }
 
@@ -107,6 +119,7 @@ pub fn extract_pdf_text(bytes: &[u8], limits: &ImportLimits) -> TextLayer {
         };
         let mut seen_contents = std::collections::HashSet::new();
         let mut skipped: Vec<String> = Vec::new();
+        let mut bare_pages = Vec::new();
         for (&number, &page_id) in &page_ids {
             // Pages that share one content stream are read once (the text is the same).
             if !seen_contents.insert(doc.get_page_contents(page_id)) {
@@ -138,6 +151,7 @@ pub fn extract_pdf_text(bytes: &[u8], limits: &ImportLimits) -> TextLayer {
             budget.bytes -= content.len();
             drop(content);
             // A page whose font cannot be decoded contributes nothing; the rest still count.
+            let before = text.len();
             for chunk in doc
                 .extract_text_chunks_with_limit(&[number], max_decompressed)
                 .into_iter()
@@ -146,16 +160,23 @@ pub fn extract_pdf_text(bytes: &[u8], limits: &ImportLimits) -> TextLayer {
                 text.push_str(&chunk);
                 text.push('\n');
             }
+            if text[before..].chars().filter(|c| !c.is_whitespace()).count() < MIN_TEXT_CHARS {
+                bare_pages.push(number);
+            }
         }
         if !skipped.is_empty() && text.trim().is_empty() {
             return Err(format!("文本未能提取（{}）", skipped.join("；")));
         }
-        Ok((normalise(&text), page_count))
+        Ok((normalise(&text), page_count, bare_pages))
     }));
     match result {
-        Ok(Ok((text, pages))) => {
+        Ok(Ok((text, pages, bare_pages))) => {
             if text.chars().filter(|c| !c.is_whitespace()).count() >= MIN_TEXT_CHARS {
-                TextLayer::Text { text, pages }
+                TextLayer::Text {
+                    text,
+                    pages,
+                    bare_pages,
+                }
             } else {
                 TextLayer::NoText { pages }
             }

@@ -29,12 +29,8 @@ pub fn case_proposals(project: &Project, number: &str) -> Result<CaseProposals, 
             Some((sha, _)) => project.ocr_pages(sha)?,
             None => Vec::new(),
         };
-        let scanned = doc.text_status == "no_text"
-            || doc
-                .file
-                .as_ref()
-                .is_some_and(|(_, e)| matches!(e.as_str(), "png" | "jpg" | "jpeg"));
-        if pages.is_empty() && scanned {
+        let bare_unread = doc.bare_pages.iter().any(|b| !pages.iter().any(|p| p.page == *b));
+        if (pages.is_empty() && doc.is_scan()) || bare_unread {
             unread.push(position);
         }
         if pages.len() > 1 {

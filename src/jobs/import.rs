@@ -633,6 +633,7 @@ fn try_prepare(
                 "missing".to_string()
             },
             page_count: layer.pages(),
+            bare_pages: layer.bare_pages(),
             text,
             blob,
         });

@@ -64,6 +64,8 @@ pub struct OcrDocument {
     pub pages: Option<u32>,
     /// Pages already read (skipped).
     pub done: Vec<u32>,
+    /// Only these pages (the scanned pages of a PDF with a text layer); `None`: every page.
+    pub only_pages: Option<Vec<u32>>,
 }
 
 /// What to read: the current cases' (or one case's) files that need it. A file shared by
@@ -77,20 +79,27 @@ pub fn plan_ocr(project: &Project, case: Option<&str>, scope: OcrScope) -> Resul
         for doc in &stored.documents {
             let Some((sha256, extension)) = &doc.file else { continue };
             let ext = extension.to_ascii_lowercase();
+            // The scanned pages of a PDF whose other pages have text.
+            let mixed = ext == "pdf" && doc.text_status == "text" && !doc.bare_pages.is_empty();
             let wanted = match ext.as_str() {
                 "png" | "jpg" | "jpeg" => true,
                 "pdf" => match scope {
                     OcrScope::AllPages => doc.text_status != "unreadable",
-                    OcrScope::MissingText | OcrScope::Off => doc.text_status == "no_text",
+                    OcrScope::MissingText | OcrScope::Off => doc.text_status == "no_text" || mixed,
                 },
                 _ => false,
             };
+            let only_pages = (mixed && scope != OcrScope::AllPages).then(|| doc.bare_pages.clone());
             if !wanted || !seen.insert(sha256.clone()) {
                 continue;
             }
             let pages = if ext == "pdf" { doc.pages } else { Some(1) };
             let done = project.ocr_status(sha256)?.pages_read;
-            if pages.is_some_and(|n| (1..=n).all(|p| done.contains(&p))) {
+            let all_done = match &only_pages {
+                Some(only) => only.iter().all(|p| done.contains(p)),
+                None => pages.is_some_and(|n| (1..=n).all(|p| done.contains(&p))),
+            };
+            if all_done {
                 continue;
             }
             plan.push(OcrDocument {
@@ -101,10 +110,24 @@ pub fn plan_ocr(project: &Project, case: Option<&str>, scope: OcrScope) -> Resul
                 extension: extension.clone(),
                 pages,
                 done,
+                only_pages,
             });
         }
     }
     Ok(plan)
+}
+
+impl OcrDocument {
+    /// Pages still to read, as far as known (a PDF's count is learnt from its first page).
+    pub fn pages_to_read(&self) -> usize {
+        match &self.only_pages {
+            Some(only) => only.iter().filter(|p| !self.done.contains(p)).count(),
+            None => {
+                let pages = self.pages.unwrap_or(1) as usize;
+                pages - self.done.len().min(pages)
+            }
+        }
+    }
 }
 
 /// Where a job stands.
@@ -189,10 +212,7 @@ pub fn run_ocr(
     let blobs = project.blobs();
     let mut report = OcrReport::default();
     let mut state = OcrProgress {
-        pages_total: plan
-            .iter()
-            .map(|d| d.pages.unwrap_or(1) as usize - d.done.len().min(d.pages.unwrap_or(1) as usize))
-            .sum(),
+        pages_total: plan.iter().map(OcrDocument::pages_to_read).sum(),
         ..OcrProgress::default()
     };
     for doc in plan {
@@ -205,7 +225,7 @@ pub fn run_ocr(
                 report.cancelled = true;
                 return Ok(report);
             }
-            if doc.done.contains(&page) {
+            if doc.done.contains(&page) || doc.only_pages.as_ref().is_some_and(|only| !only.contains(&page)) {
                 page += 1;
                 continue;
             }

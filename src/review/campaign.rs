@@ -601,6 +601,7 @@ pub fn open_kit(kit: &Path, workspace: &Path) -> Result<Summary, ReviewError> {
                             _ => None,
                         },
                         page_count: layer.pages().or(doc.pages),
+                        bare_pages: layer.bare_pages(),
                     }
                 }
                 None => NewDocument {
@@ -608,6 +609,7 @@ pub fn open_kit(kit: &Path, workspace: &Path) -> Result<Summary, ReviewError> {
                     text_status: "missing".into(),
                     text: None,
                     page_count: doc.pages,
+                    bare_pages: Vec::new(),
                 },
             };
             documents.push(new);

@@ -91,7 +91,7 @@ pub fn scan_corpus(count: usize, seed: u64, how: &Degradation) -> Result<Vec<Sca
             if per_kind[kind] >= wanted_per_kind || pages.len() == count {
                 continue;
             }
-            let TextLayer::Text { text, pages: 1 } = extract_pdf_text(bytes, &ImportLimits::default()) else {
+            let TextLayer::Text { text, pages: 1, .. } = extract_pdf_text(bytes, &ImportLimits::default()) else {
                 continue;
             };
             let text = in_reading_order(&text);

@@ -20,6 +20,8 @@ pub struct NewDocument {
     pub text: Option<String>,
     /// Page count read from the file.
     pub page_count: Option<u32>,
+    /// Pages without text of their own in a PDF that has a text layer (for OCR).
+    pub bare_pages: Vec<u32>,
 }
 
 /// A case about to be saved. `documents` follows `case.documents` one to one.
@@ -122,6 +124,22 @@ pub struct StoredDocument {
     pub pages: Option<u32>,
     /// Text layer status code.
     pub text_status: String,
+    /// Pages without text of their own in a PDF that has a text layer (empty: none, or not
+    /// known for documents imported before schema 11).
+    pub bare_pages: Vec<u32>,
+}
+
+impl StoredDocument {
+    /// Whether it has scanned pages for OCR: a PDF without a text layer, an image, or a PDF
+    /// some of whose pages have no text of their own.
+    pub fn is_scan(&self) -> bool {
+        self.text_status == "no_text"
+            || !self.bare_pages.is_empty()
+            || self
+                .file
+                .as_ref()
+                .is_some_and(|(_, e)| matches!(e.to_ascii_lowercase().as_str(), "png" | "jpg" | "jpeg"))
+    }
 }
 
 /// A whole stored case.
@@ -462,8 +480,8 @@ fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome,
     for (position, (doc, stored)) in case.documents.iter().zip(&new.documents).enumerate() {
         tx.prepare_cached(
             "INSERT INTO documents (case_id, position, doc_type, file_path, sha256, doc_date, doc_number,
-                     pages, text_status)
-                 VALUES (:case_id, :position, :doc_type, :file_path, :sha, :date, :number, :pages, :status)",
+                     pages, text_status, bare_pages)
+                 VALUES (:case_id, :position, :doc_type, :file_path, :sha, :date, :number, :pages, :status, :bare)",
         )?
         .execute(named_params! {
             ":case_id": case_id,
@@ -475,6 +493,8 @@ fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome,
             ":number": doc.number,
             ":pages": stored.page_count.or(doc.pages),
             ":status": stored.text_status,
+            ":bare": (!stored.bare_pages.is_empty())
+                .then(|| serde_json::to_string(&stored.bare_pages).unwrap_or_default()),
         })?;
         let document_id = tx.last_insert_rowid();
         if let Some(text) = stored.text.as_deref().filter(|t| !t.is_empty()) {
@@ -551,7 +571,8 @@ impl Project {
             serde_json::from_str(&case_json).map_err(|e| StoreError::Corrupt(format!("案卷 {}: {e}", row.number)))?;
         let warnings: Vec<String> = serde_json::from_str(&warnings_json).unwrap_or_default();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT d.id, d.position, d.doc_type, d.file_path, d.sha256, b.extension, d.pages, d.text_status
+            "SELECT d.id, d.position, d.doc_type, d.file_path, d.sha256, b.extension, d.pages, d.text_status,
+                    d.bare_pages
              FROM documents d LEFT JOIN blobs b ON b.sha256 = d.sha256
              WHERE d.case_id = :id ORDER BY d.position",
         )?;
@@ -567,6 +588,10 @@ impl Project {
                     file: sha.zip(ext),
                     pages: r.get("pages")?,
                     text_status: r.get("text_status")?,
+                    bare_pages: r
+                        .get::<_, Option<String>>("bare_pages")?
+                        .and_then(|j| serde_json::from_str(&j).ok())
+                        .unwrap_or_default(),
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;

@@ -346,6 +346,11 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE search_rows ADD COLUMN page INTEGER;
     ALTER TABLE held_rows ADD COLUMN page INTEGER;
     "#,
+    // 11: the pages of a PDF with a text layer that have no text of their own (scanned pages
+    //     in a mixed file), as a JSON array; NULL when not known (imported before).
+    r#"
+    ALTER TABLE documents ADD COLUMN bare_pages TEXT;
+    "#,
 ];
 
 /// The schema version this program writes.

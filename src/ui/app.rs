@@ -1749,16 +1749,7 @@ impl PingchaApp {
         let mut opened = None;
         let mut opened_hit: Option<(usize, usize, String)> = None;
         let mut read_scans = false;
-        let scans = stored
-            .documents
-            .iter()
-            .filter(|d| {
-                d.text_status == "no_text"
-                    || d.file
-                        .as_ref()
-                        .is_some_and(|(_, e)| matches!(e.as_str(), "png" | "jpg" | "jpeg"))
-            })
-            .count();
+        let scans = stored.documents.iter().filter(|d| d.is_scan()).count();
         let ocr_running = self.ocr.running();
         let unread = self.ocr.unread(&stored.row.number);
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
