@@ -147,55 +147,25 @@ pub fn key_facts(truth: &str, number: &str) -> Vec<String> {
     if flat.contains(&number_flat) {
         facts.push(number_flat);
     }
+    // Located with the facts readers (their values are tested against the statutes'
+    // formats in `facts::read`); here only the written forms are kept, in page order.
     let chars: Vec<char> = flat.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        // Dates: 4 digits 年 1–2 digits 月 1–2 digits 日.
-        if let Some(len) = date_at(&chars[i..]) {
-            facts.push(chars[i..i + len].iter().collect());
-            i += len;
-            continue;
+    let written = |start: usize, end: usize| chars[start..end].iter().collect::<String>();
+    let mut found: Vec<(usize, String)> = crate::facts::read::dates(&flat)
+        .into_iter()
+        .map(|d| (d.start, written(d.start, d.end)))
+        .collect();
+    for amount in crate::facts::read::amounts(&flat) {
+        let text = written(amount.start, amount.end);
+        match amount.value {
+            (_, true) if text.ends_with("元整") => found.push((amount.start, text)),
+            (yuan, false) if text.starts_with(['¥', '￥']) => found.push((amount.start, format!("¥{yuan}"))),
+            _ => {}
         }
-        if chars[i] == '¥' || chars[i] == '￥' {
-            let digits: String = chars[i + 1..].iter().take_while(|c| c.is_ascii_digit()).collect();
-            if !digits.is_empty() {
-                facts.push(format!("¥{digits}"));
-            }
-        }
-        if chars[i] == '币' {
-            let words: String = chars[i + 1..]
-                .iter()
-                .take_while(|c| "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元整".contains(**c))
-                .collect();
-            if words.ends_with("元整") {
-                facts.push(words);
-            }
-        }
-        i += 1;
     }
+    found.sort_by_key(|(start, _)| *start);
+    facts.extend(found.into_iter().map(|(_, text)| text));
     facts
-}
-
-fn date_at(chars: &[char]) -> Option<usize> {
-    let digits = |from: usize, min: usize, max: usize| {
-        let n = chars[from.min(chars.len())..]
-            .iter()
-            .take_while(|c| c.is_ascii_digit())
-            .count();
-        (min..=max).contains(&n).then_some(n)
-    };
-    let mut at = digits(0, 4, 4)?;
-    if chars.get(at) != Some(&'年') {
-        return None;
-    }
-    at += 1;
-    at += digits(at, 1, 2)?;
-    if chars.get(at) != Some(&'月') {
-        return None;
-    }
-    at += 1;
-    at += digits(at, 1, 2)?;
-    (chars.get(at) == Some(&'日')).then_some(at + 1)
 }
 
 /// A clean page as scanned: tilted, on grey paper, blurred, with noise. Returns the tilt.
