@@ -215,6 +215,28 @@ mod tests {
     }
 
     #[test]
+    fn a_scan_claiming_a_huge_size_or_cut_short_is_refused_before_it_is_decoded() {
+        // A real PNG whose header is made to claim 60 000 × 60 000 pixels (3.6 gigapixels): the
+        // side limit refuses it before any pixel buffer is allocated.
+        let mut png = ramp(4, 4).to_png().unwrap();
+        let ihdr = 8 + 8; // signature, chunk length and type
+        png[ihdr..ihdr + 4].copy_from_slice(&60_000u32.to_be_bytes());
+        png[ihdr + 4..ihdr + 8].copy_from_slice(&60_000u32.to_be_bytes());
+        let crc = crc32fast::hash(&png[12..ihdr + 13]);
+        png[ihdr + 13..ihdr + 17].copy_from_slice(&crc.to_be_bytes());
+        let err = Gray::decode(&png).unwrap_err();
+        assert!(err.to_lowercase().contains("limit"), "{err}");
+        // A PNG cut short is refused; a JPEG cut in its data is decoded as far as it goes
+        // (the decoder fills the rest), at its declared size — the page's top is still read.
+        let png = ramp(300, 200).to_png().unwrap();
+        assert!(Gray::decode(&png[..png.len() / 2]).is_err());
+        let jpeg = ramp(300, 200).to_jpeg(80).unwrap();
+        let cut = Gray::decode(&jpeg[..jpeg.len() / 3]).unwrap();
+        assert_eq!((cut.width, cut.height), (300, 200));
+        assert!(Gray::decode(&jpeg[..20]).is_err(), "a header alone is no image");
+    }
+
+    #[test]
     fn png_round_trips_and_garbage_is_refused() {
         let image = ramp(31, 17);
         let back = Gray::decode(&image.to_png().unwrap()).unwrap();
