@@ -135,6 +135,13 @@ fn from_contents(lines: &[String], pages: usize) -> Option<Vec<FoundDocument>> {
 mod tests {
     use super::*;
 
+    fn ranges(found: &[FoundDocument]) -> Vec<(&str, usize, usize)> {
+        found
+            .iter()
+            .map(|d| (d.doc_type.as_str(), d.first_page, d.last_page))
+            .collect()
+    }
+
     fn page(lines: &[&str]) -> Vec<String> {
         lines.iter().map(|l| l.to_string()).collect()
     }
@@ -149,10 +156,7 @@ mod tests {
             page(&["送达回执", "送达文书名称及文号"]),
         ];
         let found = split_pages(&pages);
-        let summary: Vec<(&str, usize, usize)> = found
-            .iter()
-            .map(|d| (d.doc_type.as_str(), d.first_page, d.last_page))
-            .collect();
+        let summary = ranges(&found);
         assert_eq!(
             summary,
             vec![
@@ -210,10 +214,7 @@ mod tests {
             page(&["行政处罚决定书"]),
         ];
         let found = split_pages(&pages);
-        let summary: Vec<(&str, usize, usize)> = found
-            .iter()
-            .map(|d| (d.doc_type.as_str(), d.first_page, d.last_page))
-            .collect();
+        let summary = ranges(&found);
         assert_eq!(
             summary,
             vec![
