@@ -2492,16 +2492,7 @@ impl PingchaApp {
         ui.horizontal(|ui| {
             self.ocr.status_ui(ui);
             if let Some(p) = &self.import_progress {
-                let fraction = if p.total == 0 {
-                    0.0
-                } else {
-                    p.done as f32 / p.total as f32
-                };
-                ui.add(
-                    egui::ProgressBar::new(fraction)
-                        .desired_width(240.0)
-                        .text(format!("导入 {}/{}", p.done, p.total)),
-                );
+                theme::progress_bar(ui, p.done, p.total, 240.0, format!("导入 {}/{}", p.done, p.total));
                 ui.label(RichText::new(short_path(&p.current)).small());
                 if ui.button(UiCommand::CancelImport.label()).clicked() {
                     commands.push(UiCommand::CancelImport);

@@ -222,15 +222,12 @@ impl OcrPanel {
     pub fn status_ui(&mut self, ui: &mut egui::Ui) {
         let Some(job) = &self.job else { return };
         let p = job.state().progress;
-        let fraction = if p.pages_total == 0 {
-            0.0
-        } else {
-            p.pages_done as f32 / p.pages_total as f32
-        };
-        ui.add(
-            egui::ProgressBar::new(fraction)
-                .desired_width(200.0)
-                .text(format!("文字识别 {}/{} 页", p.pages_done, p.pages_total)),
+        super::theme::progress_bar(
+            ui,
+            p.pages_done,
+            p.pages_total,
+            200.0,
+            format!("文字识别 {}/{} 页", p.pages_done, p.pages_total),
         );
         ui.label(RichText::new(&p.current).small());
         if ui

@@ -120,3 +120,9 @@ pub fn fitted_width(ui: &egui::Ui, text: &str, hint: &str, min: f32) -> f32 {
     let margin = 2.0 * ui.spacing().button_padding.x + 8.0;
     (measure(text).max(measure(hint)) + margin).max(min)
 }
+
+/// A status-bar progress bar: `done` of `total` (empty while the total is unknown) with its text.
+pub fn progress_bar(ui: &mut egui::Ui, done: usize, total: usize, width: f32, text: String) {
+    let fraction = if total == 0 { 0.0 } else { done as f32 / total as f32 };
+    ui.add(egui::ProgressBar::new(fraction).desired_width(width).text(text));
+}
