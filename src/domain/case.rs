@@ -326,8 +326,12 @@ pub struct Document {
     pub date: Option<NaiveDate>,
     /// 文号.
     pub number: Option<String>,
-    /// Page count in the bound file.
+    /// Page count in the bound file (of this document, when `first_page` is set).
     pub pages: Option<u32>,
+    /// The page of `file` the document starts on, when several documents share one scanned
+    /// file (found in the scan and accepted by a reviewer); `None`: the whole file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_page: Option<u32>,
     /// 执法证号 of the officers who signed; `None` when the package does not say.
     pub officers: Option<Vec<String>>,
     /// 当事人 signed (or refusal noted); `None` when unknown.

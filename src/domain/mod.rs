@@ -5,6 +5,7 @@
 
 pub mod calendar;
 pub mod case;
+pub mod case_facts;
 pub mod checklist;
 pub mod identity;
 pub mod natural;

@@ -681,6 +681,7 @@ impl<'t> Reader<'t> {
                 "serves",
                 "note",
                 "approval",
+                "first_page",
             ],
             extra,
         );
@@ -707,6 +708,9 @@ impl<'t> Reader<'t> {
             serves: self.opt_str(scope, "serves"),
             note: self.opt_str(scope, "note"),
             approval: self.opt_enum(scope, "approval"),
+            first_page: self
+                .opt_count(scope, "first_page")
+                .map(|p| u32::try_from(p).unwrap_or(u32::MAX)),
         }
     }
 }

@@ -509,6 +509,7 @@ pub fn generate_case_with(
             serves: spec.serves.clone(),
             note: spec.note.clone(),
             approval: spec.approval,
+            first_page: None,
         });
         files.push((file, rendered.bytes));
     }
