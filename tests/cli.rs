@@ -1715,3 +1715,132 @@ fn hostile_and_broken_standard_tables_are_refused_with_what_is_wrong() {
     assert!(stderr(&o).contains("超过上限 5 行"), "{}", stderr(&o));
     assert!(!out.exists());
 }
+
+/// 行政处罚法第六十一条 (送达 within 7 days) read with 第八十五条 (working days): a reviewer
+/// corrects the 送达 date from the command line; the checks run on the corrected fact, on both
+/// sides of the limit, and the imported value, the editor and the change stay visible.
+#[test]
+fn facts_set_from_the_command_line_are_audited_and_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    let number = "改正〔2024〕1号";
+    let pkg = late_service_package(&tmp.path().join("late"), number);
+    assert_eq!(pingcha(&["import", s(&project), s(&pkg)]).status.code(), Some(0));
+    let service = || -> Option<String> {
+        let out = pingcha(&["check", s(&project), "--json"]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v[0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "service_deadline")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+    };
+    assert!(service().is_some(), "imported: served on the 8th working day");
+
+    // A change needs a named editor.
+    let anonymous = pingcha(&[
+        "facts",
+        s(&project),
+        "--case",
+        number,
+        "--set",
+        "dates.decision_served=2024-10-12",
+    ]);
+    assert_eq!(anonymous.status.code(), Some(1));
+    assert!(stderr(&anonymous).contains("--reviewer"), "{}", stderr(&anonymous));
+    // Decided Friday 2024-09-27; 9-29 and 10-12 are make-up working days, 10-1..7 holidays:
+    // 10-12 is the 7th working day — within the limit.
+    let set = |value: &str| {
+        pingcha(&[
+            "facts",
+            s(&project),
+            "--case",
+            number,
+            "--set",
+            value,
+            "--reviewer",
+            "张敏",
+            "--unit",
+            "法规科",
+        ])
+    };
+    let out = set("dates.decision_served=2024年10月12日");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("已修改 1 项"), "{}", stdout(&out));
+    assert_eq!(service(), None, "7th working day: within 行政处罚法第六十一条");
+    let out = set("dates.decision_served=2024-10-14");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        service().as_deref(),
+        Some("决定 2024-09-27，送达 2024-10-14，为第8个工作日，超过7个工作日")
+    );
+
+    // Bad changes are refused, naming the fact, and change nothing.
+    for (bad, says) in [
+        ("dates.decision_served=2024-02-30", "决定送达日期"),
+        ("dates.nonsense=2024-01-01", "dates.nonsense"),
+        ("documents[9].date=2024-01-01", "只有 1 份"),
+        ("party.kind=公司", "单位、个人"),
+        ("no-equals-sign", "路径=值"),
+    ] {
+        let out = set(bad);
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        assert!(stderr(&out).contains(says), "{bad}: {}", stderr(&out));
+    }
+
+    let out = pingcha(&["facts", s(&project), "--case", number, "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fact = v["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "dates.decision_served")
+        .unwrap()
+        .clone();
+    assert_eq!(fact["value"], "2024-10-14");
+    assert_eq!(fact["imported"], "2024-10-14");
+    assert_eq!(fact["changed_by"], "张敏（法规科）");
+    assert_eq!(fact["origin"], "手工录入");
+    let edits = v["edits"].as_array().unwrap();
+    assert_eq!(edits.len(), 2, "the refused changes left no trace");
+    assert_eq!(
+        (edits[0]["old"].as_str(), edits[0]["value"].as_str()),
+        (Some("2024-10-14"), Some("2024-10-12"))
+    );
+
+    // The audit trail names the change in Chinese; the imported case is untouched.
+    let p = pingcha::store::Project::open(&project).unwrap();
+    let audit = p.audit(number).unwrap();
+    let last = audit.iter().rev().find(|a| a.action == "fact_edited").unwrap();
+    assert_eq!(last.reviewer, "张敏");
+    assert!(
+        last.note.contains("决定送达日期：2024-10-12 → 2024-10-14（手工录入）"),
+        "{}",
+        last.note
+    );
+    let stored = p.load_case_by_number(number).unwrap();
+    assert_eq!(
+        stored.imported.dates[&pingcha::domain::DateKey::DecisionServed].to_string(),
+        "2024-10-14"
+    );
+    // Putting it back to the imported value is a change of its own.
+    drop(p);
+    let out = pingcha(&[
+        "facts",
+        s(&project),
+        "--case",
+        number,
+        "--restore",
+        "dates.decision_served",
+        "--reviewer",
+        "张敏",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("已修改 0 项"),
+        "already the imported value: {}",
+        stdout(&out)
+    );
+}

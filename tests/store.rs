@@ -605,3 +605,107 @@ fn a_changed_package_for_a_locked_case_waits_until_the_case_is_unlocked() {
     std::fs::write(pkg.join("docs/01-立案审批表.pdf"), pdf_with_text("第三版内容。")).unwrap();
     assert_eq!(import(&mut p, std::slice::from_ref(&pkg)).revised(), 1);
 }
+
+/// A reviewer's change to a fact: the case loads with it (and the imported original beside
+/// it), the list and the search follow it, the cached findings are dropped, a newer import of
+/// the package keeps it, and a locked case refuses it.
+#[test]
+fn edited_facts_apply_over_every_revision_and_a_locked_case_refuses_them() {
+    use pingcha::domain::case_facts::FactOrigin;
+    use pingcha::store::{FactEditOutcome, NewFactEdit};
+    let tmp = tempfile::tempdir().unwrap();
+    let number = "改事实〔2024〕1号";
+    let pkg = write_package(
+        &tmp.path().join("pkg"),
+        &minimal_toml(number),
+        &[("docs/01-立案审批表.pdf", pdf_with_text("第一版"))],
+    );
+    let mut p = Project::create_or_open(&tmp.path().join("p")).unwrap();
+    assert_eq!(import(&mut p, std::slice::from_ref(&pkg)).imported(), 1);
+    let id = p.load_case_by_number(number).unwrap().row.id;
+    p.cache_findings("ctx", &[(id, Vec::new())]).unwrap();
+    let editor = p.reviewer("张敏", "法规科").unwrap();
+    let edit = |path: &str, value: serde_json::Value| NewFactEdit {
+        path: path.into(),
+        value,
+        origin: FactOrigin::Typed,
+        source: None,
+    };
+    let outcomes = p
+        .edit_facts(
+            number,
+            editor.id,
+            &[
+                edit("party.name", serde_json::json!("青禾市改正化工有限公司")),
+                edit("dates.decision", serde_json::json!("2024-04-08")),
+                edit("party.name", serde_json::json!("青禾市改正化工有限公司")),
+            ],
+        )
+        .unwrap();
+    assert!(matches!(
+        outcomes[..],
+        [
+            FactEditOutcome::Recorded { .. },
+            FactEditOutcome::Recorded { .. },
+            FactEditOutcome::Unchanged
+        ]
+    ));
+    let stored = p.load_case_by_number(number).unwrap();
+    assert_eq!(stored.case.party_name(), "青禾市改正化工有限公司");
+    assert_eq!(stored.imported.party_name(), "测试公司");
+    assert_eq!(stored.edits.len(), 2);
+    let row = &p.list_cases().unwrap()[0];
+    assert_eq!(
+        (row.party.as_str(), row.decision.map(|d| d.to_string())),
+        ("青禾市改正化工有限公司", Some("2024-04-08".into()))
+    );
+    assert_eq!(
+        p.search_cases("改正化工").unwrap().cases.len(),
+        1,
+        "the search knows the edited party"
+    );
+    assert!(p.cached_findings("ctx").unwrap().is_empty(), "the checks run again");
+    assert_eq!(
+        p.current_cases().unwrap()[number].party_name(),
+        "青禾市改正化工有限公司"
+    );
+
+    // A bad change refuses the whole batch.
+    let err = p
+        .edit_facts(
+            number,
+            editor.id,
+            &[
+                edit("party.address", serde_json::json!("某地")),
+                edit("dates.bogus", serde_json::json!("2024-01-01")),
+            ],
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("dates.bogus"), "{err}");
+    assert_eq!(p.fact_edits(number).unwrap().len(), 2);
+
+    // A newer package: a new revision, the reviewer's changes still apply.
+    std::fs::write(pkg.join("docs/01-立案审批表.pdf"), pdf_with_text("第二版")).unwrap();
+    assert_eq!(import(&mut p, std::slice::from_ref(&pkg)).revised(), 1);
+    let stored = p.load_case_by_number(number).unwrap();
+    assert_eq!(stored.row.revision, 2);
+    assert_eq!(stored.case.party_name(), "青禾市改正化工有限公司");
+    assert_eq!(p.list_cases().unwrap()[0].party, "青禾市改正化工有限公司");
+
+    // Locked by a sign-off: refused, nothing recorded.
+    let campaign = p
+        .create_campaign(
+            "uid-f",
+            "2024年度评查",
+            2024,
+            &serde_json::json!({}),
+            &[number.to_string()],
+        )
+        .unwrap();
+    p.set_signoff(campaign, editor.id, number, true, "张敏", "").unwrap();
+    let err = p
+        .edit_facts(number, editor.id, &[edit("party.address", serde_json::json!("某地"))])
+        .unwrap_err();
+    assert!(err.to_string().contains("已复核锁定"), "{err}");
+    assert_eq!(p.fact_edits(number).unwrap().len(), 2);
+}

@@ -8,6 +8,7 @@
 pub(crate) mod term;
 mod bench;
 mod campaign;
+mod facts;
 mod ocr;
 mod rectify;
 mod reports;
@@ -208,17 +209,8 @@ pub enum Command {
         #[arg(long, value_parser = parse_ocr_scope)]
         on_import: Option<crate::jobs::ocr::OcrScope>,
     },
-    /// 从扫描件识别出的文字中读出的案件事实（案号、日期、罚款金额、当事人、执法人员、依据等），每项注明出处；仅为建议，不改动案卷
-    Facts {
-        /// 项目文件夹
-        project: PathBuf,
-        /// 案号
-        #[arg(long)]
-        case: String,
-        /// 以 JSON 输出
-        #[arg(long)]
-        json: bool,
-    },
+    /// 案卷事实：每项的现值、导入原值、出处和修改人；从扫描件中读出的建议值；修改（--set）、采纳建议（--accept）、采纳识别出的文书拆分（--accept-split），均记入修改记录
+    Facts(facts::FactsArgs),
     /// 识别一页扫描件的文字（PDF 或图片；离线 OCR）
     OcrPage {
         /// PDF、PNG 或 JPEG 文件
@@ -399,7 +391,7 @@ pub fn run(command: Command) -> ExitCode {
             all_pages,
             on_import: None,
         } => ocr::ocr_project(&project, case.as_deref(), all_pages),
-        Command::Facts { project, case, json } => ocr::facts(&project, &case, json),
+        Command::Facts(args) => facts::facts(&args),
         Command::OcrPage { file, page, json } => ocr::ocr_page(&file, page, json),
         Command::Reader { limits } => Ok(crate::worker::serve(&limits)),
         Command::Open { .. } => Ok(ExitCode::from(2)),

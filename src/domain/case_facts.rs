@@ -10,12 +10,51 @@
 //! Pure: must not use `rusqlite`, `egui` or files.
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::case::{
-    ApprovalLevel, Case, CaseKind, CodeEnum, CollectiveDiscussion, DateKey, Decision, Document, LegalReview,
-    Officer, Party, PartyKind, Penalty, PenaltyKind, Procedure, ReviewOpinion,
+    ApprovalLevel, Case, CaseKind, CodeEnum, CollectiveDiscussion, DateKey, Decision, Document, LegalReview, Officer,
+    Party, PartyKind, Penalty, PenaltyKind, Procedure, ReviewOpinion,
 };
+
+super::case::code_enum! {
+    /// How a change to a fact came about.
+    FactOrigin {
+        /// Typed by the reviewer.
+        Typed => "typed", "手工录入";
+        /// A value read from a scanned page, accepted by the reviewer.
+        Proposal => "proposal", "采纳识别结果";
+        /// Accepted automatically: read with a confidence above the project's setting.
+        Automatic => "automatic", "自动采纳（高置信度）";
+        /// Brought back in a reviewer's return (评分包).
+        Returned => "returned", "评分包回收";
+        /// Put back to the value the case was imported with.
+        Restored => "restored", "恢复导入值";
+    }
+}
+
+/// Where a fact's value stands in the case file: the page (and line) it was read from, or
+/// the page a reviewer anchored a typed value to.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FactSource {
+    /// The document's position in the case, 1-based (as in `documents[N]`).
+    pub document: usize,
+    /// Page of the document's file, 1-based.
+    pub page: u32,
+    /// The line of the page (reading order, 0-based), when read by OCR.
+    #[serde(default)]
+    pub line: Option<usize>,
+    /// The line as read, when read by OCR.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// The line's OCR confidence.
+    #[serde(default)]
+    pub confidence: Option<f32>,
+    /// The line's box on the page (fractions), when read by OCR.
+    #[serde(default, rename = "box")]
+    pub quad: Option<[[f32; 2]; 4]>,
+}
 
 /// How a fact's value is typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,6 +242,16 @@ fn split_path(path: &str) -> Result<(String, Option<usize>), FactError> {
     Ok((path.to_string(), None))
 }
 
+/// The label of a path without a case at hand (`第 3 份文书日期`), `None` for no fact.
+pub fn path_label(path: &str) -> Option<String> {
+    let (pattern, index) = split_path(path).ok()?;
+    let (_, label) = describe(&pattern)?;
+    Some(match index {
+        Some(i) => format!("第 {} 份{label}", i + 1),
+        None => label,
+    })
+}
+
 /// The field a path names, checked against the case (documents must exist).
 pub fn field(case: &Case, path: &str) -> Result<FactField, FactError> {
     let (pattern, index) = split_path(path)?;
@@ -377,7 +426,8 @@ pub fn apply(case: &mut Case, path: &str, value: &Value) -> Result<(), FactError
                 if let Some(known) = case.officers.iter().find(|o| o.certificate == cert)
                     && item["certificate_valid_until"].is_null()
                 {
-                    item["certificate_valid_until"] = serde_json::to_value(known.certificate_valid_until).unwrap_or_default();
+                    item["certificate_valid_until"] =
+                        serde_json::to_value(known.certificate_valid_until).unwrap_or_default();
                 }
             }
         }
@@ -463,7 +513,8 @@ pub fn parse(case: &Case, path: &str, text: &str) -> Result<Value, FactError> {
         _ if empty => Value::Null,
         FactKind::OptionalText => Value::String(text.to_string()),
         FactKind::Date => {
-            let date = parse_date(text).ok_or_else(|| bad(&format!("“{text}”不是日期（如 2024-04-08 或 2024年4月8日）")))?;
+            let date =
+                parse_date(text).ok_or_else(|| bad(&format!("“{text}”不是日期（如 2024-04-08 或 2024年4月8日）")))?;
             Value::String(date.format("%Y-%m-%d").to_string())
         }
         FactKind::Flag => match text {
@@ -527,7 +578,11 @@ pub fn display(case: &Case, path: &str, value: &Value) -> String {
         (FactKind::Flag, Value::Bool(b)) => if *b { "是" } else { "否" }.into(),
         (FactKind::Amount, Value::Number(n)) => {
             let v = n.as_f64().unwrap_or_default();
-            if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v}") }
+            if v.fract() == 0.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v}")
+            }
         }
         (FactKind::Choice(set), v) => {
             let code = set.code(v);
@@ -561,6 +616,89 @@ pub fn display(case: &Case, path: &str, value: &Value) -> String {
 /// The value of the `documents` fact for a list of documents.
 pub fn documents_value(documents: &[Document]) -> Value {
     serde_json::to_value(documents).unwrap_or(Value::Null)
+}
+
+/// The pages of `file` a document covers (1-based, inclusive); `file_pages` is the file's page
+/// count, for a document that covers the whole file.
+pub fn page_span(doc: &Document, file_pages: u32) -> (u32, u32) {
+    match doc.first_page {
+        Some(first) => (first, first + doc.pages.unwrap_or(1).max(1) - 1),
+        None => (1, file_pages.max(1)),
+    }
+}
+
+/// Why the documents cannot be rearranged so.
+fn refuse(problem: &str) -> FactError {
+    FactError::BadValue {
+        path: "documents".into(),
+        label: "卷内文书".into(),
+        problem: problem.to_string(),
+    }
+}
+
+/// Document `index` (0-based) split before page `at` of its file: the pages from `at` on become
+/// a new document of type `new_type` right after it. `file_pages` is the file's page count.
+pub fn split_document(
+    documents: &[Document],
+    index: usize,
+    at: u32,
+    new_type: &str,
+    file_pages: u32,
+) -> Result<Vec<Document>, FactError> {
+    let doc = documents.get(index).ok_or_else(|| refuse("没有这份文书"))?;
+    let (first, last) = page_span(doc, file_pages);
+    if at <= first || at > last {
+        return Err(refuse(&format!("只能在第 {}–{} 页之间拆分", first + 1, last)));
+    }
+    let mut head = doc.clone();
+    head.first_page = Some(first);
+    head.pages = Some(at - first);
+    let tail = Document {
+        doc_type: new_type.to_string(),
+        file: doc.file.clone(),
+        first_page: Some(at),
+        pages: Some(last - at + 1),
+        ..Document::default()
+    };
+    let mut out = documents.to_vec();
+    out[index] = head;
+    out.insert(index + 1, tail);
+    Ok(out)
+}
+
+/// Document `index` (0-based) and the one after it made one (the first keeps its type and
+/// facts): they must be consecutive pages of the same file. `file_pages` is the file's page
+/// count.
+pub fn merge_documents(documents: &[Document], index: usize, file_pages: u32) -> Result<Vec<Document>, FactError> {
+    let (Some(a), Some(b)) = (documents.get(index), documents.get(index + 1)) else {
+        return Err(refuse("没有下一份文书可以合并"));
+    };
+    if a.file != b.file || a.first_page.is_none() || b.first_page.is_none() {
+        return Err(refuse("只能合并同一扫描文件中前后相接的文书"));
+    }
+    let (a_first, a_last) = page_span(a, file_pages);
+    let (b_first, b_last) = page_span(b, file_pages);
+    if b_first != a_last + 1 {
+        return Err(refuse("只能合并同一扫描文件中前后相接的文书"));
+    }
+    let mut merged = a.clone();
+    merged.first_page = Some(a_first);
+    merged.pages = Some(b_last - a_first + 1);
+    let mut out = documents.to_vec();
+    out[index] = merged;
+    out.remove(index + 1);
+    Ok(out)
+}
+
+/// Document `from` (0-based) moved to position `to`.
+pub fn move_document(documents: &[Document], from: usize, to: usize) -> Result<Vec<Document>, FactError> {
+    if from >= documents.len() || to >= documents.len() {
+        return Err(refuse("没有这份文书"));
+    }
+    let mut out = documents.to_vec();
+    let doc = out.remove(from);
+    out.insert(to, doc);
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -650,7 +788,10 @@ mod tests {
         assert_eq!(case.officers.len(), 2);
         assert_eq!(case.officers[0].certificate_valid_until, parse_iso_date("2027-01-01"));
         assert_eq!(case.officers[1].name, "李强");
-        assert_eq!(display(&case, "officers", &get(&case, "officers").unwrap()), "张敏 21010019001；李强 21010019002");
+        assert_eq!(
+            display(&case, "officers", &get(&case, "officers").unwrap()),
+            "张敏 21010019001；李强 21010019002"
+        );
     }
 
     #[test]
@@ -662,7 +803,10 @@ mod tests {
         );
         let err = set(&mut case, "documents[2].date", "2024-01-01").unwrap_err();
         assert!(err.to_string().contains("只有 1 份"), "{err}");
-        assert!(matches!(set(&mut case, "documents[0].date", "2024-01-01"), Err(FactError::UnknownPath(_))));
+        assert!(matches!(
+            set(&mut case, "documents[0].date", "2024-01-01"),
+            Err(FactError::UnknownPath(_))
+        ));
         let err = set(&mut case, "dates.filed", "2024-02-30").unwrap_err();
         assert!(err.to_string().contains("立案日期"), "{err}");
         let err = set(&mut case, "harm", "也许").unwrap_err();
@@ -670,9 +814,48 @@ mod tests {
         assert!(set(&mut case, "party.name", " ").is_err());
         assert!(set(&mut case, "decision.fine", "-5").is_err());
         assert!(set(&mut case, "officers", "张敏").is_err());
-        assert!(set(&mut case, "kind", "罚款").unwrap_err().to_string().contains("行政处罚"));
+        assert!(
+            set(&mut case, "kind", "罚款")
+                .unwrap_err()
+                .to_string()
+                .contains("行政处罚")
+        );
         // Nothing of the above changed the case.
         assert_eq!(case, self::case());
+    }
+
+    #[test]
+    fn documents_of_one_scan_are_split_merged_and_moved() {
+        let scan = Document {
+            doc_type: "未识别".into(),
+            file: "case.pdf".into(),
+            ..Document::default()
+        };
+        let docs = vec![scan];
+        assert!(
+            split_document(&docs, 0, 1, "询问笔录", 10).is_err(),
+            "nothing before page 1"
+        );
+        assert!(split_document(&docs, 0, 11, "询问笔录", 10).is_err(), "past the end");
+        let two = split_document(&docs, 0, 4, "询问笔录", 10).unwrap();
+        assert_eq!((two[0].first_page, two[0].pages), (Some(1), Some(3)));
+        assert_eq!(
+            (two[1].first_page, two[1].pages, two[1].doc_type.as_str()),
+            (Some(4), Some(7), "询问笔录")
+        );
+        let three = split_document(&two, 1, 10, "送达回执", 10).unwrap();
+        assert_eq!(page_span(&three[2], 10), (10, 10));
+        assert_eq!(page_span(&three[1], 10), (4, 9));
+        // Not consecutive once moved: merging refuses.
+        let moved = move_document(&three, 2, 0).unwrap();
+        assert_eq!(moved[0].doc_type, "送达回执");
+        assert!(merge_documents(&moved, 0, 10).is_err());
+        let merged = merge_documents(&three, 1, 10).unwrap();
+        assert_eq!(merged.len(), 2);
+        assert_eq!(page_span(&merged[1], 10), (4, 10));
+        assert_eq!(merged[1].doc_type, "询问笔录");
+        assert!(merge_documents(&merged, 1, 10).is_err(), "no next document");
+        assert!(move_document(&merged, 0, 5).is_err());
     }
 
     #[test]

@@ -530,6 +530,8 @@ super::case::code_enum! {
         RectificationAnswer => "rectification_answer", "登记整改回复";
         /// The organiser's verification of a problem.
         RectificationVerified => "rectification_verified", "核查整改";
+        /// A fact of the case changed (typed, accepted from a scanned page, or returned).
+        FactEdited => "fact_edited", "修改案卷事实";
     }
 }
 

@@ -17,30 +17,15 @@ use serde::Serialize;
 use crate::ocr::OcrLine;
 use read::PartyId;
 
-/// Where a proposed value was read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Source {
-    /// The document's position in the case (0-based).
-    pub document: usize,
-    /// Page of that document's file, 1-based.
-    pub page: u32,
-    /// Line of the page (reading order, 0-based).
-    pub line: usize,
-    /// The line as read.
-    pub text: String,
-    /// The line's OCR confidence.
-    pub confidence: f32,
-    /// The line's box on the page (fractions: top-left, top-right, bottom-right, bottom-left).
-    #[serde(rename = "box")]
-    pub quad: [[f32; 2]; 4],
-}
+/// Where a proposed value was read (document 1-based, page, line, text, confidence, box).
+pub use crate::domain::case_facts::FactSource as Source;
 
 /// A value proposed for a field of the case model.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Proposal {
-    /// The field, as `pingcha facts --set` names it: `number`, `documents[3].date`,
+    /// The fact, as `domain::case_facts` and `pingcha facts --set` name it: `documents[3].date`,
     /// `documents[3].number`, `decision.fine`, `party.name`, `party.id_number`, `officers`,
-    /// `decision.basis`, `hearing_offered`.
+    /// `decision.legal_basis`, `decision.hearing_offered` (documents 1-based).
     pub field: String,
     /// The value, as text (dates ISO, amounts in yuan).
     pub value: String,
@@ -53,27 +38,15 @@ pub struct Proposal {
 impl Proposal {
     /// The field in Chinese, for the case view and the command line.
     pub fn label(&self) -> String {
-        let document = |f: &str| -> Option<usize> { f.strip_prefix("documents[")?.split(']').next()?.parse().ok() };
-        match self.field.as_str() {
-            "number" => "案号（决定书文号）".into(),
-            "decision.fine" => "罚款金额".into(),
-            "decision.basis" => "处罚依据".into(),
-            "party.name" => "当事人".into(),
-            "party.id_number" => "当事人证件号码".into(),
-            "officers" => "执法人员".into(),
-            "hearing_offered" => "告知听证权利".into(),
-            f if f.ends_with(".date") => format!("第 {} 份文书日期", document(f).map_or(0, |i| i + 1)),
-            f if f.ends_with(".number") => format!("第 {} 份文书文号", document(f).map_or(0, |i| i + 1)),
-            f => f.to_string(),
-        }
+        crate::domain::case_facts::path_label(&self.field).unwrap_or_else(|| self.field.clone())
     }
 
     /// The value as a reader writes it (amounts in 元, yes/no in Chinese).
     pub fn display_value(&self) -> String {
         match (self.field.as_str(), self.value.as_str()) {
             ("decision.fine", v) => format!("{v} 元"),
-            ("hearing_offered", "true") => "已告知".into(),
-            ("hearing_offered", _) => "未告知".into(),
+            ("decision.hearing_offered", "true") => "已告知".into(),
+            ("decision.hearing_offered", _) => "未告知".into(),
             (_, v) => v.to_string(),
         }
     }
@@ -97,20 +70,22 @@ pub struct ReadDocument {
     pub pages: Vec<ReadPage>,
 }
 
-fn source(document: usize, page: &ReadPage, line: usize) -> Source {
+/// The source of line `line` of a page of the document at position `index` (0-based).
+fn source(index: usize, page: &ReadPage, line: usize) -> Source {
     let l = &page.lines[line];
     Source {
-        document,
+        document: index + 1,
         page: page.page,
-        line,
-        text: l.text.clone(),
-        confidence: l.confidence,
-        quad: l.quad,
+        line: Some(line),
+        text: Some(l.text.clone()),
+        confidence: Some(l.confidence),
+        quad: Some(l.quad),
     }
 }
 
 fn low_confidence(source: &Source) -> Option<String> {
-    (source.confidence < crate::ocr::LOW_CONFIDENCE).then(|| format!("识别存疑（置信度 {:.2}）", source.confidence))
+    let confidence = source.confidence.unwrap_or(1.0);
+    (confidence < crate::ocr::LOW_CONFIDENCE).then(|| format!("识别存疑（置信度 {confidence:.2}）"))
 }
 
 /// Lines of a document in page order: (page, line index, line).
@@ -150,7 +125,7 @@ fn document_date(index: usize, doc: &ReadDocument) -> Option<Proposal> {
     let (date, page, line) = found;
     let source = source(index, page, line);
     Some(Proposal {
-        field: format!("documents[{index}].date"),
+        field: format!("documents[{}].date", index + 1),
         value: date.to_string(),
         doubt: low_confidence(&source),
         source,
@@ -227,13 +202,8 @@ pub fn propose(documents: &[ReadDocument]) -> Vec<Proposal> {
                 .map(|f| (*p, *i, f.value))
         }) {
             let source = source(index, page, i);
-            let field = if doc.doc_type == "行政处罚决定书" {
-                "number".to_string()
-            } else {
-                format!("documents[{index}].number")
-            };
             out.push(Proposal {
-                field,
+                field: format!("documents[{}].number", index + 1),
                 value: number,
                 doubt: low_confidence(&source),
                 source,
@@ -248,7 +218,7 @@ pub fn propose(documents: &[ReadDocument]) -> Vec<Proposal> {
                 for basis in read::legal_bases(&page.lines[*i].text) {
                     let source = source(index, page, *i);
                     out.push(Proposal {
-                        field: "decision.basis".into(),
+                        field: "decision.legal_basis".into(),
                         value: basis.value,
                         doubt: low_confidence(&source),
                         source,
@@ -266,7 +236,7 @@ pub fn propose(documents: &[ReadDocument]) -> Vec<Proposal> {
                     .unwrap_or((*page, *i));
                 let source = source(index, at.0, at.1);
                 out.push(Proposal {
-                    field: "hearing_offered".into(),
+                    field: "decision.hearing_offered".into(),
                     value: offered.to_string(),
                     doubt: low_confidence(&source),
                     source,
@@ -358,17 +328,20 @@ mod tests {
             ],
         );
         let proposals = propose(&[decision]);
-        assert_eq!(value(&proposals, "number").unwrap().value, "青禾应急罚〔2024〕12号");
+        assert_eq!(
+            value(&proposals, "documents[1].number").unwrap().value,
+            "青禾应急罚〔2024〕12号"
+        );
         let fine = value(&proposals, "decision.fine").unwrap();
         assert_eq!((fine.value.as_str(), fine.doubt.as_deref()), ("54000", None));
         assert_eq!(
-            value(&proposals, "decision.basis").unwrap().value,
+            value(&proposals, "decision.legal_basis").unwrap().value,
             "《中华人民共和国安全生产法》第一百零一条第（五）项"
         );
-        assert_eq!(value(&proposals, "documents[0].date").unwrap().value, "2024-06-20");
+        assert_eq!(value(&proposals, "documents[1].date").unwrap().value, "2024-06-20");
         let party = value(&proposals, "party.name").unwrap();
         assert_eq!(party.value, "青禾市锦程金属制品有限公司");
-        assert_eq!(party.source.line, 4, "the value's own cell");
+        assert_eq!(party.source.line, Some(4), "the value's own cell");
         assert_eq!(value(&proposals, "party.id_number").unwrap().doubt, None);
     }
 
@@ -388,7 +361,7 @@ mod tests {
         assert!(fine.doubt.as_deref().unwrap().contains("不一致"), "{fine:?}");
         let id = value(&proposals, "party.id_number").unwrap();
         assert!(id.doubt.as_deref().unwrap().contains("校验位"), "{id:?}");
-        let date = value(&proposals, "documents[0].date").unwrap();
+        let date = value(&proposals, "documents[1].date").unwrap();
         assert!(date.doubt.as_deref().unwrap().contains("识别存疑"), "{date:?}");
     }
 
@@ -408,7 +381,7 @@ mod tests {
             ("罚款金额".to_string(), "2500 元".to_string())
         );
         assert_eq!(
-            value(&proposals, "documents[0].date").unwrap().label(),
+            value(&proposals, "documents[1].date").unwrap().label(),
             "第 1 份文书日期"
         );
     }
@@ -440,10 +413,10 @@ mod tests {
             ],
         );
         let proposals = propose(&[receipt, notice, record]);
-        assert_eq!(value(&proposals, "documents[0].date").unwrap().value, "2024-06-21");
-        assert_eq!(value(&proposals, "documents[1].date").unwrap().value, "2024-06-01");
-        assert_eq!(value(&proposals, "documents[2].date").unwrap().value, "2024-05-20");
-        assert_eq!(value(&proposals, "hearing_offered").unwrap().value, "true");
+        assert_eq!(value(&proposals, "documents[1].date").unwrap().value, "2024-06-21");
+        assert_eq!(value(&proposals, "documents[2].date").unwrap().value, "2024-06-01");
+        assert_eq!(value(&proposals, "documents[3].date").unwrap().value, "2024-05-20");
+        assert_eq!(value(&proposals, "decision.hearing_offered").unwrap().value, "true");
         assert_eq!(value(&proposals, "officers").unwrap().value, "陈超（21010020230001）");
     }
 }

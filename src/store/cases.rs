@@ -127,9 +127,25 @@ pub struct StoredDocument {
     /// Pages without text of their own in a PDF that has a text layer (empty: none, or not
     /// known for documents imported before schema 11).
     pub bare_pages: Vec<u32>,
+    /// The page of the file the document starts on, when several documents share one scanned
+    /// file (`None`: the whole file).
+    pub first_page: Option<u32>,
+    /// Page count of the whole file (equal to `pages` unless the document is part of a file).
+    pub file_pages: Option<u32>,
 }
 
 impl StoredDocument {
+    /// The pages of the file that belong to this document (1-based, inclusive).
+    pub fn page_range(&self) -> Option<(u32, u32)> {
+        let first = self.first_page?;
+        Some((first, first + self.pages.unwrap_or(1).max(1) - 1))
+    }
+
+    /// Whether page `page` of the file belongs to this document.
+    pub fn holds_page(&self, page: u32) -> bool {
+        self.page_range().is_none_or(|(a, b)| (a..=b).contains(&page))
+    }
+
     /// Whether it has scanned pages for OCR: a PDF without a text layer, an image, or a PDF
     /// some of whose pages have no text of their own.
     pub fn is_scan(&self) -> bool {
@@ -142,13 +158,55 @@ impl StoredDocument {
     }
 }
 
+/// The stored documents that follow an edited case's documents one to one: each takes the
+/// stored file of the same package path, its type and position from the edited case.
+fn edited_documents(case: &Case, stored: &[StoredDocument]) -> Vec<StoredDocument> {
+    case.documents
+        .iter()
+        .enumerate()
+        .map(|(position, doc)| {
+            let found = stored
+                .get(position)
+                .filter(|s| s.file_path == doc.file)
+                .or_else(|| stored.iter().find(|s| s.file_path == doc.file));
+            let mut out = found.cloned().unwrap_or(StoredDocument {
+                id: 0,
+                position: 0,
+                doc_type: String::new(),
+                file_path: doc.file.clone(),
+                file: None,
+                pages: doc.pages,
+                text_status: "missing".into(),
+                bare_pages: Vec::new(),
+                first_page: None,
+                file_pages: doc.pages,
+            });
+            out.position = i64::try_from(position).unwrap_or(i64::MAX);
+            out.doc_type = doc.doc_type.clone();
+            if let Some(first) = doc.first_page {
+                out.first_page = Some(first);
+                out.pages = doc.pages;
+                let range = out.page_range();
+                out.bare_pages
+                    .retain(|p| range.is_none_or(|(a, b)| (a..=b).contains(p)));
+            }
+            out
+        })
+        .collect()
+}
+
 /// A whole stored case.
 #[derive(Debug, Clone)]
 pub struct StoredCase {
     /// The list row.
     pub row: CaseRow,
-    /// The full case.
+    /// The full case, with the reviewers' changes to its facts applied: what the checks,
+    /// reports and kits use.
     pub case: Case,
+    /// The case as imported (equal to `case` when nobody changed a fact).
+    pub imported: Case,
+    /// The changes to its facts, oldest first.
+    pub edits: Vec<super::FactEdit>,
     /// Its documents.
     pub documents: Vec<StoredDocument>,
     /// Warnings recorded at import.
@@ -310,6 +368,19 @@ pub(super) fn index_page_text(
     Ok(())
 }
 
+/// Replaces a current revision's metadata entry in the full-text index (after its facts
+/// were edited).
+pub(super) fn reindex_metadata(tx: &rusqlite::Connection, case_id: i64, case: &Case) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "DELETE FROM search_index WHERE rowid IN
+             (SELECT rowid FROM search_rows WHERE case_id = :id AND document_id IS NULL AND page IS NULL)",
+    )?
+    .execute(named_params! {":id": case_id})?;
+    tx.prepare_cached("DELETE FROM search_rows WHERE case_id = :id AND document_id IS NULL AND page IS NULL")?
+        .execute(named_params! {":id": case_id})?;
+    index_text(tx, &metadata_text(case), case_id, None, false)
+}
+
 /// Removes a revision's rows from the full-text index.
 fn unindex(tx: &rusqlite::Connection, case_id: i64) -> Result<(), StoreError> {
     for rows in ["search_rows", "held_rows"] {
@@ -369,6 +440,7 @@ pub(super) fn release_held(tx: &rusqlite::Connection, number: &str) -> Result<Op
     .execute(named_params! {":id": newest})?;
     tx.prepare_cached("DELETE FROM held_rows WHERE case_id = :id")?
         .execute(named_params! {":id": newest})?;
+    super::facts::refresh_summary(tx, number)?;
     Ok(Some(revision))
 }
 
@@ -505,6 +577,10 @@ fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome,
             super::ocr::index_stored_pages(tx, &blob.sha256, case_id, document_id, held.is_some())?;
         }
     }
+    if held.is_none() {
+        // Changes reviewers made to the facts apply to the new revision too.
+        super::facts::refresh_summary(tx, &case.number)?;
+    }
     Ok(match (current, held) {
         (None, _) => SaveOutcome::Imported { id: case_id },
         (Some(_), Some(current)) => SaveOutcome::Held {
@@ -592,12 +668,26 @@ impl Project {
                         .get::<_, Option<String>>("bare_pages")?
                         .and_then(|j| serde_json::from_str(&j).ok())
                         .unwrap_or_default(),
+                    first_page: None,
+                    file_pages: r.get("pages")?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
+        let mut warnings = warnings;
+        let edits = super::facts::edits_of(&self.conn, &row.number)?;
+        let imported = case.clone();
+        let mut case = case;
+        let documents = if edits.is_empty() {
+            documents
+        } else {
+            warnings.extend(super::facts::apply_edits(&mut case, &edits));
+            edited_documents(&case, &documents)
+        };
         Ok(StoredCase {
             row,
             case,
+            imported,
+            edits,
             documents,
             warnings,
             source_path,
@@ -711,6 +801,11 @@ impl Project {
             let case: Case =
                 serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("案卷 {number}: {e}")))?;
             out.insert(number, case);
+        }
+        for (number, edits) in self.all_fact_edits()? {
+            if let Some(case) = out.get_mut(&number) {
+                super::facts::apply_edits(case, &edits);
+            }
         }
         Ok(out)
     }

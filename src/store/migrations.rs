@@ -351,6 +351,26 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE documents ADD COLUMN bare_pages TEXT;
     "#,
+    // 12: changes reviewers made to the facts of a case (append-only, applied in order on top
+    // of the imported case, which stays as it was imported).
+    r#"
+    CREATE TABLE fact_edits (
+        id          INTEGER PRIMARY KEY,
+        case_number TEXT NOT NULL,
+        path        TEXT NOT NULL,
+        value_json  TEXT NOT NULL,
+        old_json    TEXT NOT NULL,
+        reviewer_id INTEGER NOT NULL REFERENCES reviewers (id),
+        at          TEXT NOT NULL,
+        origin      TEXT NOT NULL,
+        source_json TEXT
+    );
+    CREATE INDEX fact_edits_case ON fact_edits (case_number, id);
+    CREATE TRIGGER fact_edits_no_update BEFORE UPDATE ON fact_edits
+    BEGIN SELECT RAISE(ABORT, 'fact_edits is append-only'); END;
+    CREATE TRIGGER fact_edits_no_delete BEFORE DELETE ON fact_edits
+    BEGIN SELECT RAISE(ABORT, 'fact_edits is append-only'); END;
+    "#,
 ];
 
 /// The schema version this program writes.

@@ -6,6 +6,7 @@
 mod blobs;
 mod campaigns;
 mod cases;
+mod facts;
 pub mod holders;
 mod migrations;
 mod ocr;
@@ -23,6 +24,7 @@ pub use campaigns::{CampaignInfo, CampaignReviewer, ConsensusMark, MarksByCase, 
 pub use cases::{
     CachedFinding, CaseRow, NewCase, NewDocument, RegistryOutcome, SaveOutcome, StoredCase, StoredDocument,
 };
+pub use facts::{FactEdit, FactEditOutcome, NewFactEdit, apply_edits};
 pub use migrations::SCHEMA_VERSION;
 pub use ocr::{OcrStatus, StoredOcrPage};
 pub use rectification::{IssuedNotice, NewNotice, NewProblem};

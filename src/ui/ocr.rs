@@ -165,14 +165,17 @@ impl OcrPanel {
                             // the last column instead of pushing the link out of view.
                             let place = format!(
                                 "{} 第 {} 页",
-                                documents.get(p.source.document).map_or("?", String::as_str),
+                                documents
+                                    .get(p.source.document.saturating_sub(1))
+                                    .map_or("?", String::as_str),
                                 p.source.page
                             );
-                            if ui.link(place).on_hover_text(&p.source.text).clicked() {
+                            let text = p.source.text.clone().unwrap_or_default();
+                            if ui.link(place).on_hover_text(&text).clicked() {
                                 followed = Some(SourceLink {
-                                    document: p.source.document,
+                                    document: p.source.document.saturating_sub(1),
                                     page: p.source.page as usize,
-                                    line: p.source.text.clone(),
+                                    line: text,
                                 });
                             }
                             let value = RichText::new(p.display_value());
