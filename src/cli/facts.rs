@@ -11,9 +11,9 @@ use serde_json::json;
 
 use crate::domain::CodeEnum;
 use crate::domain::case_facts;
-use crate::jobs::facts::{DocumentChange, accept_proposals, case_proposals, change_documents, restore_fact, set_facts};
+use crate::jobs::facts::{DocumentChange, FactChange, apply_change, case_proposals};
 use crate::jobs::review::find_reviewer;
-use crate::store::{FactEditOutcome, StoredCase};
+use crate::store::StoredCase;
 
 /// Arguments of `pingcha facts`.
 #[derive(Debug, clap::Args)]
@@ -71,43 +71,33 @@ pub fn facts(args: &FactsArgs) -> anyhow::Result<ExitCode> {
             bail!("修改案卷事实须用 --reviewer 指明修改人（记入修改记录）");
         };
         let reviewer = find_reviewer(&project, name, args.unit.as_deref(), true)?;
-        let mut changed = 0;
+        let mut changes = Vec::new();
         if let Some(n) = args.accept_split {
             let proposals = case_proposals(&project, number)?;
             let Some((index, found)) = proposals.splits.iter().find(|(i, _)| i + 1 == n) else {
                 bail!("第 {n} 份文书中没有识别出可拆分的文书（先运行 pingcha ocr，或该文书已拆分）");
             };
-            let change = DocumentChange::AcceptSplit {
+            changes.push(FactChange::Documents(DocumentChange::AcceptSplit {
                 index: *index,
                 found: found.clone(),
-            };
-            changed += usize::from(matches!(
-                change_documents(&mut project, number, reviewer.id, &change)?,
-                FactEditOutcome::Recorded { .. }
-            ));
+            }));
         }
         if args.accept_all || !args.accept.is_empty() {
-            let fields = (!args.accept_all).then_some(args.accept.as_slice());
-            changed += accept_proposals(&mut project, number, reviewer.id, fields)?;
+            changes.push(FactChange::Accept((!args.accept_all).then(|| args.accept.clone())));
         }
-        let mut typed = Vec::new();
         for item in &args.set {
-            let Some((path, value)) = item.split_once('=') else {
+            let Some((path, text)) = item.split_once('=') else {
                 bail!("--set {item}：应写成 路径=值，如 dates.decision=2024-04-08");
             };
-            typed.push((path.trim().to_string(), value.to_string()));
+            changes.push(FactChange::Set {
+                path: path.trim().to_string(),
+                text: text.to_string(),
+            });
         }
-        if !typed.is_empty() {
-            changed += set_facts(&mut project, number, reviewer.id, &typed, None)?
-                .iter()
-                .filter(|o| matches!(o, FactEditOutcome::Recorded { .. }))
-                .count();
-        }
-        for path in &args.restore {
-            changed += usize::from(matches!(
-                restore_fact(&mut project, number, reviewer.id, path)?,
-                FactEditOutcome::Recorded { .. }
-            ));
+        changes.extend(args.restore.iter().map(|p| FactChange::Restore(p.clone())));
+        let mut changed = 0;
+        for change in &changes {
+            changed += apply_change(&mut project, number, reviewer.id, change)?;
         }
         if !args.json {
             outln!(

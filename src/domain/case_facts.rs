@@ -31,6 +31,8 @@ super::case::code_enum! {
         Returned => "returned", "评分包回收";
         /// Put back to the value the case was imported with.
         Restored => "restored", "恢复导入值";
+        /// The value tied to a page of the case file.
+        Anchored => "anchored", "标注出处";
     }
 }
 

@@ -293,3 +293,74 @@ pub fn restore_fact(
         .pop()
         .unwrap_or(FactEditOutcome::Unchanged))
 }
+
+/// A change to the facts of a case, as the app and the command line ask for it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FactChange {
+    /// A value typed for a fact (text as typed; empty clears an optional fact).
+    Set {
+        /// The fact.
+        path: String,
+        /// The text.
+        text: String,
+    },
+    /// Accept the proposals for these facts (all proposed facts when `None`).
+    Accept(Option<Vec<String>>),
+    /// Rearrange the documents.
+    Documents(DocumentChange),
+    /// Put a fact back to its imported value.
+    Restore(String),
+    /// Tie a fact's value to a page of the case file (like an evidence anchor).
+    Anchor {
+        /// The fact.
+        path: String,
+        /// The document, 1-based.
+        document: usize,
+        /// Page of its file.
+        page: u32,
+    },
+}
+
+/// Records `change` to the facts of case `number` by reviewer `reviewer_id`. Returns how many
+/// facts changed (0: the values were already so).
+pub fn apply_change(
+    project: &mut Project,
+    number: &str,
+    reviewer_id: i64,
+    change: &FactChange,
+) -> Result<usize, StoreError> {
+    let recorded = |o: &FactEditOutcome| matches!(o, FactEditOutcome::Recorded { .. });
+    Ok(match change {
+        FactChange::Set { path, text } => {
+            set_facts(project, number, reviewer_id, &[(path.clone(), text.clone())], None)?
+                .iter()
+                .filter(|o| recorded(o))
+                .count()
+        }
+        FactChange::Accept(fields) => accept_proposals(project, number, reviewer_id, fields.as_deref())?,
+        FactChange::Documents(c) => usize::from(recorded(&change_documents(project, number, reviewer_id, c)?)),
+        FactChange::Restore(path) => usize::from(recorded(&restore_fact(project, number, reviewer_id, path)?)),
+        FactChange::Anchor { path, document, page } => {
+            let case = project.load_case_by_number(number)?.case;
+            let value = case_facts::get(&case, path).map_err(|e| StoreError::Refused(e.to_string()))?;
+            let edit = NewFactEdit {
+                path: path.clone(),
+                value,
+                origin: FactOrigin::Anchored,
+                source: Some(FactSource {
+                    document: *document,
+                    page: *page,
+                    line: None,
+                    text: None,
+                    confidence: None,
+                    quad: None,
+                }),
+            };
+            project
+                .edit_facts(number, reviewer_id, &[edit])?
+                .iter()
+                .filter(|o| recorded(o))
+                .count()
+        }
+    })
+}

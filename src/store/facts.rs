@@ -195,7 +195,11 @@ impl Project {
             .optional()?
             .ok_or_else(|| StoreError::NoSuchCase(number.to_string()))?;
         let mut case: Case = from_json(&json, "案卷")?;
-        apply_edits(&mut case, &edits_of(&tx, number)?);
+        let earlier = edits_of(&tx, number)?;
+        apply_edits(&mut case, &earlier);
+        // The page each fact was last tied to: a new anchor is a change even for the same value.
+        let mut anchored: std::collections::HashMap<String, Option<FactSource>> =
+            earlier.into_iter().map(|e| (e.path, e.source)).collect();
         let mut outcomes = Vec::with_capacity(edits.len());
         for edit in edits {
             let refused = |e: case_facts::FactError| StoreError::Refused(format!("案卷 {number}：{e}"));
@@ -204,10 +208,12 @@ impl Project {
             let mut changed = case.clone();
             case_facts::apply(&mut changed, &field.path, &edit.value).map_err(refused)?;
             let new = case_facts::get(&changed, &field.path).map_err(refused)?;
-            if new == old {
+            let new_anchor = edit.source.is_some() && anchored.get(&field.path).cloned().flatten() != edit.source;
+            if new == old && !new_anchor {
                 outcomes.push(FactEditOutcome::Unchanged);
                 continue;
             }
+            anchored.insert(field.path.clone(), edit.source.clone());
             let at = now();
             tx.prepare_cached(
                 "INSERT INTO fact_edits (case_number, path, value_json, old_json, reviewer_id, at, origin, source_json)

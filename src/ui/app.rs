@@ -368,6 +368,8 @@ pub struct PingchaApp {
     history: Option<(String, Vec<AuditEntry>)>,
     history_open: bool,
     open_doc: Option<usize>,
+    /// The case-facts editor of the case view.
+    facts_editor: super::facts::FactsEditor,
     editor: ChecklistEditor,
     list_hidden: bool,
     settings: SettingsWindow,
@@ -479,6 +481,7 @@ impl PingchaApp {
             history: None,
             history_open: false,
             open_doc: None,
+            facts_editor: super::facts::FactsEditor::default(),
             editor: ChecklistEditor::default(),
             list_hidden: false,
             settings: SettingsWindow::default(),
@@ -1748,6 +1751,7 @@ impl PingchaApp {
         let palette = theme::palette(self.dark);
         let mut opened = None;
         let mut opened_hit: Option<(usize, usize, String)> = None;
+        let mut fact_changes = Vec::new();
         let mut read_scans = false;
         let scans = stored.documents.iter().filter(|d| d.is_scan()).count();
         let ocr_running = self.ocr.running();
@@ -1891,14 +1895,21 @@ impl PingchaApp {
                     });
                 }
             }
-            let names: Vec<String> = stored
-                .documents
-                .iter()
-                .enumerate()
-                .map(|(i, d)| format!("{}. {}", i + 1, d.doc_type))
-                .collect();
-            if let Some(link) = self.ocr.facts_ui(ui, &stored.row.number, &names, self.dark) {
-                opened_hit = Some((link.document, link.page, link.line));
+            ui.add_space(theme::SPACE);
+            let proposals = self.ocr.proposals(&stored.row.number);
+            let anchor = self
+                .viewer
+                .is_open()
+                .then_some(self.open_doc)
+                .flatten()
+                .map(|i| (i, u32::try_from(self.viewer.position().0).unwrap_or(1)));
+            for intent in self.facts_editor.ui(ui, stored, proposals, anchor, self.dark) {
+                match intent {
+                    super::facts::FactsIntent::Open { document, page, line } => {
+                        opened_hit = Some((document, page, line));
+                    }
+                    super::facts::FactsIntent::Change(change) => fact_changes.push(change),
+                }
             }
             ui.add_space(theme::SPACE);
             ui.horizontal(|ui| {
@@ -2022,6 +2033,17 @@ impl PingchaApp {
             let ctx = ui.ctx().clone();
             self.read_case_scans(&ctx);
         }
+        if let Some(number) = self.case.as_ref().map(|c| c.row.number.clone()) {
+            for change in fact_changes {
+                if let crate::jobs::facts::FactChange::Set { path, .. } = &change {
+                    self.facts_editor.settle(path);
+                }
+                self.backend.send(Request::EditFacts {
+                    number: number.clone(),
+                    change,
+                });
+            }
+        }
     }
 
     /// Carries out what the OCR component asks.
@@ -2071,7 +2093,13 @@ impl PingchaApp {
 
     /// Opens document `index` of the selected case in the viewer.
     fn open_document(&mut self, index: usize) {
-        self.open_document_at(index, 1);
+        let first = self
+            .case
+            .as_ref()
+            .and_then(|c| c.documents.get(index))
+            .and_then(|d| d.first_page)
+            .unwrap_or(1);
+        self.open_document_at(index, first as usize);
     }
 
     /// Opens document `index` of the selected case at `page`.

@@ -48,6 +48,14 @@ pub enum Request {
     SaveOcrScope(crate::jobs::ocr::OcrScope),
     /// The facts proposed from a case's scanned pages.
     Facts(String),
+    /// Record a change to the facts of a case (by the current reviewer), then answer with the
+    /// case, its findings and its proposals again.
+    EditFacts {
+        /// 案号.
+        number: String,
+        /// The change.
+        change: crate::jobs::facts::FactChange,
+    },
     /// Who is scoring (created in the project if new).
     SetReviewer {
         /// Name.
@@ -715,6 +723,31 @@ impl Backend {
                             Ok(proposals) => send(Response::Facts(number, Box::new(proposals))),
                             Err(e) => send(Response::Error(format!("无法读出扫描件中的事实：{e}"))),
                         },
+                        Request::EditFacts { number, change } => {
+                            let Some(r) = reviewer.as_ref() else {
+                                send(Response::Error("请先选择评查员：修改案卷事实要记入修改记录".into()));
+                                continue;
+                            };
+                            match crate::jobs::facts::apply_change(&mut project, &number, r.id, &change) {
+                                Ok(0) => send(Response::Info("事实未变".into())),
+                                Ok(n) => send(Response::Info(format!(
+                                    "已修改 {n} 项案卷事实，自动检查已按修改后的事实重新进行"
+                                ))),
+                                Err(e) => send(Response::Error(format!("未能修改案卷事实：{e}"))),
+                            }
+                            if let Ok(stored) = project.load_case_by_number(&number) {
+                                let findings = rules.check(&stored.case);
+                                let cached: Vec<CachedFinding> = findings.iter().map(to_cached).collect();
+                                let count = count_findings(&project, stored.row.id, &cached, reviewer.as_ref());
+                                send(Response::FindingCountOf(stored.row.id, count));
+                                send(Response::Case(Box::new(stored), findings));
+                            }
+                            match crate::jobs::facts::case_proposals(&project, &number) {
+                                Ok(proposals) => send(Response::Facts(number, Box::new(proposals))),
+                                Err(e) => send(Response::Error(format!("无法读出扫描件中的事实：{e}"))),
+                            }
+                            send(list(&project));
+                        }
                         Request::SaveOcrScope(scope) => {
                             match project.set_setting(crate::jobs::ocr::OCR_SETTING_KEY, &scope) {
                                 Ok(()) => send(Response::Info(format!("导入时文字识别：{}", scope.label()))),
@@ -1119,6 +1152,7 @@ fn scoring_request_inner(
         | Request::OcrPage { .. }
         | Request::SaveOcrScope(_)
         | Request::Facts(_)
+        | Request::EditFacts { .. }
         | Request::SetReviewer { .. }
         | Request::SaveRuleSettings(_)
         | Request::SaveImportLimits(_)

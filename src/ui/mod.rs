@@ -8,6 +8,7 @@ mod app;
 mod backend;
 mod campaigns;
 mod editor;
+mod facts;
 mod ocr;
 mod path_field;
 mod rectify;

@@ -33,17 +33,6 @@ pub struct OcrPanel {
     facts_asked: Option<String>,
 }
 
-/// A source link the user followed: open document `document` at `page`, marking `line`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceLink {
-    /// Document position in the case.
-    pub document: usize,
-    /// Page, 1-based.
-    pub page: usize,
-    /// The line's text (highlighted on the page).
-    pub line: String,
-}
-
 impl OcrPanel {
     /// The project's setting, from the project thread.
     pub fn set_scope(&mut self, scope: OcrScope) {
@@ -131,68 +120,9 @@ impl OcrPanel {
         self.facts_asked = None;
     }
 
-    /// The facts proposed from the case's scans, each with a link to its page; nothing when
-    /// there are none. Returns the source the user followed.
-    pub fn facts_ui(&self, ui: &mut egui::Ui, number: &str, documents: &[String], dark: bool) -> Option<SourceLink> {
-        let (_, proposals) = self.facts.as_ref().filter(|(n, _)| n == number)?;
-        if proposals.facts.is_empty() {
-            return None;
-        }
-        let palette = super::theme::palette(dark);
-        let mut followed = None;
-        let doubtful = proposals.facts.iter().filter(|p| p.doubt.is_some()).count();
-        let title = if doubtful > 0 {
-            format!(
-                "扫描件中读出的事实（建议 {} 项，{doubtful} 项存疑）",
-                proposals.facts.len()
-            )
-        } else {
-            format!("扫描件中读出的事实（建议 {} 项）", proposals.facts.len())
-        };
-        egui::CollapsingHeader::new(RichText::new(title).strong())
-            .id_salt(("facts", number))
-            .show(ui, |ui| {
-                ui.label(
-                    RichText::new("由文字识别读出，仅供核对；点出处打开该页并标出所在行。").color(palette.weak_text),
-                );
-                egui::Grid::new(("facts-grid", number))
-                    .num_columns(3)
-                    .striped(true)
-                    .show(ui, |ui| {
-                        for p in &proposals.facts {
-                            ui.label(p.label());
-                            // The source before the value: a long value (a cited basis) wraps in
-                            // the last column instead of pushing the link out of view.
-                            let place = format!(
-                                "{} 第 {} 页",
-                                documents
-                                    .get(p.source.document.saturating_sub(1))
-                                    .map_or("?", String::as_str),
-                                p.source.page
-                            );
-                            let text = p.source.text.clone().unwrap_or_default();
-                            if ui.link(place).on_hover_text(&text).clicked() {
-                                followed = Some(SourceLink {
-                                    document: p.source.document.saturating_sub(1),
-                                    page: p.source.page as usize,
-                                    line: text,
-                                });
-                            }
-                            let value = RichText::new(p.display_value());
-                            match &p.doubt {
-                                Some(doubt) => {
-                                    ui.add(egui::Label::new(value.color(palette.deduction)).wrap())
-                                        .on_hover_text(doubt);
-                                }
-                                None => {
-                                    ui.add(egui::Label::new(value).wrap());
-                                }
-                            }
-                            ui.end_row();
-                        }
-                    });
-            });
-        followed
+    /// The facts proposed for case `number`, once the project answered.
+    pub fn proposals(&self, number: &str) -> Option<&crate::jobs::facts::CaseProposals> {
+        self.facts.as_ref().filter(|(n, _)| n == number).map(|(_, p)| p)
     }
 
     /// Looks at the job: new pages, and its end.
