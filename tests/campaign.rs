@@ -1116,3 +1116,59 @@ fn the_next_campaigns_report_names_problems_an_earlier_notice_already_named() {
     assert!(text.contains("在以往整改通知中已向同一单位指出"), "{text}");
     assert!(text.contains("评查整改〔2024〕1号"), "{text}");
 }
+
+/// #16 §3: a fact the reviewer corrects in the workspace travels in the signed return; the
+/// organiser's project records it under that reviewer (who changed what), its checks use it,
+/// and importing the same return again changes nothing.
+#[test]
+fn facts_corrected_in_a_workspace_come_back_in_the_return_under_the_reviewer() {
+    let t = one_reviewer();
+    let ws = t.tmp.path().join("工作区");
+    t.li.ok(&["kit", "open", s(&t.kit), s(&ws)]);
+    let case = first_case(&ws);
+    let said = t.li.ok(&[
+        "facts",
+        s(&ws),
+        "--case",
+        &case,
+        "--set",
+        "party.address=青禾市滨江路 8 号",
+        "--set",
+        "documents[1].sealed=否",
+        "--reviewer",
+        "李评",
+        "--unit",
+        "法规科",
+    ]);
+    assert!(said.contains("已修改 2 项"), "{said}");
+    let ret = t.tmp.path().join("事实.pchret");
+    let said = t.li.ok(&["kit", "return", s(&ws), "--out", s(&ret)]);
+    assert!(said.contains("2 处案卷事实修改"), "{said}");
+    let said = t.organiser.ok(&["campaign", "import-return", s(&t.project), s(&ret)]);
+    assert!(said.contains("已导入"), "{said}");
+    let p = pingcha::store::Project::open(&t.project).unwrap();
+    let stored = p.load_case_by_number(&case).unwrap();
+    assert_eq!(
+        stored.case.party.as_ref().and_then(|p| p.address.as_deref()),
+        Some("青禾市滨江路 8 号")
+    );
+    assert_eq!(stored.case.documents[0].sealed, Some(false));
+    assert_eq!(stored.edits.len(), 2);
+    for edit in &stored.edits {
+        assert_eq!((edit.reviewer.as_str(), edit.unit.as_str()), ("李评", "法规科"));
+        assert_eq!(edit.origin, pingcha::domain::case_facts::FactOrigin::Returned);
+    }
+    let audit = p.audit(&case).unwrap();
+    assert_eq!(audit.iter().filter(|a| a.action == "fact_edited").count(), 2);
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.note.contains("加盖印章") && a.note.contains("评分包回收")),
+        "{audit:?}"
+    );
+    drop(p);
+    let again = t.organiser.ok(&["campaign", "import-return", s(&t.project), s(&ret)]);
+    assert!(again.contains("已导入过"), "{again}");
+    let p = pingcha::store::Project::open(&t.project).unwrap();
+    assert_eq!(p.fact_edits(&case).unwrap().len(), 2);
+}

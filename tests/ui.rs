@@ -2170,3 +2170,58 @@ fn the_reports_window_edits_the_official_settings_and_names_each_roles_font() {
     };
     wait_until(&mut h, "the settings saved", |_| saved(&dir));
 }
+
+/// The case-facts editor: a 送达 date corrected in the form (行政处罚法第六十一条 read with
+/// 第八十五条: 2024-10-12 is the 7th working day after a decision of 2024-09-27) is recorded
+/// under the reviewer, the finding goes, the imported value stays shown and 恢复导入值 brings
+/// the finding back.
+#[test]
+fn a_fact_typed_in_the_case_view_is_recorded_checked_and_put_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut h, row, dir) = late_service_scoring(tmp.path());
+    let late = |a: &PingchaApp| a.case_findings().iter().any(|f| f.rule == "service_deadline");
+    assert!(late(h.state()));
+    // The form is below the findings (clicked through accessibility: the view scrolls).
+    h.get_by_label("案卷事实").click_accesskit();
+    h.run_steps(2);
+    // The form's group (the case summary above has a label of the same name).
+    h.get_by_role_and_label(egui::accesskit::Role::DisclosureTriangle, "关键日期")
+        .click_accesskit();
+    h.run_steps(4);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "决定送达日期")
+        .focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "决定送达日期")
+        .type_text("2024年10月12日");
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    let served = |a: &PingchaApp| {
+        a.current_case()
+            .and_then(|c| c.case.effective_date(pingcha::domain::DateKey::DecisionServed))
+            .map(|d| d.to_string())
+    };
+    wait_until(&mut h, "the corrected date", |a| {
+        served(a).as_deref() == Some("2024-10-12")
+    });
+    assert!(!late(h.state()), "within 7 working days: no finding");
+    assert!(h.query_by_label("导入值：2024-10-14").is_some());
+    let p = Project::open(&dir).unwrap();
+    let edits = p.fact_edits(&row.number).unwrap();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(
+        (edits[0].reviewer.as_str(), edits[0].path.as_str()),
+        ("张敏", "dates.decision_served")
+    );
+    drop(p);
+
+    h.get_by_label("恢复导入值").click_accesskit();
+    wait_until(&mut h, "the imported date", |a| {
+        served(a).as_deref() == Some("2024-10-14")
+    });
+    assert!(late(h.state()), "8th working day again");
+    // Both changes are in the history, in Chinese.
+    h.get_by_label("修改记录").click();
+    wait_until(&mut h, "the history", |a| a.history().is_some_and(|e| e.len() >= 2));
+    assert!(h.query_all_by_label_contains("修改案卷事实").count() >= 2);
+}

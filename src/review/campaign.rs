@@ -668,6 +668,20 @@ struct ReturnFile {
     marks: Vec<ReturnedMark>,
     reviewed: Vec<ReturnedReview>,
     audit: Vec<AuditEntry>,
+    /// The reviewer's changes to the facts of the cases (older returns have none).
+    #[serde(default)]
+    facts: Vec<ReturnedFact>,
+}
+
+/// A change the reviewer made to a fact of a case, carried in the return.
+#[derive(Serialize, Deserialize)]
+struct ReturnedFact {
+    case: String,
+    path: String,
+    value: serde_json::Value,
+    at: String,
+    #[serde(default)]
+    source: Option<crate::domain::case_facts::FactSource>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -737,6 +751,24 @@ pub fn export_return(workspace: &Path, out: &Path) -> Result<Summary, ReviewErro
         }
         audit.extend(project.audit(number)?);
     }
+    // The reviewer's changes to the facts, in the order made (others' are counted below).
+    let mut facts = Vec::new();
+    let mut other_facts = 0usize;
+    for number in &ws.cases {
+        for edit in project.fact_edits(number)? {
+            if edit.reviewer != ws.reviewer_name || edit.unit != ws.reviewer_unit {
+                other_facts += 1;
+                continue;
+            }
+            facts.push(ReturnedFact {
+                case: number.clone(),
+                path: edit.path,
+                value: edit.value,
+                at: edit.at,
+                source: edit.source,
+            });
+        }
+    }
     // Marks someone else entered in this workspace cannot go into the addressee's return:
     // counted and said, never dropped in silence.
     let mut others: BTreeMap<i64, usize> = BTreeMap::new();
@@ -764,8 +796,10 @@ pub fn export_return(workspace: &Path, out: &Path) -> Result<Summary, ReviewErro
         marks,
         reviewed,
         audit,
+        facts,
     };
     let count = file.marks.len();
+    let fact_count = file.facts.len();
     let mut members = BTreeMap::new();
     members.insert("return.json".to_string(), json(&file)?);
     let bytes = write_signed(RETURN_FORMAT, &members, &key)?;
@@ -779,10 +813,21 @@ pub fn export_return(workspace: &Path, out: &Path) -> Result<Summary, ReviewErro
         },
     )?;
     let mut summary = format!(
-        "已导出回收包 {}：{}（第{sequence}号，{count} 条评分）",
+        "已导出回收包 {}：{}（第{sequence}号，{count} 条评分{}）",
         out.display(),
-        ws.reviewer_name
+        ws.reviewer_name,
+        if fact_count > 0 {
+            format!("，{fact_count} 处案卷事实修改")
+        } else {
+            String::new()
+        }
     );
+    if other_facts > 0 {
+        summary.push_str(&format!(
+            "。注意：工作区中另有 {other_facts} 处案卷事实修改不是“{}”所作，未放入回收包",
+            ws.reviewer_name
+        ));
+    }
     if !others.is_empty() {
         summary.push_str(&format!(
             "。注意：工作区中另有 {} 的评分不是评查包收件人“{}”录入的，未放入回收包；\
@@ -889,11 +934,36 @@ pub fn import_return(project: &mut Project, path: &Path) -> Result<(ReturnOutcom
             reviewed.push((r.case.clone(), c.key, r.at.clone()));
         }
     }
+    // The reviewer's fact changes: on assigned cases, each fitting the case as it will stand
+    // (checked before anything is saved).
+    let mut fact_edits: BTreeMap<String, Vec<crate::store::NewFactEdit>> = BTreeMap::new();
+    for f in &ret.facts {
+        if !assigned.contains(&f.case) {
+            return Err(refuse(format!("案卷 {} 未分配给 {}", f.case, ret.reviewer_name)));
+        }
+        fact_edits
+            .entry(f.case.clone())
+            .or_default()
+            .push(crate::store::NewFactEdit {
+                path: f.path.clone(),
+                value: f.value.clone(),
+                origin: crate::domain::case_facts::FactOrigin::Returned,
+                source: f.source.clone(),
+            });
+    }
+    for (case, edits) in &fact_edits {
+        let mut probe = project.load_case_by_number(case)?.case;
+        for e in edits {
+            crate::domain::case_facts::apply(&mut probe, &e.path, &e.value)
+                .map_err(|why| refuse(format!("案卷 {case} 的事实修改无效：{why}")))?;
+        }
+    }
     let note = format!(
-        "第{}号回收包 {}（{} 条评分，评查员修改记录 {} 条）",
+        "第{}号回收包 {}（{} 条评分，{} 处案卷事实修改，评查员修改记录 {} 条）",
         ret.sequence,
         file,
         marks.len(),
+        ret.facts.len(),
         ret.audit.len()
     );
     let outcome = project
@@ -910,6 +980,12 @@ pub fn import_return(project: &mut Project, path: &Path) -> Result<(ReturnOutcom
             crate::store::StoreError::Refused(why) => refuse(why),
             other => other.into(),
         })?;
+    if outcome != ReturnOutcome::Unchanged {
+        // Recorded under the reviewer who made them (the same values again record nothing).
+        for (case, edits) in &fact_edits {
+            project.edit_facts(case, member.reviewer_id, edits)?;
+        }
+    }
     let text = match outcome {
         ReturnOutcome::Unchanged => format!("{file}: 该回收包已导入过，项目未作改动"),
         ReturnOutcome::Imported => format!("已导入 {} 的回收包：{} 条评分", ret.reviewer_name, marks.len()),

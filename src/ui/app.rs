@@ -533,7 +533,12 @@ impl PingchaApp {
         self.case.as_deref()
     }
 
-    /// Index of the document open in the viewer.
+    /// The automatic checks' findings of the selected case.
+    pub fn case_findings(&self) -> &[crate::rules::Finding] {
+        &self.findings
+    }
+
+    /// The document open in the viewer (its position in the case), if any.
     pub fn open_document_index(&self) -> Option<usize> {
         self.viewer.is_open().then_some(self.open_doc).flatten()
     }
