@@ -92,15 +92,10 @@ fn check_facts(page: &ScanPage, read: &ocr::PageText) -> (usize, usize, Vec<Stri
     }]);
     let mut expected = Vec::new();
     if let Some(date) = page.date {
-        expected.push(("documents[0].date", date.to_string()));
+        expected.push(("documents[1].date", date.to_string()));
     }
     if let Some(number) = &page.doc_number {
-        let field = if page.doc_type == "行政处罚决定书" {
-            "number"
-        } else {
-            "documents[0].number"
-        };
-        expected.push((field, number.clone()));
+        expected.push(("documents[1].number", number.clone()));
     }
     if page.doc_type == "行政处罚决定书"
         && let Some(fine) = page.fine
@@ -304,7 +299,7 @@ fn a_folder_of_scanned_pages_is_read_on_import_and_found_by_a_phrase_on_its_page
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let facts: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let fact = |field: &str| {
-        facts["facts"]
+        facts["proposals"]
             .as_array()
             .unwrap()
             .iter()
@@ -312,16 +307,19 @@ fn a_folder_of_scanned_pages_is_read_on_import_and_found_by_a_phrase_on_its_page
             .cloned()
             .unwrap_or_else(|| panic!("{field} proposed: {facts}"))
     };
-    assert_eq!(fact("number")["value"], pages[0].doc_number.clone().unwrap().as_str());
+    assert_eq!(
+        fact("documents[1].number")["value"],
+        pages[0].doc_number.clone().unwrap().as_str()
+    );
     assert_eq!(
         fact("decision.fine")["value"],
         pages[0].fine.unwrap().to_string().as_str()
     );
-    let date = fact("documents[0].date");
+    let date = fact("documents[1].date");
     assert_eq!(date["value"], pages[0].date.unwrap().to_string().as_str());
     assert_eq!(
         (date["source"]["document"].as_u64(), date["source"]["page"].as_u64()),
-        (Some(0), Some(1))
+        (Some(1), Some(1))
     );
     assert!(date["source"]["text"].as_str().unwrap().contains('日'), "{date}");
     assert_eq!(date["source"]["box"].as_array().unwrap().len(), 4);
@@ -463,9 +461,9 @@ fn the_app_reads_a_case_in_the_background_and_a_search_hit_opens_the_page_with_i
         h.state().notice_log()
     );
 
-    // The case view lists the facts read from the scans, for checking against the pages, and
+    // The case view offers the facts read from the scans, for checking against the pages, and
     // says every scan is read (no button to read them again).
-    wait_for_label(&mut h, "扫描件中读出的事实（建议", true);
+    wait_for_label(&mut h, "案卷事实（待核对的识别结果", true);
     wait_for_label(&mut h, "扫描件 2 份，均已识别文字", false);
     assert!(h.query_by_label("识别扫描件文字").is_none());
 
@@ -489,6 +487,33 @@ fn the_app_reads_a_case_in_the_background_and_a_search_hit_opens_the_page_with_i
         "the toolbar counts the lines read"
     );
     h.get_by_label("复制本页文字");
+
+    // #16: the values read are accepted from the keyboard — Enter in the first field with a
+    // proposal accepts it and moves on to the next, until none is left.
+    let pending = h.state().facts_pending();
+    assert!(pending >= 4, "party, fine, basis, dates: {pending}");
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "当事人名称").focus();
+    h.run_steps(1);
+    for _ in 0..pending {
+        let before = h.state().current_case().map_or(0, |c| c.edits.len());
+        h.key_press(egui::Key::Enter);
+        wait_long(&mut h, "the acceptance", 20, |a| {
+            a.current_case().is_some_and(|c| c.edits.len() > before)
+        });
+        if h.state().facts_pending() == 0 {
+            break;
+        }
+    }
+    assert_eq!(h.state().facts_pending(), 0, "{:?}", h.state().notice_log());
+    let store = pingcha::store::Project::open(&project_dir).unwrap();
+    let stored = store.load_case_by_number("扫描案卷").unwrap();
+    assert!(stored.edits.iter().all(|e| e.reviewer == "张敏"
+        && e.origin == pingcha::domain::case_facts::FactOrigin::Proposal
+        && e.source.is_some()));
+    let decision = stored.case.decision.as_ref().expect("the decision's facts");
+    assert!(decision.fine_total_yuan() > 0.0 && !decision.legal_basis.is_empty());
+    assert!(!stored.case.party_name().is_empty());
+    assert!(stored.case.documents.iter().all(|d| d.date.is_some()), "every document dated");
 }
 
 #[test]
@@ -666,4 +691,158 @@ fn only_the_scanned_pages_of_a_pdf_with_a_text_layer_are_read() {
     // Every page on request (pages 1 and 3 are left).
     let all = pingcha::jobs::ocr::plan_ocr(&project, None, pingcha::jobs::ocr::OcrScope::AllPages).unwrap();
     assert_eq!((all[0].only_pages.clone(), all[0].pages_to_read()), (None, 2));
+}
+
+/// #16 done-when: a folder holding one scanned case (the case's documents rendered, degraded
+/// and stacked as one scanned PDF, a 卷内目录 first) is imported and read; the documents found
+/// in it and the facts read from its pages are accepted; what the pages cannot say (who
+/// signed, seals, the agency, …) is typed by hand from the case file, never a value the scans
+/// proposed; the automatic checks then give the same findings as the same case imported from
+/// its `case.toml`. Several cases, including ones with planted defects.
+#[test]
+fn a_scanned_case_with_accepted_facts_gives_the_findings_of_its_case_toml() {
+    use pingcha::domain::case_facts::{self, FactOrigin};
+    use pingcha::domain::{CodeEnum, DateKey};
+    use pingcha::jobs::checks::ProjectRules;
+    use pingcha::jobs::facts::{DocumentChange, FactChange, apply_change, case_proposals};
+    use pingcha::sample::scans::{scan_package, scan_pdf};
+    use pingcha::store::{NewFactEdit, Project};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    let samples = tmp.path().join("samples");
+    pingcha::sample::write_samples(
+        &samples,
+        pingcha::sample::SampleOptions {
+            cases: 24,
+            seed: 11,
+            defect_rate: 0.5,
+        },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let planted: std::collections::BTreeMap<String, Vec<String>> =
+        serde_json::from_slice(&std::fs::read(samples.join("defects.json")).unwrap()).unwrap();
+    // Penalty cases of the general procedure (the fullest files): two with a planted defect
+    // the scans can show (dates), one clean.
+    let toml_project = tmp.path().join("案卷包项目");
+    let mut by_toml = Project::create_or_open(&toml_project).unwrap();
+    common::import(&mut by_toml, &[samples.clone()]);
+    let rules_of = |p: &Project| ProjectRules::load(p).unwrap();
+    let mut chosen: Vec<(String, Vec<String>)> = Vec::new();
+    for row in by_toml.list_cases().unwrap() {
+        if row.procedure != Some(pingcha::domain::Procedure::General) {
+            continue;
+        }
+        let defects = planted.get(&row.number).cloned().unwrap_or_default();
+        let want_defect = chosen.iter().filter(|(_, d)| !d.is_empty()).count() < 2;
+        let want_clean = !chosen.iter().any(|(_, d)| d.is_empty());
+        if (defects.is_empty() && want_clean) || (!defects.is_empty() && want_defect) {
+            chosen.push((row.number.clone(), defects));
+        }
+        if chosen.len() == 3 {
+            break;
+        }
+    }
+    assert_eq!(chosen.len(), 3, "{chosen:?}");
+
+    let mut report = Vec::new();
+    for (number, defects) in &chosen {
+        let expected = by_toml.load_case_by_number(number).unwrap().case;
+        let expected_findings: Vec<(String, String)> = rules_of(&by_toml)
+            .check(&expected)
+            .iter()
+            .map(|f| (f.rule.to_string(), f.message.clone()))
+            .collect();
+        let package = samples.join(pingcha::sample::file_safe(number));
+        let scan = scan_package(&package, true, &Degradation::default(), 7).expect("scanned");
+        let folder = tmp.path().join("扫描件").join(pingcha::sample::file_safe(number));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("案卷扫描.pdf"), scan_pdf(&scan.pages).unwrap()).unwrap();
+        let project = tmp.path().join(format!("扫描项目{}", report.len()));
+        let p = project.to_str().unwrap();
+        // The agency's officer registry (validity of 执法证) goes in too, as with the packages.
+        let registry = samples.join("执法人员名册.csv");
+        let out = pingcha(&home, &["import", p, folder.to_str().unwrap(), registry.to_str().unwrap()]);
+        let said = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(said.contains(&format!("已识别 {} 页", scan.pages.len())), "{said}");
+
+        let mut store = Project::open(&project).unwrap();
+        let key = store.list_cases().unwrap()[0].number.clone();
+        let editor = store.reviewer("张敏", "法规科").unwrap();
+        // The documents found in the scan, accepted as proposed.
+        let proposals = case_proposals(&store, &key).unwrap();
+        let (index, found) = proposals.splits.first().cloned().expect("documents found in the scan");
+        apply_change(
+            &mut store,
+            &key,
+            editor.id,
+            &FactChange::Documents(DocumentChange::AcceptSplit { index, found }),
+        )
+        .unwrap();
+        let split = store.load_case_by_number(&key).unwrap().case;
+        let types = |c: &pingcha::domain::Case| c.documents.iter().map(|d| d.doc_type.clone()).collect::<Vec<_>>();
+        assert_eq!(types(&split), types(&expected), "{number}: documents found");
+        // Every value read from the pages, accepted.
+        let proposals = case_proposals(&store, &key).unwrap();
+        let proposed: std::collections::BTreeSet<String> = proposals.facts.iter().map(|p| p.field.clone()).collect();
+        let accepted = apply_change(&mut store, &key, editor.id, &FactChange::Accept(None)).unwrap();
+        let read = store.load_case_by_number(&key).unwrap().case;
+        let mut wrong = Vec::new();
+        // Officers as the pages name them: name and 执法证号 (validity is the registry's).
+        let named = |v: serde_json::Value| match v {
+            serde_json::Value::Array(items) if items.iter().all(|o| o.get("certificate").is_some()) => {
+                serde_json::json!(items.iter().map(|o| (o["name"].clone(), o["certificate"].clone())).collect::<Vec<_>>())
+            }
+            other => other,
+        };
+        for path in &proposed {
+            let got = named(case_facts::get(&read, path).unwrap());
+            let want = named(case_facts::get(&expected, path).unwrap());
+            if got != want && !(path.ends_with(".number") && want.is_null()) {
+                wrong.push(format!("{path}: read {got}, case file {want}"));
+            }
+        }
+        // What the pages do not say, typed from the case file; never a proposed fact.
+        let mut typed = Vec::new();
+        for field in case_facts::fields(&expected) {
+            if proposed.contains(&field.path) || field.kind == case_facts::FactKind::Documents {
+                continue;
+            }
+            let differs = match field.path.strip_prefix("dates.").and_then(DateKey::parse) {
+                Some(key) => read.effective_date(key) != expected.effective_date(key),
+                None => case_facts::get(&read, &field.path).unwrap() != case_facts::get(&expected, &field.path).unwrap(),
+            };
+            if differs {
+                typed.push(NewFactEdit {
+                    path: field.path.clone(),
+                    value: case_facts::get(&expected, &field.path).unwrap(),
+                    origin: FactOrigin::Typed,
+                    source: None,
+                });
+            }
+        }
+        store.edit_facts(&key, editor.id, &typed).unwrap();
+        let checked = store.load_case_by_number(&key).unwrap().case;
+        let findings: Vec<(String, String)> = rules_of(&store)
+            .check(&checked)
+            .iter()
+            .map(|f| (f.rule.to_string(), f.message.clone()))
+            .collect();
+        report.push(format!(
+            "{number} (planted {defects:?}): {} pages, {} documents, {accepted} facts accepted from the scan, {} typed; findings {:?}; wrong reads {wrong:?}",
+            scan.pages.len(),
+            split.documents.len(),
+            typed.len(),
+            findings.iter().map(|f| f.0.as_str()).collect::<Vec<_>>()
+        ));
+        assert!(wrong.is_empty(), "{}", report.join("\n"));
+        assert_eq!(findings, expected_findings, "{}", report.join("\n"));
+        for d in defects {
+            assert!(findings.iter().any(|f| f.0 == *d), "{number}: planted {d} found\n{}", report.join("\n"));
+        }
+        let _ = CodeEnum::code(FactOrigin::Typed);
+    }
+    eprintln!("{}", report.join("\n"));
 }

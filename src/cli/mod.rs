@@ -208,6 +208,9 @@ pub enum Command {
         /// 只设置导入时的文字识别（off 不识别、missing_text 识别没有文字层的页面、all_pages 全部页面），不识别
         #[arg(long, value_parser = parse_ocr_scope)]
         on_import: Option<crate::jobs::ocr::OcrScope>,
+        /// 只设置：识别后自动采纳置信度不低于该值且无疑问的事实（仅填写案卷未载明的项），如 0.95；off 关闭
+        #[arg(long, value_name = "CONF")]
+        accept_above: Option<String>,
     },
     /// 案卷事实：每项的现值、导入原值、出处和修改人；从扫描件中读出的建议值；修改（--set）、采纳建议（--accept）、采纳识别出的文书拆分（--accept-split），均记入修改记录
     Facts(facts::FactsArgs),
@@ -382,6 +385,11 @@ pub fn run(command: Command) -> ExitCode {
         Command::Official { project, set, json } => official(&project, &set, json).map(|()| ExitCode::SUCCESS),
         Command::Ocr {
             project,
+            accept_above: Some(value),
+            ..
+        } => ocr::set_auto_accept(&project, &value).map(|()| ExitCode::SUCCESS),
+        Command::Ocr {
+            project,
             on_import: Some(scope),
             ..
         } => ocr::set_scope(&project, scope).map(|()| ExitCode::SUCCESS),
@@ -390,6 +398,7 @@ pub fn run(command: Command) -> ExitCode {
             case,
             all_pages,
             on_import: None,
+            accept_above: None,
         } => ocr::ocr_project(&project, case.as_deref(), all_pages),
         Command::Facts(args) => facts::facts(&args),
         Command::OcrPage { file, page, json } => ocr::ocr_page(&file, page, json),

@@ -151,3 +151,26 @@ pub fn set_scope(project_dir: &Path, scope: OcrScope) -> anyhow::Result<()> {
     outln!("导入时文字识别：{}", scope.label());
     Ok(())
 }
+
+/// `pingcha ocr PROJECT --accept-above CONF|off`: the project's automatic acceptance of sure
+/// values read from scans (blank facts only), or none.
+pub fn set_auto_accept(project_dir: &Path, value: &str) -> anyhow::Result<()> {
+    let project = super::open_project(project_dir)?;
+    let threshold = match value.trim() {
+        "off" | "关闭" => None,
+        v => {
+            let t: f32 = v
+                .parse()
+                .ok()
+                .filter(|t: &f32| (0.5..=1.0).contains(t))
+                .ok_or_else(|| anyhow::anyhow!("--accept-above {v}：应为 0.5 到 1 之间的置信度（如 0.95），或 off"))?;
+            Some(t)
+        }
+    };
+    project.set_setting(crate::jobs::facts::AUTO_ACCEPT_KEY, &threshold)?;
+    match threshold {
+        Some(t) => outln!("识别后自动采纳：置信度不低于 {t} 且无疑问的事实，仅填写案卷未载明的项（记在“自动采纳”名下）"),
+        None => outln!("识别后自动采纳：关闭（识别结果均须人工采纳）"),
+    }
+    Ok(())
+}

@@ -98,17 +98,59 @@ fn lines_of(doc: &ReadDocument) -> Vec<(&ReadPage, usize)> {
         .collect()
 }
 
+/// A document's lines run together (a sentence or a date may wrap), with the page and line
+/// each character was read on.
+struct Joined<'a> {
+    text: String,
+    /// Per character: (page, line) it came from, and whether it ends its line.
+    at: Vec<(&'a ReadPage, usize, bool)>,
+}
+
+impl<'a> Joined<'a> {
+    fn new(lines: &[(&'a ReadPage, usize)]) -> Self {
+        let mut text = String::new();
+        let mut at = Vec::new();
+        for &(page, i) in lines {
+            let line = page.lines[i].text.trim();
+            let count = line.chars().count();
+            text.push_str(line);
+            at.extend((0..count).map(|k| (page, i, k + 1 == count)));
+        }
+        Self { text, at }
+    }
+
+    /// Whether only punctuation follows character `end` (exclusive) to the end of its line.
+    fn ends_line(&self, end: usize) -> bool {
+        let chars: Vec<char> = self.text.chars().collect();
+        (end..=chars.len()).any(|k| {
+            (k == chars.len() || self.at[k - 1].2)
+                && chars[end..k]
+                    .iter()
+                    .all(|c| c.is_whitespace() || c.is_ascii_digit() || "。.，,）)】]（(印章盖时分点:：至".contains(*c))
+        }) || end == 0
+    }
+}
+
 /// Where a document's own date is: the 签收/送达 line of a 送达回执, the 时间 line of a 笔录,
-/// else the last date of the document (the date at the foot of 决定书 and 告知书).
+/// else the last date that closes a line — the date at the foot of 决定书 and 告知书, or after
+/// an approval (`同意结案。二〇二三年三月十八日`, read across the wrap). A date inside a
+/// sentence (`已于…缴纳罚款`, `…检查中发现`) is about something else: no date is proposed
+/// rather than a wrong one.
 fn document_date(index: usize, doc: &ReadDocument) -> Option<Proposal> {
     let lines = lines_of(doc);
+    // The labelled date: on the label's line, or in the next cell of the form.
     let keyed = |keys: &[&str]| {
-        lines.iter().find_map(|(page, i)| {
+        lines.iter().enumerate().find_map(|(k, (page, i))| {
             let text = &page.lines[*i].text;
-            if !keys.iter().any(|k| text.contains(k)) {
+            if !keys.iter().any(|key| text.contains(key)) {
                 return None;
             }
-            read::dates(text).first().map(|d| (d.value, *page, *i))
+            read::dates(text).first().map(|d| (d.value, *page, *i)).or_else(|| {
+                let (next_page, j) = lines.get(k + 1)?;
+                read::dates(&next_page.lines[*j].text)
+                    .first()
+                    .map(|d| (d.value, *next_page, *j))
+            })
         })
     };
     let found = match doc.doc_type.as_str() {
@@ -117,10 +159,15 @@ fn document_date(index: usize, doc: &ReadDocument) -> Option<Proposal> {
         _ => None,
     }
     .or_else(|| {
-        lines
-            .iter()
+        let joined = Joined::new(&lines);
+        read::dates(&joined.text)
+            .into_iter()
             .rev()
-            .find_map(|(page, i)| read::dates(&page.lines[*i].text).last().map(|d| (d.value, *page, *i)))
+            .find(|d| joined.ends_line(d.end))
+            .map(|d| {
+                let (page, line, _) = joined.at[d.start];
+                (d.value, page, line)
+            })
     })?;
     let (date, page, line) = found;
     let source = source(index, page, line);
@@ -130,6 +177,44 @@ fn document_date(index: usize, doc: &ReadDocument) -> Option<Proposal> {
         doubt: low_confidence(&source),
         source,
     })
+}
+
+/// The articles a decision cites, sorted by what the sentence does with them: the clause
+/// that says the party 违反 an article gives `decision.violated`; the clause 依据/根据 of a
+/// sentence that imposes the penalty (决定, 给予, 处以) gives `decision.legal_basis`. Other
+/// citations — the 加处罚款 warning of 行政处罚法第七十二条, the remedies — are neither.
+fn cited_bases(index: usize, lines: &[(&ReadPage, usize)]) -> Vec<Proposal> {
+    let joined = Joined::new(lines);
+    let chars: Vec<char> = joined.text.chars().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for end in (0..=chars.len()).filter(|&k| k == chars.len() || chars[k] == '。') {
+        let sentence: String = chars[start..end].iter().collect();
+        for basis in read::legal_bases(&sentence) {
+            // 依据…的规定，决定给予…: the penalty follows the citation it rests on.
+            let after: String = sentence.chars().skip(basis.end).collect();
+            let imposes = ["决定", "给予", "处以"].iter().any(|w| after.contains(w));
+            let before: String = sentence.chars().take(basis.start).collect();
+            let clause = before.rsplit(['，', ',', '；', ';']).next().unwrap_or_default();
+            let field = if clause.contains("违反") {
+                "decision.violated"
+            } else if imposes && (clause.contains("依据") || clause.contains("根据")) {
+                "decision.legal_basis"
+            } else {
+                continue;
+            };
+            let (page, line, _) = joined.at[start + basis.start];
+            let source = source(index, page, line);
+            out.push(Proposal {
+                field: field.into(),
+                value: basis.value,
+                doubt: low_confidence(&source),
+                source,
+            });
+        }
+        start = end + 1;
+    }
+    out
 }
 
 /// The fine of a decision: amounts in words and figures in the sentence that imposes it
@@ -214,17 +299,7 @@ pub fn propose(documents: &[ReadDocument]) -> Vec<Proposal> {
         }
         if doc.doc_type == "行政处罚决定书" {
             out.extend(fine(index, doc));
-            for (page, i) in &lines {
-                for basis in read::legal_bases(&page.lines[*i].text) {
-                    let source = source(index, page, *i);
-                    out.push(Proposal {
-                        field: "decision.legal_basis".into(),
-                        value: basis.value,
-                        doubt: low_confidence(&source),
-                        source,
-                    });
-                }
-            }
+            out.extend(cited_bases(index, &lines));
         }
         if doc.doc_type == "行政处罚告知书" {
             let text: String = lines.iter().map(|(p, i)| p.lines[*i].text.as_str()).collect();
@@ -346,6 +421,29 @@ mod tests {
     }
 
     #[test]
+    fn articles_violated_and_the_basis_of_the_penalty_are_told_apart() {
+        let decision = doc(
+            "行政处罚决定书",
+            &[
+                ("你单位未对从业人员进行安全生产教育和培训，上述行为违反了《中华人民共和国安全", 0.97),
+                ("生产法》第二十八条第一款的规定。依据《中华人民共和国安全生产法》第九十七条第", 0.97),
+                ("（三）项的规定，本机关决定给予罚款人民币贰万元整（¥20000）的行政处罚。", 0.97),
+                // A lost 。 runs the next sentence (which names 本决定书) into this one.
+            ("罚款限于收到本决定书之日起十五日内缴至指定银行依据《中华人民共和国行政处罚法》第七十二条第一款", 0.97),
+                ("第（一）项的规定，每日按罚款数额的百分之三加处罚款。", 0.97),
+            ],
+        );
+        let proposals = propose(&[decision]);
+        let of = |field: &str| -> Vec<&str> {
+            proposals.iter().filter(|p| p.field == field).map(|p| p.value.as_str()).collect()
+        };
+        assert_eq!(of("decision.violated"), ["《中华人民共和国安全生产法》第二十八条第一款"]);
+        assert_eq!(of("decision.legal_basis"), ["《中华人民共和国安全生产法》第九十七条第（三）项"]);
+        let basis = proposals.iter().find(|p| p.field == "decision.legal_basis").unwrap();
+        assert_eq!(basis.source.line, Some(1), "the line the citation starts on");
+    }
+
+    #[test]
     fn disagreeing_amounts_failed_checks_and_low_confidence_are_doubtful() {
         let decision = doc(
             "行政处罚决定书",
@@ -378,7 +476,7 @@ mod tests {
         let fine = value(&proposals, "decision.fine").unwrap();
         assert_eq!(
             (fine.label(), fine.display_value()),
-            ("罚款金额".to_string(), "2500 元".to_string())
+            ("罚款金额（元）".to_string(), "2500 元".to_string())
         );
         assert_eq!(
             value(&proposals, "documents[1].date").unwrap().label(),

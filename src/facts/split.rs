@@ -94,7 +94,14 @@ fn page_range(token: &str) -> Option<(usize, usize)> {
 fn from_contents(lines: &[String], pages: usize) -> Option<Vec<FoundDocument>> {
     let mut found: Vec<FoundDocument> = Vec::new();
     let mut pending: Option<&'static str> = None;
-    for line in lines {
+    // The rows start after the column headings (序号 文书名称 页码), or after the page's title.
+    let start = lines
+        .iter()
+        .take(TITLE_LINES + 4)
+        .position(|l| flat(l).ends_with("页码") || flat(l).ends_with("页号"))
+        .or_else(|| lines.iter().position(|l| flat(l) == "卷内目录"))
+        .map_or(0, |i| i + 1);
+    for line in &lines[start..] {
         let text = flat(line);
         if let Some(doc_type) = crate::domain::vocabulary::guess_document_type(&text) {
             pending = Some(doc_type);
@@ -124,11 +131,37 @@ fn from_contents(lines: &[String], pages: usize) -> Option<Vec<FoundDocument>> {
         }
     }
     found.dedup();
-    if found.len() < 2 || found.iter().any(|d| d.last_page > pages) {
+    if found.len() < 2 {
         return None;
     }
-    found.sort_by_key(|d| d.first_page);
-    Some(found)
+    repair_ranges(&mut found);
+    // The rows must tile the scan: each starts where the one before ended, within the pages.
+    let tiles = found
+        .windows(2)
+        .all(|w| w[1].first_page == w[0].last_page + 1)
+        && found.first().is_some_and(|d| d.first_page == 1)
+        && found.last().is_some_and(|d| d.last_page <= pages);
+    tiles.then_some(found)
+}
+
+/// Mends a page range misread in a 卷内目录 (a 6 read as 9): the rows are listed in binding
+/// order, so a row starts right after the one before; one whose figures break that takes
+/// the pages up to where the next row starts.
+fn repair_ranges(found: &mut [FoundDocument]) {
+    let mut expected = 1;
+    for i in 0..found.len() {
+        let (first, last) = (found[i].first_page, found[i].last_page);
+        if first != expected {
+            let next_first = found.get(i + 1).map(|n| n.first_page).filter(|n| *n > expected);
+            let length = last.saturating_sub(first);
+            found[i].first_page = expected;
+            found[i].last_page = match next_first {
+                Some(n) => n - 1,
+                None => expected + length,
+            };
+        }
+        expected = found[i].last_page + 1;
+    }
 }
 
 #[cfg(test)]
@@ -184,6 +217,30 @@ mod tests {
         let found = split_pages(&pages);
         assert_eq!(found[0].doc_type, UNKNOWN);
         assert_eq!((found[1].first_page, found[1].last_page), (2, 2));
+    }
+
+    #[test]
+    fn a_misread_page_number_in_the_contents_is_mended_by_its_neighbours() {
+        let lines = page(&[
+            "卷内目录", "序号", "文书名称", "页码", "1", "案卷封面", "1", "2", "卷内目录", "2", "3", "现场检查记录", "3",
+            // Row 4's page read as 9 (it is 4), then the rows go on.
+            "4", "责令限期整改指令书", "9", "5", "询问笔录", "5-6", "6", "行政处罚决定书", "7",
+        ]);
+        let found = from_contents(&lines, 7).unwrap();
+        assert_eq!(
+            ranges(&found),
+            vec![
+                ("案卷封面", 1, 1),
+                ("卷内目录", 2, 2),
+                ("现场检查记录", 3, 3),
+                ("责令限期整改指令书", 4, 4),
+                ("询问笔录", 5, 6),
+                ("行政处罚决定书", 7, 7)
+            ]
+        );
+        // Ranges that cannot tile the scan are not trusted: the titles decide.
+        let bad = page(&["卷内目录", "1", "立案审批表", "1", "2", "询问笔录", "2-9"]);
+        assert_eq!(from_contents(&bad, 4), None);
     }
 
     #[test]

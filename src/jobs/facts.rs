@@ -364,3 +364,47 @@ pub fn apply_change(
         }
     })
 }
+
+/// Project setting: values read from scans with at least this confidence (and no doubt) are
+/// accepted without a person, into facts the case leaves blank. Absent: nothing is accepted
+/// automatically.
+pub const AUTO_ACCEPT_KEY: &str = "facts_auto_accept";
+
+/// The reviewer automatic acceptances are recorded under (the audit names the setting).
+pub const AUTO_ACCEPT_REVIEWER: (&str, &str) = ("自动采纳", "评查程序（按项目设置）");
+
+/// Accepts, under the project's setting, the values read from the scans of case `number` that
+/// are sure enough: no doubt, confidence at or above the setting, for a fact the case leaves
+/// blank (a stated value is never replaced without a person). Returns how many facts were
+/// filled (0 without the setting).
+pub fn auto_accept(project: &mut Project, number: &str) -> Result<usize, StoreError> {
+    let Some(threshold) = project.setting::<Option<f32>>(AUTO_ACCEPT_KEY)?.flatten() else {
+        return Ok(0);
+    };
+    let case = project.load_case_by_number(number)?.case;
+    let proposals = case_proposals(project, number)?;
+    let blank = |field: &str| {
+        case_facts::get(&case, field).is_ok_and(|v| match &v {
+            Value::Null => true,
+            Value::Array(items) => items.is_empty(),
+            Value::String(s) => s.trim().is_empty(),
+            _ => false,
+        })
+    };
+    let chosen: Vec<&Proposal> = proposals
+        .facts
+        .iter()
+        .filter(|p| p.doubt.is_none() && p.source.confidence.unwrap_or(0.0) >= threshold && blank(&p.field))
+        .collect();
+    if chosen.is_empty() {
+        return Ok(0);
+    }
+    let edits = proposal_edits(&case, &chosen, FactOrigin::Automatic)?;
+    let (name, unit) = AUTO_ACCEPT_REVIEWER;
+    let reviewer = project.reviewer(name, unit)?;
+    Ok(project
+        .edit_facts(number, reviewer.id, &edits)?
+        .iter()
+        .filter(|o| matches!(o, FactEditOutcome::Recorded { .. }))
+        .count())
+}

@@ -179,6 +179,8 @@ pub struct OcrReport {
     pub cancelled: bool,
     /// Seconds per stage, summed: detection, classification, recognition.
     pub seconds: [f64; 3],
+    /// Facts filled from the pages under the project's automatic acceptance setting.
+    pub facts_accepted: usize,
 }
 
 impl OcrReport {
@@ -190,6 +192,9 @@ impl OcrReport {
         }
         if !self.failures.is_empty() {
             s.push_str(&format!("；{} 页未能识别", self.failures.len()));
+        }
+        if self.facts_accepted > 0 {
+            s.push_str(&format!("；按项目设置自动采纳 {} 项案卷事实", self.facts_accepted));
         }
         if self.cancelled {
             s.push_str("；已取消，再次运行将从中断处继续");
@@ -277,6 +282,16 @@ pub fn run_ocr(
         }
     }
     progress(&state);
+    // Sure values fill blank facts when the project says so (a locked case is left alone).
+    let mut cases: Vec<&str> = plan.iter().map(|d| d.case_number.as_str()).collect();
+    cases.dedup();
+    for number in cases {
+        match crate::jobs::facts::auto_accept(project, number) {
+            Ok(n) => report.facts_accepted += n,
+            Err(StoreError::Refused(_) | StoreError::NoSuchCase(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
     Ok(report)
 }
 

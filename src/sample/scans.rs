@@ -316,11 +316,45 @@ pub fn scanned_case(seed: u64, index: usize, contents: bool, how: &Degradation) 
         .last()
         .ok_or("没有案卷")?
         .map_err(|e| e.to_string())?;
-    let mut rng = Rng::new(seed ^ index as u64 ^ 0x5ca9);
+    scan_documents(&generated.case, &generated.files, contents, how, seed ^ index as u64)
+}
+
+/// The sample package in `dir` (its `case.toml` and PDFs, as `pingcha sample` writes them)
+/// scanned as [`scanned_case`] scans a generated case.
+pub fn scan_package(dir: &std::path::Path, contents: bool, how: &Degradation, seed: u64) -> Result<ScannedCase, String> {
+    let toml_path = dir.join("case.toml");
+    let text = std::fs::read_to_string(&toml_path).map_err(|e| format!("{}: {e}", toml_path.display()))?;
+    let (case, _) = crate::import::parse_case_toml(&toml_path.display().to_string(), &text).map_err(|e| e.to_string())?;
+    let files = case
+        .documents
+        .iter()
+        .map(|d| {
+            let path = dir.join(&d.file);
+            std::fs::read(&path)
+                .map(|bytes| (d.file.clone(), bytes))
+                .map_err(|e| format!("{}: {e}", path.display()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    scan_documents(&case, &files, contents, how, seed)
+}
+
+/// The documents of `case` (files follow `case.documents`) rendered, degraded and stacked in
+/// archive order; with `contents`, a 卷内目录 listing their pages first.
+fn scan_documents(
+    case: &crate::domain::Case,
+    files: &[(String, Vec<u8>)],
+    contents: bool,
+    how: &Degradation,
+    seed: u64,
+) -> Result<ScannedCase, String> {
+    let mut rng = Rng::new(seed ^ 0x5ca9);
     // The documents to scan: the sample's own (its 卷内目录 lists no pages) without their 卷内目录.
     let mut docs: Vec<(String, Vec<Gray>)> = Vec::new();
-    for (doc, (_, bytes)) in generated.case.documents.iter().zip(&generated.files) {
+    // Where the case keeps its 卷内目录 (after the 案卷封面, as archives bind it).
+    let mut contents_at = 0;
+    for (doc, (_, bytes)) in case.documents.iter().zip(files) {
         if doc.doc_type == "卷内目录" {
+            contents_at = docs.len();
             continue;
         }
         let pdf = PdfDocument::open(bytes.clone()).map_err(|e| e.to_string())?;
@@ -334,24 +368,26 @@ pub fn scanned_case(seed: u64, index: usize, contents: bool, how: &Degradation) 
         docs.push((doc.doc_type.clone(), pages));
     }
     if contents {
-        // Pages numbered from the 卷内目录 itself (one page), in archive order.
-        let mut rows = vec![vec!["1".to_string(), "卷内目录".to_string(), "1".to_string()]];
-        let mut next = 2;
-        for (i, (doc_type, pages)) in docs.iter().enumerate() {
-            let last = next + pages.len() - 1;
+        // Pages numbered in binding order, the 卷内目录 (one page) in its place.
+        let mut order: Vec<(String, usize)> = docs.iter().map(|(t, p)| (t.clone(), p.len())).collect();
+        order.insert(contents_at, ("卷内目录".to_string(), 1));
+        let mut rows = Vec::new();
+        let mut next = 1;
+        for (i, (doc_type, count)) in order.iter().enumerate() {
+            let last = next + count - 1;
             let range = if last == next {
                 next.to_string()
             } else {
                 format!("{next}-{last}")
             };
-            rows.push(vec![(i + 2).to_string(), doc_type.clone(), range]);
+            rows.push(vec![(i + 1).to_string(), doc_type.clone(), range]);
             next = last + 1;
         }
-        let mut report = crate::report::Document::new(format!("卷内目录 {}", generated.case.number));
+        let mut report = crate::report::Document::new(format!("卷内目录 {}", case.number));
         report.blocks = vec![
-            crate::report::Block::Issuer(generated.case.agency.clone()),
+            crate::report::Block::Issuer(case.agency.clone()),
             crate::report::Block::Title("卷内目录".into()),
-            crate::report::Block::Centered(generated.case.number.clone()),
+            crate::report::Block::Centered(case.number.clone()),
             crate::report::Block::Table(crate::report::Table {
                 headers: vec!["序号".into(), "文书名称".into(), "页码".into()],
                 rows,
@@ -359,11 +395,14 @@ pub fn scanned_case(seed: u64, index: usize, contents: bool, how: &Degradation) 
         ];
         let rendered = crate::report::render_pdf(&report).map_err(|e| e.to_string())?;
         let pdf = PdfDocument::open(rendered.bytes).map_err(|e| e.to_string())?;
+        if pdf.page_count() != 1 {
+            return Err(format!("{} 的卷内目录超过一页", case.number));
+        }
         let rgba = pdf
             .render_page(1, crate::ocr::OCR_DPI / 72.0)
             .map_err(|e| e.to_string())?;
         docs.insert(
-            0,
+            contents_at,
             (
                 "卷内目录".into(),
                 vec![Gray::from_rgba(rgba.width, rgba.height, &rgba.pixels)],
@@ -381,8 +420,69 @@ pub fn scanned_case(seed: u64, index: usize, contents: bool, how: &Degradation) 
         documents.push((doc_type, first, pages.len()));
     }
     Ok(ScannedCase {
-        number: generated.case.number,
+        number: case.number.clone(),
         pages,
         documents,
     })
+}
+
+/// The pages of a scan as one PDF, the way a scanner saves a stack of paper: a grey JPEG
+/// image filling each page (A4 width), no text layer.
+pub fn scan_pdf(pages: &[Vec<u8>]) -> Result<Vec<u8>, String> {
+    let mut objects: Vec<Vec<u8>> = Vec::new();
+    // 1: catalog, 2: pages; then per page: page, content, image.
+    let count = pages.len();
+    let kids: Vec<String> = (0..count).map(|i| format!("{} 0 R", 3 + i * 3)).collect();
+    objects.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
+    objects.push(format!("<< /Type /Pages /Kids [{}] /Count {count} >>", kids.join(" ")).into_bytes());
+    for (i, jpeg) in pages.iter().enumerate() {
+        let image = Gray::decode(jpeg)?;
+        // 595 pt wide (A4); the height keeps the scan's proportions.
+        let width = 595.0f64;
+        let height = (width * f64::from(image.height) / f64::from(image.width)).round();
+        let page_id = 3 + i * 3;
+        objects.push(
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width} {height}] /Contents {} 0 R \
+                 /Resources << /XObject << /Im0 {} 0 R >> >> >>",
+                page_id + 1,
+                page_id + 2
+            )
+            .into_bytes(),
+        );
+        let content = format!("q {width} 0 0 {height} 0 0 cm /Im0 Do Q");
+        objects.push(format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()).into_bytes());
+        let mut image_object = format!(
+            "<< /Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceGray \
+             /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
+            image.width,
+            image.height,
+            jpeg.len()
+        )
+        .into_bytes();
+        image_object.extend_from_slice(jpeg);
+        image_object.extend_from_slice(b"\nendstream");
+        objects.push(image_object);
+    }
+    let mut out = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
+    let mut offsets = Vec::with_capacity(objects.len());
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(object);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    Ok(out)
 }

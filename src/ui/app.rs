@@ -533,6 +533,11 @@ impl PingchaApp {
         self.case.as_deref()
     }
 
+    /// Values read from the selected case's scans still to be checked in the facts editor.
+    pub fn facts_pending(&self) -> usize {
+        self.facts_editor.pending()
+    }
+
     /// The automatic checks' findings of the selected case.
     pub fn case_findings(&self) -> &[crate::rules::Finding] {
         &self.findings
@@ -875,6 +880,7 @@ impl PingchaApp {
                 }
                 Response::ImportLimits(limits) => self.settings.set_limits(*limits),
                 Response::OcrScope(scope) => self.ocr.set_scope(scope),
+                Response::AutoAccept(threshold) => self.ocr.set_auto_accept(threshold),
                 Response::Facts(number, proposals) => self.ocr.set_facts(number, *proposals),
                 Response::OcrPage { sha256, page, stored } => self.viewer.set_ocr(sha256, page, stored.map(|s| *s)),
                 Response::SearchHits { query, summary } => {
@@ -1875,7 +1881,13 @@ impl PingchaApp {
                     ui.horizontal_top(|ui| {
                         match hit
                             .document_id
-                            .and_then(|id| stored.documents.iter().position(|d| d.id == id))
+                            // A file split into documents: the one holding the page.
+                            .and_then(|id| {
+                                stored
+                                    .documents
+                                    .iter()
+                                    .position(|d| d.id == id && hit.page.is_none_or(|p| d.holds_page(p)))
+                            })
                         {
                             Some(i) => {
                                 let place = match hit.page {
@@ -2056,6 +2068,7 @@ impl PingchaApp {
         use super::ocr::OcrIntent;
         match intent {
             OcrIntent::SaveScope(scope) => self.backend.send(Request::SaveOcrScope(scope)),
+            OcrIntent::SaveAutoAccept(threshold) => self.backend.send(Request::SaveAutoAccept(threshold)),
             OcrIntent::Notify(error, text) => {
                 self.notify(ctx, if error { Level::Error } else { Level::Info }, text);
             }
@@ -2153,6 +2166,11 @@ impl PingchaApp {
                     .clicked()
                 {
                     read_all = true;
+                }
+            });
+            ui.horizontal(|ui| {
+                if let Some(intent) = self.ocr.auto_accept_ui(ui) {
+                    ocr_intent = Some(intent);
                 }
             });
             let path = self.import_path.path();

@@ -46,6 +46,8 @@ pub enum Request {
     },
     /// Which pages are read on import.
     SaveOcrScope(crate::jobs::ocr::OcrScope),
+    /// The project's automatic acceptance of sure values read from scans (`None`: off).
+    SaveAutoAccept(Option<f32>),
     /// The facts proposed from a case's scanned pages.
     Facts(String),
     /// Record a change to the facts of a case (by the current reviewer), then answer with the
@@ -502,6 +504,8 @@ pub enum Response {
     },
     /// Which pages are read on import (after open or a change).
     OcrScope(crate::jobs::ocr::OcrScope),
+    /// The project's automatic acceptance threshold.
+    AutoAccept(Option<f32>),
     /// The facts proposed for a case (its number) from its scanned pages.
     Facts(String, Box<crate::jobs::facts::CaseProposals>),
 }
@@ -587,6 +591,7 @@ impl Backend {
                 let mut rules = load_rules(&project, &send);
                 send(Response::ImportLimits(Box::new(import_limits(&project))));
                 send(Response::OcrScope(crate::jobs::ocr::ocr_scope(&project)));
+                send(Response::AutoAccept(auto_accept_setting(&project)));
                 let mut reviewer: Option<Reviewer> = None;
                 if let Some(packages) = demo_packages
                     && project.case_count().unwrap_or(0) == 0
@@ -747,6 +752,16 @@ impl Backend {
                                 Err(e) => send(Response::Error(format!("无法读出扫描件中的事实：{e}"))),
                             }
                             send(list(&project));
+                        }
+                        Request::SaveAutoAccept(threshold) => {
+                            match project.set_setting(crate::jobs::facts::AUTO_ACCEPT_KEY, &threshold) {
+                                Ok(()) => send(Response::Info(match threshold {
+                                    Some(t) => format!("识别后自动采纳：置信度不低于 {t:.2} 且无疑问的事实（仅空白项）"),
+                                    None => "识别后自动采纳：关闭".into(),
+                                })),
+                                Err(e) => send(Response::Error(format!("未能保存自动采纳设置：{e}"))),
+                            }
+                            send(Response::AutoAccept(auto_accept_setting(&project)));
                         }
                         Request::SaveOcrScope(scope) => {
                             match project.set_setting(crate::jobs::ocr::OCR_SETTING_KEY, &scope) {
@@ -1151,6 +1166,7 @@ fn scoring_request_inner(
         | Request::Import(_)
         | Request::OcrPage { .. }
         | Request::SaveOcrScope(_)
+        | Request::SaveAutoAccept(_)
         | Request::Facts(_)
         | Request::EditFacts { .. }
         | Request::SetReviewer { .. }
@@ -1166,6 +1182,15 @@ fn scoring_request_inner(
         | Request::ExportReturn(_)
         | Request::OpenKit { .. } => {}
     }
+}
+
+/// The project's automatic acceptance threshold (`None` when off or unreadable).
+fn auto_accept_setting(project: &Project) -> Option<f32> {
+    project
+        .setting::<Option<f32>>(crate::jobs::facts::AUTO_ACCEPT_KEY)
+        .ok()
+        .flatten()
+        .flatten()
 }
 
 /// The 公文 settings and the fonts of each role (font discovery reads the system's font

@@ -97,9 +97,16 @@ pub struct FactsEditor {
     /// The groups with values to check were opened once the proposals came (later the
     /// reviewer opens and closes them).
     unfolded: bool,
+    /// Values read from the scans still to be checked, as last drawn.
+    pending: usize,
 }
 
 impl FactsEditor {
+    /// Values read from the scans not yet accepted or replaced, as last drawn.
+    pub fn pending(&self) -> usize {
+        self.pending
+    }
+
     /// Forgets what was typed for a fact (it was recorded or refused and is shown anew).
     pub fn settle(&mut self, path: &str) {
         self.drafts.remove(path);
@@ -130,6 +137,7 @@ impl FactsEditor {
             .filter(|f| offers.get(&f.path).is_some_and(|o| !o.agrees))
             .map(|f| f.path.as_str())
             .collect();
+        self.pending = pending.len();
         let changed = fields
             .iter()
             .filter(|f| case_facts::get(case, &f.path).ok() != case_facts::get(&stored.imported, &f.path).ok())
@@ -149,7 +157,7 @@ impl FactsEditor {
         let open_by_default = stored.row.origin == CaseOrigin::Scans || !pending.is_empty();
         // When the proposals arrive, the groups holding them open once.
         let unfold = proposals.is_some() && !self.unfolded && !pending.is_empty();
-        if proposals.is_some() {
+        if unfold {
             self.unfolded = true;
         }
         let focus_here = self.focus.is_some() || unfold;

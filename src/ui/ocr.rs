@@ -10,10 +10,12 @@ use egui::RichText;
 use crate::jobs::ocr::{OcrJob, OcrScope};
 
 /// What the component asks of the app.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OcrIntent {
     /// Save the project's setting.
     SaveScope(OcrScope),
+    /// Save the project's automatic acceptance of sure values (`None`: off).
+    SaveAutoAccept(Option<f32>),
     /// A message for the notifications: (is an error, text).
     Notify(bool, String),
     /// Pages were stored: the viewer asks for the shown page's reading again.
@@ -24,6 +26,8 @@ pub enum OcrIntent {
 #[derive(Default)]
 pub struct OcrPanel {
     scope: OcrScope,
+    /// The project's automatic acceptance threshold (`None`: every value needs a person).
+    auto_accept: Option<f32>,
     job: Option<OcrJob>,
     /// Pages done at the last look (to notice new pages stored).
     seen_done: usize,
@@ -35,6 +39,11 @@ pub struct OcrPanel {
 
 impl OcrPanel {
     /// The project's setting, from the project thread.
+    pub fn set_auto_accept(&mut self, threshold: Option<f32>) {
+        self.auto_accept = threshold;
+    }
+
+    /// The project's setting, as the project answered.
     pub fn set_scope(&mut self, scope: OcrScope) {
         self.scope = scope;
     }
@@ -190,6 +199,24 @@ impl OcrPanel {
         if chosen != self.scope {
             self.scope = chosen;
             return Some(OcrIntent::SaveScope(chosen));
+        }
+        None
+    }
+
+    /// The automatic acceptance setting in the import window.
+    pub fn auto_accept_ui(&mut self, ui: &mut egui::Ui) -> Option<OcrIntent> {
+        let mut on = self.auto_accept.is_some();
+        let mut threshold = self.auto_accept.unwrap_or(0.95);
+        ui.checkbox(&mut on, "识别后自动采纳有把握的事实")
+            .on_hover_text("无疑问且置信度不低于所设值的识别结果，自动填入案卷未载明的事实（不改已有的值），修改记录记在“自动采纳”名下；关闭时一律由评查人员采纳");
+        if on {
+            ui.label("置信度不低于");
+            ui.add(egui::DragValue::new(&mut threshold).range(0.8..=1.0).speed(0.005).fixed_decimals(2));
+        }
+        let chosen = on.then_some(threshold);
+        if chosen != self.auto_accept {
+            self.auto_accept = chosen;
+            return Some(OcrIntent::SaveAutoAccept(chosen));
         }
         None
     }
