@@ -488,12 +488,13 @@ fn the_app_reads_a_case_in_the_background_and_a_search_hit_opens_the_page_with_i
     );
     h.get_by_label("复制本页文字");
 
-    // #16: the values read are accepted from the keyboard — Enter in the first field with a
-    // proposal accepts it and moves on to the next, until none is left.
+    // #16: the values read are accepted from the keyboard — 逐项核对 puts the cursor in the
+    // first field with a value read from the pages; Enter accepts it and moves on to the next,
+    // until none is left.
     let pending = h.state().facts_pending();
-    assert!(pending >= 4, "party, fine, basis, dates: {pending}");
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "当事人名称").focus();
-    h.run_steps(1);
+    assert!(pending >= 4, "fine, basis, dates, 文号: {pending}");
+    h.get_by_label("逐项核对").click_accesskit();
+    h.run_steps(3);
     for _ in 0..pending {
         let before = h.state().current_case().map_or(0, |c| c.edits.len());
         h.key_press(egui::Key::Enter);
@@ -513,7 +514,10 @@ fn the_app_reads_a_case_in_the_background_and_a_search_hit_opens_the_page_with_i
     let decision = stored.case.decision.as_ref().expect("the decision's facts");
     assert!(decision.fine_total_yuan() > 0.0 && !decision.legal_basis.is_empty());
     assert!(!stored.case.party_name().is_empty());
-    assert!(stored.case.documents.iter().all(|d| d.date.is_some()), "every document dated");
+    assert!(
+        stored.case.documents.iter().all(|d| d.date.is_some()),
+        "every document dated"
+    );
 }
 
 #[test]
@@ -763,7 +767,10 @@ fn a_scanned_case_with_accepted_facts_gives_the_findings_of_its_case_toml() {
         let p = project.to_str().unwrap();
         // The agency's officer registry (validity of 执法证) goes in too, as with the packages.
         let registry = samples.join("执法人员名册.csv");
-        let out = pingcha(&home, &["import", p, folder.to_str().unwrap(), registry.to_str().unwrap()]);
+        let out = pingcha(
+            &home,
+            &["import", p, folder.to_str().unwrap(), registry.to_str().unwrap()],
+        );
         let said = String::from_utf8_lossy(&out.stdout).to_string();
         assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
         assert!(said.contains(&format!("已识别 {} 页", scan.pages.len())), "{said}");
@@ -793,7 +800,12 @@ fn a_scanned_case_with_accepted_facts_gives_the_findings_of_its_case_toml() {
         // Officers as the pages name them: name and 执法证号 (validity is the registry's).
         let named = |v: serde_json::Value| match v {
             serde_json::Value::Array(items) if items.iter().all(|o| o.get("certificate").is_some()) => {
-                serde_json::json!(items.iter().map(|o| (o["name"].clone(), o["certificate"].clone())).collect::<Vec<_>>())
+                serde_json::json!(
+                    items
+                        .iter()
+                        .map(|o| (o["name"].clone(), o["certificate"].clone()))
+                        .collect::<Vec<_>>()
+                )
             }
             other => other,
         };
@@ -812,7 +824,9 @@ fn a_scanned_case_with_accepted_facts_gives_the_findings_of_its_case_toml() {
             }
             let differs = match field.path.strip_prefix("dates.").and_then(DateKey::parse) {
                 Some(key) => read.effective_date(key) != expected.effective_date(key),
-                None => case_facts::get(&read, &field.path).unwrap() != case_facts::get(&expected, &field.path).unwrap(),
+                None => {
+                    case_facts::get(&read, &field.path).unwrap() != case_facts::get(&expected, &field.path).unwrap()
+                }
             };
             if differs {
                 typed.push(NewFactEdit {
@@ -840,7 +854,11 @@ fn a_scanned_case_with_accepted_facts_gives_the_findings_of_its_case_toml() {
         assert!(wrong.is_empty(), "{}", report.join("\n"));
         assert_eq!(findings, expected_findings, "{}", report.join("\n"));
         for d in defects {
-            assert!(findings.iter().any(|f| f.0 == *d), "{number}: planted {d} found\n{}", report.join("\n"));
+            assert!(
+                findings.iter().any(|f| f.0 == *d),
+                "{number}: planted {d} found\n{}",
+                report.join("\n")
+            );
         }
         let _ = CodeEnum::code(FactOrigin::Typed);
     }

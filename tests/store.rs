@@ -721,11 +721,18 @@ fn sure_values_from_scans_fill_blank_facts_only_under_the_projects_setting() {
     let tmp = tempfile::tempdir().unwrap();
     let scans = tmp.path().join("扫描决定");
     std::fs::create_dir_all(&scans).unwrap();
-    std::fs::write(scans.join("01-行政处罚决定书.jpg"), Gray::white(200, 280).to_jpeg(80).unwrap()).unwrap();
+    std::fs::write(
+        scans.join("01-行政处罚决定书.jpg"),
+        Gray::white(200, 280).to_jpeg(80).unwrap(),
+    )
+    .unwrap();
     let mut p = Project::create_or_open(&tmp.path().join("p")).unwrap();
     assert_eq!(import(&mut p, &[scans]).imported(), 1);
     let number = p.list_cases().unwrap()[0].number.clone();
-    let (sha, _) = p.load_case_by_number(&number).unwrap().documents[0].file.clone().unwrap();
+    let (sha, _) = p.load_case_by_number(&number).unwrap().documents[0]
+        .file
+        .clone()
+        .unwrap();
     let line = |text: &str, confidence: f32| OcrLine {
         text: text.into(),
         confidence,
@@ -745,15 +752,30 @@ fn sure_values_from_scans_fill_blank_facts_only_under_the_projects_setting() {
     };
     p.save_ocr_page(&sha, 1, "test", &read).unwrap();
     let editor = p.reviewer("张敏", "法规科").unwrap();
-    pingcha::jobs::facts::set_facts(&mut p, &number, editor.id, &[("party.name".into(), "人工录入的当事人".into())], None)
-        .unwrap();
+    pingcha::jobs::facts::set_facts(
+        &mut p,
+        &number,
+        editor.id,
+        &[("party.name".into(), "人工录入的当事人".into())],
+        None,
+    )
+    .unwrap();
 
-    assert_eq!(pingcha::jobs::facts::auto_accept(&mut p, &number).unwrap(), 0, "no setting: nothing");
-    p.set_setting(pingcha::jobs::facts::AUTO_ACCEPT_KEY, &Some(0.95f32)).unwrap();
+    assert_eq!(
+        pingcha::jobs::facts::auto_accept(&mut p, &number).unwrap(),
+        0,
+        "no setting: nothing"
+    );
+    p.set_setting(pingcha::jobs::facts::AUTO_ACCEPT_KEY, &Some(0.95f32))
+        .unwrap();
     assert_eq!(pingcha::jobs::facts::auto_accept(&mut p, &number).unwrap(), 1);
     let stored = p.load_case_by_number(&number).unwrap();
     let case = &stored.case;
-    assert_eq!(case.decision.as_ref().unwrap().fine_total_yuan(), 20000.0, "0.97 ≥ 0.95: filled");
+    assert_eq!(
+        case.decision.as_ref().unwrap().fine_total_yuan(),
+        20000.0,
+        "0.97 ≥ 0.95: filled"
+    );
     assert_eq!(case.party_name(), "人工录入的当事人", "a stated value is not replaced");
     assert_eq!(case.documents[0].date, None, "0.90 < 0.95: left for a person");
     assert!(
@@ -763,6 +785,7 @@ fn sure_values_from_scans_fill_blank_facts_only_under_the_projects_setting() {
     let last = stored.edits.last().unwrap();
     assert_eq!((last.reviewer.as_str(), last.origin.code()), ("自动采纳", "automatic"));
     // Off again: nothing more.
-    p.set_setting(pingcha::jobs::facts::AUTO_ACCEPT_KEY, &None::<f32>).unwrap();
+    p.set_setting(pingcha::jobs::facts::AUTO_ACCEPT_KEY, &None::<f32>)
+        .unwrap();
     assert_eq!(pingcha::jobs::facts::auto_accept(&mut p, &number).unwrap(), 0);
 }

@@ -169,7 +169,9 @@ pub fn set_auto_accept(project_dir: &Path, value: &str) -> anyhow::Result<()> {
     };
     project.set_setting(crate::jobs::facts::AUTO_ACCEPT_KEY, &threshold)?;
     match threshold {
-        Some(t) => outln!("识别后自动采纳：置信度不低于 {t} 且无疑问的事实，仅填写案卷未载明的项（记在“自动采纳”名下）"),
+        Some(t) => {
+            outln!("识别后自动采纳：置信度不低于 {t} 且无疑问的事实，仅填写案卷未载明的项（记在“自动采纳”名下）")
+        }
         None => outln!("识别后自动采纳：关闭（识别结果均须人工采纳）"),
     }
     Ok(())

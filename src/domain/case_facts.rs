@@ -279,30 +279,36 @@ pub fn field(case: &Case, path: &str) -> Result<FactField, FactError> {
     })
 }
 
+/// The facts of the case itself (案件信息), in form order.
+pub const CASE_FIELDS: &[&str] = &[
+    "title",
+    "kind",
+    "procedure",
+    "agency",
+    "unit",
+    "district",
+    "industry",
+    "source",
+    "summary",
+    "harm",
+];
+
 /// Every editable fact of a case, in the order of the editor form: case, party, officers,
 /// dates, decision, legal review, collective discussion, then each document.
 pub fn fields(case: &Case) -> Vec<FactField> {
-    let mut paths: Vec<String> = [
-        "title",
-        "kind",
-        "procedure",
-        "agency",
-        "unit",
-        "district",
-        "industry",
-        "source",
-        "summary",
-        "harm",
-        "party.name",
-        "party.kind",
-        "party.id_number",
-        "party.representative",
-        "party.address",
-        "officers",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut paths: Vec<String> = CASE_FIELDS.iter().map(|s| s.to_string()).collect();
+    paths.extend(
+        [
+            "party.name",
+            "party.kind",
+            "party.id_number",
+            "party.representative",
+            "party.address",
+            "officers",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
     paths.extend(DateKey::ALL.iter().map(|k| format!("dates.{}", k.code())));
     paths.extend(
         [

@@ -425,20 +425,42 @@ mod tests {
         let decision = doc(
             "行政处罚决定书",
             &[
-                ("你单位未对从业人员进行安全生产教育和培训，上述行为违反了《中华人民共和国安全", 0.97),
-                ("生产法》第二十八条第一款的规定。依据《中华人民共和国安全生产法》第九十七条第", 0.97),
-                ("（三）项的规定，本机关决定给予罚款人民币贰万元整（¥20000）的行政处罚。", 0.97),
+                (
+                    "你单位未对从业人员进行安全生产教育和培训，上述行为违反了《中华人民共和国安全",
+                    0.97,
+                ),
+                (
+                    "生产法》第二十八条第一款的规定。依据《中华人民共和国安全生产法》第九十七条第",
+                    0.97,
+                ),
+                (
+                    "（三）项的规定，本机关决定给予罚款人民币贰万元整（¥20000）的行政处罚。",
+                    0.97,
+                ),
                 // A lost 。 runs the next sentence (which names 本决定书) into this one.
-            ("罚款限于收到本决定书之日起十五日内缴至指定银行依据《中华人民共和国行政处罚法》第七十二条第一款", 0.97),
+                (
+                    "罚款限于收到本决定书之日起十五日内缴至指定银行依据《中华人民共和国行政处罚法》第七十二条第一款",
+                    0.97,
+                ),
                 ("第（一）项的规定，每日按罚款数额的百分之三加处罚款。", 0.97),
             ],
         );
         let proposals = propose(&[decision]);
         let of = |field: &str| -> Vec<&str> {
-            proposals.iter().filter(|p| p.field == field).map(|p| p.value.as_str()).collect()
+            proposals
+                .iter()
+                .filter(|p| p.field == field)
+                .map(|p| p.value.as_str())
+                .collect()
         };
-        assert_eq!(of("decision.violated"), ["《中华人民共和国安全生产法》第二十八条第一款"]);
-        assert_eq!(of("decision.legal_basis"), ["《中华人民共和国安全生产法》第九十七条第（三）项"]);
+        assert_eq!(
+            of("decision.violated"),
+            ["《中华人民共和国安全生产法》第二十八条第一款"]
+        );
+        assert_eq!(
+            of("decision.legal_basis"),
+            ["《中华人民共和国安全生产法》第九十七条第（三）项"]
+        );
         let basis = proposals.iter().find(|p| p.field == "decision.legal_basis").unwrap();
         assert_eq!(basis.source.line, Some(1), "the line the citation starts on");
     }

@@ -136,9 +136,7 @@ fn from_contents(lines: &[String], pages: usize) -> Option<Vec<FoundDocument>> {
     }
     repair_ranges(&mut found);
     // The rows must tile the scan: each starts where the one before ended, within the pages.
-    let tiles = found
-        .windows(2)
-        .all(|w| w[1].first_page == w[0].last_page + 1)
+    let tiles = found.windows(2).all(|w| w[1].first_page == w[0].last_page + 1)
         && found.first().is_some_and(|d| d.first_page == 1)
         && found.last().is_some_and(|d| d.last_page <= pages);
     tiles.then_some(found)
@@ -222,9 +220,29 @@ mod tests {
     #[test]
     fn a_misread_page_number_in_the_contents_is_mended_by_its_neighbours() {
         let lines = page(&[
-            "卷内目录", "序号", "文书名称", "页码", "1", "案卷封面", "1", "2", "卷内目录", "2", "3", "现场检查记录", "3",
+            "卷内目录",
+            "序号",
+            "文书名称",
+            "页码",
+            "1",
+            "案卷封面",
+            "1",
+            "2",
+            "卷内目录",
+            "2",
+            "3",
+            "现场检查记录",
+            "3",
             // Row 4's page read as 9 (it is 4), then the rows go on.
-            "4", "责令限期整改指令书", "9", "5", "询问笔录", "5-6", "6", "行政处罚决定书", "7",
+            "4",
+            "责令限期整改指令书",
+            "9",
+            "5",
+            "询问笔录",
+            "5-6",
+            "6",
+            "行政处罚决定书",
+            "7",
         ]);
         let found = from_contents(&lines, 7).unwrap();
         assert_eq!(

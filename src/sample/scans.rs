@@ -321,10 +321,16 @@ pub fn scanned_case(seed: u64, index: usize, contents: bool, how: &Degradation) 
 
 /// The sample package in `dir` (its `case.toml` and PDFs, as `pingcha sample` writes them)
 /// scanned as [`scanned_case`] scans a generated case.
-pub fn scan_package(dir: &std::path::Path, contents: bool, how: &Degradation, seed: u64) -> Result<ScannedCase, String> {
+pub fn scan_package(
+    dir: &std::path::Path,
+    contents: bool,
+    how: &Degradation,
+    seed: u64,
+) -> Result<ScannedCase, String> {
     let toml_path = dir.join("case.toml");
     let text = std::fs::read_to_string(&toml_path).map_err(|e| format!("{}: {e}", toml_path.display()))?;
-    let (case, _) = crate::import::parse_case_toml(&toml_path.display().to_string(), &text).map_err(|e| e.to_string())?;
+    let (case, _) =
+        crate::import::parse_case_toml(&toml_path.display().to_string(), &text).map_err(|e| e.to_string())?;
     let files = case
         .documents
         .iter()

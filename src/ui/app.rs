@@ -1887,8 +1887,7 @@ impl PingchaApp {
                                     .documents
                                     .iter()
                                     .position(|d| d.id == id && hit.page.is_none_or(|p| d.holds_page(p)))
-                            })
-                        {
+                            }) {
                             Some(i) => {
                                 let place = match hit.page {
                                     Some(page) => format!("{}. {} 第 {page} 页", i + 1, stored.documents[i].doc_type),

@@ -756,7 +756,9 @@ impl Backend {
                         Request::SaveAutoAccept(threshold) => {
                             match project.set_setting(crate::jobs::facts::AUTO_ACCEPT_KEY, &threshold) {
                                 Ok(()) => send(Response::Info(match threshold {
-                                    Some(t) => format!("识别后自动采纳：置信度不低于 {t:.2} 且无疑问的事实（仅空白项）"),
+                                    Some(t) => {
+                                        format!("识别后自动采纳：置信度不低于 {t:.2} 且无疑问的事实（仅空白项）")
+                                    }
                                     None => "识别后自动采纳：关闭".into(),
                                 })),
                                 Err(e) => send(Response::Error(format!("未能保存自动采纳设置：{e}"))),

@@ -51,21 +51,7 @@ struct Offer<'a> {
 
 /// The form's sections: title and the path prefixes they hold.
 const SECTIONS: &[(&str, &[&str])] = &[
-    (
-        "案件信息",
-        &[
-            "title",
-            "kind",
-            "procedure",
-            "agency",
-            "unit",
-            "district",
-            "industry",
-            "source",
-            "summary",
-            "harm",
-        ],
-    ),
+    ("案件信息", case_facts::CASE_FIELDS),
     ("当事人", &["party."]),
     ("执法人员", &["officers"]),
     ("关键日期", &["dates."]),
@@ -138,10 +124,13 @@ impl FactsEditor {
             .map(|f| f.path.as_str())
             .collect();
         self.pending = pending.len();
-        let changed = fields
+        // Facts changed since import (each counted once, however often it changed).
+        let changed = stored
+            .edits
             .iter()
-            .filter(|f| case_facts::get(case, &f.path).ok() != case_facts::get(&stored.imported, &f.path).ok())
-            .count();
+            .map(|e| e.path.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
         let mut intents = Vec::new();
         let mut title = "案卷事实".to_string();
         let mut notes = Vec::new();
@@ -177,14 +166,24 @@ impl FactsEditor {
                     .filter(|p| offers.get(**p).is_some_and(|o| o.doubt.is_none()))
                     .map(|p| p.to_string())
                     .collect();
-                if !acceptable.is_empty()
-                    && ui
-                        .button(format!("采纳无疑问的识别结果（{} 项）", acceptable.len()))
-                        .on_hover_text("存疑的结果（置信度低、校验不符、大小写金额不一致）须逐项核对")
-                        .clicked()
-                {
-                    intents.push(FactsIntent::Change(FactChange::Accept(Some(acceptable))));
-                }
+                ui.horizontal_wrapped(|ui| {
+                    if !pending.is_empty()
+                        && ui
+                            .button("逐项核对")
+                            .on_hover_text("光标移到第一项识别结果：回车采纳并转到下一项，直接输入则以输入为准")
+                            .clicked()
+                    {
+                        self.focus = pending.first().map(|p| p.to_string());
+                    }
+                    if !acceptable.is_empty()
+                        && ui
+                            .button(format!("采纳无疑问的识别结果（{} 项）", acceptable.len()))
+                            .on_hover_text("存疑的结果（置信度低、校验不符、大小写金额不一致）须逐项核对")
+                            .clicked()
+                    {
+                        intents.push(FactsIntent::Change(FactChange::Accept(Some(acceptable))));
+                    }
+                });
                 if let Some(props) = proposals {
                     self.splits_ui(ui, stored, props, &mut intents);
                 }
@@ -305,7 +304,15 @@ impl FactsEditor {
             .ok()
             .map(|v| case_facts::display(&stored.imported, path, &v));
         let last = stored.edits.iter().rev().find(|e| e.path == path);
-        let short = field.label.rsplit('）').next().unwrap_or(&field.label).to_string();
+        // A document's field without the document's name (its group says it).
+        let short = match field.path.starts_with("documents[") {
+            true => field
+                .label
+                .split_once('）')
+                .map_or(field.label.as_str(), |(_, rest)| rest),
+            false => field.label.as_str(),
+        }
+        .to_string();
         let mut label = ui.label(&short);
         if let Some(edit) = last {
             label = label.on_hover_text(edit_note(edit));
@@ -368,7 +375,7 @@ impl FactsEditor {
                         }
                     }
                     let place = format!(
-                        "{}. {} 第 {} 页",
+                        "出处 {}. {} 第 {} 页",
                         offer.source.document,
                         stored
                             .documents
@@ -533,7 +540,7 @@ impl FactsEditor {
 fn hint(kind: FactKind) -> String {
     match kind {
         FactKind::Text | FactKind::OptionalText => String::new(),
-        FactKind::Date => "2024-04-08".into(),
+        FactKind::Date => "年-月-日，如 2024-04-08".into(),
         FactKind::Flag => "是 / 否（不详留空）".into(),
         FactKind::Amount => "元".into(),
         FactKind::Choice(set) => set.options().iter().map(|(_, l)| *l).collect::<Vec<_>>().join(" / "),

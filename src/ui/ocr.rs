@@ -211,7 +211,12 @@ impl OcrPanel {
             .on_hover_text("无疑问且置信度不低于所设值的识别结果，自动填入案卷未载明的事实（不改已有的值），修改记录记在“自动采纳”名下；关闭时一律由评查人员采纳");
         if on {
             ui.label("置信度不低于");
-            ui.add(egui::DragValue::new(&mut threshold).range(0.8..=1.0).speed(0.005).fixed_decimals(2));
+            ui.add(
+                egui::DragValue::new(&mut threshold)
+                    .range(0.8..=1.0)
+                    .speed(0.005)
+                    .fixed_decimals(2),
+            );
         }
         let chosen = on.then_some(threshold);
         if chosen != self.auto_accept {
