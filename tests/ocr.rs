@@ -491,6 +491,9 @@ fn the_app_reads_a_case_in_the_background_and_a_search_hit_opens_the_page_with_i
     // #16: the values read are accepted from the keyboard — 逐项核对 puts the cursor in the
     // first field with a value read from the pages; Enter accepts it and moves on to the next,
     // until none is left.
+    // The viewer closed (Esc), the case view shows the form again.
+    h.key_press(egui::Key::Escape);
+    wait_for_label(&mut h, "逐项核对", false);
     let pending = h.state().facts_pending();
     assert!(pending >= 4, "fine, basis, dates, 文号: {pending}");
     h.get_by_label("逐项核对").click_accesskit();
