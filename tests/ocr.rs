@@ -700,9 +700,46 @@ fn only_the_scanned_pages_of_a_pdf_with_a_text_layer_are_read() {
     assert_eq!((all[0].only_pages.clone(), all[0].pages_to_read()), (None, 2));
 }
 
+/// Opens the app on a project holding one scanned case, read: accepts the documents found in
+/// the scan (按识别结果拆分), then every value read from the pages from the keyboard (逐项核对,
+/// Enter after Enter). Returns how many values were accepted.
+fn accept_the_scan_in_the_app(project: &std::path::Path) -> usize {
+    let dir = project.to_path_buf();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(install_fonts)
+        .build_eframe(move |cc| PingchaApp::new(&cc.egui_ctx, dir, None, None));
+    kittest::wait_until(&mut h, "the case list", |a| a.visible_case_count() == 1);
+    h.state_mut().set_reviewer("张敏", "法规科");
+    wait_long(&mut h, "the reviewer", 30, |a| a.reviewer().is_some());
+    let key = h.state().visible_numbers()[0].clone();
+    h.query_all_by_label(&key).next().expect("the case row").click();
+    wait_for_label(&mut h, "按识别结果拆分", false);
+    h.get_by_label("按识别结果拆分").click_accesskit();
+    wait_long(&mut h, "the documents found", 30, |a| {
+        a.current_case().is_some_and(|c| c.case.documents.len() > 1)
+    });
+    wait_long(&mut h, "the values read from each document", 30, |a| {
+        a.facts_pending() > 0
+    });
+    wait_for_label(&mut h, "逐项核对", false);
+    h.get_by_label("逐项核对").click_accesskit();
+    h.run_steps(3);
+    let edits = |a: &PingchaApp| a.current_case().map_or(0, |c| c.edits.len());
+    let mut accepted = 0;
+    while h.state().facts_pending() > 0 {
+        let before = edits(h.state());
+        h.key_press(egui::Key::Enter);
+        wait_long(&mut h, "Enter to accept a value", 20, |a| edits(a) > before);
+        accepted += 1;
+        assert!(accepted < 500, "{:?}", h.state().notice_log());
+    }
+    accepted
+}
+
 /// #16 done-when: a folder holding one scanned case (the case's documents rendered, degraded
 /// and stacked as one scanned PDF, a 卷内目录 first) is imported and read; the documents found
-/// in it and the facts read from its pages are accepted; what the pages cannot say (who
+/// in it and the facts read from its pages are accepted in the app from the keyboard; what the pages cannot say (who
 /// signed, seals, the agency, …) is typed by hand from the case file, never a value the scans
 /// proposed; the automatic checks then give the same findings as the same case imported from
 /// its `case.toml`. Several cases, including ones with planted defects.
@@ -711,7 +748,7 @@ fn a_scanned_case_with_accepted_facts_gives_the_findings_of_its_case_toml() {
     use pingcha::domain::case_facts::{self, FactOrigin};
     use pingcha::domain::{CodeEnum, DateKey};
     use pingcha::jobs::checks::ProjectRules;
-    use pingcha::jobs::facts::{DocumentChange, FactChange, apply_change, case_proposals};
+    use pingcha::jobs::facts::case_proposals;
     use pingcha::sample::scans::{scan_package, scan_pdf};
     use pingcha::store::{NewFactEdit, Project};
 
@@ -778,26 +815,21 @@ fn a_scanned_case_with_accepted_facts_gives_the_findings_of_its_case_toml() {
         assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
         assert!(said.contains(&format!("已识别 {} 页", scan.pages.len())), "{said}");
 
+        // In the app, from the keyboard: the documents found, accepted; then 逐项核对 and Enter
+        // through every value read from the pages.
+        let accepted = accept_the_scan_in_the_app(&project);
         let mut store = Project::open(&project).unwrap();
         let key = store.list_cases().unwrap()[0].number.clone();
         let editor = store.reviewer("张敏", "法规科").unwrap();
-        // The documents found in the scan, accepted as proposed.
-        let proposals = case_proposals(&store, &key).unwrap();
-        let (index, found) = proposals.splits.first().cloned().expect("documents found in the scan");
-        apply_change(
-            &mut store,
-            &key,
-            editor.id,
-            &FactChange::Documents(DocumentChange::AcceptSplit { index, found }),
-        )
-        .unwrap();
         let split = store.load_case_by_number(&key).unwrap().case;
         let types = |c: &pingcha::domain::Case| c.documents.iter().map(|d| d.doc_type.clone()).collect::<Vec<_>>();
         assert_eq!(types(&split), types(&expected), "{number}: documents found");
-        // Every value read from the pages, accepted.
-        let proposals = case_proposals(&store, &key).unwrap();
-        let proposed: std::collections::BTreeSet<String> = proposals.facts.iter().map(|p| p.field.clone()).collect();
-        let accepted = apply_change(&mut store, &key, editor.id, &FactChange::Accept(None)).unwrap();
+        let proposed: std::collections::BTreeSet<String> = case_proposals(&store, &key)
+            .unwrap()
+            .facts
+            .iter()
+            .map(|p| p.field.clone())
+            .collect();
         let read = store.load_case_by_number(&key).unwrap().case;
         let mut wrong = Vec::new();
         // Officers as the pages name them: name and 执法证号 (validity is the registry's).

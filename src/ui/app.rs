@@ -2448,7 +2448,10 @@ impl PingchaApp {
                     for e in entries.iter().rev() {
                         let what = crate::domain::audit_label(&e.action);
                         let mut line = format!("{}  {}（{}）  {what}", e.at, e.reviewer, e.unit);
-                        if let Some(item) = &e.item {
+                        // A change of a case fact names the fact in its note; other rows name
+                        // the checklist item.
+                        let fact = e.action == crate::domain::AuditAction::FactEdited.code();
+                        if let Some(item) = e.item.as_ref().filter(|_| !fact) {
                             line.push_str(&format!("  评查项 {item}"));
                         }
                         if e.old.is_some() || e.new.is_some() {
