@@ -433,13 +433,7 @@ fn the_app_reads_a_case_in_the_background_and_a_search_hit_opens_the_page_with_i
     let tmp = tempfile::tempdir().unwrap();
     let (dir, _) = scanned_project(tmp.path());
     let project_dir = dir.clone();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_context_setup(install_fonts)
-        .build_eframe(move |cc| PingchaApp::new(&cc.egui_ctx, dir, None, None));
-    kittest::wait_until(&mut h, "the case list", |a| a.visible_case_count() == 1);
-    h.state_mut().set_reviewer("张敏", "法规科");
-    wait_long(&mut h, "the reviewer", 30, |a| a.reviewer().is_some());
+    let mut h = app_with_one_case(dir);
     // 案号 and 案件名称 are both the folder's name.
     h.query_all_by_label("扫描案卷").next().expect("the case row").click();
     wait_for_label(&mut h, "识别扫描件文字", false);
@@ -700,11 +694,8 @@ fn only_the_scanned_pages_of_a_pdf_with_a_text_layer_are_read() {
     assert_eq!((all[0].only_pages.clone(), all[0].pages_to_read()), (None, 2));
 }
 
-/// Opens the app on a project holding one scanned case, read: accepts the documents found in
-/// the scan (按识别结果拆分), then every value read from the pages from the keyboard (逐项核对,
-/// Enter after Enter). Returns how many values were accepted.
-fn accept_the_scan_in_the_app(project: &std::path::Path) -> usize {
-    let dir = project.to_path_buf();
+/// The app on a project of one case, its list loaded and 张敏 (法规科) the reviewer.
+fn app_with_one_case(dir: std::path::PathBuf) -> Harness<'static, PingchaApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .with_context_setup(install_fonts)
@@ -712,6 +703,14 @@ fn accept_the_scan_in_the_app(project: &std::path::Path) -> usize {
     kittest::wait_until(&mut h, "the case list", |a| a.visible_case_count() == 1);
     h.state_mut().set_reviewer("张敏", "法规科");
     wait_long(&mut h, "the reviewer", 30, |a| a.reviewer().is_some());
+    h
+}
+
+/// Opens the app on a project holding one scanned case, read: accepts the documents found in
+/// the scan (按识别结果拆分), then every value read from the pages from the keyboard (逐项核对,
+/// Enter after Enter). Returns how many values were accepted.
+fn accept_the_scan_in_the_app(project: &std::path::Path) -> usize {
+    let mut h = app_with_one_case(project.to_path_buf());
     let key = h.state().visible_numbers()[0].clone();
     h.query_all_by_label(&key).next().expect("the case row").click();
     wait_for_label(&mut h, "按识别结果拆分", false);
