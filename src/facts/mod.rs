@@ -102,6 +102,8 @@ fn lines_of(doc: &ReadDocument) -> Vec<(&ReadPage, usize)> {
 /// each character was read on.
 struct Joined<'a> {
     text: String,
+    /// `text` as characters (positions below are in characters).
+    chars: Vec<char>,
     /// Per character: (page, line) it came from, and whether it ends its line.
     at: Vec<(&'a ReadPage, usize, bool)>,
 }
@@ -113,21 +115,33 @@ impl<'a> Joined<'a> {
         for &(page, i) in lines {
             let line = page.lines[i].text.trim();
             let count = line.chars().count();
+            // Figures ending one line and starting the next are two numbers, not one.
+            if text.ends_with(|c: char| c.is_ascii_digit()) && line.starts_with(|c: char| c.is_ascii_digit()) {
+                text.push(' ');
+                at.push((page, i, false));
+            }
             text.push_str(line);
             at.extend((0..count).map(|k| (page, i, k + 1 == count)));
         }
-        Self { text, at }
+        let chars = text.chars().collect();
+        Self { text, chars, at }
     }
 
-    /// Whether only punctuation follows character `end` (exclusive) to the end of its line.
+    /// Whether only punctuation (or a time of day) follows character `end` (exclusive) to the
+    /// end of its line. Looks no further than that line: linear in the line, not the document.
     fn ends_line(&self, end: usize) -> bool {
-        let chars: Vec<char> = self.text.chars().collect();
-        (end..=chars.len()).any(|k| {
-            (k == chars.len() || self.at[k - 1].2)
-                && chars[end..k]
-                    .iter()
-                    .all(|c| c.is_whitespace() || c.is_ascii_digit() || "。.，,）)】]（(印章盖时分点:：至".contains(*c))
-        }) || end == 0
+        if end == 0 || end > self.chars.len() {
+            return false;
+        }
+        if self.at[end - 1].2 {
+            return true;
+        }
+        let last = (end..self.chars.len())
+            .find(|&k| self.at[k].2)
+            .unwrap_or(self.chars.len() - 1);
+        self.chars[end..=last]
+            .iter()
+            .all(|c| c.is_whitespace() || c.is_ascii_digit() || "。.，,）)】]（(印章盖时分点:：至".contains(*c))
     }
 }
 
@@ -185,7 +199,7 @@ fn document_date(index: usize, doc: &ReadDocument) -> Option<Proposal> {
 /// citations — the 加处罚款 warning of 行政处罚法第七十二条, the remedies — are neither.
 fn cited_bases(index: usize, lines: &[(&ReadPage, usize)]) -> Vec<Proposal> {
     let joined = Joined::new(lines);
-    let chars: Vec<char> = joined.text.chars().collect();
+    let chars = &joined.chars;
     let mut out = Vec::new();
     let mut start = 0;
     for end in (0..=chars.len()).filter(|&k| k == chars.len() || chars[k] == '。') {
@@ -418,6 +432,27 @@ mod tests {
         assert_eq!(party.value, "青禾市锦程金属制品有限公司");
         assert_eq!(party.source.line, Some(4), "the value's own cell");
         assert_eq!(value(&proposals, "party.id_number").unwrap().doubt, None);
+    }
+
+    #[test]
+    fn a_long_document_full_of_dates_in_sentences_gives_its_foot_date() {
+        // 20 000 lines, each with a date inside a sentence (and a line of only figures after
+        // it), then the foot date: only the foot date closes its line.
+        let mut lines: Vec<(String, f32)> = Vec::new();
+        for i in 0..10_000 {
+            lines.push((
+                format!("{}年3月{}日已缴纳罚款，经核实无误", 2000 + i % 20, 1 + i % 28),
+                0.97,
+            ));
+            lines.push(("123".into(), 0.97));
+        }
+        lines.push(("2024年6月20日".into(), 0.97));
+        let refs: Vec<(&str, f32)> = lines.iter().map(|(t, c)| (t.as_str(), *c)).collect();
+        let proposals = propose(&[doc("行政处罚告知书", &refs)]);
+        assert_eq!(value(&proposals, "documents[1].date").unwrap().value, "2024-06-20");
+        // Without a foot date, no date is proposed rather than one from a sentence.
+        let proposals = propose(&[doc("行政处罚告知书", &refs[..refs.len() - 1])]);
+        assert!(value(&proposals, "documents[1].date").is_none());
     }
 
     #[test]
