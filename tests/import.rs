@@ -388,6 +388,44 @@ fn bad_05_ill_typed_field() {
 }
 
 #[test]
+fn bad_05b_a_first_page_of_zero_or_past_u32_is_refused_and_a_huge_range_does_not_overflow() {
+    for bad in ["0", "99999999999"] {
+        let r = refused(|d| {
+            bad_toml(
+                d,
+                minimal_toml("X").replace(
+                    "date = \"2024-03-01\"",
+                    &format!("date = \"2024-03-01\"\nfirst_page = {bad}"),
+                ),
+            )
+        });
+        assert!(
+            r.contains("documents[1].first_page") && r.contains("1 以上的页码"),
+            "{bad}: {r}"
+        );
+    }
+    // The largest page number with many pages: the range ends at the last page, no overflow.
+    let tmp = tempfile::tempdir().unwrap();
+    let toml = minimal_toml("大页码〔2024〕1号").replace(
+        "date = \"2024-03-01\"",
+        "date = \"2024-03-01\"\nfirst_page = 4294967295\npages = 4000000000",
+    );
+    let pkg = write_package(
+        &tmp.path().join("pkg"),
+        &toml,
+        &[("docs/01-立案审批表.pdf", pdf_with_text("正文"))],
+    );
+    let mut p = pingcha::store::Project::create_or_open(&tmp.path().join("p")).unwrap();
+    assert_eq!(import(&mut p, &[pkg]).imported(), 1);
+    let mut stored = p.load_case_by_number("大页码〔2024〕1号").unwrap();
+    stored.documents[0].first_page = Some(u32::MAX);
+    stored.documents[0].pages = Some(4_000_000_000);
+    assert_eq!(stored.documents[0].page_range(), Some((u32::MAX, u32::MAX)));
+    let doc = &stored.case.documents[0];
+    assert_eq!(pingcha::domain::case_facts::page_span(doc, 1).0, u32::MAX);
+}
+
+#[test]
 fn bad_06_missing_referenced_file_is_named() {
     let r = refused(|d| write_package(&d.join("bad"), &minimal_toml("X"), &[]));
     assert!(

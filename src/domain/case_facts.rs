@@ -630,7 +630,7 @@ pub fn documents_value(documents: &[Document]) -> Value {
 /// count, for a document that covers the whole file.
 pub fn page_span(doc: &Document, file_pages: u32) -> (u32, u32) {
     match doc.first_page {
-        Some(first) => (first, first + doc.pages.unwrap_or(1).max(1) - 1),
+        Some(first) => (first, first.saturating_add(doc.pages.unwrap_or(1).max(1) - 1)),
         None => (1, file_pages.max(1)),
     }
 }

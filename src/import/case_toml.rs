@@ -341,6 +341,23 @@ impl<'t> Reader<'t> {
         }
     }
 
+    /// `first_page`: a page number, 1 or more (a scan has no page 0).
+    fn first_page(&mut self, scope: &Scope<'_, '_>) -> Option<u32> {
+        let page = self.opt_count(scope, "first_page")?;
+        match u32::try_from(page) {
+            Ok(p) if p >= 1 => Some(p),
+            _ => {
+                let span = lookup(scope.table, "first_page").map(|v| v.span());
+                self.problem(
+                    scope.field("first_page"),
+                    span.as_ref(),
+                    format!("{page} 应为 1 以上的页码"),
+                );
+                None
+            }
+        }
+    }
+
     fn opt_count(&mut self, scope: &Scope<'_, '_>, key: &str) -> Option<u64> {
         let value = lookup(scope.table, key)?;
         let parsed = match value.get_ref() {
@@ -708,9 +725,7 @@ impl<'t> Reader<'t> {
             serves: self.opt_str(scope, "serves"),
             note: self.opt_str(scope, "note"),
             approval: self.opt_enum(scope, "approval"),
-            first_page: self
-                .opt_count(scope, "first_page")
-                .map(|p| u32::try_from(p).unwrap_or(u32::MAX)),
+            first_page: self.first_page(scope),
         }
     }
 }

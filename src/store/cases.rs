@@ -138,7 +138,7 @@ impl StoredDocument {
     /// The pages of the file that belong to this document (1-based, inclusive).
     pub fn page_range(&self) -> Option<(u32, u32)> {
         let first = self.first_page?;
-        Some((first, first + self.pages.unwrap_or(1).max(1) - 1))
+        Some((first, first.saturating_add(self.pages.unwrap_or(1).max(1) - 1)))
     }
 
     /// Whether page `page` of the file belongs to this document.
