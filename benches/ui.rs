@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use pingcha::import::ImportLimits;
-use pingcha::jobs::{plan_import, run_import};
 use pingcha::sample::{SampleOptions, write_samples};
+use pingcha::service::{plan_import, run_import};
 use pingcha::store::{NewCase, NewDocument, Project, StoredBlob};
 use pingcha::ui::{PingchaApp, install_fonts};
 
@@ -305,7 +305,7 @@ fn main() {
         .map(|r| project.load_case(r.id).expect("case").case)
         .collect();
     let load_ms = t.elapsed().as_secs_f64() * 1000.0;
-    let rules = pingcha::jobs::checks::ProjectRules::load(&project).expect("rules");
+    let rules = pingcha::service::checks::ProjectRules::load(&project).expect("rules");
     let t = Instant::now();
     let findings: usize = loaded.iter().map(|c| rules.check(c).len()).sum();
     let check_ms = t.elapsed().as_secs_f64() * 1000.0;

@@ -1,7 +1,7 @@
 //! Pingcha (评查): offline review of administrative enforcement case files.
 //!
 //! Layers, from pure to imperative (see ARCHITECTURE.md; `tests/layers.rs` enforces them):
-//! `domain` → `import`, `report` → `store` → `jobs` → `cli`, `ui`.
+//! `domain` → `import`, `report` → `store` → `service` → `cli`, `ui`.
 
 pub mod assets;
 pub mod cli;
@@ -9,7 +9,6 @@ pub mod domain;
 pub mod facts;
 pub mod harness;
 pub mod import;
-pub mod jobs;
 pub mod ocr;
 pub mod places;
 pub mod preview;
@@ -18,6 +17,7 @@ pub mod review;
 pub mod rules;
 pub mod sample;
 pub mod scoring;
+pub mod service;
 pub mod store;
 #[cfg(feature = "app")]
 pub mod ui;

@@ -140,6 +140,38 @@ pub fn log(line: &str) {
     }
 }
 
+/// Sends the `log` records of this program (the service threads, imports, jobs; `info` and
+/// above, or the level `PINGCHA_LOG` names: `debug`, `warn`…) to the log file, so a user's
+/// problem can be diagnosed from it. Records of other crates are left out. Idempotent.
+pub fn init_logging() {
+    static LOGGER: FileLogger = FileLogger;
+    let level = std::env::var("PINGCHA_LOG")
+        .ok()
+        .and_then(|l| l.parse::<log::LevelFilter>().ok())
+        .unwrap_or(log::LevelFilter::Info);
+    if log::set_logger(&LOGGER).is_ok() {
+        log::set_max_level(level);
+    }
+}
+
+/// The `log` front of [`log`]: one line per record, its level and thread named.
+struct FileLogger;
+
+impl log::Log for FileLogger {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        metadata.target().starts_with("pingcha") && metadata.level() <= log::max_level()
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if self.enabled(record.metadata()) {
+            let thread = std::thread::current().name().unwrap_or("?").to_string();
+            log(&format!("[{} {thread}] {}", record.level(), record.args()));
+        }
+    }
+
+    fn flush(&self) {}
+}
+
 /// Writes panics to the log as well as to standard error, so a crash on a user's machine
 /// leaves a trace they can send.
 pub fn log_panics() {

@@ -16,7 +16,7 @@
 //! Pages are rendered for OCR here too (`page_image`: hayro for PDFs, `image` for scans).
 //!
 //! May use `import`, `domain`, `preview` and `ocr::raster`, `std::process` and `libc`. Must not use `rusqlite`, `egui`,
-//! `printpdf`, `rfd`, or the layers above (`store`, `jobs`, `review`, `cli`, `ui`).
+//! `printpdf`, `rfd`, or the layers above (`store`, `service`, `review`, `cli`, `ui`).
 
 use std::cell::RefCell;
 use std::io::{BufRead, BufReader, Read, Write};

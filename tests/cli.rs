@@ -1695,7 +1695,7 @@ fn hostile_and_broken_standard_tables_are_refused_with_what_is_wrong() {
     {
         let mut workbook = rust_xlsxwriter::Workbook::new();
         let sheet = workbook.add_worksheet();
-        for r in 0..=pingcha::jobs::review::MAX_TABLE_ROWS as u32 + 1 {
+        for r in 0..=pingcha::service::review::MAX_TABLE_ROWS as u32 + 1 {
             sheet.write_number(r, 0, f64::from(r)).unwrap();
         }
         workbook.save(&long).unwrap();

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::*;
 use pingcha::domain::{CaseKind, CaseOrigin, DateKey};
-use pingcha::jobs::ItemResult;
+use pingcha::service::ItemResult;
 use pingcha::store::Project;
 
 fn project(dir: &Path) -> Project {

@@ -184,11 +184,11 @@ fn a_reviewer_opens_a_kit_scores_and_returns_it_in_the_app() {
     let mut w = Project::open(&workspace).unwrap();
     let other = w.reviewer("张三", "监督科").unwrap();
     let stored = w.load_case_by_number(&row.number).unwrap().case;
-    let scoring = pingcha::jobs::review::case_scorings(&w, &stored, other.id)
+    let scoring = pingcha::service::review::case_scorings(&w, &stored, other.id)
         .unwrap()
         .remove(0);
     let mark = pingcha::domain::Mark::new("2.1", pingcha::domain::MarkValue::Count(1));
-    pingcha::jobs::review::apply_mark(
+    pingcha::service::review::apply_mark(
         &mut w,
         &scoring.key,
         "2.1",

@@ -569,7 +569,7 @@ fn stored_pages_are_searchable_through_revisions_and_an_uncertain_match_says_so(
     let status = project.ocr_status(&sha).unwrap();
     assert_eq!(status.pages_read, vec![1]);
     // The new file is still to be read; the old one is not read again.
-    let plan = pingcha::jobs::ocr::plan_ocr(&project, None, pingcha::jobs::ocr::OcrScope::MissingText).unwrap();
+    let plan = pingcha::service::ocr::plan_ocr(&project, None, pingcha::service::ocr::OcrScope::MissingText).unwrap();
     assert_eq!(plan.len(), 1);
     assert_eq!(plan[0].file_path, "02-询问笔录.png");
 }
@@ -579,13 +579,13 @@ fn a_cancelled_job_keeps_what_it_read_and_the_next_one_resumes() {
     let tmp = tempfile::tempdir().unwrap();
     let (dir, _) = scanned_project(tmp.path());
     let mut project = pingcha::store::Project::open(&dir).unwrap();
-    let scope = pingcha::jobs::ocr::OcrScope::MissingText;
-    let plan = pingcha::jobs::ocr::plan_ocr(&project, None, scope).unwrap();
+    let scope = pingcha::service::ocr::OcrScope::MissingText;
+    let plan = pingcha::service::ocr::plan_ocr(&project, None, scope).unwrap();
     assert_eq!(plan.len(), 2);
     let mut reader = reader();
     let cancel = std::sync::atomic::AtomicBool::new(false);
     // Cancelled once the first page is stored (the callback runs before each page).
-    let report = pingcha::jobs::ocr::run_ocr(&mut project, &plan, reader.as_mut(), &cancel, &mut |p| {
+    let report = pingcha::service::ocr::run_ocr(&mut project, &plan, reader.as_mut(), &cancel, &mut |p| {
         if p.pages_done == 1 {
             cancel.store(true, std::sync::atomic::Ordering::Relaxed);
         }
@@ -594,13 +594,17 @@ fn a_cancelled_job_keeps_what_it_read_and_the_next_one_resumes() {
     assert!(report.cancelled);
     assert_eq!(report.pages_read, 1);
     assert!(report.summary().contains("已取消"), "{}", report.summary());
-    let rest = pingcha::jobs::ocr::plan_ocr(&project, None, scope).unwrap();
+    let rest = pingcha::service::ocr::plan_ocr(&project, None, scope).unwrap();
     assert_eq!(rest.len(), 1, "only the page not read is left");
     assert_eq!(rest[0].file_path, plan[1].file_path);
     cancel.store(false, std::sync::atomic::Ordering::Relaxed);
-    let report = pingcha::jobs::ocr::run_ocr(&mut project, &rest, reader.as_mut(), &cancel, &mut |_| {}).unwrap();
+    let report = pingcha::service::ocr::run_ocr(&mut project, &rest, reader.as_mut(), &cancel, &mut |_| {}).unwrap();
     assert_eq!((report.pages_read, report.cancelled), (1, false));
-    assert!(pingcha::jobs::ocr::plan_ocr(&project, None, scope).unwrap().is_empty());
+    assert!(
+        pingcha::service::ocr::plan_ocr(&project, None, scope)
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -671,13 +675,13 @@ fn only_the_scanned_pages_of_a_pdf_with_a_text_layer_are_read() {
     assert_eq!(stored.documents[0].text_status, "text");
     assert_eq!(stored.documents[0].bare_pages, vec![2]);
     assert!(stored.documents[0].is_scan());
-    let scope = pingcha::jobs::ocr::OcrScope::MissingText;
-    let plan = pingcha::jobs::ocr::plan_ocr(&project, None, scope).unwrap();
+    let scope = pingcha::service::ocr::OcrScope::MissingText;
+    let plan = pingcha::service::ocr::plan_ocr(&project, None, scope).unwrap();
     assert_eq!(plan.len(), 1);
     assert_eq!(plan[0].only_pages, Some(vec![2]));
     assert_eq!(plan[0].pages_to_read(), 1);
     let mut reader = reader();
-    let report = pingcha::jobs::ocr::run_ocr(
+    let report = pingcha::service::ocr::run_ocr(
         &mut project,
         &plan,
         reader.as_mut(),
@@ -688,9 +692,13 @@ fn only_the_scanned_pages_of_a_pdf_with_a_text_layer_are_read() {
     assert_eq!(report.pages_read, 1, "{report:?}");
     let (sha, _) = stored.documents[0].file.clone().unwrap();
     assert_eq!(project.ocr_status(&sha).unwrap().pages_read, vec![2]);
-    assert!(pingcha::jobs::ocr::plan_ocr(&project, None, scope).unwrap().is_empty());
+    assert!(
+        pingcha::service::ocr::plan_ocr(&project, None, scope)
+            .unwrap()
+            .is_empty()
+    );
     // Every page on request (pages 1 and 3 are left).
-    let all = pingcha::jobs::ocr::plan_ocr(&project, None, pingcha::jobs::ocr::OcrScope::AllPages).unwrap();
+    let all = pingcha::service::ocr::plan_ocr(&project, None, pingcha::service::ocr::OcrScope::AllPages).unwrap();
     assert_eq!((all[0].only_pages.clone(), all[0].pages_to_read()), (None, 2));
 }
 
@@ -746,9 +754,9 @@ fn accept_the_scan_in_the_app(project: &std::path::Path) -> usize {
 fn a_scanned_case_with_accepted_facts_gives_the_findings_of_its_case_toml() {
     use pingcha::domain::case_facts::{self, FactOrigin};
     use pingcha::domain::{CodeEnum, DateKey};
-    use pingcha::jobs::checks::ProjectRules;
-    use pingcha::jobs::facts::case_proposals;
     use pingcha::sample::scans::{scan_package, scan_pdf};
+    use pingcha::service::checks::ProjectRules;
+    use pingcha::service::facts::case_proposals;
     use pingcha::store::{NewFactEdit, Project};
 
     let tmp = tempfile::tempdir().unwrap();

@@ -210,23 +210,23 @@ fn a_version_1_project_migrates_and_keeps_its_cases() {
     assert!(!p.search_in_case("重大", rows[0].id).unwrap().is_empty());
     assert_eq!(p.registry().unwrap().len(), 26);
     // The scoring tables work on the migrated project.
-    pingcha::jobs::review::prepare_project(&mut p).unwrap();
+    pingcha::service::review::prepare_project(&mut p).unwrap();
     assert_eq!(p.checklists().unwrap().len(), 5);
     assert!(p.library().unwrap().len() >= 40);
     drop(p);
     assert_eq!(rusqlite_version(&dir), SCHEMA_VERSION);
     // Opening again is a no-op; seeding twice adds nothing.
     let mut p = Project::open(&dir).unwrap();
-    pingcha::jobs::review::prepare_project(&mut p).unwrap();
+    pingcha::service::review::prepare_project(&mut p).unwrap();
     assert_eq!(p.checklists().unwrap().len(), 5);
 }
 
-fn scored_project(tmp: &std::path::Path) -> (Project, pingcha::jobs::review::CaseScoring, pingcha::store::Reviewer) {
+fn scored_project(tmp: &std::path::Path) -> (Project, pingcha::service::review::CaseScoring, pingcha::store::Reviewer) {
     let mut p = Project::open(&v1_project(tmp)).unwrap();
-    pingcha::jobs::review::prepare_project(&mut p).unwrap();
+    pingcha::service::review::prepare_project(&mut p).unwrap();
     let reviewer = p.reviewer("李四", "法规科").unwrap();
     let case = p.load_case_by_number(V1_CASE).unwrap().case;
-    let scorings = pingcha::jobs::review::case_scorings(&p, &case, reviewer.id).unwrap();
+    let scorings = pingcha::service::review::case_scorings(&p, &case, reviewer.id).unwrap();
     let names: Vec<&str> = scorings.iter().map(|s| s.checklist.checklist.id.as_str()).collect();
     assert_eq!(
         names,
@@ -245,7 +245,7 @@ fn marks_are_saved_with_an_audit_row_and_freeze_their_checklist_version() {
     assert!(!general.checklist.frozen);
     let mut mark = Mark::new("1.2", MarkValue::Count(2));
     mark.reason = "询问笔录仅一名执法人员签名".into();
-    let e = pingcha::jobs::review::apply_mark(
+    let e = pingcha::service::review::apply_mark(
         &mut p,
         &general.key,
         "1.2",
@@ -275,20 +275,20 @@ fn marks_are_saved_with_an_audit_row_and_freeze_their_checklist_version() {
     );
     let case = p.load_case_by_number(V1_CASE).unwrap().case;
     let reviewer = p.reviewer("李四", "法规科").unwrap();
-    let again = pingcha::jobs::review::case_scorings(&p, &case, reviewer.id).unwrap();
+    let again = pingcha::service::review::case_scorings(&p, &case, reviewer.id).unwrap();
     assert_eq!(
         again[0].checklist.key, general.key.checklist,
         "the reviewer stays on the version used"
     );
     let newcomer = p.reviewer("王五", "执法支队").unwrap();
-    let fresh = pingcha::jobs::review::case_scorings(&p, &case, newcomer.id).unwrap();
+    let fresh = pingcha::service::review::case_scorings(&p, &case, newcomer.id).unwrap();
     assert_eq!(
         fresh[0].checklist.checklist.version, 2,
         "a new review starts on the newest version"
     );
 
     // Clearing, then the audit trail: every change, old → new.
-    pingcha::jobs::review::apply_mark(
+    pingcha::service::review::apply_mark(
         &mut p,
         &again[0].key,
         "1.2",
@@ -314,7 +314,7 @@ fn the_audit_log_refuses_updates_and_deletes() {
     let tmp = tempfile::tempdir().unwrap();
     let (mut p, general, _) = scored_project(tmp.path());
     let mark = pingcha::domain::Mark::new("V11", pingcha::domain::MarkValue::VetoHit);
-    pingcha::jobs::review::apply_mark(
+    pingcha::service::review::apply_mark(
         &mut p,
         &general.key,
         "V11",
@@ -343,7 +343,7 @@ fn a_mark_that_does_not_fit_is_refused_before_anything_is_written() {
     let (mut p, general, _) = scored_project(tmp.path());
     let wrong = Mark::new("1.2", MarkValue::VetoHit);
     assert!(
-        pingcha::jobs::review::apply_mark(
+        pingcha::service::review::apply_mark(
             &mut p,
             &general.key,
             "1.2",
@@ -465,7 +465,7 @@ fn leftovers_of_a_killed_import_are_removed_on_open_and_short_files_are_rewritte
 
 #[test]
 fn findings_are_cached_per_case_revision_and_rules_context() {
-    use pingcha::jobs::checks::{ProjectRules, RULE_SETTINGS_KEY, to_cached};
+    use pingcha::service::checks::{ProjectRules, RULE_SETTINGS_KEY, to_cached};
     let tmp = tempfile::tempdir().unwrap();
     let mut p = Project::create_or_open(&tmp.path().join("p")).unwrap();
     import(&mut p, &[samples(3).to_path_buf()]);
@@ -752,7 +752,7 @@ fn sure_values_from_scans_fill_blank_facts_only_under_the_projects_setting() {
     };
     p.save_ocr_page(&sha, 1, "test", &read).unwrap();
     let editor = p.reviewer("张敏", "法规科").unwrap();
-    pingcha::jobs::facts::set_facts(
+    pingcha::service::facts::set_facts(
         &mut p,
         &number,
         editor.id,
@@ -762,13 +762,13 @@ fn sure_values_from_scans_fill_blank_facts_only_under_the_projects_setting() {
     .unwrap();
 
     assert_eq!(
-        pingcha::jobs::facts::auto_accept(&mut p, &number).unwrap(),
+        pingcha::service::facts::auto_accept(&mut p, &number).unwrap(),
         0,
         "no setting: nothing"
     );
-    p.set_setting(pingcha::jobs::facts::AUTO_ACCEPT_KEY, &Some(0.95f32))
+    p.set_setting(pingcha::service::facts::AUTO_ACCEPT_KEY, &Some(0.95f32))
         .unwrap();
-    assert_eq!(pingcha::jobs::facts::auto_accept(&mut p, &number).unwrap(), 1);
+    assert_eq!(pingcha::service::facts::auto_accept(&mut p, &number).unwrap(), 1);
     let stored = p.load_case_by_number(&number).unwrap();
     let case = &stored.case;
     assert_eq!(
@@ -785,7 +785,7 @@ fn sure_values_from_scans_fill_blank_facts_only_under_the_projects_setting() {
     let last = stored.edits.last().unwrap();
     assert_eq!((last.reviewer.as_str(), last.origin.code()), ("自动采纳", "automatic"));
     // Off again: nothing more.
-    p.set_setting(pingcha::jobs::facts::AUTO_ACCEPT_KEY, &None::<f32>)
+    p.set_setting(pingcha::service::facts::AUTO_ACCEPT_KEY, &None::<f32>)
         .unwrap();
-    assert_eq!(pingcha::jobs::facts::auto_accept(&mut p, &number).unwrap(), 0);
+    assert_eq!(pingcha::service::facts::auto_accept(&mut p, &number).unwrap(), 0);
 }

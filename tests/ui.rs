@@ -398,7 +398,7 @@ fn stored_marks(dir: &Path, case: &str, checklist: &str) -> Vec<pingcha::domain:
     let p = Project::open(dir).unwrap();
     let reviewer = p.reviewer("张敏", "法规科").unwrap();
     let case = p.load_case_by_number(case).unwrap().case;
-    let scorings = pingcha::jobs::review::case_scorings(&p, &case, reviewer.id).unwrap();
+    let scorings = pingcha::service::review::case_scorings(&p, &case, reviewer.id).unwrap();
     let s = scorings.iter().find(|s| s.checklist.checklist.id == checklist).unwrap();
     s.marks.clone()
 }
@@ -891,12 +891,12 @@ fn a_campaign_is_created_assigned_compared_and_settled_in_the_app() {
     for (name, unit, count) in [("李评", "法规科", 2), ("王评", "监督科", 0)] {
         let reviewer = p.reviewer(name, unit).unwrap();
         let stored = p.load_case_by_number(&case).unwrap().case;
-        let scoring = pingcha::jobs::review::case_scorings(&p, &stored, reviewer.id)
+        let scoring = pingcha::service::review::case_scorings(&p, &stored, reviewer.id)
             .unwrap()
             .remove(0);
         if count > 0 {
             let mark = Mark::new("1.2", MarkValue::Count(count));
-            pingcha::jobs::review::apply_mark(
+            pingcha::service::review::apply_mark(
                 &mut p,
                 &scoring.key,
                 "1.2",
@@ -907,7 +907,7 @@ fn a_campaign_is_created_assigned_compared_and_settled_in_the_app() {
             .unwrap();
         }
         let mark = Mark::new("2.1", MarkValue::Count(1));
-        pingcha::jobs::review::apply_mark(
+        pingcha::service::review::apply_mark(
             &mut p,
             &scoring.key,
             "2.1",
@@ -1859,7 +1859,7 @@ fn the_campaign_report_warns_before_it_is_issued_with_cases_unscored() {
     let tmp = tempfile::tempdir().unwrap();
     let (dir, rows) = sample_project(tmp.path());
     let mut p = Project::open(&dir).unwrap();
-    pingcha::jobs::review::prepare_project(&mut p).unwrap();
+    pingcha::service::review::prepare_project(&mut p).unwrap();
     let config = c::CampaignConfig {
         draw_percent: 100.0,
         draw_at_least: 1,
@@ -1947,7 +1947,7 @@ fn the_campaign_window_shows_reviewers_registered_elsewhere_and_offers_the_units
     let tmp = tempfile::tempdir().unwrap();
     let (dir, rows) = sample_project(tmp.path());
     let mut p = Project::open(&dir).unwrap();
-    pingcha::jobs::review::prepare_project(&mut p).unwrap();
+    pingcha::service::review::prepare_project(&mut p).unwrap();
     c::create_campaign(&mut p, "年度评查", 2024, c::CampaignConfig::default()).unwrap();
     drop(p);
     let (mut h, _) = scoring_app(dir.clone(), &rows);
@@ -2166,7 +2166,7 @@ fn the_reports_window_edits_the_official_settings_and_names_each_roles_font() {
     h.get_by_label("保存公文设置").click();
     let saved = |dir: &Path| {
         let p = Project::open(dir).unwrap();
-        pingcha::jobs::reports::official_settings(&p).unwrap().contact == "张敏"
+        pingcha::service::reports::official_settings(&p).unwrap().contact == "张敏"
     };
     wait_until(&mut h, "the settings saved", |_| saved(&dir));
 }

@@ -8,8 +8,8 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 use crate::import::ImportLimits;
-use crate::jobs::{plan_import, run_import};
 use crate::sample::{SampleOptions, write_samples};
+use crate::service::{plan_import, run_import};
 use crate::store::Project;
 
 fn dir_size(path: &Path) -> u64 {
@@ -330,7 +330,7 @@ pub fn campaign(cases: usize, dir: Option<PathBuf>) -> Result<()> {
         let _ = std::fs::remove_dir_all(&project_dir);
         let t = Instant::now();
         let mut project = Project::create_or_open(&project_dir)?;
-        crate::jobs::review::prepare_project(&mut project)?;
+        crate::service::review::prepare_project(&mut project)?;
         // Templates: generated 2024 cases (documents rendered once), cloned without files.
         let mut world = crate::sample::World::new(2024);
         let mut templates = Vec::new();
@@ -476,9 +476,10 @@ pub fn campaign(cases: usize, dir: Option<PathBuf>) -> Result<()> {
     }
     let project = Project::open(&project_dir)?;
     let started = Instant::now();
-    let document = crate::jobs::reports::campaign_report_document(&project, name, Some("2024-12-01"), 30, true, None)?;
+    let document =
+        crate::service::reports::campaign_report_document(&project, name, Some("2024-12-01"), 30, true, None)?;
     let gathered = started.elapsed().as_secs_f64();
-    let rendered = crate::jobs::reports::render(&document)?;
+    let rendered = crate::service::reports::render(&document)?;
     errln!(
         "收集数据 {gathered:.3} s，排版 {:.3} s",
         started.elapsed().as_secs_f64() - gathered
@@ -515,7 +516,7 @@ pub fn ocr(pages: usize, threads: Option<usize>, out: Option<PathBuf>) -> Result
         }
         outln!("已写入 {}", dir.display());
     }
-    let threads = threads.unwrap_or_else(crate::jobs::ocr::threads_for_command_line);
+    let threads = threads.unwrap_or_else(crate::service::ocr::threads_for_command_line);
     let loading = Instant::now();
     let mut reader = crate::ocr::open_reader(threads)?;
     outln!(

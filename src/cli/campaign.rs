@@ -269,7 +269,7 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
                 .map(|k| crate::domain::CodeEnum::code(k).to_string())
                 .collect();
             let mut p = open(&project)?;
-            crate::jobs::review::prepare_project(&mut p)?;
+            crate::service::review::prepare_project(&mut p)?;
             let config = CampaignConfig {
                 per_case,
                 threshold_points: threshold,
@@ -335,7 +335,8 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
             unmasked,
         } => {
             let mut p = open(&project)?;
-            let summary = crate::jobs::reports::issue_kit(&mut p, &campaign, &reviewer, &organiser, unmasked, &file)?;
+            let summary =
+                crate::service::reports::issue_kit(&mut p, &campaign, &reviewer, &organiser, unmasked, &file)?;
             writeln!(out, "{}", summary.0)?;
         }
         CampaignCommand::ImportReturn { project, files } => {

@@ -11,8 +11,8 @@ use serde_json::json;
 
 use crate::domain::CodeEnum;
 use crate::domain::case_facts;
-use crate::jobs::facts::{DocumentChange, FactChange, apply_change, case_proposals};
-use crate::jobs::review::find_reviewer;
+use crate::service::facts::{DocumentChange, FactChange, apply_change, case_proposals};
+use crate::service::review::find_reviewer;
 use crate::store::StoredCase;
 
 /// Arguments of `pingcha facts`.

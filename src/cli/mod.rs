@@ -25,8 +25,8 @@ use serde_json::json;
 
 use crate::domain::{CodeEnum, DateKey};
 use crate::import::ImportLimits;
-use crate::jobs::{ItemResult, plan_import, run_import};
 use crate::sample::{SampleOptions, write_samples};
+use crate::service::{ItemResult, plan_import, run_import};
 use crate::store::Project;
 
 /// 评查 — 行政执法案卷评查（离线）
@@ -207,7 +207,7 @@ pub enum Command {
         all_pages: bool,
         /// 只设置导入时的文字识别（off 不识别、missing_text 识别没有文字层的页面、all_pages 全部页面），不识别
         #[arg(long, value_parser = parse_ocr_scope)]
-        on_import: Option<crate::jobs::ocr::OcrScope>,
+        on_import: Option<crate::service::ocr::OcrScope>,
         /// 只设置：识别后自动采纳置信度不低于该值且无疑问的事实（仅填写案卷未载明的项），如 0.95；off 关闭
         #[arg(long, value_name = "CONF")]
         accept_above: Option<String>,
@@ -266,7 +266,7 @@ pub enum CalendarCommand {
     },
 }
 
-fn parse_ocr_scope(text: &str) -> Result<crate::jobs::ocr::OcrScope, String> {
+fn parse_ocr_scope(text: &str) -> Result<crate::service::ocr::OcrScope, String> {
     serde_json::from_value(serde_json::Value::String(text.to_string()))
         .map_err(|_| format!("“{text}”不是有效取值（off、missing_text 或 all_pages）"))
 }
@@ -441,7 +441,7 @@ fn limits(project: &std::path::Path, set: &[String], json: bool) -> Result<()> {
 
 fn official(project: &std::path::Path, set: &[String], json: bool) -> Result<()> {
     let project = open_project(project)?;
-    let mut settings = crate::jobs::reports::official_settings(&project)?;
+    let mut settings = crate::service::reports::official_settings(&project)?;
     if !set.is_empty() {
         for assignment in set {
             let (key, value) = assignment
@@ -449,7 +449,7 @@ fn official(project: &std::path::Path, set: &[String], json: bool) -> Result<()>
                 .ok_or_else(|| anyhow::anyhow!("“{assignment}”应写成 名称=内容"))?;
             settings.set(key.trim(), value).map_err(|e| anyhow::anyhow!(e))?;
         }
-        project.set_setting(crate::jobs::reports::OFFICIAL_KEY, &settings)?;
+        project.set_setting(crate::service::reports::OFFICIAL_KEY, &settings)?;
     }
     let fonts = &crate::report::fonts::FontSet::installed().choices;
     if json {
@@ -641,7 +641,7 @@ fn check(paths: &[PathBuf], as_json: bool) -> Result<ExitCode> {
         if path.join(crate::store::DB_FILE).is_file() {
             // A project checks with its own settings, added calendar years and registry.
             let project = open_project(path)?;
-            let rules = crate::jobs::checks::ProjectRules::load(&project)?;
+            let rules = crate::service::checks::ProjectRules::load(&project)?;
             for row in project.list_cases()? {
                 let case = project.load_case(row.id)?.case;
                 results.push((case.number.clone(), rules.check(&case)));
@@ -656,18 +656,19 @@ fn check(paths: &[PathBuf], as_json: bool) -> Result<ExitCode> {
         };
         for item in plan_import(std::slice::from_ref(path)) {
             match item {
-                crate::jobs::WorkItem::Package(p) => match crate::import::open_package(&p, &ImportLimits::default()) {
+                crate::service::WorkItem::Package(p) => match crate::import::open_package(&p, &ImportLimits::default())
+                {
                     Ok(package) => results.push((package.case.number.clone(), check_case(&package.case, &ctx))),
                     Err(e) => {
                         errln!("{}: {e}", p.display());
                         failed = true;
                     }
                 },
-                crate::jobs::WorkItem::Refused(p, reason) => {
+                crate::service::WorkItem::Refused(p, reason) => {
                     errln!("{}: {reason}", p.display());
                     failed = true;
                 }
-                crate::jobs::WorkItem::Sheet(_) | crate::jobs::WorkItem::Skipped(..) => {}
+                crate::service::WorkItem::Sheet(_) | crate::service::WorkItem::Skipped(..) => {}
             }
         }
     }
@@ -753,14 +754,14 @@ fn agreement(path: &std::path::Path, as_json: bool) -> Result<()> {
 fn calendar(what: CalendarCommand) -> Result<()> {
     let project_calendar = |project: &Option<PathBuf>| -> Result<crate::domain::WorkingCalendar> {
         Ok(match project {
-            Some(dir) => crate::jobs::checks::ProjectRules::load(&open_project(dir)?)?.calendar,
+            Some(dir) => crate::service::checks::ProjectRules::load(&open_project(dir)?)?.calendar,
             None => crate::import::bundled_calendar().context("内置节假日数据无法读取")?,
         })
     };
     let unscheduled = match what {
         CalendarCommand::AddYear { project, file } => {
             let project = open_project(&project)?;
-            let year = crate::jobs::checks::add_calendar_year(&project, &file)?;
+            let year = crate::service::checks::add_calendar_year(&project, &file)?;
             outln!("已将 {year} 年节假日安排加入项目 {}", project.name());
             return Ok(());
         }

@@ -9,14 +9,14 @@ use anyhow::Context;
 use serde_json::json;
 
 use crate::import::ImportLimits;
-use crate::jobs::ocr::{OcrReport, OcrScope, plan_ocr, run_ocr};
 use crate::ocr::{OcrLine, PageText};
+use crate::service::ocr::{OcrReport, OcrScope, plan_ocr, run_ocr};
 
 /// `pingcha ocr-page FILE [--page N] [--json]`: reads one page of a PDF or image file.
 pub fn ocr_page(file: &Path, page: u32, json_out: bool) -> anyhow::Result<ExitCode> {
     let (image, pages) = crate::worker::page_image(file, page.max(1), &ImportLimits::default(), None)
         .map_err(|e| anyhow::anyhow!("{}：{e}", file.display()))?;
-    let mut reader = crate::ocr::open_reader(crate::jobs::ocr::threads_for_command_line())?;
+    let mut reader = crate::ocr::open_reader(crate::service::ocr::threads_for_command_line())?;
     let read = reader
         .read_page(&image, None)
         .with_context(|| format!("{} 第 {page} 页", file.display()))?;
@@ -98,7 +98,7 @@ pub fn ocr_project(project_dir: &Path, case: Option<&str>, all_pages: bool) -> a
 /// After `pingcha import`: the project's `ocr_on_import` scope. Without the engine, says so
 /// and how to install it; the import itself stands.
 pub fn after_import(project: &mut crate::store::Project) -> anyhow::Result<()> {
-    let scope = crate::jobs::ocr::ocr_scope(project);
+    let scope = crate::service::ocr::ocr_scope(project);
     if scope == OcrScope::Off {
         return Ok(());
     }
@@ -118,7 +118,7 @@ fn read_planned(project: &mut crate::store::Project, case: Option<&str>, scope: 
         outln!("没有需要识别的页面（扫描件均已识别，或均有文字层）");
         return Ok(OcrReport::default());
     }
-    let mut reader = crate::ocr::open_reader(crate::jobs::ocr::threads_for_command_line())?;
+    let mut reader = crate::ocr::open_reader(crate::service::ocr::threads_for_command_line())?;
     let cancel = AtomicBool::new(false);
     let interactive = std::io::stderr().is_terminal();
     let report = run_ocr(project, &plan, reader.as_mut(), &cancel, &mut |p| {
@@ -147,7 +147,7 @@ fn read_planned(project: &mut crate::store::Project, case: Option<&str>, scope: 
 /// `pingcha ocr PROJECT --on-import SCOPE`: which pages imports read.
 pub fn set_scope(project_dir: &Path, scope: OcrScope) -> anyhow::Result<()> {
     let project = super::open_project(project_dir)?;
-    project.set_setting(crate::jobs::ocr::OCR_SETTING_KEY, &scope)?;
+    project.set_setting(crate::service::ocr::OCR_SETTING_KEY, &scope)?;
     outln!("导入时文字识别：{}", scope.label());
     Ok(())
 }
@@ -167,7 +167,7 @@ pub fn set_auto_accept(project_dir: &Path, value: &str) -> anyhow::Result<()> {
             Some(t)
         }
     };
-    project.set_setting(crate::jobs::facts::AUTO_ACCEPT_KEY, &threshold)?;
+    project.set_setting(crate::service::facts::AUTO_ACCEPT_KEY, &threshold)?;
     match threshold {
         Some(t) => {
             outln!("识别后自动采纳：置信度不低于 {t} 且无疑问的事实，仅填写案卷未载明的项（记在“自动采纳”名下）")

@@ -12,10 +12,10 @@ use clap::Subcommand;
 use super::term;
 use crate::domain::CodeEnum;
 use crate::domain::rectification::{Outcome, UnitSummary, summarise};
-use crate::jobs::rectify::{
+use crate::service::rectify::{
     IssueRequest, check_files, issue, parse_day, status_of, store_attachments, summary_document, today,
 };
-use crate::jobs::review::find_reviewer;
+use crate::service::review::find_reviewer;
 use crate::store::Project;
 
 /// Rectification commands.
@@ -166,7 +166,7 @@ pub fn rectify(what: RectifyCommand) -> Result<ExitCode> {
                 number,
             };
             let issued = issue(&mut p, &request, &reviewer)?;
-            crate::jobs::reports::write_pdf(&issued.document, &pdf)?;
+            crate::service::reports::write_pdf(&issued.document, &pdf)?;
             writeln!(
                 out,
                 "已印发 {}（{}）：{} 个问题登记为整改跟踪项，{} 前整改；已写出 {}",
@@ -287,7 +287,7 @@ pub fn rectify(what: RectifyCommand) -> Result<ExitCode> {
                 }
             }
             if let Some(pdf) = pdf {
-                crate::jobs::reports::write_pdf(&summary_document(&p, on)?, &pdf)?;
+                crate::service::reports::write_pdf(&summary_document(&p, on)?, &pdf)?;
                 writeln!(out, "已写出 {}", pdf.display())?;
             }
         }

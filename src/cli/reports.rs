@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 
-use crate::jobs::reports::{SheetSource, campaign_report_document, export_xlsx, notice_document, score_sheet_document};
+use crate::service::reports::{
+    SheetSource, campaign_report_document, export_xlsx, notice_document, score_sheet_document,
+};
 use crate::store::Project;
 
 /// Report commands.
@@ -104,7 +106,7 @@ pub enum ExportCommand {
 
 fn open(path: &std::path::Path) -> Result<Project> {
     let mut project = Project::open(path).with_context(|| format!("无法打开项目 {}", path.display()))?;
-    crate::jobs::review::prepare_project(&mut project)?;
+    crate::service::review::prepare_project(&mut project)?;
     Ok(project)
 }
 
@@ -185,7 +187,7 @@ pub fn report(command: ReportCommand) -> Result<ExitCode> {
             )
         }
     };
-    let rendered = crate::jobs::reports::write_pdf(&document, &out)?;
+    let rendered = crate::service::reports::write_pdf(&document, &out)?;
     outln!(
         "已生成 {}：{} 页，{:.0} KB",
         out.display(),

@@ -11,10 +11,10 @@ use clap::Subcommand;
 use serde_json::json;
 
 use crate::domain::{ItemRef, Mark, MarkValue, fmt_points};
-use crate::jobs::review::{
+use crate::scoring::quick_value;
+use crate::service::review::{
     CaseScoring, apply_mark, case_scorings, find_reviewer, prepare_project, read_checklist_file,
 };
-use crate::scoring::quick_value;
 use crate::store::{Project, Reviewer};
 
 /// Checklist commands.
@@ -190,8 +190,8 @@ pub fn checklist(what: ChecklistCommand) -> Result<ExitCode> {
 /// listed (sheet, row, column) and nothing is written; assumptions are listed as notes.
 fn import_table(o: &TableImport) -> Result<ExitCode> {
     use crate::domain::{AppliesTo, CaseKind, CodeEnum, Procedure};
-    use crate::jobs::review::{pick_checklist_sheet, read_checklist_tables, save_checklist};
     use crate::scoring::table::{Field, TableMeta, guess_applies, id_from_name, read_table, title_of};
+    use crate::service::review::{pick_checklist_sheet, read_checklist_tables, save_checklist};
     if o.out.is_none() && o.project.is_none() {
         bail!("请用 --out 指定写出的文件，或用 --project 保存到项目");
     }

@@ -102,6 +102,29 @@ pub enum ImportError {
     },
 }
 
+impl ImportError {
+    /// The file, line and field this error names, where it names them (the first problem of
+    /// an invalid file).
+    pub fn location(&self) -> (Option<&str>, Option<usize>, Option<String>) {
+        match self {
+            ImportError::Io { file, .. }
+            | ImportError::NotUtf8 { file }
+            | ImportError::UnsafePath { file, .. }
+            | ImportError::Sheet { file, .. } => (Some(file), None, None),
+            ImportError::Syntax { file, line, .. } => (Some(file), Some(*line), None),
+            ImportError::Invalid { file, problems } => {
+                let first = problems.first();
+                (Some(file), first.and_then(|p| p.line), first.map(|p| p.field.clone()))
+            }
+            ImportError::NotFound
+            | ImportError::NotZip { .. }
+            | ImportError::ZipBomb { .. }
+            | ImportError::Layout(_)
+            | ImportError::Relayed(_) => (None, None, None),
+        }
+    }
+}
+
 fn join(problems: &[FieldProblem]) -> String {
     problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("；")
 }

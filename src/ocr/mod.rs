@@ -9,8 +9,8 @@
 //!
 //! Owns: page images ([`raster`]), box geometry, the PP-OCR pre- and post-processing
 //! ([`pipeline`]), the ONNX Runtime engine ([`onnx`]) and where its files are ([`install`]).
-//! Must not use `rusqlite`, `egui`, `printpdf`, or the layers above (`store`, `jobs`, `cli`,
-//! `ui`): storing and scheduling OCR is `jobs::ocr`'s work.
+//! Must not use `rusqlite`, `egui`, `printpdf`, or the layers above (`store`, `service`, `cli`,
+//! `ui`): storing and scheduling OCR is `service::ocr`'s work.
 
 pub mod geometry;
 pub mod install;

@@ -2,12 +2,19 @@
 //! offline reviewer kits and score returns (signed), differences and consensus (合议),
 //! sign-off (复核), and how far reviewers agree.
 //!
+//! By concern: `assign` (draw and assignment algorithms, pure) and `campaign` (settings,
+//! draw and assignment over a project); `kit` (signed files) and `exchange` (kits and returns,
+//! I/O); `consensus` (comparison, consensus, sign-off); `statistics` and `agreement` (pure).
+//!
 //! May use `domain`, `scoring`, `import` and `store`. Must not use `egui`.
 
 pub mod agreement;
 pub mod assign;
 pub mod campaign;
+pub mod consensus;
+pub mod exchange;
 pub mod kit;
+pub mod statistics;
 
 /// Why a campaign operation was refused.
 #[derive(Debug, thiserror::Error)]

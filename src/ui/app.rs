@@ -8,7 +8,6 @@ use std::sync::Arc;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use egui_extras::{Column, TableBuilder};
 
-use super::backend::{Backend, FindingCount, Request, Response};
 use super::campaigns::CampaignWindow;
 use super::editor::ChecklistEditor;
 use super::path_field::{PathField, Pick};
@@ -19,7 +18,9 @@ use super::theme;
 use super::viewer::{OpenDocument, Viewer, kind_for};
 use crate::domain::{Anchor, LibraryEntry};
 use crate::domain::{CaseKind, CaseOrigin, CodeEnum, DateKey};
-use crate::jobs::{ImportProgress, ImportReport, ItemResult};
+use crate::service::host::Backend;
+use crate::service::protocol::{FindingCount, Request, Response};
+use crate::service::{ImportProgress, ImportReport, ItemResult};
 use crate::store::{AuditEntry, CaseRow, Reviewer, StoredCase, StoredChecklist};
 
 /// eframe storage key of the last opened project.
@@ -679,7 +680,8 @@ impl PingchaApp {
         };
         let (dir, backend) = self.pending_project.take().expect("pending");
         match first {
-            Response::OpenFailed(msg) => {
+            Response::OpenFailed(error) => {
+                let msg = error.message;
                 let current = if self.project_dir.is_some() {
                     format!("；仍在项目“{}”", self.project_name)
                 } else {
@@ -735,11 +737,11 @@ impl PingchaApp {
                     }
                     // The status bar names overdue rectification from the start.
                     self.backend
-                        .send(Request::Rectify(super::backend::RectifyRequest::List));
+                        .send(Request::Rectify(crate::service::protocol::RectifyRequest::List));
                 }
-                Response::OpenFailed(msg) => {
+                Response::OpenFailed(error) => {
                     self.project_name = "未打开项目".into();
-                    self.notify(ctx, Level::Error, msg);
+                    self.notify(ctx, Level::Error, error.message);
                 }
                 Response::Cases(rows) => {
                     self.cases = rows;
@@ -824,12 +826,12 @@ impl PingchaApp {
                         });
                     }
                 }
-                Response::Info(msg) => self.notify(ctx, Level::Info, msg),
+                Response::Done { outcome, .. } => self.notify(ctx, Level::Info, outcome),
                 Response::Campaign(answer) => {
-                    if let super::backend::CampaignResponse::List(list) = &answer {
+                    if let crate::service::protocol::CampaignResponse::List(list) = &answer {
                         self.campaign_names = list.iter().map(|(c, _)| c.name.clone()).collect();
                     }
-                    if let super::backend::CampaignResponse::Progress {
+                    if let crate::service::protocol::CampaignResponse::Progress {
                         campaign,
                         scored,
                         drawn,
@@ -920,10 +922,14 @@ impl PingchaApp {
                     }
                     self.last_report = Some(report);
                 }
-                Response::Error(msg) => {
-                    self.reports.busy = false;
-                    self.kit_busy = false;
-                    self.notify(ctx, Level::Error, msg);
+                Response::Failed { job, error } => {
+                    // Only the work that failed leaves its busy state.
+                    match job {
+                        crate::service::Job::Report => self.reports.busy = false,
+                        crate::service::Job::Kit | crate::service::Job::Return => self.kit_busy = false,
+                        _ => {}
+                    }
+                    self.notify(ctx, Level::Error, error.message);
                 }
             }
         }
@@ -1169,14 +1175,14 @@ impl PingchaApp {
             UiCommand::Rectify => {
                 self.rectify.open = true;
                 self.backend
-                    .send(Request::Rectify(super::backend::RectifyRequest::List));
+                    .send(Request::Rectify(crate::service::protocol::RectifyRequest::List));
                 self.backend
-                    .send(Request::Campaign(super::backend::CampaignRequest::List));
+                    .send(Request::Campaign(crate::service::protocol::CampaignRequest::List));
             }
             UiCommand::Reports => {
                 self.reports.open = true;
                 self.backend
-                    .send(Request::Campaign(super::backend::CampaignRequest::List));
+                    .send(Request::Campaign(crate::service::protocol::CampaignRequest::List));
             }
             UiCommand::ClearFilters => {
                 self.only_with_findings = false;
@@ -2051,7 +2057,7 @@ impl PingchaApp {
         }
         if let Some(number) = self.case.as_ref().map(|c| c.row.number.clone()) {
             for change in fact_changes {
-                if let crate::jobs::facts::FactChange::Set { path, .. } = &change {
+                if let crate::service::facts::FactChange::Set { path, .. } = &change {
                     self.facts_editor.settle(path);
                 }
                 self.backend.send(Request::EditFacts {

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 
 use egui::{Color32, RichText};
 
-use super::backend::{CampaignRequest, CampaignResponse, Request};
 use super::path_field::{PathField, Pick};
 use super::theme::{self, Palette};
 use crate::domain::{Mark, MarkValue, fmt_points};
 use crate::review::campaign::{CampaignConfig, CampaignStats, CaseComparison, describe};
+use crate::service::protocol::{CampaignRequest, CampaignResponse, Request};
 use crate::store::{CampaignInfo, CampaignReviewer, StoredChecklist};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -10,12 +10,12 @@ use std::sync::Arc;
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
-use super::backend::Request;
 use super::path_field::{PathField, Pick};
 use super::table_import::TableImport;
 use super::theme;
 use crate::domain::{Checklist, Deduction, Item, NotApplicableMode, Section, VetoEffect, VetoItem};
 use crate::scoring::format::{Known, Problem, validate};
+use crate::service::protocol::Request;
 use crate::store::StoredChecklist;
 
 /// Editor state.

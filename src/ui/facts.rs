@@ -18,7 +18,7 @@ use egui::RichText;
 use crate::domain::case_facts::{self, FactField, FactKind, FactOrigin, FactSource};
 use crate::domain::{Case, CaseOrigin};
 use crate::facts::Proposal;
-use crate::jobs::facts::{CaseProposals, DocumentChange, FactChange, proposal_edits};
+use crate::service::facts::{CaseProposals, DocumentChange, FactChange, proposal_edits};
 use crate::store::{FactEdit, StoredCase};
 
 /// What the editor asks of the app.

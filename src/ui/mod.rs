@@ -5,7 +5,6 @@
 //! project's backend thread (`backend`), whose answers are applied at the start of a frame.
 
 mod app;
-mod backend;
 mod campaigns;
 mod editor;
 mod facts;
@@ -23,8 +22,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+pub use crate::service::host::Backend;
+pub use crate::service::protocol::{FindingCount, Request, Response};
 pub use app::PingchaApp;
-pub use backend::{Backend, FindingCount, Request, Response};
 
 /// The app id used for eframe's storage folder.
 pub const APP_ID: &str = "pingcha";
@@ -117,6 +117,7 @@ impl WindowFailure {
 /// by the sample generator on first start, in the user's data folder).
 pub fn run(project: Option<PathBuf>) -> ExitCode {
     crate::places::log_panics();
+    crate::places::init_logging();
     crate::store::holders::describe_process("评查窗口");
     let places = match crate::places::Places::of_user() {
         Ok(p) => p,

@@ -1,13 +1,13 @@
 //! The OCR component: the project's 导入时文字识别 setting, the background job (started for
 //! a case, for the project, or after an import), its progress and cancel in the status bar,
-//! and what it reports when it ends. The job runs on its own thread (`jobs::ocr::OcrJob`), so
+//! and what it reports when it ends. The job runs on its own thread (`service::ocr::OcrJob`), so
 //! marking, browsing and search go on while it reads.
 
 use std::path::PathBuf;
 
 use egui::RichText;
 
-use crate::jobs::ocr::{OcrJob, OcrScope};
+use crate::service::ocr::{OcrJob, OcrScope};
 
 /// What the component asks of the app.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +32,7 @@ pub struct OcrPanel {
     /// Pages done at the last look (to notice new pages stored).
     seen_done: usize,
     /// The facts proposed for the case on screen (its number), once the project answered.
-    facts: Option<(String, crate::jobs::facts::CaseProposals)>,
+    facts: Option<(String, crate::service::facts::CaseProposals)>,
     /// The case whose facts were asked for.
     facts_asked: Option<String>,
 }
@@ -108,7 +108,7 @@ impl OcrPanel {
     }
 
     /// The project's answer.
-    pub fn set_facts(&mut self, number: String, proposals: crate::jobs::facts::CaseProposals) {
+    pub fn set_facts(&mut self, number: String, proposals: crate::service::facts::CaseProposals) {
         if self.facts_asked.as_deref() == Some(number.as_str()) {
             self.facts_asked = None;
         }
@@ -130,7 +130,7 @@ impl OcrPanel {
     }
 
     /// The facts proposed for case `number`, once the project answered.
-    pub fn proposals(&self, number: &str) -> Option<&crate::jobs::facts::CaseProposals> {
+    pub fn proposals(&self, number: &str) -> Option<&crate::service::facts::CaseProposals> {
         self.facts.as_ref().filter(|(n, _)| n == number).map(|(_, p)| p)
     }
 

@@ -1,7 +1,7 @@
 //! The 整改跟踪 window: issue a unit's notice for tracking, the tracked problems with their
 //! status (overdue in red), one problem's history, and the forms that record the unit's
 //! answer and the organiser's verification; the 整改情况汇总表 as a PDF. Everything is done
-//! by the backend (`jobs::rectify`); this draws and collects input.
+//! by the backend (`service::rectify`); this draws and collects input.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,11 +10,11 @@ use chrono::NaiveDate;
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
-use super::backend::{RectifyRequest, Request};
 use super::path_field::{PathField, Pick};
 use super::theme;
 use crate::domain::CodeEnum;
 use crate::domain::rectification::{Outcome, RectifyItem, Status, UnitSummary, summarise};
+use crate::service::protocol::{RectifyRequest, Request};
 
 /// The window's state.
 #[derive(Default)]

@@ -3,11 +3,11 @@
 
 use egui::RichText;
 
-use super::backend::{CampaignRequest, ReportRequest, Request};
 use super::path_field::{PathField, Pick};
 use super::theme;
-use crate::jobs::reports::SheetSource;
 use crate::report::documents::OfficialSettings;
+use crate::service::protocol::{CampaignRequest, ReportRequest, Request};
+use crate::service::reports::SheetSource;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum Kind {

@@ -14,9 +14,9 @@ use egui::{Key, Modifiers, RichText};
 use super::theme::{self, Palette};
 use crate::domain::AuditAction;
 use crate::domain::{Anchor, Deduction, ItemRef, LibraryEntry, Mark, MarkValue, fmt_points};
-use crate::jobs::review::CaseScoring;
 use crate::rules::{Finding, Severity};
 use crate::scoring::{Evaluation, evaluate, typed_value};
+use crate::service::review::CaseScoring;
 use crate::store::{FindingDecision, ReviewKey};
 
 /// What the panel asks the app to do.

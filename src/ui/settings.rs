@@ -6,11 +6,11 @@
 
 use egui::RichText;
 
-use super::backend::Request;
 use super::path_field::{PathField, Pick};
 use super::theme;
 use crate::import::ImportLimits;
 use crate::rules::{DepartmentalRegime, ParameterSource, RuleSettings};
+use crate::service::protocol::Request;
 
 /// Window state.
 #[derive(Default)]

@@ -278,10 +278,10 @@ pub fn use_reader_process() {
 }
 
 /// Runs the import pipeline on paths and returns the report.
-pub fn import(project: &mut pingcha::store::Project, paths: &[PathBuf]) -> pingcha::jobs::ImportReport {
+pub fn import(project: &mut pingcha::store::Project, paths: &[PathBuf]) -> pingcha::service::ImportReport {
     use_reader_process();
-    let items = pingcha::jobs::plan_import(paths);
-    pingcha::jobs::run_import(
+    let items = pingcha::service::plan_import(paths);
+    pingcha::service::run_import(
         project,
         &items,
         &pingcha::import::ImportLimits::default(),
@@ -291,12 +291,12 @@ pub fn import(project: &mut pingcha::store::Project, paths: &[PathBuf]) -> pingc
 }
 
 /// The reason a single-item report refused, or a panic naming what happened instead.
-pub fn refusal(report: &pingcha::jobs::ImportReport) -> String {
+pub fn refusal(report: &pingcha::service::ImportReport) -> String {
     let refused: Vec<String> = report
         .items
         .iter()
         .filter_map(|i| match &i.result {
-            pingcha::jobs::ItemResult::Refused(r) => Some(format!("{}: {r}", i.path)),
+            pingcha::service::ItemResult::Refused(r) => Some(format!("{}: {r}", i.path)),
             _ => None,
         })
         .collect();

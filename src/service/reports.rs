@@ -9,7 +9,6 @@ use anyhow::{Context, Result, bail};
 use chrono::Datelike;
 
 use crate::domain::{Checklist, CodeEnum, Mark, MarkValue, fmt_points};
-use crate::jobs::checks::ProjectRules;
 use crate::report::documents::{
     CampaignReport, NoticeCase, NoticeFinding, ReportCase, ScoreSheet, Templates, campaign_report, item_label,
     rectification_notice, score_sheet,
@@ -18,6 +17,7 @@ use crate::report::xlsx::{Cell, Sheet, workbook};
 use crate::report::{Document, RenderedPdf, render_pdf};
 use crate::review::campaign::{CampaignData, CaseComparison, compare_case, stats_of, summary_stats_of};
 use crate::scoring::evaluate;
+use crate::service::checks::ProjectRules;
 use crate::store::Project;
 
 /// Whose marks a score sheet prints.
@@ -143,7 +143,7 @@ pub fn score_sheet_document(
                 .into_iter()
                 .find(|r| &r.name == name && unit.as_ref().is_none_or(|u| &r.unit == u))
                 .with_context(|| format!("项目中没有评查员“{name}”"))?;
-            let scorings = crate::jobs::review::case_scorings(project, case, reviewer.id)?;
+            let scorings = crate::service::review::case_scorings(project, case, reviewer.id)?;
             let first = scorings
                 .into_iter()
                 .next()
@@ -391,7 +391,7 @@ pub fn notice_cases(project: &Project, unit: &str, campaign: Option<&str>) -> Re
 }
 
 /// The rectification notice of a unit (a draft: not recorded for tracking; see
-/// `jobs::rectify::issue`).
+/// `service::rectify::issue`).
 pub fn notice_document(
     project: &Project,
     unit: &str,

@@ -286,7 +286,7 @@ pub fn run_ocr(
     let mut cases: Vec<&str> = plan.iter().map(|d| d.case_number.as_str()).collect();
     cases.dedup();
     for number in cases {
-        match crate::jobs::facts::auto_accept(project, number) {
+        match crate::service::facts::auto_accept(project, number) {
             Ok(n) => report.facts_accepted += n,
             Err(StoreError::Refused(_) | StoreError::NoSuchCase(_)) => {}
             Err(e) => return Err(e),
