@@ -44,6 +44,7 @@ fn sync() {
     let _ = std::process::Command::new("sync").status();
 }
 
+#[expect(clippy::too_many_lines, reason = "one benchmark script: set up, measure, print")]
 pub fn import(cases: usize, dir: Option<PathBuf>) -> Result<()> {
     let temp;
     let work = match dir {
@@ -316,6 +317,7 @@ pub fn report(cases: usize, out: Option<PathBuf>) -> Result<()> {
 /// a campaign that draws all of them with two reviewers per case, both reviewers' marks (a
 /// share disagreeing, most of those settled by consensus), then times `report campaign`
 /// through the code the CLI and the app use. Prints one JSON line last.
+#[expect(clippy::too_many_lines, reason = "one benchmark script: set up, measure, print")]
 pub fn campaign(cases: usize, dir: Option<PathBuf>) -> Result<()> {
     use crate::domain::{Mark, MarkValue};
     use crate::review::campaign::{CampaignConfig, add_reviewer, apply_assignment, create_campaign};

@@ -69,6 +69,7 @@ pub struct ScoreSheet<'a> {
 }
 
 /// The 案卷评查表.
+#[expect(clippy::too_many_lines, reason = "the score sheet's blocks in printed order")]
 pub fn score_sheet(s: &ScoreSheet<'_>) -> Document {
     let c = s.checklist;
     let blank = s.marks.is_none();
@@ -706,6 +707,7 @@ pub fn report_title(campaign: &str) -> String {
 }
 
 /// The 评查报告 of a campaign.
+#[expect(clippy::too_many_lines, reason = "the campaign report's chapters in printed order")]
 pub fn campaign_report(r: &CampaignReport<'_>) -> Document {
     let mut doc = Document::new(report_title(r.name));
     let n = r.cases.len();

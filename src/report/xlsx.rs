@@ -8,6 +8,10 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 use crate::domain::{Checklist, fmt_points};
 
 /// The checklist as an A4 landscape sheet, title and header row repeated on each page.
+#[expect(
+    clippy::too_many_lines,
+    reason = "lays out one printed sheet cell by cell, top to bottom"
+)]
 pub fn checklist_xlsx(checklist: &Checklist) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();

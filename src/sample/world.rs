@@ -354,6 +354,10 @@ pub fn generate_case(world: &mut World, index: usize) -> Result<GeneratedCase, S
 }
 
 /// Plans case number `index`, lets `planner` plant a defect in it, and renders it.
+#[expect(
+    clippy::too_many_lines,
+    reason = "builds one fictional case step by step in procedural order"
+)]
 pub fn generate_case_with(
     world: &mut World,
     index: usize,
@@ -544,6 +548,10 @@ fn fine_for(rng: &mut Rng, violation: &Violation) -> u64 {
 }
 
 #[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_lines,
+    reason = "the 普通程序 steps in procedural order (立案 … 结案)"
+)]
 fn plan_general(
     world: &mut World,
     rng: &mut Rng,

@@ -618,6 +618,7 @@ pub fn write_pdf(document: &Document, path: &std::path::Path) -> Result<Rendered
 }
 
 /// Cases, marks, findings and statistics as sheets.
+#[expect(clippy::too_many_lines, reason = "one block per exported sheet, in workbook order")]
 pub fn export_xlsx(project: &Project, campaign: Option<&str>) -> Result<Vec<u8>> {
     let rules = ProjectRules::load(project)?;
     let reviewers: BTreeMap<i64, String> = project

@@ -13,7 +13,7 @@ use egui::{Key, Modifiers, RichText};
 
 use super::theme::{self, Palette};
 use crate::domain::AuditAction;
-use crate::domain::{Anchor, Deduction, ItemRef, LibraryEntry, Mark, MarkValue, fmt_points};
+use crate::domain::{Anchor, Checklist, Deduction, ItemRef, LibraryEntry, Mark, MarkValue, fmt_points};
 use crate::rules::{Finding, Severity};
 use crate::scoring::{Evaluation, evaluate, typed_value};
 use crate::service::review::CaseScoring;
@@ -677,7 +677,7 @@ impl ScoringPanel {
         })
     }
 
-    /// Draws the panel.
+    /// Draws the panel; returns what the user asked for.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -691,55 +691,97 @@ impl ScoringPanel {
         if response.clicked() {
             self.focused = true;
         }
+        self.reviewer_line(ui, reviewer, &mut actions);
+        if let Some(why) = self.nothing_to_score(reviewer.is_some()) {
+            ui.label(RichText::new(why).color(palette.weak_text));
+            return actions;
+        }
+        self.checklist_tabs(ui);
+        let Some(scoring) = self.scorings.get(self.tab).cloned() else {
+            return actions;
+        };
+        self.summary(ui, palette, &scoring, &mut actions);
+        ui.separator();
+        let mut inputs = Vec::new();
+        egui::ScrollArea::vertical()
+            .id_salt(("scoring", &scoring.checklist.checklist.id))
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui.set_max_width(ui.available_width() - theme::SPACE);
+                let view = ItemView {
+                    palette,
+                    findings,
+                    library,
+                    marks: scoring.marks.iter().map(|m| (m.item.as_str(), m)).collect(),
+                    evaluation: &scoring.evaluation,
+                };
+                for group in groups(&scoring.checklist.checklist, &scoring.evaluation) {
+                    self.group_ui(ui, &view, &group, &mut inputs);
+                }
+                ui.add_space(theme::SPACE);
+                for line in &scoring.evaluation.explanation {
+                    ui.add(egui::Label::new(RichText::new(line).small().color(palette.weak_text)).wrap());
+                }
+            });
+        for input in inputs {
+            actions.extend(self.take_input(&scoring.checklist.checklist.id, input));
+        }
+        actions
+    }
+
+    /// The reviewer's name (a link to switch) and the history button.
+    fn reviewer_line(&self, ui: &mut egui::Ui, reviewer: Option<&str>, actions: &mut Vec<Action>) {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("评分").heading());
-            match reviewer {
-                Some(name) => {
-                    if ui.link(name).on_hover_text("切换评查员").clicked() {
-                        actions.push(Action::ChooseReviewer);
-                    }
-                }
-                None => {
-                    if ui.button("设置评查员…").clicked() {
-                        actions.push(Action::ChooseReviewer);
-                    }
-                }
+            let choose = match reviewer {
+                Some(name) => ui.link(name).on_hover_text("切换评查员").clicked(),
+                None => ui.button("设置评查员…").clicked(),
+            };
+            if choose {
+                actions.push(Action::ChooseReviewer);
             }
             if self.case_number.is_some() && ui.button("修改记录").clicked() {
                 actions.push(Action::ShowHistory);
             }
         });
-        if reviewer.is_none() {
-            ui.label("评分前请先设置评查员（姓名和单位）。每条评分记录都记在评查员名下。");
-            return actions;
+    }
+
+    /// Why there is nothing to score yet, if so.
+    fn nothing_to_score(&self, has_reviewer: bool) -> Option<&'static str> {
+        if !has_reviewer {
+            Some("评分前请先设置评查员（姓名和单位）。每条评分记录都记在评查员名下。")
+        } else if self.case_number.is_none() {
+            Some("在左侧选择一件案卷后在此评分。")
+        } else if self.scorings.is_empty() {
+            Some("没有适用于此案卷的评查标准。")
+        } else {
+            None
         }
-        if self.case_number.is_none() {
-            ui.label(RichText::new("在左侧选择一件案卷后在此评分。").color(palette.weak_text));
-            return actions;
+    }
+
+    /// One tab per checklist when several apply.
+    fn checklist_tabs(&mut self, ui: &mut egui::Ui) {
+        if self.scorings.len() < 2 {
+            return;
         }
-        if self.scorings.is_empty() {
-            ui.label("没有适用于此案卷的评查标准。");
-            return actions;
-        }
-        if self.scorings.len() > 1 {
-            ui.horizontal_wrapped(|ui| {
-                for (i, s) in self.scorings.iter().enumerate() {
-                    let label = format!(
-                        "{}（{}分）",
-                        short_name(&s.checklist.checklist.name),
-                        fmt_points(s.evaluation.total)
-                    );
-                    if ui.selectable_label(self.tab == i, label).clicked() {
-                        self.tab = i;
-                        self.selected = navigable(s, &self.collapsed).first().cloned();
-                        self.focused = true;
-                    }
+        ui.horizontal_wrapped(|ui| {
+            for (i, s) in self.scorings.iter().enumerate() {
+                let label = format!(
+                    "{}（{}分）",
+                    short_name(&s.checklist.checklist.name),
+                    fmt_points(s.evaluation.total)
+                );
+                if ui.selectable_label(self.tab == i, label).clicked() {
+                    self.tab = i;
+                    self.selected = navigable(s, &self.collapsed).first().cloned();
+                    self.focused = true;
                 }
-            });
-        }
-        let Some(scoring) = self.scorings.get(self.tab).cloned() else {
-            return actions;
-        };
+            }
+        });
+    }
+
+    /// Total and grade, the checklist, the review state, undo/redo and the keys.
+    fn summary(&mut self, ui: &mut egui::Ui, palette: Palette, scoring: &CaseScoring, actions: &mut Vec<Action>) {
         let checklist = &scoring.checklist.checklist;
         let evaluation = &scoring.evaluation;
         let grade_color = if evaluation.veto_effect.is_some() || evaluation.grade == checklist.lowest_grade() {
@@ -750,16 +792,12 @@ impl ScoringPanel {
             palette.pass
         };
         ui.horizontal_wrapped(|ui| {
-            ui.label(
-                RichText::new(format!(
-                    "{} / {}",
-                    fmt_points(evaluation.total),
-                    fmt_points(checklist.total_points)
-                ))
-                .size(24.0)
-                .strong()
-                .color(grade_color),
+            let total = format!(
+                "{} / {}",
+                fmt_points(evaluation.total),
+                fmt_points(checklist.total_points)
             );
+            ui.label(RichText::new(total).size(24.0).strong().color(grade_color));
             ui.label(RichText::new(&evaluation.grade).size(20.0).strong().color(grade_color));
             if evaluation.veto_effect.is_some() {
                 ui.label(RichText::new(format!("否决 {} 项", evaluation.veto_hits.len())).color(palette.veto));
@@ -769,14 +807,11 @@ impl ScoringPanel {
             ui.add(egui::Label::new(RichText::new(why).color(palette.veto)).wrap());
         }
         ui.horizontal_wrapped(|ui| {
-            ui.label(
-                RichText::new(format!(
-                    "{} 第{}版 · 已评 {} 项",
-                    checklist.name, checklist.version, evaluation.marked_items
-                ))
-                .small()
-                .color(palette.weak_text),
+            let name = format!(
+                "{} 第{}版 · 已评 {} 项",
+                checklist.name, checklist.version, evaluation.marked_items
             );
+            ui.label(RichText::new(name).small().color(palette.weak_text));
             if checklist.is_default {
                 ui.label(RichText::new("内置默认标准").small().color(palette.deduction))
                     .on_hover_text("这是内置的示例标准，请在“评查标准”中导入本省正式印发的评查标准");
@@ -793,399 +828,443 @@ impl ScoringPanel {
             if ui.button(label).clicked() {
                 actions.extend(self.toggle_reviewed());
             }
-            if ui
-                .add_enabled(self.can_undo(false), egui::Button::new("撤销"))
-                .on_hover_text("Ctrl+Z")
-                .clicked()
-            {
-                actions.extend(self.undo_redo(false));
-            }
-            if ui
-                .add_enabled(self.can_undo(true), egui::Button::new("重做"))
-                .on_hover_text("Ctrl+Y")
-                .clicked()
-            {
-                actions.extend(self.undo_redo(true));
+            for (redo, text, key) in [(false, "撤销", "Ctrl+Z"), (true, "重做", "Ctrl+Y")] {
+                if ui
+                    .add_enabled(self.can_undo(redo), egui::Button::new(text))
+                    .on_hover_text(key)
+                    .clicked()
+                {
+                    actions.extend(self.undo_redo(redo));
+                }
             }
         });
-        ui.add(
-            egui::Label::new(
-                RichText::new(if self.focused {
-                    "↑/↓ 选择 · 数字 扣分 · N 不涉及 · V 否决 · Enter 理由 · A/R 采纳/不采纳建议 · Esc 返回列表"
-                } else {
-                    "点击此处或在案卷列表按 Enter 开始用键盘评分"
-                })
-                .small()
-                .color(palette.weak_text),
-            )
-            .wrap(),
-        );
-        ui.separator();
+        let hint = if self.focused {
+            "↑/↓ 选择 · 数字 扣分 · N 不涉及 · V 否决 · Enter 理由 · A/R 采纳/不采纳建议 · Esc 返回列表"
+        } else {
+            "点击此处或在案卷列表按 Enter 开始用键盘评分"
+        };
+        ui.add(egui::Label::new(RichText::new(hint).small().color(palette.weak_text)).wrap());
+    }
 
-        let mut clicked_item = None;
-        let mut toggle_group = None;
-        let mut open_anchor = None;
-        let mut pick_reason: Option<String> = None;
-        let mut save_to_library = false;
-        let mut accept: Option<Finding> = None;
-        let mut reject: Option<Finding> = None;
-        let mut finish_reject: Option<(String, String, String)> = None;
-        let mut cancel_reject = false;
-        let mut commit_reason = false;
-        let mut set_value: Option<Option<MarkValue>> = None;
-        let mut open_reason = false;
-        let mut cancel_reason = false;
-        let marks: HashMap<&str, &Mark> = scoring.marks.iter().map(|m| (m.item.as_str(), m)).collect();
-        egui::ScrollArea::vertical()
-            .id_salt(("scoring", &checklist.id))
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                ui.set_max_width(ui.available_width() - theme::SPACE);
-                let mut groups: Vec<(String, String, Vec<ItemRef<'_>>, Option<String>)> = Vec::new();
-                if !checklist.veto_items.is_empty() {
-                    let hits = evaluation.veto_hits.len();
-                    groups.push((
-                        VETO_GROUP.into(),
-                        format!(
-                            "否决项（{}）",
-                            if hits > 0 {
-                                format!("命中 {hits} 项")
-                            } else {
-                                "未命中".into()
-                            }
-                        ),
-                        checklist.veto_items.iter().map(ItemRef::Veto).collect(),
-                        None,
-                    ));
-                }
-                for (section, score) in checklist.sections.iter().zip(&evaluation.sections) {
-                    groups.push((
-                        section.id.clone(),
-                        format!(
-                            "{} {}　{} / {}",
-                            section.id,
-                            section.name,
-                            fmt_points(score.score),
-                            fmt_points(score.max_points)
-                        ),
-                        section.items.iter().map(|i| ItemRef::Scored(section, i)).collect(),
-                        Some(score.explanation.clone()),
-                    ));
-                }
-                if checklist.bonus_enabled && !checklist.bonus_items.is_empty() {
-                    groups.push((
-                        BONUS_GROUP.into(),
-                        format!("加分项（{}分）", fmt_points(evaluation.bonus)),
-                        checklist.bonus_items.iter().map(ItemRef::Bonus).collect(),
-                        None,
-                    ));
-                }
-                for (group_id, title, items, explanation) in groups {
-                    let collapsed = self.collapsed.contains(&(checklist.id.clone(), group_id.clone()));
-                    let arrow = if collapsed { "▶" } else { "▼" };
-                    let header = ui
-                        .add(egui::Button::new(RichText::new(format!("{arrow} {title}")).strong()).frame(false))
-                        .on_hover_text(explanation.unwrap_or_default());
-                    if header.clicked() {
-                        toggle_group = Some(group_id.clone());
-                    }
-                    if collapsed {
-                        continue;
-                    }
-                    for target in items {
-                        let id = item_id(target);
-                        let selected = self.selected.as_deref() == Some(id);
-                        let mark = marks.get(id).copied();
-                        let score = evaluation.item(id);
-                        let frame = egui::Frame::new()
-                            .inner_margin(egui::Margin::symmetric(6, 4))
-                            .corner_radius(4.0)
-                            .fill(if selected {
-                                palette.accent.gamma_multiply(0.15)
-                            } else {
-                                egui::Color32::TRANSPARENT
-                            })
-                            .stroke(if selected {
-                                egui::Stroke::new(1.0, palette.accent)
-                            } else {
-                                egui::Stroke::NONE
-                            });
-                        let inner =
-                            frame.show(ui, |ui| {
-                                ui.set_width(ui.available_width());
-                                ui.horizontal_top(|ui| {
-                                    let (value_text, color) = value_display(target, mark, score, palette);
-                                    // The id is a button: clicking it (or the row) selects the item, and
-                                    // screen readers and tests find the item by its id.
-                                    if ui
-                                        .add(
-                                            egui::Button::selectable(selected, RichText::new(id).strong())
-                                                .min_size(egui::vec2(34.0, 0.0)),
-                                        )
-                                        .clicked()
-                                    {
-                                        clicked_item = Some(id.to_string());
-                                    }
-                                    let text_width = (ui.available_width() - VALUE_WIDTH - theme::SPACE).max(80.0);
-                                    ui.allocate_ui(egui::vec2(text_width, 0.0), |ui| {
-                                        ui.set_width(text_width);
-                                        let text = ui.add(
-                                            egui::Label::new(format!("{}{}", target.text(), points_suffix(target)))
-                                                .selectable(false)
-                                                .sense(egui::Sense::click())
-                                                .wrap(),
-                                        );
-                                        if text.clicked() {
-                                            clicked_item = Some(id.to_string());
-                                        }
-                                    });
-                                    ui.add_sized(
-                                        [VALUE_WIDTH, 18.0],
-                                        egui::Label::new(RichText::new(value_text).strong().color(color)),
-                                    );
-                                });
-                                if let Some(m) = mark {
-                                    let mut details = Vec::new();
-                                    if !m.reason.is_empty() {
-                                        details.push(format!("理由：{}", m.reason));
-                                    }
-                                    if let Some(rule) = &m.from_rule {
-                                        details.push(format!("来自自动检查“{}”", crate::rules::rule_name(rule)));
-                                    }
-                                    if !details.is_empty() {
-                                        ui.add(egui::Label::new(RichText::new(details.join(" · ")).small()).wrap());
-                                    }
-                                    if let Some(anchor) = &m.anchor {
-                                        let link = ui.link(
-                                            RichText::new(format!("证据：{} 第{}页", anchor.doc_type, anchor.page))
-                                                .small(),
-                                        );
-                                        if link.on_hover_text("打开此页").clicked() {
-                                            open_anchor = Some(anchor.clone());
-                                        }
-                                    }
-                                }
-                                for finding in suggestions_for(target, findings) {
-                                    let decision = self
-                                        .decisions
-                                        .iter()
-                                        .find(|d| d.rule == finding.rule && d.message == finding.message);
-                                    let color = if finding.severity == Severity::Veto {
-                                        palette.veto
-                                    } else {
-                                        palette.deduction
-                                    };
-                                    let status = match decision {
-                                        Some(d) if d.accepted => " · 已采纳".to_string(),
-                                        Some(d) => format!(" · 未采纳：{}", d.reason),
-                                        None => String::new(),
-                                    };
-                                    ui.add(
-                                        egui::Label::new(
-                                            RichText::new(format!(
-                                                "建议（{}）：{}{status}",
-                                                crate::rules::rule_name(finding.rule),
-                                                finding.message
-                                            ))
-                                            .small()
-                                            .color(if decision.is_some() { palette.weak_text } else { color }),
-                                        )
-                                        .wrap(),
-                                    );
-                                    if decision.is_none() && selected {
-                                        ui.horizontal(|ui| {
-                                            if ui.small_button("采纳（A）").clicked() {
-                                                accept = Some(finding.clone());
-                                            }
-                                            if ui.small_button("不采纳（R）").clicked() {
-                                                reject = Some(finding.clone());
-                                            }
-                                        });
-                                    }
-                                }
-                                if selected {
-                                    // The same changes as the keys, for the mouse.
-                                    ui.horizontal_wrapped(|ui| {
-                                        set_value = value_controls(ui, target, mark.map(|m| m.value));
-                                        if ui.small_button("理由…").on_hover_text("Enter").clicked() {
-                                            open_reason = true;
-                                        }
-                                    });
-                                    if let Some((rule, message)) = self.rejecting.clone() {
-                                        let focus = std::mem::take(&mut self.focus_editor);
-                                        match reason_field(
-                                            ui,
-                                            "不采纳理由",
-                                            "例如：卷内另有送达回执",
-                                            &mut self.reject_draft,
-                                            focus,
-                                        ) {
-                                            FieldKey::Enter => {
-                                                finish_reject =
-                                                    Some((rule, message, self.reject_draft.trim().to_string()));
-                                            }
-                                            // Esc leaves the rejection undecided, as it does the reason.
-                                            FieldKey::Escape => cancel_reject = true,
-                                            FieldKey::None => {}
-                                        }
-                                    }
-                                    if self.editing_reason {
-                                        let focus = std::mem::take(&mut self.focus_editor);
-                                        // ↓/↑ move through the library entries below; taken
-                                        // before the field sees them.
-                                        let (down, up) = ui.input_mut(|i| {
-                                            (
-                                                i.consume_key(Modifiers::NONE, Key::ArrowDown),
-                                                i.consume_key(Modifiers::NONE, Key::ArrowUp),
-                                            )
-                                        });
-                                        let key = reason_field(
-                                            ui,
-                                            "评查理由",
-                                            "输入理由，可从问题库选择（↓↑ 选择，Enter 采用）",
-                                            &mut self.reason_draft,
-                                            focus,
-                                        );
-                                        let query = self.reason_draft.trim().to_string();
-                                        let linked = target.findings();
-                                        let mut matches: Vec<&LibraryEntry> = library
-                                            .iter()
-                                            .filter(|e| {
-                                                if query.is_empty() {
-                                                    linked.contains(&e.code)
-                                                } else {
-                                                    e.wording.contains(&query)
-                                                        || e.code.contains(&query)
-                                                        || e.category.contains(&query)
-                                                }
-                                            })
-                                            .collect();
-                                        matches.truncate(8);
-                                        let mut highlight = self
-                                            .library_highlight
-                                            .take()
-                                            .filter(|(_, q)| *q == query)
-                                            .map(|(i, _)| i);
-                                        if !matches.is_empty() {
-                                            let last = matches.len() - 1;
-                                            if down {
-                                                highlight = Some(highlight.map_or(0, |i| (i + 1).min(last)));
-                                            }
-                                            if up {
-                                                highlight = highlight.and_then(|i| i.checked_sub(1));
-                                            }
-                                        }
-                                        let highlight = highlight.filter(|i| *i < matches.len());
-                                        self.library_highlight = highlight.map(|i| (i, query.clone()));
-                                        match key {
-                                            // Enter takes the highlighted entry, else the typed text.
-                                            FieldKey::Enter => match highlight {
-                                                Some(i) => pick_reason = Some(matches[i].wording.clone()),
-                                                None => commit_reason = true,
-                                            },
-                                            FieldKey::Escape => cancel_reason = true,
-                                            FieldKey::None => {}
-                                        }
-                                        for (i, entry) in matches.into_iter().enumerate() {
-                                            let text = format!("{} {}", entry.code, entry.wording);
-                                            let hover = format!("依据：{}\n整改建议：{}", entry.basis, entry.advice);
-                                            let chosen = highlight == Some(i);
-                                            let row = ui
-                                                .selectable_label(chosen, RichText::new(text).small())
-                                                .on_hover_text(hover);
-                                            if chosen && (down || up) {
-                                                row.scroll_to_me(None);
-                                            }
-                                            if row.clicked() {
-                                                pick_reason = Some(entry.wording.clone());
-                                            }
-                                        }
-                                        let known = library.iter().any(|e| e.wording == query);
-                                        if !query.is_empty() && !known && ui.small_button("存入问题库").clicked() {
-                                            save_to_library = true;
-                                        }
-                                    }
-                                }
-                            });
-                        if selected && self.scroll_to_selected {
-                            inner.response.scroll_to_me(Some(egui::Align::Center));
-                            self.scroll_to_selected = false;
-                        }
-                    }
-                }
-                ui.add_space(theme::SPACE);
-                for line in &evaluation.explanation {
-                    ui.add(egui::Label::new(RichText::new(line).small().color(palette.weak_text)).wrap());
+    /// A group's header (click folds it) and, unfolded, its items.
+    fn group_ui(&mut self, ui: &mut egui::Ui, view: &ItemView<'_>, group: &Group<'_>, inputs: &mut Vec<PanelInput>) {
+        let collapsed = self
+            .collapsed
+            .contains(&(group.checklist.to_string(), group.id.clone()));
+        let arrow = if collapsed { "▶" } else { "▼" };
+        let header = ui
+            .add(egui::Button::new(RichText::new(format!("{arrow} {}", group.title)).strong()).frame(false))
+            .on_hover_text(group.explanation.clone().unwrap_or_default());
+        if header.clicked() {
+            inputs.push(PanelInput::ToggleGroup(group.id.clone()));
+        }
+        if collapsed {
+            return;
+        }
+        for &target in &group.items {
+            let selected = self.selected.as_deref() == Some(item_id(target));
+            let frame = egui::Frame::new()
+                .inner_margin(egui::Margin::symmetric(6, 4))
+                .corner_radius(4.0)
+                .fill(if selected {
+                    view.palette.accent.gamma_multiply(0.15)
+                } else {
+                    egui::Color32::TRANSPARENT
+                })
+                .stroke(if selected {
+                    egui::Stroke::new(1.0, view.palette.accent)
+                } else {
+                    egui::Stroke::NONE
+                });
+            let inner = frame.show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                self.item_ui(ui, view, target, selected, inputs);
+            });
+            if selected && self.scroll_to_selected {
+                inner.response.scroll_to_me(Some(egui::Align::Center));
+                self.scroll_to_selected = false;
+            }
+        }
+    }
+
+    /// One item: id, text and value; its mark's reason, rule and evidence; the checks'
+    /// suggestions; and, selected, the controls and the open editors.
+    fn item_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        view: &ItemView<'_>,
+        target: ItemRef<'_>,
+        selected: bool,
+        inputs: &mut Vec<PanelInput>,
+    ) {
+        let id = item_id(target);
+        let mark = view.marks.get(id).copied();
+        ui.horizontal_top(|ui| {
+            let (value_text, color) = value_display(target, mark, view.evaluation.item(id), view.palette);
+            // The id is a button: clicking it (or the row) selects the item, and screen
+            // readers and tests find the item by its id.
+            let id_button =
+                egui::Button::selectable(selected, RichText::new(id).strong()).min_size(egui::vec2(34.0, 0.0));
+            if ui.add(id_button).clicked() {
+                inputs.push(PanelInput::ClickItem(id.to_string()));
+            }
+            let text_width = (ui.available_width() - VALUE_WIDTH - theme::SPACE).max(80.0);
+            ui.allocate_ui(egui::vec2(text_width, 0.0), |ui| {
+                ui.set_width(text_width);
+                let text = egui::Label::new(format!("{}{}", target.text(), points_suffix(target)))
+                    .selectable(false)
+                    .sense(egui::Sense::click())
+                    .wrap();
+                if ui.add(text).clicked() {
+                    inputs.push(PanelInput::ClickItem(id.to_string()));
                 }
             });
+            ui.add_sized(
+                [VALUE_WIDTH, 18.0],
+                egui::Label::new(RichText::new(value_text).strong().color(color)),
+            );
+        });
+        if let Some(m) = mark {
+            mark_details(ui, m, inputs);
+        }
+        self.suggestions_ui(ui, view, target, selected, inputs);
+        if selected {
+            // The same changes as the keys, for the mouse.
+            ui.horizontal_wrapped(|ui| {
+                if let Some(value) = value_controls(ui, target, mark.map(|m| m.value)) {
+                    inputs.push(PanelInput::SetValue(value));
+                }
+                if ui.small_button("理由…").on_hover_text("Enter").clicked() {
+                    inputs.push(PanelInput::OpenReason);
+                }
+            });
+            self.reject_editor(ui, inputs);
+            if self.editing_reason {
+                self.reason_editor(ui, target, view.library, inputs);
+            }
+        }
+    }
 
-        if let Some(group) = toggle_group {
-            let key = (checklist.id.clone(), group);
-            if !self.collapsed.remove(&key) {
-                self.collapsed.insert(key);
+    /// The automatic checks' suggestions on an item, with their decisions.
+    fn suggestions_ui(
+        &self,
+        ui: &mut egui::Ui,
+        view: &ItemView<'_>,
+        target: ItemRef<'_>,
+        selected: bool,
+        inputs: &mut Vec<PanelInput>,
+    ) {
+        for finding in suggestions_for(target, view.findings) {
+            let decision = self
+                .decisions
+                .iter()
+                .find(|d| d.rule == finding.rule && d.message == finding.message);
+            let color = match (decision, finding.severity) {
+                (Some(_), _) => view.palette.weak_text,
+                (None, Severity::Veto) => view.palette.veto,
+                (None, _) => view.palette.deduction,
+            };
+            let status = match decision {
+                Some(d) if d.accepted => " · 已采纳".to_string(),
+                Some(d) => format!(" · 未采纳：{}", d.reason),
+                None => String::new(),
+            };
+            let text = format!(
+                "建议（{}）：{}{status}",
+                crate::rules::rule_name(finding.rule),
+                finding.message
+            );
+            ui.add(egui::Label::new(RichText::new(text).small().color(color)).wrap());
+            if decision.is_none() && selected {
+                ui.horizontal(|ui| {
+                    if ui.small_button("采纳（A）").clicked() {
+                        inputs.push(PanelInput::Accept(finding.clone()));
+                    }
+                    if ui.small_button("不采纳（R）").clicked() {
+                        inputs.push(PanelInput::Reject(finding.clone()));
+                    }
+                });
             }
-            self.focused = true;
         }
-        if let Some(id) = clicked_item {
-            if self.selected.as_deref() != Some(id.as_str()) {
-                self.editing_reason = false;
+    }
+
+    /// The reason for not accepting a suggestion, while one is being rejected.
+    fn reject_editor(&mut self, ui: &mut egui::Ui, inputs: &mut Vec<PanelInput>) {
+        let Some((rule, message)) = self.rejecting.clone() else {
+            return;
+        };
+        let focus = std::mem::take(&mut self.focus_editor);
+        match reason_field(
+            ui,
+            "不采纳理由",
+            "例如：卷内另有送达回执",
+            &mut self.reject_draft,
+            focus,
+        ) {
+            FieldKey::Enter => {
+                let reason = self.reject_draft.trim().to_string();
+                inputs.push(PanelInput::FinishReject(rule, message, reason));
+            }
+            // Esc leaves the rejection undecided, as it does the reason.
+            FieldKey::Escape => inputs.push(PanelInput::CancelReject),
+            FieldKey::None => {}
+        }
+    }
+
+    /// The reason field with the finding library's matching wordings (↓/↑ and Enter pick one).
+    fn reason_editor(
+        &mut self,
+        ui: &mut egui::Ui,
+        target: ItemRef<'_>,
+        library: &[LibraryEntry],
+        inputs: &mut Vec<PanelInput>,
+    ) {
+        let focus = std::mem::take(&mut self.focus_editor);
+        // ↓/↑ move through the library entries below; taken before the field sees them.
+        let (down, up) = ui.input_mut(|i| {
+            (
+                i.consume_key(Modifiers::NONE, Key::ArrowDown),
+                i.consume_key(Modifiers::NONE, Key::ArrowUp),
+            )
+        });
+        let key = reason_field(
+            ui,
+            "评查理由",
+            "输入理由，可从问题库选择（↓↑ 选择，Enter 采用）",
+            &mut self.reason_draft,
+            focus,
+        );
+        let query = self.reason_draft.trim().to_string();
+        let matches = library_matches(library, &query, target.findings());
+        let mut highlight = self
+            .library_highlight
+            .take()
+            .filter(|(_, q)| *q == query)
+            .map(|(i, _)| i);
+        if !matches.is_empty() {
+            let last = matches.len() - 1;
+            if down {
+                highlight = Some(highlight.map_or(0, |i| (i + 1).min(last)));
+            }
+            if up {
+                highlight = highlight.and_then(|i| i.checked_sub(1));
+            }
+        }
+        let highlight = highlight.filter(|i| *i < matches.len());
+        self.library_highlight = highlight.map(|i| (i, query.clone()));
+        match key {
+            // Enter takes the highlighted entry, else the typed text.
+            FieldKey::Enter => inputs.push(match highlight {
+                Some(i) => PanelInput::PickReason(matches[i].wording.clone()),
+                None => PanelInput::CommitReason,
+            }),
+            FieldKey::Escape => inputs.push(PanelInput::CancelReason),
+            FieldKey::None => {}
+        }
+        for (i, entry) in matches.into_iter().enumerate() {
+            let text = format!("{} {}", entry.code, entry.wording);
+            let hover = format!("依据：{}\n整改建议：{}", entry.basis, entry.advice);
+            let chosen = highlight == Some(i);
+            let row = ui
+                .selectable_label(chosen, RichText::new(text).small())
+                .on_hover_text(hover);
+            if chosen && (down || up) {
+                row.scroll_to_me(None);
+            }
+            if row.clicked() {
+                inputs.push(PanelInput::PickReason(entry.wording.clone()));
+            }
+        }
+        let known = library.iter().any(|e| e.wording == query);
+        if !query.is_empty() && !known && ui.small_button("存入问题库").clicked() {
+            inputs.push(PanelInput::SaveToLibrary);
+        }
+    }
+
+    /// Carries out one thing the user did in the panel.
+    fn take_input(&mut self, checklist: &str, input: PanelInput) -> Vec<Action> {
+        let mut actions = Vec::new();
+        match input {
+            PanelInput::ToggleGroup(group) => {
+                let key = (checklist.to_string(), group);
+                if !self.collapsed.remove(&key) {
+                    self.collapsed.insert(key);
+                }
+                self.focused = true;
+            }
+            PanelInput::ClickItem(id) => {
+                if self.selected.as_deref() != Some(id.as_str()) {
+                    self.editing_reason = false;
+                    self.rejecting = None;
+                }
+                self.selected = Some(id);
+                self.focused = true;
+            }
+            PanelInput::OpenAnchor(anchor) => actions.push(Action::OpenAnchor(anchor)),
+            PanelInput::SetValue(value) => {
+                self.focused = true;
+                actions.extend(self.set_value(value));
+            }
+            PanelInput::OpenReason => {
+                if !self.editing_reason {
+                    self.reason_draft = self.selected_mark().map(|m| m.reason.clone()).unwrap_or_default();
+                    self.editing_reason = true;
+                    self.focus_editor = true;
+                }
+            }
+            PanelInput::Accept(finding) => actions.extend(self.accept(&finding)),
+            PanelInput::Reject(finding) => {
+                self.rejecting = Some((finding.rule.to_string(), finding.message.clone()));
+                self.reject_draft.clear();
+                self.focus_editor = true;
+            }
+            PanelInput::FinishReject(rule, message, reason) => {
                 self.rejecting = None;
+                actions.extend(self.reject(rule, message, reason));
             }
-            self.selected = Some(id);
-            self.focused = true;
-        }
-        if let Some(anchor) = open_anchor {
-            actions.push(Action::OpenAnchor(anchor));
-        }
-        if let Some(value) = set_value {
-            self.focused = true;
-            actions.extend(self.set_value(value));
-        }
-        if open_reason && !self.editing_reason {
-            self.reason_draft = self.selected_mark().map(|m| m.reason.clone()).unwrap_or_default();
-            self.editing_reason = true;
-            self.focus_editor = true;
-        }
-        if let Some(finding) = accept {
-            actions.extend(self.accept(&finding));
-        }
-        if let Some(finding) = reject {
-            self.rejecting = Some((finding.rule.to_string(), finding.message.clone()));
-            self.reject_draft.clear();
-            self.focus_editor = true;
-        }
-        if let Some((rule, message, reason)) = finish_reject {
-            self.rejecting = None;
-            actions.extend(self.reject(rule, message, reason));
-        } else if cancel_reject {
-            self.rejecting = None;
-            self.reject_draft.clear();
-        }
-        if save_to_library {
-            let wording = self.reason_draft.trim().to_string();
-            actions.push(Action::AddToLibrary(LibraryEntry {
+            PanelInput::CancelReject => {
+                self.rejecting = None;
+                self.reject_draft.clear();
+            }
+            PanelInput::SaveToLibrary => actions.push(Action::AddToLibrary(LibraryEntry {
                 code: String::new(),
                 category: "评查员补充".into(),
-                wording,
+                wording: self.reason_draft.trim().to_string(),
                 basis: String::new(),
                 advice: String::new(),
-            }));
-        }
-        if let Some(reason) = pick_reason {
-            self.reason_draft = reason;
-            self.library_highlight = None;
-            commit_reason = true;
-        }
-        if commit_reason {
-            self.editing_reason = false;
-            let reason = self.reason_draft.trim().to_string();
-            actions.extend(self.set_reason(reason));
-        }
-        if cancel_reason {
-            self.editing_reason = false;
+            })),
+            PanelInput::PickReason(reason) => {
+                self.reason_draft = reason;
+                self.library_highlight = None;
+                actions.extend(self.commit_reason());
+            }
+            PanelInput::CommitReason => actions.extend(self.commit_reason()),
+            PanelInput::CancelReason => self.editing_reason = false,
         }
         actions
     }
+
+    fn commit_reason(&mut self) -> Option<Action> {
+        self.editing_reason = false;
+        let reason = self.reason_draft.trim().to_string();
+        self.set_reason(reason)
+    }
+}
+
+/// What the user did in the panel this frame, carried out after it is drawn.
+enum PanelInput {
+    ClickItem(String),
+    ToggleGroup(String),
+    OpenAnchor(Anchor),
+    SetValue(Option<MarkValue>),
+    OpenReason,
+    PickReason(String),
+    CommitReason,
+    CancelReason,
+    SaveToLibrary,
+    Accept(Finding),
+    Reject(Finding),
+    FinishReject(String, String, String),
+    CancelReject,
+}
+
+/// What every item of a frame is drawn from.
+struct ItemView<'a> {
+    palette: Palette,
+    findings: &'a [Finding],
+    library: &'a [LibraryEntry],
+    marks: HashMap<&'a str, &'a Mark>,
+    evaluation: &'a Evaluation,
+}
+
+/// A foldable group of the panel: the veto items, a section, or the bonus items.
+struct Group<'a> {
+    checklist: &'a str,
+    id: String,
+    title: String,
+    items: Vec<ItemRef<'a>>,
+    explanation: Option<String>,
+}
+
+/// The panel's groups in order, with their titles (pure).
+fn groups<'a>(checklist: &'a Checklist, evaluation: &Evaluation) -> Vec<Group<'a>> {
+    let mut groups = Vec::new();
+    if !checklist.veto_items.is_empty() {
+        let hits = evaluation.veto_hits.len();
+        let state = if hits > 0 {
+            format!("命中 {hits} 项")
+        } else {
+            "未命中".into()
+        };
+        groups.push(Group {
+            checklist: &checklist.id,
+            id: VETO_GROUP.into(),
+            title: format!("否决项（{state}）"),
+            items: checklist.veto_items.iter().map(ItemRef::Veto).collect(),
+            explanation: None,
+        });
+    }
+    for (section, score) in checklist.sections.iter().zip(&evaluation.sections) {
+        groups.push(Group {
+            checklist: &checklist.id,
+            id: section.id.clone(),
+            title: format!(
+                "{} {}　{} / {}",
+                section.id,
+                section.name,
+                fmt_points(score.score),
+                fmt_points(score.max_points)
+            ),
+            items: section.items.iter().map(|i| ItemRef::Scored(section, i)).collect(),
+            explanation: Some(score.explanation.clone()),
+        });
+    }
+    if checklist.bonus_enabled && !checklist.bonus_items.is_empty() {
+        groups.push(Group {
+            checklist: &checklist.id,
+            id: BONUS_GROUP.into(),
+            title: format!("加分项（{}分）", fmt_points(evaluation.bonus)),
+            items: checklist.bonus_items.iter().map(ItemRef::Bonus).collect(),
+            explanation: None,
+        });
+    }
+    groups
+}
+
+/// A mark's reason, the rule it came from, and a link to its evidence.
+fn mark_details(ui: &mut egui::Ui, m: &Mark, inputs: &mut Vec<PanelInput>) {
+    let mut details = Vec::new();
+    if !m.reason.is_empty() {
+        details.push(format!("理由：{}", m.reason));
+    }
+    if let Some(rule) = &m.from_rule {
+        details.push(format!("来自自动检查“{}”", crate::rules::rule_name(rule)));
+    }
+    if !details.is_empty() {
+        ui.add(egui::Label::new(RichText::new(details.join(" · ")).small()).wrap());
+    }
+    if let Some(anchor) = &m.anchor {
+        let link = ui.link(RichText::new(format!("证据：{} 第{}页", anchor.doc_type, anchor.page)).small());
+        if link.on_hover_text("打开此页").clicked() {
+            inputs.push(PanelInput::OpenAnchor(anchor.clone()));
+        }
+    }
+}
+
+/// The library entries offered for a reason: the item's linked ones while nothing is typed,
+/// else those whose wording, code or category holds the text; at most eight.
+fn library_matches<'a>(library: &'a [LibraryEntry], query: &str, linked: &[String]) -> Vec<&'a LibraryEntry> {
+    library
+        .iter()
+        .filter(|e| {
+            if query.is_empty() {
+                linked.contains(&e.code)
+            } else {
+                e.wording.contains(query) || e.code.contains(query) || e.category.contains(query)
+            }
+        })
+        .take(8)
+        .collect()
 }
 
 /// Buttons and a number field that change the selected item's value; returns the change.
