@@ -5,6 +5,7 @@
 //! `cargo bench --bench ui` — the project is built once under `target/bench-ui-10k/` (100
 //! generated packages imported, each case then saved under 99 more case numbers with the
 //! same documents) and reused by later runs.
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -127,6 +128,7 @@ fn wheel(lines: f32) -> egui::Event {
     }
 }
 
+#[expect(clippy::too_many_lines, reason = "one benchmark script: set up, measure, print")]
 fn main() {
     // `cargo test --all-targets` runs bench targets too, without `--bench`: then the same
     // code runs as a smoke test on 200 cases and reports like a test.

@@ -2,6 +2,7 @@
 //! with their own key folder, as on separate laptops): draw, assignment, kits out, scores in
 //! the workspaces, returns back, merged; tampering detected; importing twice changes nothing;
 //! differences, consensus, sign-off; agreement statistics.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // test code: a failed unwrap is a failed test; a scenario reads top to bottom
 
 mod common;
 

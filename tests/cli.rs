@@ -1,5 +1,6 @@
 //! The command line as a user runs it: exit codes, Chinese messages on stderr, JSON keys,
 //! deterministic samples, the README's end-to-end example, and an import killed part way.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // test code: a failed unwrap is a failed test; a scenario reads top to bottom
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! Precision and recall of the automatic checks on planted defects: 500 generated cases, a
 //! share of them with one defect each; every planted defect must be found, and nothing else
 //! on any case (clean cases: no finding at all).
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // test code: a failed unwrap is a failed test; a scenario reads top to bottom
 
 use std::collections::{BTreeMap, BTreeSet};
 

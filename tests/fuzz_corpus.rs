@@ -2,6 +2,7 @@
 //! input that ever failed, kept in `fuzz/regressions/<target>/` — through Pingcha's own entry
 //! points (`pingcha::harness`), on stable, as part of `cargo test`. A panic on any of them
 //! fails this test; the fuzz targets in `fuzz/fuzz_targets/` run the same entry points.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // test code: a failed unwrap is a failed test; a scenario reads top to bottom
 
 use std::path::Path;
 

@@ -1,5 +1,6 @@
 //! Reading packages, ledgers and registries: every valid variant of CASE_FORMAT.md, and bad
 //! input refused with a message that names its cause, without touching the project.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // test code: a failed unwrap is a failed test; a scenario reads top to bottom
 
 mod common;
 

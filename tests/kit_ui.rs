@@ -2,6 +2,7 @@
 //! the assigned cases), score from the keyboard, export the signed return; the organiser
 //! imports it. One test in its own process, because it points the key folder at a
 //! temporary directory through the environment.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // test code: a failed unwrap is a failed test; a scenario reads top to bottom
 
 mod common;
 #[path = "common/kittest.rs"]

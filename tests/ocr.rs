@@ -3,6 +3,7 @@
 //! noise, grey paper, JPEG quality 55). The engine and its pre/post-processing are measured as
 //! a pair. These tests need the engine installed (`scripts/fetch-ocr.sh`): without it they
 //! fail, they do not skip.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // test code: a failed unwrap is a failed test; a scenario reads top to bottom
 
 mod common;
 #[path = "common/kittest.rs"]

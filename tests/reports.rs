@@ -1,6 +1,7 @@
 //! The documents: model snapshots (plain text), PDFs read back (fonts embedded and subset,
 //! Chinese text extractable, page counts, table headers repeated after a page break,
 //! byte-identical output), personal data masked, and a golden PDF.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // test code: a failed unwrap is a failed test; a scenario reads top to bottom
 
 use pingcha::domain::{Anchor, Case, CaseKind, CaseOrigin, Mark, MarkValue, Party, PartyKind, Procedure};
 use pingcha::report::documents::{

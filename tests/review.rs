@@ -1,6 +1,7 @@
 //! Property tests of the assignment: never a reviewer of the case's own unit, exclusions
 //! honoured, pins kept, every coverable case fully staffed, workloads as balanced as the
 //! constraints allow (checked against brute force on small instances), deterministic.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // test code: a failed unwrap is a failed test; a scenario reads top to bottom
 
 use std::collections::BTreeSet;
 

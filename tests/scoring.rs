@@ -1,5 +1,6 @@
 //! The scoring engine and the checklist format: every deduction mode, caps, veto effects,
 //! N/A modes, bands; precise validation errors; the bundled defaults; property tests.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // test code: a failed unwrap is a failed test; a scenario reads top to bottom
 
 use pingcha::domain::{Checklist, Mark, MarkValue, NotApplicableMode, VetoEffect};
 use pingcha::scoring::format::{Known, parse_checklist, to_toml, validate};

@@ -1,5 +1,6 @@
 //! The service threads behind the window (`service::host`): long work runs beside the
 //! answers a user waits for, and every failure arrives typed, naming its job and its file.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // test code: a failed unwrap is a failed test; a scenario reads top to bottom
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! The project store: migrations and version refusal, idempotent re-import, revisions, and
 //! full-text search for long and short phrases.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // test code: a failed unwrap is a failed test; a scenario reads top to bottom
 
 mod common;
 

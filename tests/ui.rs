@@ -1,6 +1,7 @@
 //! The desktop app driven through egui_kittest, by labels, as a user would: it opens a
 //! project and lists its cases, shows a case's documents, narrows the list by a filter and
 //! by full-text search, imports with progress, and names a bad package in a notification.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // test code: a failed unwrap is a failed test; a scenario reads top to bottom
 
 mod common;
 #[path = "common/kittest.rs"]

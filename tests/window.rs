@@ -1,5 +1,6 @@
 //! Starting the window where it cannot open: a clear Chinese message, a distinct exit code,
 //! a line in the user's log, and nothing written to the temp folder.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // test code: a failed unwrap is a failed test; a scenario reads top to bottom
 
 use std::process::Command;
 

@@ -1,7 +1,6 @@
 //! The main window: top bar (project, import, search), case list with filters on the left,
 //! the selected case in the centre, status and import progress at the bottom.
 
-use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -9,6 +8,7 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use egui_extras::{Column, TableBuilder};
 
 use super::campaigns::CampaignWindow;
+use super::case_list::{CaseList, ListIntent};
 use super::editor::ChecklistEditor;
 use super::path_field::{PathField, Pick};
 use super::reports::ReportsWindow;
@@ -17,11 +17,11 @@ use super::settings::SettingsWindow;
 use super::theme;
 use super::viewer::{OpenDocument, Viewer, kind_for};
 use crate::domain::{Anchor, LibraryEntry};
-use crate::domain::{CaseKind, CaseOrigin, CodeEnum, DateKey};
+use crate::domain::{CodeEnum, DateKey};
 use crate::service::host::Backend;
-use crate::service::protocol::{FindingCount, Request, Response};
+use crate::service::protocol::{Request, Response};
 use crate::service::{ImportProgress, ImportReport, ItemResult};
-use crate::store::{AuditEntry, CaseRow, Reviewer, StoredCase, StoredChecklist};
+use crate::store::{AuditEntry, Reviewer, StoredCase, StoredChecklist};
 
 /// eframe storage key of the last opened project.
 pub const LAST_PROJECT_KEY: &str = "last_project";
@@ -261,36 +261,6 @@ fn reading_time(text: &str) -> f64 {
     (text.chars().count() as f64 / 8.0).clamp(12.0, 40.0)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SortColumn {
-    Number,
-    Title,
-    Unit,
-    Kind,
-    Decision,
-    Documents,
-    Origin,
-    Review,
-    Findings,
-}
-
-impl SortColumn {
-    /// The column's header.
-    fn header(self) -> &'static str {
-        match self {
-            Self::Number => "案号",
-            Self::Title => "案件名称",
-            Self::Unit => "单位",
-            Self::Kind => "类型/程序",
-            Self::Decision => "决定日期",
-            Self::Documents => "文书数",
-            Self::Origin => "导入",
-            Self::Review => "评查状态",
-            Self::Findings => "问题",
-        }
-    }
-}
-
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Preferences {
     dark: bool,
@@ -299,27 +269,16 @@ struct Preferences {
 
 /// The application state.
 pub struct PingchaApp {
+    /// The case list (filters, sort, search, counts).
+    list: CaseList,
     backend: Backend,
     project_name: String,
     project_dir: Option<PathBuf>,
-    cases: Arc<Vec<CaseRow>>,
-    visible: Vec<usize>,
-    units: Vec<String>,
-    years: Vec<i32>,
-    unit_filter: Option<String>,
-    kind_filter: Option<CaseKind>,
-    year_filter: Option<i32>,
-    search_text: String,
-    search_sent: String,
-    search_hits: Option<(String, HashSet<i64>, usize)>,
     /// The active search's matches in the open case: (query, case id, hits); asked for when
     /// a case is shown while a search is active.
     case_hits: Option<(String, i64, Vec<crate::store::SearchHit>)>,
     case_hits_sent: Option<(String, i64)>,
     findings: Vec<crate::rules::Finding>,
-    finding_counts: Arc<std::collections::HashMap<i64, FindingCount>>,
-    only_with_findings: bool,
-    sort: (SortColumn, bool),
     selected: Option<i64>,
     case: Option<Box<StoredCase>>,
     import_progress: Option<ImportProgress>,
@@ -338,15 +297,7 @@ pub struct PingchaApp {
     notice_log_open: bool,
     dark: bool,
     font_scale: f32,
-    focus_search: bool,
-    scroll_to_selected: bool,
-    list_page_rows: usize,
     viewer: Viewer,
-    status_filter: Option<CaseOrigin>,
-    review_filter: Option<crate::domain::ReviewState>,
-    review_states: Arc<HashMap<String, crate::domain::ReviewState>>,
-    /// The list's columns and their widths as last laid out (for tests and the layout check).
-    list_columns: Vec<(&'static str, f32)>,
     project_dialog_open: bool,
     project_path: PathField,
     /// A project being opened: the current one stays until it answers.
@@ -415,25 +366,13 @@ impl PingchaApp {
         // reviewer workspace decides who may score in it.
         let active = profiles.active.and_then(|i| profiles.list.get(i)).cloned();
         Self {
+            list: CaseList::default(),
             backend,
             project_name: "正在打开…".into(),
             project_dir: None,
-            cases: Arc::new(Vec::new()),
-            visible: Vec::new(),
-            units: Vec::new(),
-            years: Vec::new(),
-            unit_filter: None,
-            kind_filter: None,
-            year_filter: None,
-            search_text: String::new(),
-            search_sent: String::new(),
-            search_hits: None,
             case_hits: None,
             case_hits_sent: None,
             findings: Vec::new(),
-            finding_counts: Arc::new(std::collections::HashMap::new()),
-            only_with_findings: false,
-            sort: (SortColumn::Number, true),
             selected: None,
             case: None,
             import_progress: None,
@@ -449,14 +388,7 @@ impl PingchaApp {
             notice_log_open: false,
             dark: prefs.dark,
             font_scale: prefs.font_scale,
-            focus_search: false,
-            scroll_to_selected: false,
-            list_page_rows: 1,
             viewer,
-            status_filter: None,
-            review_filter: None,
-            review_states: Arc::new(HashMap::new()),
-            list_columns: Vec::new(),
             project_dialog_open: false,
             project_path: PathField::default(),
             pending_project: None,
@@ -566,12 +498,12 @@ impl PingchaApp {
 
     /// The listed case numbers, in the list's order.
     pub fn visible_numbers(&self) -> Vec<String> {
-        self.visible.iter().map(|&i| self.cases[i].number.clone()).collect()
+        self.list.visible_numbers()
     }
 
     /// The units the list's filter offers, in order.
     pub fn units(&self) -> &[String] {
-        &self.units
+        self.list.units()
     }
 
     /// Where the open document's page is scrolled to, when the viewer shows one.
@@ -611,28 +543,27 @@ impl PingchaApp {
 
     /// Number of cases shown in the list after filters and search.
     pub fn visible_case_count(&self) -> usize {
-        self.visible.len()
+        self.list.visible_len()
     }
 
     /// Where the selected case sits in the list as shown (after filters and sorting).
     pub fn selected_position(&self) -> Option<usize> {
-        self.selected
-            .and_then(|id| self.visible.iter().position(|&i| self.cases[i].id == id))
+        self.selected.and_then(|id| self.list.position_of(id))
     }
 
     /// How many rows a page of the case list holds (Page Down moves this far).
     pub fn list_page_rows(&self) -> usize {
-        self.list_page_rows
+        self.list.page_rows()
     }
 
     /// Whether the automatic checks have been counted for every listed case.
     pub fn findings_counted(&self) -> bool {
-        !self.cases.is_empty() && self.cases.iter().all(|c| self.finding_counts.contains_key(&c.id))
+        self.list.findings_counted()
     }
 
     /// Open (undecided) deductions and vetoes of the automatic checks for a case, once counted.
     pub fn open_findings(&self, case_id: i64) -> Option<usize> {
-        self.finding_counts.get(&case_id).map(|n| n.serious)
+        self.list.finding_count(case_id).map(|n| n.serious)
     }
 
     /// Whether an import is running.
@@ -699,83 +630,106 @@ impl PingchaApp {
         }
     }
 
+    fn on_opened(&mut self, ctx: &egui::Context, name: String, dir: PathBuf, addressee: Option<(String, String)>) {
+        self.project_name = name;
+        self.recent.retain(|d| *d != dir);
+        self.recent.insert(0, dir.clone());
+        self.recent.truncate(RECENT_PROJECTS);
+        self.project_dir = Some(dir);
+        let active = self.profiles.active.and_then(|i| self.profiles.list.get(i)).cloned();
+        match (addressee, active) {
+            // A kit is scored by its addressee: their profile is chosen (added if
+            // new), so the marks are theirs and go into their return.
+            (Some((name, unit)), active) if active.as_ref().is_none_or(|p| p.name != name || p.unit != unit) => {
+                if let Some(p) = active {
+                    self.notify(
+                        ctx,
+                        Level::Info,
+                        format!(
+                            "此工作区是发给“{name}（{unit}）”的评查包：评查员已由“{}（{}）”切换为“{name}”",
+                            p.name, p.unit
+                        ),
+                    );
+                }
+                self.set_reviewer(&name, &unit);
+            }
+            (_, Some(p)) => self.backend.send(Request::SetReviewer {
+                name: p.name,
+                unit: p.unit,
+            }),
+            (_, None) => {}
+        }
+        // The status bar names overdue rectification from the start.
+        self.backend
+            .send(Request::Rectify(crate::service::protocol::RectifyRequest::List));
+    }
+
+    fn on_report_ready(&mut self, ctx: &egui::Context, path: PathBuf, pages: Option<u32>) {
+        self.reports.busy = false;
+        match pages {
+            Some(pages) => {
+                self.notify(ctx, Level::Info, format!("已生成 {}（{pages} 页）", path.display()));
+                let title = path
+                    .file_name()
+                    .map_or_else(|| "报告".to_string(), |n| n.to_string_lossy().into_owned());
+                self.viewer.open(
+                    OpenDocument {
+                        title,
+                        sha256: format!("report:{}:{pages}", path.display()),
+                        path,
+                        kind: kind_for("pdf"),
+                    },
+                    1,
+                );
+                self.open_doc = None;
+            }
+            None => self.notify(ctx, Level::Info, format!("已导出 {}", path.display())),
+        }
+    }
+
+    fn on_import_done(&mut self, ctx: &egui::Context, report: ImportReport) {
+        self.import_progress = None;
+        for item in &report.items {
+            match &item.result {
+                ItemResult::Refused(reason) => {
+                    self.notify(ctx, Level::Error, format!("{}: {reason}", item.path));
+                }
+                held @ ItemResult::Held { .. } => {
+                    if let Some(note) = held.note() {
+                        self.notify(ctx, Level::Info, note);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.notify(ctx, Level::Info, format!("导入完成：{}", report.summary()));
+        if report.imported() + report.revised() > 0
+            && let Some(dir) = self.project_dir.clone()
+            && let Some(intent) = self.ocr.after_import(dir, ctx)
+        {
+            self.apply_ocr(ctx, intent);
+        }
+        self.last_report = Some(report);
+    }
+
     fn apply_responses(&mut self, ctx: &egui::Context) {
         let mut responses = self.poll_pending_project(ctx);
         responses.extend(self.backend.poll(64));
         for response in responses {
             match response {
-                Response::Opened { name, dir, addressee } => {
-                    self.project_name = name;
-                    self.recent.retain(|d| *d != dir);
-                    self.recent.insert(0, dir.clone());
-                    self.recent.truncate(RECENT_PROJECTS);
-                    self.project_dir = Some(dir);
-                    let active = self.profiles.active.and_then(|i| self.profiles.list.get(i)).cloned();
-                    match (addressee, active) {
-                        // A kit is scored by its addressee: their profile is chosen (added if
-                        // new), so the marks are theirs and go into their return.
-                        (Some((name, unit)), active)
-                            if active.as_ref().is_none_or(|p| p.name != name || p.unit != unit) =>
-                        {
-                            if let Some(p) = active {
-                                self.notify(
-                                    ctx,
-                                    Level::Info,
-                                    format!(
-                                        "此工作区是发给“{name}（{unit}）”的评查包：评查员已由“{}（{}）”切换为“{name}”",
-                                        p.name, p.unit
-                                    ),
-                                );
-                            }
-                            self.set_reviewer(&name, &unit);
-                        }
-                        (_, Some(p)) => self.backend.send(Request::SetReviewer {
-                            name: p.name,
-                            unit: p.unit,
-                        }),
-                        (_, None) => {}
-                    }
-                    // The status bar names overdue rectification from the start.
-                    self.backend
-                        .send(Request::Rectify(crate::service::protocol::RectifyRequest::List));
-                }
+                Response::Opened { name, dir, addressee } => self.on_opened(ctx, name, dir, addressee),
                 Response::OpenFailed(error) => {
                     self.project_name = "未打开项目".into();
                     self.notify(ctx, Level::Error, error.message);
                 }
                 Response::Cases(rows) => {
-                    self.cases = rows;
-                    let mut units: Vec<String> = self.cases.iter().map(|c| c.unit.clone()).collect();
-                    units.sort();
-                    units.dedup();
-                    units.sort_by_cached_key(|u| crate::domain::natural_key(u));
-                    self.units = units;
-                    let mut years: Vec<i32> = self.cases.iter().filter_map(row_year).collect();
-                    years.sort_unstable();
-                    years.dedup();
-                    self.years = years;
-                    // The project's cases changed (an import, a revision): the active search
-                    // is asked again, so the list and its count agree with the project.
-                    if !self.search_sent.is_empty() {
-                        self.backend.send(Request::Search(self.search_sent.clone()));
-                        self.case_hits_sent = None;
-                    }
-                    self.refresh_visible();
-                }
-                Response::ReviewStates(states) => {
-                    self.review_states = states;
-                    if self.review_filter.is_some() || self.sort.0 == SortColumn::Review {
-                        self.refresh_visible();
+                    if let Some(intent) = self.list.set_cases(rows) {
+                        self.apply_list_intent(intent);
                     }
                 }
-                Response::FindingCounts(counts) => {
-                    self.finding_counts = counts;
-                    self.refresh_visible();
-                }
-                Response::FindingCountOf(id, count) => {
-                    Arc::make_mut(&mut self.finding_counts).insert(id, count);
-                    self.refresh_visible();
-                }
+                Response::ReviewStates(states) => self.list.set_review_states(states),
+                Response::FindingCounts(counts) => self.list.set_finding_counts(counts),
+                Response::FindingCountOf(id, count) => self.list.set_finding_count(id, count),
                 Response::Case(case, findings) => {
                     if Some(case.row.id) == self.selected {
                         self.backend.send(Request::LoadScoring {
@@ -847,28 +801,7 @@ impl PingchaApp {
                     self.project_dialog_open = false;
                     self.switch_project(workspace);
                 }
-                Response::ReportReady { path, pages } => {
-                    self.reports.busy = false;
-                    match pages {
-                        Some(pages) => {
-                            self.notify(ctx, Level::Info, format!("已生成 {}（{pages} 页）", path.display()));
-                            let title = path
-                                .file_name()
-                                .map_or_else(|| "报告".to_string(), |n| n.to_string_lossy().into_owned());
-                            self.viewer.open(
-                                OpenDocument {
-                                    title,
-                                    sha256: format!("report:{}:{pages}", path.display()),
-                                    path,
-                                    kind: kind_for("pdf"),
-                                },
-                                1,
-                            );
-                            self.open_doc = None;
-                        }
-                        None => self.notify(ctx, Level::Info, format!("已导出 {}", path.display())),
-                    }
-                }
+                Response::ReportReady { path, pages } => self.on_report_ready(ctx, path, pages),
                 Response::RuleSettings {
                     settings,
                     years,
@@ -885,43 +818,14 @@ impl PingchaApp {
                 Response::AutoAccept(threshold) => self.ocr.set_auto_accept(threshold),
                 Response::Facts(number, proposals) => self.ocr.set_facts(number, *proposals),
                 Response::OcrPage { sha256, page, stored } => self.viewer.set_ocr(sha256, page, stored.map(|s| *s)),
-                Response::SearchHits { query, summary } => {
-                    if query == self.search_sent {
-                        let ids: HashSet<i64> = summary.cases.into_iter().collect();
-                        self.search_hits = Some((query, ids, summary.places));
-                        self.refresh_visible();
-                    }
-                }
+                Response::SearchHits { query, summary } => self.list.set_search_hits(query, summary),
                 Response::CaseHits { query, case_id, hits } => {
                     if self.case_hits_sent.as_ref() == Some(&(query.clone(), case_id)) {
                         self.case_hits = Some((query, case_id, hits));
                     }
                 }
                 Response::ImportProgress(p) => self.import_progress = Some(p),
-                Response::ImportDone(report) => {
-                    self.import_progress = None;
-                    for item in &report.items {
-                        match &item.result {
-                            ItemResult::Refused(reason) => {
-                                self.notify(ctx, Level::Error, format!("{}: {reason}", item.path));
-                            }
-                            held @ ItemResult::Held { .. } => {
-                                if let Some(note) = held.note() {
-                                    self.notify(ctx, Level::Info, note);
-                                }
-                            }
-                            _ => {}
-                        }
-                    }
-                    self.notify(ctx, Level::Info, format!("导入完成：{}", report.summary()));
-                    if report.imported() + report.revised() > 0
-                        && let Some(dir) = self.project_dir.clone()
-                        && let Some(intent) = self.ocr.after_import(dir, ctx)
-                    {
-                        self.apply_ocr(ctx, intent);
-                    }
-                    self.last_report = Some(report);
-                }
+                Response::ImportDone(report) => self.on_import_done(ctx, report),
                 Response::Failed { job, error } => {
                     // Only the work that failed leaves its busy state.
                     match job {
@@ -935,58 +839,9 @@ impl PingchaApp {
         }
     }
 
-    fn refresh_visible(&mut self) {
-        let hits = self.search_hits.as_ref().map(|(_, ids, _)| ids);
-        let mut visible: Vec<usize> = self
-            .cases
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| self.unit_filter.as_ref().is_none_or(|u| &c.unit == u))
-            .filter(|(_, c)| self.kind_filter.is_none_or(|k| c.kind == k))
-            .filter(|(_, c)| self.year_filter.is_none_or(|y| row_year(c) == Some(y)))
-            .filter(|(_, c)| self.status_filter.is_none_or(|o| c.origin == o))
-            .filter(|(_, c)| self.review_filter.is_none_or(|r| self.review_state(&c.number) == r))
-            .filter(|(_, c)| !self.only_with_findings || self.finding_counts.get(&c.id).is_some_and(|n| n.serious > 0))
-            .filter(|(_, c)| hits.is_none_or(|ids| ids.contains(&c.id)))
-            .map(|(i, _)| i)
-            .collect();
-        let cases = &self.cases;
-        let (column, ascending) = self.sort;
-        // Units in their natural order (执法一科、二科 … 十二科), as the filter lists them.
-        let unit_ranks: HashMap<&str, usize> = self
-            .units
-            .iter()
-            .enumerate()
-            .map(|(rank, u)| (u.as_str(), rank))
-            .collect();
-        visible.sort_by(|&ia, &ib| {
-            let (a, b) = (&cases[ia], &cases[ib]);
-            let ord = match column {
-                // The store lists cases in natural 案号 order (year, then number as a number).
-                SortColumn::Number => ia.cmp(&ib),
-                SortColumn::Title => a.title.cmp(&b.title),
-                SortColumn::Unit => unit_ranks.get(a.unit.as_str()).cmp(&unit_ranks.get(b.unit.as_str())),
-                SortColumn::Kind => (a.kind, a.procedure).cmp(&(b.kind, b.procedure)),
-                SortColumn::Decision => a.decision.cmp(&b.decision),
-                SortColumn::Documents => a.documents.cmp(&b.documents),
-                SortColumn::Origin => a.origin.cmp(&b.origin),
-                SortColumn::Review => self.review_state(&a.number).cmp(&self.review_state(&b.number)),
-                SortColumn::Findings => {
-                    let count = |id| self.finding_counts.get(&id).map(|n| (n.serious, n.notices));
-                    count(a.id).cmp(&count(b.id))
-                }
-            };
-            if ascending { ord } else { ord.reverse() }
-        });
-        self.visible = visible;
-    }
-
     /// The reviewer's 评查状态 of a case.
     pub fn review_state(&self, number: &str) -> crate::domain::ReviewState {
-        self.review_states
-            .get(number)
-            .copied()
-            .unwrap_or(crate::domain::ReviewState::NotStarted)
+        self.list.review_state(number)
     }
 
     /// Sets the 字号 (one of [`theme::FONT_SIZES`]) as the top bar's menu does.
@@ -1002,7 +857,7 @@ impl PingchaApp {
 
     /// The case list's columns as last drawn: header and width.
     pub fn list_columns(&self) -> &[(&'static str, f32)] {
-        &self.list_columns
+        self.list.columns()
     }
 
     fn select(&mut self, id: i64) {
@@ -1128,14 +983,14 @@ impl PingchaApp {
     fn run_command(&mut self, ctx: &egui::Context, command: UiCommand) {
         match command {
             UiCommand::Import => self.import_open = true,
-            UiCommand::FocusSearch => self.focus_search = true,
+            UiCommand::FocusSearch => self.list.focus_search(),
             UiCommand::NextCase
             | UiCommand::PreviousCase
             | UiCommand::ListPageDown
             | UiCommand::ListPageUp
             | UiCommand::ListFirst
             | UiCommand::ListLast => {
-                let page = self.list_page_rows.max(1) as i64;
+                let page = self.list.page_rows().max(1) as i64;
                 let delta = match command {
                     UiCommand::NextCase => 1,
                     UiCommand::PreviousCase => -1,
@@ -1145,12 +1000,11 @@ impl PingchaApp {
                     _ => i64::MAX / 2,
                 };
                 let position = self.selected_position();
-                if let Some(next) = move_in_list(position, self.visible.len(), delta)
-                    && let Some(&i) = self.visible.get(next)
+                if let Some(next) = move_in_list(position, self.list.visible_len(), delta)
+                    && let Some(id) = self.list.id_at(next)
                 {
-                    let id = self.cases[i].id;
                     self.select(id);
-                    self.scroll_to_selected = true;
+                    self.list.scroll_to_selected();
                 }
             }
             UiCommand::ToggleTheme => {
@@ -1184,18 +1038,7 @@ impl PingchaApp {
                 self.backend
                     .send(Request::Campaign(crate::service::protocol::CampaignRequest::List));
             }
-            UiCommand::ClearFilters => {
-                self.only_with_findings = false;
-                self.unit_filter = None;
-                self.kind_filter = None;
-                self.year_filter = None;
-                self.status_filter = None;
-                self.review_filter = None;
-                self.search_text.clear();
-                self.search_sent.clear();
-                self.search_hits = None;
-                self.refresh_visible();
-            }
+            UiCommand::ClearFilters => self.list.clear_filters(),
         }
     }
 
@@ -1286,7 +1129,7 @@ impl PingchaApp {
             self.project_name,
             self.dark,
             self.list_hidden,
-            self.search_hits.as_ref().map(|(q, ids, n)| (q.clone(), ids.len(), *n))
+            self.list.search_summary()
         );
         if key != self.top_bar_key {
             self.top_bar_key = key;
@@ -1379,30 +1222,23 @@ impl PingchaApp {
 
     fn top_bar_search(&mut self, ui: &mut egui::Ui) {
         ui.separator();
-        let search_label = ui.add(egui::Label::new("全文检索").extend());
-        let search = ui
-            .add(
-                egui::TextEdit::singleline(&mut self.search_text)
-                    .hint_text("任意字词（Ctrl+F）")
-                    .desired_width(220.0 * self.font_scale),
-            )
-            .labelled_by(search_label.id);
-        if self.focus_search {
-            search.request_focus();
-            self.focus_search = false;
+        if let Some(intent) = self.list.search_ui(ui, 220.0 * self.font_scale) {
+            self.apply_list_intent(intent);
         }
-        let query = self.search_text.trim().to_string();
-        if query != self.search_sent {
-            self.search_sent = query.clone();
-            if query.is_empty() {
-                self.search_hits = None;
-                self.refresh_visible();
-            } else {
+    }
+
+    /// Carries out what the case list asked for.
+    fn apply_list_intent(&mut self, intent: ListIntent) {
+        match intent {
+            ListIntent::Select(id) => {
+                self.scoring.focused = false;
+                self.select(id);
+            }
+            ListIntent::Search(query) => {
+                // The open case's places are asked again for the new text.
+                self.case_hits_sent = None;
                 self.backend.send(Request::Search(query));
             }
-        }
-        if let Some((q, ids, n)) = &self.search_hits {
-            ui.add(egui::Label::new(RichText::new(format!("“{q}”：{n} 处，{} 件", ids.len())).small()).extend());
         }
     }
 
@@ -1435,317 +1271,11 @@ impl PingchaApp {
         }
     }
 
-    fn filters(&mut self, ui: &mut egui::Ui) {
-        let mut changed = false;
-        ui.horizontal_wrapped(|ui| {
-            egui::ComboBox::from_id_salt("unit-filter")
-                .selected_text(self.unit_filter.clone().unwrap_or_else(|| "全部单位".into()))
-                .show_ui(ui, |ui| {
-                    changed |= ui.selectable_value(&mut self.unit_filter, None, "全部单位").changed();
-                    for unit in self.units.clone() {
-                        let label = if unit.is_empty() {
-                            "（未填写）".to_string()
-                        } else {
-                            unit.clone()
-                        };
-                        changed |= ui.selectable_value(&mut self.unit_filter, Some(unit), label).changed();
-                    }
-                })
-                .response
-                .on_hover_text("按承办单位筛选");
-            egui::ComboBox::from_id_salt("kind-filter")
-                .selected_text(self.kind_filter.map_or("全部类型", |k| k.label()))
-                .show_ui(ui, |ui| {
-                    changed |= ui.selectable_value(&mut self.kind_filter, None, "全部类型").changed();
-                    for kind in CaseKind::ALL {
-                        changed |= ui
-                            .selectable_value(&mut self.kind_filter, Some(*kind), kind.label())
-                            .changed();
-                    }
-                })
-                .response
-                .on_hover_text("按案件类型筛选");
-            egui::ComboBox::from_id_salt("year-filter")
-                .selected_text(
-                    self.year_filter
-                        .map_or_else(|| "全部年度".to_string(), |y| format!("{y}年")),
-                )
-                .show_ui(ui, |ui| {
-                    changed |= ui.selectable_value(&mut self.year_filter, None, "全部年度").changed();
-                    for year in self.years.clone() {
-                        changed |= ui
-                            .selectable_value(&mut self.year_filter, Some(year), format!("{year}年"))
-                            .changed();
-                    }
-                })
-                .response
-                .on_hover_text("按年度筛选");
-            egui::ComboBox::from_id_salt("status-filter")
-                .selected_text(self.status_filter.map_or("全部导入状态", origin_status))
-                .show_ui(ui, |ui| {
-                    changed |= ui
-                        .selectable_value(&mut self.status_filter, None, "全部导入状态")
-                        .changed();
-                    for origin in CaseOrigin::ALL {
-                        changed |= ui
-                            .selectable_value(&mut self.status_filter, Some(*origin), origin_status(*origin))
-                            .changed();
-                    }
-                })
-                .response
-                .on_hover_text("按导入状态筛选");
-            egui::ComboBox::from_id_salt("review-filter")
-                .selected_text(self.review_filter.map_or("全部评查状态", |r| r.label()))
-                .show_ui(ui, |ui| {
-                    changed |= ui
-                        .selectable_value(&mut self.review_filter, None, "全部评查状态")
-                        .changed();
-                    for state in crate::domain::ReviewState::ALL {
-                        changed |= ui
-                            .selectable_value(&mut self.review_filter, Some(*state), state.label())
-                            .changed();
-                    }
-                })
-                .response
-                .on_hover_text("按评查状态筛选");
-            changed |= ui
-                .checkbox(&mut self.only_with_findings, "只看有问题的")
-                .on_hover_text("只列出自动检查有待处理的扣分或否决类问题的案卷")
-                .changed();
-            let filtered = self.unit_filter.is_some()
-                || self.kind_filter.is_some()
-                || self.year_filter.is_some()
-                || self.status_filter.is_some()
-                || self.review_filter.is_some();
-            if (filtered || self.only_with_findings) && ui.button("清除筛选").clicked() {
-                self.unit_filter = None;
-                self.kind_filter = None;
-                self.year_filter = None;
-                self.status_filter = None;
-                self.review_filter = None;
-                self.only_with_findings = false;
-                changed = true;
-            }
-            ui.label(RichText::new(format!("{} / {} 件", self.visible.len(), self.cases.len())).small());
-        });
-        if changed {
-            self.refresh_visible();
-        }
-    }
-
-    fn case_table(&mut self, ui: &mut egui::Ui) {
-        use SortColumn as C;
-        // 案号 is never cut: its column is as wide as the longest number listed. The other
-        // columns are as narrow as their content allows; 名称 takes what is left (cut, whole
-        // on hover). A narrow list leaves out 决定日期, 文书数 and 导入 (still sortable and
-        // filterable, and shown in the case view); a wide one shows them.
-        let body_font = egui::TextStyle::Body.resolve(ui.style());
-        let text_width = |text: &str| {
-            ui.fonts_mut(|f| {
-                f.layout_no_wrap(text.to_string(), body_font.clone(), egui::Color32::WHITE)
-                    .size()
-                    .x
-            })
-        };
-        // A cell's text, the selectable label's padding and the gap to the next column.
-        let pad = ui.spacing().item_spacing.x + ui.spacing().button_padding.x * 2.0 + 2.0;
-        // The sort arrow only on the sorted column.
-        let sorted = self.sort.0;
-        let header_width = |c: C| {
-            let arrow = if c == sorted { " ▲" } else { "" };
-            text_width(&format!("{}{arrow}", c.header())) + pad
-        };
-        let longest_number = self
-            .visible
-            .iter()
-            .map(|&i| self.cases[i].number.as_str())
-            .max_by_key(|n| n.chars().count())
-            .unwrap_or("");
-        let number_width = (text_width(longest_number) + pad).max(header_width(C::Number));
-        let fixed = |c: C, sample: &str| (text_width(sample) + pad).max(header_width(c));
-        let mut columns: Vec<(C, f32)> = vec![
-            (C::Number, number_width),
-            (C::Title, 0.0),
-            (C::Unit, fixed(C::Unit, "执法一科")),
-            (C::Review, fixed(C::Review, "评查中")),
-            (C::Findings, fixed(C::Findings, "99")),
-        ];
-        // In this order as the list widens.
-        let optional = [
-            (C::Kind, fixed(C::Kind, "处罚/普通")),
-            (C::Decision, fixed(C::Decision, "2024-12-31")),
-            (C::Documents, fixed(C::Documents, "99")),
-            (C::Origin, fixed(C::Origin, "待补录")),
-        ];
-        let title_min = text_width("某公司未按规定") + pad;
-        let available = ui.available_width();
-        for (column, width) in optional {
-            let used: f32 = columns.iter().map(|(_, w)| w).sum::<f32>() + title_min;
-            if used + width > available {
-                break;
-            }
-            let at = columns.len() - 2;
-            columns.insert(at, (column, width));
-        }
-        self.list_columns = columns.iter().map(|&(c, w)| (c.header(), w)).collect();
-        let mut clicked_sort = None;
-        let mut clicked_case = None;
-        let row_height = theme::row_height(ui);
-        // A page is the rows that fit below the header (Page Down / Page Up move this far).
-        self.list_page_rows = ((ui.available_height() / row_height) as usize).saturating_sub(2).max(1);
-        let selected_row = self
-            .selected
-            .and_then(|id| self.visible.iter().position(|&i| self.cases[i].id == id));
-        // One remembered set of widths per set of columns.
-        let salt = columns.iter().map(|(c, _)| c.header()).collect::<Vec<_>>().join("|");
-        let mut table = TableBuilder::new(ui)
-            .id_salt(("case-table", salt))
-            .striped(true)
-            .resizable(true)
-            .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
-        for &(column, width) in &columns {
-            table = table.column(match column {
-                C::Title => Column::remainder().at_least(title_min.min(80.0)).clip(true),
-                C::Number => Column::initial(width).at_least(width),
-                _ => Column::initial(width).at_least(width * 0.6).clip(true),
-            });
-        }
-        let mut table = table.min_scrolled_height(0.0);
-        if self.scroll_to_selected {
-            if let Some(row) = selected_row {
-                table = table.scroll_to_row(row, Some(egui::Align::Center));
-            }
-            self.scroll_to_selected = false;
-        }
-        let cases = Arc::clone(&self.cases);
-        let counts = Arc::clone(&self.finding_counts);
-        let states = Arc::clone(&self.review_states);
-        let palette = theme::palette(self.dark);
-        let visible = &self.visible;
-        let sort = self.sort;
-        table
-            .header(row_height, |mut header| {
-                for &(column, _) in &columns {
-                    header.col(|ui| {
-                        let arrow = if sort.0 == column {
-                            if sort.1 { " ▲" } else { " ▼" }
-                        } else {
-                            ""
-                        };
-                        if ui
-                            .add(
-                                egui::Button::new(RichText::new(format!("{}{arrow}", column.header())).strong())
-                                    .frame(false),
-                            )
-                            .clicked()
-                        {
-                            clicked_sort = Some(column);
-                        }
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(row_height, visible.len(), |mut row| {
-                    let case = &cases[visible[row.index()]];
-                    let is_selected = Some(case.id) == self.selected;
-                    row.set_selected(is_selected);
-                    for &(column, _) in &columns {
-                        row.col(|ui| match column {
-                            C::Number => {
-                                if ui.selectable_label(is_selected, &case.number).clicked() {
-                                    clicked_case = Some(case.id);
-                                }
-                            }
-                            C::Title => {
-                                ui.add(egui::Label::new(&case.title).truncate())
-                                    .on_hover_text(&case.title);
-                            }
-                            C::Unit => {
-                                ui.add(egui::Label::new(&case.unit).truncate())
-                                    .on_hover_text(&case.unit);
-                            }
-                            C::Kind => {
-                                ui.label(match case.procedure {
-                                    Some(p) => format!("{}/{}", short_kind(case.kind), p.label()),
-                                    None => short_kind(case.kind).to_string(),
-                                });
-                            }
-                            C::Decision => {
-                                ui.label(
-                                    case.decision
-                                        .map(|d| d.format("%Y-%m-%d").to_string())
-                                        .unwrap_or_else(|| "—".into()),
-                                );
-                            }
-                            C::Documents => {
-                                ui.label(case.documents.to_string());
-                            }
-                            C::Origin => {
-                                ui.label(origin_status(case.origin));
-                            }
-                            C::Review => {
-                                let state = states
-                                    .get(&case.number)
-                                    .copied()
-                                    .unwrap_or(crate::domain::ReviewState::NotStarted);
-                                let color = match state {
-                                    crate::domain::ReviewState::NotStarted => palette.weak_text,
-                                    crate::domain::ReviewState::InProgress => palette.deduction,
-                                    crate::domain::ReviewState::Done | crate::domain::ReviewState::SignedOff => {
-                                        palette.pass
-                                    }
-                                };
-                                ui.label(RichText::new(state.label()).color(color));
-                            }
-                            C::Findings => match counts.get(&case.id) {
-                                None => {
-                                    ui.label(RichText::new("…").color(palette.weak_text))
-                                        .on_hover_text("正在检查");
-                                }
-                                Some(n) if n.serious > 0 => {
-                                    ui.label(RichText::new(n.serious.to_string()).color(palette.deduction).strong())
-                                        .on_hover_text(format!(
-                                            "待处理的扣分或否决类问题 {} 项（已处理 {} 项），提示 {} 项",
-                                            n.serious, n.decided, n.notices
-                                        ));
-                                }
-                                Some(n) => {
-                                    ui.label(RichText::new("✓").color(palette.pass))
-                                        .on_hover_text(if n.decided > 0 {
-                                            format!(
-                                                "自动检查的问题已全部处理（{} 项），提示 {} 项",
-                                                n.decided, n.notices
-                                            )
-                                        } else {
-                                            format!("未发现扣分或否决类问题（提示 {} 项）", n.notices)
-                                        });
-                                }
-                            },
-                        });
-                    }
-                    if row.response().clicked() {
-                        clicked_case = Some(case.id);
-                    }
-                });
-            });
-        if let Some(column) = clicked_sort {
-            self.sort = if self.sort.0 == column {
-                (column, !self.sort.1)
-            } else {
-                (column, true)
-            };
-            self.refresh_visible();
-        }
-        if let Some(id) = clicked_case {
-            self.scoring.focused = false;
-            self.select(id);
-        }
-    }
-
+    #[expect(clippy::too_many_lines, reason = "not yet split into parts (#12 leaves it for the next step)")]
     fn case_view(&mut self, ui: &mut egui::Ui) {
         // The active search's places in this case are asked for once per (query, case).
-        if let (Some((query, _, _)), Some(stored)) = (&self.search_hits, &self.case) {
-            let wanted = (query.clone(), stored.row.id);
+        if let (Some(query), Some(stored)) = (self.list.answered_query(), &self.case) {
+            let wanted = (query.to_string(), stored.row.id);
             if self.case_hits_sent.as_ref() != Some(&wanted) {
                 self.backend.send(Request::SearchInCase {
                     query: wanted.0.clone(),
@@ -1875,7 +1405,7 @@ impl PingchaApp {
                     ui.add(egui::Label::new(format!("{}（{}）", finding.message, finding.basis)).wrap());
                 });
             }
-            if let Some((query, _, _)) = &self.search_hits
+            if let Some(query) = self.list.answered_query()
                 && let Some((_, _, hits)) = self
                     .case_hits
                     .as_ref()
@@ -1906,7 +1436,7 @@ impl PingchaApp {
                                     link
                                 };
                                 if link.clicked() {
-                                    opened_hit = Some((i, hit.page.unwrap_or(1) as usize, query.clone()));
+                                    opened_hit = Some((i, hit.page.unwrap_or(1) as usize, query.to_string()));
                                 }
                             }
                             None => {
@@ -2239,20 +1769,15 @@ impl PingchaApp {
         self.scoring.clear();
         self.project_name = "正在打开…".into();
         self.project_dir = None;
-        self.cases = Arc::new(Vec::new());
-        self.visible.clear();
+        self.list.clear();
         self.selected = None;
         self.case = None;
         self.viewer.close();
-        self.search_hits = None;
         self.case_hits = None;
         self.case_hits_sent = None;
-        self.search_sent.clear();
-        self.search_text.clear();
         self.import_progress = None;
         self.ocr.stop();
         self.last_report = None;
-        self.finding_counts = Arc::new(std::collections::HashMap::new());
         self.findings.clear();
     }
 
@@ -2559,7 +2084,7 @@ impl PingchaApp {
             } else if let Some(report) = &self.last_report {
                 ui.label(RichText::new(format!("上次导入：{}", report.summary())).small());
             } else {
-                ui.label(RichText::new(format!("共 {} 件案卷", self.cases.len())).small());
+                ui.label(RichText::new(format!("共 {} 件案卷", self.list.cases().len())).small());
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let errors = self.notices.iter().filter(|n| n.level == Level::Error).count();
@@ -2737,9 +2262,12 @@ impl PingchaApp {
             }
             let response = panel
                 .show(ui, |ui| {
-                    self.filters(ui);
+                    self.list.filters_ui(ui);
                     ui.separator();
-                    self.case_table(ui);
+                    let palette = theme::palette(self.dark);
+                    for intent in self.list.table_ui(ui, self.selected, palette) {
+                        self.apply_list_intent(intent);
+                    }
                 })
                 .response;
             self.panel_widths.0 = response.rect.width();
@@ -2814,7 +2342,7 @@ impl PingchaApp {
         for request in self.settings.ui(&ctx) {
             self.backend.send(request);
         }
-        let (requests, error) = self.rectify.ui(&ctx, &self.units, &self.campaign_names);
+        let (requests, error) = self.rectify.ui(&ctx, self.list.units(), &self.campaign_names);
         for request in requests {
             self.backend.send(request);
         }
@@ -2823,7 +2351,7 @@ impl PingchaApp {
         }
         let case_number = self.case.as_ref().map(|c| c.row.number.clone());
         let reviewer = self.reviewer.as_ref().map(|r| (r.name.clone(), r.unit.clone()));
-        let units = self.units.clone();
+        let units = self.list.units().to_vec();
         let campaign_names = self.campaign_names.clone();
         for request in self.reports.ui(
             &ctx,
@@ -2836,7 +2364,7 @@ impl PingchaApp {
         }
         let checklists = Arc::clone(&self.checklists);
         let viewer = self.reviewer.as_ref().map(|r| r.name.clone());
-        let units = self.units.clone();
+        let units = self.list.units().to_vec();
         for request in self.campaigns.ui(&ctx, &checklists, viewer.as_deref(), &units) {
             self.backend.send(request);
         }
@@ -2872,28 +2400,6 @@ impl eframe::App for PingchaApp {
                 font_scale: self.font_scale,
             },
         );
-    }
-}
-
-fn row_year(row: &CaseRow) -> Option<i32> {
-    use chrono::Datelike;
-    row.decision.or(row.filed).map(|d| d.year())
-}
-
-/// The list's 状态 column until scoring exists: how complete the imported case is.
-fn origin_status(origin: CaseOrigin) -> &'static str {
-    match origin {
-        CaseOrigin::Package => "已导入",
-        CaseOrigin::Scans => "待补录",
-        CaseOrigin::Ledger => "仅台账",
-    }
-}
-
-fn short_kind(kind: CaseKind) -> &'static str {
-    match kind {
-        CaseKind::Penalty => "处罚",
-        CaseKind::Inspection => "检查",
-        CaseKind::Coercion => "强制",
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod app;
 mod campaigns;
+mod case_list;
 mod editor;
 mod facts;
 mod ocr;
