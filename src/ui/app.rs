@@ -1271,7 +1271,10 @@ impl PingchaApp {
         }
     }
 
-    #[expect(clippy::too_many_lines, reason = "not yet split into parts (#12 leaves it for the next step)")]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "not yet split into parts (#12 leaves it for the next step)"
+    )]
     fn case_view(&mut self, ui: &mut egui::Ui) {
         // The active search's places in this case are asked for once per (query, case).
         if let (Some(query), Some(stored)) = (self.list.answered_query(), &self.case) {

@@ -285,7 +285,10 @@ impl CampaignWindow {
         }
     }
 
-    #[expect(clippy::too_many_lines, reason = "not yet split into parts (#12 leaves it for the next step)")]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "not yet split into parts (#12 leaves it for the next step)"
+    )]
     fn team(&mut self, ui: &mut egui::Ui, name: &str, palette: Palette, requests: &mut Vec<Request>) {
         let reviewers: Vec<CampaignReviewer> = self
             .list

@@ -232,7 +232,10 @@ fn problems_of<'a>(problems: &'a [Problem], id: &str) -> Vec<&'a Problem> {
 }
 
 /// Header, bands, veto items and sections as editable tables. Returns whether anything changed.
-#[expect(clippy::too_many_lines, reason = "not yet split into parts (#12 leaves it for the next step)")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "not yet split into parts (#12 leaves it for the next step)"
+)]
 fn edit_checklist(ui: &mut egui::Ui, c: &mut Checklist, problems: &[Problem], palette: theme::Palette) -> bool {
     let mut changed = false;
     egui::ScrollArea::vertical()

@@ -81,7 +81,10 @@ impl ReportsWindow {
     }
 
     /// Draws the window. `case`: the selected case number; `reviewer`: the current reviewer.
-    #[expect(clippy::too_many_lines, reason = "not yet split into parts (#12 leaves it for the next step)")]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "not yet split into parts (#12 leaves it for the next step)"
+    )]
     pub fn ui(
         &mut self,
         ctx: &egui::Context,

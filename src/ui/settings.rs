@@ -50,7 +50,10 @@ impl SettingsWindow {
     }
 
     /// Draws the window; returns requests for the backend.
-    #[expect(clippy::too_many_lines, reason = "not yet split into parts (#12 leaves it for the next step)")]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "not yet split into parts (#12 leaves it for the next step)"
+    )]
     pub fn ui(&mut self, ctx: &egui::Context) -> Vec<Request> {
         let mut requests = Vec::new();
         if !self.open {
