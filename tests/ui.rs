@@ -141,6 +141,69 @@ fn an_import_shows_progress_then_the_new_cases() {
     h.get_by_label_contains("导入完成：新导入 8 件");
 }
 
+/// #12: the list stays usable while a long import runs on the service's jobs thread — a
+/// case opens with its documents, ↓ moves to the next one, a search is answered — and the
+/// import's cases arrive when it ends.
+#[test]
+fn the_case_list_stays_usable_while_a_200_case_import_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let incoming = tmp.path().join("incoming");
+    pingcha::sample::write_samples(
+        &incoming,
+        pingcha::sample::SampleOptions {
+            cases: 200,
+            seed: 4343,
+            defect_rate: 0.0,
+        },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let mut h = app(dir);
+    wait_until(&mut h, "the case list", |a| a.visible_case_count() == rows.len());
+    h.state_mut().start_import(vec![incoming]);
+    h.step();
+    assert!(h.state().is_importing());
+
+    let heading = open_case(&mut h, &rows[0]);
+    h.get_by_label(&heading);
+    assert!(h.state().is_importing(), "the case opened while the import ran");
+    h.key_press(egui::Key::ArrowDown);
+    h.run_steps(2);
+    assert_eq!(h.state().selected_position(), Some(1));
+    let next = format!("卷内目录（{} 份）", rows[1].documents);
+    wait_until(&mut h, "the next case", |a| {
+        a.current_case().is_some_and(|c| c.row.id == rows[1].id)
+    });
+    h.get_by_label(&next);
+    type_into(&mut h, "全文检索", "行政处罚");
+    for _ in 0..500 {
+        if h.query_by_label_contains("“行政处罚”：").is_some() {
+            break;
+        }
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.get_by_label_contains("“行政处罚”：");
+    assert!(h.state().is_importing(), "answered while the import ran");
+
+    // The import ends; its cases come into the list (the search asked again).
+    let start = std::time::Instant::now();
+    while h.state().is_importing() {
+        assert!(start.elapsed() < Duration::from_secs(900), "the import did not end");
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let log = h.state().notice_log();
+    assert!(log.iter().any(|n| n.starts_with("导入完成：")), "{log:?}");
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "全文检索")
+        .click();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
+    wait_until(&mut h, "the whole list", |a| a.visible_case_count() > rows.len());
+}
+
 #[test]
 fn a_bad_package_produces_a_notification_naming_it() {
     let tmp = tempfile::tempdir().unwrap();

@@ -3,13 +3,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::Subcommand;
 
-use crate::service::reports::{
-    SheetSource, campaign_report_document, export_xlsx, notice_document, score_sheet_document,
-};
-use crate::store::Project;
+use crate::service::Session;
+use crate::service::reports::SheetSource;
+use crate::service::session::{ReportKind, ReportOptions};
 
 /// Report commands.
 #[derive(Debug, Subcommand)]
@@ -59,9 +58,9 @@ pub enum ReportCommand {
         /// 落款日期 YYYY-MM-DD
         #[arg(long)]
         date: Option<String>,
-        /// 整改期限（日）
-        #[arg(long, default_value_t = 30)]
-        reply_days: i64,
+        /// 整改期限（日，默认 30）
+        #[arg(long)]
+        reply_days: Option<i64>,
     },
     /// 评查报告（通报）
     Campaign {
@@ -76,9 +75,9 @@ pub enum ReportCommand {
         /// 落款日期 YYYY-MM-DD
         #[arg(long)]
         date: Option<String>,
-        /// 整改期限（日）
-        #[arg(long, default_value_t = 30)]
-        reply_days: i64,
+        /// 整改期限（日，默认 30）
+        #[arg(long)]
+        reply_days: Option<i64>,
         /// 加内部附件：评查员一致性统计（不随通报印发）
         #[arg(long)]
         internal: bool,
@@ -104,19 +103,18 @@ pub enum ExportCommand {
     },
 }
 
-fn open(path: &std::path::Path) -> Result<Project> {
-    let mut project = Project::open(path).with_context(|| format!("无法打开项目 {}", path.display()))?;
-    crate::service::review::prepare_project(&mut project)?;
-    Ok(project)
+/// The project as a session, with its default checklists seeded (the window does the same
+/// on open).
+fn open(path: &std::path::Path) -> Result<Session> {
+    let mut session = Session::open(path)?;
+    session.prepare()?;
+    Ok(session)
 }
 
-fn write(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    crate::places::write_atomically(path, bytes).with_context(|| format!("{}: 无法写入", path.display()))
-}
-
-/// `pingcha report …`.
+/// `pingcha report …`: the window's reports, through the same `Session::write_report`.
 pub fn report(command: ReportCommand) -> Result<ExitCode> {
-    let (out, document) = match command {
+    let defaults = ReportOptions::default();
+    let (session, kind, options, out) = match command {
         ReportCommand::ScoreSheet {
             project,
             case,
@@ -128,25 +126,18 @@ pub fn report(command: ReportCommand) -> Result<ExitCode> {
             unmasked,
             date,
         } => {
-            let p = open(&project)?;
+            let session = open(&project)?;
             let source = match (reviewer, consensus) {
                 (Some(_), true) => bail!("--reviewer 和 --consensus 只能选一个"),
                 (Some(r), false) => SheetSource::Reviewer(r, unit),
                 (None, true) => SheetSource::Consensus(match campaign {
                     Some(c) => c,
-                    None => p
-                        .campaigns()?
-                        .into_iter()
-                        .find(|c| c.cases.contains(&case))
-                        .map(|c| c.name)
-                        .with_context(|| format!("案卷 {case} 不在任何评查活动中"))?,
+                    None => session.campaign_of(&case)?,
                 }),
                 (None, false) => SheetSource::Blank,
             };
-            (
-                out,
-                score_sheet_document(&p, &case, &source, unmasked, date.as_deref())?,
-            )
+            let kind = ReportKind::ScoreSheet { case, source, unmasked };
+            (session, kind, ReportOptions { date, ..defaults }, out)
         }
         ReportCommand::Notice {
             project,
@@ -156,11 +147,11 @@ pub fn report(command: ReportCommand) -> Result<ExitCode> {
             date,
             reply_days,
         } => {
-            let p = open(&project)?;
-            (
-                out,
-                notice_document(&p, &unit, campaign.as_deref(), date.as_deref(), reply_days)?,
-            )
+            let options = ReportOptions {
+                date,
+                reply_days: reply_days.unwrap_or(defaults.reply_days),
+            };
+            (open(&project)?, ReportKind::Notice { unit, campaign }, options, out)
         }
         ReportCommand::Campaign {
             project,
@@ -171,28 +162,29 @@ pub fn report(command: ReportCommand) -> Result<ExitCode> {
             internal,
             number,
         } => {
-            let p = open(&project)?;
+            let session = open(&project)?;
             let campaign = match campaign {
                 Some(c) => c,
-                None => p
-                    .campaigns()?
-                    .into_iter()
-                    .next()
-                    .map(|c| c.name)
-                    .context("项目中还没有评查活动")?,
+                None => session.first_campaign()?,
             };
-            (
-                out,
-                campaign_report_document(&p, &campaign, date.as_deref(), reply_days, internal, number.as_deref())?,
-            )
+            let kind = ReportKind::Campaign {
+                campaign,
+                internal,
+                number: number.unwrap_or_default(),
+            };
+            let options = ReportOptions {
+                date,
+                reply_days: reply_days.unwrap_or(defaults.reply_days),
+            };
+            (session, kind, options, out)
         }
     };
-    let rendered = crate::service::reports::write_pdf(&document, &out)?;
+    let written = session.write_report(&kind, &options, &out)?;
     outln!(
         "已生成 {}：{} 页，{:.0} KB",
         out.display(),
-        rendered.pages,
-        rendered.bytes.len() as f64 / 1024.0
+        written.pages.unwrap_or(0),
+        written.bytes as f64 / 1024.0
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -201,9 +193,8 @@ pub fn report(command: ReportCommand) -> Result<ExitCode> {
 pub fn export(command: ExportCommand) -> Result<ExitCode> {
     match command {
         ExportCommand::Xlsx { project, out, campaign } => {
-            let p = open(&project)?;
-            let bytes = export_xlsx(&p, campaign.as_deref())?;
-            write(&out, &bytes)?;
+            let session = open(&project)?;
+            session.write_report(&ReportKind::Xlsx { campaign }, &ReportOptions::default(), &out)?;
             outln!("已导出 {}", out.display());
         }
     }

@@ -22,7 +22,7 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 use crate::service::error::{Job, ServiceError};
 use crate::service::protocol::{CampaignRequest, CampaignResponse, RectifyRequest, ReportRequest, Request, Response};
-use crate::service::session::{ReportKind, Session};
+use crate::service::session::{ReportKind, ReportOptions, Session};
 use crate::service::{plan_import, run_import};
 use crate::store::{CachedFinding, Reviewer};
 
@@ -873,12 +873,14 @@ fn job_request(session: &mut Session, request: Request, cancel: &AtomicBool, sen
         }
         Request::Report(request) => {
             let (kind, path) = report_kind(request);
-            send.result(Job::Report, session.write_report(&kind, &path), |w| {
-                Response::ReportReady {
+            send.result(
+                Job::Report,
+                session.write_report(&kind, &ReportOptions::default(), &path),
+                |w| Response::ReportReady {
                     path: w.path,
                     pages: w.pages,
-                }
-            });
+                },
+            );
         }
         Request::Rectify(RectifyRequest::Issue {
             unit,

@@ -59,6 +59,27 @@ pub struct Written {
     pub path: PathBuf,
     /// Pages of a PDF.
     pub pages: Option<u32>,
+    /// Bytes written.
+    pub bytes: usize,
+}
+
+/// How a report is dated and what deadline it sets; the defaults are the same for the window
+/// and the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// 落款日期 `YYYY-MM-DD` (`None`: the latest date in the data).
+    pub date: Option<String>,
+    /// 整改期限 in days (notice and campaign report).
+    pub reply_days: i64,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        Self {
+            date: None,
+            reply_days: crate::service::rectify::DEFAULT_REPLY_DAYS,
+        }
+    }
 }
 
 /// What the 评分 of a case holds for the reviewer.
@@ -593,28 +614,29 @@ impl Session {
     // ---- reports ----
 
     /// Renders a report and writes it to `path`.
-    pub fn write_report(&self, kind: &ReportKind, path: &Path) -> Outcome<Written> {
+    pub fn write_report(&self, kind: &ReportKind, options: &ReportOptions, path: &Path) -> Outcome<Written> {
         use crate::service::reports as r;
         let err = |e: anyhow::Error| ServiceError::new("未能生成", e);
-        let days = crate::service::rectify::DEFAULT_REPLY_DAYS;
+        let (date, days) = (options.date.as_deref(), options.reply_days);
         let document = match kind {
             ReportKind::ScoreSheet { case, source, unmasked } => {
-                r::score_sheet_document(&self.project, case, source, *unmasked, None)
+                r::score_sheet_document(&self.project, case, source, *unmasked, date)
             }
             ReportKind::Notice { unit, campaign } => {
-                r::notice_document(&self.project, unit, campaign.as_deref(), None, days)
+                r::notice_document(&self.project, unit, campaign.as_deref(), date, days)
             }
             ReportKind::Campaign {
                 campaign,
                 internal,
                 number,
-            } => r::campaign_report_document(&self.project, campaign, None, days, *internal, Some(number.as_str())),
+            } => r::campaign_report_document(&self.project, campaign, date, days, *internal, Some(number.as_str())),
             ReportKind::Xlsx { campaign } => {
                 let bytes = r::export_xlsx(&self.project, campaign.as_deref()).map_err(err)?;
                 write_file(path, &bytes).map_err(err)?;
                 return Ok(Written {
                     path: path.to_path_buf(),
                     pages: None,
+                    bytes: bytes.len(),
                 });
             }
         }
@@ -623,7 +645,30 @@ impl Session {
         Ok(Written {
             path: path.to_path_buf(),
             pages: Some(rendered.pages),
+            bytes: rendered.bytes.len(),
         })
+    }
+
+    /// The campaign that drew a case (the first, when several did).
+    pub fn campaign_of(&self, case: &str) -> Outcome<String> {
+        self.project
+            .campaigns()
+            .map_err(|e| ServiceError::new("无法读取评查活动", e))?
+            .into_iter()
+            .find(|c| c.cases.iter().any(|n| n == case))
+            .map(|c| c.name)
+            .ok_or_else(|| ServiceError::plain(format!("案卷 {case} 不在任何评查活动中")))
+    }
+
+    /// The project's first campaign.
+    pub fn first_campaign(&self) -> Outcome<String> {
+        self.project
+            .campaigns()
+            .map_err(|e| ServiceError::new("无法读取评查活动", e))?
+            .into_iter()
+            .next()
+            .map(|c| c.name)
+            .ok_or_else(|| ServiceError::plain("项目中还没有评查活动"))
     }
 
     /// The 公文 settings with the font each role uses, described (font discovery reads the
@@ -657,9 +702,7 @@ impl Session {
         let err = |e: anyhow::Error| ServiceError::new("整改跟踪", e);
         let by = self.require_reviewer("整改跟踪：请先选择评查员身份（登记人）")?.clone();
         let issued = crate::service::rectify::issue(&mut self.project, request, &by).map_err(err)?;
-        let pages = crate::service::reports::write_pdf(&issued.document, path)
-            .map_err(err)?
-            .pages;
+        let rendered = crate::service::reports::write_pdf(&issued.document, path).map_err(err)?;
         let outcome = format!(
             "已印发 {}：{} 个问题登记为整改跟踪项，{} 前整改",
             issued.number,
@@ -670,7 +713,8 @@ impl Session {
             outcome,
             Written {
                 path: path.to_path_buf(),
-                pages: Some(pages),
+                pages: Some(rendered.pages),
+                bytes: rendered.bytes.len(),
             },
         ))
     }
@@ -713,10 +757,11 @@ impl Session {
     pub fn rectify_summary(&self, today: chrono::NaiveDate, path: &Path) -> Outcome<Written> {
         let err = |e: anyhow::Error| ServiceError::new("整改跟踪", e);
         let document = crate::service::rectify::summary_document(&self.project, today).map_err(err)?;
-        let pages = crate::service::reports::write_pdf(&document, path).map_err(err)?.pages;
+        let rendered = crate::service::reports::write_pdf(&document, path).map_err(err)?;
         Ok(Written {
             path: path.to_path_buf(),
-            pages: Some(pages),
+            pages: Some(rendered.pages),
+            bytes: rendered.bytes.len(),
         })
     }
 
