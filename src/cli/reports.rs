@@ -180,6 +180,9 @@ pub fn report(command: ReportCommand) -> Result<ExitCode> {
         }
     };
     let written = session.write_report(&kind, &options, &out)?;
+    for warning in &written.warnings {
+        errln!("排版提示：{warning}");
+    }
     outln!(
         "已生成 {}：{} 页，{:.0} KB",
         out.display(),

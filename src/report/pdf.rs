@@ -609,6 +609,9 @@ pub struct RenderedPdf {
     pub bytes: Vec<u8>,
     /// Number of pages.
     pub pages: u32,
+    /// What printpdf warned about while writing (errors and warnings, page named), for the
+    /// user to see; empty for a clean document.
+    pub warnings: Vec<String>,
 }
 
 /// Renders a document to PDF with this machine's fonts (a 公文 takes the installed
@@ -664,10 +667,8 @@ pub fn render_pdf_with(document: &Document, set: &FontSet) -> Result<RenderedPdf
         return Err(e);
     }
     let pages = u32::try_from(pages_items.len()).unwrap_or(u32::MAX);
-    Ok(RenderedPdf {
-        bytes: write_pdf(document, set, pages_items, &orientations)?,
-        pages,
-    })
+    let (bytes, warnings) = write_pdf(document, set, pages_items, &orientations)?;
+    Ok(RenderedPdf { bytes, pages, warnings })
 }
 
 impl Layout<'_> {
@@ -950,7 +951,7 @@ fn write_pdf(
     set: &FontSet,
     pages: Vec<Vec<Item>>,
     landscape: &[bool],
-) -> Result<Vec<u8>, PdfError> {
+) -> Result<(Vec<u8>, Vec<String>), PdfError> {
     let mut doc = PdfDocument::new(&document.title);
     doc.metadata.info.creator = "Pingcha 评查".into();
     doc.metadata.info.producer = "Pingcha 评查".into();
@@ -1093,7 +1094,12 @@ fn write_pdf(
     let mut warnings = Vec::new();
     let mut bytes = doc.with_pages(pdf_pages).save(&options, &mut warnings);
     stabilise_trailer_id(&mut bytes);
-    Ok(bytes)
+    let warnings = warnings
+        .into_iter()
+        .filter(|w| w.severity != printpdf::PdfParseErrorSeverity::Info)
+        .map(|w| format!("第{}页：{}", w.page + 1, w.msg))
+        .collect();
+    Ok((bytes, warnings))
 }
 
 /// printpdf fills the trailer's `/ID` with two strings from a process-wide counter, so the

@@ -22,7 +22,7 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
 use crate::service::error::{Job, ServiceError};
 use crate::service::protocol::{CampaignRequest, CampaignResponse, RectifyRequest, ReportRequest, Request, Response};
-use crate::service::session::{ReportKind, ReportOptions, Session};
+use crate::service::session::{ReportKind, ReportOptions, Session, Written};
 use crate::service::{plan_import, run_import};
 use crate::store::{CachedFinding, Reviewer};
 
@@ -118,7 +118,7 @@ impl Backend {
     pub fn finish(&mut self, within: std::time::Duration) -> bool {
         self.cancel_import.store(true, Ordering::Relaxed);
         // Queued requests come before the stop: they are carried out.
-        let _ = self.project.send(ToProject::Stop);
+        self.project.send(ToProject::Stop).ok(); // a stopped thread needs nothing more
         let Some(thread) = self.thread.take() else {
             return true;
         };
@@ -140,9 +140,11 @@ impl Backend {
             if job == Job::Import {
                 self.cancel_import.store(false, Ordering::Relaxed);
             }
-            let _ = self.jobs.send(ToJobs::Request(Box::new(request)));
-        } else {
-            let _ = self.project.send(ToProject::Request(Box::new(request)));
+            if self.jobs.send(ToJobs::Request(Box::new(request))).is_err() {
+                log::error!("任务线程已结束，请求未能送达");
+            }
+        } else if self.project.send(ToProject::Request(Box::new(request))).is_err() {
+            log::error!("项目线程已结束，请求未能送达");
         }
     }
 
@@ -190,6 +192,26 @@ impl Sender2 {
         self.send(Response::Done {
             job,
             outcome: outcome.into(),
+        });
+    }
+
+    /// A written file: the PDF writer's warnings first (a notification naming the file),
+    /// then the file.
+    fn written(&self, written: Written) {
+        if !written.warnings.is_empty() {
+            self.done(
+                Job::Report,
+                format!(
+                    "{} 已生成，排版时有 {} 条提示：{}",
+                    written.path.display(),
+                    written.warnings.len(),
+                    written.warnings.join("；")
+                ),
+            );
+        }
+        self.send(Response::ReportReady {
+            path: written.path,
+            pages: written.pages,
         });
     }
 
@@ -268,7 +290,7 @@ fn project_thread(start: ThreadStart, requests: Receiver<ToProject>, jobs_rx: Re
     if let Some(packages) = start.demo_packages
         && session.project().case_count().unwrap_or(0) == 0
     {
-        let _ = start.jobs_tx.send(ToJobs::Demo(packages));
+        start.jobs_tx.send(ToJobs::Demo(packages)).ok(); // a stopped thread needs nothing more
     }
     let mut counting: Option<Counting> = None;
     start_counting(&session, &mut counting, send);
@@ -300,7 +322,7 @@ fn project_thread(start: ThreadStart, requests: Receiver<ToProject>, jobs_rx: Re
             }
         }
     }
-    let _ = start.jobs_tx.send(ToJobs::Stop);
+    start.jobs_tx.send(ToJobs::Stop).ok(); // a stopped thread needs nothing more
     if let Some(t) = jobs_thread
         && t.join().is_err()
     {
@@ -387,8 +409,9 @@ fn send_list(session: &Session, send: &Sender2) {
 fn send_case(session: &Session, number: &str, send: &Sender2) {
     match session.load_case_by_number(number) {
         Ok((stored, findings)) => {
-            if let Ok((id, count)) = session.finding_count_of(number) {
-                send.send(Response::FindingCountOf(id, count));
+            match session.finding_count_of(number) {
+                Ok((id, count)) => send.send(Response::FindingCountOf(id, count)),
+                Err(e) => send.failed(Job::Cases, e),
             }
             send.send(Response::Case(Box::new(stored), findings));
         }
@@ -485,7 +508,7 @@ fn project_request(session: &mut Session, request: Request, jobs: &Sender<ToJobs
         }
         Request::SetReviewer { name, unit } => match session.set_reviewer(&name, &unit) {
             Ok(r) => {
-                let _ = jobs.send(ToJobs::Reviewer(r.clone()));
+                jobs.send(ToJobs::Reviewer(r.clone())).ok(); // a stopped thread needs nothing more
                 send.send(Response::Reviewer(r));
                 // Open findings are per reviewer: count again.
                 return true;
@@ -692,8 +715,11 @@ fn scoring_request(session: &mut Session, request: Request, send: &Sender2) {
     }
     if let Some(number) = case {
         send_review_states(session, send);
-        if decided && let Ok((id, count)) = session.finding_count_of(&number) {
-            send.send(Response::FindingCountOf(id, count));
+        if decided {
+            match session.finding_count_of(&number) {
+                Ok((id, count)) => send.send(Response::FindingCountOf(id, count)),
+                Err(e) => send.failed(Job::Scoring, e),
+            }
         }
     }
     if let Some(key) = touched
@@ -842,7 +868,7 @@ fn jobs_thread(
                 match write_demo_packages(&packages, send) {
                     Ok(()) => {
                         run_import_job(&mut session, vec![packages], cancel, send);
-                        let _ = to_project.send(ToProject::CasesChanged);
+                        to_project.send(ToProject::CasesChanged).ok(); // a stopped thread needs nothing more
                     }
                     Err(e) => send.failed(
                         Job::Demo,
@@ -854,7 +880,7 @@ fn jobs_thread(
                 let job = request.long_job();
                 let started = std::time::Instant::now();
                 if job_request(&mut session, *request, cancel, send) {
-                    let _ = to_project.send(ToProject::CasesChanged);
+                    to_project.send(ToProject::CasesChanged).ok(); // a stopped thread needs nothing more
                 }
                 if let Some(job) = job {
                     log::info!("任务完成：{}（{} 毫秒）", job.label(), started.elapsed().as_millis());
@@ -873,14 +899,10 @@ fn job_request(session: &mut Session, request: Request, cancel: &AtomicBool, sen
         }
         Request::Report(request) => {
             let (kind, path) = report_kind(request);
-            send.result(
-                Job::Report,
-                session.write_report(&kind, &ReportOptions::default(), &path),
-                |w| Response::ReportReady {
-                    path: w.path,
-                    pages: w.pages,
-                },
-            );
+            match session.write_report(&kind, &ReportOptions::default(), &path) {
+                Ok(written) => send.written(written),
+                Err(e) => send.failed(Job::Report, e),
+            }
         }
         Request::Rectify(RectifyRequest::Issue {
             unit,
@@ -900,22 +922,17 @@ fn job_request(session: &mut Session, request: Request, cancel: &AtomicBool, sen
             match session.issue_notice(&request, &path) {
                 Ok((told, written)) => {
                     send.done(Job::Rectify, told);
-                    send.send(Response::ReportReady {
-                        path: written.path,
-                        pages: written.pages,
-                    });
+                    send.written(written);
                 }
                 Err(e) => send.failed(Job::Report, e),
             }
             send_rectify(session, send);
         }
         Request::Rectify(RectifyRequest::Summary { today, path }) => {
-            send.result(Job::Report, session.rectify_summary(today, &path), |w| {
-                Response::ReportReady {
-                    path: w.path,
-                    pages: w.pages,
-                }
-            });
+            match session.rectify_summary(today, &path) {
+                Ok(written) => send.written(written),
+                Err(e) => send.failed(Job::Report, e),
+            }
             send_rectify(session, send);
         }
         Request::Campaign(CampaignRequest::Compare(campaign)) => send_comparisons(session, &campaign, send),

@@ -61,6 +61,8 @@ pub struct Written {
     pub pages: Option<u32>,
     /// Bytes written.
     pub bytes: usize,
+    /// What the PDF writer warned about (page named); empty for a clean document.
+    pub warnings: Vec<String>,
 }
 
 /// How a report is dated and what deadline it sets; the defaults are the same for the window
@@ -323,7 +325,12 @@ impl Session {
                     }
                 },
             };
-            counts.insert(id, self.finding_count(id, &findings));
+            match self.finding_count(id, &findings) {
+                Ok(count) => {
+                    counts.insert(id, count);
+                }
+                Err(e) => problems.push(e),
+            }
         }
         if let Err(e) = self.project.cache_findings(&self.rules.cache_key(), &fresh) {
             problems.push(ServiceError::new("无法保存自动检查缓存", e));
@@ -332,34 +339,32 @@ impl Session {
     }
 
     /// A case's findings counted against the reviewer's decisions.
-    pub fn finding_count(&self, id: i64, findings: &[CachedFinding]) -> FindingCount {
+    pub fn finding_count(&self, id: i64, findings: &[CachedFinding]) -> Outcome<FindingCount> {
         let serious: Vec<&CachedFinding> = findings.iter().filter(|f| f.severity != "notice").collect();
+        let err = |e: crate::store::StoreError| ServiceError::new("无法读取对自动检查问题的处理", e);
         let decided: Vec<FindingDecision> = match (&self.reviewer, serious.is_empty()) {
-            (Some(r), false) => self
-                .project
-                .case_number(id)
-                .ok()
-                .flatten()
-                .and_then(|number| self.project.finding_decisions(&number, r.id).ok())
-                .unwrap_or_default(),
+            (Some(r), false) => match self.project.case_number(id).map_err(err)? {
+                Some(number) => self.project.finding_decisions(&number, r.id).map_err(err)?,
+                None => Vec::new(),
+            },
             _ => Vec::new(),
         };
         let decided_count = serious
             .iter()
             .filter(|f| decided.iter().any(|d| d.rule == f.rule && d.message == f.message))
             .count();
-        FindingCount {
+        Ok(FindingCount {
             serious: serious.len() - decided_count,
             decided: decided_count,
             notices: findings.len() - serious.len(),
-        }
+        })
     }
 
     /// A case's count after a change to it (a decision, an edited fact).
     pub fn finding_count_of(&self, number: &str) -> Outcome<(i64, FindingCount)> {
         let (stored, findings) = self.load_case_by_number(number)?;
         let cached: Vec<CachedFinding> = findings.iter().map(to_cached).collect();
-        Ok((stored.row.id, self.finding_count(stored.row.id, &cached)))
+        Ok((stored.row.id, self.finding_count(stored.row.id, &cached)?))
     }
 
     // ---- OCR and facts ----
@@ -399,13 +404,16 @@ impl Session {
         self.load_rules()
     }
 
-    /// The project's import limits (defaults where none are stored or they cannot be read).
+    /// The project's import limits (defaults where none are stored; where they cannot be
+    /// read, the defaults and a line in the log).
     pub fn import_limits(&self) -> ImportLimits {
-        self.project
-            .setting(IMPORT_LIMITS_KEY)
-            .ok()
-            .flatten()
-            .unwrap_or_default()
+        match self.project.setting(IMPORT_LIMITS_KEY) {
+            Ok(limits) => limits.unwrap_or_default(),
+            Err(e) => {
+                log::warn!("导入限制无法读取，使用默认值：{e}");
+                ImportLimits::default()
+            }
+        }
     }
 
     /// Saves the import limits.
@@ -637,6 +645,7 @@ impl Session {
                     path: path.to_path_buf(),
                     pages: None,
                     bytes: bytes.len(),
+                    warnings: Vec::new(),
                 });
             }
         }
@@ -646,6 +655,7 @@ impl Session {
             path: path.to_path_buf(),
             pages: Some(rendered.pages),
             bytes: rendered.bytes.len(),
+            warnings: rendered.warnings,
         })
     }
 
@@ -715,6 +725,7 @@ impl Session {
                 path: path.to_path_buf(),
                 pages: Some(rendered.pages),
                 bytes: rendered.bytes.len(),
+                warnings: rendered.warnings,
             },
         ))
     }
@@ -762,6 +773,7 @@ impl Session {
             path: path.to_path_buf(),
             pages: Some(rendered.pages),
             bytes: rendered.bytes.len(),
+            warnings: rendered.warnings,
         })
     }
 

@@ -1834,7 +1834,7 @@ impl PingchaApp {
             self.notify(ctx, Level::Info, message);
         }
         for field in [&mut self.kit_path, &mut self.kit_workspace, &mut self.return_path] {
-            let _ = field.poll();
+            field.poll(); // a picked-nothing message shows under the field
         }
         let mut open = self.project_dialog_open;
         let mut chosen = None;

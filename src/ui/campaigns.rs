@@ -158,8 +158,8 @@ impl CampaignWindow {
                 requests.push(Request::Campaign(CampaignRequest::Compare(name.clone())));
             }
         }
-        let _ = self.kit_path.poll();
-        let _ = self.return_path.poll();
+        self.kit_path.poll(); // a picked-nothing message shows under the field
+        self.return_path.poll(); // a picked-nothing message shows under the field
         let palette = theme::palette(ctx.global_style().visuals.dark_mode);
         let mut open = true;
         egui::Window::new("评查活动")

@@ -80,8 +80,8 @@ impl ChecklistEditor {
         if !self.open {
             return requests;
         }
-        let _ = self.import_path.poll();
-        let _ = self.export_path.poll();
+        self.import_path.poll(); // a picked-nothing message shows under the field
+        self.export_path.poll(); // a picked-nothing message shows under the field
         let mut open = true;
         let palette = theme::palette(ctx.global_style().visuals.dark_mode);
         egui::Window::new("评查标准")

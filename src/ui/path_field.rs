@@ -25,20 +25,24 @@ pub struct PathField {
     /// The path as typed or picked.
     pub text: String,
     dialog: Option<Receiver<Option<PathBuf>>>,
+    /// Why the last dialog gave no path, shown under the field until the next pick.
+    problem: Option<&'static str>,
 }
 
 impl PathField {
-    /// Applies a finished dialog. Returns a message for the user when it picked nothing.
+    /// Applies a finished dialog. When it picked nothing, the field shows why under itself
+    /// (and the message is returned, for a caller that also notifies).
     pub fn poll(&mut self) -> Option<&'static str> {
         let result = self.dialog.as_ref()?.try_recv().ok()?;
         self.dialog = None;
-        match result {
+        self.problem = match result {
             Some(path) => {
                 self.text = path.display().to_string();
                 None
             }
             None => Some("未选择路径。若系统对话框没有出现（缺少桌面门户或 zenity），请直接在输入框中填写路径。"),
-        }
+        };
+        self.problem
     }
 
     /// Draws the label, the field (accessible by `label`) and one button per pick.
@@ -57,9 +61,13 @@ impl PathField {
                     .clicked()
                 {
                     self.dialog = Some(spawn_dialog(*pick));
+                    self.problem = None;
                 }
             }
         });
+        if let Some(problem) = self.problem {
+            ui.add(egui::Label::new(egui::RichText::new(problem).small().color(ui.visuals().warn_fg_color)).wrap());
+        }
     }
 
     /// The trimmed path, if any.
@@ -88,10 +96,13 @@ fn spawn_dialog(pick: Pick) -> Receiver<Option<PathBuf>> {
                 .add_filter("Excel 表格", &["xlsx"])
                 .save_file(),
         };
-        let _ = sender.send(picked);
+        // The field was dropped (its window closed) before the dialog returned: nobody waits.
+        sender.send(picked).ok();
     });
-    if spawned.is_err() {
-        let _ = tx.send(None);
+    if let Err(e) = spawned {
+        crate::places::log(&format!("无法打开文件对话框：{e}"));
+        // Reported to the user as a pick of nothing (type the path).
+        tx.send(None).ok();
     }
     rx
 }

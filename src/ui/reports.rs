@@ -97,7 +97,7 @@ impl ReportsWindow {
         if !self.open {
             return requests;
         }
-        let _ = self.path.poll();
+        self.path.poll(); // a picked-nothing message shows under the field
         let mut open = true;
         let palette = theme::palette(ctx.global_style().visuals.dark_mode);
         egui::Window::new("报告")

@@ -351,6 +351,7 @@ impl ScoringPanel {
         if let Some(decision) = change.accepted.clone() {
             // An acceptance: the mark and the decision go back (or forward) together.
             let mark = if redo { change.after } else { change.before };
+            // The mark travels with the decision below: its own action is not sent.
             let _ = self.change(
                 &change.item,
                 mark.clone(),

@@ -59,7 +59,7 @@ impl SettingsWindow {
         if !self.open {
             return requests;
         }
-        let _ = self.add_path.poll();
+        self.add_path.poll(); // a picked-nothing message shows under the field
         let palette = theme::palette(ctx.global_style().visuals.dark_mode);
         let mut open = true;
         egui::Window::new("自动检查设置")

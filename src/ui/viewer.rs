@@ -99,7 +99,7 @@ impl Viewer {
     pub fn new(wake: impl Fn() + Send + 'static) -> Self {
         let (req_tx, req_rx) = channel::<Request>();
         let (res_tx, res_rx) = channel::<Rendered>();
-        let _ = std::thread::Builder::new()
+        let spawned = std::thread::Builder::new()
             .name("pingcha-viewer".into())
             .spawn(move || {
                 let mut cached: Option<(String, PdfDocument)> = None;
@@ -137,7 +137,7 @@ impl Viewer {
             fit_width: true,
             textures: VecDeque::new(),
             pending: Vec::new(),
-            error: None,
+            error: spawned.err().map(|e| format!("无法启动文书预览：{e}")),
             ocr: None,
             ocr_asked: None,
             show_ocr: false,
@@ -360,11 +360,17 @@ impl Viewer {
             return;
         }
         self.pending.push(key.clone());
-        let _ = self.requests.send(Request {
-            key,
-            path: doc.path.clone(),
-            kind: doc.kind,
-        });
+        if self
+            .requests
+            .send(Request {
+                key,
+                path: doc.path.clone(),
+                kind: doc.kind,
+            })
+            .is_err()
+        {
+            crate::places::log("文书预览线程已结束，页面无法显示");
+        }
     }
 
     fn receive(&mut self, ctx: &egui::Context) {
