@@ -2289,3 +2289,27 @@ fn a_fact_typed_in_the_case_view_is_recorded_checked_and_put_back() {
     wait_until(&mut h, "the history", |a| a.history().is_some_and(|e| e.len() >= 2));
     assert!(h.query_all_by_label_contains("修改案卷事实").count() >= 2);
 }
+
+/// #12: the scoring keys are commands of the one table: the palette lists them with their
+/// keys, and running one there does what the key does.
+#[test]
+fn the_palette_lists_the_scoring_keys_and_runs_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let (mut h, _row) = scoring_app(dir, &rows);
+    select_item(&mut h, "1.2");
+    h.key_press(egui::Key::Num2);
+    h.run_steps(2);
+    h.get_by_label("98 / 100");
+    settle(&mut h);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    h.run_steps(2);
+    for label in ["撤销评分", "本项不涉及", "采纳自动检查建议", "完成/重新打开评查"] {
+        h.get_by_label(label);
+    }
+    type_into(&mut h, "命令", "撤销评分");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    h.get_by_label("100 / 100");
+    settle(&mut h);
+}

@@ -131,6 +131,37 @@ pub enum UiCommand {
     Reports,
     /// Open rectification tracking.
     Rectify,
+    /// Scoring: mark the review done, or reopen it.
+    ToggleReviewed,
+    /// Scoring: undo the last change of this case.
+    Undo,
+    /// Scoring: redo.
+    Redo,
+    /// Scoring: the selected item does not apply (again: it does).
+    NotApplicable,
+    /// Scoring: the selected veto item is hit (again: not hit).
+    Veto,
+    /// Scoring: write or pick the selected item's reason.
+    EditReason,
+    /// Scoring: accept the selected item's first open suggestion.
+    AcceptSuggestion,
+    /// Scoring: reject it (with a reason).
+    RejectSuggestion,
+    /// Scoring: the next checklist that applies.
+    NextChecklist,
+}
+
+/// Where a command's key works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Anywhere in the main window.
+    Window,
+    /// The case list has the keyboard.
+    List,
+    /// A document is open in the viewer.
+    Viewer,
+    /// The scoring panel has the keyboard (its keys are read by the panel).
+    Scoring,
 }
 
 impl UiCommand {
@@ -159,7 +190,67 @@ impl UiCommand {
         UiCommand::Campaigns,
         UiCommand::Reports,
         UiCommand::Rectify,
+        UiCommand::ToggleReviewed,
+        UiCommand::Undo,
+        UiCommand::Redo,
+        UiCommand::NotApplicable,
+        UiCommand::Veto,
+        UiCommand::EditReason,
+        UiCommand::AcceptSuggestion,
+        UiCommand::RejectSuggestion,
+        UiCommand::NextChecklist,
     ];
+
+    /// The scoring panel's commands, in the order its keys are read (redo before undo:
+    /// Ctrl+Shift+Z would also match Ctrl+Z).
+    pub const SCORING: &'static [UiCommand] = &[
+        UiCommand::ToggleReviewed,
+        UiCommand::Redo,
+        UiCommand::Undo,
+        UiCommand::NextChecklist,
+        UiCommand::EditReason,
+        UiCommand::NotApplicable,
+        UiCommand::Veto,
+        UiCommand::AcceptSuggestion,
+        UiCommand::RejectSuggestion,
+    ];
+
+    /// Where the command's key works.
+    pub fn scope(self) -> Scope {
+        match self {
+            Self::NextCase
+            | Self::PreviousCase
+            | Self::ListPageDown
+            | Self::ListPageUp
+            | Self::ListFirst
+            | Self::ListLast
+            | Self::FocusScoring => Scope::List,
+            Self::PageUp | Self::PageDown | Self::CloseDocument => Scope::Viewer,
+            Self::ToggleReviewed
+            | Self::Undo
+            | Self::Redo
+            | Self::NotApplicable
+            | Self::Veto
+            | Self::EditReason
+            | Self::AcceptSuggestion
+            | Self::RejectSuggestion
+            | Self::NextChecklist => Scope::Scoring,
+            Self::Import
+            | Self::FocusSearch
+            | Self::ToggleTheme
+            | Self::CancelImport
+            | Self::OpenProject
+            | Self::CommandPalette
+            | Self::ClearFilters
+            | Self::ChooseReviewer
+            | Self::EditChecklists
+            | Self::ToggleList
+            | Self::Settings
+            | Self::Campaigns
+            | Self::Reports
+            | Self::Rectify => Scope::Window,
+        }
+    }
 }
 
 impl UiCommand {
@@ -190,6 +281,15 @@ impl UiCommand {
             Self::Campaigns => "评查活动…",
             Self::Reports => "报告…",
             Self::Rectify => "整改跟踪…",
+            Self::ToggleReviewed => "完成/重新打开评查",
+            Self::Undo => "撤销评分",
+            Self::Redo => "重做评分",
+            Self::NotApplicable => "本项不涉及",
+            Self::Veto => "否决项命中",
+            Self::EditReason => "填写评查理由",
+            Self::AcceptSuggestion => "采纳自动检查建议",
+            Self::RejectSuggestion => "不采纳自动检查建议",
+            Self::NextChecklist => "下一份评查标准",
         }
     }
 
@@ -210,6 +310,15 @@ impl UiCommand {
             Self::CommandPalette => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::K)),
             Self::FocusScoring => Some(KeyboardShortcut::new(Modifiers::NONE, Key::Enter)),
             Self::ToggleList => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::L)),
+            Self::ToggleReviewed => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter)),
+            Self::Undo => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::Z)),
+            Self::Redo => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::Y)),
+            Self::NotApplicable => Some(KeyboardShortcut::new(Modifiers::NONE, Key::N)),
+            Self::Veto => Some(KeyboardShortcut::new(Modifiers::NONE, Key::V)),
+            Self::EditReason => Some(KeyboardShortcut::new(Modifiers::NONE, Key::Enter)),
+            Self::AcceptSuggestion => Some(KeyboardShortcut::new(Modifiers::NONE, Key::A)),
+            Self::RejectSuggestion => Some(KeyboardShortcut::new(Modifiers::NONE, Key::R)),
+            Self::NextChecklist => Some(KeyboardShortcut::new(Modifiers::NONE, Key::Tab)),
             Self::ToggleTheme
             | Self::CancelImport
             | Self::ClearFilters
@@ -1039,6 +1148,21 @@ impl PingchaApp {
                     .send(Request::Campaign(crate::service::protocol::CampaignRequest::List));
             }
             UiCommand::ClearFilters => self.list.clear_filters(),
+            UiCommand::ToggleReviewed
+            | UiCommand::Undo
+            | UiCommand::Redo
+            | UiCommand::NotApplicable
+            | UiCommand::Veto
+            | UiCommand::EditReason
+            | UiCommand::AcceptSuggestion
+            | UiCommand::RejectSuggestion
+            | UiCommand::NextChecklist => {
+                // From the palette: the panel takes the keyboard and does it.
+                self.scoring.focused = true;
+                let findings = self.findings.clone();
+                let actions = self.scoring.run(command, &findings);
+                self.run_scoring_actions(actions);
+            }
         }
     }
 
@@ -2458,5 +2582,37 @@ mod list_tests {
         assert_eq!(move_in_list(Some(10), 100, -20), Some(0));
         assert_eq!(move_in_list(Some(50), 100, i64::MIN / 2), Some(0));
         assert_eq!(move_in_list(Some(50), 100, i64::MAX / 2), Some(99));
+    }
+}
+
+#[cfg(test)]
+mod command_tests {
+    use super::{Scope, UiCommand};
+
+    #[test]
+    fn the_palette_offers_the_scoring_keys_and_no_two_keys_of_one_scope_collide() {
+        for command in UiCommand::SCORING {
+            assert_eq!(command.scope(), Scope::Scoring, "{command:?}");
+            assert!(command.shortcut().is_some(), "{command:?} has no key");
+            assert!(
+                UiCommand::PALETTE.contains(command),
+                "{command:?} is not in the palette"
+            );
+        }
+        let all: Vec<UiCommand> = UiCommand::PALETTE
+            .iter()
+            .copied()
+            .chain([UiCommand::CommandPalette])
+            .collect();
+        for (i, a) in all.iter().enumerate() {
+            assert!(!a.label().is_empty());
+            for b in &all[i + 1..] {
+                let overlap = a.scope() == b.scope() || a.scope() == Scope::Window || b.scope() == Scope::Window;
+                // PageDown/PageUp page the viewer or the list: different scopes, one key.
+                if overlap && a.shortcut().is_some() && a.shortcut() == b.shortcut() {
+                    panic!("{a:?} and {b:?} share a key in one scope");
+                }
+            }
+        }
     }
 }

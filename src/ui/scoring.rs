@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use egui::{Key, Modifiers, RichText};
 
+use super::app::UiCommand;
 use super::theme::{self, Palette};
 use crate::domain::AuditAction;
 use crate::domain::{Anchor, Checklist, Deduction, ItemRef, LibraryEntry, Mark, MarkValue, fmt_points};
@@ -452,16 +453,9 @@ impl ScoringPanel {
             return actions;
         }
         let pressed = |key: Key, modifiers: Modifiers| ctx.input_mut(|i| i.consume_key(modifiers, key));
-        if pressed(Key::Enter, Modifiers::COMMAND) {
-            actions.extend(self.toggle_reviewed());
-            return actions;
-        }
-        if pressed(Key::Z, Modifiers::COMMAND | Modifiers::SHIFT) || pressed(Key::Y, Modifiers::COMMAND) {
-            actions.extend(self.undo_redo(true));
-            return actions;
-        }
-        if pressed(Key::Z, Modifiers::COMMAND) {
-            actions.extend(self.undo_redo(false));
+        // Ctrl+Shift+Z is redo too.
+        if pressed(Key::Z, Modifiers::COMMAND | Modifiers::SHIFT) {
+            actions.extend(self.run(UiCommand::Redo, findings));
             return actions;
         }
         if pressed(Key::ArrowDown, Modifiers::NONE) {
@@ -470,44 +464,18 @@ impl ScoringPanel {
         if pressed(Key::ArrowUp, Modifiers::NONE) {
             self.move_selection(-1);
         }
-        if pressed(Key::Tab, Modifiers::NONE) && !self.scorings.is_empty() {
-            self.tab = (self.tab + 1) % self.scorings.len();
-            self.selected = self
-                .current()
-                .and_then(|s| navigable(s, &self.collapsed).first().cloned());
-        }
-        if pressed(Key::Enter, Modifiers::NONE) {
-            self.reason_draft = self.selected_mark().map(|m| m.reason.clone()).unwrap_or_default();
-            self.editing_reason = true;
-            self.focus_editor = true;
-            return actions;
-        }
-        if pressed(Key::N, Modifiers::NONE) {
-            let na = self.selected_mark().map(|m| m.value) == Some(MarkValue::NotApplicable);
-            actions.extend(self.set_value((!na).then_some(MarkValue::NotApplicable)));
-        }
-        if pressed(Key::V, Modifiers::NONE) {
-            let is_veto = self
-                .current()
-                .zip(self.selected.as_deref())
-                .and_then(|(s, id)| s.checklist.checklist.item(id))
-                .is_some_and(|t| matches!(t, ItemRef::Veto(_)));
-            if is_veto {
-                let hit = self.selected_mark().map(|m| m.value) == Some(MarkValue::VetoHit);
-                actions.extend(self.set_value((!hit).then_some(MarkValue::VetoHit)));
+        // The panel's keys come from the one command table (the palette lists them too).
+        for &command in UiCommand::SCORING {
+            let Some(shortcut) = command.shortcut() else { continue };
+            if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
+                actions.extend(self.run(command, findings));
+                if matches!(
+                    command,
+                    UiCommand::ToggleReviewed | UiCommand::Undo | UiCommand::Redo | UiCommand::EditReason
+                ) {
+                    return actions;
+                }
             }
-        }
-        if pressed(Key::A, Modifiers::NONE)
-            && let Some(finding) = self.open_suggestions(findings).first().cloned()
-        {
-            actions.extend(self.accept(&finding));
-        }
-        if pressed(Key::R, Modifiers::NONE)
-            && let Some(finding) = self.open_suggestions(findings).first()
-        {
-            self.rejecting = Some((finding.rule.to_string(), finding.message.clone()));
-            self.reject_draft.clear();
-            self.focus_editor = true;
         }
         let now = ctx.input(|i| i.time);
         let typed: Vec<char> = ctx.input_mut(|i| {
@@ -521,6 +489,61 @@ impl ScoringPanel {
         });
         for digit in typed {
             self.type_digit(digit, now, &mut actions);
+        }
+        actions
+    }
+
+    /// Runs one of the panel's commands (from its keys or the command palette) on the
+    /// selected item.
+    pub fn run(&mut self, command: UiCommand, findings: &[Finding]) -> Vec<Action> {
+        let mut actions = Vec::new();
+        if self.current().is_none() {
+            return actions;
+        }
+        match command {
+            UiCommand::ToggleReviewed => actions.extend(self.toggle_reviewed()),
+            UiCommand::Undo => actions.extend(self.undo_redo(false)),
+            UiCommand::Redo => actions.extend(self.undo_redo(true)),
+            UiCommand::NextChecklist if !self.scorings.is_empty() => {
+                self.tab = (self.tab + 1) % self.scorings.len();
+                self.selected = self
+                    .current()
+                    .and_then(|s| navigable(s, &self.collapsed).first().cloned());
+            }
+            UiCommand::EditReason => {
+                self.reason_draft = self.selected_mark().map(|m| m.reason.clone()).unwrap_or_default();
+                self.editing_reason = true;
+                self.focus_editor = true;
+            }
+            UiCommand::NotApplicable => {
+                let na = self.selected_mark().map(|m| m.value) == Some(MarkValue::NotApplicable);
+                actions.extend(self.set_value((!na).then_some(MarkValue::NotApplicable)));
+            }
+            UiCommand::Veto => {
+                let is_veto = self
+                    .current()
+                    .zip(self.selected.as_deref())
+                    .and_then(|(s, id)| s.checklist.checklist.item(id))
+                    .is_some_and(|t| matches!(t, ItemRef::Veto(_)));
+                if is_veto {
+                    let hit = self.selected_mark().map(|m| m.value) == Some(MarkValue::VetoHit);
+                    actions.extend(self.set_value((!hit).then_some(MarkValue::VetoHit)));
+                }
+            }
+            UiCommand::AcceptSuggestion => {
+                if let Some(finding) = self.open_suggestions(findings).first().cloned() {
+                    actions.extend(self.accept(&finding));
+                }
+            }
+            UiCommand::RejectSuggestion => {
+                if let Some(finding) = self.open_suggestions(findings).first() {
+                    self.rejecting = Some((finding.rule.to_string(), finding.message.clone()));
+                    self.reject_draft.clear();
+                    self.focus_editor = true;
+                }
+            }
+            // Not the panel's: the app runs them.
+            _ => {}
         }
         actions
     }
