@@ -493,7 +493,9 @@ fn the_app_reads_a_case_in_the_background_and_a_search_hit_opens_the_page_with_i
     assert!(pending >= 4, "fine, basis, dates, 文号: {pending}");
     h.get_by_label("逐项核对").click_accesskit();
     h.run_steps(3);
-    for _ in 0..pending {
+    // The count can still grow while the last page's facts arrive (the proposals are asked
+    // again when the job's pages are stored): Enter until none is left, each accepting one.
+    for _ in 0..pending + 20 {
         let before = h.state().current_case().map_or(0, |c| c.edits.len());
         h.key_press(egui::Key::Enter);
         wait_long(&mut h, "the acceptance", 20, |a| {
