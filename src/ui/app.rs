@@ -1421,7 +1421,6 @@ impl PingchaApp {
             });
             return;
         };
-        let case = &stored.case;
         let palette = theme::palette(self.dark);
         let mut opened = None;
         let mut opened_hit: Option<(usize, usize, String)> = None;
@@ -1433,80 +1432,7 @@ impl PingchaApp {
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
             // Keep content clear of the scroll bar.
             ui.set_max_width(ui.available_width() - theme::SPACE * 1.5);
-            ui.add(egui::Label::new(RichText::new(&case.title).heading().strong()).wrap());
-            ui.add(
-                egui::Label::new(
-                    RichText::new(format!("{}  ·  {}  ·  {}", case.number, case.kind_label(), case.unit))
-                        .color(palette.weak_text),
-                )
-                .wrap(),
-            );
-            if stored.row.revision > 1 {
-                ui.label(
-                    RichText::new(format!("第 {} 版（旧版本已保留）", stored.row.revision)).color(palette.deduction),
-                );
-            }
-            ui.add_space(theme::SPACE);
-            let mut fields: Vec<(&str, String)> = vec![("执法主体", case.agency.clone())];
-            if let Some(p) = &case.party {
-                fields.push(("当事人", p.name.clone()));
-                if let Some(r) = &p.representative {
-                    fields.push(("法定代表人", r.clone()));
-                }
-            }
-            fields.push((
-                "执法人员",
-                case.officers
-                    .iter()
-                    .map(|o| format!("{}（{}）", o.name, o.certificate))
-                    .collect::<Vec<_>>()
-                    .join("、"),
-            ));
-            if let Some(d) = &case.decision {
-                if !d.legal_basis.is_empty() {
-                    fields.push(("处罚依据", d.legal_basis.join("；")));
-                }
-                let penalties: Vec<String> = d
-                    .penalties
-                    .iter()
-                    .map(|p| match p.amount_yuan {
-                        Some(a) => format!("{} {a:.0} 元", p.kind.label()),
-                        None => p.kind.label().to_string(),
-                    })
-                    .collect();
-                fields.push(("处罚", penalties.join("，")));
-            }
-            for (key, value) in fields {
-                ui.horizontal_top(|ui| {
-                    ui.add_sized(
-                        [72.0, 18.0],
-                        egui::Label::new(RichText::new(key).color(palette.weak_text)),
-                    );
-                    ui.add(egui::Label::new(value).wrap());
-                });
-            }
-            ui.add_space(theme::SPACE);
-            ui.label(RichText::new("关键日期").strong());
-            ui.horizontal_wrapped(|ui| {
-                let mut dates: Vec<_> = DateKey::ALL
-                    .iter()
-                    .filter_map(|k| case.effective_date(*k).map(|d| (*k, d)))
-                    .collect();
-                dates.sort_by_key(|(_, d)| *d);
-                for (i, (key, date)) in dates.iter().enumerate() {
-                    // Each date stays whole: it moves to the next line rather than breaking.
-                    let arrow = if i + 1 < dates.len() { " →" } else { "" };
-                    ui.add(egui::Label::new(format!("{} {}{arrow}", key.label(), date.format("%Y-%m-%d"))).extend());
-                }
-            });
-            if !stored.warnings.is_empty() {
-                ui.add_space(theme::SPACE);
-                egui::CollapsingHeader::new(format!("导入提示（{}）", stored.warnings.len())).show(ui, |ui| {
-                    for w in &stored.warnings {
-                        ui.add(egui::Label::new(RichText::new(w).color(palette.deduction)).wrap());
-                    }
-                });
-            }
+            case_header(ui, stored, palette);
             ui.add_space(theme::SPACE);
             let serious = self
                 .findings
@@ -1606,97 +1532,7 @@ impl PingchaApp {
                     }
                 }
             });
-            let mut page = 1u32;
-            let mut open_document = None;
-            let row_height = theme::row_height(ui);
-            // 序号, 文书, 日期 and 页码 always; 文号 and 文字层 when the view is wide enough —
-            // nothing cut at the right edge.
-            let w = |text: &str| theme::fitted_width(ui, text, "", 0.0);
-            let fixed = [("序号", w("99")), ("日期", w("2024-12-31")), ("页码", w("999–999"))];
-            let optional = [("文字层", w("无文字层")), ("文号", w("青禾应急罚〔2024〕10号"))];
-            let mut shown = vec!["序号", "文书", "日期", "页码"];
-            let mut used: f32 = fixed.iter().map(|(_, x)| x).sum::<f32>() + w("询问笔录（一）");
-            for (name, width) in optional {
-                if used + width <= ui.available_width() {
-                    used += width;
-                    shown.insert(if name == "文号" { 3 } else { shown.len() }, name);
-                }
-            }
-            let width_of = |name: &str| fixed.iter().chain(&optional).find(|(n, _)| *n == name).map(|(_, x)| *x);
-            let mut table = TableBuilder::new(ui)
-                .id_salt(("toc", shown.len()))
-                .striped(true)
-                .vscroll(false)
-                .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
-            for name in &shown {
-                table = table.column(match (*name, width_of(name)) {
-                    ("文书", _) => Column::remainder().at_least(60.0).clip(true),
-                    ("文号", Some(x)) => Column::initial(x).at_least(60.0).clip(true),
-                    (_, Some(x)) => Column::exact(x),
-                    (_, None) => Column::auto(),
-                });
-            }
-            table
-                .header(row_height, |mut header| {
-                    for h in &shown {
-                        header.col(|ui| {
-                            ui.label(RichText::new(*h).strong());
-                        });
-                    }
-                })
-                .body(|mut body| {
-                    for (i, doc) in stored.documents.iter().enumerate() {
-                        let meta = case.documents.get(i);
-                        let pages = doc.pages.unwrap_or(1).max(1);
-                        let range = if pages == 1 {
-                            format!("{page}")
-                        } else {
-                            format!("{page}–{}", page + pages - 1)
-                        };
-                        page += pages;
-                        body.row(row_height - 4.0, |mut row| {
-                            for name in &shown {
-                                row.col(|ui| match *name {
-                                    "序号" => {
-                                        ui.label((i + 1).to_string());
-                                    }
-                                    "文书" => {
-                                        let label =
-                                            ui.link(&doc.doc_type).on_hover_text(format!("查看 {}", doc.file_path));
-                                        if label.clicked() {
-                                            open_document = Some(i);
-                                        }
-                                    }
-                                    "日期" => {
-                                        ui.label(
-                                            meta.and_then(|m| m.date)
-                                                .map(|d| d.format("%Y-%m-%d").to_string())
-                                                .unwrap_or_default(),
-                                        );
-                                    }
-                                    "文号" => {
-                                        let number = meta.and_then(|m| m.number.clone()).unwrap_or_default();
-                                        ui.add(egui::Label::new(&number).truncate()).on_hover_text(&number);
-                                    }
-                                    "页码" => {
-                                        ui.label(&range);
-                                    }
-                                    _ => {
-                                        let (text, color) = match doc.text_status.as_str() {
-                                            "text" => ("有", palette.pass),
-                                            "no_text" => ("无文字层", palette.deduction),
-                                            "unreadable" => ("无法读取", palette.veto),
-                                            "missing" => ("缺文件", palette.veto),
-                                            _ => ("—", palette.weak_text),
-                                        };
-                                        ui.label(RichText::new(text).color(color));
-                                    }
-                                });
-                            }
-                        });
-                    }
-                });
-            if let Some(i) = open_document {
+            if let Some(i) = documents_table(ui, stored, palette) {
                 opened = Some(i);
             }
         });
@@ -2562,6 +2398,179 @@ pub fn move_in_list(position: Option<usize>, len: usize, delta: i64) -> Option<u
         None => 0,
     };
     Some(from.saturating_add(delta).clamp(0, last) as usize)
+}
+
+/// The case's title, number, parties, officers, decision, key dates and import notes.
+fn case_header(ui: &mut egui::Ui, stored: &StoredCase, palette: theme::Palette) {
+    let case = &stored.case;
+    ui.add(egui::Label::new(RichText::new(&case.title).heading().strong()).wrap());
+    ui.add(
+        egui::Label::new(
+            RichText::new(format!("{}  ·  {}  ·  {}", case.number, case.kind_label(), case.unit))
+                .color(palette.weak_text),
+        )
+        .wrap(),
+    );
+    if stored.row.revision > 1 {
+        ui.label(RichText::new(format!("第 {} 版（旧版本已保留）", stored.row.revision)).color(palette.deduction));
+    }
+    ui.add_space(theme::SPACE);
+    let mut fields: Vec<(&str, String)> = vec![("执法主体", case.agency.clone())];
+    if let Some(p) = &case.party {
+        fields.push(("当事人", p.name.clone()));
+        if let Some(r) = &p.representative {
+            fields.push(("法定代表人", r.clone()));
+        }
+    }
+    fields.push((
+        "执法人员",
+        case.officers
+            .iter()
+            .map(|o| format!("{}（{}）", o.name, o.certificate))
+            .collect::<Vec<_>>()
+            .join("、"),
+    ));
+    if let Some(d) = &case.decision {
+        if !d.legal_basis.is_empty() {
+            fields.push(("处罚依据", d.legal_basis.join("；")));
+        }
+        let penalties: Vec<String> = d
+            .penalties
+            .iter()
+            .map(|p| match p.amount_yuan {
+                Some(a) => format!("{} {a:.0} 元", p.kind.label()),
+                None => p.kind.label().to_string(),
+            })
+            .collect();
+        fields.push(("处罚", penalties.join("，")));
+    }
+    for (key, value) in fields {
+        ui.horizontal_top(|ui| {
+            ui.add_sized(
+                [72.0, 18.0],
+                egui::Label::new(RichText::new(key).color(palette.weak_text)),
+            );
+            ui.add(egui::Label::new(value).wrap());
+        });
+    }
+    ui.add_space(theme::SPACE);
+    ui.label(RichText::new("关键日期").strong());
+    ui.horizontal_wrapped(|ui| {
+        let mut dates: Vec<_> = DateKey::ALL
+            .iter()
+            .filter_map(|k| case.effective_date(*k).map(|d| (*k, d)))
+            .collect();
+        dates.sort_by_key(|(_, d)| *d);
+        for (i, (key, date)) in dates.iter().enumerate() {
+            // Each date stays whole: it moves to the next line rather than breaking.
+            let arrow = if i + 1 < dates.len() { " →" } else { "" };
+            ui.add(egui::Label::new(format!("{} {}{arrow}", key.label(), date.format("%Y-%m-%d"))).extend());
+        }
+    });
+    if !stored.warnings.is_empty() {
+        ui.add_space(theme::SPACE);
+        egui::CollapsingHeader::new(format!("导入提示（{}）", stored.warnings.len())).show(ui, |ui| {
+            for w in &stored.warnings {
+                ui.add(egui::Label::new(RichText::new(w).color(palette.deduction)).wrap());
+            }
+        });
+    }
+}
+
+/// The 卷内目录 as a table (序号, 文书, 日期, 页码; 文号 and 文字层 when wide enough);
+/// returns the document whose link was clicked.
+fn documents_table(ui: &mut egui::Ui, stored: &StoredCase, palette: theme::Palette) -> Option<usize> {
+    let case = &stored.case;
+    let mut open_document = None;
+    let mut page = 1u32;
+    let row_height = theme::row_height(ui);
+    // 序号, 文书, 日期 and 页码 always; 文号 and 文字层 when the view is wide enough —
+    // nothing cut at the right edge.
+    let w = |text: &str| theme::fitted_width(ui, text, "", 0.0);
+    let fixed = [("序号", w("99")), ("日期", w("2024-12-31")), ("页码", w("999–999"))];
+    let optional = [("文字层", w("无文字层")), ("文号", w("青禾应急罚〔2024〕10号"))];
+    let mut shown = vec!["序号", "文书", "日期", "页码"];
+    let mut used: f32 = fixed.iter().map(|(_, x)| x).sum::<f32>() + w("询问笔录（一）");
+    for (name, width) in optional {
+        if used + width <= ui.available_width() {
+            used += width;
+            shown.insert(if name == "文号" { 3 } else { shown.len() }, name);
+        }
+    }
+    let width_of = |name: &str| fixed.iter().chain(&optional).find(|(n, _)| *n == name).map(|(_, x)| *x);
+    let mut table = TableBuilder::new(ui)
+        .id_salt(("toc", shown.len()))
+        .striped(true)
+        .vscroll(false)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+    for name in &shown {
+        table = table.column(match (*name, width_of(name)) {
+            ("文书", _) => Column::remainder().at_least(60.0).clip(true),
+            ("文号", Some(x)) => Column::initial(x).at_least(60.0).clip(true),
+            (_, Some(x)) => Column::exact(x),
+            (_, None) => Column::auto(),
+        });
+    }
+    table
+        .header(row_height, |mut header| {
+            for h in &shown {
+                header.col(|ui| {
+                    ui.label(RichText::new(*h).strong());
+                });
+            }
+        })
+        .body(|mut body| {
+            for (i, doc) in stored.documents.iter().enumerate() {
+                let meta = case.documents.get(i);
+                let pages = doc.pages.unwrap_or(1).max(1);
+                let range = if pages == 1 {
+                    format!("{page}")
+                } else {
+                    format!("{page}–{}", page + pages - 1)
+                };
+                page += pages;
+                body.row(row_height - 4.0, |mut row| {
+                    for name in &shown {
+                        row.col(|ui| match *name {
+                            "序号" => {
+                                ui.label((i + 1).to_string());
+                            }
+                            "文书" => {
+                                let label = ui.link(&doc.doc_type).on_hover_text(format!("查看 {}", doc.file_path));
+                                if label.clicked() {
+                                    open_document = Some(i);
+                                }
+                            }
+                            "日期" => {
+                                ui.label(
+                                    meta.and_then(|m| m.date)
+                                        .map(|d| d.format("%Y-%m-%d").to_string())
+                                        .unwrap_or_default(),
+                                );
+                            }
+                            "文号" => {
+                                let number = meta.and_then(|m| m.number.clone()).unwrap_or_default();
+                                ui.add(egui::Label::new(&number).truncate()).on_hover_text(&number);
+                            }
+                            "页码" => {
+                                ui.label(&range);
+                            }
+                            _ => {
+                                let (text, color) = match doc.text_status.as_str() {
+                                    "text" => ("有", palette.pass),
+                                    "no_text" => ("无文字层", palette.deduction),
+                                    "unreadable" => ("无法读取", palette.veto),
+                                    "missing" => ("缺文件", palette.veto),
+                                    _ => ("—", palette.weak_text),
+                                };
+                                ui.label(RichText::new(text).color(color));
+                            }
+                        });
+                    }
+                });
+            }
+        });
+    open_document
 }
 
 #[cfg(test)]
