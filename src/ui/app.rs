@@ -1395,10 +1395,6 @@ impl PingchaApp {
         }
     }
 
-    #[expect(
-        clippy::too_many_lines,
-        reason = "not yet split into parts (#12 leaves it for the next step)"
-    )]
     fn case_view(&mut self, ui: &mut egui::Ui) {
         // The active search's places in this case are asked for once per (query, case).
         if let (Some(query), Some(stored)) = (self.list.answered_query(), &self.case) {
@@ -1434,30 +1430,7 @@ impl PingchaApp {
             ui.set_max_width(ui.available_width() - theme::SPACE * 1.5);
             case_header(ui, stored, palette);
             ui.add_space(theme::SPACE);
-            let serious = self
-                .findings
-                .iter()
-                .filter(|f| f.severity != crate::rules::Severity::Notice)
-                .count();
-            ui.label(
-                RichText::new(if self.findings.is_empty() {
-                    "自动检查：未发现问题".to_string()
-                } else {
-                    format!("自动检查：{} 项（扣分或否决 {serious} 项）", self.findings.len())
-                })
-                .strong(),
-            );
-            for finding in &self.findings {
-                let color = match finding.severity {
-                    crate::rules::Severity::Veto => palette.veto,
-                    crate::rules::Severity::Deduction => palette.deduction,
-                    crate::rules::Severity::Notice => palette.weak_text,
-                };
-                ui.horizontal_top(|ui| {
-                    ui.label(RichText::new(finding.severity.label()).color(color).strong());
-                    ui.add(egui::Label::new(format!("{}（{}）", finding.message, finding.basis)).wrap());
-                });
-            }
+            findings_list(ui, &self.findings, palette);
             if let Some(query) = self.list.answered_query()
                 && let Some((_, _, hits)) = self
                     .case_hits
@@ -2571,6 +2544,33 @@ fn documents_table(ui: &mut egui::Ui, stored: &StoredCase, palette: theme::Palet
             }
         });
     open_document
+}
+
+/// The automatic checks' findings of the case, each with its severity and basis.
+fn findings_list(ui: &mut egui::Ui, findings: &[crate::rules::Finding], palette: theme::Palette) {
+    let serious = findings
+        .iter()
+        .filter(|f| f.severity != crate::rules::Severity::Notice)
+        .count();
+    ui.label(
+        RichText::new(if findings.is_empty() {
+            "自动检查：未发现问题".to_string()
+        } else {
+            format!("自动检查：{} 项（扣分或否决 {serious} 项）", findings.len())
+        })
+        .strong(),
+    );
+    for finding in findings {
+        let color = match finding.severity {
+            crate::rules::Severity::Veto => palette.veto,
+            crate::rules::Severity::Deduction => palette.deduction,
+            crate::rules::Severity::Notice => palette.weak_text,
+        };
+        ui.horizontal_top(|ui| {
+            ui.label(RichText::new(finding.severity.label()).color(color).strong());
+            ui.add(egui::Label::new(format!("{}（{}）", finding.message, finding.basis)).wrap());
+        });
+    }
 }
 
 #[cfg(test)]
