@@ -49,11 +49,7 @@ impl SettingsWindow {
         self.limits_stored = Some(limits);
     }
 
-    /// Draws the window; returns requests for the backend.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "not yet split into parts (#12 leaves it for the next step)"
-    )]
+    /// Draws the window; returns requests for the service.
     pub fn ui(&mut self, ctx: &egui::Context) -> Vec<Request> {
         let mut requests = Vec::new();
         if !self.open {
@@ -137,103 +133,9 @@ impl SettingsWindow {
                             flag(ui, "责令停产停业、吊销许可证件、责令关闭须集体讨论", &mut draft.collective_heavy_penalties, None);
                         });
                         ui.add_space(theme::SPACE);
-                        ui.label(RichText::new("部门规章（按案件日期选用）").strong());
-                        ui.label(
-                            RichText::new("立案日期（复查按整改期限、陈述申辩按告知送达日期）落在哪一版施行期内，就按哪一版计算。未核实的版本在问题说明中注明。")
-                                .small()
-                                .color(palette.weak_text),
-                        );
-                        let mut remove = None;
-                        egui::ScrollArea::horizontal().id_salt("regimes-scroll").show(ui, |ui| {
-                        egui::Grid::new("regimes").num_columns(13).striped(true).show(ui, |ui| {
-                            for h in ["名称", "施行日期", "条文已核实", "补办立案（日）", "陈述申辩（工作日）", "整改复查（日）", "复查期限已核实", "办案期限（日）", "负责人批准（日）", "上一级批准（日）", "办案期限已核实", "“以下”含本数", ""] {
-                                ui.label(RichText::new(h).small().strong());
-                            }
-                            ui.end_row();
-                            self.from_texts.resize(draft.regimes.len(), String::new());
-                            for (i, regime) in draft.regimes.iter_mut().enumerate() {
-                                // Sized to their content: a grid in a horizontal scroll area would
-                                // otherwise squeeze them to a few characters.
-                                let row_height = ui.spacing().interact_size.y;
-                                let width = theme::fitted_width(ui, &regime.name, "", 120.0);
-                                ui.add_sized([width, row_height], egui::TextEdit::singleline(&mut regime.name));
-                                let text = &mut self.from_texts[i];
-                                let width = theme::fitted_width(ui, text, "2000-01-01", 60.0);
-                                ui.add_sized(
-                                    [width, row_height],
-                                    egui::TextEdit::singleline(text).hint_text("最早"),
-                                );
-                                let trimmed = text.trim();
-                                if trimmed.is_empty() {
-                                    regime.from = None;
-                                } else {
-                                    match crate::domain::parse_iso_date(trimmed) {
-                                        Some(d) => regime.from = Some(d),
-                                        None => problems.push(format!("“{}”的施行日期“{trimmed}”不是有效日期（YYYY-MM-DD）", regime.name)),
-                                    }
-                                }
-                                ui.checkbox(&mut regime.confirmed, "");
-                                ui.add(egui::DragValue::new(&mut regime.filing_grace_days).range(0..=365));
-                                ui.add(egui::DragValue::new(&mut regime.statement_working_days).range(0..=60));
-                                ui.add(egui::DragValue::new(&mut regime.recheck_days).range(0..=365));
-                                ui.checkbox(&mut regime.recheck_confirmed, "");
-                                ui.add(egui::DragValue::new(&mut regime.decision_term_calendar_days).range(1..=3650));
-                                ui.add(egui::DragValue::new(&mut regime.decision_term_head_days).range(1..=3650));
-                                ui.add(egui::DragValue::new(&mut regime.decision_term_higher_days).range(1..=3650));
-                                ui.checkbox(&mut regime.decision_term_confirmed, "");
-                                ui.checkbox(&mut regime.below_inclusive, "");
-                                if ui.small_button("删除").clicked() {
-                                    remove = Some(i);
-                                }
-                                ui.end_row();
-                            }
-                        });
-                        });
-                        if let Some(i) = remove {
-                            draft.regimes.remove(i);
-                            self.from_texts.remove(i);
-                        }
-                        if ui.small_button("添加一版").clicked() {
-                            draft.regimes.push(DepartmentalRegime {
-                                name: "新规章".into(),
-                                confirmed: false,
-                                ..DepartmentalRegime::default()
-                            });
-                            self.from_texts.push(String::new());
-                        }
-                        if draft.regimes.is_empty() {
-                            problems.push("至少需要一版部门规章的参数".into());
-                        }
+                        regimes_section(ui, draft, &mut self.from_texts, palette, &mut problems);
                         ui.add_space(theme::SPACE);
-                        ui.label(RichText::new("节假日安排（行政处罚法第八十五条：工作日不含法定节假日）").strong());
-                        let mut drop_year = None;
-                        for (year, source) in &self.years {
-                            ui.horizontal(|ui| {
-                                let added = self.added.contains(year);
-                                ui.label(format!("{year} 年"));
-                                ui.label(RichText::new(source).small().color(palette.weak_text));
-                                ui.label(RichText::new(if added { "项目添加" } else { "内置" }).small());
-                                if added && ui.small_button("删除").clicked() {
-                                    drop_year = Some(*year);
-                                }
-                            });
-                        }
-                        if let Some(year) = drop_year {
-                            requests.push(Request::RemoveCalendarYear(year));
-                        }
-                        ui.label(
-                            RichText::new("没有安排的年份按周末计算，相关问题会注明。新的年度安排发布后，按 assets/calendars/ 中文件的格式写成 .toml 加入：")
-                                .small()
-                                .color(palette.weak_text),
-                        );
-                        self.add_path.ui(ui, "安排文件", "YYYY.toml", &[("选择…", Pick::Checklist)]);
-                        if ui
-                            .add_enabled(self.add_path.path().is_some(), egui::Button::new("加入该年度安排"))
-                            .clicked()
-                            && let Some(path) = self.add_path.path()
-                        {
-                            requests.push(Request::AddCalendarYear(path));
-                        }
+                        calendar_section(ui, &self.years, &self.added, &mut self.add_path, palette, &mut requests);
                         if let Some(limits) = self.limits_draft.as_mut() {
                             ui.add_space(12.0);
                             if let Some(request) = limits_section(ui, limits, self.limits_stored.as_ref()) {
@@ -274,6 +176,138 @@ impl SettingsWindow {
             self.open = false;
         }
         requests
+    }
+}
+
+/// The calendar years with a holiday schedule (built in or added by the project), and a
+/// file to add one.
+fn calendar_section(
+    ui: &mut egui::Ui,
+    years: &[(i32, String)],
+    added: &[i32],
+    add_path: &mut PathField,
+    palette: theme::Palette,
+    requests: &mut Vec<Request>,
+) {
+    ui.label(RichText::new("节假日安排（行政处罚法第八十五条：工作日不含法定节假日）").strong());
+    let mut drop_year = None;
+    for (year, source) in years {
+        ui.horizontal(|ui| {
+            let added = added.contains(year);
+            ui.label(format!("{year} 年"));
+            ui.label(RichText::new(source).small().color(palette.weak_text));
+            ui.label(RichText::new(if added { "项目添加" } else { "内置" }).small());
+            if added && ui.small_button("删除").clicked() {
+                drop_year = Some(*year);
+            }
+        });
+    }
+    if let Some(year) = drop_year {
+        requests.push(Request::RemoveCalendarYear(year));
+    }
+    ui.label(
+        RichText::new("没有安排的年份按周末计算，相关问题会注明。新的年度安排发布后，按 assets/calendars/ 中文件的格式写成 .toml 加入：")
+            .small()
+            .color(palette.weak_text),
+    );
+    add_path.ui(ui, "安排文件", "YYYY.toml", &[("选择…", Pick::Checklist)]);
+    if ui
+        .add_enabled(add_path.path().is_some(), egui::Button::new("加入该年度安排"))
+        .clicked()
+        && let Some(path) = add_path.path()
+    {
+        requests.push(Request::AddCalendarYear(path));
+    }
+}
+
+/// The departmental regimes by date (one column set per 规章), each 施行日期 checked.
+fn regimes_section(
+    ui: &mut egui::Ui,
+    draft: &mut RuleSettings,
+    from_texts: &mut Vec<String>,
+    palette: theme::Palette,
+    problems: &mut Vec<String>,
+) {
+    ui.label(RichText::new("部门规章（按案件日期选用）").strong());
+    ui.label(
+        RichText::new("立案日期（复查按整改期限、陈述申辩按告知送达日期）落在哪一版施行期内，就按哪一版计算。未核实的版本在问题说明中注明。")
+            .small()
+            .color(palette.weak_text),
+    );
+    let mut remove = None;
+    egui::ScrollArea::horizontal().id_salt("regimes-scroll").show(ui, |ui| {
+        egui::Grid::new("regimes").num_columns(13).striped(true).show(ui, |ui| {
+            for h in [
+                "名称",
+                "施行日期",
+                "条文已核实",
+                "补办立案（日）",
+                "陈述申辩（工作日）",
+                "整改复查（日）",
+                "复查期限已核实",
+                "办案期限（日）",
+                "负责人批准（日）",
+                "上一级批准（日）",
+                "办案期限已核实",
+                "“以下”含本数",
+                "",
+            ] {
+                ui.label(RichText::new(h).small().strong());
+            }
+            ui.end_row();
+            from_texts.resize(draft.regimes.len(), String::new());
+            for (i, regime) in draft.regimes.iter_mut().enumerate() {
+                // Sized to their content: a grid in a horizontal scroll area would
+                // otherwise squeeze them to a few characters.
+                let row_height = ui.spacing().interact_size.y;
+                let width = theme::fitted_width(ui, &regime.name, "", 120.0);
+                ui.add_sized([width, row_height], egui::TextEdit::singleline(&mut regime.name));
+                let text = &mut from_texts[i];
+                let width = theme::fitted_width(ui, text, "2000-01-01", 60.0);
+                ui.add_sized([width, row_height], egui::TextEdit::singleline(text).hint_text("最早"));
+                let trimmed = text.trim();
+                if trimmed.is_empty() {
+                    regime.from = None;
+                } else {
+                    match crate::domain::parse_iso_date(trimmed) {
+                        Some(d) => regime.from = Some(d),
+                        None => problems.push(format!(
+                            "“{}”的施行日期“{trimmed}”不是有效日期（YYYY-MM-DD）",
+                            regime.name
+                        )),
+                    }
+                }
+                ui.checkbox(&mut regime.confirmed, "");
+                ui.add(egui::DragValue::new(&mut regime.filing_grace_days).range(0..=365));
+                ui.add(egui::DragValue::new(&mut regime.statement_working_days).range(0..=60));
+                ui.add(egui::DragValue::new(&mut regime.recheck_days).range(0..=365));
+                ui.checkbox(&mut regime.recheck_confirmed, "");
+                ui.add(egui::DragValue::new(&mut regime.decision_term_calendar_days).range(1..=3650));
+                ui.add(egui::DragValue::new(&mut regime.decision_term_head_days).range(1..=3650));
+                ui.add(egui::DragValue::new(&mut regime.decision_term_higher_days).range(1..=3650));
+                ui.checkbox(&mut regime.decision_term_confirmed, "");
+                ui.checkbox(&mut regime.below_inclusive, "");
+                if ui.small_button("删除").clicked() {
+                    remove = Some(i);
+                }
+                ui.end_row();
+            }
+        });
+    });
+    if let Some(i) = remove {
+        draft.regimes.remove(i);
+        from_texts.remove(i);
+    }
+    if ui.small_button("添加一版").clicked() {
+        draft.regimes.push(DepartmentalRegime {
+            name: "新规章".into(),
+            confirmed: false,
+            ..DepartmentalRegime::default()
+        });
+        from_texts.push(String::new());
+    }
+    if draft.regimes.is_empty() {
+        problems.push("至少需要一版部门规章的参数".into());
     }
 }
 
