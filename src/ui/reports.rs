@@ -80,11 +80,60 @@ impl ReportsWindow {
         self.fonts = fonts;
     }
 
+    /// The campaign report's form: campaign, internal annex, 发文字号, and before it is
+    /// issued how many drawn cases are scored. Returns whether it can be generated.
+    fn campaign_form(
+        &mut self,
+        ui: &mut egui::Ui,
+        campaigns: &[String],
+        palette: theme::Palette,
+        requests: &mut Vec<Request>,
+    ) -> bool {
+        campaign_combo(ui, &mut self.campaign, false, campaigns);
+        ui.checkbox(&mut self.internal, "附评查员一致性统计（内部附件，不随通报印发）");
+        ui.horizontal(|ui| {
+            let l = ui.label("发文字号");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.number)
+                    .hint_text("留空：按文号格式，序号待填")
+                    .desired_width(220.0),
+            )
+            .labelled_by(l.id);
+        });
+        // Before it is issued: how many drawn cases are scored.
+        if !self.campaign.is_empty() && self.progress_asked != self.campaign {
+            self.progress_asked = self.campaign.clone();
+            self.progress = None;
+            self.issue_anyway = false;
+            requests.push(Request::Campaign(CampaignRequest::Progress(self.campaign.clone())));
+        }
+        match &self.progress {
+            Some((c, scored, drawn)) if *c == self.campaign => {
+                if scored < drawn {
+                    ui.label(
+                        RichText::new(format!(
+                            "已评 {scored}/{drawn} 件：尚有 {} 件未评。现在印发，通报将在首页注明，统计只含已评案卷。",
+                            drawn - scored
+                        ))
+                        .color(palette.deduction),
+                    );
+                    ui.checkbox(&mut self.issue_anyway, "仍然生成");
+                    self.issue_anyway
+                } else {
+                    ui.label(RichText::new(format!("已评 {scored}/{drawn} 件")).color(palette.pass));
+                    true
+                }
+            }
+            // Nothing to read before a campaign is chosen.
+            _ if self.campaign.is_empty() => false,
+            _ => {
+                ui.label(RichText::new("正在读取评查进度…").small());
+                false
+            }
+        }
+    }
+
     /// Draws the window. `case`: the selected case number; `reviewer`: the current reviewer.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "not yet split into parts (#12 leaves it for the next step)"
-    )]
     pub fn ui(
         &mut self,
         ctx: &egui::Context,
@@ -114,28 +163,6 @@ impl ReportsWindow {
                     })
                     .response
                     .on_hover_text("报告种类");
-                let campaign_combo = |ui: &mut egui::Ui, value: &mut String, optional: bool| {
-                    egui::ComboBox::from_id_salt("report-campaign")
-                        .selected_text(if value.is_empty() {
-                            if optional {
-                                "不限评查活动"
-                            } else {
-                                "选择评查活动"
-                            }
-                        } else {
-                            value.as_str()
-                        })
-                        .show_ui(ui, |ui| {
-                            if optional {
-                                ui.selectable_value(value, String::new(), "不限评查活动");
-                            }
-                            for c in campaigns {
-                                ui.selectable_value(value, c.clone(), c);
-                            }
-                        })
-                        .response
-                        .on_hover_text("评查活动");
-                };
                 let ready = match self.kind {
                     Kind::ScoreSheet => {
                         ui.label(format!("案卷：{}", case.unwrap_or("（请先在列表中选择案卷）")));
@@ -145,7 +172,7 @@ impl ReportsWindow {
                             ui.radio_value(&mut self.source, Source::Blank, "空白表（附自动检查建议）");
                         });
                         if self.source == Source::Consensus {
-                            campaign_combo(ui, &mut self.campaign, false);
+                            campaign_combo(ui, &mut self.campaign, false, campaigns);
                         }
                         case.is_some()
                             && (self.source != Source::Consensus || !self.campaign.is_empty())
@@ -163,55 +190,12 @@ impl ReportsWindow {
                                     ui.selectable_value(&mut self.unit, u.clone(), u);
                                 }
                             });
-                        campaign_combo(ui, &mut self.campaign, true);
+                        campaign_combo(ui, &mut self.campaign, true, campaigns);
                         !self.unit.is_empty()
                     }
-                    Kind::Campaign => {
-                        campaign_combo(ui, &mut self.campaign, false);
-                        ui.checkbox(&mut self.internal, "附评查员一致性统计（内部附件，不随通报印发）");
-                        ui.horizontal(|ui| {
-                            let l = ui.label("发文字号");
-                            ui.add(
-                                egui::TextEdit::singleline(&mut self.number)
-                                    .hint_text("留空：按文号格式，序号待填")
-                                    .desired_width(220.0),
-                            )
-                            .labelled_by(l.id);
-                        });
-                        // Before it is issued: how many drawn cases are scored.
-                        if !self.campaign.is_empty() && self.progress_asked != self.campaign {
-                            self.progress_asked = self.campaign.clone();
-                            self.progress = None;
-                            self.issue_anyway = false;
-                            requests.push(Request::Campaign(CampaignRequest::Progress(self.campaign.clone())));
-                        }
-                        match &self.progress {
-                            Some((c, scored, drawn)) if *c == self.campaign => {
-                                if scored < drawn {
-                                    ui.label(
-                                        RichText::new(format!(
-                                            "已评 {scored}/{drawn} 件：尚有 {} 件未评。现在印发，通报将在首页注明，统计只含已评案卷。",
-                                            drawn - scored
-                                        ))
-                                        .color(palette.deduction),
-                                    );
-                                    ui.checkbox(&mut self.issue_anyway, "仍然生成");
-                                    self.issue_anyway
-                                } else {
-                                    ui.label(RichText::new(format!("已评 {scored}/{drawn} 件")).color(palette.pass));
-                                    true
-                                }
-                            }
-                            // Nothing to read before a campaign is chosen.
-                            _ if self.campaign.is_empty() => false,
-                            _ => {
-                                ui.label(RichText::new("正在读取评查进度…").small());
-                                false
-                            }
-                        }
-                    }
+                    Kind::Campaign => self.campaign_form(ui, campaigns, palette, &mut requests),
                     Kind::Xlsx => {
-                        campaign_combo(ui, &mut self.campaign, true);
+                        campaign_combo(ui, &mut self.campaign, true, campaigns);
                         true
                     }
                 };
@@ -355,4 +339,28 @@ impl ReportsWindow {
         }
         request
     }
+}
+
+/// The campaign drop-down (with "不限评查活动" when `optional`).
+fn campaign_combo(ui: &mut egui::Ui, value: &mut String, optional: bool, campaigns: &[String]) {
+    egui::ComboBox::from_id_salt("report-campaign")
+        .selected_text(if value.is_empty() {
+            if optional {
+                "不限评查活动"
+            } else {
+                "选择评查活动"
+            }
+        } else {
+            value.as_str()
+        })
+        .show_ui(ui, |ui| {
+            if optional {
+                ui.selectable_value(value, String::new(), "不限评查活动");
+            }
+            for c in campaigns {
+                ui.selectable_value(value, c.clone(), c);
+            }
+        })
+        .response
+        .on_hover_text("评查活动");
 }
