@@ -285,36 +285,8 @@ impl CampaignWindow {
         }
     }
 
-    #[expect(
-        clippy::too_many_lines,
-        reason = "not yet split into parts (#12 leaves it for the next step)"
-    )]
-    fn team(&mut self, ui: &mut egui::Ui, name: &str, palette: Palette, requests: &mut Vec<Request>) {
-        let reviewers: Vec<CampaignReviewer> = self
-            .list
-            .iter()
-            .find(|(c, _)| c.name == name)
-            .map(|(_, r)| r.clone())
-            .unwrap_or_default();
-        ui.label(RichText::new(format!("评查员（{}）", reviewers.len())).strong());
-        for r in &reviewers {
-            ui.label(format!(
-                "{}（{}）{}{} · {}",
-                r.name,
-                r.unit,
-                if r.role == "lead" { " 组长" } else { "" },
-                if r.team.is_empty() {
-                    String::new()
-                } else {
-                    format!(" · {}", r.team)
-                },
-                if r.public_key.is_some() {
-                    "已登记公钥"
-                } else {
-                    "未登记公钥"
-                }
-            ));
-        }
+    /// The form that adds a reviewer to campaign `name` (姓名, 单位, 组长, 评查组, 公钥).
+    fn reviewer_form(&mut self, ui: &mut egui::Ui, name: &str, requests: &mut Vec<Request>) {
         ui.horizontal_wrapped(|ui| {
             let l = ui.label("姓名");
             ui.add({
@@ -371,6 +343,35 @@ impl CampaignWindow {
                 self.reviewer_key.clear();
             }
         });
+    }
+
+    fn team(&mut self, ui: &mut egui::Ui, name: &str, palette: Palette, requests: &mut Vec<Request>) {
+        let reviewers: Vec<CampaignReviewer> = self
+            .list
+            .iter()
+            .find(|(c, _)| c.name == name)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_default();
+        ui.label(RichText::new(format!("评查员（{}）", reviewers.len())).strong());
+        for r in &reviewers {
+            ui.label(format!(
+                "{}（{}）{}{} · {}",
+                r.name,
+                r.unit,
+                if r.role == "lead" { " 组长" } else { "" },
+                if r.team.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {}", r.team)
+                },
+                if r.public_key.is_some() {
+                    "已登记公钥"
+                } else {
+                    "未登记公钥"
+                }
+            ));
+        }
+        self.reviewer_form(ui, name, requests);
         ui.separator();
         ui.horizontal(|ui| {
             if ui.button("预览分配").clicked() {

@@ -231,11 +231,57 @@ fn problems_of<'a>(problems: &'a [Problem], id: &str) -> Vec<&'a Problem> {
     problems.iter().filter(|p| p.item.as_deref() == Some(id)).collect()
 }
 
+/// The veto items (否决项): id, text, basis and linked findings; add and remove. Returns
+/// whether anything changed.
+fn veto_section(ui: &mut egui::Ui, c: &mut Checklist) -> bool {
+    let mut changed = false;
+    ui.label(RichText::new(format!("否决项（{}）", c.veto_items.len())).strong());
+    let mut remove_veto = None;
+    for (i, v) in c.veto_items.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            changed |= ui
+                .add({
+                    let width = theme::fitted_width(ui, &v.id, "", 40.0);
+                    egui::TextEdit::singleline(&mut v.id).desired_width(width)
+                })
+                .changed();
+            changed |= ui
+                .add({
+                    let width = theme::fitted_width(ui, &v.text, "", 360.0);
+                    egui::TextEdit::singleline(&mut v.text).desired_width(width)
+                })
+                .changed();
+            changed |= ui
+                .add(
+                    egui::TextEdit::singleline(&mut v.basis)
+                        .hint_text("依据")
+                        .desired_width(200.0),
+                )
+                .changed();
+            if ui.small_button("删除").clicked() {
+                remove_veto = Some(i);
+            }
+        });
+    }
+    if let Some(i) = remove_veto {
+        c.veto_items.remove(i);
+        changed = true;
+    }
+    if ui.small_button("添加否决项").clicked() {
+        c.veto_items.push(VetoItem {
+            id: format!("V{}", c.veto_items.len() + 1),
+            text: String::new(),
+            basis: String::new(),
+            rules: Vec::new(),
+            findings: Vec::new(),
+            effect: None,
+        });
+        changed = true;
+    }
+    changed
+}
+
 /// Header, bands, veto items and sections as editable tables. Returns whether anything changed.
-#[expect(
-    clippy::too_many_lines,
-    reason = "not yet split into parts (#12 leaves it for the next step)"
-)]
 fn edit_checklist(ui: &mut egui::Ui, c: &mut Checklist, problems: &[Problem], palette: theme::Palette) -> bool {
     let mut changed = false;
     egui::ScrollArea::vertical()
@@ -302,49 +348,7 @@ fn edit_checklist(ui: &mut egui::Ui, c: &mut Checklist, problems: &[Problem], pa
                     changed |= drag.changed();
                 }
             });
-            ui.label(RichText::new(format!("否决项（{}）", c.veto_items.len())).strong());
-            let mut remove_veto = None;
-            for (i, v) in c.veto_items.iter_mut().enumerate() {
-                ui.horizontal(|ui| {
-                    changed |= ui
-                        .add({
-                            let width = theme::fitted_width(ui, &v.id, "", 40.0);
-                            egui::TextEdit::singleline(&mut v.id).desired_width(width)
-                        })
-                        .changed();
-                    changed |= ui
-                        .add({
-                            let width = theme::fitted_width(ui, &v.text, "", 360.0);
-                            egui::TextEdit::singleline(&mut v.text).desired_width(width)
-                        })
-                        .changed();
-                    changed |= ui
-                        .add(
-                            egui::TextEdit::singleline(&mut v.basis)
-                                .hint_text("依据")
-                                .desired_width(200.0),
-                        )
-                        .changed();
-                    if ui.small_button("删除").clicked() {
-                        remove_veto = Some(i);
-                    }
-                });
-            }
-            if let Some(i) = remove_veto {
-                c.veto_items.remove(i);
-                changed = true;
-            }
-            if ui.small_button("添加否决项").clicked() {
-                c.veto_items.push(VetoItem {
-                    id: format!("V{}", c.veto_items.len() + 1),
-                    text: String::new(),
-                    basis: String::new(),
-                    rules: Vec::new(),
-                    findings: Vec::new(),
-                    effect: None,
-                });
-                changed = true;
-            }
+            changed |= veto_section(ui, c);
             let mut remove_section = None;
             for (si, section) in c.sections.iter_mut().enumerate() {
                 ui.add_space(theme::SPACE);
