@@ -42,9 +42,16 @@ impl OcrScope {
     pub const ALL: [Self; 3] = [Self::Off, Self::MissingText, Self::AllPages];
 }
 
-/// The project's setting (default: pages without a text layer).
+/// The project's setting (default: pages without a text layer; a setting that cannot be
+/// read gives the default and a line in the log).
 pub fn ocr_scope(project: &Project) -> OcrScope {
-    project.setting(OCR_SETTING_KEY).ok().flatten().unwrap_or_default()
+    match project.setting(OCR_SETTING_KEY) {
+        Ok(scope) => scope.unwrap_or_default(),
+        Err(e) => {
+            log::warn!("文字识别设置无法读取，使用默认值：{e}");
+            OcrScope::default()
+        }
+    }
 }
 
 /// One file to read, and which of its pages.

@@ -36,11 +36,10 @@ pub(crate) fn agency(project: &Project) -> Result<String> {
     if let Some(a) = project.setting::<String>("agency")? {
         return Ok(a);
     }
-    Ok(project
-        .list_cases()?
-        .first()
-        .and_then(|r| project.load_case(r.id).ok())
-        .map_or_else(|| "评查组".to_string(), |c| c.case.agency))
+    Ok(match project.list_cases()?.first() {
+        Some(r) => project.load_case(r.id)?.case.agency,
+        None => "评查组".to_string(),
+    })
 }
 
 /// The wording templates: the project's, else the bundled ones.
