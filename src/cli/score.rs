@@ -159,8 +159,7 @@ pub fn checklist(what: ChecklistCommand) -> Result<ExitCode> {
         ChecklistCommand::Export { file, xlsx } => {
             let c = read_checklist_file(&file, &[])?;
             let bytes = crate::report::xlsx::checklist_xlsx(&c).context("表格无法生成")?;
-            crate::places::write_atomically(&xlsx, &bytes)
-                .map_err(|e| anyhow::anyhow!("{}：{}", xlsx.display(), crate::places::io_message(&e)))?;
+            crate::service::reports::write_output(&xlsx, &bytes)?;
             writeln!(out, "已导出到 {}", xlsx.display())?;
             Ok(ExitCode::SUCCESS)
         }
@@ -279,8 +278,7 @@ fn import_table(o: &TableImport) -> Result<ExitCode> {
     }
     let c = &reading.checklist;
     if let Some(path) = &o.out {
-        crate::places::write_atomically(path, crate::scoring::format::to_toml(c).as_bytes())
-            .map_err(|e| anyhow::anyhow!("{}：{}", path.display(), crate::places::io_message(&e)))?;
+        crate::service::reports::write_output(path, crate::scoring::format::to_toml(c).as_bytes())?;
     }
     let items: usize = c.sections.iter().map(|s| s.items.len()).sum();
     writeln!(

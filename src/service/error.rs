@@ -149,14 +149,6 @@ impl Job {
             Job::Demo => "示例案卷",
         }
     }
-
-    /// Whether this work runs on the long-job worker (never in front of marks and searches).
-    pub fn is_long(self) -> bool {
-        matches!(
-            self,
-            Job::Report | Job::Statistics | Job::Kit | Job::Return | Job::Import | Job::Demo
-        )
-    }
 }
 
 #[cfg(test)]

@@ -611,9 +611,15 @@ pub fn render(document: &Document) -> Result<RenderedPdf> {
 /// new one is complete); the error names the file. Returns the rendered PDF.
 pub fn write_pdf(document: &Document, path: &std::path::Path) -> Result<RenderedPdf> {
     let rendered = render(document)?;
-    crate::places::write_atomically(path, &rendered.bytes)
-        .map_err(|e| anyhow::anyhow!("{}：{}", path.display(), crate::places::io_message(&e)))?;
+    write_output(path, &rendered.bytes)?;
     Ok(rendered)
+}
+
+/// Writes an output file (report, export, checklist) whole or not at all; the error names
+/// the file and says what the system said, in Chinese.
+pub fn write_output(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    crate::places::write_atomically(path, bytes)
+        .map_err(|e| anyhow::anyhow!("{}：{}", path.display(), crate::places::io_message(&e)))
 }
 
 /// Cases, marks, findings and statistics as sheets.

@@ -616,7 +616,7 @@ impl Session {
         } else {
             crate::scoring::format::to_toml(&stored.checklist).into_bytes()
         };
-        write_file(path, &bytes).map_err(err)
+        crate::service::reports::write_output(path, &bytes).map_err(err)
     }
 
     // ---- reports ----
@@ -640,7 +640,7 @@ impl Session {
             } => r::campaign_report_document(&self.project, campaign, date, days, *internal, Some(number.as_str())),
             ReportKind::Xlsx { campaign } => {
                 let bytes = r::export_xlsx(&self.project, campaign.as_deref()).map_err(err)?;
-                write_file(path, &bytes).map_err(err)?;
+                crate::service::reports::write_output(path, &bytes).map_err(err)?;
                 return Ok(Written {
                     path: path.to_path_buf(),
                     pages: None,
@@ -920,10 +920,4 @@ pub fn open_kit(kit: &Path, workspace: &Path) -> Outcome<String> {
     crate::review::campaign::open_kit(kit, workspace)
         .map(|s| s.0)
         .map_err(|e| ServiceError::new("未能打开评查包", e).in_file(kit))
-}
-
-/// Writes a whole file or nothing, naming it in the error.
-fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    crate::places::write_atomically(path, bytes)
-        .map_err(|e| anyhow::anyhow!("{}：{}", path.display(), crate::places::io_message(&e)))
 }

@@ -1,8 +1,9 @@
 //! The desktop app (eframe/egui): case list, case view, import with progress. The only
 //! module that uses `egui`, `eframe` and `rfd`.
 //!
-//! Must not run SQL or read files on the UI thread: every such request goes to the
-//! project's backend thread (`backend`), whose answers are applied at the start of a frame.
+//! Owns: drawing and input. Must not touch: SQL, `Session`, file writing (`tests/layers.rs`
+//! refuses them here): every such request goes to the service threads
+//! (`service::host::Backend`), whose answers are applied at the start of a frame.
 
 mod app;
 mod campaigns;
