@@ -156,6 +156,52 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_import_error_names_its_file_first_problem_line_and_field() {
+        use crate::import::{FieldProblem, ImportError};
+        let invalid = ImportError::Invalid {
+            file: "案卷/case.toml".into(),
+            problems: vec![
+                FieldProblem {
+                    field: "[dates].decision".into(),
+                    line: Some(12),
+                    message: "日期无效".into(),
+                },
+                FieldProblem {
+                    field: "documents[2].file".into(),
+                    line: Some(30),
+                    message: "文件不存在".into(),
+                },
+            ],
+        };
+        let error = ServiceError::new("无法导入", invalid);
+        assert!(
+            error.message.starts_with("无法导入：案卷/case.toml"),
+            "{}",
+            error.message
+        );
+        assert_eq!(error.file, Some(PathBuf::from("案卷/case.toml")));
+        assert_eq!(
+            (error.line, error.field.as_deref()),
+            (Some(12), Some("[dates].decision"))
+        );
+        let syntax = ImportError::Syntax {
+            file: "case.toml".into(),
+            line: 3,
+            column: 7,
+            message: "expected `=`".into(),
+        };
+        let error = ServiceError::new("", syntax);
+        assert_eq!(
+            (error.file, error.line, error.field),
+            (Some(PathBuf::from("case.toml")), Some(3), None)
+        );
+        // Wrapped in context, still found.
+        let wrapped = anyhow::Error::new(ImportError::NotUtf8 { file: "x.toml".into() }).context("读取时");
+        assert_eq!(ServiceError::new("导入", wrapped).file, Some(PathBuf::from("x.toml")));
+        assert_eq!(ServiceError::new("导入", ImportError::NotFound).file, None);
+    }
+
+    #[test]
     fn a_plain_cause_names_nothing_and_keeps_its_context() {
         let error = ServiceError::new("无法读取案卷", anyhow::anyhow!("没有这件案卷"));
         assert_eq!(error.message, "无法读取案卷：没有这件案卷");
