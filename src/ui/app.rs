@@ -1984,21 +1984,27 @@ impl PingchaApp {
                     close = true;
                 }
                 ui.separator();
-                for command in &matching {
-                    let shortcut = command
-                        .shortcut()
-                        .map(|s| ui.ctx().format_shortcut(&s))
-                        .unwrap_or_default();
-                    ui.horizontal(|ui| {
-                        if ui.selectable_label(false, command.label()).clicked() {
-                            commands.push(*command);
-                            close = true;
-                        }
-                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                            ui.label(RichText::new(shortcut).small());
+                // The list scrolls within the window, so the palette never runs off the
+                // screen; a solid bar takes its own column and the keys stay clear of it.
+                let max_height = (ctx.content_rect().height() - 160.0).max(120.0);
+                ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
+                egui::ScrollArea::vertical().max_height(max_height).show(ui, |ui| {
+                    for command in &matching {
+                        let shortcut = command
+                            .shortcut()
+                            .map(|s| ui.ctx().format_shortcut(&s))
+                            .unwrap_or_default();
+                        ui.horizontal(|ui| {
+                            if ui.selectable_label(false, command.label()).clicked() {
+                                commands.push(*command);
+                                close = true;
+                            }
+                            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                                ui.label(RichText::new(shortcut).small());
+                            });
                         });
-                    });
-                }
+                    }
+                });
                 if matching.is_empty() {
                     ui.label("没有匹配的命令");
                 }
