@@ -1845,3 +1845,223 @@ fn facts_set_from_the_command_line_are_audited_and_checked() {
         stdout(&out)
     );
 }
+
+/// #12: what the scoring panel, the 修改记录 window, the finding library and the settings
+/// window do, the command line does through the same service calls.
+#[test]
+fn review_commands_decide_findings_complete_a_review_and_read_the_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    // Served on the 8th working day after the decision (行政处罚法第六十一条、第八十五条).
+    let pkg = late_service_package(&tmp.path().join("late"), "复核〔2024〕1号");
+    let out = pingcha(&["import", s(&project), s(&pkg)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let p = s(&project);
+    let who = ["--case", "复核〔2024〕1号", "--reviewer", "张三", "--unit", "法规科"];
+    let run = |args: &[&str]| {
+        let mut all: Vec<&str> = vec!["review", args[0], p];
+        all.extend_from_slice(&who);
+        all.extend_from_slice(&args[1..]);
+        pingcha(&all)
+    };
+    let findings = |run: &dyn Fn(&[&str]) -> Output| -> Vec<serde_json::Value> {
+        let out = run(&["findings", "--json"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let list = findings(&run);
+    let late = list
+        .iter()
+        .find(|f| f["rule"] == "service_deadline")
+        .expect("the late service");
+    assert!(late["decision"].is_null(), "{late}");
+    let n = late["n"].as_u64().unwrap().to_string();
+    let other = list
+        .iter()
+        .find(|f| f["rule"] != "service_deadline")
+        .expect("another finding");
+    let m = other["n"].as_u64().unwrap().to_string();
+
+    // Two checklists apply: the one to mark must be named.
+    let unnamed = run(&["accept", "--finding", &n, "--item", "5.1"]);
+    assert_eq!(unnamed.status.code(), Some(1));
+    assert!(stderr(&unnamed).contains("请指定其中一份"), "{}", stderr(&unnamed));
+    let accepted = run(&[
+        "accept",
+        "--finding",
+        &n,
+        "--item",
+        "5.1",
+        "--checklist",
+        "yjcf-general",
+    ]);
+    assert_eq!(accepted.status.code(), Some(0), "{}", stderr(&accepted));
+    assert!(
+        stdout(&accepted).contains("已采纳：评查项 5.1"),
+        "{}",
+        stdout(&accepted)
+    );
+    let out_of_range = run(&[
+        "accept",
+        "--finding",
+        "99",
+        "--item",
+        "5.1",
+        "--checklist",
+        "yjcf-general",
+    ]);
+    assert_eq!(out_of_range.status.code(), Some(1));
+    assert!(
+        stderr(&out_of_range).contains("--finding 99"),
+        "{}",
+        stderr(&out_of_range)
+    );
+
+    // A rejection needs a reason.
+    let bare = run(&[
+        "reject",
+        "--finding",
+        &m,
+        "--reason",
+        " ",
+        "--checklist",
+        "yjcf-general",
+    ]);
+    assert_eq!(bare.status.code(), Some(1));
+    assert!(stderr(&bare).contains("须写明理由"), "{}", stderr(&bare));
+    let rejected = run(&[
+        "reject",
+        "--finding",
+        &m,
+        "--reason",
+        "卷内另有材料",
+        "--checklist",
+        "yjcf-general",
+    ]);
+    assert_eq!(rejected.status.code(), Some(0), "{}", stderr(&rejected));
+    let list = findings(&run);
+    let by_rule = |rule: &serde_json::Value| list.iter().find(|f| f["rule"] == *rule).unwrap().clone();
+    assert_eq!(by_rule(&late["rule"])["decision"], "accepted");
+    assert_eq!(by_rule(&late["rule"])["item"], "5.1");
+    assert_eq!(by_rule(&other["rule"])["decision"], "rejected");
+    assert_eq!(by_rule(&other["rule"])["reason"], "卷内另有材料");
+
+    // A deduction without a reason keeps the review open, naming the item …
+    let mut mark = vec!["mark", p];
+    mark.extend_from_slice(&who);
+    mark.extend_from_slice(&["--checklist", "yjcf-general", "--item", "1.2", "--value", "2"]);
+    assert_eq!(pingcha(&mark).status.code(), Some(0));
+    let refused = run(&["done", "--checklist", "yjcf-general"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("评查项 1.2 扣了分但没有写理由"),
+        "{}",
+        stderr(&refused)
+    );
+    // … and with one the review is complete, then reopened.
+    mark.extend_from_slice(&["--reason", "询问笔录仅一名执法人员签名"]);
+    assert_eq!(pingcha(&mark).status.code(), Some(0));
+    let done = run(&["done", "--checklist", "yjcf-general"]);
+    assert_eq!(done.status.code(), Some(0), "{}", stderr(&done));
+    assert!(stdout(&done).contains("已完成评查"), "{}", stdout(&done));
+    let reopened = run(&["reopen", "--checklist", "yjcf-general"]);
+    assert_eq!(reopened.status.code(), Some(0), "{}", stderr(&reopened));
+
+    // The history names every step in Chinese.
+    let history = pingcha(&["review", "history", p, "--case", "复核〔2024〕1号", "--json"]);
+    assert_eq!(history.status.code(), Some(0), "{}", stderr(&history));
+    let entries: Vec<serde_json::Value> = serde_json::from_slice(&history.stdout).unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    for code in ["finding_accepted", "finding_rejected", "reviewed", "reopened"] {
+        assert!(actions.contains(&code), "{code} missing from {actions:?}");
+    }
+    for e in &entries {
+        let label = e["action_label"].as_str().unwrap();
+        assert!(!label.chars().any(|c| c.is_ascii_alphabetic()), "{e}");
+    }
+    let text = stdout(&pingcha(&["review", "history", p, "--case", "复核〔2024〕1号"]));
+    assert!(text.contains("采纳自动检查") && text.contains("完成评查"), "{text}");
+}
+
+/// #12: the finding library, the rule parameters and the added holiday years, from the
+/// command line.
+#[test]
+fn library_settings_and_calendar_years_from_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    drop(pingcha::store::Project::create_or_open(&project).unwrap());
+    let p = s(&project);
+    let added = pingcha(&[
+        "library",
+        "add",
+        p,
+        "--reviewer",
+        "张三",
+        "--unit",
+        "法规科",
+        "--category",
+        "三项制度",
+        "--wording",
+        "行政处罚决定未在七个工作日内公示",
+    ]);
+    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+    let list = stdout(&pingcha(&["library", "list", p]));
+    assert!(list.contains("行政处罚决定未在七个工作日内公示"), "{list}");
+    let empty = pingcha(&[
+        "library",
+        "add",
+        p,
+        "--reviewer",
+        "张三",
+        "--category",
+        "x",
+        "--wording",
+        " ",
+    ]);
+    assert_eq!(empty.status.code(), Some(1));
+    assert!(stderr(&empty).contains("--wording"), "{}", stderr(&empty));
+
+    // A parameter is changed by name and keeps its source's note.
+    let shown = stdout(&pingcha(&["settings", p]));
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.starts_with("service_working_days\t7\t行政处罚法第六十一条")),
+        "{shown}"
+    );
+    let set = pingcha(&["settings", p, "--set", "publication_penalty_working_days=5"]);
+    assert_eq!(set.status.code(), Some(0), "{}", stderr(&set));
+    let json: serde_json::Value = serde_json::from_slice(&pingcha(&["settings", p, "--json"]).stdout).unwrap();
+    assert_eq!(json["publication_penalty_working_days"], 5);
+    assert!(
+        stdout(&pingcha(&["settings", p])).contains("publication_penalty_working_days\t5\t项目设置"),
+        "a changed figure is the project's own"
+    );
+    let wrong = pingcha(&["settings", p, "--set", "service_working_days=七"]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(stderr(&wrong).contains("service_working_days"), "{}", stderr(&wrong));
+    let unknown = pingcha(&["settings", p, "--set", "no_such_limit=1"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(stderr(&unknown).contains("no_such_limit"), "{}", stderr(&unknown));
+
+    // A year the project added can be removed again; one it did not add cannot.
+    let file = tmp.path().join("2027.toml");
+    std::fs::write(
+        &file,
+        "year = 2027\nsource = \"测试用安排\"\noff = [[\"2027-10-01\", \"2027-10-07\"]]\nwork = [\"2027-09-26\"]\n",
+    )
+    .unwrap();
+    assert_eq!(pingcha(&["calendar", "add-year", p, s(&file)]).status.code(), Some(0));
+    let holiday = || stdout(&pingcha(&["calendar", "is-working-day", "2027-10-01", "--project", p]));
+    assert_eq!(holiday().trim(), "no");
+    let removed = pingcha(&["calendar", "remove-year", p, "2027"]);
+    assert_eq!(removed.status.code(), Some(0), "{}", stderr(&removed));
+    assert_eq!(holiday().trim(), "yes", "without the schedule, a Friday works");
+    let again = pingcha(&["calendar", "remove-year", p, "2027"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("没有添加 2027 年"), "{}", stderr(&again));
+}

@@ -12,6 +12,7 @@ mod facts;
 mod ocr;
 mod rectify;
 mod reports;
+mod review;
 mod score;
 
 use std::io::{IsTerminal, Write};
@@ -135,6 +136,27 @@ pub enum Command {
     },
     /// 记录一项评分（立即保存，并写入审计记录）
     Mark(score::MarkArgs),
+    /// 评查：完成或重新打开评查、采纳或不采纳自动检查的问题、查看修改记录
+    Review {
+        #[command(subcommand)]
+        what: review::ReviewCommand,
+    },
+    /// 问题库：列出、加入规范表述
+    Library {
+        #[command(subcommand)]
+        what: review::LibraryCommand,
+    },
+    /// 查看或修改自动检查的参数（期限、限额、时效等），每项注明出处
+    Settings {
+        /// 项目文件夹
+        project: PathBuf,
+        /// 修改一项：名称=数值（可多次），例如 publication_penalty_working_days=7
+        #[arg(long = "set", value_name = "名称=数值")]
+        set: Vec<String>,
+        /// 以 JSON 输出
+        #[arg(long)]
+        json: bool,
+    },
     /// 评查活动：抽取、评查员、分配、评查包、回收包、合议、复核、一致性
     Campaign {
         #[command(subcommand)]
@@ -257,6 +279,13 @@ pub enum CalendarCommand {
         #[arg(long)]
         project: Option<PathBuf>,
     },
+    /// 从项目中删除其添加的某年节假日安排（内置年份不可删除）
+    RemoveYear {
+        /// 项目文件夹
+        project: PathBuf,
+        /// 年份
+        year: i32,
+    },
     /// 向项目添加某年的节假日安排（格式同 assets/calendars/YYYY.toml）
     AddYear {
         /// 项目文件夹
@@ -328,9 +357,10 @@ pub fn run(command: Command) -> ExitCode {
         .filter(|a| !a.starts_with('-'))
         .collect();
     let subcommand = match subcommand.first().map(String::as_str) {
-        Some("campaign" | "kit" | "checklist" | "calendar" | "report" | "export" | "key" | "bench" | "rectify") => {
-            subcommand.join(" ")
-        }
+        Some(
+            "campaign" | "kit" | "checklist" | "calendar" | "report" | "export" | "key" | "bench" | "rectify"
+            | "review" | "library",
+        ) => subcommand.join(" "),
         _ => subcommand.first().cloned().unwrap_or_default(),
     };
     crate::store::holders::describe_process(format!("命令 pingcha {subcommand}"));
@@ -375,6 +405,9 @@ pub fn run(command: Command) -> ExitCode {
         } => score::score(&project, &case, &reviewer, unit.as_deref(), checklist.as_deref(), json)
             .map(|()| ExitCode::SUCCESS),
         Command::Mark(args) => score::mark(&args),
+        Command::Review { what } => review::review(what),
+        Command::Library { what } => review::library(what),
+        Command::Settings { project, set, json } => review::settings(&project, &set, json).map(|()| ExitCode::SUCCESS),
         Command::Campaign { what } => campaign::campaign(what),
         Command::Kit { what } => campaign::kit(what),
         Command::Key { what } => campaign::key(what),
@@ -759,6 +792,24 @@ fn calendar(what: CalendarCommand) -> Result<()> {
         })
     };
     let unscheduled = match what {
+        CalendarCommand::RemoveYear { project, year } => {
+            let mut session = crate::service::session::Session::open(&project)?;
+            let view = session.load_rules()?;
+            if !view.added_years.contains(&year) {
+                let added: Vec<String> = view.added_years.iter().map(i32::to_string).collect();
+                anyhow::bail!(
+                    "项目没有添加 {year} 年的节假日安排（项目添加的年份：{}）",
+                    if added.is_empty() {
+                        "无".to_string()
+                    } else {
+                        added.join("、")
+                    }
+                );
+            }
+            session.remove_calendar_year(year)?;
+            outln!("已从项目 {} 删除 {year} 年节假日安排", session.project().name());
+            return Ok(());
+        }
         CalendarCommand::AddYear { project, file } => {
             let project = open_project(&project)?;
             let year = crate::service::checks::add_calendar_year(&project, &file)?;

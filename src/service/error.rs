@@ -61,6 +61,13 @@ impl ServiceError {
         }
     }
 
+    /// The same error naming `field` (an item id, an option).
+    #[must_use]
+    pub fn at_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
     /// The same error naming `file`.
     #[must_use]
     pub fn in_file(mut self, file: impl Into<PathBuf>) -> Self {

@@ -4,9 +4,10 @@
 
 use anyhow::{Context, Result, bail};
 
-use crate::domain::{Case, Mark};
+use crate::domain::{Case, Deduction, ItemRef, Mark, MarkValue};
+use crate::rules::Finding;
 use crate::scoring::{Evaluation, bundled_checklists, bundled_library, evaluate, format};
-use crate::store::{Project, ReviewKey, Reviewer, StoredChecklist};
+use crate::store::{FindingDecision, Project, ReviewKey, Reviewer, StoredChecklist};
 
 /// Adds the bundled default checklists and finding library to a project that lacks them.
 /// Checklists already present (any version of the same id) are left alone.
@@ -266,4 +267,83 @@ pub fn find_reviewer(project: &Project, name: &str, unit: Option<&str>, create: 
         ),
         _ => bail!("有多名评查员叫“{name}”，请用 --unit 指明单位"),
     }
+}
+
+/// The first mark that takes points off (or hits a veto) without a reason: a review with
+/// one is not complete — a score sheet must say what each deduction is for.
+pub fn first_unreasoned(marks: &[Mark]) -> Option<&Mark> {
+    marks.iter().find(|m| {
+        let deducts = match m.value {
+            MarkValue::Deduct(p) => p > 0.0,
+            MarkValue::Count(n) => n > 0,
+            MarkValue::VetoHit => true,
+            MarkValue::NotApplicable | MarkValue::Award(_) => false,
+        };
+        deducts && m.reason.trim().is_empty()
+    })
+}
+
+/// The value a mark takes when nothing else says: a veto hit, one occurrence, a fixed
+/// deduction, a range's least, a bonus's points.
+pub fn default_value(target: ItemRef<'_>) -> MarkValue {
+    match target {
+        ItemRef::Veto(_) => MarkValue::VetoHit,
+        ItemRef::Scored(_, item) => match item.deduction {
+            Deduction::PerOccurrence { .. } => MarkValue::Count(1),
+            Deduction::Fixed { points } => MarkValue::Deduct(points),
+            Deduction::Range { min, .. } => MarkValue::Deduct(min),
+        },
+        ItemRef::Bonus(b) => MarkValue::Award(b.points),
+    }
+}
+
+/// Accepting a finding of the automatic checks on an item: the mark it makes (`来自规则`)
+/// and the decision recorded with it. On an item already marked, a per-occurrence item
+/// counts one more occurrence, a deduction or veto keeps its value, and the finding is
+/// added to the reason; an unmarked item takes its default value.
+pub fn acceptance(finding: &Finding, item: &str, target: ItemRef<'_>, old: Option<&Mark>) -> (Mark, FindingDecision) {
+    let value = match (old.map(|m| m.value), target) {
+        (Some(MarkValue::Count(n)), ItemRef::Scored(_, i))
+            if matches!(i.deduction, Deduction::PerOccurrence { .. }) =>
+        {
+            MarkValue::Count(n + 1)
+        }
+        (Some(v @ (MarkValue::Deduct(_) | MarkValue::VetoHit)), _) => v,
+        _ => default_value(target),
+    };
+    let reason = match old.map(|m| m.reason.as_str()) {
+        Some(r) if !r.is_empty() => format!("{r}；{}", finding.message),
+        _ => finding.message.clone(),
+    };
+    let mark = Mark {
+        item: item.to_string(),
+        value,
+        reason,
+        from_rule: Some(finding.rule.to_string()),
+        anchor: old.and_then(|m| m.anchor.clone()),
+    };
+    let decision = FindingDecision {
+        rule: finding.rule.to_string(),
+        message: finding.message.clone(),
+        accepted: true,
+        reason: mark.reason.clone(),
+        item: Some(item.to_string()),
+    };
+    (mark, decision)
+}
+
+/// Rejecting a finding (不采纳), with the reviewer's reason.
+pub fn rejection(finding: &Finding, reason: &str, item: Option<&str>) -> FindingDecision {
+    FindingDecision {
+        rule: finding.rule.to_string(),
+        message: finding.message.clone(),
+        accepted: false,
+        reason: reason.trim().to_string(),
+        item: item.map(str::to_string),
+    }
+}
+
+/// Whether a decision is the one taken on a finding.
+pub fn decides(decision: &FindingDecision, finding: &Finding) -> bool {
+    decision.rule == finding.rule && decision.message == finding.message
 }

@@ -523,11 +523,96 @@ impl Session {
             .map_err(|e| ServiceError::new("评分未保存", e))
     }
 
-    /// Marks a review done or reopens it.
+    /// Marks a review done or reopens it. A review with a deduction and no reason is not
+    /// complete: refused, naming the item.
     pub fn set_reviewed(&mut self, key: &ReviewKey, done: bool) -> Outcome<()> {
+        if done {
+            let marks = self
+                .project
+                .marks(key)
+                .map_err(|e| ServiceError::new("无法读取评分", e))?;
+            if let Some(m) = crate::service::review::first_unreasoned(&marks) {
+                return Err(ServiceError::plain(format!(
+                    "评查项 {} 扣了分但没有写理由：请先填写理由，再完成评查",
+                    m.item
+                ))
+                .at_field(&m.item));
+            }
+        }
         self.project
             .set_reviewed(key, done)
             .map_err(|e| ServiceError::new("未能保存评查状态", e))
+    }
+
+    /// The reviewer's scoring of one checklist of a case: the one named, else the only one
+    /// that applies (several apply: the checklist must be named).
+    pub fn case_scoring(&self, case_number: &str, checklist: Option<&str>) -> Outcome<CaseScoring> {
+        let scoring = self
+            .scoring(case_number)?
+            .ok_or_else(|| ServiceError::plain("请先设置评查员"))?;
+        let ids: Vec<String> = scoring
+            .scorings
+            .iter()
+            .map(|s| s.checklist.checklist.id.clone())
+            .collect();
+        let mut chosen: Vec<CaseScoring> = scoring
+            .scorings
+            .into_iter()
+            .filter(|s| checklist.is_none_or(|id| s.checklist.checklist.id == id))
+            .collect();
+        match (chosen.len(), checklist) {
+            (1, _) => Ok(chosen.remove(0)),
+            (0, Some(id)) => Err(ServiceError::plain(format!(
+                "评查标准 {id} 不适用于案卷 {case_number}（适用：{}）",
+                ids.join("、")
+            ))
+            .at_field("checklist")),
+            (0, None) => Err(ServiceError::plain(format!("没有适用于案卷 {case_number} 的评查标准"))),
+            _ => Err(ServiceError::plain(format!(
+                "案卷 {case_number} 适用多份评查标准（{}），请指定其中一份",
+                ids.join("、")
+            ))
+            .at_field("checklist")),
+        }
+    }
+
+    /// Accepts finding `finding` of the case's automatic checks into a mark on `item` (the
+    /// same mark the scoring panel makes); returns the mark.
+    pub fn accept_finding(
+        &mut self,
+        case_number: &str,
+        checklist: Option<&str>,
+        finding: &Finding,
+        item: &str,
+    ) -> Outcome<Mark> {
+        let scoring = self.case_scoring(case_number, checklist)?;
+        let target = scoring.checklist.checklist.item(item).ok_or_else(|| {
+            ServiceError::plain(format!(
+                "评查标准 {} 中没有评查项 {item}",
+                scoring.checklist.checklist.id
+            ))
+            .at_field("item")
+        })?;
+        let old = scoring.marks.iter().find(|m| m.item == item);
+        let (mark, decision) = crate::service::review::acceptance(finding, item, target, old);
+        self.decide_finding(&scoring.key, &decision, Some(mark.clone()))?;
+        Ok(mark)
+    }
+
+    /// Rejects (不采纳) a finding of the case's automatic checks, with a reason.
+    pub fn reject_finding(
+        &mut self,
+        case_number: &str,
+        checklist: Option<&str>,
+        finding: &Finding,
+        reason: &str,
+    ) -> Outcome<()> {
+        if reason.trim().is_empty() {
+            return Err(ServiceError::plain("不采纳自动检查的问题须写明理由").at_field("reason"));
+        }
+        let scoring = self.case_scoring(case_number, checklist)?;
+        let decision = crate::service::review::rejection(finding, reason, None);
+        self.decide_finding(&scoring.key, &decision, None)
     }
 
     /// Accepts or rejects a finding of the automatic checks (an acceptance with its mark).
