@@ -2313,3 +2313,50 @@ fn the_palette_lists_the_scoring_keys_and_runs_them() {
     h.get_by_label("100 / 100");
     settle(&mut h);
 }
+
+/// #12: the 修改记录 window shows every audit action in Chinese (`AuditAction::label`),
+/// never the code it is stored under — whichever part of the program wrote the row.
+#[test]
+fn the_history_window_names_every_audit_action_in_chinese() {
+    use pingcha::domain::{AuditAction, CodeEnum};
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let (mut h, row) = scoring_app(dir.clone(), &rows);
+    select_item(&mut h, "2.1");
+    h.key_press(egui::Key::Num1);
+    h.run_steps(2);
+    settle(&mut h);
+    // One row for each other action, as the other writers store them (the mark's row
+    // with another code), written while the app has the project open.
+    let db = rusqlite::Connection::open(dir.join(pingcha::store::DB_FILE)).unwrap();
+    for action in AuditAction::ALL.iter().filter(|a| **a != AuditAction::Mark) {
+        db.execute(
+            "INSERT INTO audit_log (at, reviewer_id, case_number, checklist, item_id, action, old_json, new_json, note)
+             SELECT at, reviewer_id, case_number, checklist, item_id, ?1, old_json, new_json, note
+             FROM audit_log WHERE case_number = ?2 AND action = 'mark' LIMIT 1",
+            (action.code(), &row.number),
+        )
+        .unwrap();
+    }
+    drop(db);
+    h.get_by_label("修改记录").click();
+    wait_until(&mut h, "the history", |a| {
+        a.history().is_some_and(|e| e.len() == AuditAction::ALL.len())
+    });
+    for action in AuditAction::ALL {
+        assert!(
+            h.query_all_by_label_contains(&format!("）  {}", action.label()))
+                .next()
+                .is_some(),
+            "{action:?}: “{}” not shown",
+            action.label()
+        );
+        assert!(
+            h.query_all_by_label_contains(&format!("）  {}", action.code()))
+                .next()
+                .is_none(),
+            "{action:?}: its code {} is shown",
+            action.code()
+        );
+    }
+}

@@ -8,10 +8,17 @@
 mod app;
 mod campaigns;
 mod case_list;
+mod case_view;
+mod commands;
 mod editor;
 mod facts;
+mod history;
+mod import_dialog;
+mod notices;
 mod ocr;
 mod path_field;
+mod profile;
+mod project_dialog;
 mod rectify;
 mod reports;
 pub mod scoring;

@@ -8,16 +8,18 @@
 //! [`Action`]s; the app sends them to the backend, which saves each before answering.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use egui::{Key, Modifiers, RichText};
 
-use super::app::UiCommand;
+use super::commands::UiCommand;
 use super::theme::{self, Palette};
 use crate::domain::AuditAction;
 use crate::domain::{Anchor, Checklist, Deduction, ItemRef, LibraryEntry, Mark, MarkValue, fmt_points};
 use crate::rules::{Finding, Severity};
 use crate::scoring::{Evaluation, evaluate, typed_value};
-use crate::service::review::CaseScoring;
+use crate::service::protocol::Request;
+use crate::service::review::{self, CaseScoring};
 use crate::store::{FindingDecision, ReviewKey};
 
 /// What the panel asks the app to do.
@@ -70,6 +72,26 @@ pub enum Action {
     ChooseReviewer,
 }
 
+/// Where an action of the panel goes.
+#[derive(Debug)]
+pub enum Routed {
+    /// To the project thread.
+    Project(Box<Request>),
+    /// The window does it.
+    Window(WindowAction),
+}
+
+/// What the window does for the panel.
+#[derive(Debug)]
+pub enum WindowAction {
+    /// Open a document at a page.
+    OpenAnchor(Anchor),
+    /// Show the case's change history.
+    ShowHistory,
+    /// Choose or change the reviewer.
+    ChooseReviewer,
+}
+
 /// One change, for undo and redo.
 #[derive(Debug, Clone)]
 struct Change {
@@ -112,6 +134,12 @@ pub struct ScoringPanel {
     scroll_to_selected: bool,
     undo: HashMap<String, Vec<Change>>,
     redo: HashMap<String, Vec<Change>>,
+    /// Scoring changes sent to the project, and the newest it has answered: an answer older
+    /// than the last change would undo changes still on their way.
+    seq: u64,
+    answered: u64,
+    /// The finding library (the wordings offered under the reason field).
+    library: Arc<Vec<LibraryEntry>>,
 }
 
 /// Which key closed a one-line reason field this frame.
@@ -272,21 +300,7 @@ impl ScoringPanel {
     fn toggle_reviewed(&mut self) -> Option<Action> {
         let s = self.current()?;
         let (key, done) = (s.key.clone(), s.reviewed_at.is_none());
-        if done
-            && let Some(item) = s
-                .marks
-                .iter()
-                .find(|m| {
-                    let deducts = match m.value {
-                        MarkValue::Deduct(p) => p > 0.0,
-                        MarkValue::Count(n) => n > 0,
-                        MarkValue::VetoHit => true,
-                        MarkValue::NotApplicable | MarkValue::Award(_) => false,
-                    };
-                    deducts && m.reason.trim().is_empty()
-                })
-                .map(|m| m.item.clone())
-        {
+        if done && let Some(item) = review::first_unreasoned(&s.marks).map(|m| m.item.clone()) {
             self.refused = Some(format!("评查项 {item} 扣了分但没有写理由：请先填写理由，再完成评查"));
             self.selected = Some(item);
             self.scroll_to_selected = true;
@@ -321,7 +335,7 @@ impl ScoringPanel {
         let target = scoring.checklist.checklist.item(&item)?;
         let mut mark = match self.selected_mark().cloned() {
             Some(m) => m,
-            None => Mark::new(item.clone(), default_value(target)),
+            None => Mark::new(item.clone(), review::default_value(target)),
         };
         mark.reason = reason;
         self.change(&item, Some(mark), AuditAction::Mark)
@@ -406,6 +420,108 @@ impl ScoringPanel {
         self.selected = Some(ids[next].clone());
         self.scroll_to_selected = true;
         self.digits.clear();
+    }
+
+    /// The request that loads a case's scoring (answered with `Response::Scoring`).
+    pub fn load_request(&self, case_number: String) -> Request {
+        Request::LoadScoring {
+            case_number,
+            seq: self.seq,
+        }
+    }
+
+    /// The project answered with a case's scoring (`current`: the case shown). Older
+    /// answers would undo newer local changes still on their way, and a typed number
+    /// waiting for its next digit is newer than any answer: both are left alone.
+    pub fn apply_answer(
+        &mut self,
+        case_number: String,
+        scorings: Vec<CaseScoring>,
+        decisions: Vec<FindingDecision>,
+        seq: u64,
+        current: bool,
+    ) {
+        self.answered = self.answered.max(seq);
+        if current && seq == self.seq && !self.has_unsettled_entry() {
+            self.set_data(case_number, scorings, decisions);
+        }
+    }
+
+    /// Whether the project has answered every scoring change sent so far.
+    pub fn settled(&self) -> bool {
+        self.seq == self.answered && !self.has_unsettled_entry()
+    }
+
+    /// The finding library changed.
+    pub fn set_library(&mut self, library: Arc<Vec<LibraryEntry>>) {
+        self.library = library;
+    }
+
+    /// The finding library.
+    pub fn library(&self) -> Arc<Vec<LibraryEntry>> {
+        Arc::clone(&self.library)
+    }
+
+    /// Where an action goes: the request that saves it (counted, so older answers are
+    /// recognised), or what the window does itself.
+    pub fn route(&mut self, action: Action) -> Routed {
+        let request = match action {
+            Action::Save {
+                key,
+                item,
+                mark,
+                action,
+            } => {
+                self.seq += 1;
+                let note = match (action, &mark) {
+                    (AuditAction::Anchor, Some(m)) => m
+                        .anchor
+                        .as_ref()
+                        .map(|a| format!("证据：{} 第{}页", a.doc_type, a.page))
+                        .unwrap_or_default(),
+                    (_, m) => m.as_ref().map(|m| m.reason.clone()).unwrap_or_default(),
+                };
+                Request::Mark {
+                    key,
+                    item,
+                    mark,
+                    action,
+                    note,
+                    seq: self.seq,
+                }
+            }
+            Action::SetReviewed { key, done } => {
+                self.seq += 1;
+                Request::SetReviewed {
+                    key,
+                    done,
+                    seq: self.seq,
+                }
+            }
+            Action::Decide { key, decision, mark } => {
+                self.seq += 1;
+                Request::DecideFinding {
+                    key,
+                    decision,
+                    mark,
+                    seq: self.seq,
+                }
+            }
+            Action::Withdraw { key, decision, mark } => {
+                self.seq += 1;
+                Request::WithdrawFinding {
+                    key,
+                    decision,
+                    mark,
+                    seq: self.seq,
+                }
+            }
+            Action::AddToLibrary(entry) => Request::AddLibraryEntry(entry),
+            Action::OpenAnchor(anchor) => return Routed::Window(WindowAction::OpenAnchor(anchor)),
+            Action::ShowHistory => return Routed::Window(WindowAction::ShowHistory),
+            Action::ChooseReviewer => return Routed::Window(WindowAction::ChooseReviewer),
+        };
+        Routed::Project(Box::new(request))
     }
 
     /// Whether a typed number is waiting for a possible next digit before it is saved.
@@ -630,9 +746,7 @@ impl ScoringPanel {
     }
 
     fn is_decided(&self, finding: &Finding) -> bool {
-        self.decisions
-            .iter()
-            .any(|d| d.rule == finding.rule && d.message == finding.message)
+        self.decisions.iter().any(|d| review::decides(d, finding))
     }
 
     /// Accepts a finding into a mark on the selected item (`来自规则 X`).
@@ -641,38 +755,10 @@ impl ScoringPanel {
         let scoring = self.current()?;
         let target = scoring.checklist.checklist.item(&item)?;
         let key = scoring.key.clone();
-        let old = self.selected_mark().cloned();
-        let value = match (old.as_ref().map(|m| m.value), target) {
-            // A second finding on a per-occurrence item adds an occurrence.
-            (Some(MarkValue::Count(n)), ItemRef::Scored(_, i))
-                if matches!(i.deduction, Deduction::PerOccurrence { .. }) =>
-            {
-                MarkValue::Count(n + 1)
-            }
-            (Some(v @ (MarkValue::Deduct(_) | MarkValue::VetoHit)), _) => v,
-            _ => default_value(target),
-        };
-        let reason = match old.as_ref().map(|m| m.reason.as_str()) {
-            Some(r) if !r.is_empty() => format!("{r}；{}", finding.message),
-            _ => finding.message.clone(),
-        };
-        let mark = Mark {
-            item: item.clone(),
-            value,
-            reason,
-            from_rule: Some(finding.rule.to_string()),
-            anchor: old.and_then(|m| m.anchor),
-        };
+        let (mark, decision) = review::acceptance(finding, &item, target, self.selected_mark());
         // Update locally through `change` (undo covers the mark), then send the decision
         // with the mark: the backend saves both.
         self.change(&item, Some(mark.clone()), AuditAction::Mark)?;
-        let decision = FindingDecision {
-            rule: finding.rule.to_string(),
-            message: finding.message.clone(),
-            accepted: true,
-            reason: mark.reason.clone(),
-            item: Some(item),
-        };
         self.decisions.push(decision.clone());
         if let Some(last) = self.undo.get_mut(&key.case_number).and_then(|stack| stack.last_mut()) {
             last.accepted = Some(decision.clone());
@@ -1376,19 +1462,6 @@ fn suggestions_for<'a>(target: ItemRef<'_>, findings: &'a [Finding]) -> Vec<&'a 
         .iter()
         .filter(|f| f.severity != Severity::Notice && target.rules().iter().any(|r| r == f.rule))
         .collect()
-}
-
-/// The value a reason or an accepted finding gives an item without a mark.
-fn default_value(target: ItemRef<'_>) -> MarkValue {
-    match target {
-        ItemRef::Veto(_) => MarkValue::VetoHit,
-        ItemRef::Scored(_, item) => match item.deduction {
-            Deduction::PerOccurrence { .. } => MarkValue::Count(1),
-            Deduction::Fixed { points } => MarkValue::Deduct(points),
-            Deduction::Range { min, .. } => MarkValue::Deduct(min),
-        },
-        ItemRef::Bonus(b) => MarkValue::Award(b.points),
-    }
 }
 
 fn item_id<'a>(target: ItemRef<'a>) -> &'a str {
