@@ -280,7 +280,7 @@ fn main() {
             let t = Instant::now();
             let summary = project.search_cases(query).expect("search");
             list.push(t.elapsed().as_secs_f64() * 1000.0);
-            let first = summary.cases.first().copied().unwrap_or(0);
+            let first = summary.cases.first().copied().unwrap_or(pingcha::store::CaseId(0));
             let t = Instant::now();
             let own = project.search_in_case(query, first).expect("search in case");
             case.push(t.elapsed().as_secs_f64() * 1000.0);

@@ -148,7 +148,8 @@ fn a_campaign_round_trip_through_kits_and_returns() {
         .cases
         .iter()
         .find(|c| {
-            let reviewers: Vec<i64> = assignments.iter().filter(|(n, _)| n == *c).map(|(_, r)| *r).collect();
+            let reviewers: Vec<pingcha::store::ReviewerId> =
+                assignments.iter().filter(|(n, _)| n == *c).map(|(_, r)| *r).collect();
             reviewers.contains(&id_of("李评"))
                 && reviewers.contains(&id_of("王评"))
                 && p.load_case_by_number(c).unwrap().case.procedure == Some(pingcha::domain::Procedure::General)

@@ -506,7 +506,7 @@ fn the_lists_search_counts_every_match_and_a_case_shows_its_own() {
     for query in ["第一百零一条", "安全生产法", "罚款", "喆", "安全 生产"] {
         let all = p.search(query, usize::MAX).unwrap();
         let summary = p.search_cases(query).unwrap();
-        let cases: std::collections::BTreeSet<i64> = all.iter().map(|h| h.case_id).collect();
+        let cases: std::collections::BTreeSet<pingcha::store::CaseId> = all.iter().map(|h| h.case_id).collect();
         assert_eq!(
             summary.cases.iter().copied().collect::<std::collections::BTreeSet<_>>(),
             cases,

@@ -96,7 +96,7 @@ fn a_filter_and_a_search_narrow_the_list() {
     h.run_steps(2);
     assert_eq!(h.state().visible_case_count(), rows.len());
 
-    let expected: std::collections::BTreeSet<i64> = Project::open(&dir)
+    let expected: std::collections::BTreeSet<pingcha::store::CaseId> = Project::open(&dir)
         .unwrap()
         .search("第一百零一条", 10_000)
         .unwrap()

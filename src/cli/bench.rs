@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use crate::import::ImportLimits;
 use crate::sample::{SampleOptions, write_samples};
 use crate::service::{plan_import, run_import};
-use crate::store::Project;
+use crate::store::{ChecklistKey, Project, ReviewerId};
 
 fn dir_size(path: &Path) -> u64 {
     let Ok(entries) = std::fs::read_dir(path) else {
@@ -395,8 +395,9 @@ pub fn campaign(cases: usize, dir: Option<PathBuf>) -> Result<()> {
         let members = project.campaign_reviewers(info.id)?;
         let data = crate::review::campaign::CampaignData::load(&project, name)?;
         // Each reviewer's marks, one return-sized transaction per reviewer.
-        let mut per_reviewer: std::collections::BTreeMap<i64, Vec<ReturnMark>> = Default::default();
-        let mut reviewed: std::collections::BTreeMap<i64, Vec<(String, i64, String)>> = Default::default();
+        let mut per_reviewer: std::collections::BTreeMap<ReviewerId, Vec<ReturnMark>> = Default::default();
+        let mut reviewed: std::collections::BTreeMap<ReviewerId, Vec<(String, ChecklistKey, String)>> =
+            Default::default();
         let mut disputed = Vec::new();
         for (n, number) in info.cases.iter().enumerate() {
             let stored = project.load_case_by_number(number)?;
@@ -455,7 +456,7 @@ pub fn campaign(cases: usize, dir: Option<PathBuf>) -> Result<()> {
             )?;
         }
         // Four in five disagreements are settled by consensus.
-        let lead = members.first().map_or(0, |m| m.reviewer_id);
+        let lead = members.first().map_or(ReviewerId(0), |m| m.reviewer_id);
         for (k, (number, key, item)) in disputed.iter().enumerate() {
             if k % 5 == 4 {
                 continue;

@@ -375,31 +375,28 @@ pub struct Anchor {
     pub page: u32,
 }
 
-/// Where a reviewer stands with a case (the list's 评查状态 column and filter).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum ReviewState {
-    /// No mark yet.
-    NotStarted,
-    /// Marks, but not every checklist marked 完成评查.
-    InProgress,
-    /// Every checklist the reviewer scored is marked 完成评查.
-    Done,
-    /// Locked by a campaign sign-off (复核锁定).
-    SignedOff,
+super::case::code_enum! {
+    /// Where a reviewer stands with a case (the list's 评查状态 column and filter), in the
+    /// order of the work.
+    ReviewState {
+        /// No mark yet.
+        NotStarted => "not_started", "未评";
+        /// Marks, but not every checklist marked 完成评查.
+        InProgress => "in_progress", "评查中";
+        /// Every checklist the reviewer scored is marked 完成评查.
+        Done => "done", "已完成";
+        /// Locked by a campaign sign-off (复核锁定).
+        SignedOff => "signed_off", "已复核";
+    }
 }
 
-impl ReviewState {
-    /// Every state, in the order of the work.
-    pub const ALL: &'static [ReviewState] = &[Self::NotStarted, Self::InProgress, Self::Done, Self::SignedOff];
-
-    /// As the list shows it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::NotStarted => "未评",
-            Self::InProgress => "评查中",
-            Self::Done => "已完成",
-            Self::SignedOff => "已复核",
-        }
+super::case::code_enum! {
+    /// A reviewer's part in a campaign (stored in `campaign_reviewers.role`).
+    ReviewerRole {
+        /// 组长: leads the team, records consensus.
+        Lead => "lead", "组长";
+        /// 评查员.
+        Reviewer => "reviewer", "评查员";
     }
 }
 

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::ReviewError;
 use super::assign::{AssignInput, AssignmentPlan, CaseSlot, ReviewerSlot, assign, draw};
 use crate::domain::{Case, CodeEnum};
-use crate::store::{CampaignInfo, Project};
+use crate::store::{CampaignInfo, ChecklistKey, Project, ReviewerId};
 
 /// How a case's final score is decided when no consensus settles it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -57,7 +57,7 @@ pub struct CampaignConfig {
     /// Only these units; empty: all.
     pub units: Vec<String>,
     /// The checklist version per case kind (kind code → checklist key).
-    pub checklists: BTreeMap<String, i64>,
+    pub checklists: BTreeMap<String, ChecklistKey>,
     /// (case, reviewer name) pairs that must not be assigned.
     pub exclusions: BTreeSet<(String, String)>,
     /// (case, reviewer name) pairs that must be assigned.
@@ -154,7 +154,7 @@ pub(crate) fn kind_code(kind: crate::domain::CaseKind, procedure: Option<crate::
 }
 
 /// The campaign checklist key of a case.
-pub(super) fn checklist_for(config: &CampaignConfig, case: &Case) -> Option<i64> {
+pub(super) fn checklist_for(config: &CampaignConfig, case: &Case) -> Option<ChecklistKey> {
     config.checklists.get(&kind_code(case.kind, case.procedure)).copied()
 }
 
@@ -176,7 +176,11 @@ pub fn add_reviewer(
     project.set_campaign_reviewer(
         info.id,
         reviewer.id,
-        if lead { "lead" } else { "reviewer" },
+        if lead {
+            crate::domain::ReviewerRole::Lead
+        } else {
+            crate::domain::ReviewerRole::Reviewer
+        },
         team,
         public_key,
     )?;
@@ -221,12 +225,12 @@ pub fn preview_assignment(project: &Project, campaign: &str) -> Result<(AssignIn
 pub fn apply_assignment(project: &mut Project, campaign: &str) -> Result<AssignmentPlan, ReviewError> {
     let (_, plan) = preview_assignment(project, campaign)?;
     let info = project.campaign(campaign)?;
-    let ids: BTreeMap<String, i64> = project
+    let ids: BTreeMap<String, ReviewerId> = project
         .campaign_reviewers(info.id)?
         .into_iter()
         .map(|r| (r.name, r.reviewer_id))
         .collect();
-    let pairs: Vec<(String, i64)> = plan
+    let pairs: Vec<(String, ReviewerId)> = plan
         .by_case
         .iter()
         .flat_map(|(case, names)| names.iter().filter_map(|n| ids.get(n).map(|id| (case.clone(), *id))))
@@ -249,7 +253,11 @@ pub fn update_config(
 }
 
 /// The cases of a campaign assigned to a reviewer.
-pub(super) fn assigned_cases(project: &Project, campaign: i64, reviewer_id: i64) -> Result<Vec<String>, ReviewError> {
+pub(super) fn assigned_cases(
+    project: &Project,
+    campaign: i64,
+    reviewer_id: ReviewerId,
+) -> Result<Vec<String>, ReviewError> {
     Ok(project
         .assignments(campaign)?
         .into_iter()

@@ -14,7 +14,7 @@ use super::exchange::Summary;
 use super::statistics::{CampaignStats, stats_of};
 use crate::domain::{Case, Checklist, Mark, MarkValue};
 use crate::scoring::{Evaluation, evaluate, score_only};
-use crate::store::{CampaignInfo, ConsensusMark, Project};
+use crate::store::{CampaignInfo, ChecklistKey, ConsensusMark, Project, ReviewerId};
 
 /// One item compared across reviewers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -39,7 +39,7 @@ pub struct CaseComparison {
     /// 案号.
     pub case: String,
     /// Checklist version key.
-    pub checklist: i64,
+    pub checklist: ChecklistKey,
     /// Checklist name and version.
     pub checklist_name: String,
     /// Names of the reviewers who scored the case.
@@ -88,10 +88,10 @@ pub struct CampaignData {
     pub config: CampaignConfig,
     /// Its reviewers.
     pub members: Vec<crate::store::CampaignReviewer>,
-    assigned: BTreeMap<String, Vec<i64>>,
-    checklists: BTreeMap<i64, Checklist>,
-    marks: BTreeMap<String, Vec<(i64, i64, Mark)>>,
-    reviews: BTreeMap<String, BTreeSet<(i64, i64)>>,
+    assigned: BTreeMap<String, Vec<ReviewerId>>,
+    checklists: BTreeMap<ChecklistKey, Checklist>,
+    marks: BTreeMap<String, Vec<(ReviewerId, ChecklistKey, Mark)>>,
+    reviews: BTreeMap<String, BTreeSet<(ReviewerId, ChecklistKey)>>,
     consensus: BTreeMap<String, Vec<ConsensusMark>>,
     signoffs: BTreeMap<String, crate::store::SignOff>,
 }
@@ -102,7 +102,7 @@ impl CampaignData {
         let info = project.campaign(campaign)?;
         let config = config_of(&info);
         let members = project.campaign_reviewers(info.id)?;
-        let mut assigned: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+        let mut assigned: BTreeMap<String, Vec<ReviewerId>> = BTreeMap::new();
         for (case, reviewer) in project.assignments(info.id)? {
             assigned.entry(case).or_default().push(reviewer);
         }
@@ -117,7 +117,7 @@ impl CampaignData {
             .into_iter()
             .filter(|(case, _)| cases.contains(case))
             .collect();
-        let mut reviews: BTreeMap<String, BTreeSet<(i64, i64)>> = BTreeMap::new();
+        let mut reviews: BTreeMap<String, BTreeSet<(ReviewerId, ChecklistKey)>> = BTreeMap::new();
         for (case, reviewer, checklist) in project.all_reviews()? {
             reviews.entry(case).or_default().insert((reviewer, checklist));
         }
@@ -137,19 +137,19 @@ impl CampaignData {
     }
 
     /// A checklist version by key.
-    pub fn checklist(&self, key: i64) -> Result<&Checklist, ReviewError> {
+    pub fn checklist(&self, key: ChecklistKey) -> Result<&Checklist, ReviewError> {
         self.checklists
             .get(&key)
             .ok_or_else(|| ReviewError::Refused(format!("评查标准 {key} 不存在")))
     }
 
     /// The reviewers assigned to a case.
-    pub fn assigned(&self, case_number: &str) -> &[i64] {
+    pub fn assigned(&self, case_number: &str) -> &[ReviewerId] {
         self.assigned.get(case_number).map_or(&[], Vec::as_slice)
     }
 
     /// Every reviewer's marks on a case (reviewer id, checklist key, mark).
-    pub fn marks_of(&self, case_number: &str) -> &[(i64, i64, Mark)] {
+    pub fn marks_of(&self, case_number: &str) -> &[(ReviewerId, ChecklistKey, Mark)] {
         self.marks.get(case_number).map_or(&[], Vec::as_slice)
     }
 
@@ -323,7 +323,7 @@ impl CampaignData {
 fn agreed_finding(
     project: &Project,
     case_number: &str,
-    key: i64,
+    key: ChecklistKey,
     checklist: &Checklist,
     agreed: &Mark,
 ) -> Result<String, ReviewError> {

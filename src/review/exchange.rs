@@ -14,7 +14,9 @@ use super::campaign::{assigned_cases, checklist_for, config_of};
 use super::kit::{Verified, key_pair, read_signed, write_signed};
 use crate::domain::{Case, Checklist, LibraryEntry, Mark, mask_id};
 use crate::scoring::evaluate;
-use crate::store::{AuditEntry, NewCase, NewDocument, Project, ReturnMark, ReturnOutcome, ReviewKey};
+use crate::store::{
+    AuditEntry, ChecklistKey, NewCase, NewDocument, Project, ReturnMark, ReturnOutcome, ReviewKey, ReviewerId,
+};
 
 const KIT_FORMAT: &str = "pingcha-kit-1";
 const RETURN_FORMAT: &str = "pingcha-return-1";
@@ -535,7 +537,7 @@ pub fn export_return(workspace: &Path, out: &Path) -> Result<Summary, ReviewErro
     }
     // Marks someone else entered in this workspace cannot go into the addressee's return:
     // counted and said, never dropped in silence.
-    let mut others: BTreeMap<i64, usize> = BTreeMap::new();
+    let mut others: BTreeMap<ReviewerId, usize> = BTreeMap::new();
     for number in &ws.cases {
         for (by, _, _) in project.marks_of_case(number)? {
             if by != reviewer.id {
@@ -649,9 +651,9 @@ pub fn import_return(project: &mut Project, path: &Path) -> Result<(ReturnOutcom
             .find(|c| c.checklist.id == id && c.checklist.version == version)
     };
     let mut marks = Vec::new();
-    let mut per_review: BTreeMap<(String, i64), Vec<Mark>> = BTreeMap::new();
+    let mut per_review: BTreeMap<(String, ChecklistKey), Vec<Mark>> = BTreeMap::new();
     // The checklist each case must use, looked up once per case (not once per mark).
-    let mut expected: BTreeMap<String, Option<i64>> = BTreeMap::new();
+    let mut expected: BTreeMap<String, Option<ChecklistKey>> = BTreeMap::new();
     for m in &ret.marks {
         if !assigned.contains(&m.case) {
             return Err(refuse(format!("案卷 {} 未分配给 {}", m.case, ret.reviewer_name)));

@@ -9,7 +9,7 @@ use crate::domain::case_facts::{self, FactOrigin, FactSource};
 use crate::domain::{Case, Document};
 use crate::facts::split::{FoundDocument, UNKNOWN, split_pages};
 use crate::facts::{Proposal, ReadDocument, ReadPage, propose};
-use crate::store::{FactEditOutcome, NewFactEdit, Project, StoreError};
+use crate::store::{FactEditOutcome, NewFactEdit, Project, ReviewerId, StoreError};
 
 /// What the pages of one case propose.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,7 +74,7 @@ pub fn case_proposals(project: &Project, number: &str) -> Result<CaseProposals, 
 pub fn set_facts(
     project: &mut Project,
     number: &str,
-    reviewer_id: i64,
+    reviewer_id: ReviewerId,
     changes: &[(String, String)],
     anchor: Option<FactSource>,
 ) -> Result<Vec<FactEditOutcome>, StoreError> {
@@ -142,7 +142,7 @@ pub fn proposal_edits(
 pub fn accept_proposals(
     project: &mut Project,
     number: &str,
-    reviewer_id: i64,
+    reviewer_id: ReviewerId,
     fields: Option<&[String]>,
 ) -> Result<usize, StoreError> {
     let case = project.load_case_by_number(number)?.case;
@@ -204,7 +204,7 @@ pub enum DocumentChange {
 pub fn change_documents(
     project: &mut Project,
     number: &str,
-    reviewer_id: i64,
+    reviewer_id: ReviewerId,
     change: &DocumentChange,
 ) -> Result<FactEditOutcome, StoreError> {
     let refused = |e: case_facts::FactError| StoreError::Refused(format!("案卷 {number}：{e}"));
@@ -277,7 +277,7 @@ pub fn change_documents(
 pub fn restore_fact(
     project: &mut Project,
     number: &str,
-    reviewer_id: i64,
+    reviewer_id: ReviewerId,
     path: &str,
 ) -> Result<FactEditOutcome, StoreError> {
     let stored = project.load_case_by_number(number)?;
@@ -326,7 +326,7 @@ pub enum FactChange {
 pub fn apply_change(
     project: &mut Project,
     number: &str,
-    reviewer_id: i64,
+    reviewer_id: ReviewerId,
     change: &FactChange,
 ) -> Result<usize, StoreError> {
     let recorded = |o: &FactEditOutcome| matches!(o, FactEditOutcome::Recorded { .. });

@@ -24,7 +24,7 @@ use crate::service::error::{Job, ServiceError};
 use crate::service::protocol::{CampaignRequest, CampaignResponse, RectifyRequest, ReportRequest, Request, Response};
 use crate::service::session::{ReportKind, ReportOptions, Session, Written};
 use crate::service::{plan_import, run_import};
-use crate::store::{CachedFinding, Reviewer};
+use crate::store::{CachedFinding, CaseId, Reviewer};
 
 /// Cases checked between two looks at the request queue.
 const COUNT_CHUNK: usize = 100;
@@ -234,10 +234,10 @@ struct ThreadStart {
 
 /// A running count of the automatic checks over the listed cases.
 struct Counting {
-    ids: Vec<i64>,
+    ids: Vec<CaseId>,
     next: usize,
-    counts: HashMap<i64, crate::service::protocol::FindingCount>,
-    cached: HashMap<i64, Vec<CachedFinding>>,
+    counts: HashMap<CaseId, crate::service::protocol::FindingCount>,
+    cached: HashMap<CaseId, Vec<CachedFinding>>,
 }
 
 fn project_thread(start: ThreadStart, requests: Receiver<ToProject>, jobs_rx: Receiver<ToJobs>, send: &Sender2) {

@@ -336,7 +336,16 @@ pub fn run_import(
     }
     let blobs = project.blobs();
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8);
-    let readers: Vec<Option<ProjectReader>> = (0..workers).map(|_| project.reader().ok()).collect();
+    // A worker without its own read connection cannot tell an unchanged package early: it
+    // prepares the package in full, and the commit finds it unchanged.
+    let readers: Vec<Option<ProjectReader>> = (0..workers)
+        .map(|_| {
+            project
+                .reader()
+                .map_err(|e| log::warn!("导入：无法打开只读连接，逐件完整准备：{e}"))
+                .ok()
+        })
+        .collect();
     let next = AtomicUsize::new(0);
     let committed = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);

@@ -220,7 +220,13 @@ pub fn run_ocr(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(&OcrProgress),
 ) -> Result<OcrReport, StoreError> {
-    let limits: ImportLimits = project.setting(IMPORT_LIMITS_KEY).ok().flatten().unwrap_or_default();
+    let limits: ImportLimits = match project.setting(IMPORT_LIMITS_KEY) {
+        Ok(limits) => limits.unwrap_or_default(),
+        Err(e) => {
+            log::warn!("导入限制无法读取，文字识别使用默认限制：{e}");
+            ImportLimits::default()
+        }
+    };
     let blobs = project.blobs();
     let mut report = OcrReport::default();
     let mut state = OcrProgress {

@@ -15,7 +15,8 @@ use crate::rules::{Finding, RuleSettings};
 use crate::service::review::CaseScoring;
 use crate::service::{ImportProgress, ImportReport};
 use crate::store::{
-    AuditEntry, CaseRow, FindingDecision, ReviewKey, Reviewer, SearchHit, SearchSummary, StoredCase, StoredChecklist,
+    AuditEntry, CaseId, CaseRow, ChecklistKey, FindingDecision, ReviewKey, Reviewer, SearchHit, SearchSummary,
+    StoredCase, StoredChecklist,
 };
 
 pub use super::error::{Job, ServiceError};
@@ -26,7 +27,7 @@ pub enum Request {
     /// Reload the case list.
     ListCases,
     /// Load one case with its documents.
-    LoadCase(i64),
+    LoadCase(CaseId),
     /// Full-text search: which cases match, and in how many places.
     Search(String),
     /// The matches of a search in one case, with snippets.
@@ -34,7 +35,7 @@ pub enum Request {
         /// The query.
         query: String,
         /// The case.
-        case_id: i64,
+        case_id: CaseId,
     },
     /// Import paths (packages, folders, ledgers, registries).
     Import(Vec<PathBuf>),
@@ -160,7 +161,7 @@ pub enum Request {
     /// Write a checklist version to a `.toml` or `.xlsx` file.
     ExportChecklist {
         /// Version key.
-        key: i64,
+        key: ChecklistKey,
         /// Target file; the extension picks the format.
         path: PathBuf,
     },
@@ -414,9 +415,9 @@ pub enum Response {
     /// The reviewer's 评查状态 by case number (cases not listed are 未评).
     ReviewStates(Arc<HashMap<String, crate::domain::ReviewState>>),
     /// The automatic checks' finding counts of every current case, by case id.
-    FindingCounts(Arc<HashMap<i64, FindingCount>>),
+    FindingCounts(Arc<HashMap<CaseId, FindingCount>>),
     /// One case's count changed (after a decision on one of its findings).
-    FindingCountOf(i64, FindingCount),
+    FindingCountOf(CaseId, FindingCount),
     /// One case, with the automatic checks' findings.
     Case(Box<StoredCase>, Vec<Finding>),
     /// Which cases match a query.
@@ -431,7 +432,7 @@ pub enum Response {
         /// The query answered.
         query: String,
         /// The case.
-        case_id: i64,
+        case_id: CaseId,
         /// Matches with snippets.
         hits: Vec<SearchHit>,
     },

@@ -18,7 +18,7 @@ use crate::report::{Document, RenderedPdf, render_pdf};
 use crate::review::campaign::{CampaignData, CaseComparison, compare_case, stats_of, summary_stats_of};
 use crate::scoring::evaluate;
 use crate::service::checks::ProjectRules;
-use crate::store::Project;
+use crate::store::{ChecklistKey, Project, ReviewerId};
 
 /// Whose marks a score sheet prints.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,7 +160,10 @@ pub fn score_sheet_document(
             let cmp = compare_case(project, campaign, case_number)?;
             let checklist = project.checklist(cmp.checklist)?.checklist;
             let members = project.campaign_reviewers(info.id)?;
-            let lead = members.iter().find(|m| m.role == "lead").map(|m| m.name.clone());
+            let lead = members
+                .iter()
+                .find(|m| m.role == crate::domain::ReviewerRole::Lead)
+                .map(|m| m.name.clone());
             let consensus = project.consensus(info.id, case_number)?;
             let note = (!consensus.is_empty()).then(|| {
                 consensus
@@ -235,11 +238,11 @@ fn agreed_marks(
     project: &Project,
     campaign: Option<(&CampaignData, &CaseComparison)>,
     case_number: &str,
-    names: &BTreeMap<i64, String>,
-) -> Result<Option<(i64, Vec<Mark>, String)>> {
-    let all: &[(i64, i64, Mark)];
-    let key: i64;
-    let reviewers: BTreeSet<i64>;
+    names: &BTreeMap<ReviewerId, String>,
+) -> Result<Option<(ChecklistKey, Vec<Mark>, String)>> {
+    let all: &[(ReviewerId, ChecklistKey, Mark)];
+    let key: ChecklistKey;
+    let reviewers: BTreeSet<ReviewerId>;
     let owned;
     if let Some((data, cmp)) = campaign {
         if let Some(marks) = &cmp.final_marks {
@@ -269,7 +272,7 @@ fn agreed_marks(
     let Some(marks) = intersect(all, key, &reviewers) else {
         return Ok(None);
     };
-    let name = |id: &i64| names.get(id).cloned().unwrap_or_else(|| format!("评查员{id}"));
+    let name = |id: &ReviewerId| names.get(id).cloned().unwrap_or_else(|| format!("评查员{id}"));
     let basis = match reviewers.len() {
         1 => format!("评分依据：评查员{}的评分", name(reviewers.first().expect("one"))),
         n => format!(
@@ -282,7 +285,11 @@ fn agreed_marks(
 }
 
 /// The marks every reviewer made (the first reviewer's values).
-fn intersect(all: &[(i64, i64, Mark)], key: i64, reviewers: &BTreeSet<i64>) -> Option<Vec<Mark>> {
+fn intersect(
+    all: &[(ReviewerId, ChecklistKey, Mark)],
+    key: ChecklistKey,
+    reviewers: &BTreeSet<ReviewerId>,
+) -> Option<Vec<Mark>> {
     let first = *reviewers.iter().next()?;
     let marks: Vec<Mark> = all
         .iter()
@@ -352,12 +359,12 @@ pub fn notice_cases(project: &Project, unit: &str, campaign: Option<&str>) -> Re
         None => project.list_cases()?.into_iter().map(|r| r.number).collect(),
     };
     let library = project.library()?;
-    let checklists: BTreeMap<i64, Checklist> = project
+    let checklists: BTreeMap<ChecklistKey, Checklist> = project
         .checklists()?
         .into_iter()
         .map(|c| (c.key, c.checklist))
         .collect();
-    let names: BTreeMap<i64, String> = project.reviewers()?.into_iter().map(|r| (r.id, r.name)).collect();
+    let names: BTreeMap<ReviewerId, String> = project.reviewers()?.into_iter().map(|r| (r.id, r.name)).collect();
     let mut cases = Vec::new();
     for number in &numbers {
         let stored = project.load_case_by_number(number)?;
@@ -626,12 +633,12 @@ pub fn write_output(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
 #[expect(clippy::too_many_lines, reason = "one block per exported sheet, in workbook order")]
 pub fn export_xlsx(project: &Project, campaign: Option<&str>) -> Result<Vec<u8>> {
     let rules = ProjectRules::load(project)?;
-    let reviewers: BTreeMap<i64, String> = project
+    let reviewers: BTreeMap<ReviewerId, String> = project
         .reviewers()?
         .into_iter()
         .map(|r| (r.id, format!("{}（{}）", r.name, r.unit)))
         .collect();
-    let checklists: BTreeMap<i64, Checklist> = project
+    let checklists: BTreeMap<ChecklistKey, Checklist> = project
         .checklists()?
         .into_iter()
         .map(|c| (c.key, c.checklist))
@@ -674,7 +681,7 @@ pub fn export_xlsx(project: &Project, campaign: Option<&str>) -> Result<Vec<u8>>
         ]);
         let marks = all_marks.get(number).map_or(&[][..], Vec::as_slice);
         // One evaluation per review (reviewer and checklist), not per mark.
-        let mut evaluations: BTreeMap<(i64, i64), Option<crate::scoring::Evaluation>> = BTreeMap::new();
+        let mut evaluations: BTreeMap<(ReviewerId, ChecklistKey), Option<crate::scoring::Evaluation>> = BTreeMap::new();
         for (reviewer, key, _) in marks {
             evaluations.entry((*reviewer, *key)).or_insert_with(|| {
                 let set: Vec<Mark> = marks

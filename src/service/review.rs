@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use crate::domain::{Case, Deduction, ItemRef, Mark, MarkValue};
 use crate::rules::Finding;
 use crate::scoring::{Evaluation, bundled_checklists, bundled_library, evaluate, format};
-use crate::store::{FindingDecision, Project, ReviewKey, Reviewer, StoredChecklist};
+use crate::store::{ChecklistKey, FindingDecision, Project, ReviewKey, Reviewer, ReviewerId, StoredChecklist};
 
 /// Adds the bundled default checklists and finding library to a project that lacks them.
 /// Checklists already present (any version of the same id) are left alone.
@@ -47,7 +47,7 @@ pub struct CaseScoring {
 /// The checklists that apply to `case` for `reviewer_id`: per checklist id, the version the
 /// reviewer already used on the case, else the newest version if it applies to the case's
 /// kind and procedure. Kind-specific checklists come before general ones.
-pub fn case_scorings(project: &Project, case: &Case, reviewer_id: i64) -> Result<Vec<CaseScoring>> {
+pub fn case_scorings(project: &Project, case: &Case, reviewer_id: ReviewerId) -> Result<Vec<CaseScoring>> {
     let all = project.checklists()?;
     let used = project.reviews_of(&case.number, reviewer_id)?;
     let mut chosen: Vec<(StoredChecklist, Option<String>)> = Vec::new();
@@ -235,7 +235,7 @@ pub fn pick_checklist_sheet<'a>(
 /// Validates a checklist against the rules and the project's finding library, then saves it
 /// (a new version when the stored one is frozen). Returns (key, version); the error names the
 /// first problem and how many there are.
-pub fn save_checklist(project: &mut Project, checklist: &crate::domain::Checklist) -> Result<(i64, u32)> {
+pub fn save_checklist(project: &mut Project, checklist: &crate::domain::Checklist) -> Result<(ChecklistKey, u32)> {
     let library: Vec<String> = project.library()?.into_iter().map(|e| e.code).collect();
     let known = format::Known::with_library(library.iter().map(String::as_str));
     let problems = format::validate(checklist, &known);

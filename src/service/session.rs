@@ -18,8 +18,8 @@ use crate::service::error::{Outcome, ServiceError};
 use crate::service::protocol::FindingCount;
 use crate::service::review::CaseScoring;
 use crate::store::{
-    AuditEntry, CachedFinding, CaseRow, FindingDecision, Project, ReviewKey, Reviewer, SearchHit, SearchSummary,
-    StoredCase, StoredChecklist,
+    AuditEntry, CachedFinding, CaseId, CaseRow, ChecklistKey, FindingDecision, Project, ReviewKey, Reviewer, SearchHit,
+    SearchSummary, StoredCase, StoredChecklist,
 };
 
 /// A project open for work, with its rules and reviewer.
@@ -252,7 +252,7 @@ impl Session {
     }
 
     /// One case with the automatic checks' findings.
-    pub fn load_case(&self, id: i64) -> Outcome<(StoredCase, Vec<Finding>)> {
+    pub fn load_case(&self, id: CaseId) -> Outcome<(StoredCase, Vec<Finding>)> {
         let case = self
             .project
             .load_case(id)
@@ -279,7 +279,7 @@ impl Session {
     }
 
     /// The matches of a query in one case, with snippets.
-    pub fn search_in_case(&self, query: &str, case_id: i64) -> Outcome<Vec<SearchHit>> {
+    pub fn search_in_case(&self, query: &str, case_id: CaseId) -> Outcome<Vec<SearchHit>> {
         self.project
             .search_in_case(query, case_id)
             .map_err(|e| ServiceError::new("检索失败", e))
@@ -293,7 +293,7 @@ impl Session {
     }
 
     /// The cached findings of every case checked under the current rules.
-    pub fn cached_findings(&self) -> Outcome<HashMap<i64, Vec<CachedFinding>>> {
+    pub fn cached_findings(&self) -> Outcome<HashMap<CaseId, Vec<CachedFinding>>> {
         self.project
             .cached_findings(&self.rules.cache_key())
             .map_err(|e| ServiceError::new("无法读取自动检查缓存，将重新检查", e))
@@ -304,9 +304,9 @@ impl Session {
     /// read is left out of the counts and reported.
     pub fn count_findings(
         &mut self,
-        ids: &[i64],
-        cached: &mut HashMap<i64, Vec<CachedFinding>>,
-    ) -> (HashMap<i64, FindingCount>, Vec<ServiceError>) {
+        ids: &[CaseId],
+        cached: &mut HashMap<CaseId, Vec<CachedFinding>>,
+    ) -> (HashMap<CaseId, FindingCount>, Vec<ServiceError>) {
         let mut counts = HashMap::new();
         let mut fresh = Vec::new();
         let mut problems = Vec::new();
@@ -339,7 +339,7 @@ impl Session {
     }
 
     /// A case's findings counted against the reviewer's decisions.
-    pub fn finding_count(&self, id: i64, findings: &[CachedFinding]) -> Outcome<FindingCount> {
+    pub fn finding_count(&self, id: CaseId, findings: &[CachedFinding]) -> Outcome<FindingCount> {
         let serious: Vec<&CachedFinding> = findings.iter().filter(|f| f.severity != "notice").collect();
         let err = |e: crate::store::StoreError| ServiceError::new("无法读取对自动检查问题的处理", e);
         let decided: Vec<FindingDecision> = match (&self.reviewer, serious.is_empty()) {
@@ -361,7 +361,7 @@ impl Session {
     }
 
     /// A case's count after a change to it (a decision, an edited fact).
-    pub fn finding_count_of(&self, number: &str) -> Outcome<(i64, FindingCount)> {
+    pub fn finding_count_of(&self, number: &str) -> Outcome<(CaseId, FindingCount)> {
         let (stored, findings) = self.load_case_by_number(number)?;
         let cached: Vec<CachedFinding> = findings.iter().map(to_cached).collect();
         Ok((stored.row.id, self.finding_count(stored.row.id, &cached)?))
@@ -496,16 +496,18 @@ impl Session {
     }
 
     /// Whether the checklist version of a review is still unfrozen (the first mark freezes it).
-    pub fn unfrozen(&self, key: &ReviewKey) -> Option<i64> {
-        self.project
-            .checklist(key.checklist)
-            .ok()
-            .filter(|c| !c.frozen)
-            .map(|c| c.key)
+    pub fn unfrozen(&self, key: &ReviewKey) -> Option<ChecklistKey> {
+        match self.project.checklist(key.checklist) {
+            Ok(c) => (!c.frozen).then_some(c.key),
+            Err(e) => {
+                log::warn!("评查标准（版本 {}）无法读取：{e}", key.checklist);
+                None
+            }
+        }
     }
 
     /// Whether a checklist version is frozen now.
-    pub fn is_frozen(&self, key: i64) -> bool {
+    pub fn is_frozen(&self, key: ChecklistKey) -> bool {
         self.project.checklist(key).is_ok_and(|c| c.frozen)
     }
 
@@ -692,7 +694,7 @@ impl Session {
     }
 
     /// Writes a checklist version to a `.toml` or `.xlsx` file (the extension decides).
-    pub fn export_checklist(&self, key: i64, path: &Path) -> Outcome<()> {
+    pub fn export_checklist(&self, key: ChecklistKey, path: &Path) -> Outcome<()> {
         let err = |e: anyhow::Error| ServiceError::new("导出失败", e);
         let stored = self.project.checklist(key).map_err(|e| err(e.into()))?;
         let is_xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));

@@ -5,7 +5,7 @@
 use rusqlite::{OptionalExtension, TransactionBehavior, named_params};
 
 use super::scores::{append_audit, from_json, now, to_json};
-use super::{Project, ReviewKey, StoreError};
+use super::{ChecklistKey, Project, ReviewKey, ReviewerId, StoreError};
 use crate::domain::{AuditAction, CodeEnum, Mark};
 
 /// A campaign as stored.
@@ -29,13 +29,13 @@ pub struct CampaignInfo {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CampaignReviewer {
     /// Reviewer row id.
-    pub reviewer_id: i64,
+    pub reviewer_id: ReviewerId,
     /// Name.
     pub name: String,
     /// Unit.
     pub unit: String,
     /// `lead` (组长) or `reviewer`.
-    pub role: String,
+    pub role: crate::domain::ReviewerRole,
     /// Team.
     pub team: String,
     /// Hex Ed25519 public key recorded when the kit was issued.
@@ -48,7 +48,7 @@ pub struct ConsensusMark {
     /// 案号.
     pub case_number: String,
     /// Checklist version key.
-    pub checklist: i64,
+    pub checklist: ChecklistKey,
     /// Item.
     pub item: String,
     /// The agreed mark.
@@ -80,7 +80,7 @@ pub struct ReturnMark {
     /// 案号.
     pub case_number: String,
     /// Checklist version key here.
-    pub checklist: i64,
+    pub checklist: ChecklistKey,
     /// The mark.
     pub mark: Mark,
 }
@@ -192,8 +192,8 @@ impl Project {
     pub fn set_campaign_reviewer(
         &mut self,
         campaign: i64,
-        reviewer_id: i64,
-        role: &str,
+        reviewer_id: ReviewerId,
+        role: crate::domain::ReviewerRole,
         team: &str,
         public_key: Option<&str>,
     ) -> Result<(), StoreError> {
@@ -205,7 +205,7 @@ impl Project {
                      public_key = COALESCE(excluded.public_key, campaign_reviewers.public_key)",
             )?
             .execute(
-                named_params! {":c": campaign, ":r": reviewer_id, ":role": role, ":team": team, ":key": public_key},
+                named_params! {":c": campaign, ":r": reviewer_id, ":role": role.code(), ":team": team, ":key": public_key},
             )?;
         Ok(())
     }
@@ -222,7 +222,20 @@ impl Project {
                 reviewer_id: r.get("reviewer_id")?,
                 name: r.get("name")?,
                 unit: r.get("unit")?,
-                role: r.get("role")?,
+                role: {
+                    let code: String = r.get("role")?;
+                    crate::domain::ReviewerRole::parse(&code).ok_or_else(|| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            3,
+                            rusqlite::types::Type::Text,
+                            format!(
+                                "评查员角色“{code}”无法识别（应为 {}）",
+                                crate::domain::ReviewerRole::allowed()
+                            )
+                            .into(),
+                        )
+                    })?
+                },
                 team: r.get("team")?,
                 public_key: r.get("public_key")?,
             })
@@ -231,7 +244,7 @@ impl Project {
     }
 
     /// Replaces a campaign's assignments.
-    pub fn set_assignments(&mut self, campaign: i64, pairs: &[(String, i64)]) -> Result<(), StoreError> {
+    pub fn set_assignments(&mut self, campaign: i64, pairs: &[(String, ReviewerId)]) -> Result<(), StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.prepare_cached("DELETE FROM assignments WHERE campaign = :c")?
             .execute(named_params! {":c": campaign})?;
@@ -247,7 +260,7 @@ impl Project {
     }
 
     /// A campaign's assignments: (case number, reviewer id).
-    pub fn assignments(&self, campaign: i64) -> Result<Vec<(String, i64)>, StoreError> {
+    pub fn assignments(&self, campaign: i64) -> Result<Vec<(String, ReviewerId)>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT case_number, reviewer_id FROM assignments WHERE campaign = :c ORDER BY case_number, reviewer_id",
         )?;
@@ -256,7 +269,12 @@ impl Project {
     }
 
     /// Records a kit issued to a campaign's reviewer (its file's SHA-256).
-    pub fn record_issued_kit(&mut self, campaign: i64, reviewer_id: i64, sha256: &str) -> Result<(), StoreError> {
+    pub fn record_issued_kit(
+        &mut self,
+        campaign: i64,
+        reviewer_id: ReviewerId,
+        sha256: &str,
+    ) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
                 "INSERT INTO issued_kits (campaign, reviewer_id, sha256, issued_at) VALUES (:c, :r, :sha, :at)
@@ -267,7 +285,7 @@ impl Project {
     }
 
     /// Whether this project issued that kit to that reviewer.
-    pub fn issued_kit(&self, campaign: i64, reviewer_id: i64, sha256: &str) -> Result<bool, StoreError> {
+    pub fn issued_kit(&self, campaign: i64, reviewer_id: ReviewerId, sha256: &str) -> Result<bool, StoreError> {
         Ok(self
             .conn
             .prepare_cached("SELECT 1 FROM issued_kits WHERE campaign = :c AND reviewer_id = :r AND sha256 = :sha")?
@@ -285,11 +303,11 @@ impl Project {
     pub fn import_return(
         &mut self,
         campaign: i64,
-        reviewer_id: i64,
+        reviewer_id: ReviewerId,
         sha256: &str,
         sequence: u64,
         marks: &[ReturnMark],
-        reviewed: &[(String, i64, String)],
+        reviewed: &[(String, ChecklistKey, String)],
         note: &str,
     ) -> Result<ReturnOutcome, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -387,7 +405,7 @@ impl Project {
     pub fn set_consensus(
         &mut self,
         campaign: i64,
-        reviewer_id: i64,
+        reviewer_id: ReviewerId,
         consensus: &ConsensusMark,
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -487,8 +505,8 @@ impl Project {
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
+                r.get::<_, ReviewerId>(1)?,
+                r.get::<_, ChecklistKey>(2)?,
                 r.get::<_, String>(3)?,
             ))
         })?;
@@ -503,7 +521,7 @@ impl Project {
     }
 
     /// Every review (case number, reviewer id, checklist key) that exists, in one query.
-    pub fn all_reviews(&self) -> Result<std::collections::BTreeSet<(String, i64, i64)>, StoreError> {
+    pub fn all_reviews(&self) -> Result<std::collections::BTreeSet<(String, ReviewerId, ChecklistKey)>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT case_number, reviewer_id, checklist FROM reviews")?;
@@ -517,7 +535,7 @@ impl Project {
     pub fn set_signoff(
         &mut self,
         campaign: i64,
-        reviewer_id: i64,
+        reviewer_id: ReviewerId,
         case_number: &str,
         lock: bool,
         by: &str,
@@ -592,12 +610,16 @@ impl Project {
     }
 
     /// Every reviewer's marks on a case (reviewer id, checklist key, marks).
-    pub fn marks_of_case(&self, case_number: &str) -> Result<Vec<(i64, i64, Mark)>, StoreError> {
+    pub fn marks_of_case(&self, case_number: &str) -> Result<Vec<(ReviewerId, ChecklistKey, Mark)>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT reviewer_id, checklist, mark_json FROM marks WHERE case_number = :case ORDER BY reviewer_id, item_id",
         )?;
         let rows = stmt.query_map(named_params! {":case": case_number}, |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, ReviewerId>(0)?,
+                r.get::<_, ChecklistKey>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
@@ -609,9 +631,9 @@ impl Project {
 }
 
 /// Every reviewer's marks by case number: (reviewer id, checklist key, mark).
-pub type MarksByCase = std::collections::BTreeMap<String, Vec<(i64, i64, Mark)>>;
+pub type MarksByCase = std::collections::BTreeMap<String, Vec<(ReviewerId, ChecklistKey, Mark)>>;
 
-type ConsensusRow = (String, i64, String, Option<String>, String, String, String);
+type ConsensusRow = (String, ChecklistKey, String, Option<String>, String, String, String);
 
 fn consensus_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConsensusRow> {
     Ok((

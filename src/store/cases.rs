@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, TransactionBehavior, named_params};
 
-use super::{Project, StoreError};
+use super::{CaseId, Project, StoreError};
 use crate::domain::{Case, CaseKind, CaseOrigin, CodeEnum, DateKey, Procedure, RegisteredOfficer};
 
 /// A document of a case about to be saved.
@@ -47,30 +47,30 @@ pub enum SaveOutcome {
     /// A new case.
     Imported {
         /// Row id.
-        id: i64,
+        id: CaseId,
     },
     /// The same content was already the current revision: nothing changed.
     Unchanged {
         /// Row id of the existing revision.
-        id: i64,
+        id: CaseId,
     },
     /// The case number existed with other content: stored as a new revision, old one kept.
     Revised {
         /// Row id of the new revision.
-        id: i64,
+        id: CaseId,
         /// The new revision number (1 is the first import).
         revision: i64,
     },
     /// A ledger row for a case already imported from a package: the package is kept.
     KeptPackage {
         /// Row id of the package case.
-        id: i64,
+        id: CaseId,
     },
     /// The case is locked by a campaign sign-off: the new content is kept as a held revision
     /// that becomes current when the case is unlocked; the locked revision stays current.
     Held {
         /// Row id of the held revision.
-        id: i64,
+        id: CaseId,
         /// Its revision number.
         revision: i64,
         /// The revision that stays current.
@@ -82,7 +82,7 @@ pub enum SaveOutcome {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CaseRow {
     /// Row id.
-    pub id: i64,
+    pub id: CaseId,
     /// 案号.
     pub number: String,
     /// Revision number.
@@ -339,7 +339,7 @@ impl Project {
 fn index_text(
     tx: &rusqlite::Connection,
     content: &str,
-    case_id: i64,
+    case_id: CaseId,
     document_id: Option<i64>,
     held: bool,
 ) -> Result<(), StoreError> {
@@ -350,7 +350,7 @@ fn index_text(
 pub(super) fn index_page_text(
     tx: &rusqlite::Connection,
     content: &str,
-    case_id: i64,
+    case_id: CaseId,
     document_id: Option<i64>,
     page: Option<u32>,
     held: bool,
@@ -370,7 +370,7 @@ pub(super) fn index_page_text(
 
 /// Replaces a current revision's metadata entry in the full-text index (after its facts
 /// were edited).
-pub(super) fn reindex_metadata(tx: &rusqlite::Connection, case_id: i64, case: &Case) -> Result<(), StoreError> {
+pub(super) fn reindex_metadata(tx: &rusqlite::Connection, case_id: CaseId, case: &Case) -> Result<(), StoreError> {
     tx.prepare_cached(
         "DELETE FROM search_index WHERE rowid IN
              (SELECT rowid FROM search_rows WHERE case_id = :id AND document_id IS NULL AND page IS NULL)",
@@ -382,7 +382,7 @@ pub(super) fn reindex_metadata(tx: &rusqlite::Connection, case_id: i64, case: &C
 }
 
 /// Removes a revision's rows from the full-text index.
-fn unindex(tx: &rusqlite::Connection, case_id: i64) -> Result<(), StoreError> {
+fn unindex(tx: &rusqlite::Connection, case_id: CaseId) -> Result<(), StoreError> {
     for rows in ["search_rows", "held_rows"] {
         tx.prepare_cached(&format!(
             "DELETE FROM search_index WHERE rowid IN (SELECT rowid FROM {rows} WHERE case_id = :id)"
@@ -410,14 +410,14 @@ pub(super) fn release_held(tx: &rusqlite::Connection, number: &str) -> Result<Op
     if is_locked(tx, number)? {
         return Ok(None);
     }
-    let held: Vec<(i64, i64)> = tx
+    let held: Vec<(CaseId, i64)> = tx
         .prepare_cached("SELECT id, revision FROM cases WHERE number = :number AND held = 1 ORDER BY revision DESC")?
         .query_map(named_params! {":number": number}, |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     let Some(&(newest, revision)) = held.first() else {
         return Ok(None);
     };
-    let current: Option<i64> = tx
+    let current: Option<CaseId> = tx
         .prepare_cached("SELECT id FROM cases WHERE number = :number AND is_current = 1")?
         .query_row(named_params! {":number": number}, |r| r.get(0))
         .optional()?;
@@ -448,7 +448,7 @@ fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome,
     let case = &new.case;
     let case_json = serde_json::to_string(case).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let warnings_json = serde_json::to_string(&new.warnings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let current: Option<(i64, i64, String, String)> = tx
+    let current: Option<(CaseId, i64, String, String)> = tx
         .prepare_cached(
             "SELECT id, revision, fingerprint, origin FROM cases WHERE number = :number AND is_current = 1",
         )?
@@ -478,7 +478,7 @@ fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome,
         }
         Some((_, current_revision, _, _)) if is_locked(tx, &case.number)? => {
             // The campaign reports the locked revision: the new content waits for the unlock.
-            let same: Option<(i64, i64)> = tx
+            let same: Option<(CaseId, i64)> = tx
                 .prepare_cached(
                     "SELECT id, revision FROM cases WHERE number = :number AND held = 1 AND fingerprint = :f",
                 )?
@@ -535,7 +535,7 @@ fn save_case_in(tx: &rusqlite::Connection, new: &NewCase) -> Result<SaveOutcome,
         ":warnings_json": warnings_json,
         ":document_count": i64::try_from(case.documents.len()).unwrap_or(i64::MAX),
     })?;
-    let case_id = tx.last_insert_rowid();
+    let case_id = CaseId(tx.last_insert_rowid());
     index_text(tx, &metadata_text(case), case_id, None, held.is_some())?;
     for (path, blob) in &new.files {
         tx.prepare_cached("INSERT OR IGNORE INTO blobs (sha256, size_bytes, extension) VALUES (:sha, :size, :ext)")?
@@ -626,7 +626,7 @@ impl Project {
     }
 
     /// Loads a case by row id with its documents.
-    pub fn load_case(&self, id: i64) -> Result<StoredCase, StoreError> {
+    pub fn load_case(&self, id: CaseId) -> Result<StoredCase, StoreError> {
         let sql = format!(
             "SELECT {CASE_ROW_COLUMNS}, c.case_json, c.warnings_json, c.source_path FROM cases c WHERE c.id = :id"
         );
@@ -696,7 +696,7 @@ impl Project {
 
     /// Loads the current revision of a case number.
     pub fn load_case_by_number(&self, number: &str) -> Result<StoredCase, StoreError> {
-        let id: i64 = self
+        let id: CaseId = self
             .conn
             .prepare_cached("SELECT id FROM cases WHERE number = :number AND is_current = 1")?
             .query_row(named_params! {":number": number}, |r| r.get(0))
@@ -811,7 +811,7 @@ impl Project {
     }
 
     /// The case number of a case row.
-    pub fn case_number(&self, id: i64) -> Result<Option<String>, StoreError> {
+    pub fn case_number(&self, id: CaseId) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn
             .prepare_cached("SELECT number FROM cases WHERE id = :id")?
@@ -823,12 +823,12 @@ impl Project {
     pub fn cached_findings(
         &self,
         context: &str,
-    ) -> Result<std::collections::HashMap<i64, Vec<CachedFinding>>, StoreError> {
+    ) -> Result<std::collections::HashMap<CaseId, Vec<CachedFinding>>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT case_id, findings_json FROM finding_cache WHERE context = :context")?;
         let rows = stmt.query_map(named_params! {":context": context}, |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            Ok((r.get::<_, CaseId>(0)?, r.get::<_, String>(1)?))
         })?;
         let mut out = std::collections::HashMap::new();
         for row in rows {
@@ -842,7 +842,11 @@ impl Project {
     }
 
     /// Stores findings computed under `context`, replacing older ones, in one transaction.
-    pub fn cache_findings(&mut self, context: &str, entries: &[(i64, Vec<CachedFinding>)]) -> Result<(), StoreError> {
+    pub fn cache_findings(
+        &mut self,
+        context: &str,
+        entries: &[(CaseId, Vec<CachedFinding>)],
+    ) -> Result<(), StoreError> {
         if entries.is_empty() {
             return Ok(());
         }

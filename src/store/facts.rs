@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, named_params};
 use serde_json::Value;
 
 use super::scores::{from_json, now, to_json};
-use super::{Project, StoreError};
+use super::{CaseId, Project, ReviewerId, StoreError};
 use crate::domain::case_facts::{self, FactOrigin, FactSource};
 use crate::domain::{AuditAction, Case, CodeEnum, DateKey};
 
@@ -116,7 +116,7 @@ pub fn apply_edits(case: &mut Case, edits: &[FactEdit]) -> Vec<String> {
 /// The case list's columns and the case's search entry, from the edited facts of the current
 /// revision of `number`.
 pub(super) fn refresh_summary(tx: &rusqlite::Connection, number: &str) -> Result<(), StoreError> {
-    let current: Option<(i64, String)> = tx
+    let current: Option<(CaseId, String)> = tx
         .prepare_cached("SELECT id, case_json FROM cases WHERE number = :number AND is_current = 1")?
         .query_row(named_params! {":number": number}, |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
@@ -180,7 +180,7 @@ impl Project {
     pub fn edit_facts(
         &mut self,
         number: &str,
-        reviewer_id: i64,
+        reviewer_id: ReviewerId,
         edits: &[NewFactEdit],
     ) -> Result<Vec<FactEditOutcome>, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

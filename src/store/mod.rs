@@ -8,6 +8,7 @@ mod campaigns;
 mod cases;
 mod facts;
 pub mod holders;
+mod ids;
 mod migrations;
 mod ocr;
 mod rectification;
@@ -25,6 +26,7 @@ pub use cases::{
     CachedFinding, CaseRow, NewCase, NewDocument, RegistryOutcome, SaveOutcome, StoredCase, StoredDocument,
 };
 pub use facts::{FactEdit, FactEditOutcome, NewFactEdit, apply_edits};
+pub use ids::{CaseId, ChecklistKey, ReviewerId};
 pub use migrations::SCHEMA_VERSION;
 pub use ocr::{OcrStatus, StoredOcrPage};
 pub use rectification::{IssuedNotice, NewNotice, NewProblem};

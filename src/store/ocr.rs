@@ -4,7 +4,7 @@
 
 use rusqlite::{OptionalExtension, TransactionBehavior, named_params};
 
-use super::{Project, StoreError};
+use super::{CaseId, Project, StoreError};
 use crate::ocr::{OcrLine, PageText};
 
 /// One page as read and stored.
@@ -44,7 +44,7 @@ pub struct OcrStatus {
 pub(super) fn index_stored_pages(
     tx: &rusqlite::Connection,
     sha256: &str,
-    case_id: i64,
+    case_id: CaseId,
     document_id: i64,
     held: bool,
 ) -> Result<(), StoreError> {
@@ -82,7 +82,7 @@ impl Project {
             ":at": chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
         })?;
         // The documents holding this file, with where their index rows live.
-        let holders: Vec<(i64, i64, bool)> = tx
+        let holders: Vec<(i64, CaseId, bool)> = tx
             .prepare_cached(
                 "SELECT d.id, d.case_id, c.held FROM documents d JOIN cases c ON c.id = d.case_id
                   WHERE d.sha256 = :sha AND (c.is_current = 1 OR c.held = 1)",

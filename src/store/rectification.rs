@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, TransactionBehavior, named_params};
 
 use super::scores::{from_json, now, to_json};
-use super::{Project, StoreError};
+use super::{Project, ReviewerId, StoreError};
 use crate::domain::rectification::{Answer, Attachment, Outcome, RectifyItem, Verification};
 use crate::domain::{AuditAction, CodeEnum};
 
@@ -74,7 +74,7 @@ fn date_of(text: &str) -> Result<NaiveDate, StoreError> {
 /// The audit row of a rectification change (on the problem's case; no checklist).
 fn audit(
     tx: &rusqlite::Transaction<'_>,
-    reviewer_id: i64,
+    reviewer_id: ReviewerId,
     case_number: &str,
     item: Option<&str>,
     action: AuditAction,
@@ -93,7 +93,7 @@ fn audit(
 impl Project {
     /// Records a notice as issued, its problems becoming tracked items. A unit gets one notice
     /// per campaign (and one outside any campaign): a second is refused, naming the first.
-    pub fn issue_notice(&mut self, notice: &NewNotice, reviewer_id: i64, by: &str) -> Result<i64, StoreError> {
+    pub fn issue_notice(&mut self, notice: &NewNotice, reviewer_id: ReviewerId, by: &str) -> Result<i64, StoreError> {
         if notice.due_on < notice.issued_on {
             return Err(StoreError::Refused(format!(
                 "整改期限 {} 早于通知日期 {}",
@@ -306,7 +306,7 @@ impl Project {
         date: NaiveDate,
         text: &str,
         files: &[Attachment],
-        reviewer_id: i64,
+        reviewer_id: ReviewerId,
         by: &str,
     ) -> Result<i64, StoreError> {
         let current = self.rectify_item(item)?;
@@ -365,7 +365,7 @@ impl Project {
         reason: &str,
         date: NaiveDate,
         new_due: Option<NaiveDate>,
-        reviewer_id: i64,
+        reviewer_id: ReviewerId,
         by: &str,
     ) -> Result<i64, StoreError> {
         let current = self.rectify_item(item)?;

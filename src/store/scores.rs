@@ -7,14 +7,14 @@
 
 use rusqlite::{OptionalExtension, TransactionBehavior, named_params};
 
-use super::{Project, StoreError};
+use super::{ChecklistKey, Project, ReviewerId, StoreError};
 use crate::domain::{AuditAction, Checklist, CodeEnum, LibraryEntry, Mark};
 
 /// A checklist version as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredChecklist {
     /// Row id: what marks refer to.
-    pub key: i64,
+    pub key: ChecklistKey,
     /// The checklist.
     pub checklist: Checklist,
     /// The TOML it was read from.
@@ -27,7 +27,7 @@ pub struct StoredChecklist {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Reviewer {
     /// Row id.
-    pub id: i64,
+    pub id: ReviewerId,
     /// Name.
     pub name: String,
     /// Unit.
@@ -40,9 +40,9 @@ pub struct ReviewKey {
     /// 案号.
     pub case_number: String,
     /// Reviewer row id.
-    pub reviewer_id: i64,
+    pub reviewer_id: ReviewerId,
     /// Checklist version key.
-    pub checklist: i64,
+    pub checklist: ChecklistKey,
 }
 
 /// One row of the audit log.
@@ -105,7 +105,7 @@ impl Project {
         )?;
         let rows = stmt.query_map([], |row| {
             Ok((
-                row.get::<_, i64>("id")?,
+                row.get::<_, ChecklistKey>("id")?,
                 row.get::<_, String>("source_toml")?,
                 row.get::<_, String>("checklist_json")?,
                 row.get::<_, bool>("frozen")?,
@@ -125,7 +125,7 @@ impl Project {
     }
 
     /// One checklist version.
-    pub fn checklist(&self, key: i64) -> Result<StoredChecklist, StoreError> {
+    pub fn checklist(&self, key: ChecklistKey) -> Result<StoredChecklist, StoreError> {
         self.checklists()?
             .into_iter()
             .find(|c| c.key == key)
@@ -134,7 +134,11 @@ impl Project {
 
     /// Adds a checklist version unless a version of the same checklist id exists (seeding the
     /// defaults). Returns the new key, or `None` when it was already there.
-    pub fn seed_checklist(&mut self, checklist: &Checklist, source_toml: &str) -> Result<Option<i64>, StoreError> {
+    pub fn seed_checklist(
+        &mut self,
+        checklist: &Checklist,
+        source_toml: &str,
+    ) -> Result<Option<ChecklistKey>, StoreError> {
         let exists: Option<i64> = self
             .conn
             .prepare_cached("SELECT id FROM checklists WHERE checklist_id = :id LIMIT 1")?
@@ -146,7 +150,7 @@ impl Project {
         self.insert_checklist(checklist, source_toml).map(Some)
     }
 
-    fn insert_checklist(&self, checklist: &Checklist, source_toml: &str) -> Result<i64, StoreError> {
+    fn insert_checklist(&self, checklist: &Checklist, source_toml: &str) -> Result<ChecklistKey, StoreError> {
         self.conn
             .prepare_cached(
                 "INSERT INTO checklists (checklist_id, version, name, source_toml, checklist_json, created_at)
@@ -160,7 +164,7 @@ impl Project {
                 ":json": to_json(checklist)?,
                 ":at": now(),
             })?;
-        Ok(self.conn.last_insert_rowid())
+        Ok(ChecklistKey(self.conn.last_insert_rowid()))
     }
 
     /// Saves an edited checklist. When its newest stored version is frozen (a score uses
@@ -171,9 +175,9 @@ impl Project {
         &mut self,
         checklist: &Checklist,
         to_toml: impl Fn(&Checklist) -> String,
-    ) -> Result<(i64, u32), StoreError> {
+    ) -> Result<(ChecklistKey, u32), StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let newest: Option<(i64, u32, bool)> = tx
+        let newest: Option<(ChecklistKey, u32, bool)> = tx
             .prepare_cached(
                 "SELECT id, version, frozen FROM checklists WHERE checklist_id = :id ORDER BY version DESC LIMIT 1",
             )?
@@ -211,7 +215,7 @@ impl Project {
                     ":json": to_json(&saved)?,
                     ":at": now(),
                 })?;
-                tx.last_insert_rowid()
+                ChecklistKey(tx.last_insert_rowid())
             }
         };
         tx.commit()?;
@@ -251,7 +255,11 @@ impl Project {
 
     /// The checklist versions a reviewer has used on a case, with when the review was marked
     /// done.
-    pub fn reviews_of(&self, case_number: &str, reviewer_id: i64) -> Result<Vec<(i64, Option<String>)>, StoreError> {
+    pub fn reviews_of(
+        &self,
+        case_number: &str,
+        reviewer_id: ReviewerId,
+    ) -> Result<Vec<(ChecklistKey, Option<String>)>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT checklist, reviewed_at FROM reviews WHERE case_number = :case AND reviewer_id = :reviewer",
         )?;
@@ -379,7 +387,7 @@ impl Project {
     }
 
     /// Case numbers a reviewer has marked done, with the time.
-    pub fn reviewed_cases(&self, reviewer_id: i64) -> Result<Vec<(String, String)>, StoreError> {
+    pub fn reviewed_cases(&self, reviewer_id: ReviewerId) -> Result<Vec<(String, String)>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT case_number, MAX(reviewed_at) FROM reviews
              WHERE reviewer_id = :reviewer AND reviewed_at IS NOT NULL GROUP BY case_number",
@@ -392,7 +400,7 @@ impl Project {
     /// listed is 未评); a case locked by a campaign sign-off is 已复核 for everyone.
     pub fn review_states(
         &self,
-        reviewer_id: Option<i64>,
+        reviewer_id: Option<ReviewerId>,
     ) -> Result<std::collections::HashMap<String, crate::domain::ReviewState>, StoreError> {
         use crate::domain::ReviewState;
         let mut states = std::collections::HashMap::new();
@@ -501,7 +509,11 @@ impl Project {
     }
 
     /// Saves a reviewer's new wording to the library under the next free `R-NNN` code.
-    pub fn add_library_entry(&mut self, reviewer_id: i64, entry: &LibraryEntry) -> Result<LibraryEntry, StoreError> {
+    pub fn add_library_entry(
+        &mut self,
+        reviewer_id: ReviewerId,
+        entry: &LibraryEntry,
+    ) -> Result<LibraryEntry, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let last: Option<i64> = tx
             .prepare_cached("SELECT MAX(CAST(substr(code, 3) AS INTEGER)) FROM finding_library WHERE code LIKE 'R-%'")?
@@ -576,7 +588,11 @@ impl Project {
     }
 
     /// A reviewer's decisions on a case's findings.
-    pub fn finding_decisions(&self, case_number: &str, reviewer_id: i64) -> Result<Vec<FindingDecision>, StoreError> {
+    pub fn finding_decisions(
+        &self,
+        case_number: &str,
+        reviewer_id: ReviewerId,
+    ) -> Result<Vec<FindingDecision>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT rule, message, decision, reason, item_id FROM finding_decisions
              WHERE case_number = :case AND reviewer_id = :reviewer ORDER BY rule, message",

@@ -4,13 +4,13 @@
 
 use rusqlite::{OptionalExtension, params_from_iter};
 
-use super::{Project, StoreError};
+use super::{CaseId, Project, StoreError};
 
 /// One match: a document of a case, or the case's own metadata (`document_type` `None`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SearchHit {
     /// Case row id.
-    pub case_id: i64,
+    pub case_id: CaseId,
     /// 案号.
     pub number: String,
     /// 案件名称.
@@ -82,7 +82,7 @@ fn escape_like(term: &str) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchSummary {
     /// Current cases with at least one match, in id order.
-    pub cases: Vec<i64>,
+    pub cases: Vec<CaseId>,
     /// Matching texts (documents and case metadata) in those cases.
     pub places: usize,
 }
@@ -186,7 +186,7 @@ impl Project {
 
     /// The matches of `query` in one case, metadata first, then in document order, each
     /// with a snippet. Reads only that case's texts.
-    pub fn search_in_case(&self, query: &str, case_id: i64) -> Result<Vec<SearchHit>, StoreError> {
+    pub fn search_in_case(&self, query: &str, case_id: CaseId) -> Result<Vec<SearchHit>, StoreError> {
         let terms = terms_of(query);
         if terms.is_empty() {
             return Ok(Vec::new());

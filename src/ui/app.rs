@@ -34,7 +34,7 @@ use crate::domain::Anchor;
 use crate::service::host::Backend;
 use crate::service::protocol::{CampaignRequest, CampaignResponse, RectifyRequest, Request, Response};
 use crate::service::{ImportReport, ItemResult, Job};
-use crate::store::{AuditEntry, Reviewer, StoredCase, StoredChecklist};
+use crate::store::{AuditEntry, CaseId, Reviewer, StoredCase, StoredChecklist};
 
 /// eframe storage key of the last opened project.
 pub const LAST_PROJECT_KEY: &str = "last_project";
@@ -304,7 +304,7 @@ impl PingchaApp {
     }
 
     /// Open (undecided) deductions and vetoes of the automatic checks for a case, once counted.
-    pub fn open_findings(&self, case_id: i64) -> Option<usize> {
+    pub fn open_findings(&self, case_id: CaseId) -> Option<usize> {
         self.list.finding_count(case_id).map(|n| n.serious)
     }
 
@@ -632,7 +632,7 @@ impl PingchaApp {
         }
     }
 
-    fn select(&mut self, id: i64) {
+    fn select(&mut self, id: CaseId) {
         if self.case.select(id) {
             let held = self.scoring.take_held();
             self.run_scoring_actions(held);
@@ -646,7 +646,7 @@ impl PingchaApp {
     fn run_scoring_actions(&mut self, actions: Vec<Action>) {
         for action in actions {
             match self.scoring.route(action) {
-                Routed::Project(request) => self.project.send(*request),
+                Routed::Service(request) => self.project.send(*request),
                 Routed::Window(WindowAction::OpenAnchor(anchor)) => self.open_anchor(&anchor),
                 Routed::Window(WindowAction::ShowHistory) => {
                     if let Some(number) = self.case.number() {

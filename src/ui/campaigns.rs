@@ -196,10 +196,10 @@ impl CampaignWindow {
                         // Blind review: a plain reviewer of this campaign does not see the others'
                         // marks; the team lead or the organiser runs the 合议.
                         let blind = viewer.is_some_and(|v| {
-                            self.list
-                                .iter()
-                                .find(|(c, _)| c.name == name)
-                                .is_some_and(|(_, rs)| rs.iter().any(|r| r.name == v && r.role == "reviewer"))
+                            self.list.iter().find(|(c, _)| c.name == name).is_some_and(|(_, rs)| {
+                                rs.iter()
+                                    .any(|r| r.name == v && r.role == crate::domain::ReviewerRole::Reviewer)
+                            })
                         });
                         match self.tab {
                             Tab::Team => self.team(ui, &name, palette, &mut requests),
@@ -358,7 +358,11 @@ impl CampaignWindow {
                 "{}（{}）{}{} · {}",
                 r.name,
                 r.unit,
-                if r.role == "lead" { " 组长" } else { "" },
+                if r.role == crate::domain::ReviewerRole::Lead {
+                    " 组长"
+                } else {
+                    ""
+                },
                 if r.team.is_empty() {
                     String::new()
                 } else {

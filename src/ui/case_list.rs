@@ -14,7 +14,7 @@ use egui_extras::{Column, TableBuilder};
 use super::theme::{self, Palette};
 use crate::domain::{CaseKind, CaseOrigin, CodeEnum, ReviewState};
 use crate::service::protocol::FindingCount;
-use crate::store::{CaseRow, SearchSummary};
+use crate::store::{CaseId, CaseRow, SearchSummary};
 
 /// A column of the list, also what it sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +84,7 @@ impl ListFilter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ListIntent {
     /// Show this case.
-    Select(i64),
+    Select(CaseId),
     /// Ask the service which cases match (a new search text).
     Search(String),
 }
@@ -92,9 +92,9 @@ pub enum ListIntent {
 /// What [`visible_rows`] reads besides the rows.
 pub struct RowContext<'a> {
     /// The search's matching case ids, when a search is active.
-    pub hits: Option<&'a HashSet<i64>>,
+    pub hits: Option<&'a HashSet<CaseId>>,
     /// Finding counts by case id.
-    pub counts: &'a HashMap<i64, FindingCount>,
+    pub counts: &'a HashMap<CaseId, FindingCount>,
     /// Review states by case number (absent: 未评).
     pub states: &'a HashMap<String, ReviewState>,
     /// Units in their natural order (执法一科、二科 … 十二科).
@@ -186,8 +186,8 @@ pub struct CaseList {
     search_text: String,
     search_sent: String,
     /// (query, matching case ids, places).
-    search_hits: Option<(String, HashSet<i64>, usize)>,
-    finding_counts: Arc<HashMap<i64, FindingCount>>,
+    search_hits: Option<(String, HashSet<CaseId>, usize)>,
+    finding_counts: Arc<HashMap<CaseId, FindingCount>>,
     review_states: Arc<HashMap<String, ReviewState>>,
     columns: Vec<(&'static str, f32)>,
     page_rows: usize,
@@ -254,13 +254,13 @@ impl CaseList {
     }
 
     /// Every case's finding counts.
-    pub fn set_finding_counts(&mut self, counts: Arc<HashMap<i64, FindingCount>>) {
+    pub fn set_finding_counts(&mut self, counts: Arc<HashMap<CaseId, FindingCount>>) {
         self.finding_counts = counts;
         self.refresh();
     }
 
     /// One case's finding count.
-    pub fn set_finding_count(&mut self, id: i64, count: FindingCount) {
+    pub fn set_finding_count(&mut self, id: CaseId, count: FindingCount) {
         Arc::make_mut(&mut self.finding_counts).insert(id, count);
         self.refresh();
     }
@@ -268,7 +268,7 @@ impl CaseList {
     /// The service's answer to a search (ignored when the text has changed since).
     pub fn set_search_hits(&mut self, query: String, summary: SearchSummary) {
         if query == self.search_sent {
-            let ids: HashSet<i64> = summary.cases.into_iter().collect();
+            let ids: HashSet<CaseId> = summary.cases.into_iter().collect();
             self.search_hits = Some((query, ids, summary.places));
             self.refresh();
         }
@@ -319,12 +319,12 @@ impl CaseList {
     }
 
     /// The case listed at `position`.
-    pub fn id_at(&self, position: usize) -> Option<i64> {
+    pub fn id_at(&self, position: usize) -> Option<CaseId> {
         self.visible.get(position).map(|&i| self.cases[i].id)
     }
 
     /// Where a case is listed.
-    pub fn position_of(&self, id: i64) -> Option<usize> {
+    pub fn position_of(&self, id: CaseId) -> Option<usize> {
         self.visible.iter().position(|&i| self.cases[i].id == id)
     }
 
@@ -344,7 +344,7 @@ impl CaseList {
     }
 
     /// A case's finding count, once counted.
-    pub fn finding_count(&self, id: i64) -> Option<FindingCount> {
+    pub fn finding_count(&self, id: CaseId) -> Option<FindingCount> {
         self.finding_counts.get(&id).copied()
     }
 
@@ -530,7 +530,7 @@ impl CaseList {
 
     /// The table; a click on a row (or Enter on its 案号) selects its case, a click on a
     /// header sorts by it (again: the other way).
-    pub fn table_ui(&mut self, ui: &mut egui::Ui, selected: Option<i64>, palette: Palette) -> Vec<ListIntent> {
+    pub fn table_ui(&mut self, ui: &mut egui::Ui, selected: Option<CaseId>, palette: Palette) -> Vec<ListIntent> {
         use SortColumn as C;
         let (columns, title_min) = self.layout_columns(ui);
         self.columns = columns.iter().map(|&(c, w)| (c.header(), w)).collect();
@@ -702,7 +702,7 @@ mod tests {
 
     fn row(id: i64, number: &str, unit: &str, year: i32, kind: CaseKind) -> CaseRow {
         CaseRow {
-            id,
+            id: CaseId(id),
             number: number.into(),
             revision: 1,
             kind,
@@ -740,13 +740,13 @@ mod tests {
         let units = vec!["执法一科".to_string(), "执法二科".into(), "执法十科".into()];
         let counts = HashMap::from([
             (
-                1,
+                CaseId(1),
                 FindingCount {
                     serious: 2,
                     ..FindingCount::default()
                 },
             ),
-            (4, FindingCount::default()),
+            (CaseId(4), FindingCount::default()),
         ]);
         let states = HashMap::from([("罚〔2025〕3号".to_string(), ReviewState::Done)]);
         let cx = RowContext {
@@ -800,7 +800,7 @@ mod tests {
             ..ListFilter::default()
         };
         assert_eq!(visible_rows(&cases, &ledger, sort, &cx), vec![1, 3]);
-        let hits = HashSet::from([1, 2]);
+        let hits = HashSet::from([CaseId(1), CaseId(2)]);
         let searched = RowContext {
             hits: Some(&hits),
             ..cx
@@ -853,7 +853,7 @@ mod tests {
         list.set_search_hits(
             "旧词".into(),
             SearchSummary {
-                cases: vec![1],
+                cases: vec![CaseId(1)],
                 places: 3,
             },
         );
@@ -861,7 +861,7 @@ mod tests {
         list.set_search_hits(
             "送达".into(),
             SearchSummary {
-                cases: vec![4],
+                cases: vec![CaseId(4)],
                 places: 2,
             },
         );

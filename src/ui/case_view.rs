@@ -18,7 +18,7 @@ use super::viewer::{OpenDocument, Viewer, kind_for};
 use crate::domain::{Anchor, CodeEnum, DateKey};
 use crate::rules::Finding;
 use crate::service::facts::FactChange;
-use crate::store::{SearchHit, StoredCase};
+use crate::store::{CaseId, SearchHit, StoredCase};
 
 /// What the case view asks `app.rs` to do.
 pub enum CaseIntent {
@@ -27,7 +27,7 @@ pub enum CaseIntent {
         /// The search text.
         query: String,
         /// The case.
-        case_id: i64,
+        case_id: CaseId,
     },
     /// Read the case's scans (OCR).
     ReadScans,
@@ -57,12 +57,12 @@ pub struct CaseViewInput<'a> {
 /// The case view.
 pub struct CaseView {
     /// The case selected in the list (loading until `case` arrives).
-    selected: Option<i64>,
+    selected: Option<CaseId>,
     case: Option<Box<StoredCase>>,
     findings: Vec<Finding>,
     /// The active search's places in this case: (query, case id, hits).
-    hits: Option<(String, i64, Vec<SearchHit>)>,
-    hits_sent: Option<(String, i64)>,
+    hits: Option<(String, CaseId, Vec<SearchHit>)>,
+    hits_sent: Option<(String, CaseId)>,
     /// The document of the case open in the viewer.
     open_doc: Option<usize>,
     facts: FactsEditor,
@@ -104,7 +104,7 @@ impl CaseView {
     }
 
     /// Selects a case (it loads when `apply_case` brings it); `false` when it already was.
-    pub fn select(&mut self, id: i64) -> bool {
+    pub fn select(&mut self, id: CaseId) -> bool {
         if self.selected == Some(id) {
             return false;
         }
@@ -115,7 +115,7 @@ impl CaseView {
     }
 
     /// The case selected in the list.
-    pub fn selected(&self) -> Option<i64> {
+    pub fn selected(&self) -> Option<CaseId> {
         self.selected
     }
 
@@ -130,7 +130,7 @@ impl CaseView {
     }
 
     /// The active search's places in a case, if they are what was asked last.
-    pub fn apply_hits(&mut self, query: String, case_id: i64, hits: Vec<SearchHit>) {
+    pub fn apply_hits(&mut self, query: String, case_id: CaseId, hits: Vec<SearchHit>) {
         if self.hits_sent.as_ref() == Some(&(query.clone(), case_id)) {
             self.hits = Some((query, case_id, hits));
         }
@@ -368,7 +368,7 @@ impl CaseView {
     fn hits_ui(
         ui: &mut egui::Ui,
         query: &str,
-        hits: Option<&(String, i64, Vec<SearchHit>)>,
+        hits: Option<&(String, CaseId, Vec<SearchHit>)>,
         stored: &StoredCase,
         palette: theme::Palette,
     ) -> Option<(usize, usize, String)> {

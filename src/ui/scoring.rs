@@ -76,7 +76,7 @@ pub enum Action {
 #[derive(Debug)]
 pub enum Routed {
     /// To the project thread.
-    Project(Box<Request>),
+    Service(Box<Request>),
     /// The window does it.
     Window(WindowAction),
 }
@@ -521,7 +521,7 @@ impl ScoringPanel {
             Action::ShowHistory => return Routed::Window(WindowAction::ShowHistory),
             Action::ChooseReviewer => return Routed::Window(WindowAction::ChooseReviewer),
         };
-        Routed::Project(Box::new(request))
+        Routed::Service(Box::new(request))
     }
 
     /// Whether a typed number is waiting for a possible next digit before it is saved.
