@@ -29,7 +29,7 @@ pub struct ReviewTarget {
     /// 评查员单位（同名时或新评查员必填）
     #[arg(long)]
     pub unit: Option<String>,
-    /// 评查标准编号（案卷适用多份评查标准时必填）
+    /// 评查标准编号（案卷适用多份评查标准、或评查项编号在多份中出现时必填）
     #[arg(long)]
     pub checklist: Option<String>,
 }

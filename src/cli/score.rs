@@ -561,20 +561,9 @@ fn mark_one(
 /// Arguments of `pingcha mark`.
 #[derive(Debug, clap::Args)]
 pub struct MarkArgs {
-    /// 项目文件夹
-    pub project: PathBuf,
-    /// 案号
-    #[arg(long)]
-    pub case: String,
-    /// 评查员姓名
-    #[arg(long)]
-    pub reviewer: String,
-    /// 评查员单位（新评查员必填）
-    #[arg(long)]
-    pub unit: Option<String>,
-    /// 评查标准编号（评查项编号在多个适用标准中出现时必填）
-    #[arg(long)]
-    pub checklist: Option<String>,
+    /// Which case, as whom, on which checklist.
+    #[command(flatten)]
+    pub target: super::review::ReviewTarget,
     /// 评查项编号
     #[arg(long, required_unless_present = "stdin")]
     pub item: Option<String>,
@@ -591,12 +580,13 @@ pub struct MarkArgs {
 
 /// `pingcha mark`.
 pub fn mark(args: &MarkArgs) -> Result<ExitCode> {
-    let mut project =
-        Project::open(&args.project).with_context(|| format!("无法打开项目 {}", args.project.display()))?;
+    let mut project = Project::open(&args.target.project)
+        .with_context(|| format!("无法打开项目 {}", args.target.project.display()))?;
     prepare_project(&mut project)?;
-    crate::review::campaign::check_scorer(&project, &args.reviewer, args.unit.as_deref())?;
-    let reviewer = find_reviewer(&project, &args.reviewer, args.unit.as_deref(), true)?;
-    let mut scorings = scorings_for(&project, &args.case, &reviewer, args.checklist.as_deref())?;
+    let t = &args.target;
+    crate::review::campaign::check_scorer(&project, &t.reviewer, t.unit.as_deref())?;
+    let reviewer = find_reviewer(&project, &t.reviewer, t.unit.as_deref(), true)?;
+    let mut scorings = scorings_for(&project, &t.case, &reviewer, t.checklist.as_deref())?;
     let mut out = term::escaped(std::io::stdout().lock());
     if !args.stdin {
         let (Some(item), Some(value)) = (&args.item, &args.value) else {

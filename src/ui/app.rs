@@ -16,8 +16,8 @@ use egui::{Key, Modifiers, RichText};
 use super::campaigns::CampaignWindow;
 use super::case_list::{CaseList, ListIntent};
 use super::case_view::{CaseIntent, CaseView, CaseViewInput};
-use super::commands::CommandPalette;
 use super::commands::UiCommand;
+use super::commands::{CommandPalette, KeyFocus};
 use super::editor::ChecklistEditor;
 use super::history::HistoryWindow;
 use super::import_dialog::{ImportDialog, ImportIntent};
@@ -839,48 +839,14 @@ impl PingchaApp {
             self.scoring.focused = false;
         }
         // While a document is open, plain keys page through it instead of moving between cases.
-        let keyed: &[UiCommand] = if self.case.viewer().is_open() {
-            &[
-                UiCommand::Import,
-                UiCommand::OpenProject,
-                UiCommand::CommandPalette,
-                UiCommand::FocusSearch,
-                UiCommand::ToggleList,
-                UiCommand::PageUp,
-                UiCommand::PageDown,
-                UiCommand::CloseDocument,
-            ]
+        let focus = if self.case.viewer().is_open() {
+            KeyFocus::Viewer
         } else if self.scoring.focused {
-            &[
-                UiCommand::Import,
-                UiCommand::OpenProject,
-                UiCommand::CommandPalette,
-                UiCommand::FocusSearch,
-                UiCommand::ToggleList,
-                UiCommand::NextCase,
-                UiCommand::PreviousCase,
-                UiCommand::ListPageDown,
-                UiCommand::ListPageUp,
-                UiCommand::ListFirst,
-                UiCommand::ListLast,
-            ]
+            KeyFocus::Scoring
         } else {
-            &[
-                UiCommand::Import,
-                UiCommand::OpenProject,
-                UiCommand::CommandPalette,
-                UiCommand::FocusSearch,
-                UiCommand::ToggleList,
-                UiCommand::NextCase,
-                UiCommand::PreviousCase,
-                UiCommand::ListPageDown,
-                UiCommand::ListPageUp,
-                UiCommand::ListFirst,
-                UiCommand::ListLast,
-                UiCommand::FocusScoring,
-            ]
+            KeyFocus::List
         };
-        for &command in keyed {
+        for command in UiCommand::keyed(focus) {
             let Some(shortcut) = command.shortcut() else {
                 continue;
             };

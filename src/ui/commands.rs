@@ -267,6 +267,39 @@ impl UiCommand {
     }
 }
 
+/// Where the keyboard is, which decides the keys the window reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyFocus {
+    /// The case list (nothing else has it).
+    List,
+    /// The scoring panel: it reads its own keys (`UiCommand::SCORING`).
+    Scoring,
+    /// A document is open in the viewer.
+    Viewer,
+}
+
+impl UiCommand {
+    /// The commands whose keys the window reads with the keyboard at `focus`, from the
+    /// table's scopes: the window's everywhere; the viewer's while a document is open, the
+    /// list's otherwise (开始评分 only while the list has the keyboard). Keys with a modifier
+    /// come first, so Ctrl+K is never read as K.
+    pub fn keyed(focus: KeyFocus) -> Vec<UiCommand> {
+        let mut keyed: Vec<UiCommand> = Self::PALETTE
+            .iter()
+            .copied()
+            .chain([Self::CommandPalette])
+            .filter(|c| c.shortcut().is_some())
+            .filter(|c| match (c.scope(), focus) {
+                (Scope::Window, _) | (Scope::Viewer, KeyFocus::Viewer) | (Scope::List, KeyFocus::List) => true,
+                (Scope::List, KeyFocus::Scoring) => *c != Self::FocusScoring,
+                _ => false,
+            })
+            .collect();
+        keyed.sort_by_key(|c| c.shortcut().is_some_and(|s| s.modifiers.is_none()));
+        keyed
+    }
+}
+
 /// The command palette (Ctrl+K): a filtered list of every command.
 #[derive(Default)]
 pub struct CommandPalette {
@@ -357,7 +390,34 @@ impl CommandPalette {
 
 #[cfg(test)]
 mod command_tests {
-    use super::{Scope, UiCommand};
+    use super::{KeyFocus, Scope, UiCommand};
+
+    #[test]
+    fn the_keys_read_follow_where_the_keyboard_is() {
+        let list = UiCommand::keyed(KeyFocus::List);
+        let scoring = UiCommand::keyed(KeyFocus::Scoring);
+        let viewer = UiCommand::keyed(KeyFocus::Viewer);
+        for keyed in [&list, &scoring, &viewer] {
+            for c in [UiCommand::Import, UiCommand::CommandPalette, UiCommand::FocusSearch] {
+                assert!(keyed.contains(&c), "{c:?} works everywhere");
+            }
+            assert!(
+                !keyed.iter().any(|c| c.scope() == Scope::Scoring),
+                "the panel reads its own keys"
+            );
+            let first_plain = keyed
+                .iter()
+                .position(|c| c.shortcut().is_some_and(|s| s.modifiers.is_none()));
+            let last_modified = keyed
+                .iter()
+                .rposition(|c| c.shortcut().is_some_and(|s| !s.modifiers.is_none()));
+            assert!(last_modified < first_plain, "Ctrl+K before K: {keyed:?}");
+        }
+        assert!(list.contains(&UiCommand::FocusScoring) && list.contains(&UiCommand::NextCase));
+        assert!(!scoring.contains(&UiCommand::FocusScoring) && scoring.contains(&UiCommand::NextCase));
+        assert!(viewer.contains(&UiCommand::PageDown) && !viewer.contains(&UiCommand::NextCase));
+        assert!(!list.contains(&UiCommand::PageDown) && list.contains(&UiCommand::ListPageDown));
+    }
 
     #[test]
     fn the_palette_offers_the_scoring_keys_and_no_two_keys_of_one_scope_collide() {
