@@ -2360,3 +2360,48 @@ fn the_history_window_names_every_audit_action_in_chinese() {
         );
     }
 }
+
+/// #12: a report that cannot be written is named in a notification, and only the report's
+/// busy state ends — 生成 works again, and the next attempt succeeds.
+#[test]
+fn a_failed_report_names_its_file_and_the_form_is_usable_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, rows) = sample_project(tmp.path());
+    let (mut h, _row) = scoring_app(dir, &rows);
+    h.get_by_label("报告…").click();
+    h.run_steps(4);
+    // A folder that is a file: nothing can be written under it.
+    let blocker = tmp.path().join("不是文件夹");
+    std::fs::write(&blocker, "x").unwrap();
+    let bad = blocker.join("评查表.pdf");
+    type_into(&mut h, "保存到", bad.to_str().unwrap());
+    h.get_by_label("生成").click();
+    wait_until(&mut h, "the failure", |a| {
+        a.notice_log().iter().any(|n| n.contains("评查表.pdf"))
+    });
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("生成")
+            .is_some_and(|b| !egui_kittest::kittest::NodeT::accesskit_node(&b).is_disabled()),
+        "生成 is usable again"
+    );
+    assert!(h.query_by_label("正在生成…").is_none());
+    let good = tmp.path().join("评查表.pdf");
+    // The field emptied from its end, as a user would, then the good path typed.
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "保存到")
+        .click();
+    h.run_steps(1);
+    h.key_press(egui::Key::End);
+    for _ in 0..bad.to_str().unwrap().chars().count() {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.run_steps(1);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "保存到")
+        .type_text(good.to_str().unwrap());
+    h.run_steps(1);
+    h.get_by_label("生成").click();
+    wait_until(&mut h, "the preview", |a| {
+        a.viewer_position().is_some_and(|(_, n)| n.is_some())
+    });
+    assert!(good.is_file());
+}
