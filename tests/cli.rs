@@ -2065,3 +2065,29 @@ fn library_settings_and_calendar_years_from_the_command_line() {
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("没有添加 2027 年"), "{}", stderr(&again));
 }
+
+/// The automatic acceptance of values read from scans has one range for both fronts
+/// (`service::facts::AUTO_ACCEPT_RANGE`, the import window's field uses it too).
+#[test]
+fn the_automatic_acceptance_threshold_is_refused_outside_its_range() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p");
+    drop(pingcha::store::Project::create_or_open(&project).unwrap());
+    let p = s(&project);
+    let low = pingcha(&["ocr", p, "--accept-above", "0.79"]);
+    assert_eq!(low.status.code(), Some(1));
+    assert!(stderr(&low).contains("0.8 到 1 之间"), "{}", stderr(&low));
+    let edge = pingcha(&["ocr", p, "--accept-above", "0.8"]);
+    assert_eq!(edge.status.code(), Some(0), "{}", stderr(&edge));
+    let stored: Option<f32> = pingcha::store::Project::open(&project)
+        .unwrap()
+        .setting::<Option<f32>>(pingcha::service::facts::AUTO_ACCEPT_KEY)
+        .unwrap()
+        .flatten();
+    assert_eq!(stored, Some(0.8));
+    let off = pingcha(&["ocr", p, "--accept-above", "off"]);
+    assert_eq!(off.status.code(), Some(0), "{}", stderr(&off));
+    let session = pingcha::service::session::Session::open(&project).unwrap();
+    let refused = session.save_auto_accept(Some(0.5)).unwrap_err();
+    assert_eq!(refused.field.as_deref(), Some("facts_auto_accept"));
+}

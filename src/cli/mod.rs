@@ -451,8 +451,8 @@ pub fn run(command: Command) -> ExitCode {
 
 /// `pingcha limits`: shows the project's import limits, after setting the `--set` ones.
 fn limits(project: &std::path::Path, set: &[String], json: bool) -> Result<()> {
-    let project = open_project(project)?;
-    let mut limits: ImportLimits = project.setting(crate::import::IMPORT_LIMITS_KEY)?.unwrap_or_default();
+    let session = crate::service::session::Session::open(project)?;
+    let mut limits: ImportLimits = session.import_limits();
     if !set.is_empty() {
         for assignment in set {
             let (key, value) = assignment
@@ -460,7 +460,7 @@ fn limits(project: &std::path::Path, set: &[String], json: bool) -> Result<()> {
                 .ok_or_else(|| anyhow::anyhow!("“{assignment}”应写成 名称=数值"))?;
             limits.set(key.trim(), value).map_err(|e| anyhow::anyhow!(e))?;
         }
-        project.set_setting(crate::import::IMPORT_LIMITS_KEY, &limits)?;
+        session.save_import_limits(&limits)?;
     }
     if json {
         outln!("{}", serde_json::to_string_pretty(&limits)?);
@@ -473,8 +473,8 @@ fn limits(project: &std::path::Path, set: &[String], json: bool) -> Result<()> {
 }
 
 fn official(project: &std::path::Path, set: &[String], json: bool) -> Result<()> {
-    let project = open_project(project)?;
-    let mut settings = crate::service::reports::official_settings(&project)?;
+    let session = crate::service::session::Session::open(project)?;
+    let mut settings = session.official()?;
     if !set.is_empty() {
         for assignment in set {
             let (key, value) = assignment
@@ -482,7 +482,7 @@ fn official(project: &std::path::Path, set: &[String], json: bool) -> Result<()>
                 .ok_or_else(|| anyhow::anyhow!("“{assignment}”应写成 名称=内容"))?;
             settings.set(key.trim(), value).map_err(|e| anyhow::anyhow!(e))?;
         }
-        project.set_setting(crate::service::reports::OFFICIAL_KEY, &settings)?;
+        session.save_official(&settings)?;
     }
     let fonts = &crate::report::fonts::FontSet::installed().choices;
     if json {
@@ -811,9 +811,9 @@ fn calendar(what: CalendarCommand) -> Result<()> {
             return Ok(());
         }
         CalendarCommand::AddYear { project, file } => {
-            let project = open_project(&project)?;
-            let year = crate::service::checks::add_calendar_year(&project, &file)?;
-            outln!("已将 {year} 年节假日安排加入项目 {}", project.name());
+            let mut session = crate::service::session::Session::open(&project)?;
+            let year = session.add_calendar_year(&file)?;
+            outln!("已将 {year} 年节假日安排加入项目 {}", session.project().name());
             return Ok(());
         }
         CalendarCommand::AddWorkingDays { date, n, project } => {

@@ -146,8 +146,8 @@ fn read_planned(project: &mut crate::store::Project, case: Option<&str>, scope: 
 
 /// `pingcha ocr PROJECT --on-import SCOPE`: which pages imports read.
 pub fn set_scope(project_dir: &Path, scope: OcrScope) -> anyhow::Result<()> {
-    let project = super::open_project(project_dir)?;
-    project.set_setting(crate::service::ocr::OCR_SETTING_KEY, &scope)?;
+    let session = crate::service::session::Session::open(project_dir)?;
+    session.save_ocr_scope(scope)?;
     outln!("导入时文字识别：{}", scope.label());
     Ok(())
 }
@@ -155,19 +155,20 @@ pub fn set_scope(project_dir: &Path, scope: OcrScope) -> anyhow::Result<()> {
 /// `pingcha ocr PROJECT --accept-above CONF|off`: the project's automatic acceptance of sure
 /// values read from scans (blank facts only), or none.
 pub fn set_auto_accept(project_dir: &Path, value: &str) -> anyhow::Result<()> {
-    let project = super::open_project(project_dir)?;
+    let session = crate::service::session::Session::open(project_dir)?;
+    let range = crate::service::facts::AUTO_ACCEPT_RANGE;
     let threshold = match value.trim() {
         "off" | "关闭" => None,
-        v => {
-            let t: f32 = v
-                .parse()
-                .ok()
-                .filter(|t: &f32| (0.5..=1.0).contains(t))
-                .ok_or_else(|| anyhow::anyhow!("--accept-above {v}：应为 0.5 到 1 之间的置信度（如 0.95），或 off"))?;
-            Some(t)
-        }
+        v => Some(v.parse::<f32>().ok().filter(|t| range.contains(t)).ok_or_else(|| {
+            anyhow::anyhow!(
+                "--accept-above {v}：应为 {} 到 {} 之间的置信度（如 {}），或 off",
+                range.start(),
+                range.end(),
+                crate::service::facts::AUTO_ACCEPT_SUGGESTED
+            )
+        })?),
     };
-    project.set_setting(crate::service::facts::AUTO_ACCEPT_KEY, &threshold)?;
+    session.save_auto_accept(threshold)?;
     match threshold {
         Some(t) => {
             outln!("识别后自动采纳：置信度不低于 {t} 且无疑问的事实，仅填写案卷未载明的项（记在“自动采纳”名下）")

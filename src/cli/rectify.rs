@@ -12,11 +12,8 @@ use clap::Subcommand;
 use super::term;
 use crate::domain::CodeEnum;
 use crate::domain::rectification::{Outcome, UnitSummary, summarise};
-use crate::service::rectify::{
-    IssueRequest, check_files, issue, parse_day, status_of, store_attachments, summary_document, today,
-};
-use crate::service::review::find_reviewer;
-use crate::store::Project;
+use crate::service::rectify::{IssueRequest, parse_day, status_of, today};
+use crate::service::session::Session;
 
 /// Rectification commands.
 #[derive(Debug, Subcommand)]
@@ -133,8 +130,11 @@ pub enum RectifyCommand {
     },
 }
 
-fn open(project: &std::path::Path) -> Result<Project> {
-    Project::open(project).with_context(|| format!("无法打开项目 {}", project.display()))
+/// A session on the project, acting as `by` (added when `by_unit` is given).
+fn session_as(project: &std::path::Path, by: &str, by_unit: Option<&str>) -> Result<Session> {
+    let mut session = Session::open(project)?;
+    session.find_reviewer(by, by_unit, by_unit.is_some())?;
+    Ok(session)
 }
 
 fn day_or_today(text: Option<&str>, what: &str) -> Result<chrono::NaiveDate> {
@@ -156,8 +156,7 @@ pub fn rectify(what: RectifyCommand) -> Result<ExitCode> {
             by_unit,
             out: pdf,
         } => {
-            let mut p = open(&project)?;
-            let reviewer = find_reviewer(&p, &by, by_unit.as_deref(), by_unit.is_some())?;
+            let mut session = session_as(&project, &by, by_unit.as_deref())?;
             let request = IssueRequest {
                 unit: &unit,
                 campaign: campaign.as_deref(),
@@ -165,17 +164,8 @@ pub fn rectify(what: RectifyCommand) -> Result<ExitCode> {
                 due: due.as_deref().map(|d| parse_day(d, "--due")).transpose()?,
                 number,
             };
-            let issued = issue(&mut p, &request, &reviewer)?;
-            crate::service::reports::write_pdf(&issued.document, &pdf)?;
-            writeln!(
-                out,
-                "已印发 {}（{}）：{} 个问题登记为整改跟踪项，{} 前整改；已写出 {}",
-                issued.number,
-                unit,
-                issued.problems,
-                issued.due.format("%Y-%m-%d"),
-                pdf.display()
-            )?;
+            let (outcome, written) = session.issue_notice(&request, &pdf)?;
+            writeln!(out, "{outcome}；已写出 {}", written.path.display())?;
         }
         RectifyCommand::List {
             project,
@@ -185,10 +175,10 @@ pub fn rectify(what: RectifyCommand) -> Result<ExitCode> {
             today: on,
             json,
         } => {
-            let p = open(&project)?;
+            let session = Session::open(&project)?;
             let on = day_or_today(on.as_deref(), "--today")?;
             let status = status.as_deref().map(status_of).transpose()?;
-            let items: Vec<_> = p
+            let items: Vec<_> = session
                 .rectify_items()?
                 .into_iter()
                 .filter(|i| unit.as_deref().is_none_or(|u| i.unit == u))
@@ -235,13 +225,10 @@ pub fn rectify(what: RectifyCommand) -> Result<ExitCode> {
             by,
             by_unit,
         } => {
-            let mut p = open(&project)?;
-            let reviewer = find_reviewer(&p, &by, by_unit.as_deref(), by_unit.is_some())?;
-            check_files(&files)?;
+            let mut session = session_as(&project, &by, by_unit.as_deref())?;
             let date = parse_day(&date, "--date")?;
-            let stored = store_attachments(&p, &files)?;
-            p.record_answer(item, date, &text, &stored, reviewer.id, &reviewer.name)?;
-            writeln!(out, "已登记问题 {item} 的整改回复（附件 {} 个）", stored.len())?;
+            let stored = session.record_answer(item, date, &text, &files)?;
+            writeln!(out, "已登记问题 {item} 的整改回复（附件 {stored} 个）")?;
         }
         RectifyCommand::Verify {
             project,
@@ -253,19 +240,13 @@ pub fn rectify(what: RectifyCommand) -> Result<ExitCode> {
             by,
             by_unit,
         } => {
-            let mut p = open(&project)?;
-            let reviewer = find_reviewer(&p, &by, by_unit.as_deref(), by_unit.is_some())?;
+            let mut session = session_as(&project, &by, by_unit.as_deref())?;
             let outcome = Outcome::parse(&outcome)
                 .with_context(|| format!("--outcome {outcome}：应为 {}", Outcome::allowed()))?;
             let date = parse_day(&date, "--date")?;
             let new_due = new_due.as_deref().map(|d| parse_day(d, "--new-due")).transpose()?;
-            p.record_verification(item, outcome, &reason, date, new_due, reviewer.id, &reviewer.name)?;
-            writeln!(
-                out,
-                "已登记问题 {item} 的核查结果：{}{}",
-                outcome.label(),
-                if outcome == Outcome::Done { "（销号）" } else { "" }
-            )?;
+            let said = session.record_verification(item, outcome, &reason, date, new_due)?;
+            writeln!(out, "{said}")?;
         }
         RectifyCommand::Summary {
             project,
@@ -273,9 +254,9 @@ pub fn rectify(what: RectifyCommand) -> Result<ExitCode> {
             out: pdf,
             json,
         } => {
-            let p = open(&project)?;
+            let session = Session::open(&project)?;
             let on = day_or_today(on.as_deref(), "--today")?;
-            let items = p.rectify_items()?;
+            let items = session.rectify_items()?;
             let (units, total) = summarise(&items, on);
             if json {
                 serde_json::to_writer_pretty(&mut out, &serde_json::json!({"units": units, "total": total}))?;
@@ -287,8 +268,8 @@ pub fn rectify(what: RectifyCommand) -> Result<ExitCode> {
                 }
             }
             if let Some(pdf) = pdf {
-                crate::service::reports::write_pdf(&summary_document(&p, on)?, &pdf)?;
-                writeln!(out, "已写出 {}", pdf.display())?;
+                let written = session.rectify_summary(on, &pdf)?;
+                writeln!(out, "已写出 {}", written.path.display())?;
             }
         }
     }

@@ -370,6 +370,13 @@ pub fn apply_change(
 /// automatically.
 pub const AUTO_ACCEPT_KEY: &str = "facts_auto_accept";
 
+/// The confidences the automatic acceptance may be set to: below 0.8 a recognised value is
+/// too often wrong to enter a case without a person (both fronts refuse it).
+pub const AUTO_ACCEPT_RANGE: std::ops::RangeInclusive<f32> = 0.8..=1.0;
+
+/// The confidence offered when the automatic acceptance is turned on.
+pub const AUTO_ACCEPT_SUGGESTED: f32 = 0.95;
+
 /// The reviewer automatic acceptances are recorded under (the audit names the setting).
 pub const AUTO_ACCEPT_REVIEWER: (&str, &str) = ("自动采纳", "评查程序（按项目设置）");
 

@@ -441,6 +441,15 @@ impl Session {
 
     /// Saves the automatic acceptance threshold.
     pub fn save_auto_accept(&self, threshold: Option<f32>) -> Outcome<()> {
+        let range = crate::service::facts::AUTO_ACCEPT_RANGE;
+        if let Some(t) = threshold.filter(|t| !range.contains(t)) {
+            return Err(ServiceError::plain(format!(
+                "自动采纳的置信度 {t} 不在 {} 到 {} 之间",
+                range.start(),
+                range.end()
+            ))
+            .at_field("facts_auto_accept"));
+        }
         self.save_setting(crate::service::facts::AUTO_ACCEPT_KEY, &threshold, "自动采纳设置")
     }
 
@@ -801,8 +810,9 @@ impl Session {
         let issued = crate::service::rectify::issue(&mut self.project, request, &by).map_err(err)?;
         let rendered = crate::service::reports::write_pdf(&issued.document, path).map_err(err)?;
         let outcome = format!(
-            "已印发 {}：{} 个问题登记为整改跟踪项，{} 前整改",
+            "已印发 {}（{}）：{} 个问题登记为整改跟踪项，{} 前整改",
             issued.number,
+            request.unit,
             issued.problems,
             issued.due.format("%Y-%m-%d")
         );
@@ -848,7 +858,12 @@ impl Session {
         self.project
             .record_verification(item, outcome, reason, date, new_due, by.id, &by.name)
             .map_err(|e| ServiceError::new("整改跟踪", e))?;
-        Ok(format!("已登记核查结果：{}", outcome.label()))
+        let closed = if outcome == crate::domain::rectification::Outcome::Done {
+            "（销号）"
+        } else {
+            ""
+        };
+        Ok(format!("已登记问题 {item} 的核查结果：{}{closed}", outcome.label()))
     }
 
     /// Writes the 整改情况汇总表.

@@ -206,14 +206,14 @@ impl OcrPanel {
     /// The automatic acceptance setting in the import window.
     pub fn auto_accept_ui(&mut self, ui: &mut egui::Ui) -> Option<OcrIntent> {
         let mut on = self.auto_accept.is_some();
-        let mut threshold = self.auto_accept.unwrap_or(0.95);
+        let mut threshold = self.auto_accept.unwrap_or(crate::service::facts::AUTO_ACCEPT_SUGGESTED);
         ui.checkbox(&mut on, "识别后自动采纳有把握的事实")
             .on_hover_text("无疑问且置信度不低于所设值的识别结果，自动填入案卷未载明的事实（不改已有的值），修改记录记在“自动采纳”名下；关闭时一律由评查人员采纳");
         if on {
             ui.label("置信度不低于");
             ui.add(
                 egui::DragValue::new(&mut threshold)
-                    .range(0.8..=1.0)
+                    .range(crate::service::facts::AUTO_ACCEPT_RANGE)
                     .speed(0.005)
                     .fixed_decimals(2),
             );
