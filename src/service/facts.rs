@@ -25,7 +25,11 @@ pub struct CaseProposals {
 
 /// The proposals for case `number` from the OCR text stored for its files.
 pub fn case_proposals(project: &Project, number: &str) -> Result<CaseProposals, StoreError> {
-    let stored = project.load_case_by_number(number)?;
+    proposals_of(project, &project.load_case_by_number(number)?)
+}
+
+/// The proposals for a case already loaded.
+pub fn proposals_of(project: &Project, stored: &crate::store::StoredCase) -> Result<CaseProposals, StoreError> {
     let mut documents = Vec::with_capacity(stored.documents.len());
     let mut splits = Vec::new();
     let mut unread = Vec::new();

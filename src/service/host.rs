@@ -409,13 +409,41 @@ fn send_list(session: &Session, send: &Sender2) {
 fn send_case(session: &Session, number: &str, send: &Sender2) {
     match session.load_case_by_number(number) {
         Ok((stored, findings)) => {
-            match session.finding_count_of(number) {
-                Ok((id, count)) => send.send(Response::FindingCountOf(id, count)),
+            // Counted from this reading, not a second one.
+            let cached: Vec<CachedFinding> = findings.iter().map(crate::service::checks::to_cached).collect();
+            match session.finding_count(stored.row.id, &cached) {
+                Ok(count) => send.send(Response::FindingCountOf(stored.row.id, count)),
                 Err(e) => send.failed(Job::Cases, e),
             }
             send.send(Response::Case(Box::new(stored), findings));
         }
         Err(e) => send.failed(Job::Cases, e),
+    }
+}
+
+/// A case opened: read once, then its facts from the scans, the case with its findings and
+/// the reviewer's scoring are sent from that one reading — facts first, so the window never
+/// asks for them again, scoring last, so it finds its case.
+fn open_case(session: &Session, id: CaseId, seq: u64, send: &Sender2) {
+    let (case, findings) = match session.load_case(id) {
+        Ok(loaded) => loaded,
+        Err(e) => return send.failed(Job::Cases, e),
+    };
+    let number = case.row.number.clone();
+    send.result(Job::Facts, session.facts_of(&case), |p| {
+        Response::Facts(number.clone(), Box::new(p))
+    });
+    let scoring = session.scoring_of(&case.case);
+    send.send(Response::Case(Box::new(case), findings));
+    match scoring {
+        Ok(Some(s)) => send.send(Response::Scoring {
+            case_number: number,
+            scorings: s.scorings,
+            decisions: s.decisions,
+            seq,
+        }),
+        Ok(None) => {}
+        Err(e) => send.failed(Job::Scoring, e),
     }
 }
 
@@ -469,9 +497,7 @@ fn send_comparisons(session: &Session, campaign: &str, send: &Sender2) {
 fn project_request(session: &mut Session, request: Request, jobs: &Sender<ToJobs>, send: &Sender2) -> bool {
     match request {
         Request::ListCases => return true,
-        Request::LoadCase(id) => send.result(Job::Cases, session.load_case(id), |(case, findings)| {
-            Response::Case(Box::new(case), findings)
-        }),
+        Request::LoadCase { id, seq } => open_case(session, id, seq, send),
         Request::Search(query) => {
             let result = session.search(&query);
             send.result(Job::Cases, result, |summary| Response::SearchHits { query, summary });
@@ -689,7 +715,7 @@ fn scoring_request(session: &mut Session, request: Request, send: &Sender2) {
         },
         // Routed before this function (listed, not a catch-all: a new request must be routed).
         Request::ListCases
-        | Request::LoadCase(_)
+        | Request::LoadCase { .. }
         | Request::Search(_)
         | Request::SearchInCase { .. }
         | Request::Import(_)

@@ -27,7 +27,12 @@ pub enum Request {
     /// Reload the case list.
     ListCases,
     /// Load one case with its documents.
-    LoadCase(CaseId),
+    LoadCase {
+        /// The case.
+        id: CaseId,
+        /// The scoring panel's sequence number (its scoring comes with the case).
+        seq: u64,
+    },
     /// Full-text search: which cases match, and in how many places.
     Search(String),
     /// The matches of a search in one case, with snippets.

@@ -382,6 +382,12 @@ impl Session {
             .map_err(|e| ServiceError::new("无法读出扫描件中的事实", e))
     }
 
+    /// The facts read from the scans of a case already loaded.
+    pub fn facts_of(&self, stored: &StoredCase) -> Outcome<crate::service::facts::CaseProposals> {
+        crate::service::facts::proposals_of(&self.project, stored)
+            .map_err(|e| ServiceError::new("无法读出扫描件中的事实", e))
+    }
+
     /// Records a change to the facts of a case under the reviewer; returns how many facts
     /// changed.
     pub fn edit_facts(&mut self, number: &str, change: &crate::service::facts::FactChange) -> Outcome<usize> {
@@ -488,18 +494,26 @@ impl Session {
 
     /// The reviewer's scoring of a case (nothing without a reviewer).
     pub fn scoring(&self, case_number: &str) -> Outcome<Option<Scoring>> {
+        if self.reviewer.is_none() {
+            return Ok(None);
+        }
+        let stored = self
+            .project
+            .load_case_by_number(case_number)
+            .map_err(|e| ServiceError::new("无法读取评分", e))?;
+        self.scoring_of(&stored.case)
+    }
+
+    /// The reviewer's scoring of a case already loaded (nothing without a reviewer).
+    pub fn scoring_of(&self, case: &crate::domain::Case) -> Outcome<Option<Scoring>> {
         let Some(reviewer) = &self.reviewer else {
             return Ok(None);
         };
         let err = |e: anyhow::Error| ServiceError::new("无法读取评分", e);
-        let stored = self
-            .project
-            .load_case_by_number(case_number)
-            .map_err(|e| err(e.into()))?;
-        let scorings = crate::service::review::case_scorings(&self.project, &stored.case, reviewer.id).map_err(err)?;
+        let scorings = crate::service::review::case_scorings(&self.project, case, reviewer.id).map_err(err)?;
         let decisions = self
             .project
-            .finding_decisions(case_number, reviewer.id)
+            .finding_decisions(&case.number, reviewer.id)
             .map_err(|e| err(e.into()))?;
         Ok(Some(Scoring { scorings, decisions }))
     }

@@ -538,12 +538,8 @@ impl PingchaApp {
             Response::ReviewStates(states) => self.list.set_review_states(states),
             Response::FindingCounts(counts) => self.list.set_finding_counts(counts),
             Response::FindingCountOf(id, count) => self.list.set_finding_count(id, count),
-            Response::Case(case, findings) => {
-                let number = case.row.number.clone();
-                if self.case.apply_case(case, findings) {
-                    self.project.send(self.scoring.load_request(number));
-                }
-            }
+            // Its scoring follows in the same batch (`Request::LoadCase` asks for both).
+            Response::Case(case, findings) => self.case.apply_case(case, findings),
             Response::Scoring {
                 case_number,
                 scorings,
@@ -618,7 +614,10 @@ impl PingchaApp {
                 self.windows.settings.set_data(*settings, years, added_years);
                 // The selected case's findings follow the new settings.
                 if let Some(id) = self.case.selected() {
-                    self.project.send(Request::LoadCase(id));
+                    self.project.send(Request::LoadCase {
+                        id,
+                        seq: self.scoring.seq(),
+                    });
                 }
             }
             Response::ImportLimits(limits) => self.windows.settings.set_limits(*limits),
@@ -638,7 +637,10 @@ impl PingchaApp {
             self.run_scoring_actions(held);
             self.scoring.clear();
             self.dialogs.history.clear();
-            self.project.send(Request::LoadCase(id));
+            self.project.send(Request::LoadCase {
+                id,
+                seq: self.scoring.seq(),
+            });
         }
     }
 

@@ -119,14 +119,12 @@ impl CaseView {
         self.selected
     }
 
-    /// A loaded case with its findings; `false` (and dropped) when another is selected now.
-    pub fn apply_case(&mut self, case: Box<StoredCase>, findings: Vec<Finding>) -> bool {
-        if Some(case.row.id) != self.selected {
-            return false;
+    /// A loaded case with its findings (dropped when another is selected now).
+    pub fn apply_case(&mut self, case: Box<StoredCase>, findings: Vec<Finding>) {
+        if Some(case.row.id) == self.selected {
+            self.case = Some(case);
+            self.findings = findings;
         }
-        self.case = Some(case);
-        self.findings = findings;
-        true
     }
 
     /// The active search's places in a case, if they are what was asked last.

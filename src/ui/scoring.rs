@@ -422,6 +422,12 @@ impl ScoringPanel {
         self.digits.clear();
     }
 
+    /// The sequence number of the newest change sent (a case loaded now comes with scoring
+    /// as of it).
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
     /// The request that loads a case's scoring (answered with `Response::Scoring`).
     pub fn load_request(&self, case_number: String) -> Request {
         Request::LoadScoring {
