@@ -21,6 +21,21 @@ use pingcha::ui::{PingchaApp, install_fonts};
 const PAGES: usize = 16;
 const SEED: u64 = 2024;
 
+/// The app's kittests here step frames against wall-clock waits: they run with no engine
+/// test beside them in this binary (each engine run takes every core), the engine tests
+/// side by side among themselves.
+static ENGINE: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+/// For a test that runs the engine: shared.
+fn engine_shared() -> std::sync::RwLockReadGuard<'static, ()> {
+    ENGINE.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// For a kittest of the app: alone.
+fn engine_alone() -> std::sync::RwLockWriteGuard<'static, ()> {
+    ENGINE.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn reader() -> Box<dyn PageReader> {
     match ocr::open_reader(2) {
         Ok(reader) => reader,
@@ -140,6 +155,7 @@ fn measure(pages: Vec<ScanPage>) -> Vec<Measured> {
 
 #[test]
 fn scanned_pages_are_read_with_98_percent_character_accuracy_and_exact_key_facts() {
+    let _engine = engine_shared();
     let pages = scan_corpus(PAGES, SEED, &Degradation::default()).expect("corpus");
     assert_eq!(pages.len(), PAGES);
     for kind in KINDS {
@@ -194,6 +210,7 @@ fn scanned_pages_are_read_with_98_percent_character_accuracy_and_exact_key_facts
 
 #[test]
 fn a_blank_page_has_no_lines_and_a_turned_page_is_still_read() {
+    let _engine = engine_shared();
     let mut reader = reader();
     let blank = reader.read_page(&Gray::white(1654, 2339), None).expect("blank page");
     assert!(blank.lines.is_empty(), "{:?}", blank.lines);
@@ -246,6 +263,7 @@ fn pingcha(home: &std::path::Path, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn a_folder_of_scanned_pages_is_read_on_import_and_found_by_a_phrase_on_its_page() {
+    let _engine = engine_shared();
     let tmp = tempfile::tempdir().unwrap();
     let home = tmp.path().join("home");
     let scans = tmp.path().join("扫描案卷");
@@ -431,6 +449,7 @@ fn scanned_project(root: &std::path::Path) -> (std::path::PathBuf, Vec<ScanPage>
 
 #[test]
 fn the_app_reads_a_case_in_the_background_and_a_search_hit_opens_the_page_with_its_line_marked() {
+    let _alone = engine_alone();
     let tmp = tempfile::tempdir().unwrap();
     let (dir, _) = scanned_project(tmp.path());
     let project_dir = dir.clone();
@@ -522,6 +541,7 @@ fn the_app_reads_a_case_in_the_background_and_a_search_hit_opens_the_page_with_i
 
 #[test]
 fn stored_pages_are_searchable_through_revisions_and_an_uncertain_match_says_so() {
+    let _engine = engine_shared();
     let tmp = tempfile::tempdir().unwrap();
     let scans = tmp.path().join("扫描案卷");
     std::fs::create_dir_all(&scans).unwrap();
@@ -579,6 +599,7 @@ fn stored_pages_are_searchable_through_revisions_and_an_uncertain_match_says_so(
 
 #[test]
 fn a_cancelled_job_keeps_what_it_read_and_the_next_one_resumes() {
+    let _engine = engine_shared();
     let tmp = tempfile::tempdir().unwrap();
     let (dir, _) = scanned_project(tmp.path());
     let mut project = pingcha::store::Project::open(&dir).unwrap();
@@ -612,6 +633,7 @@ fn a_cancelled_job_keeps_what_it_read_and_the_next_one_resumes() {
 
 #[test]
 fn documents_are_found_in_whole_scanned_cases_with_and_without_a_contents_page() {
+    let _engine = engine_shared();
     use pingcha::facts::split::split_pages;
     use pingcha::sample::scans::scanned_case;
     let mut reader = reader();
@@ -663,6 +685,7 @@ fn documents_are_found_in_whole_scanned_cases_with_and_without_a_contents_page()
 
 #[test]
 fn only_the_scanned_pages_of_a_pdf_with_a_text_layer_are_read() {
+    let _engine = engine_shared();
     let tmp = tempfile::tempdir().unwrap();
     let scans = tmp.path().join("混合案卷");
     std::fs::create_dir_all(&scans).unwrap();
@@ -755,6 +778,7 @@ fn accept_the_scan_in_the_app(project: &std::path::Path) -> usize {
 /// its `case.toml`. Several cases, including ones with planted defects.
 #[test]
 fn a_scanned_case_with_accepted_facts_gives_the_findings_of_its_case_toml() {
+    let _alone = engine_alone();
     use pingcha::domain::case_facts::{self, FactOrigin};
     use pingcha::domain::{CodeEnum, DateKey};
     use pingcha::sample::scans::{scan_package, scan_pdf};

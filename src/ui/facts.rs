@@ -59,6 +59,17 @@ const SECTIONS: &[(&str, &[&str])] = &[
     ("法制审核与集体讨论", &["legal_review.", "collective_discussion."]),
 ];
 
+/// The value to check after `path`: the next one waiting, else the first still waiting before
+/// it; none when `path` is the only one (or not waiting).
+fn next_pending(pending: &[&str], path: &str) -> Option<String> {
+    let i = pending.iter().position(|p| *p == path)?;
+    pending[i + 1..]
+        .iter()
+        .chain(&pending[..i])
+        .next()
+        .map(|p| p.to_string())
+}
+
 fn in_section(path: &str, prefixes: &[&str]) -> bool {
     prefixes.iter().any(|p| {
         if p.ends_with('.') {
@@ -341,12 +352,9 @@ impl FactsEditor {
                     intents.push(FactsIntent::Change(FactChange::Accept(Some(vec![path.to_string()]))));
                 }
                 if enter {
-                    // On to the next value read from the scans.
-                    self.focus = pending
-                        .iter()
-                        .position(|p| *p == path)
-                        .and_then(|i| pending.get(i + 1))
-                        .map(|p| p.to_string());
+                    // On to the next value read from the scans; past the last, back to one
+                    // still waiting above (the list can grow while it is worked through).
+                    self.focus = next_pending(pending, path);
                 }
             }
             if !response.has_focus() && !response.lost_focus() {
@@ -587,4 +595,22 @@ fn offers<'a>(case: &Case, proposals: Option<&'a CaseProposals>) -> BTreeMap<Str
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_pending;
+
+    #[test]
+    fn enter_moves_on_and_past_the_last_back_to_one_still_waiting() {
+        let pending = ["party.name", "decision.fine", "dates.decision"];
+        assert_eq!(next_pending(&pending, "party.name").as_deref(), Some("decision.fine"));
+        assert_eq!(
+            next_pending(&pending, "dates.decision").as_deref(),
+            Some("party.name"),
+            "past the last: the first still waiting"
+        );
+        assert_eq!(next_pending(&["party.name"], "party.name"), None, "the only one: done");
+        assert_eq!(next_pending(&pending, "case.title"), None, "not waiting");
+    }
 }
