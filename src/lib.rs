@@ -12,6 +12,7 @@ pub mod import;
 pub mod ocr;
 pub mod places;
 pub mod preview;
+pub mod progress;
 pub mod report;
 pub mod review;
 pub mod rules;

@@ -2091,3 +2091,75 @@ fn the_automatic_acceptance_threshold_is_refused_outside_its_range() {
     let refused = session.save_auto_accept(Some(0.5)).unwrap_err();
     assert_eq!(refused.field.as_deref(), Some("facts_auto_accept"));
 }
+
+#[test]
+fn campaign_commands_refuse_a_missing_project_and_take_their_defaults_from_the_campaign_settings() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A mistyped folder is refused, not created as an empty project.
+    let missing = tmp.path().join("没有的项目");
+    let out = pingcha(&[
+        "campaign",
+        "create",
+        s(&missing),
+        "--name",
+        "年度评查",
+        "--year",
+        "2024",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stderr(&out).contains("无法打开项目"), "{}", stderr(&out));
+    assert!(!missing.exists());
+    // The draw's defaults shown are the campaign settings' own (CampaignConfig::default).
+    let help = stdout(&pingcha(&["campaign", "create", "--help"]));
+    let defaults = pingcha::review::campaign::CampaignConfig::default();
+    for (option, value) in [
+        ("--percent", defaults.draw_percent.to_string()),
+        ("--at-least", defaults.draw_at_least.to_string()),
+        ("--per-case", defaults.per_case.to_string()),
+        ("--threshold", defaults.threshold_points.to_string()),
+        ("--seed", defaults.seed.to_string()),
+    ] {
+        let line = help
+            .lines()
+            .skip_while(|l| !l.trim_start().starts_with(option))
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(line.contains(&format!("[default: {value}]")), "{option}: {line}");
+    }
+    // Statistics and a comparison of one case through the same session methods as the window.
+    let project = tmp.path().join("项目");
+    let mut p = pingcha::store::Project::create_or_open(&project).unwrap();
+    import(&mut p, &[samples(4).to_path_buf()]);
+    drop(p);
+    let created = pingcha(&[
+        "campaign",
+        "create",
+        s(&project),
+        "--name",
+        "年度评查",
+        "--year",
+        "2024",
+        "--percent",
+        "100",
+        "--at-least",
+        "1",
+    ]);
+    assert_eq!(created.status.code(), Some(0), "{}", stderr(&created));
+    let drawn: Vec<String> = stdout(&created).lines().skip(1).map(str::to_string).collect();
+    assert!(stdout(&created).starts_with(&format!("已建立评查活动“年度评查”：抽取 {} 件案卷", drawn.len())));
+    let compared = pingcha(&[
+        "campaign",
+        "compare",
+        s(&project),
+        "--campaign",
+        "年度评查",
+        "--case",
+        &drawn[0],
+    ]);
+    assert_eq!(compared.status.code(), Some(0), "{}", stderr(&compared));
+    assert!(stdout(&compared).contains("尚无评分"), "{}", stdout(&compared));
+    let stats = pingcha(&["campaign", "stats", s(&project), "--campaign", "年度评查"]);
+    assert_eq!(stats.status.code(), Some(0), "{}", stderr(&stats));
+    assert!(stdout(&stats).starts_with("总分：一致率"), "{}", stdout(&stats));
+}

@@ -273,6 +273,25 @@ const RULES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "progress.rs",
+        &[
+            "egui",
+            "eframe",
+            "rusqlite",
+            "printpdf",
+            "rfd",
+            "std::fs",
+            "crate::domain",
+            "crate::store",
+            "crate::import",
+            "crate::review",
+            "crate::report",
+            "crate::service",
+            "crate::ui",
+            "crate::cli",
+        ],
+    ),
+    (
         "preview.rs",
         &[
             "egui",

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use pingcha::domain::{AuditAction, Mark, MarkValue};
+use pingcha::progress::Control;
 use pingcha::service::host::Backend;
 use pingcha::service::protocol::{Request, Response};
 use pingcha::service::{Job, Session};
@@ -18,7 +19,8 @@ use pingcha::store::Project;
 fn wait_for<T>(backend: &Backend, seen: &mut Vec<Response>, what: &str, pick: impl Fn(&Response) -> Option<T>) -> T {
     let start = Instant::now();
     loop {
-        for r in backend.poll(64) {
+        // One at a time: answers after the one picked stay in the channel for the next wait.
+        for r in backend.poll(1) {
             let hit = pick(&r);
             seen.push(r);
             if let Some(v) = hit {
@@ -191,4 +193,194 @@ fn a_failure_names_its_job_and_the_file() {
     });
     assert_eq!(job, Job::Report);
     assert!(error.message.contains("导出.xlsx"), "{}", error.message);
+}
+
+/// A control that cancels itself when step `at` begins, keeping every step it was told.
+fn cancelling_at<'a>(
+    cancel: &'a std::sync::atomic::AtomicBool,
+    at: usize,
+    steps: &'a std::cell::RefCell<Vec<(usize, usize)>>,
+) -> Control<'a> {
+    Control::new(cancel, move |done, total| {
+        steps.borrow_mut().push((done, total));
+        if done + 1 == at {
+            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    })
+}
+
+#[test]
+fn long_reports_kits_and_statistics_tell_their_progress_and_write_nothing_when_cancelled() {
+    use pingcha::review::campaign::CampaignConfig;
+    use pingcha::service::session::{KitOptions, ReportKind, ReportOptions};
+    use std::sync::atomic::AtomicBool;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("project");
+    {
+        let mut p = Project::create_or_open(&dir).unwrap();
+        import(&mut p, &[packages(tmp.path(), 30)]);
+    }
+    let mut session = Session::open(&dir).unwrap();
+    session.prepare().unwrap();
+    let config = CampaignConfig {
+        draw_percent: 100.0,
+        draw_at_least: 1,
+        ..CampaignConfig::default()
+    };
+    let (_, info) = session.create_campaign("年度评查", 2024, config).unwrap();
+    let drawn = info.cases.len();
+    assert!(drawn >= 5, "{drawn}");
+    // A reviewer's public key as `pingcha key show` gives it, in a key folder of this test.
+    let keys = tmp.path().join("keys");
+    let shown = std::process::Command::new(env!("CARGO_BIN_EXE_pingcha"))
+        .env("PINGCHA_KEY_DIR", &keys)
+        .args(["key", "show", "李评"])
+        .output()
+        .unwrap();
+    let key = String::from_utf8(shown.stdout).unwrap().trim().to_string();
+    for (name, unit) in [("李评", "法规科"), ("王评", "监督科")] {
+        let public_key = (name == "李评").then_some(key.as_str());
+        session
+            .add_campaign_reviewer("年度评查", name, unit, false, "", public_key)
+            .unwrap();
+    }
+    session.assignment("年度评查", true).unwrap();
+
+    // The campaign report: told case by case, stopped at the third, nothing written.
+    let cancel = AtomicBool::new(false);
+    let steps = std::cell::RefCell::new(Vec::new());
+    let report = tmp.path().join("评查报告.pdf");
+    let kind = ReportKind::Campaign {
+        campaign: "年度评查".into(),
+        internal: false,
+        number: "评查〔2024〕1号".into(),
+    };
+    let error = session
+        .write_report(
+            &kind,
+            &ReportOptions::default(),
+            &report,
+            &mut cancelling_at(&cancel, 3, &steps),
+        )
+        .unwrap_err();
+    assert!(error.cancelled, "{error:?}");
+    assert!(error.message.contains("已取消"), "{}", error.message);
+    assert_eq!(*steps.borrow(), vec![(0, drawn), (1, drawn), (2, drawn)]);
+    assert!(!report.exists(), "a cancelled report writes no file");
+    // Not cancelled, the same report is written, told for every case.
+    let cancel = AtomicBool::new(false);
+    let steps = std::cell::RefCell::new(Vec::new());
+    session
+        .write_report(
+            &kind,
+            &ReportOptions::default(),
+            &report,
+            &mut cancelling_at(&cancel, 0, &steps),
+        )
+        .unwrap();
+    assert!(report.is_file());
+    assert_eq!(steps.borrow().len(), drawn);
+    assert_eq!(steps.borrow().last(), Some(&(drawn - 1, drawn)));
+
+    // The XLSX export over every case of the project.
+    let cancel = AtomicBool::new(false);
+    let steps = std::cell::RefCell::new(Vec::new());
+    let xlsx = tmp.path().join("导出.xlsx");
+    let error = session
+        .write_report(
+            &ReportKind::Xlsx { campaign: None },
+            &ReportOptions::default(),
+            &xlsx,
+            &mut cancelling_at(&cancel, 2, &steps),
+        )
+        .unwrap_err();
+    assert!(error.cancelled, "{error:?}");
+    assert!(!xlsx.exists());
+
+    // The statistics: cancelled at the second comparison, then whole.
+    let cancel = AtomicBool::new(false);
+    let steps = std::cell::RefCell::new(Vec::new());
+    let error = session
+        .compare("年度评查", &mut cancelling_at(&cancel, 2, &steps))
+        .unwrap_err();
+    assert!(error.cancelled, "{error:?}");
+    assert_eq!(steps.borrow().len(), 2);
+    let (cases, _) = session.compare("年度评查", &mut Control::unattended()).unwrap();
+    assert_eq!(cases.len(), drawn);
+
+    // A kit: cancelled at its second case, neither the kit nor its cover sheet is written
+    // (the organiser's key is not even needed).
+    let cancel = AtomicBool::new(false);
+    let steps = std::cell::RefCell::new(Vec::new());
+    let kit = tmp.path().join("李评.pchkit");
+    let error = session
+        .issue_kit(
+            "年度评查",
+            "李评",
+            &kit,
+            &KitOptions::default(),
+            &mut cancelling_at(&cancel, 2, &steps),
+        )
+        .unwrap_err();
+    assert!(error.cancelled, "{error:?}");
+    assert_eq!(steps.borrow().len(), 2);
+    assert!(!kit.exists());
+    assert!(!pingcha::service::reports::kit_cover_path(&kit).exists());
+
+    // A failure that is not a cancel says so.
+    let error = session.compare("没有的活动", &mut Control::unattended()).unwrap_err();
+    assert!(!error.cancelled, "{error:?}");
+}
+
+#[test]
+fn a_cancel_stops_the_running_job_and_the_job_queued_after_it_still_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let incoming = packages(tmp.path(), 200);
+    let dir = tmp.path().join("project");
+    {
+        let mut p = Project::create_or_open(&dir).unwrap();
+        import(&mut p, &[samples(4).to_path_buf()]);
+    }
+    let backend = Backend::start(dir, None, || {});
+    let mut seen = Vec::new();
+    wait_for(&backend, &mut seen, "the case list", |r| {
+        matches!(r, Response::Cases(c) if !c.is_empty()).then_some(())
+    });
+    backend.send(Request::Import(vec![incoming]));
+    let xlsx = tmp.path().join("导出.xlsx");
+    backend.send(Request::Report(pingcha::service::protocol::ReportRequest::Xlsx {
+        campaign: None,
+        path: xlsx.clone(),
+    }));
+    wait_for(&backend, &mut seen, "the import to start", |r| {
+        matches!(r, Response::ImportProgress(p) if p.total > 0).then_some(())
+    });
+    backend.cancel_job();
+    let report = wait_for(&backend, &mut seen, "the import to end", |r| match r {
+        Response::ImportDone(report) => Some(report.clone()),
+        _ => None,
+    });
+    assert!(report.cancelled, "{}", report.summary());
+    assert!(report.imported() + report.revised() < 200, "{}", report.summary());
+    // The export queued behind it starts uncancelled: told from its first case, written.
+    seen.clear();
+    let path = wait_for(&backend, &mut seen, "the export", |r| match r {
+        Response::ReportReady { path, .. } => Some(path.clone()),
+        Response::Failed { error, .. } => panic!("{error:?}"),
+        _ => None,
+    });
+    assert_eq!(path, xlsx);
+    assert!(xlsx.is_file());
+    assert!(
+        seen.iter().any(|r| matches!(
+            r,
+            Response::JobProgress {
+                job: Job::Report,
+                done: 0,
+                ..
+            }
+        )),
+        "{seen:?}"
+    );
 }

@@ -2400,8 +2400,18 @@ fn a_failed_report_names_its_file_and_the_form_is_usable_again() {
         .type_text(good.to_str().unwrap());
     h.run_steps(1);
     h.get_by_label("生成").click();
+    // The frame that sends the report shows it as running (with 取消任务 in the status bar)
+    // until its answer comes.
+    h.step();
+    assert_eq!(
+        h.state().running_job().map(|(job, _, _)| job),
+        Some(pingcha::service::Job::Report)
+    );
     wait_until(&mut h, "the preview", |a| {
         a.viewer_position().is_some_and(|(_, n)| n.is_some())
     });
     assert!(good.is_file());
+    h.run_steps(2);
+    assert_eq!(h.state().running_job(), None);
+    assert!(h.query_by_label("取消任务").is_none());
 }

@@ -479,8 +479,15 @@ pub fn campaign(cases: usize, dir: Option<PathBuf>) -> Result<()> {
     }
     let project = Project::open(&project_dir)?;
     let started = Instant::now();
-    let document =
-        crate::service::reports::campaign_report_document(&project, name, Some("2024-12-01"), 30, true, None)?;
+    let document = crate::service::reports::campaign_report_document(
+        &project,
+        name,
+        Some("2024-12-01"),
+        30,
+        true,
+        None,
+        &mut crate::progress::Control::unattended(),
+    )?;
     let gathered = started.elapsed().as_secs_f64();
     let rendered = crate::service::reports::render(&document)?;
     errln!(

@@ -11,11 +11,10 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 
 use crate::domain::{Mark, fmt_points};
-use crate::review::campaign::{
-    CampaignConfig, add_reviewer, apply_assignment, campaign_stats, compare_all, compare_case, create_campaign,
-    describe, export_return, import_return, open_kit, preview_assignment, record_consensus, sign_off, update_config,
-};
-use crate::store::Project;
+use crate::progress::Control;
+use crate::review::campaign::{CampaignConfig, CampaignStats, CaseComparison, describe};
+use crate::service::Session;
+use crate::service::session::KitOptions;
 
 /// Campaign commands.
 #[derive(Debug, Subcommand)]
@@ -37,19 +36,19 @@ pub enum CampaignCommand {
         #[arg(long)]
         unit: Vec<String>,
         /// 每个单位抽取的百分比
-        #[arg(long, default_value_t = 10.0)]
+        #[arg(long, default_value_t = CampaignConfig::default().draw_percent)]
         percent: f64,
         /// 每个单位至少抽取的件数
-        #[arg(long, default_value_t = 3)]
+        #[arg(long, default_value_t = CampaignConfig::default().draw_at_least)]
         at_least: usize,
         /// 每件案卷的评查员人数
-        #[arg(long, default_value_t = 2)]
+        #[arg(long, default_value_t = CampaignConfig::default().per_case)]
         per_case: usize,
         /// 评查员总分相差达到此分数即提示合议
-        #[arg(long, default_value_t = 5.0)]
+        #[arg(long, default_value_t = CampaignConfig::default().threshold_points)]
         threshold: f64,
         /// 随机种子（抽取和分配可重现）
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = CampaignConfig::default().seed)]
         seed: u64,
     },
     /// 登记评查员（组长用 --lead；签发评查包前须登记其公钥）
@@ -106,7 +105,7 @@ pub enum CampaignCommand {
         #[arg(long)]
         out: PathBuf,
         /// 签发人（组织者）姓名，用其密钥签名
-        #[arg(long, default_value = "组织者")]
+        #[arg(long, default_value = crate::review::kit::DEFAULT_ORGANISER)]
         organiser: String,
         /// 不遮蔽身份证号
         #[arg(long)]
@@ -229,8 +228,17 @@ pub enum KeyCommand {
     },
 }
 
-fn open(path: &Path) -> Result<Project> {
-    Project::open(path).with_context(|| format!("无法打开项目 {}", path.display()))
+/// The campaign commands work on a project that exists: a mistyped folder is refused.
+fn open(path: &Path) -> Result<Session> {
+    Ok(Session::open_existing(path)?)
+}
+
+/// A session acting as `by` of `unit` (added to the project's reviewers when new), as the
+/// window acts as the reviewer chosen in it.
+fn open_as(path: &Path, by: &str, unit: &str) -> Result<Session> {
+    let mut session = open(path)?;
+    session.find_reviewer(by, Some(unit), true)?;
+    Ok(session)
 }
 
 fn pair(text: &str) -> Result<(String, String)> {
@@ -242,7 +250,8 @@ fn pair(text: &str) -> Result<(String, String)> {
     }
 }
 
-/// `pingcha campaign …`.
+/// `pingcha campaign …`: every subcommand is one call of the `Session` method the window's
+/// 评查活动 uses.
 #[expect(
     clippy::too_many_lines,
     reason = "one arm per `pingcha campaign` subcommand, each a short call into service"
@@ -262,30 +271,26 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
             threshold,
             seed,
         } => {
-            for k in &kind {
-                if <crate::domain::CaseKind as crate::domain::CodeEnum>::parse(k).is_none() {
-                    bail!("未知的案件类型“{k}”，可用：penalty、inspection、coercion");
-                }
-            }
-            let kind: Vec<String> = kind
+            let kinds = kind
                 .iter()
-                .filter_map(|k| <crate::domain::CaseKind as crate::domain::CodeEnum>::parse(k))
-                .map(|k| crate::domain::CodeEnum::code(k).to_string())
-                .collect();
-            let mut p = open(&project)?;
-            crate::service::review::prepare_project(&mut p)?;
+                .map(|k| {
+                    <crate::domain::CaseKind as crate::domain::CodeEnum>::parse(k)
+                        .map(|k| crate::domain::CodeEnum::code(k).to_string())
+                        .with_context(|| format!("未知的案件类型“{k}”，可用：penalty、inspection、coercion"))
+                })
+                .collect::<Result<Vec<_>>>()?;
             let config = CampaignConfig {
                 per_case,
                 threshold_points: threshold,
                 seed,
                 draw_percent: percent,
                 draw_at_least: at_least,
-                kinds: kind,
+                kinds,
                 units: unit,
                 ..CampaignConfig::default()
             };
-            let info = create_campaign(&mut p, &name, year, config)?;
-            writeln!(out, "已建立评查活动“{}”：抽取 {} 件案卷", info.name, info.cases.len())?;
+            let (told, info) = open(&project)?.create_campaign(&name, year, config)?;
+            writeln!(out, "{told}")?;
             for c in &info.cases {
                 writeln!(out, "{c}")?;
             }
@@ -299,8 +304,7 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
             team,
             public_key,
         } => {
-            let mut p = open(&project)?;
-            add_reviewer(&mut p, &campaign, &name, &unit, lead, &team, public_key.as_deref())?;
+            open(&project)?.add_campaign_reviewer(&campaign, &name, &unit, lead, &team, public_key.as_deref())?;
             writeln!(out, "已登记评查员 {name}（{unit}）{}", if lead { "，组长" } else { "" })?;
         }
         CampaignCommand::Assign {
@@ -310,25 +314,24 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
             pin,
             apply,
         } => {
-            let mut p = open(&project)?;
+            let mut session = open(&project)?;
             let exclude: Vec<(String, String)> = exclude.iter().map(|t| pair(t)).collect::<Result<_>>()?;
             let pin: Vec<(String, String)> = pin.iter().map(|t| pair(t)).collect::<Result<_>>()?;
             if !exclude.is_empty() || !pin.is_empty() {
-                update_config(&mut p, &campaign, |c| {
-                    c.exclusions.extend(exclude);
-                    c.pins.extend(pin);
-                })?;
+                session.constrain_assignment(&campaign, exclude, pin)?;
             }
-            let (input, plan) = preview_assignment(&p, &campaign)?;
-            for line in plan.explain(&input) {
+            for line in session.assignment(&campaign, apply)? {
                 writeln!(out, "{line}")?;
             }
-            if apply {
-                apply_assignment(&mut p, &campaign)?;
-                writeln!(out, "已保存分配")?;
-            } else {
-                writeln!(out, "（预览；加 --apply 保存）")?;
-            }
+            writeln!(
+                out,
+                "{}",
+                if apply {
+                    "已保存分配"
+                } else {
+                    "（预览；加 --apply 保存）"
+                }
+            )?;
         }
         CampaignCommand::Kit {
             project,
@@ -338,17 +341,19 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
             organiser,
             unmasked,
         } => {
-            let mut p = open(&project)?;
-            let summary =
-                crate::service::reports::issue_kit(&mut p, &campaign, &reviewer, &organiser, unmasked, &file)?;
-            writeln!(out, "{}", summary.0)?;
+            let options = KitOptions {
+                organiser: Some(organiser),
+                unmasked,
+            };
+            let told = open(&project)?.issue_kit(&campaign, &reviewer, &file, &options, &mut Control::unattended())?;
+            writeln!(out, "{told}")?;
         }
         CampaignCommand::ImportReturn { project, files } => {
-            let mut p = open(&project)?;
+            let mut session = open(&project)?;
             let mut failed = false;
             for file in &files {
-                match import_return(&mut p, file) {
-                    Ok((_, summary)) => writeln!(out, "{}", summary.0)?,
+                match session.import_return(file) {
+                    Ok(told) => writeln!(out, "{told}")?,
                     Err(e) => {
                         errln!("{e}");
                         failed = true;
@@ -363,59 +368,17 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
             case,
             json,
         } => {
-            let p = open(&project)?;
+            let session = open(&project)?;
             let comparisons = match case {
-                Some(c) => vec![compare_case(&p, &campaign, &c)?],
-                None => compare_all(&p, &campaign)?,
+                Some(c) => vec![session.compare_case(&campaign, &c)?],
+                None => session.compare(&campaign, &mut Control::unattended())?.0,
             };
             if json {
                 serde_json::to_writer_pretty(&mut out, &comparisons)?;
                 writeln!(out)?;
             } else {
                 for cmp in &comparisons {
-                    let totals: Vec<String> = cmp
-                        .reviewers
-                        .iter()
-                        .zip(&cmp.totals)
-                        .map(|(r, t)| format!("{r} {}", fmt_points(*t)))
-                        .collect();
-                    let mut totals = totals;
-                    totals.extend(cmp.pending.iter().map(|r| format!("{r} 未评")));
-                    if cmp.reviewers.is_empty() {
-                        writeln!(out, "{}\t{}\t尚无评分", cmp.case, totals.join("，"))?;
-                        continue;
-                    }
-                    writeln!(
-                        out,
-                        "{}\t{}\t{}\t最终 {} {}（{}）{}",
-                        cmp.case,
-                        totals.join("，"),
-                        if cmp.flagged { "需合议" } else { "一致" },
-                        fmt_points(cmp.final_total),
-                        cmp.final_grade,
-                        cmp.final_source,
-                        if cmp.locked { "，已复核锁定" } else { "" }
-                    )?;
-                    for item in cmp.items.iter().filter(|i| i.disputed) {
-                        let cells: Vec<String> = cmp
-                            .reviewers
-                            .iter()
-                            .zip(item.marks.iter().zip(&item.deducted))
-                            .map(|(r, (m, d))| format!("{r} {}", describe(*m, *d)))
-                            .collect();
-                        let agreed = item
-                            .consensus
-                            .as_ref()
-                            .map(|c| {
-                                format!(
-                                    "；合议：{}（{}）",
-                                    c.mark.as_ref().map_or("不扣分".into(), |m| m.value.describe()),
-                                    c.reason
-                                )
-                            })
-                            .unwrap_or_default();
-                        writeln!(out, "  {} {}：{}{agreed}", item.item, item.text, cells.join("；"))?;
-                    }
+                    write_comparison(&mut out, cmp)?;
                 }
             }
         }
@@ -430,10 +393,17 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
             by,
             unit,
         } => {
-            let mut p = open(&project)?;
-            let mark = consensus_mark(&p, &campaign, &case, &item, &value, finding.as_deref().unwrap_or(""))?;
-            record_consensus(&mut p, &campaign, &case, &item, mark, &reason, (&by, &unit))?;
-            let cmp = compare_case(&p, &campaign, &case)?;
+            let mut session = open_as(&project, &by, &unit)?;
+            let mark = consensus_mark(
+                &session,
+                &campaign,
+                &case,
+                &item,
+                &value,
+                finding.as_deref().unwrap_or(""),
+            )?;
+            session.record_consensus(&campaign, &case, &item, mark, &reason)?;
+            let cmp = session.compare_case(&campaign, &case)?;
             writeln!(
                 out,
                 "已记录合议：{case} {item}；最终 {} {}（{}）",
@@ -451,64 +421,116 @@ pub fn campaign(command: CampaignCommand) -> Result<ExitCode> {
             unlock,
             reason,
         } => {
-            let mut p = open(&project)?;
-            let done = sign_off(&mut p, &campaign, &case, !unlock, (&by, &unit), &reason)?;
-            writeln!(out, "{}", done.summary.0)?;
+            let (told, _) = open_as(&project, &by, &unit)?.sign_off(&campaign, &case, !unlock, &reason)?;
+            writeln!(out, "{told}")?;
         }
         CampaignCommand::Stats {
             project,
             campaign,
             json,
         } => {
-            let p = open(&project)?;
-            let stats = campaign_stats(&p, &campaign)?;
+            let (_, stats) = open(&project)?.compare(&campaign, &mut Control::unattended())?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &stats)?;
                 writeln!(out)?;
             } else {
-                let show = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| format!("{v:.3}"));
-                writeln!(
-                    out,
-                    "总分：一致率 {}，α(等距) {}，ICC(2,1) {}",
-                    show(stats.totals.percent_agreement),
-                    show(stats.totals.krippendorff_alpha_interval),
-                    show(stats.totals.icc2_1)
-                )?;
-                writeln!(out, "分歧最多的评查项：")?;
-                for (item, a) in stats.items.iter().take(10) {
-                    writeln!(
-                        out,
-                        "  {item}\t一致率 {}\tAC1 {}",
-                        show(a.percent_agreement),
-                        show(a.gwet_ac1)
-                    )?;
-                }
-                writeln!(out, "各评查员与同案其他评查员的评查项一致率：")?;
-                for (name, a) in &stats.reviewers {
-                    writeln!(
-                        out,
-                        "  {name}\t一致率 {}\tAC1 {}",
-                        show(a.percent_agreement),
-                        show(a.gwet_ac1)
-                    )?;
-                }
-                writeln!(out, "评查员与最终得分的偏差（负数为偏严）：")?;
-                for d in &stats.deviations {
-                    writeln!(
-                        out,
-                        "  {}\t{} 件\t平均 {:+.2}\t平均绝对 {:.2}",
-                        d.reviewer, d.cases, d.mean_signed, d.mean_absolute
-                    )?;
-                }
+                write_stats(&mut out, &stats)?;
             }
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// One case's comparison: totals, whether it needs a 合议, the final score, and the items
+/// in dispute with each reviewer's mark and any consensus.
+fn write_comparison(out: &mut impl Write, cmp: &CaseComparison) -> Result<()> {
+    let mut totals: Vec<String> = cmp
+        .reviewers
+        .iter()
+        .zip(&cmp.totals)
+        .map(|(r, t)| format!("{r} {}", fmt_points(*t)))
+        .collect();
+    totals.extend(cmp.pending.iter().map(|r| format!("{r} 未评")));
+    if cmp.reviewers.is_empty() {
+        writeln!(out, "{}\t{}\t尚无评分", cmp.case, totals.join("，"))?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}\t{}\t{}\t最终 {} {}（{}）{}",
+        cmp.case,
+        totals.join("，"),
+        if cmp.flagged { "需合议" } else { "一致" },
+        fmt_points(cmp.final_total),
+        cmp.final_grade,
+        cmp.final_source,
+        if cmp.locked { "，已复核锁定" } else { "" }
+    )?;
+    for item in cmp.items.iter().filter(|i| i.disputed) {
+        let cells: Vec<String> = cmp
+            .reviewers
+            .iter()
+            .zip(item.marks.iter().zip(&item.deducted))
+            .map(|(r, (m, d))| format!("{r} {}", describe(*m, *d)))
+            .collect();
+        let agreed = item
+            .consensus
+            .as_ref()
+            .map(|c| {
+                format!(
+                    "；合议：{}（{}）",
+                    c.mark.as_ref().map_or("不扣分".into(), |m| m.value.describe()),
+                    c.reason
+                )
+            })
+            .unwrap_or_default();
+        writeln!(out, "  {} {}：{}{agreed}", item.item, item.text, cells.join("；"))?;
+    }
+    Ok(())
+}
+
+/// The agreement statistics as text.
+fn write_stats(out: &mut impl Write, stats: &CampaignStats) -> Result<()> {
+    let show = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| format!("{v:.3}"));
+    writeln!(
+        out,
+        "总分：一致率 {}，α(等距) {}，ICC(2,1) {}",
+        show(stats.totals.percent_agreement),
+        show(stats.totals.krippendorff_alpha_interval),
+        show(stats.totals.icc2_1)
+    )?;
+    writeln!(out, "分歧最多的评查项：")?;
+    for (item, a) in stats.items.iter().take(10) {
+        writeln!(
+            out,
+            "  {item}\t一致率 {}\tAC1 {}",
+            show(a.percent_agreement),
+            show(a.gwet_ac1)
+        )?;
+    }
+    writeln!(out, "各评查员与同案其他评查员的评查项一致率：")?;
+    for (name, a) in &stats.reviewers {
+        writeln!(
+            out,
+            "  {name}\t一致率 {}\tAC1 {}",
+            show(a.percent_agreement),
+            show(a.gwet_ac1)
+        )?;
+    }
+    writeln!(out, "评查员与最终得分的偏差（负数为偏严）：")?;
+    for d in &stats.deviations {
+        writeln!(
+            out,
+            "  {}\t{} 件\t平均 {:+.2}\t平均绝对 {:.2}",
+            d.reviewer, d.cases, d.mean_signed, d.mean_absolute
+        )?;
+    }
+    Ok(())
+}
+
 /// Reads a consensus value as `pingcha mark` reads marks; `none` is "no deduction".
 fn consensus_mark(
-    p: &Project,
+    session: &Session,
     campaign: &str,
     case: &str,
     item: &str,
@@ -518,8 +540,8 @@ fn consensus_mark(
     if matches!(value.trim(), "none" | "不扣分") {
         return Ok(None);
     }
-    let cmp = compare_case(p, campaign, case)?;
-    let checklist = p.checklist(cmp.checklist)?.checklist;
+    let cmp = session.compare_case(campaign, case)?;
+    let checklist = session.checklist(cmp.checklist)?;
     let target = checklist
         .item(item)
         .with_context(|| format!("评查项 {item} 不在 {} 中", checklist.name))?;
@@ -533,13 +555,13 @@ fn consensus_mark(
     }))
 }
 
-/// `pingcha kit …`.
+/// `pingcha kit …`: the reviewer's side, as the window's 打开评查包 and 导出回收包.
 pub fn kit(command: KitCommand) -> Result<ExitCode> {
-    let summary = match command {
-        KitCommand::Open { kit, workspace } => open_kit(&kit, &workspace)?,
-        KitCommand::Return { workspace, out } => export_return(&workspace, &out)?,
+    let told = match command {
+        KitCommand::Open { kit, workspace } => crate::service::session::open_kit(&kit, &workspace)?,
+        KitCommand::Return { workspace, out } => open(&workspace)?.export_return(&out)?,
     };
-    outln!("{}", summary.0);
+    outln!("{told}");
     Ok(ExitCode::SUCCESS)
 }
 

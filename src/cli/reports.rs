@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use clap::Subcommand;
 
+use crate::progress::Control;
 use crate::service::Session;
 use crate::service::reports::SheetSource;
 use crate::service::session::{ReportKind, ReportOptions};
@@ -179,7 +180,7 @@ pub fn report(command: ReportCommand) -> Result<ExitCode> {
             (session, kind, options, out)
         }
     };
-    let written = session.write_report(&kind, &options, &out)?;
+    let written = session.write_report(&kind, &options, &out, &mut Control::unattended())?;
     for warning in &written.warnings {
         errln!("排版提示：{warning}");
     }
@@ -197,7 +198,12 @@ pub fn export(command: ExportCommand) -> Result<ExitCode> {
     match command {
         ExportCommand::Xlsx { project, out, campaign } => {
             let session = open(&project)?;
-            session.write_report(&ReportKind::Xlsx { campaign }, &ReportOptions::default(), &out)?;
+            session.write_report(
+                &ReportKind::Xlsx { campaign },
+                &ReportOptions::default(),
+                &out,
+                &mut Control::unattended(),
+            )?;
             outln!("已导出 {}", out.display());
         }
     }

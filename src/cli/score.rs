@@ -12,10 +12,9 @@ use serde_json::json;
 
 use crate::domain::{ItemRef, Mark, MarkValue, fmt_points};
 use crate::scoring::quick_value;
-use crate::service::review::{
-    CaseScoring, apply_mark, case_scorings, find_reviewer, prepare_project, read_checklist_file,
-};
-use crate::store::{Project, Reviewer};
+use crate::service::Session;
+use crate::service::review::{CaseScoring, prepare_project, read_checklist_file};
+use crate::store::Project;
 
 /// Checklist commands.
 #[derive(Debug, Subcommand)]
@@ -316,26 +315,12 @@ fn column_index(name: &str) -> Option<usize> {
     )
 }
 
-fn scorings_for(
-    project: &Project,
-    case_number: &str,
-    reviewer: &Reviewer,
-    checklist: Option<&str>,
-) -> Result<Vec<CaseScoring>> {
-    let stored = project.load_case_by_number(case_number)?;
-    let all = case_scorings(project, &stored.case, reviewer.id)?;
-    let chosen: Vec<CaseScoring> = all
-        .into_iter()
-        .filter(|s| checklist.is_none_or(|id| s.checklist.checklist.id == id))
-        .collect();
-    if chosen.is_empty() {
-        bail!(
-            "没有适用于案卷 {case_number}（{}）的评查标准{}",
-            stored.case.kind_label(),
-            checklist.map(|c| format!("“{c}”")).unwrap_or_default()
-        );
-    }
-    Ok(chosen)
+/// A session on a project that exists, its default checklists seeded (as the window does
+/// on open).
+fn open_session(dir: &Path) -> Result<Session> {
+    let mut session = Session::open_existing(dir)?;
+    session.prepare()?;
+    Ok(session)
 }
 
 /// `pingcha score`.
@@ -347,10 +332,9 @@ pub fn score(
     checklist: Option<&str>,
     as_json: bool,
 ) -> Result<()> {
-    let mut project = Project::open(project_dir).with_context(|| format!("无法打开项目 {}", project_dir.display()))?;
-    prepare_project(&mut project)?;
-    let reviewer = find_reviewer(&project, reviewer, unit, false)?;
-    let scorings = scorings_for(&project, case, &reviewer, checklist)?;
+    let mut session = open_session(project_dir)?;
+    let reviewer = session.find_reviewer(reviewer, unit, false)?;
+    let scorings = session.scorings(case, checklist)?;
     let mut out = term::escaped(std::io::stdout().lock());
     if as_json {
         let list: Vec<_> = scorings.iter().map(score_json).collect();
@@ -499,7 +483,7 @@ pub(super) fn parse_value(target: ItemRef<'_>, text: &str) -> Result<Option<Mark
 
 /// Applies one mark, printing `已保存 ITEM：…` once it is on disk.
 fn mark_one(
-    project: &mut Project,
+    session: &mut Session,
     scorings: &mut [CaseScoring],
     item: &str,
     value: &str,
@@ -535,8 +519,7 @@ fn mark_one(
         from_rule: old.as_ref().and_then(|m| m.from_rule.clone()),
         anchor: old.as_ref().and_then(|m| m.anchor.clone()),
     });
-    let evaluation = apply_mark(
-        project,
+    let evaluation = session.mark(
         &scoring.key,
         item,
         mark.clone(),
@@ -580,19 +563,16 @@ pub struct MarkArgs {
 
 /// `pingcha mark`.
 pub fn mark(args: &MarkArgs) -> Result<ExitCode> {
-    let mut project = Project::open(&args.target.project)
-        .with_context(|| format!("无法打开项目 {}", args.target.project.display()))?;
-    prepare_project(&mut project)?;
     let t = &args.target;
-    crate::review::campaign::check_scorer(&project, &t.reviewer, t.unit.as_deref())?;
-    let reviewer = find_reviewer(&project, &t.reviewer, t.unit.as_deref(), true)?;
-    let mut scorings = scorings_for(&project, &t.case, &reviewer, t.checklist.as_deref())?;
+    let mut session = open_session(&t.project)?;
+    session.find_reviewer(&t.reviewer, t.unit.as_deref(), true)?;
+    let mut scorings = session.scorings(&t.case, t.checklist.as_deref())?;
     let mut out = term::escaped(std::io::stdout().lock());
     if !args.stdin {
         let (Some(item), Some(value)) = (&args.item, &args.value) else {
             bail!("需要 --item 和 --value，或 --stdin");
         };
-        mark_one(&mut project, &mut scorings, item, value, &args.reason, &mut out)?;
+        mark_one(&mut session, &mut scorings, item, value, &args.reason, &mut out)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut failed = false;
@@ -607,7 +587,7 @@ pub fn mark(args: &MarkArgs) -> Result<ExitCode> {
             continue;
         };
         let reason = parts.collect::<Vec<_>>().join(" ");
-        if let Err(e) = mark_one(&mut project, &mut scorings, item, value, &reason, &mut out) {
+        if let Err(e) = mark_one(&mut session, &mut scorings, item, value, &reason, &mut out) {
             errln!("第{}行：{e:#}", n + 1);
             failed = true;
         }

@@ -13,6 +13,7 @@ use super::campaign::{CampaignConfig, FinalRule, checklist_for, config_of};
 use super::exchange::Summary;
 use super::statistics::{CampaignStats, stats_of};
 use crate::domain::{Case, Checklist, Mark, MarkValue};
+use crate::progress::Control;
 use crate::scoring::{Evaluation, evaluate, score_only};
 use crate::store::{CampaignInfo, ChecklistKey, ConsensusMark, Project, ReviewerId};
 
@@ -446,10 +447,21 @@ pub fn campaign_stats(project: &Project, campaign: &str) -> Result<CampaignStats
 
 /// Compares every case of a campaign, loading the campaign's data once (linear time).
 pub fn compare_all(project: &Project, campaign: &str) -> Result<Vec<CaseComparison>, ReviewError> {
+    compare_all_with(project, campaign, &mut Control::unattended())
+}
+
+/// [`compare_all`], telling its progress case by case and stopping when cancelled.
+pub fn compare_all_with(
+    project: &Project,
+    campaign: &str,
+    control: &mut Control<'_>,
+) -> Result<Vec<CaseComparison>, ReviewError> {
     let data = CampaignData::load(project, campaign)?;
     let mut current = project.current_cases()?;
     let mut comparisons = Vec::with_capacity(data.info.cases.len());
-    for number in &data.info.cases {
+    let total = data.info.cases.len();
+    for (i, number) in data.info.cases.iter().enumerate() {
+        control.step(i, total)?;
         let case = current
             .remove(number)
             .ok_or_else(|| ReviewError::Refused(format!("案卷 {number} 不在项目中")))?;

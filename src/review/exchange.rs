@@ -13,6 +13,7 @@ use super::ReviewError;
 use super::campaign::{assigned_cases, checklist_for, config_of};
 use super::kit::{Verified, key_pair, read_signed, write_signed};
 use crate::domain::{Case, Checklist, LibraryEntry, Mark, mask_id};
+use crate::progress::Control;
 use crate::scoring::evaluate;
 use crate::store::{
     AuditEntry, ChecklistKey, NewCase, NewDocument, Project, ReturnMark, ReturnOutcome, ReviewKey, ReviewerId,
@@ -99,6 +100,7 @@ pub fn export_kit(
     organiser: &str,
     unmasked: bool,
     out: &Path,
+    control: &mut Control<'_>,
 ) -> Result<IssuedKit, ReviewError> {
     let info = project.campaign(campaign)?;
     let config = config_of(&info);
@@ -120,6 +122,7 @@ pub fn export_kit(
     let checklists = project.checklists()?;
     let mut used_checklists = BTreeSet::new();
     for (i, number) in cases.iter().enumerate() {
+        control.step(i, cases.len())?;
         let stored = project.load_case_by_number(number)?;
         let mut case = stored.case.clone();
         if !unmasked && let Some(party) = case.party.as_mut() {

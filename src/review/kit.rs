@@ -18,6 +18,9 @@ use sha2::{Digest, Sha256};
 
 use super::ReviewError;
 
+/// Whose key signs a kit when nobody is named: the organiser's key on this machine.
+pub const DEFAULT_ORGANISER: &str = "组织者";
+
 /// An Ed25519 key pair kept in the user's key folder.
 pub struct KeyPair {
     signing: SigningKey,

@@ -33,4 +33,7 @@ pub enum ReviewError {
     /// A refusal with its reason, in Chinese.
     #[error("{0}")]
     Refused(String),
+    /// The user cancelled the job; nothing was written.
+    #[error("{0}")]
+    Cancelled(#[from] crate::progress::Cancelled),
 }

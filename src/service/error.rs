@@ -18,6 +18,9 @@ pub struct ServiceError {
     pub line: Option<usize>,
     /// The field (`[dates].decision`, `points`), where known.
     pub field: Option<String>,
+    /// The user cancelled the job ([`crate::progress::Cancelled`]): nothing went wrong, and
+    /// nothing was written.
+    pub cancelled: bool,
 }
 
 impl ServiceError {
@@ -32,6 +35,15 @@ impl ServiceError {
         };
         let mut error = Self::plain(message);
         for link in cause.chain() {
+            if link.downcast_ref::<crate::progress::Cancelled>().is_some()
+                || matches!(
+                    link.downcast_ref::<crate::review::ReviewError>(),
+                    Some(crate::review::ReviewError::Cancelled(_))
+                )
+            {
+                error.cancelled = true;
+                break;
+            }
             if let Some(c) = link.downcast_ref::<crate::scoring::format::ChecklistError>() {
                 error.file = Some(PathBuf::from(&c.file));
                 if let Some(p) = c.problems.first() {
@@ -58,6 +70,7 @@ impl ServiceError {
             file: None,
             line: None,
             field: None,
+            cancelled: false,
         }
     }
 

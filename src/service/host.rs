@@ -6,9 +6,11 @@
 //! - the **project** thread answers what a user waits for — the case list, a case, a search,
 //!   marks, settings — and, between requests, counts the automatic checks of every case in
 //!   chunks;
-//! - the **jobs** thread runs long work — imports (with progress and cancel), reports,
-//!   kits and returns, campaign statistics — so a mark is saved and a search answered while
-//!   an import runs. When a job changes the project's cases, the project thread is told and
+//! - the **jobs** thread runs long work — imports, reports, kits and returns, campaign
+//!   statistics — so a mark is saved and a search answered while an import runs. Imports,
+//!   reports over many cases, kits and statistics tell their progress
+//!   ([`Response::ImportProgress`], [`Response::JobProgress`]) and stop at the next case when
+//!   [`Backend::cancel_job`] is called. When a job changes the project's cases, the project thread is told and
 //!   lists and counts again.
 //!
 //! Owns: routing requests to the thread that runs them, and turning each [`Session`] result
@@ -20,6 +22,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
+use crate::progress::Control;
 use crate::service::error::{Job, ServiceError};
 use crate::service::protocol::{CampaignRequest, CampaignResponse, RectifyRequest, ReportRequest, Request, Response};
 use crate::service::session::{ReportKind, ReportOptions, Session, Written};
@@ -53,8 +56,16 @@ pub struct Backend {
     project: Sender<ToProject>,
     jobs: Sender<ToJobs>,
     responses: Receiver<Response>,
-    cancel_import: Arc<AtomicBool>,
+    flags: Arc<JobFlags>,
     thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// The running job's cancel, and whether the service is closing (then every job the jobs
+/// thread starts is cancelled too).
+#[derive(Default)]
+struct JobFlags {
+    cancel: AtomicBool,
+    closing: AtomicBool,
 }
 
 impl Request {
@@ -82,13 +93,13 @@ impl Backend {
         let (project_tx, project_rx) = channel::<ToProject>();
         let (jobs_tx, jobs_rx) = channel::<ToJobs>();
         let (resp_tx, resp_rx) = channel::<Response>();
-        let cancel = Arc::new(AtomicBool::new(false));
+        let flags = Arc::new(JobFlags::default());
         let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(wake);
         let send: Sender2 = Sender2 { tx: resp_tx, wake };
         let threads = ThreadStart {
             dir,
             demo_packages,
-            cancel: Arc::clone(&cancel),
+            flags: Arc::clone(&flags),
             project_tx: project_tx.clone(),
             jobs_tx: jobs_tx.clone(),
         };
@@ -107,16 +118,17 @@ impl Backend {
             project: project_tx,
             jobs: jobs_tx,
             responses: resp_rx,
-            cancel_import: cancel,
+            flags,
             thread,
         }
     }
 
-    /// Lets the threads save what was sent and stop (the window is closing): a running import
-    /// stops after its current item, requests already sent are carried out. Waits at most
-    /// `within`; returns whether they finished.
+    /// Lets the threads save what was sent and stop (the window is closing): a running long
+    /// job stops after its current item, short requests already sent are carried out. Waits at
+    /// most `within`; returns whether they finished.
     pub fn finish(&mut self, within: std::time::Duration) -> bool {
-        self.cancel_import.store(true, Ordering::Relaxed);
+        self.flags.closing.store(true, Ordering::Relaxed);
+        self.flags.cancel.store(true, Ordering::Relaxed);
         // Queued requests come before the stop: they are carried out.
         self.project.send(ToProject::Stop).ok(); // a stopped thread needs nothing more
         let Some(thread) = self.thread.take() else {
@@ -137,9 +149,6 @@ impl Backend {
     pub fn send(&self, request: Request) {
         if let Some(job) = request.long_job() {
             log::info!("任务排队：{}", job.label());
-            if job == Job::Import {
-                self.cancel_import.store(false, Ordering::Relaxed);
-            }
             if self.jobs.send(ToJobs::Request(Box::new(request))).is_err() {
                 log::error!("任务线程已结束，请求未能送达");
             }
@@ -160,9 +169,12 @@ impl Backend {
         out
     }
 
-    /// Asks a running import to stop after the current item.
-    pub fn cancel_import(&self) {
-        self.cancel_import.store(true, Ordering::Relaxed);
+    /// Asks the running long job (an import, a report, a kit, statistics) to stop after its
+    /// current item; it writes nothing more and answers `Failed` with a cancelled error (an
+    /// import answers `ImportDone` with what it took). Jobs queued after it still run.
+    pub fn cancel_job(&self) {
+        log::info!("用户取消当前任务");
+        self.flags.cancel.store(true, Ordering::Relaxed);
     }
 }
 
@@ -227,7 +239,7 @@ impl Sender2 {
 struct ThreadStart {
     dir: PathBuf,
     demo_packages: Option<PathBuf>,
-    cancel: Arc<AtomicBool>,
+    flags: Arc<JobFlags>,
     project_tx: Sender<ToProject>,
     jobs_tx: Sender<ToJobs>,
 }
@@ -267,12 +279,12 @@ fn project_thread(start: ThreadStart, requests: Receiver<ToProject>, jobs_rx: Re
     // The jobs thread opens its own connection once the project exists and is migrated.
     let jobs_thread = {
         let dir = start.dir.clone();
-        let cancel = Arc::clone(&start.cancel);
+        let flags = Arc::clone(&start.flags);
         let to_project = start.project_tx.clone();
         let send = send.clone();
         std::thread::Builder::new()
             .name("pingcha-jobs".into())
-            .spawn(move || jobs_thread(&dir, jobs_rx, &cancel, &to_project, &send))
+            .spawn(move || jobs_thread(&dir, jobs_rx, &flags, &to_project, &send))
     };
     let jobs_thread = match jobs_thread {
         Ok(t) => Some(t),
@@ -482,8 +494,20 @@ fn send_campaigns(session: &Session, send: &Sender2) {
     });
 }
 
-fn send_comparisons(session: &Session, campaign: &str, send: &Sender2) {
-    send.result(Job::Statistics, session.compare(campaign), |(cases, stats)| {
+/// A long job's control: progress sent at most ~30 times a second (and at its start), the
+/// jobs thread's cancel read between items.
+fn control<'a>(job: Job, cancel: &'a AtomicBool, send: &'a Sender2) -> Control<'a> {
+    let mut last: Option<std::time::Instant> = None;
+    Control::new(cancel, move |done, total| {
+        if last.is_none_or(|t| t.elapsed().as_millis() >= 33) {
+            send.send(Response::JobProgress { job, done, total });
+            last = Some(std::time::Instant::now());
+        }
+    })
+}
+
+fn send_comparisons(session: &Session, campaign: &str, control: &mut Control<'_>, send: &Sender2) {
+    send.result(Job::Statistics, session.compare(campaign, control), |(cases, stats)| {
         Response::Campaign(CampaignResponse::Compared {
             campaign: campaign.to_string(),
             cases,
@@ -541,7 +565,7 @@ fn project_request(session: &mut Session, request: Request, jobs: &Sender<ToJobs
             }
             Err(e) => send.failed(Job::Reviewer, e),
         },
-        Request::Campaign(request) => return campaign_request(session, request, send),
+        Request::Campaign(request) => return campaign_request(session, request, jobs, send),
         Request::Rectify(request) => rectify_request(session, request, send),
         other => return settings_request(session, other, send),
     }
@@ -787,7 +811,12 @@ fn rectify_request(session: &mut Session, request: RectifyRequest, send: &Sender
 }
 
 /// Campaign work on the project thread; returns whether the project's current cases changed.
-fn campaign_request(session: &mut Session, request: CampaignRequest, send: &Sender2) -> bool {
+fn campaign_request(session: &mut Session, request: CampaignRequest, jobs: &Sender<ToJobs>, send: &Sender2) -> bool {
+    // Comparing a whole campaign is long work: after a change it is asked of the jobs thread.
+    let compare = |campaign: String| {
+        let request = Request::Campaign(CampaignRequest::Compare(campaign));
+        jobs.send(ToJobs::Request(Box::new(request))).ok(); // a stopped thread needs nothing more
+    };
     let mut cases_changed = false;
     match request {
         CampaignRequest::List => send_campaigns(session, send),
@@ -803,7 +832,7 @@ fn campaign_request(session: &mut Session, request: CampaignRequest, send: &Send
         }
         CampaignRequest::Create { name, year, config } => {
             match session.create_campaign(&name, year, *config) {
-                Ok(told) => send.done(Job::Campaign, told),
+                Ok((told, _)) => send.done(Job::Campaign, told),
                 Err(e) => send.failed(Job::Campaign, e),
             }
             send_campaigns(session, send);
@@ -832,7 +861,7 @@ fn campaign_request(session: &mut Session, request: CampaignRequest, send: &Send
                 })
             });
             if apply {
-                send_comparisons(session, &campaign, send);
+                compare(campaign);
             }
         }
         CampaignRequest::Consensus {
@@ -846,7 +875,7 @@ fn campaign_request(session: &mut Session, request: CampaignRequest, send: &Send
                 Ok(told) => send.done(Job::Campaign, told),
                 Err(e) => send.failed(Job::Campaign, e),
             }
-            send_comparisons(session, &campaign, send);
+            compare(campaign);
         }
         CampaignRequest::SignOff {
             campaign,
@@ -862,7 +891,7 @@ fn campaign_request(session: &mut Session, request: CampaignRequest, send: &Send
                 }
                 Err(e) => send.failed(Job::Campaign, e),
             }
-            send_comparisons(session, &campaign, send);
+            compare(campaign);
         }
         CampaignRequest::Compare(_) | CampaignRequest::ExportKit { .. } | CampaignRequest::ImportReturn(_) => {
             log::error!("评查活动任务未送到任务线程");
@@ -874,10 +903,18 @@ fn campaign_request(session: &mut Session, request: CampaignRequest, send: &Send
 fn jobs_thread(
     dir: &Path,
     requests: Receiver<ToJobs>,
-    cancel: &AtomicBool,
+    flags: &JobFlags,
     to_project: &Sender<ToProject>,
     send: &Sender2,
 ) {
+    let cancel = &flags.cancel;
+    // A cancel is for the job running when it was asked: each job starts uncancelled, unless
+    // the service is closing.
+    let start_job = || {
+        if !flags.closing.load(Ordering::Relaxed) {
+            cancel.store(false, Ordering::Relaxed);
+        }
+    };
     let mut session = match Session::open(dir) {
         Ok(s) => s,
         Err(e) => {
@@ -891,6 +928,7 @@ fn jobs_thread(
             ToJobs::Reviewer(r) => session.use_reviewer(r),
             ToJobs::Demo(packages) => {
                 log::info!("生成示例案卷 {}", packages.display());
+                start_job();
                 match write_demo_packages(&packages, send) {
                     Ok(()) => {
                         run_import_job(&mut session, vec![packages], cancel, send);
@@ -904,6 +942,7 @@ fn jobs_thread(
             }
             ToJobs::Request(request) => {
                 let job = request.long_job();
+                start_job();
                 let started = std::time::Instant::now();
                 if job_request(&mut session, *request, cancel, send) {
                     to_project.send(ToProject::CasesChanged).ok(); // a stopped thread needs nothing more
@@ -925,7 +964,12 @@ fn job_request(session: &mut Session, request: Request, cancel: &AtomicBool, sen
         }
         Request::Report(request) => {
             let (kind, path) = report_kind(request);
-            match session.write_report(&kind, &ReportOptions::default(), &path) {
+            match session.write_report(
+                &kind,
+                &ReportOptions::default(),
+                &path,
+                &mut control(Job::Report, cancel, send),
+            ) {
                 Ok(written) => send.written(written),
                 Err(e) => send.failed(Job::Report, e),
             }
@@ -961,12 +1005,20 @@ fn job_request(session: &mut Session, request: Request, cancel: &AtomicBool, sen
             }
             send_rectify(session, send);
         }
-        Request::Campaign(CampaignRequest::Compare(campaign)) => send_comparisons(session, &campaign, send),
+        Request::Campaign(CampaignRequest::Compare(campaign)) => {
+            send_comparisons(session, &campaign, &mut control(Job::Statistics, cancel, send), send);
+        }
         Request::Campaign(CampaignRequest::ExportKit {
             campaign,
             reviewer,
             path,
-        }) => match session.issue_kit(&campaign, &reviewer, &path) {
+        }) => match session.issue_kit(
+            &campaign,
+            &reviewer,
+            &path,
+            &crate::service::session::KitOptions::default(),
+            &mut control(Job::Kit, cancel, send),
+        ) {
             Ok(told) => send.done(Job::Kit, told),
             Err(e) => send.failed(Job::Kit, e),
         },

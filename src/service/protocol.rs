@@ -445,6 +445,16 @@ pub enum Response {
     ImportProgress(ImportProgress),
     /// An import finished.
     ImportDone(ImportReport),
+    /// A long job other than an import is at item `done` of `total` (a report's cases, a
+    /// kit's cases, a campaign's comparisons); it ends with `Done`, `Failed` or its result.
+    JobProgress {
+        /// The job.
+        job: Job,
+        /// Items finished.
+        done: usize,
+        /// Items in all.
+        total: usize,
+    },
     /// A piece of work failed; the error is for the user.
     Failed {
         /// What was being done.

@@ -78,7 +78,13 @@ pub struct Issued {
 /// every problem recorded for tracking (audited on its case). A unit's notice for a campaign
 /// is issued once.
 pub fn issue(project: &mut Project, request: &IssueRequest<'_>, by: &Reviewer) -> Result<Issued> {
-    let cases = notice_cases(project, request.unit, request.campaign)?;
+    // A unit's notice is short work: it runs to the end.
+    let cases = notice_cases(
+        project,
+        request.unit,
+        request.campaign,
+        &mut crate::progress::Control::unattended(),
+    )?;
     let date = request.date.unwrap_or_else(today);
     let due = request.due.unwrap_or(date + chrono::Duration::days(DEFAULT_REPLY_DAYS));
     let number = match &request.number {

@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use chrono::Datelike;
 
 use crate::domain::{Checklist, CodeEnum, Mark, MarkValue, fmt_points};
+use crate::progress::Control;
 use crate::report::documents::{
     CampaignReport, NoticeCase, NoticeFinding, ReportCase, ScoreSheet, Templates, campaign_report, item_label,
     rectification_notice, score_sheet,
@@ -352,7 +353,12 @@ fn problems_of(checklist: &Checklist, marks: &[Mark], library: &[crate::domain::
 
 /// The cases of a unit on its rectification notice, with their problems: its cases in the
 /// campaign (or, without one, every scored case of the unit).
-pub fn notice_cases(project: &Project, unit: &str, campaign: Option<&str>) -> Result<Vec<NoticeCase>> {
+pub fn notice_cases(
+    project: &Project,
+    unit: &str,
+    campaign: Option<&str>,
+    control: &mut Control<'_>,
+) -> Result<Vec<NoticeCase>> {
     let data = campaign.map(|c| CampaignData::load(project, c)).transpose()?;
     let numbers: Vec<String> = match &data {
         Some(d) => d.info.cases.clone(),
@@ -366,7 +372,8 @@ pub fn notice_cases(project: &Project, unit: &str, campaign: Option<&str>) -> Re
         .collect();
     let names: BTreeMap<ReviewerId, String> = project.reviewers()?.into_iter().map(|r| (r.id, r.name)).collect();
     let mut cases = Vec::new();
-    for number in &numbers {
+    for (i, number) in numbers.iter().enumerate() {
+        control.step(i, numbers.len())?;
         let stored = project.load_case_by_number(number)?;
         if stored.case.unit != unit {
             continue;
@@ -404,8 +411,9 @@ pub fn notice_document(
     campaign: Option<&str>,
     date: Option<&str>,
     reply_days: i64,
+    control: &mut Control<'_>,
 ) -> Result<Document> {
-    let cases = notice_cases(project, unit, campaign)?;
+    let cases = notice_cases(project, unit, campaign, control)?;
     let numbers: Vec<String> = cases.iter().map(|c| c.number.clone()).collect();
     let (day, date_text, deadline) = dates(project, &numbers, date, reply_days)?;
     let official = official_settings(project)?;
@@ -467,6 +475,7 @@ pub fn campaign_report_document(
     reply_days: i64,
     internal: bool,
     number: Option<&str>,
+    control: &mut Control<'_>,
 ) -> Result<Document> {
     // Everything the comparisons read is loaded once: the report is linear in the campaign.
     let data = CampaignData::load(project, campaign)?;
@@ -484,7 +493,8 @@ pub fn campaign_report_document(
     // (unit, printed item) of every problem, to find those an earlier notice named.
     let mut found: Vec<(String, String)> = Vec::new();
     let mut current = project.current_cases()?;
-    for number in &info.cases {
+    for (i, number) in info.cases.iter().enumerate() {
+        control.step(i, info.cases.len())?;
         let case = current
             .remove(number)
             .with_context(|| format!("案卷 {number} 不在项目中"))?;
@@ -631,7 +641,7 @@ pub fn write_output(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
 
 /// Cases, marks, findings and statistics as sheets.
 #[expect(clippy::too_many_lines, reason = "one block per exported sheet, in workbook order")]
-pub fn export_xlsx(project: &Project, campaign: Option<&str>) -> Result<Vec<u8>> {
+pub fn export_xlsx(project: &Project, campaign: Option<&str>, control: &mut Control<'_>) -> Result<Vec<u8>> {
     let rules = ProjectRules::load(project)?;
     let reviewers: BTreeMap<ReviewerId, String> = project
         .reviewers()?
@@ -654,7 +664,8 @@ pub fn export_xlsx(project: &Project, campaign: Option<&str>) -> Result<Vec<u8>>
     };
     let all_marks = project.all_marks()?;
     let mut comparisons = Vec::new();
-    for number in &numbers {
+    for (i, number) in numbers.iter().enumerate() {
+        control.step(i, numbers.len())?;
         let stored = project.load_case_by_number(number)?;
         let case = &stored.case;
         let (score, grade, source) = match &data {
@@ -868,8 +879,9 @@ pub fn issue_kit(
     organiser: &str,
     unmasked: bool,
     out: &std::path::Path,
+    control: &mut Control<'_>,
 ) -> Result<crate::review::campaign::Summary> {
-    let issued = crate::review::campaign::export_kit(project, campaign, reviewer, organiser, unmasked, out)?;
+    let issued = crate::review::campaign::export_kit(project, campaign, reviewer, organiser, unmasked, out, control)?;
     let agency = agency(project)?;
     let file = out
         .file_name()

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::domain::{AuditAction, Checklist, CodeEnum, LibraryEntry, Mark};
 use crate::import::{IMPORT_LIMITS_KEY, ImportLimits};
+use crate::progress::Control;
 use crate::rules::{Finding, RuleSettings};
 use crate::service::checks::{CALENDAR_YEARS_KEY, ProjectRules, RULE_SETTINGS_KEY, to_cached};
 use crate::service::error::{Outcome, ServiceError};
@@ -137,6 +138,14 @@ impl Session {
         Ok(Self::with_project(project))
     }
 
+    /// A session on a project that must exist already (the command line's campaign and kit
+    /// commands: a mistyped folder is refused, not created).
+    pub fn open_existing(dir: &Path) -> Outcome<Self> {
+        let project =
+            Project::open(dir).map_err(|e| ServiceError::new(&format!("无法打开项目 {}", dir.display()), e))?;
+        Ok(Self::with_project(project))
+    }
+
     /// A session on a project already open.
     pub fn with_project(project: Project) -> Self {
         Self {
@@ -225,7 +234,11 @@ impl Session {
 
     /// Chooses a reviewer already in the project by name (and unit); with `create`, a name
     /// and unit not seen yet is added. The command line's `--reviewer`/`--unit`.
+    /// In a reviewer workspace only the kit's addressee is added (as [`Self::set_reviewer`]).
     pub fn find_reviewer(&mut self, name: &str, unit: Option<&str>, create: bool) -> Outcome<Reviewer> {
+        if create {
+            crate::review::campaign::check_scorer(&self.project, name, unit).map_err(|e| ServiceError::new("", e))?;
+        }
         let reviewer = crate::service::review::find_reviewer(&self.project, name, unit, create)
             .map_err(|e| ServiceError::new("", e))?;
         self.reviewer = Some(reviewer.clone());
@@ -534,7 +547,7 @@ impl Session {
         self.project.checklist(key).is_ok_and(|c| c.frozen)
     }
 
-    /// Sets or clears one mark, with its audit row.
+    /// Sets or clears one mark, with its audit row; returns the review's evaluation with it.
     pub fn mark(
         &mut self,
         key: &ReviewKey,
@@ -542,10 +555,36 @@ impl Session {
         mark: Option<Mark>,
         action: AuditAction,
         note: &str,
-    ) -> Outcome<()> {
+    ) -> Outcome<crate::scoring::Evaluation> {
         crate::service::review::apply_mark(&mut self.project, key, item, mark, action, note)
-            .map(|_| ())
             .map_err(|e| ServiceError::new("评分未保存", e))
+    }
+
+    /// The reviewer's scorings of a case, only the checklist named when one is (the command
+    /// line's `--checklist`); refused, naming what applies, when none is left.
+    pub fn scorings(&self, case_number: &str, checklist: Option<&str>) -> Outcome<Vec<CaseScoring>> {
+        let scoring = self
+            .scoring(case_number)?
+            .ok_or_else(|| ServiceError::plain("请先设置评查员"))?;
+        let ids: Vec<String> = scoring
+            .scorings
+            .iter()
+            .map(|s| s.checklist.checklist.id.clone())
+            .collect();
+        let chosen: Vec<CaseScoring> = scoring
+            .scorings
+            .into_iter()
+            .filter(|s| checklist.is_none_or(|id| s.checklist.checklist.id == id))
+            .collect();
+        match (chosen.is_empty(), checklist) {
+            (false, _) => Ok(chosen),
+            (true, Some(id)) => Err(ServiceError::plain(format!(
+                "评查标准 {id} 不适用于案卷 {case_number}（适用：{}）",
+                ids.join("、")
+            ))
+            .at_field("checklist")),
+            (true, None) => Err(ServiceError::plain(format!("没有适用于案卷 {case_number} 的评查标准"))),
+        }
     }
 
     /// Marks a review done or reopens it. A review with a deduction and no reason is not
@@ -572,33 +611,16 @@ impl Session {
     /// The reviewer's scoring of one checklist of a case: the one named, else the only one
     /// that applies (several apply: the checklist must be named).
     pub fn case_scoring(&self, case_number: &str, checklist: Option<&str>) -> Outcome<CaseScoring> {
-        let scoring = self
-            .scoring(case_number)?
-            .ok_or_else(|| ServiceError::plain("请先设置评查员"))?;
-        let ids: Vec<String> = scoring
-            .scorings
-            .iter()
-            .map(|s| s.checklist.checklist.id.clone())
-            .collect();
-        let mut chosen: Vec<CaseScoring> = scoring
-            .scorings
-            .into_iter()
-            .filter(|s| checklist.is_none_or(|id| s.checklist.checklist.id == id))
-            .collect();
-        match (chosen.len(), checklist) {
-            (1, _) => Ok(chosen.remove(0)),
-            (0, Some(id)) => Err(ServiceError::plain(format!(
-                "评查标准 {id} 不适用于案卷 {case_number}（适用：{}）",
-                ids.join("、")
-            ))
-            .at_field("checklist")),
-            (0, None) => Err(ServiceError::plain(format!("没有适用于案卷 {case_number} 的评查标准"))),
-            _ => Err(ServiceError::plain(format!(
-                "案卷 {case_number} 适用多份评查标准（{}），请指定其中一份",
-                ids.join("、")
-            ))
-            .at_field("checklist")),
+        let mut chosen = self.scorings(case_number, checklist)?;
+        if chosen.len() == 1 {
+            return Ok(chosen.remove(0));
         }
+        let ids: Vec<String> = chosen.iter().map(|s| s.checklist.checklist.id.clone()).collect();
+        Err(ServiceError::plain(format!(
+            "案卷 {case_number} 适用多份评查标准（{}），请指定其中一份",
+            ids.join("、")
+        ))
+        .at_field("checklist"))
     }
 
     /// Accepts finding `finding` of the case's automatic checks into a mark on `item` (the
@@ -694,6 +716,14 @@ impl Session {
             .map_err(|e| ServiceError::new("无法读取评查标准", e))
     }
 
+    /// One checklist version.
+    pub fn checklist(&self, key: crate::store::ChecklistKey) -> Outcome<Checklist> {
+        self.project
+            .checklist(key)
+            .map(|c| c.checklist)
+            .map_err(|e| ServiceError::new("无法读取评查标准", e))
+    }
+
     /// Saves a checklist (a new version when the stored one is frozen); returns its version.
     pub fn save_checklist(&mut self, checklist: &Checklist) -> Outcome<u32> {
         crate::service::review::save_checklist(&mut self.project, checklist)
@@ -732,7 +762,15 @@ impl Session {
     // ---- reports ----
 
     /// Renders a report and writes it to `path`.
-    pub fn write_report(&self, kind: &ReportKind, options: &ReportOptions, path: &Path) -> Outcome<Written> {
+    /// Long reports (a notice, the campaign report, the XLSX export) tell `control` their
+    /// progress case by case and stop when it is cancelled, before anything is written.
+    pub fn write_report(
+        &self,
+        kind: &ReportKind,
+        options: &ReportOptions,
+        path: &Path,
+        control: &mut Control<'_>,
+    ) -> Outcome<Written> {
         use crate::service::reports as r;
         let err = |e: anyhow::Error| ServiceError::new("未能生成", e);
         let (date, days) = (options.date.as_deref(), options.reply_days);
@@ -741,15 +779,23 @@ impl Session {
                 r::score_sheet_document(&self.project, case, source, *unmasked, date)
             }
             ReportKind::Notice { unit, campaign } => {
-                r::notice_document(&self.project, unit, campaign.as_deref(), date, days)
+                r::notice_document(&self.project, unit, campaign.as_deref(), date, days, control)
             }
             ReportKind::Campaign {
                 campaign,
                 internal,
                 number,
-            } => r::campaign_report_document(&self.project, campaign, date, days, *internal, Some(number.as_str())),
+            } => r::campaign_report_document(
+                &self.project,
+                campaign,
+                date,
+                days,
+                *internal,
+                Some(number.as_str()),
+                control,
+            ),
             ReportKind::Xlsx { campaign } => {
-                let bytes = r::export_xlsx(&self.project, campaign.as_deref()).map_err(err)?;
+                let bytes = r::export_xlsx(&self.project, campaign.as_deref(), control).map_err(err)?;
                 crate::service::reports::write_output(path, &bytes).map_err(err)?;
                 return Ok(Written {
                     path: path.to_path_buf(),
@@ -918,20 +964,35 @@ impl Session {
             .map_err(|e| ServiceError::new("无法读取评查进度", e))
     }
 
-    /// Creates a campaign with its draw; returns what to tell the user.
+    /// Creates a campaign with its draw (the default checklists seeded first); returns what
+    /// to tell the user and the campaign with its drawn cases.
     pub fn create_campaign(
         &mut self,
         name: &str,
         year: i32,
         config: crate::review::campaign::CampaignConfig,
-    ) -> Outcome<String> {
+    ) -> Outcome<(String, crate::store::CampaignInfo)> {
+        let err = |e: anyhow::Error| ServiceError::new("未能建立评查活动", e);
+        crate::service::review::prepare_project(&mut self.project).map_err(err)?;
         let info = crate::review::campaign::create_campaign(&mut self.project, name, year, config)
-            .map_err(|e| ServiceError::new("未能建立评查活动", e))?;
-        Ok(format!(
-            "已建立评查活动“{}”：抽取 {} 件案卷",
-            info.name,
-            info.cases.len()
-        ))
+            .map_err(|e| err(e.into()))?;
+        let told = format!("已建立评查活动“{}”：抽取 {} 件案卷", info.name, info.cases.len());
+        Ok((told, info))
+    }
+
+    /// Adds 回避 (case = reviewer pairs never assigned) and 指定 (pairs always assigned) to a
+    /// campaign's assignment rules.
+    pub fn constrain_assignment(
+        &mut self,
+        campaign: &str,
+        exclude: Vec<(String, String)>,
+        pin: Vec<(String, String)>,
+    ) -> Outcome<()> {
+        crate::review::campaign::update_config(&mut self.project, campaign, |c| {
+            c.exclusions.extend(exclude);
+            c.pins.extend(pin);
+        })
+        .map_err(|e| ServiceError::new("未能保存回避和指定", e))
     }
 
     /// Adds a reviewer to a campaign.
@@ -965,14 +1026,21 @@ impl Session {
     pub fn compare(
         &self,
         campaign: &str,
+        control: &mut Control<'_>,
     ) -> Outcome<(
         Vec<crate::review::campaign::CaseComparison>,
         crate::review::campaign::CampaignStats,
     )> {
-        let cases = crate::review::campaign::compare_all(&self.project, campaign)
+        let cases = crate::review::campaign::compare_all_with(&self.project, campaign, control)
             .map_err(|e| ServiceError::new("无法比较评分", e))?;
         let stats = crate::review::campaign::stats_of(&cases);
         Ok((cases, stats))
+    }
+
+    /// One case of a campaign compared.
+    pub fn compare_case(&self, campaign: &str, case: &str) -> Outcome<crate::review::campaign::CaseComparison> {
+        crate::review::campaign::compare_case(&self.project, campaign, case)
+            .map_err(|e| ServiceError::new("无法比较评分", e))
     }
 
     /// Records a consensus mark under the reviewer (记录人).
@@ -1008,12 +1076,34 @@ impl Session {
         Ok((done.summary.0, done.released.is_some()))
     }
 
-    /// Issues a reviewer's kit (with its cover sheet); the organiser is the reviewer at work.
-    pub fn issue_kit(&mut self, campaign: &str, reviewer: &str, path: &Path) -> Outcome<String> {
-        let organiser = self.reviewer.as_ref().map_or("组织者".to_string(), |r| r.name.clone());
-        crate::service::reports::issue_kit(&mut self.project, campaign, reviewer, &organiser, false, path)
-            .map(|s| s.0)
-            .map_err(|e| ServiceError::new("未能生成评查包", e))
+    /// Issues a reviewer's kit (with its cover sheet), signed with the organiser's key: the
+    /// one named in `options`, else the reviewer at work, else
+    /// [`crate::review::kit::DEFAULT_ORGANISER`].
+    pub fn issue_kit(
+        &mut self,
+        campaign: &str,
+        reviewer: &str,
+        path: &Path,
+        options: &KitOptions,
+        control: &mut Control<'_>,
+    ) -> Outcome<String> {
+        let organiser = match (&options.organiser, &self.reviewer) {
+            (Some(name), _) => name.clone(),
+            (None, Some(r)) => r.name.clone(),
+            (None, None) => crate::review::kit::DEFAULT_ORGANISER.to_string(),
+        };
+        let unmasked = options.unmasked;
+        crate::service::reports::issue_kit(
+            &mut self.project,
+            campaign,
+            reviewer,
+            &organiser,
+            unmasked,
+            path,
+            control,
+        )
+        .map(|s| s.0)
+        .map_err(|e| ServiceError::new("未能生成评查包", e))
     }
 
     /// Imports a score return.
@@ -1029,6 +1119,15 @@ impl Session {
             .map(|s| s.0)
             .map_err(|e| ServiceError::new("未能导出回收包", e))
     }
+}
+
+/// How a kit is issued.
+#[derive(Debug, Clone, Default)]
+pub struct KitOptions {
+    /// Whose key signs it (default: the reviewer at work).
+    pub organiser: Option<String>,
+    /// 身份证号 left unmasked (masked by default).
+    pub unmasked: bool,
 }
 
 /// Opens a reviewer kit as a new workspace folder; needs no open project.

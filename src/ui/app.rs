@@ -308,6 +308,11 @@ impl PingchaApp {
         self.list.finding_count(case_id).map(|n| n.serious)
     }
 
+    /// The long job shown in the status bar: job, items done, items in all (0: not counted).
+    pub fn running_job(&self) -> Option<(crate::service::Job, usize, usize)> {
+        self.notices.running.running()
+    }
+
     /// Whether an import is running.
     pub fn is_importing(&self) -> bool {
         self.dialogs.import.running()
@@ -437,6 +442,7 @@ impl PingchaApp {
         self.case.clear();
         self.dialogs.import.clear();
         self.dialogs.history.clear();
+        self.notices.running.clear();
         self.ocr.stop();
     }
 
@@ -524,6 +530,14 @@ impl PingchaApp {
     }
 
     fn apply_response(&mut self, response: Response) {
+        // A job's result, failure or cancel ends its progress in the status bar.
+        match &response {
+            Response::Done { job, .. } | Response::Failed { job, .. } => self.notices.running.ended(*job),
+            Response::ReportReady { .. } => self.notices.running.ended(Job::Report),
+            Response::KitOpened { .. } => self.notices.running.ended(Job::Kit),
+            Response::Campaign(CampaignResponse::Compared { .. }) => self.notices.running.ended(Job::Statistics),
+            _ => {}
+        }
         match response {
             Response::Opened { name, dir, addressee } => self.on_opened(name, dir, addressee),
             Response::OpenFailed(error) => {
@@ -569,7 +583,9 @@ impl PingchaApp {
                     Job::Kit | Job::Return => self.dialogs.project.kit_done(),
                     _ => {}
                 }
-                self.notify(Level::Error, error.message);
+                // A cancel the user asked for is news, not an error.
+                let level = if error.cancelled { Level::Info } else { Level::Error };
+                self.notify(level, error.message);
             }
             Response::KitOpened { workspace, summary } => {
                 self.dialogs.project.kit_done();
@@ -581,6 +597,7 @@ impl PingchaApp {
             Response::SearchHits { query, summary } => self.list.set_search_hits(query, summary),
             Response::CaseHits { query, case_id, hits } => self.case.apply_hits(query, case_id, hits),
             Response::ImportProgress(p) => self.dialogs.import.apply_progress(p),
+            Response::JobProgress { job, done, total } => self.notices.running.apply_progress(job, done, total),
             Response::ImportDone(report) => self.on_import_done(report),
             other => self.apply_window_response(other),
         }
@@ -692,7 +709,7 @@ impl PingchaApp {
     fn apply_import_intent(&mut self, ctx: &egui::Context, intent: ImportIntent) {
         match intent {
             ImportIntent::Start(path) => self.start_import(vec![path]),
-            ImportIntent::Cancel => self.project.backend.cancel_import(),
+            ImportIntent::Cancel => self.project.backend.cancel_job(),
             ImportIntent::Ocr(intent) => self.apply_ocr(ctx, intent),
             ImportIntent::ReadAllScans => self.read_all_scans(),
             ImportIntent::Notice(message) => self.notify(Level::Info, message),
@@ -769,7 +786,7 @@ impl PingchaApp {
                 self.layout.dark = !self.layout.dark;
                 theme::apply(ctx, self.layout.dark, self.layout.font_scale);
             }
-            UiCommand::CancelImport => self.project.backend.cancel_import(),
+            UiCommand::CancelImport | UiCommand::CancelJob => self.project.backend.cancel_job(),
             UiCommand::PageUp => self.case.viewer_mut().turn(-1),
             UiCommand::PageDown => self.case.viewer_mut().turn(1),
             UiCommand::CloseDocument => self.case.viewer_mut().close(),
@@ -1029,6 +1046,9 @@ impl PingchaApp {
             if let Some(ImportIntent::Cancel) = self.dialogs.import.status_ui(ui, self.list.cases().len()) {
                 commands.push(UiCommand::CancelImport);
             }
+            if self.notices.running.status_ui(ui) {
+                commands.push(UiCommand::CancelJob);
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.small_button(self.notices.summary()).clicked() {
                     self.notices.open_log();
@@ -1180,6 +1200,10 @@ impl PingchaApp {
                 .ui(ctx, &self.windows.checklists, viewer.as_deref(), self.list.units()),
         );
         for request in requests {
+            // Long work shows in the status bar from the moment it is asked for.
+            if let Some(job) = request.long_job() {
+                self.notices.running.queued(job);
+            }
             self.project.send(request);
         }
         commands.extend(self.dialogs.palette.ui(ctx));

@@ -22,6 +22,8 @@ pub enum UiCommand {
     ToggleTheme,
     /// Stop a running import.
     CancelImport,
+    /// Stop the running report, kit or statistics.
+    CancelJob,
     /// Previous page of the open document.
     PageUp,
     /// Next page of the open document.
@@ -109,6 +111,7 @@ impl UiCommand {
         UiCommand::CloseDocument,
         UiCommand::ToggleTheme,
         UiCommand::CancelImport,
+        UiCommand::CancelJob,
         UiCommand::FocusScoring,
         UiCommand::ChooseReviewer,
         UiCommand::EditChecklists,
@@ -166,6 +169,7 @@ impl UiCommand {
             | Self::FocusSearch
             | Self::ToggleTheme
             | Self::CancelImport
+            | Self::CancelJob
             | Self::OpenProject
             | Self::CommandPalette
             | Self::ClearFilters
@@ -190,6 +194,7 @@ impl UiCommand {
             Self::PreviousCase => "上一件",
             Self::ToggleTheme => "切换深色/浅色",
             Self::CancelImport => "取消导入",
+            Self::CancelJob => "取消任务",
             Self::PageUp => "上一页",
             Self::PageDown => "下一页",
             Self::ListPageDown => "案卷列表下翻一页",
@@ -248,6 +253,7 @@ impl UiCommand {
             Self::NextChecklist => Some(KeyboardShortcut::new(Modifiers::NONE, Key::Tab)),
             Self::ToggleTheme
             | Self::CancelImport
+            | Self::CancelJob
             | Self::ClearFilters
             | Self::ChooseReviewer
             | Self::EditChecklists

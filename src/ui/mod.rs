@@ -14,6 +14,7 @@ mod editor;
 mod facts;
 mod history;
 mod import_dialog;
+mod jobs;
 mod notices;
 mod ocr;
 mod path_field;

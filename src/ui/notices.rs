@@ -1,5 +1,5 @@
-//! Notifications: the messages in the corner (successes fade, errors stay until dismissed)
-//! and the session's 消息记录.
+//! Notifications: the messages in the corner (successes fade, errors stay until dismissed),
+//! the session's 消息记录, and the long job running (`jobs`).
 //!
 //! Owns: the notices of this run. Must not touch: the service.
 
@@ -39,12 +39,14 @@ fn reading_time(text: &str) -> f64 {
     (text.chars().count() as f64 / 8.0).clamp(12.0, 40.0)
 }
 
-/// The notices of this run.
+/// The notices of this run, and the long job running now.
 #[derive(Default)]
 pub struct Notifications {
     list: Vec<Notice>,
     hovered: bool,
     log_open: bool,
+    /// The report, kit or statistics running behind the window.
+    pub running: super::jobs::RunningJob,
 }
 
 impl Notifications {
