@@ -584,8 +584,11 @@ impl PingchaApp {
                     _ => {}
                 }
                 // A cancel the user asked for is news, not an error.
-                let level = if error.cancelled { Level::Info } else { Level::Error };
-                self.notify(level, error.message);
+                if error.cancelled {
+                    self.notify(Level::Info, format!("已取消：{}（未写出文件）", job.label()));
+                } else {
+                    self.notify(Level::Error, error.message);
+                }
             }
             Response::KitOpened { workspace, summary } => {
                 self.dialogs.project.kit_done();
