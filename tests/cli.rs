@@ -2130,7 +2130,7 @@ fn campaign_commands_refuse_a_missing_project_and_take_their_defaults_from_the_c
     // Statistics and a comparison of one case through the same session methods as the window.
     let project = tmp.path().join("项目");
     let mut p = pingcha::store::Project::create_or_open(&project).unwrap();
-    import(&mut p, &[samples(4).to_path_buf()]);
+    import(&mut p, &[samples(12).to_path_buf()]);
     drop(p);
     let created = pingcha(&[
         "campaign",

@@ -6,13 +6,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use serde_json::json;
 
 use crate::domain::CodeEnum;
 use crate::domain::case_facts;
-use crate::service::facts::{DocumentChange, FactChange, apply_change, case_proposals};
-use crate::service::review::find_reviewer;
+use crate::service::facts::{DocumentChange, FactChange};
 use crate::store::StoredCase;
 
 /// Arguments of `pingcha facts`.
@@ -61,19 +60,17 @@ impl FactsArgs {
 
 /// `pingcha facts`.
 pub fn facts(args: &FactsArgs) -> anyhow::Result<ExitCode> {
-    let mut project = super::open_project(&args.project)?;
+    let mut session = crate::service::Session::open_existing(&args.project)?;
     let number = args.case.as_str();
-    project
-        .load_case_by_number(number)
-        .with_context(|| format!("项目中没有案卷 {number}"))?;
+    session.stored_case_by_number(number)?;
     if args.changes_anything() {
         let Some(name) = args.reviewer.as_deref() else {
             bail!("修改案卷事实须用 --reviewer 指明修改人（记入修改记录）");
         };
-        let reviewer = find_reviewer(&project, name, args.unit.as_deref(), true)?;
+        let reviewer = session.find_reviewer(name, args.unit.as_deref(), true)?;
         let mut changes = Vec::new();
         if let Some(n) = args.accept_split {
-            let proposals = case_proposals(&project, number)?;
+            let proposals = session.facts(number)?;
             let Some((index, found)) = proposals.splits.iter().find(|(i, _)| i + 1 == n) else {
                 bail!("第 {n} 份文书中没有识别出可拆分的文书（先运行 pingcha ocr，或该文书已拆分）");
             };
@@ -97,7 +94,7 @@ pub fn facts(args: &FactsArgs) -> anyhow::Result<ExitCode> {
         changes.extend(args.restore.iter().map(|p| FactChange::Restore(p.clone())));
         let mut changed = 0;
         for change in &changes {
-            changed += apply_change(&mut project, number, reviewer.id, change)?;
+            changed += session.edit_facts(number, change)?;
         }
         if !args.json {
             outln!(
@@ -107,8 +104,8 @@ pub fn facts(args: &FactsArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    let stored = project.load_case_by_number(number)?;
-    let proposals = case_proposals(&project, number)?;
+    let stored = session.stored_case_by_number(number)?;
+    let proposals = session.facts(number)?;
     let doc_name = |i: usize| {
         stored
             .documents

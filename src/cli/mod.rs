@@ -27,7 +27,7 @@ use serde_json::json;
 use crate::domain::{CodeEnum, DateKey};
 use crate::import::ImportLimits;
 use crate::sample::{SampleOptions, write_samples};
-use crate::service::{ItemResult, plan_import, run_import};
+use crate::service::{ItemResult, Session, plan_import};
 use crate::store::Project;
 
 /// 评查 — 行政执法案卷评查（离线）
@@ -529,13 +529,11 @@ fn open_project(path: &std::path::Path) -> Result<Project> {
 }
 
 fn import(project_dir: &std::path::Path, paths: &[PathBuf]) -> Result<ExitCode> {
-    let mut project = Project::create_or_open(project_dir)
-        .with_context(|| format!("无法打开或创建项目 {}", project_dir.display()))?;
-    let limits: ImportLimits = project.setting(crate::import::IMPORT_LIMITS_KEY)?.unwrap_or_default();
-    let items = plan_import(paths);
+    // A new folder becomes a project, as in the window.
+    let mut session = Session::open(project_dir)?;
     let cancel = AtomicBool::new(false);
     let interactive = std::io::stderr().is_terminal();
-    let report = run_import(&mut project, &items, &limits, &cancel, &mut |p| {
+    let report = session.import(paths, &cancel, &mut |p| {
         if interactive && !p.current.is_empty() {
             eprint!("\r导入中 {}/{}…", p.done + 1, p.total);
             let _ = std::io::stderr().flush();
@@ -559,7 +557,7 @@ fn import(project_dir: &std::path::Path, paths: &[PathBuf]) -> Result<ExitCode> 
     if report.imported() == 0 && report.revised() == 0 && report.refused() == 0 && report.unchanged() > 0 {
         outln!("所有案卷均已在项目中且未变化，项目未作改动");
     }
-    ocr::after_import(&mut project)?;
+    ocr::after_import(session.project_mut())?;
     Ok(if report.refused() > 0 {
         ExitCode::from(1)
     } else {
@@ -568,13 +566,13 @@ fn import(project_dir: &std::path::Path, paths: &[PathBuf]) -> Result<ExitCode> 
 }
 
 fn cases(project_dir: &std::path::Path, as_json: bool) -> Result<()> {
-    let project = open_project(project_dir)?;
-    let rows = project.list_cases()?;
+    let session = Session::open_existing(project_dir)?;
+    let rows = session.list_cases()?;
     let mut out = term::escaped(std::io::stdout().lock());
     if as_json {
         let mut array = Vec::with_capacity(rows.len());
         for row in &rows {
-            let stored = project.load_case(row.id)?;
+            let stored = session.stored_case(row.id)?;
             let dates: serde_json::Map<String, serde_json::Value> = DateKey::ALL
                 .iter()
                 .filter_map(|k| {
@@ -627,8 +625,7 @@ fn cases(project_dir: &std::path::Path, as_json: bool) -> Result<()> {
 }
 
 fn search(project_dir: &std::path::Path, query: &str, as_json: bool, limit: usize) -> Result<()> {
-    let project = open_project(project_dir)?;
-    let hits = project.search(query, limit)?;
+    let hits = Session::open_existing(project_dir)?.search_places(query, limit)?;
     let mut out = term::escaped(std::io::stdout().lock());
     if as_json {
         let array: Vec<_> = hits
@@ -673,11 +670,11 @@ fn check(paths: &[PathBuf], as_json: bool) -> Result<ExitCode> {
     for path in paths {
         if path.join(crate::store::DB_FILE).is_file() {
             // A project checks with its own settings, added calendar years and registry.
-            let project = open_project(path)?;
-            let rules = crate::service::checks::ProjectRules::load(&project)?;
-            for row in project.list_cases()? {
-                let case = project.load_case(row.id)?.case;
-                results.push((case.number.clone(), rules.check(&case)));
+            let mut session = Session::open_existing(path)?;
+            session.load_rules()?;
+            for row in session.list_cases()? {
+                let (stored, findings) = session.load_case(row.id)?;
+                results.push((stored.case.number.clone(), findings));
             }
             continue;
         }
@@ -787,7 +784,11 @@ fn agreement(path: &std::path::Path, as_json: bool) -> Result<()> {
 fn calendar(what: CalendarCommand) -> Result<()> {
     let project_calendar = |project: &Option<PathBuf>| -> Result<crate::domain::WorkingCalendar> {
         Ok(match project {
-            Some(dir) => crate::service::checks::ProjectRules::load(&open_project(dir)?)?.calendar,
+            Some(dir) => {
+                let mut session = Session::open_existing(dir)?;
+                session.load_rules()?;
+                session.rules().calendar.clone()
+            }
             None => crate::import::bundled_calendar().context("内置节假日数据无法读取")?,
         })
     };

@@ -13,8 +13,7 @@ use serde_json::json;
 use crate::domain::{ItemRef, Mark, MarkValue, fmt_points};
 use crate::scoring::quick_value;
 use crate::service::Session;
-use crate::service::review::{CaseScoring, prepare_project, read_checklist_file};
-use crate::store::Project;
+use crate::service::review::{CaseScoring, read_checklist_file};
 
 /// Checklist commands.
 #[derive(Debug, Subcommand)]
@@ -163,9 +162,7 @@ pub fn checklist(what: ChecklistCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ChecklistCommand::List { project } => {
-            let mut project = Project::open(&project).with_context(|| format!("无法打开项目 {}", project.display()))?;
-            prepare_project(&mut project)?;
-            for c in project.checklists()? {
+            for c in open_session(&project)?.checklists()? {
                 writeln!(
                     out,
                     "{}\t第{}版\t{}\t{}",
@@ -189,18 +186,16 @@ pub fn checklist(what: ChecklistCommand) -> Result<ExitCode> {
 fn import_table(o: &TableImport) -> Result<ExitCode> {
     use crate::domain::{AppliesTo, CaseKind, CodeEnum, Procedure};
     use crate::scoring::table::{Field, TableMeta, guess_applies, id_from_name, read_table, title_of};
-    use crate::service::review::{pick_checklist_sheet, read_checklist_tables, save_checklist};
+    use crate::service::review::{pick_checklist_sheet, read_checklist_tables};
     if o.out.is_none() && o.project.is_none() {
         bail!("请用 --out 指定写出的文件，或用 --project 保存到项目");
     }
     let mut out = term::escaped(std::io::stdout().lock());
-    let limits = match &o.project {
-        Some(dir) => Project::open(dir)
-            .with_context(|| format!("无法打开项目 {}", dir.display()))?
-            .setting(crate::import::IMPORT_LIMITS_KEY)?
-            .unwrap_or_default(),
-        None => crate::import::ImportLimits::default(),
-    };
+    // Nothing is written to the project before the table is read whole.
+    let mut session = o.project.as_deref().map(Session::open_existing).transpose()?;
+    let limits = session
+        .as_ref()
+        .map_or_else(crate::import::ImportLimits::default, Session::import_limits);
     let tables = read_checklist_tables(&o.table, &limits)?;
     let (table, detected) = pick_checklist_sheet(&tables, o.sheet.as_deref())?;
     let mut mapping = detected.unwrap_or_default();
@@ -294,10 +289,9 @@ fn import_table(o: &TableImport) -> Result<ExitCode> {
     if let Some(path) = &o.out {
         writeln!(out, "已写出 {}", path.display())?;
     }
-    if let Some(dir) = &o.project {
-        let mut project = Project::open(dir).with_context(|| format!("无法打开项目 {}", dir.display()))?;
-        prepare_project(&mut project)?;
-        let (_, version) = save_checklist(&mut project, c)?;
+    if let Some(session) = &mut session {
+        session.prepare()?;
+        let version = session.save_checklist(c)?;
         writeln!(out, "已保存到项目：第{version}版")?;
     }
     Ok(ExitCode::SUCCESS)

@@ -26,7 +26,6 @@ use crate::progress::Control;
 use crate::service::error::{Job, ServiceError};
 use crate::service::protocol::{CampaignRequest, CampaignResponse, RectifyRequest, ReportRequest, Request, Response};
 use crate::service::session::{ReportKind, ReportOptions, Session, Written};
-use crate::service::{plan_import, run_import};
 use crate::store::{CachedFinding, CaseId, Reviewer};
 
 /// Cases checked between two looks at the request queue.
@@ -1084,10 +1083,8 @@ fn write_demo_packages(dir: &Path, send: &Sender2) -> Result<(), crate::sample::
 
 fn run_import_job(session: &mut Session, paths: Vec<PathBuf>, cancel: &AtomicBool, send: &Sender2) {
     log::info!("导入 {} 个路径", paths.len());
-    let limits = session.import_limits();
-    let items = plan_import(&paths);
     let mut last_sent = std::time::Instant::now() - std::time::Duration::from_secs(1);
-    let report = run_import(session.project_mut(), &items, &limits, cancel, &mut |p| {
+    let report = session.import(&paths, cancel, &mut |p| {
         // At most ~30 progress updates a second: enough for a smooth bar.
         if last_sent.elapsed().as_millis() >= 33 || p.done == 0 {
             send.send(Response::ImportProgress(p.clone()));

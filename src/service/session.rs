@@ -264,6 +264,42 @@ impl Session {
             .map_err(|e| ServiceError::new("无法读取案卷列表", e))
     }
 
+    /// Imports packages, folders of packages, ledgers and registries (`service::import`)
+    /// under the project's import limits: `progress` before each item, `cancel` read between
+    /// items. Both fronts import through this.
+    pub fn import(
+        &mut self,
+        paths: &[PathBuf],
+        cancel: &std::sync::atomic::AtomicBool,
+        progress: &mut dyn FnMut(&crate::service::ImportProgress),
+    ) -> crate::service::ImportReport {
+        let limits = self.import_limits();
+        let items = crate::service::plan_import(paths);
+        crate::service::run_import(&mut self.project, &items, &limits, cancel, progress)
+    }
+
+    /// One case as stored, without running the checks (listings).
+    pub fn stored_case(&self, id: CaseId) -> Outcome<StoredCase> {
+        self.project
+            .load_case(id)
+            .map_err(|e| ServiceError::new("无法读取案卷", e))
+    }
+
+    /// One case by 案号 as stored, without running the checks.
+    pub fn stored_case_by_number(&self, number: &str) -> Outcome<StoredCase> {
+        self.project
+            .load_case_by_number(number)
+            .map_err(|e| ServiceError::new(&format!("项目中没有案卷 {number}"), e))
+    }
+
+    /// Every place a query matches, case by case, at most `limit` (the command line's
+    /// `pingcha search`).
+    pub fn search_places(&self, query: &str, limit: usize) -> Outcome<Vec<SearchHit>> {
+        self.project
+            .search(query, limit)
+            .map_err(|e| ServiceError::new("检索失败", e))
+    }
+
     /// One case with the automatic checks' findings.
     pub fn load_case(&self, id: CaseId) -> Outcome<(StoredCase, Vec<Finding>)> {
         let case = self
