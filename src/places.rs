@@ -136,6 +136,7 @@ pub fn log(line: &str) {
         .append(true)
         .open(places.log_file())
     {
+        // The log itself failing has nowhere left to be told.
         let _ = file.write_all(text.as_bytes());
     }
 }
@@ -201,12 +202,16 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
         file.sync_all()?;
         drop(file);
         std::fs::rename(&temp, target)?;
-        if let Ok(d) = std::fs::File::open(&dir) {
-            let _ = d.sync_all();
+        // The rename is done; syncing the folder makes it durable where the platform can.
+        if let Ok(d) = std::fs::File::open(&dir)
+            && let Err(e) = d.sync_all()
+        {
+            log::debug!("文件夹 {} 未能同步：{e}", dir.display());
         }
         Ok(())
     })();
     if result.is_err() {
+        // The write failed and says so; the half-written temp file goes if it can.
         let _ = std::fs::remove_file(&temp);
     }
     result

@@ -136,7 +136,9 @@ pub fn run(project: Option<PathBuf>) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let icon = eframe::icon_data::from_png_bytes(ICON_PNG).ok();
+    let icon = eframe::icon_data::from_png_bytes(ICON_PNG)
+        .inspect_err(|e| log::warn!("程序图标无法读取：{e}"))
+        .ok();
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("评查 Pingcha")
         .with_app_id(APP_ID)
