@@ -305,6 +305,7 @@ fn long_reports_kits_and_statistics_tell_their_progress_and_write_nothing_when_c
         .compare("年度评查", &mut cancelling_at(&cancel, 2, &steps))
         .unwrap_err();
     assert!(error.cancelled, "{error:?}");
+    assert_eq!(error.message, "无法比较评分：已取消", "said once");
     assert_eq!(steps.borrow().len(), 2);
     let (cases, _) = session.compare("年度评查", &mut Control::unattended()).unwrap();
     assert_eq!(cases.len(), drawn);

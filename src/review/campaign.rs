@@ -7,8 +7,7 @@
 //! operation.
 
 pub use super::consensus::{
-    CampaignData, CaseComparison, ItemComparison, SignedOff, campaign_stats, compare_all, compare_all_with,
-    compare_case, record_consensus, sign_off,
+    CampaignData, CaseComparison, ItemComparison, SignedOff, compare_all, compare_case, record_consensus, sign_off,
 };
 pub use super::exchange::{
     IssuedKit, Summary, WORKSPACE_KEY, Workspace, check_scorer, export_kit, export_return, import_return, open_kit,

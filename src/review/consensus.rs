@@ -11,7 +11,6 @@ use serde::Serialize;
 use super::ReviewError;
 use super::campaign::{CampaignConfig, FinalRule, checklist_for, config_of};
 use super::exchange::Summary;
-use super::statistics::{CampaignStats, stats_of};
 use crate::domain::{Case, Checklist, Mark, MarkValue};
 use crate::progress::Control;
 use crate::scoring::{Evaluation, evaluate, score_only};
@@ -440,18 +439,10 @@ pub fn sign_off(
     })
 }
 
-/// Agreement on totals, per item, and each reviewer's deviation.
-pub fn campaign_stats(project: &Project, campaign: &str) -> Result<CampaignStats, ReviewError> {
-    Ok(stats_of(&compare_all(project, campaign)?))
-}
-
-/// Compares every case of a campaign, loading the campaign's data once (linear time).
-pub fn compare_all(project: &Project, campaign: &str) -> Result<Vec<CaseComparison>, ReviewError> {
-    compare_all_with(project, campaign, &mut Control::unattended())
-}
-
-/// [`compare_all`], telling its progress case by case and stopping when cancelled.
-pub fn compare_all_with(
+/// Compares every case of a campaign, loading the campaign's data once (linear time), telling
+/// its progress case by case and stopping when cancelled. The statistics are
+/// [`super::statistics::stats_of`] the result.
+pub fn compare_all(
     project: &Project,
     campaign: &str,
     control: &mut Control<'_>,

@@ -34,6 +34,6 @@ pub enum ReviewError {
     #[error("{0}")]
     Refused(String),
     /// The user cancelled the job; nothing was written.
-    #[error("{0}")]
+    #[error(transparent)]
     Cancelled(#[from] crate::progress::Cancelled),
 }

@@ -35,6 +35,7 @@ impl ServiceError {
         };
         let mut error = Self::plain(message);
         for link in cause.chain() {
+            // A review error forwards a cancel transparently: it is not a link of its own.
             if link.downcast_ref::<crate::progress::Cancelled>().is_some()
                 || matches!(
                     link.downcast_ref::<crate::review::ReviewError>(),

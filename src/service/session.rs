@@ -1008,10 +1008,9 @@ impl Session {
         year: i32,
         config: crate::review::campaign::CampaignConfig,
     ) -> Outcome<(String, crate::store::CampaignInfo)> {
-        let err = |e: anyhow::Error| ServiceError::new("未能建立评查活动", e);
-        crate::service::review::prepare_project(&mut self.project).map_err(err)?;
+        self.prepare()?;
         let info = crate::review::campaign::create_campaign(&mut self.project, name, year, config)
-            .map_err(|e| err(e.into()))?;
+            .map_err(|e| ServiceError::new("未能建立评查活动", e))?;
         let told = format!("已建立评查活动“{}”：抽取 {} 件案卷", info.name, info.cases.len());
         Ok((told, info))
     }
@@ -1067,7 +1066,7 @@ impl Session {
         Vec<crate::review::campaign::CaseComparison>,
         crate::review::campaign::CampaignStats,
     )> {
-        let cases = crate::review::campaign::compare_all_with(&self.project, campaign, control)
+        let cases = crate::review::campaign::compare_all(&self.project, campaign, control)
             .map_err(|e| ServiceError::new("无法比较评分", e))?;
         let stats = crate::review::campaign::stats_of(&cases);
         Ok((cases, stats))
