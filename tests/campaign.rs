@@ -289,6 +289,29 @@ fn a_campaign_round_trip_through_kits_and_returns() {
         "--value",
         "1",
     ]);
+    // Only the kit's addressee scores in a workspace: anyone else is refused and not added.
+    let other = li.run(&[
+        "mark",
+        s(&li_ws),
+        "--case",
+        &shared,
+        "--reviewer",
+        "王评",
+        "--unit",
+        "监督科",
+        "--item",
+        "2.1",
+        "--value",
+        "1",
+    ]);
+    assert_eq!(other.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&other.stderr).contains("只能以该评查员的身份评分"),
+        "{}",
+        String::from_utf8_lossy(&other.stderr)
+    );
+    let reviewers = pingcha::store::Project::open(&li_ws).unwrap().reviewers().unwrap();
+    assert!(reviewers.iter().all(|r| r.name != "王评"), "{reviewers:?}");
     let wang_ws = tmp.path().join("王评工作区");
     wang.ok(&["kit", "open", s(&wang_kit), s(&wang_ws)]);
     wang.ok(&[
