@@ -13,7 +13,7 @@ use std::time::Duration;
 use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use kittest::{type_into, wait_until};
+use kittest::{type_into, wait_for_label, wait_until};
 use pingcha::store::Project;
 use pingcha::ui::{PingchaApp, install_fonts};
 
@@ -2016,20 +2016,12 @@ fn the_campaign_window_shows_reviewers_registered_elsewhere_and_offers_the_units
     drop(p);
     let (mut h, _) = scoring_app(dir.clone(), &rows);
     h.get_by_label("评查活动…").click();
-    h.run_steps(4);
-    h.get_by_label_contains("评查员（0）");
+    wait_for_label(&mut h, "评查员（0）");
     // Registered by another process (the command line) while the window is open.
     let mut p = Project::open(&dir).unwrap();
     c::add_reviewer(&mut p, "年度评查", "命令行登记", "法规科", false, "", None).unwrap();
     drop(p);
-    for _ in 0..60 {
-        h.step();
-        if h.query_by_label_contains("命令行登记（法规科）").is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    h.get_by_label_contains("命令行登记（法规科）");
+    wait_for_label(&mut h, "命令行登记（法规科）");
     // 单位 from the project's units.
     h.get_by_label("从本项目的单位中选择").click();
     h.run_steps(2);

@@ -20,6 +20,21 @@ pub fn wait_until(h: &mut Harness<'static, PingchaApp>, what: &str, done: impl F
     panic!("timed out waiting for {what}");
 }
 
+/// Steps until a label containing `text` is drawn (the window fills in when the service
+/// answers, which on a busy machine takes more than a few frames).
+#[allow(dead_code, reason = "not every UI test binary waits for a label")]
+pub fn wait_for_label(h: &mut Harness<'static, PingchaApp>, text: &str) {
+    for _ in 0..2000 {
+        h.step();
+        if h.query_by_label_contains(text).is_some() {
+            h.run_steps(2);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("timed out waiting for “{text}”");
+}
+
 /// Focuses a labelled text field and types into it.
 pub fn type_into(h: &mut Harness<'static, PingchaApp>, label: &str, text: &str) {
     h.get_by_role_and_label(egui::accesskit::Role::TextInput, label).click();
